@@ -1,0 +1,164 @@
+// The catalog: everything shoebox knows about a library, in one SQLite file.
+//
+// Model: a *file* is a path that was seen (size, mtime, present/missing, first/last seen);
+// an *asset* is unique content, identified by its XXH3-128 hash, carrying the decoded facts
+// (size in pixels, format, orientation, capture time, camera, GPS, thumbnail state, decode
+// error). Many files may point at one asset (exact duplicates, moved copies). A *source* is
+// one indexed root (a folder now; Apple Photos / Lightroom / Takeout importers later).
+//
+// Concurrency: one Catalog object per thread. Any number of processes may read while one
+// writes (WAL). Writers across processes are serialised by WriterLock (see below).
+// Errors: every call returns Status/Result; nothing throws.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "base/status.h"
+#include "catalog/sqlite_db.h"
+
+namespace shoebox {
+
+enum class FileStatus : int { kPresent = 0, kMissing = 1, kNotImage = 2 };
+
+struct AssetRecord {
+  int64_t id = 0;
+  std::string hash;  // 32 hex digits
+  int64_t size = 0;  // bytes
+  std::string format;
+  std::optional<int> width, height;
+  int orientation = 1;
+  std::optional<std::string> taken_at;   // local ISO 8601, no offset
+  std::optional<std::string> tz_offset;  // "+02:00" when known
+  std::optional<std::string> make, model, lens;
+  std::optional<double> gps_lat, gps_lon, gps_alt;
+  std::optional<int> rating;
+  bool has_thumbnail = false;
+  std::optional<std::string> error;    // why it could not be decoded
+  std::optional<std::string> warning;  // decoded, but something was off (bad EXIF...)
+};
+
+struct FileRecord {
+  int64_t id = 0;
+  int64_t source_id = 0;
+  std::string path;  // absolute
+  int64_t size = 0;
+  int64_t mtime_ns = 0;
+  std::optional<int64_t> asset_id;
+  FileStatus status = FileStatus::kPresent;
+  int64_t first_seen = 0, last_seen = 0;  // unix seconds
+};
+
+// What a rescan needs to decide "unchanged" without reading the file.
+struct KnownFile {
+  int64_t id;
+  int64_t size;
+  int64_t mtime_ns;
+  FileStatus status;
+  bool has_asset;
+};
+
+struct CatalogStats {
+  int64_t files = 0, missing = 0, assets = 0, thumbnails = 0, not_images = 0;
+  int64_t errors = 0;    // files and folders that could not be indexed
+  int64_t warnings = 0;  // indexed, but damaged (bad EXIF, corrupt data decoded leniently)
+  std::map<std::string, int64_t> by_format;  // assets per format
+  int64_t catalog_bytes = 0;
+};
+
+struct ErrorRecord {
+  std::string path;
+  std::string reason;
+  std::string kind;  // "file", "folder" (not indexed) or "warning" (indexed, but damaged)
+};
+
+// A file joined with its asset, for `info` and `ls`.
+struct PhotoRow {
+  FileRecord file;
+  AssetRecord asset;
+};
+
+struct ListFilter {
+  std::optional<std::string> folder;  // prefix of the containing folder
+  std::optional<std::string> format;
+  std::optional<std::string> after, before;  // ISO dates compared with taken_at
+  int64_t limit = -1;
+};
+
+struct GcResult {
+  int64_t files_removed = 0;
+  int64_t assets_removed = 0;
+  std::vector<std::string> removed_hashes;  // their thumbnails can go too
+};
+
+class Catalog {
+ public:
+  static constexpr int kSchemaVersion = 1;
+
+  // Opens the catalog at path, creating it (and its folder) when create is true, and
+  // migrates an older schema. Fails with kUnsupported for a catalog written by a newer
+  // shoebox, kNotFound when it does not exist and create is false.
+  static Result<std::unique_ptr<Catalog>> Open(const std::filesystem::path& path, bool create);
+
+  const std::filesystem::path& path() const { return path_; }
+  Database& db() { return db_; }
+
+  // Sources.
+  Result<int64_t> EnsureSource(const std::string& kind, const std::string& root, int64_t now);
+
+  // Snapshot of every file row under root (path prefix), keyed by path.
+  Result<std::unordered_map<std::string, KnownFile>> LoadFilesUnder(const std::string& root);
+  // Every asset hash -> (id, has error), so workers can skip decoding known content.
+  Result<std::unordered_map<std::string, int64_t>> LoadAssetIds();
+
+  // Writes; group them in a Transaction (db()) for speed and atomicity.
+  // Inserts the asset unless its hash exists; returns the id either way.
+  Result<int64_t> InsertAsset(const AssetRecord& asset, int64_t now);
+  Status UpsertFile(const FileRecord& file);
+  Status MarkMissing(int64_t file_id, int64_t now);
+  Status TouchPresentUnder(const std::string& root, int64_t now);
+  Status RecordError(const std::string& path, const std::string& reason, const std::string& kind,
+                     int64_t now);
+  Status ClearError(const std::string& path);
+  Status ClearFolderErrorsUnder(const std::string& root);
+
+  // Queries.
+  Result<CatalogStats> Stats();
+  Result<std::optional<PhotoRow>> FindByPath(const std::string& path);
+  // The asset with this id and one of its present files (any file if none is present).
+  Result<std::optional<PhotoRow>> FindByAssetId(int64_t asset_id);
+  Result<std::vector<ErrorRecord>> Errors();
+  Result<std::vector<PhotoRow>> List(const ListFilter& filter);
+
+  // Removes files missing since before cutoff (unix seconds), then assets with no files.
+  Result<GcResult> CollectGarbage(int64_t missing_before);
+
+ private:
+  Catalog() = default;
+  Status Migrate();
+
+  std::filesystem::path path_;
+  Database db_;
+};
+
+// Writers take an exclusive advisory lock on "<catalog>.lock" so that two `index` runs never
+// interleave. Readers do not need it. Released when destroyed (or when the process dies,
+// so a killed indexer never leaves a stale lock).
+class WriterLock {
+ public:
+  // wait=false: fails at once with kBusy if another process holds it.
+  static Result<std::unique_ptr<WriterLock>> Acquire(const std::filesystem::path& catalog, bool wait);
+  ~WriterLock();
+
+ private:
+  explicit WriterLock(int fd) : fd_(fd) {}
+  int fd_;
+};
+
+}  // namespace shoebox

@@ -1,0 +1,200 @@
+#include "catalog/catalog.h"
+
+#include <gtest/gtest.h>
+
+#include "test_util.h"
+
+namespace shoebox {
+namespace {
+
+using testing::TempDir;
+
+AssetRecord Asset(const std::string& hash) {
+  AssetRecord a;
+  a.hash = hash;
+  a.size = 100;
+  a.format = "jpeg";
+  a.width = 640;
+  a.height = 480;
+  a.taken_at = "2020-01-02T03:04:05";
+  return a;
+}
+
+FileRecord File(int64_t source, const std::string& path, std::optional<int64_t> asset, int64_t now) {
+  FileRecord f;
+  f.source_id = source;
+  f.path = path;
+  f.size = 100;
+  f.mtime_ns = 1;
+  f.asset_id = asset;
+  f.last_seen = now;
+  return f;
+}
+
+TEST(Catalog, CreatesSchemaInWalModeWithForeignKeys) {
+  TempDir dir;
+  auto cat = Catalog::Open(dir / "sub/catalog.db", true);
+  ASSERT_OK(cat.status());
+  auto q = (*cat)->db().Prepare("PRAGMA journal_mode");
+  Status st;
+  ASSERT_TRUE(q->Step(&st));
+  EXPECT_EQ(q->Text(0), "wal");
+  auto fk = (*cat)->db().Prepare("PRAGMA foreign_keys");
+  ASSERT_TRUE(fk->Step(&st));
+  EXPECT_EQ(fk->Int(0), 1);
+  auto v = (*cat)->db().Prepare("PRAGMA user_version");
+  ASSERT_TRUE(v->Step(&st));
+  EXPECT_EQ(v->Int(0), Catalog::kSchemaVersion);
+}
+
+TEST(Catalog, MissingCatalogIsNotFoundUnlessCreating) {
+  TempDir dir;
+  auto cat = Catalog::Open(dir / "nope.db", false);
+  EXPECT_EQ(cat.status().code(), StatusCode::kNotFound);
+  EXPECT_FALSE(std::filesystem::exists(dir / "nope.db"));
+}
+
+TEST(Catalog, RefusesCatalogFromNewerVersion) {
+  TempDir dir;
+  {
+    auto cat = Catalog::Open(dir / "c.db", true);
+    ASSERT_OK(cat.status());
+    ASSERT_OK((*cat)->db().Exec("PRAGMA user_version=99"));
+  }
+  auto cat = Catalog::Open(dir / "c.db", false);
+  ASSERT_EQ(cat.status().code(), StatusCode::kUnsupported);
+  EXPECT_NE(cat.status().message().find("newer shoebox"), std::string::npos);
+}
+
+TEST(Catalog, OneAssetPerContentManyFiles) {
+  TempDir dir;
+  auto cat = Catalog::Open(dir / "c.db", true);
+  ASSERT_OK(cat.status());
+  Catalog& c = **cat;
+  auto src = c.EnsureSource("folder", "/photos", 1);
+  ASSERT_OK(src.status());
+  auto again = c.EnsureSource("folder", "/photos", 2);
+  EXPECT_EQ(*src, *again);
+  auto a1 = c.InsertAsset(Asset("aa"), 1);
+  auto a2 = c.InsertAsset(Asset("aa"), 2);
+  ASSERT_OK(a1.status());
+  EXPECT_EQ(*a1, *a2);
+  ASSERT_OK(c.UpsertFile(File(*src, "/photos/a/IMG_0001.JPG", *a1, 1)));
+  ASSERT_OK(c.UpsertFile(File(*src, "/photos/b/IMG_0001.JPG", *a1, 1)));  // same name, other folder
+  auto stats = c.Stats();
+  ASSERT_OK(stats.status());
+  EXPECT_EQ(stats->files, 2);
+  EXPECT_EQ(stats->assets, 1);
+  auto row = c.FindByPath("/photos/b/IMG_0001.JPG");
+  ASSERT_OK(row.status());
+  ASSERT_TRUE(row->has_value());
+  EXPECT_EQ((*row)->asset.hash, "aa");
+  EXPECT_EQ((*row)->asset.width, 640);
+}
+
+TEST(Catalog, LoadsOnlyFilesUnderARoot) {
+  TempDir dir;
+  auto cat = Catalog::Open(dir / "c.db", true);
+  Catalog& c = **cat;
+  auto src = c.EnsureSource("folder", "/p", 1);
+  ASSERT_OK(c.UpsertFile(File(*src, "/p/x.jpg", std::nullopt, 1)));
+  ASSERT_OK(c.UpsertFile(File(*src, "/p/sub/y.jpg", std::nullopt, 1)));
+  ASSERT_OK(c.UpsertFile(File(*src, "/p2/z.jpg", std::nullopt, 1)));  // sibling, not below /p
+  ASSERT_OK(c.UpsertFile(File(*src, "/p.jpg", std::nullopt, 1)));
+  auto files = c.LoadFilesUnder("/p");
+  ASSERT_OK(files.status());
+  EXPECT_EQ(files->size(), 2u);
+  EXPECT_TRUE(files->count("/p/sub/y.jpg"));
+  EXPECT_FALSE(files->count("/p2/z.jpg"));
+}
+
+TEST(Catalog, MissingFilesAreKeptUntilGarbageCollected) {
+  TempDir dir;
+  auto cat = Catalog::Open(dir / "c.db", true);
+  Catalog& c = **cat;
+  auto src = c.EnsureSource("folder", "/p", 1);
+  auto keep = c.InsertAsset(Asset("k"), 1);
+  auto gone = c.InsertAsset(Asset("g"), 1);
+  ASSERT_OK(c.UpsertFile(File(*src, "/p/keep.jpg", *keep, 100)));
+  ASSERT_OK(c.UpsertFile(File(*src, "/p/gone.jpg", *gone, 100)));
+  ASSERT_OK(c.RecordError("/p/gone.jpg", "x", "file", 100));
+  auto row = c.FindByPath("/p/gone.jpg");
+  ASSERT_OK(c.MarkMissing((*row)->file.id, 200));
+  auto stats = c.Stats();
+  EXPECT_EQ(stats->files, 1);
+  EXPECT_EQ(stats->missing, 1);
+  EXPECT_EQ(stats->assets, 2);
+  EXPECT_EQ(stats->errors, 0);  // errors of vanished files go with them
+  auto none = c.CollectGarbage(50);  // missing since 100: too recent
+  ASSERT_OK(none.status());
+  EXPECT_EQ(none->files_removed, 0);
+  auto gc = c.CollectGarbage(150);
+  ASSERT_OK(gc.status());
+  EXPECT_EQ(gc->files_removed, 1);
+  EXPECT_EQ(gc->assets_removed, 1);
+  ASSERT_EQ(gc->removed_hashes.size(), 1u);
+  EXPECT_EQ(gc->removed_hashes[0], "g");
+  EXPECT_EQ(c.Stats()->assets, 1);
+}
+
+TEST(Catalog, ErrorsAreListedAndCleared) {
+  TempDir dir;
+  auto cat = Catalog::Open(dir / "c.db", true);
+  Catalog& c = **cat;
+  ASSERT_OK(c.RecordError("/p/bad.jpg", "truncated JPEG", "file", 1));
+  ASSERT_OK(c.RecordError("/p/bad.jpg", "truncated JPEG (again)", "file", 2));
+  ASSERT_OK(c.RecordError("/p/locked", "cannot open folder", "folder", 2));
+  ASSERT_OK(c.RecordError("/p/meh.jpg", "metadata damaged", "warning", 2));
+  auto errors = c.Errors();
+  ASSERT_EQ(errors->size(), 3u);
+  EXPECT_EQ((*errors)[0].reason, "truncated JPEG (again)");
+  EXPECT_EQ(c.Stats()->errors, 2);
+  EXPECT_EQ(c.Stats()->warnings, 1);
+  ASSERT_OK(c.ClearFolderErrorsUnder("/p"));
+  ASSERT_OK(c.ClearError("/p/bad.jpg"));
+  EXPECT_EQ(c.Errors()->size(), 1u);
+}
+
+TEST(Catalog, ListFiltersByFolderFormatAndDate) {
+  TempDir dir;
+  auto cat = Catalog::Open(dir / "c.db", true);
+  Catalog& c = **cat;
+  auto src = c.EnsureSource("folder", "/p", 1);
+  AssetRecord old = Asset("1");
+  old.taken_at = "2001-01-01T00:00:00";
+  AssetRecord png = Asset("2");
+  png.format = "png";
+  png.taken_at = std::nullopt;
+  ASSERT_OK(c.UpsertFile(File(*src, "/p/a/old.jpg", *c.InsertAsset(old, 1), 1)));
+  ASSERT_OK(c.UpsertFile(File(*src, "/p/b/new.png", *c.InsertAsset(png, 1), 1)));
+  ASSERT_OK(c.UpsertFile(File(*src, "/p/a/deeper/x.jpg", *c.InsertAsset(Asset("3"), 1), 1)));
+  ListFilter f;
+  EXPECT_EQ(c.List(f)->size(), 3u);
+  EXPECT_EQ(c.List(f)->front().file.path, "/p/a/old.jpg");  // oldest first
+  f.folder = "/p/a";
+  EXPECT_EQ(c.List(f)->size(), 2u);
+  f = {};
+  f.format = "png";
+  EXPECT_EQ(c.List(f)->size(), 1u);
+  f = {};
+  f.after = "2010-01-01";
+  EXPECT_EQ(c.List(f)->size(), 1u);
+  f = {};
+  f.before = "2010-01-01";
+  EXPECT_EQ(c.List(f)->size(), 1u);
+}
+
+TEST(Catalog, WriterLockIsExclusive) {
+  TempDir dir;
+  auto first = WriterLock::Acquire(dir / "c.db", false);
+  ASSERT_OK(first.status());
+  auto second = WriterLock::Acquire(dir / "c.db", false);
+  ASSERT_EQ(second.status().code(), StatusCode::kBusy);
+  EXPECT_NE(second.status().message().find("already"), std::string::npos);
+  first = Result<std::unique_ptr<WriterLock>>(Busy("released"));
+  auto third = WriterLock::Acquire(dir / "c.db", false);
+  EXPECT_OK(third.status());
+}
+
+}  // namespace
+}  // namespace shoebox

@@ -1,0 +1,60 @@
+#include "catalog/schema.h"
+
+namespace shoebox {
+
+const std::vector<std::string_view>& CatalogMigrations() {
+  static const std::vector<std::string_view> kMigrations = {
+      // v0 -> v1: sources, files, assets, errors.
+      R"sql(
+CREATE TABLE sources (
+  id        INTEGER PRIMARY KEY,
+  kind      TEXT NOT NULL,             -- 'folder' (later: 'apple_photos', 'lightroom', 'takeout')
+  root      TEXT NOT NULL,
+  added_at  INTEGER NOT NULL,
+  UNIQUE (kind, root)
+);
+CREATE TABLE assets (
+  id          INTEGER PRIMARY KEY,
+  hash        TEXT NOT NULL UNIQUE,    -- XXH3-128 of the file bytes, 32 hex digits
+  size        INTEGER NOT NULL,
+  format      TEXT NOT NULL,
+  width       INTEGER,                 -- as stored, before orientation
+  height      INTEGER,
+  orientation INTEGER NOT NULL DEFAULT 1,
+  taken_at    TEXT,                    -- local ISO 8601 without offset
+  tz_offset   TEXT,                    -- '+02:00' when the camera recorded it
+  make TEXT, model TEXT, lens TEXT,
+  gps_lat REAL, gps_lon REAL, gps_alt REAL,
+  rating      INTEGER,
+  thumb_state INTEGER NOT NULL DEFAULT 0,  -- 0 none, 1 in the thumbnail cache
+  error       TEXT,                    -- decode failure reason
+  warning     TEXT,                    -- non-fatal trouble
+  indexed_at  INTEGER NOT NULL
+);
+CREATE INDEX assets_taken_at ON assets(taken_at);
+CREATE TABLE files (
+  id         INTEGER PRIMARY KEY,
+  source_id  INTEGER NOT NULL REFERENCES sources(id) ON DELETE CASCADE,
+  path       TEXT NOT NULL UNIQUE,
+  folder     TEXT NOT NULL,
+  size       INTEGER NOT NULL,
+  mtime_ns   INTEGER NOT NULL,
+  asset_id   INTEGER REFERENCES assets(id) ON DELETE SET NULL,
+  status     INTEGER NOT NULL,         -- 0 present, 1 missing, 2 not an image (remembered to skip)
+  first_seen INTEGER NOT NULL,
+  last_seen  INTEGER NOT NULL
+);
+CREATE INDEX files_asset ON files(asset_id);
+CREATE INDEX files_folder ON files(folder);
+CREATE TABLE errors (
+  path   TEXT PRIMARY KEY,
+  reason TEXT NOT NULL,
+  kind   TEXT NOT NULL,                -- 'file', 'folder' (not indexed), 'warning' (indexed, damaged)
+  at     INTEGER NOT NULL
+);
+)sql",
+  };
+  return kMigrations;
+}
+
+}  // namespace shoebox

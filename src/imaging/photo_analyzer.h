@@ -1,0 +1,46 @@
+// Everything the catalog needs from one photo's bytes: its format, stored size, metadata
+// and a small upright sRGB JPEG thumbnail, decoded once at reduced size.
+//
+// Thread-safe: AnalyzePhoto may run on many threads at once (after InitImaging()).
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "base/status.h"
+#include "imaging/image_format.h"
+#include "imaging/photo_metadata.h"
+
+namespace shoebox {
+
+struct AnalyzeOptions {
+  // Long side of the thumbnail in pixels. Larger costs decode time and cache space.
+  int thumbnail_size = 256;
+  // Refuse images above this many pixels (decompression bombs). Default 200 megapixels.
+  uint64_t max_pixels = 200'000'000;
+  // Skip thumbnail generation (metadata only).
+  bool make_thumbnail = true;
+};
+
+struct AnalyzedPhoto {
+  ImageFormat format = ImageFormat::kUnknown;
+  int width = 0;   // pixels as stored, before EXIF orientation
+  int height = 0;
+  PhotoMetadata metadata;
+  std::vector<uint8_t> thumbnail_jpeg;  // empty when not requested
+  // Non-fatal trouble (damaged EXIF...). The photo is still usable.
+  std::string warning;
+};
+
+// One-time global set-up (libvips, exiv2). Safe to call more than once.
+Status InitImaging();
+
+// Analyses a whole file held in memory. On failure the Status message is a short human
+// reason ("truncated JPEG", "not an image: looks like text", "400 megapixels exceeds the
+// 200 megapixel limit"). `partial` (optional) receives whatever metadata could be read
+// even when decoding fails, so a broken RAW still shows its camera and date.
+Result<AnalyzedPhoto> AnalyzePhoto(const uint8_t* data, size_t size, std::string_view file_name,
+                                   const AnalyzeOptions& options, AnalyzedPhoto* partial = nullptr);
+
+}  // namespace shoebox

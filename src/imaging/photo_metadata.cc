@@ -1,0 +1,196 @@
+#include "imaging/photo_metadata.h"
+
+#include <exiv2/exiv2.hpp>
+
+#include <cmath>
+#include <cstdio>
+#include <cstring>
+#include <mutex>
+
+namespace shoebox {
+namespace {
+
+std::optional<std::string> Text(const Exiv2::ExifData& exif, const char* key) {
+  auto it = exif.findKey(Exiv2::ExifKey(key));
+  if (it == exif.end() || it->count() == 0) return std::nullopt;
+  std::string s = it->toString();
+  // EXIF ASCII fields are NUL- and space-padded by many cameras.
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\0')) s.pop_back();
+  size_t start = s.find_first_not_of(' ');
+  if (start == std::string::npos) return std::nullopt;
+  s = s.substr(start);
+  return s;
+}
+
+std::optional<long> Integer(const Exiv2::ExifData& exif, const char* key) {
+  auto it = exif.findKey(Exiv2::ExifKey(key));
+  if (it == exif.end() || it->count() == 0) return std::nullopt;
+  return it->toLong();
+}
+
+std::optional<double> GpsCoordinate(const Exiv2::ExifData& exif, const char* value_key,
+                                    const char* ref_key) {
+  auto it = exif.findKey(Exiv2::ExifKey(value_key));
+  if (it == exif.end() || it->count() < 3) return std::nullopt;
+  double deg = it->toFloat(0), min = it->toFloat(1), sec = it->toFloat(2);
+  if (!std::isfinite(deg) || !std::isfinite(min) || !std::isfinite(sec)) return std::nullopt;
+  double v = deg + min / 60.0 + sec / 3600.0;
+  auto ref = Text(exif, ref_key);
+  if (ref && !ref->empty() && (ref->front() == 'S' || ref->front() == 'W')) v = -v;
+  return v;
+}
+
+void FillFromExif(const Exiv2::ExifData& exif, PhotoMetadata* m) {
+  if (auto o = Integer(exif, "Exif.Image.Orientation"); o && *o >= 1 && *o <= 8)
+    m->orientation = static_cast<int>(*o);
+  struct DateSource {
+    const char* key;
+    uint16_t offset_tag;  // OffsetTimeOriginal / OffsetTimeDigitized / OffsetTime
+  };
+  // Exif.Image.DateTime is when the file was last changed (an edit, a scan), not when the
+  // photo was taken, so it is deliberately not a fallback.
+  for (const DateSource& src : {DateSource{"Exif.Photo.DateTimeOriginal", 0x9011},
+                                DateSource{"Exif.Photo.DateTimeDigitized", 0x9012}}) {
+    auto d = Text(exif, src.key);
+    if (!d) continue;
+    auto iso = ExifDateToIso(*d);
+    if (!iso) continue;
+    m->taken_at = iso;
+    auto it = exif.findKey(Exiv2::ExifKey(src.offset_tag, "Photo"));
+    if (it != exif.end() && it->count() > 0) {
+      std::string off = it->toString();
+      if (off.size() >= 6 && (off[0] == '+' || off[0] == '-') && off[3] == ':')
+        m->tz_offset = off.substr(0, 6);
+    }
+    break;
+  }
+  m->make = Text(exif, "Exif.Image.Make");
+  m->model = Text(exif, "Exif.Image.Model");
+  m->lens = Text(exif, "Exif.Photo.LensModel");
+  auto lat = GpsCoordinate(exif, "Exif.GPSInfo.GPSLatitude", "Exif.GPSInfo.GPSLatitudeRef");
+  auto lon = GpsCoordinate(exif, "Exif.GPSInfo.GPSLongitude", "Exif.GPSInfo.GPSLongitudeRef");
+  // [0,0] is what phones write when they had no fix: treat it as "no location".
+  if (lat && lon && std::fabs(*lat) <= 90 && std::fabs(*lon) <= 180 && !(*lat == 0 && *lon == 0)) {
+    m->gps_lat = lat;
+    m->gps_lon = lon;
+    auto alt = exif.findKey(Exiv2::ExifKey("Exif.GPSInfo.GPSAltitude"));
+    if (alt != exif.end() && alt->count() > 0 && std::isfinite(alt->toFloat())) {
+      double a = alt->toFloat();
+      auto ref = Integer(exif, "Exif.GPSInfo.GPSAltitudeRef");
+      m->gps_alt = (ref && *ref == 1) ? -a : a;
+    }
+  }
+  if (auto r = Integer(exif, "Exif.Image.Rating"); r && *r >= -1 && *r <= 5)
+    m->rating = static_cast<int>(*r);
+  if (auto w = Integer(exif, "Exif.Photo.PixelXDimension"); w && *w > 0)
+    m->exif_width = static_cast<int>(*w);
+  if (auto h = Integer(exif, "Exif.Photo.PixelYDimension"); h && *h > 0)
+    m->exif_height = static_cast<int>(*h);
+}
+
+// exiv2 reports trouble through a global log handler, called on the reading thread.
+thread_local std::string* tls_exiv2_log = nullptr;
+
+void CaptureExiv2Log(int level, const char* msg) {
+  if (!tls_exiv2_log || level < Exiv2::LogMsg::warn || !msg) return;
+  std::string m = msg;
+  // Maker notes are vendor-private and routinely malformed in perfectly good photos; XMP
+  // date-format chatter likewise. Only damage to the standard directories is worth telling.
+  if (m.rfind("Directory ", 0) == 0) {
+    bool standard = m.rfind("Directory Image", 0) == 0 || m.rfind("Directory Photo", 0) == 0 ||
+                    m.rfind("Directory GPSInfo", 0) == 0 || m.rfind("Directory Iop", 0) == 0;
+    if (!standard) return;
+  } else if (m.find("Unsupported date format") != std::string::npos ||
+             m.find("Unsupported time format") != std::string::npos) {
+    return;
+  }
+  while (!m.empty() && (m.back() == '\n' || m.back() == ' ')) m.pop_back();
+  if (m.empty() || tls_exiv2_log->size() > 300) return;
+  if (!tls_exiv2_log->empty()) *tls_exiv2_log += "; ";
+  *tls_exiv2_log += m;
+}
+
+struct Exiv2LogScope {
+  std::string log;
+  Exiv2LogScope() { tls_exiv2_log = &log; }
+  ~Exiv2LogScope() { tls_exiv2_log = nullptr; }
+};
+
+void FillFromXmp(const Exiv2::XmpData& xmp, PhotoMetadata* m) {
+  if (!m->rating) {
+    auto it = xmp.findKey(Exiv2::XmpKey("Xmp.xmp.Rating"));
+    if (it != xmp.end() && it->count() > 0) {
+      long r = it->toLong();
+      if (r >= -1 && r <= 5) m->rating = static_cast<int>(r);
+    }
+  }
+}
+
+}  // namespace
+
+std::string PhotoMetadata::TakenAtWithOffset() const {
+  if (!taken_at) return {};
+  return *taken_at + (tz_offset ? *tz_offset : "");
+}
+
+void InitMetadataReader() {
+  static std::once_flag once;
+  std::call_once(once, [] {
+    Exiv2::XmpParser::initialize();
+    Exiv2::LogMsg::setLevel(Exiv2::LogMsg::warn);
+    Exiv2::LogMsg::setHandler(CaptureExiv2Log);
+#ifdef EXV_ENABLE_BMFF
+    Exiv2::enableBMFF(true);
+#endif
+  });
+}
+
+std::optional<std::string> ExifDateToIso(const std::string& d) {
+  int y, mo, da, h, mi, s;
+  if (std::sscanf(d.c_str(), "%4d:%2d:%2d %2d:%2d:%2d", &y, &mo, &da, &h, &mi, &s) != 6 &&
+      std::sscanf(d.c_str(), "%4d-%2d-%2d %2d:%2d:%2d", &y, &mo, &da, &h, &mi, &s) != 6 &&
+      std::sscanf(d.c_str(), "%4d-%2d-%2dT%2d:%2d:%2d", &y, &mo, &da, &h, &mi, &s) != 6)
+    return std::nullopt;
+  if (y < 1800 || y > 2200 || mo < 1 || mo > 12 || da < 1 || da > 31 || h < 0 || h > 23 ||
+      mi < 0 || mi > 59 || s < 0 || s > 60)
+    return std::nullopt;
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d", y, mo, da, h, mi, s);
+  return std::string(buf);
+}
+
+PhotoMetadata ReadMetadataFromFile(const uint8_t* data, size_t size, std::string* warning) {
+  PhotoMetadata m;
+  Exiv2LogScope scope;
+  try {
+    auto image = Exiv2::ImageFactory::open(data, static_cast<long>(size));
+    if (image.get() == nullptr) return m;
+    image->readMetadata();
+    FillFromExif(image->exifData(), &m);
+    FillFromXmp(image->xmpData(), &m);
+    if (warning && !scope.log.empty()) *warning = "metadata damaged: " + scope.log;
+  } catch (const std::exception& e) {
+    // Includes Exiv2::Error ("this does not look like a JPEG" for formats exiv2 lacks).
+    if (warning) *warning = std::string("metadata unreadable: ") + e.what();
+  }
+  return m;
+}
+
+PhotoMetadata ReadMetadataFromExifBlock(const uint8_t* data, size_t size, std::string* warning) {
+  PhotoMetadata m;
+  if (size >= 6 && std::memcmp(data, "Exif\0\0", 6) == 0) {
+    data += 6;
+    size -= 6;
+  }
+  Exiv2LogScope scope;
+  try {
+    Exiv2::ExifData exif;
+    Exiv2::ExifParser::decode(exif, data, static_cast<uint32_t>(size));
+    FillFromExif(exif, &m);
+  } catch (const std::exception& e) {
+    if (warning) *warning = std::string("EXIF unreadable: ") + e.what();
+  }
+  return m;
+}
+
+}  // namespace shoebox

@@ -1,0 +1,38 @@
+// What a photo says about itself (EXIF / XMP), read with exiv2.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include "base/status.h"
+#include "imaging/image_format.h"
+
+namespace shoebox {
+
+struct PhotoMetadata {
+  int orientation = 1;                  // EXIF Orientation 1..8; 1 when absent or invalid
+  std::optional<std::string> taken_at;  // ISO 8601 local time, e.g. "2019-08-21T11:21:36"
+  std::optional<std::string> tz_offset; // "+02:00" from OffsetTimeOriginal, when recorded
+  std::optional<std::string> make, model, lens;
+  std::optional<double> gps_lat, gps_lon, gps_alt;  // absent, or [0,0] in the file, = none
+  std::optional<int> rating;                        // 0..5 (-1 = rejected)
+  std::optional<int> exif_width, exif_height;       // PixelX/YDimension, a hint only
+  // taken_at with the offset appended when known ("2019-08-21T11:21:36+02:00").
+  std::string TakenAtWithOffset() const;
+};
+
+// One-time global set-up of exiv2 (XMP toolkit, quiet logging). Call before threads start.
+void InitMetadataReader();
+
+// Reads EXIF/XMP from a whole file held in memory. Damaged metadata is not fatal: the
+// fields that could be read are returned and *warning says what went wrong.
+PhotoMetadata ReadMetadataFromFile(const uint8_t* data, size_t size, std::string* warning);
+
+// Parses a bare EXIF block ("Exif\0\0" + TIFF, or TIFF alone), as HEIF/AVIF carry it.
+PhotoMetadata ReadMetadataFromExifBlock(const uint8_t* data, size_t size, std::string* warning);
+
+// "2008:10:22 16:28:39" -> "2008-10-22T16:28:39"; nullopt when malformed or all zeros.
+std::optional<std::string> ExifDateToIso(const std::string& exif_date);
+
+}  // namespace shoebox

@@ -1,0 +1,52 @@
+// The crawl-and-catalog job behind `shoebox index`.
+//
+// For each root: walk it (stat only), compare with the catalog, and read only what is new or
+// changed. Unchanged files (same path, size and mtime) are never opened. New content is
+// hashed, decoded once at reduced size for metadata + thumbnail on a thread pool, and
+// committed in small transactions, so a kill at any moment loses at most one batch and the
+// next run resumes. Content already in the catalog (a moved, renamed or copied photo) is
+// linked to its asset without decoding. Files no longer found are marked missing, never
+// deleted. Bad files become error records; they never stop the run.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "base/status.h"
+#include "catalog/catalog.h"
+#include "imaging/photo_analyzer.h"
+#include "pipeline/thumbnail_cache.h"
+
+namespace shoebox {
+
+struct IndexOptions {
+  std::vector<std::string> exclude;  // fnmatch globs (see WalkOptions)
+  unsigned threads = 0;              // 0 = one per core
+  AnalyzeOptions analyze;
+  // Files above this size are refused unread (kTooLarge). Default 2 GiB.
+  uint64_t max_file_bytes = uint64_t{2} << 30;
+  // Results committed per transaction: the most work a crash can lose.
+  size_t batch_size = 32;
+  bool show_progress = true;
+};
+
+struct IndexReport {
+  int64_t seen = 0;        // candidate files found by the walk
+  int64_t unchanged = 0;   // skipped without reading
+  int64_t added = 0;       // new content decoded
+  int64_t linked = 0;      // known content at a new or changed path (move, rename, copy)
+  int64_t missing = 0;     // newly marked missing
+  int64_t errors = 0;      // files that failed this run
+  int64_t not_images = 0;  // files that turned out not to be photos
+  int64_t folder_problems = 0;
+  double seconds = 0;
+};
+
+// roots: absolute folder paths. Fatal problems (catalog unwritable, disk full) end the run
+// with a non-OK Status; per-file failures are recorded in the catalog and counted.
+Result<IndexReport> IndexFolders(Catalog* catalog, const std::vector<std::string>& roots,
+                                 const ThumbnailCache& thumbs, const IndexOptions& options);
+
+}  // namespace shoebox

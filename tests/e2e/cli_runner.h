@@ -1,0 +1,35 @@
+// Runs the real shoebox binary with a private catalog and cache.
+#pragma once
+
+#include <sys/types.h>
+
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+namespace shoebox::testing {
+
+struct CliResult {
+  int exit_code = -1;
+  std::string out, err;
+  nlohmann::json Json() const;  // parses out; fails the test when it is not JSON
+};
+
+class Cli {
+ public:
+  // All state (catalog, thumbnails) goes under home.
+  explicit Cli(std::filesystem::path home);
+  CliResult Run(const std::vector<std::string>& args) const;
+  // Starts the binary without waiting; output discarded. Returns the pid.
+  pid_t Start(const std::vector<std::string>& args) const;
+  std::filesystem::path catalog() const { return home_ / "data/shoebox/catalog.db"; }
+  std::filesystem::path thumbs() const { return home_ / "cache/shoebox/thumbs"; }
+
+ private:
+  std::vector<std::string> Env() const;
+  std::filesystem::path home_;
+};
+
+}  // namespace shoebox::testing

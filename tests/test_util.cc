@@ -1,0 +1,57 @@
+#include "test_util.h"
+
+#include <unistd.h>
+
+#include <cstdlib>
+#include <fstream>
+#include <random>
+#include <sstream>
+
+namespace shoebox::testing {
+
+TempDir::TempDir() {
+  const char* tmp = std::getenv("TMPDIR");
+  std::filesystem::path base = tmp && *tmp ? tmp : "/tmp";
+  std::random_device rd;
+  path_ = base / ("shoebox-test-" + std::to_string(::getpid()) + "-" + std::to_string(rd()));
+  std::filesystem::create_directories(path_);
+}
+
+TempDir::~TempDir() {
+  std::error_code ec;
+  std::filesystem::remove_all(path_, ec);
+}
+
+std::filesystem::path DataPath(const std::string& rel) {
+  return std::filesystem::path(SHOEBOX_SOURCE_DIR) / "tests" / "data" / rel;
+}
+
+std::filesystem::path CorpusPath() {
+  const char* env = std::getenv("SHOEBOX_CORPUS");
+  std::filesystem::path p = env && *env ? std::filesystem::path(env)
+                                        : std::filesystem::path(SHOEBOX_SOURCE_DIR) / ".." / "shared" / "corpus";
+  if (!std::filesystem::exists(p / "manifest.jsonl")) {
+    ADD_FAILURE() << "test corpus not found at " << p << " (set SHOEBOX_CORPUS)";
+  }
+  return p;
+}
+
+std::string ReadFile(const std::filesystem::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+void WriteFile(const std::filesystem::path& p, const std::string& data) {
+  std::filesystem::create_directories(p.parent_path());
+  std::ofstream out(p, std::ios::binary);
+  out << data;
+}
+
+void CopyFile(const std::filesystem::path& from, const std::filesystem::path& to) {
+  std::filesystem::create_directories(to.parent_path());
+  std::filesystem::copy_file(from, to, std::filesystem::copy_options::overwrite_existing);
+}
+
+}  // namespace shoebox::testing

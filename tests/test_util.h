@@ -1,0 +1,48 @@
+// Shared helpers for shoebox tests: temp dirs, fixture paths, running the CLI.
+#pragma once
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "base/status.h"
+
+#define ASSERT_OK(expr)                                  \
+  do {                                                   \
+    auto _s = (expr);                                    \
+    ASSERT_TRUE(_s.ok()) << _s.ToString();               \
+  } while (0)
+#define EXPECT_OK(expr)                                  \
+  do {                                                   \
+    auto _s = (expr);                                    \
+    EXPECT_TRUE(_s.ok()) << _s.ToString();               \
+  } while (0)
+
+namespace shoebox::testing {
+
+// A fresh directory under $TMPDIR, removed (made writable first) when destroyed.
+class TempDir {
+ public:
+  TempDir();
+  ~TempDir();
+  const std::filesystem::path& path() const { return path_; }
+  std::filesystem::path operator/(const std::string& rel) const { return path_ / rel; }
+
+ private:
+  std::filesystem::path path_;
+};
+
+// tests/data/<rel> in the source tree.
+std::filesystem::path DataPath(const std::string& rel);
+
+// $SHOEBOX_CORPUS or ../shared/corpus next to the source tree. Fails the test (not skips)
+// when it is missing, so CI cannot silently lose the corpus tests.
+std::filesystem::path CorpusPath();
+
+std::string ReadFile(const std::filesystem::path& p);
+void WriteFile(const std::filesystem::path& p, const std::string& data);
+void CopyFile(const std::filesystem::path& from, const std::filesystem::path& to);
+
+}  // namespace shoebox::testing

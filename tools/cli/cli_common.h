@@ -1,0 +1,44 @@
+// Shared by the subcommands: global options, catalog opening, JSON rendering, exit codes.
+#pragma once
+
+#include <CLI/CLI.hpp>
+#include <nlohmann/json.hpp>
+
+#include <memory>
+#include <string>
+
+#include "base/status.h"
+#include "catalog/catalog.h"
+
+namespace shoebox::cli {
+
+struct GlobalOptions {
+  std::string db;  // --db, else $SHOEBOX_DB, else the XDG data dir
+  bool quiet = false;
+};
+
+// Exit codes: 0 success (individual bad photos included), 1 fatal error, 2 bad usage,
+// 3 catalog busy (another index is running), 4 not found.
+int ExitCodeFor(const Status& status);
+// Prints "shoebox: <message>" to stderr and returns the exit code.
+int Fail(const Status& status);
+
+std::filesystem::path CatalogPath(const GlobalOptions& g);
+Result<std::unique_ptr<Catalog>> OpenCatalog(const GlobalOptions& g, bool create);
+
+// JSON dump that never throws on file names that are not valid UTF-8.
+std::string Dump(const nlohmann::json& j, int indent = -1);
+nlohmann::json PhotoJson(const PhotoRow& row);
+// A photo named by a catalog id or a path (absolute or relative to the working folder).
+Result<PhotoRow> ResolvePhoto(Catalog* cat, const std::string& what);
+
+// Subcommand registration; each returns nothing and sets the callback that runs it.
+void RegisterIndex(CLI::App& app, GlobalOptions& g, int& exit_code);
+void RegisterStatus(CLI::App& app, GlobalOptions& g, int& exit_code);
+void RegisterInfo(CLI::App& app, GlobalOptions& g, int& exit_code);
+void RegisterErrors(CLI::App& app, GlobalOptions& g, int& exit_code);
+void RegisterLs(CLI::App& app, GlobalOptions& g, int& exit_code);
+void RegisterThumb(CLI::App& app, GlobalOptions& g, int& exit_code);
+void RegisterGc(CLI::App& app, GlobalOptions& g, int& exit_code);
+
+}  // namespace shoebox::cli

@@ -1,0 +1,91 @@
+#include <cstdio>
+
+#include "pipeline/indexer.h"
+#include "tools/cli/cli_common.h"
+
+namespace shoebox::cli {
+
+void RegisterIndex(CLI::App& app, GlobalOptions& g, int& exit_code) {
+  struct Args {
+    std::vector<std::string> roots;
+    std::vector<std::string> exclude;
+    unsigned threads = 0;
+    uint64_t max_megapixels = 200;
+    int thumb_size = 256;
+    bool wait = false;
+    bool json = false;
+  };
+  auto args = std::make_shared<Args>();
+  CLI::App* cmd = app.add_subcommand("index", "Find and catalog the photos in one or more folders");
+  cmd->add_option("paths", args->roots, "Folders to index")->required();
+  cmd->add_option("--exclude", args->exclude, "Glob of names (or relative paths) to skip; repeatable");
+  cmd->add_option("--threads", args->threads, "Worker threads (default: one per core)");
+  cmd->add_option("--max-megapixels", args->max_megapixels,
+                  "Refuse images larger than this (decompression bombs)")
+      ->capture_default_str();
+  cmd->add_option("--thumb-size", args->thumb_size, "Thumbnail long side in pixels")
+      ->capture_default_str()
+      ->check(CLI::Range(32, 2048));
+  cmd->add_flag("--wait", args->wait, "Wait for another running index instead of refusing");
+  cmd->add_flag("--json", args->json, "Print the summary as JSON");
+  cmd->callback([&g, &exit_code, args] {
+    std::vector<std::string> roots;
+    for (const auto& r : args->roots) {
+      std::error_code ec;
+      auto canon = std::filesystem::canonical(r, ec);
+      if (ec) {
+        exit_code = Fail(NotFound("cannot index " + r + ": " + ec.message()));
+        return;
+      }
+      if (!std::filesystem::is_directory(canon, ec)) {
+        exit_code = Fail(InvalidArgument(r + " is not a folder"));
+        return;
+      }
+      roots.push_back(canon.string());
+    }
+    auto path = CatalogPath(g);
+    std::error_code ec;
+    std::filesystem::create_directories(path.parent_path(), ec);
+    auto lock = WriterLock::Acquire(path, args->wait);
+    if (!lock.ok()) {
+      exit_code = Fail(lock.status());
+      return;
+    }
+    auto cat = Catalog::Open(path, true);
+    if (!cat.ok()) {
+      exit_code = Fail(cat.status());
+      return;
+    }
+    IndexOptions opt;
+    opt.exclude = args->exclude;
+    opt.threads = args->threads;
+    opt.analyze.max_pixels = args->max_megapixels * 1'000'000;
+    opt.analyze.thumbnail_size = args->thumb_size;
+    opt.show_progress = !g.quiet;
+    ThumbnailCache thumbs;
+    auto report = IndexFolders(cat->get(), roots, thumbs, opt);
+    if (!report.ok()) {
+      exit_code = Fail(report.status());
+      return;
+    }
+    const IndexReport& r = *report;
+    if (args->json) {
+      nlohmann::json j = {{"seen", r.seen},           {"unchanged", r.unchanged},
+                          {"added", r.added},         {"linked", r.linked},
+                          {"missing", r.missing},     {"errors", r.errors},
+                          {"not_images", r.not_images}, {"folder_problems", r.folder_problems},
+                          {"seconds", r.seconds},     {"catalog", path.string()}};
+      std::printf("%s\n", Dump(j).c_str());
+    } else if (!g.quiet) {
+      std::fprintf(stderr,
+                   "indexed %lld files in %.1f s: %lld new, %lld moved/copied, %lld unchanged, "
+                   "%lld now missing, %lld errors%s\n",
+                   static_cast<long long>(r.seen), r.seconds, static_cast<long long>(r.added),
+                   static_cast<long long>(r.linked), static_cast<long long>(r.unchanged),
+                   static_cast<long long>(r.missing), static_cast<long long>(r.errors),
+                   r.errors + r.folder_problems > 0 ? " (see `shoebox errors`)" : "");
+    }
+  });
+}
+
+}  // namespace shoebox::cli

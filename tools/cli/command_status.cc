@@ -1,0 +1,45 @@
+#include <cstdio>
+
+#include "tools/cli/cli_common.h"
+
+namespace shoebox::cli {
+
+void RegisterStatus(CLI::App& app, GlobalOptions& g, int& exit_code) {
+  auto json = std::make_shared<bool>(false);
+  CLI::App* cmd = app.add_subcommand("status", "Counts of files, photos, errors; catalog location");
+  cmd->add_flag("--json", *json, "Print as JSON");
+  cmd->callback([&g, &exit_code, json] {
+    auto cat = OpenCatalog(g, false);
+    if (!cat.ok()) {
+      exit_code = Fail(cat.status());
+      return;
+    }
+    auto s = (*cat)->Stats();
+    if (!s.ok()) {
+      exit_code = Fail(s.status());
+      return;
+    }
+    if (*json) {
+      nlohmann::json j = {{"files", s->files},           {"assets", s->assets},
+                          {"missing", s->missing},       {"errors", s->errors}, {"warnings", s->warnings},
+                          {"thumbnails", s->thumbnails}, {"not_images", s->not_images},
+                          {"formats", s->by_format},     {"catalog", (*cat)->path().string()},
+                          {"catalog_bytes", s->catalog_bytes}};
+      std::printf("%s\n", Dump(j).c_str());
+      return;
+    }
+    std::printf("catalog     %s (%.1f MiB)\n", (*cat)->path().c_str(),
+                static_cast<double>(s->catalog_bytes) / (1 << 20));
+    std::printf("files       %lld present, %lld missing\n", static_cast<long long>(s->files),
+                static_cast<long long>(s->missing));
+    std::printf("photos      %lld unique (%lld with thumbnails)\n",
+                static_cast<long long>(s->assets), static_cast<long long>(s->thumbnails));
+    std::printf("errors      %lld not indexed, %lld indexed with damage%s\n",
+                static_cast<long long>(s->errors), static_cast<long long>(s->warnings),
+                s->errors + s->warnings ? "  (shoebox errors)" : "");
+    for (const auto& [fmt, n] : s->by_format)
+      std::printf("  %-9s %lld\n", fmt.c_str(), static_cast<long long>(n));
+  });
+}
+
+}  // namespace shoebox::cli

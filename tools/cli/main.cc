@@ -1,0 +1,28 @@
+// shoebox: one binary, one subcommand per file (command_<verb>.cc).
+#include <CLI/CLI.hpp>
+
+#include "tools/cli/cli_common.h"
+
+int main(int argc, char** argv) {
+  using namespace shoebox::cli;
+  CLI::App app{"shoebox: private, local semantic search for your photo library"};
+  app.require_subcommand(1);
+  GlobalOptions g;
+  app.add_option("--db", g.db, "Catalog file (default: $SHOEBOX_DB or ~/.local/share/shoebox/catalog.db)");
+  app.add_flag("-q,--quiet", g.quiet, "No progress output");
+  int exit_code = 0;
+  RegisterIndex(app, g, exit_code);
+  RegisterStatus(app, g, exit_code);
+  RegisterInfo(app, g, exit_code);
+  RegisterErrors(app, g, exit_code);
+  RegisterLs(app, g, exit_code);
+  RegisterThumb(app, g, exit_code);
+  RegisterGc(app, g, exit_code);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    int rc = app.exit(e);
+    return rc == 0 ? 0 : 2;
+  }
+  return exit_code;
+}
