@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cstring>
 #include <mutex>
+#include <shared_mutex>
 
 #include "imaging/raw_preview.h"
 
@@ -28,35 +29,81 @@ struct VipsRef {
     reset(nullptr);
     return &im;
   }
+  VipsImage* release() {
+    VipsImage* i = im;
+    im = nullptr;
+    return i;
+  }
 };
 
-// libvips keeps one process-wide error buffer; take it (and clear it) as our reason.
+// libvips keeps one process-wide error buffer that every thread appends to, so a message
+// read after a failure may belong to another photo. Jobs run under a shared lock; a job that
+// fails is run again alone (exclusive lock, buffer cleared), so the message it leaves is its
+// own. Failures are rare, so the serialisation costs nothing on healthy libraries.
+std::shared_mutex g_vips_error_mu;
+// While a failed job re-runs alone, GLib warnings from libvips (and its worker threads) are
+// collected here too: some decoders only warn ("IHDR: CRC error") before failing silently.
+std::mutex g_log_capture_mu;
+std::string* g_log_capture = nullptr;
+
+constexpr const char* kNoMessage = "decoder failed without a message";
+
 std::string TakeVipsError() {
   char* raw = vips_error_buffer_copy();
   std::string msg = raw ? raw : "";
   g_free(raw);
-  // One line is enough for a human; libvips repeats the loader name on each line.
-  std::string first;
+  std::string joined;  // one line for a human; libvips repeats itself across lines
   size_t start = 0;
-  while (start < msg.size()) {
+  while (start < msg.size() && joined.size() < 200) {
     size_t end = msg.find('\n', start);
     std::string line = msg.substr(start, end == std::string::npos ? std::string::npos : end - start);
-    if (!line.empty()) {
-      if (!first.empty()) first += "; ";
-      first += line;
-      if (first.size() > 200) break;
+    // "source: bad seek to N" is libvips probing past the end, not the reason.
+    bool noise = line.find("bad seek to") != std::string::npos;
+    if (!line.empty() && !noise && joined.find(line) == std::string::npos) {
+      if (!joined.empty()) joined += "; ";
+      joined += line;
     }
     if (end == std::string::npos) break;
     start = end + 1;
   }
-  return first.empty() ? "decoder failed without a message" : first;
+  return joined.empty() ? kNoMessage : joined;
 }
 
-Status DecodeFailure(ImageFormat format, std::string detail) {
+// job() returns true on success. On failure *error receives the job's own libvips message.
+template <typename Job>
+bool RunVipsJob(Job&& job, std::string* error) {
+  {
+    std::shared_lock<std::shared_mutex> lock(g_vips_error_mu);
+    if (job()) return true;
+  }
+  std::unique_lock<std::shared_mutex> lock(g_vips_error_mu);
+  vips_error_clear();
+  std::string warnings;
+  {
+    std::lock_guard<std::mutex> capture(g_log_capture_mu);
+    g_log_capture = &warnings;
+  }
+  bool ok = job();
+  {
+    std::lock_guard<std::mutex> capture(g_log_capture_mu);
+    g_log_capture = nullptr;
+  }
+  if (ok) return true;
+  *error = TakeVipsError();
+  if (*error == kNoMessage && !warnings.empty()) *error = warnings;
+  return false;
+}
+
+std::string Upper(std::string_view s) {
+  std::string out(s);
+  std::transform(out.begin(), out.end(), out.begin(), ::toupper);
+  return out;
+}
+
+Status DecodeFailure(ImageFormat format, const std::string& detail) {
   std::string lower = detail;
   std::transform(lower.begin(), lower.end(), lower.begin(), ::tolower);
-  std::string fmt(FormatName(format));
-  std::transform(fmt.begin(), fmt.end(), fmt.begin(), ::toupper);
+  std::string fmt = Upper(FormatName(format));
   if (lower.find("premature end") != std::string::npos || lower.find("truncated") != std::string::npos ||
       lower.find("not enough data") != std::string::npos || lower.find("unexpected end") != std::string::npos)
     return Corrupt("truncated " + fmt + " (" + detail + ")");
@@ -83,66 +130,78 @@ bool HeifStoredSize(const uint8_t* data, size_t size, int* w, int* h) {
   return ok;
 }
 
-// Turns a thumbnail-sized image into an upright, opaque, 8-bit sRGB JPEG.
-Status EncodeThumbnail(VipsImage* in, int orientation_to_apply, std::vector<uint8_t>* jpeg) {
-  VipsRef cur;
+// Turns a thumbnail-sized image into an upright, opaque, 8-bit sRGB JPEG. Evaluating the
+// JPEG is what runs the decoder, so decode errors surface here too.
+bool EncodeThumbnail(VipsImage* in, int orientation_to_apply, std::vector<uint8_t>* jpeg) {
   g_object_ref(in);
-  cur.reset(in);
+  VipsRef cur(in);
   if (orientation_to_apply > 1) {
     // vips_autorot reads the orientation tag; set the one we want applied.
-    VipsRef copy;
-    if (vips_copy(cur.im, copy.out(), nullptr) != 0) return Internal(TakeVipsError());
+    VipsRef copy, rotated;
+    if (vips_copy(cur.im, copy.out(), nullptr) != 0) return false;
     vips_image_set_int(copy.im, VIPS_META_ORIENTATION, orientation_to_apply);
-    VipsRef rotated;
-    if (vips_autorot(copy.im, rotated.out(), nullptr) != 0) return Internal(TakeVipsError());
-    cur.reset(rotated.im);
-    rotated.im = nullptr;
+    if (vips_autorot(copy.im, rotated.out(), nullptr) != 0) return false;
+    cur.reset(rotated.release());
   }
   if (vips_image_hasalpha(cur.im)) {
+    double max = cur.im->BandFmt == VIPS_FORMAT_USHORT ? 65535 : 255;
+    double bg[3] = {max, max, max};
+    VipsArrayDouble* background = vips_array_double_new(bg, cur.im->Bands >= 4 ? 3 : 1);
     VipsRef flat;
-    double bg[3] = {255, 255, 255};
-    // 16-bit images flatten against 65535.
-    if (cur.im->BandFmt == VIPS_FORMAT_USHORT) bg[0] = bg[1] = bg[2] = 65535;
-    VipsArrayDouble* background = vips_array_double_new(bg, cur.im->Bands - 1 >= 3 ? 3 : 1);
     int rc = vips_flatten(cur.im, flat.out(), "background", background, nullptr);
     vips_area_unref(VIPS_AREA(background));
-    if (rc != 0) return Internal(TakeVipsError());
-    cur.reset(flat.im);
-    flat.im = nullptr;
+    if (rc != 0) return false;
+    cur.reset(flat.release());
   }
   if (vips_image_guess_interpretation(cur.im) != VIPS_INTERPRETATION_sRGB) {
     VipsRef srgb;
-    if (vips_colourspace(cur.im, srgb.out(), VIPS_INTERPRETATION_sRGB, nullptr) != 0)
-      return Internal(TakeVipsError());
-    cur.reset(srgb.im);
-    srgb.im = nullptr;
+    if (vips_colourspace(cur.im, srgb.out(), VIPS_INTERPRETATION_sRGB, nullptr) != 0) return false;
+    cur.reset(srgb.release());
   }
   if (cur.im->BandFmt != VIPS_FORMAT_UCHAR) {
     VipsRef cast;
-    if (vips_cast(cur.im, cast.out(), VIPS_FORMAT_UCHAR, nullptr) != 0) return Internal(TakeVipsError());
-    cur.reset(cast.im);
-    cast.im = nullptr;
+    if (vips_cast(cur.im, cast.out(), VIPS_FORMAT_UCHAR, nullptr) != 0) return false;
+    cur.reset(cast.release());
   }
   void* buf = nullptr;
   size_t len = 0;
-  if (vips_jpegsave_buffer(cur.im, &buf, &len, "Q", 82, "strip", TRUE, nullptr) != 0)
-    return Corrupt(TakeVipsError());
+  if (vips_jpegsave_buffer(cur.im, &buf, &len, "Q", 82, "strip", TRUE, nullptr) != 0) return false;
   jpeg->assign(static_cast<uint8_t*>(buf), static_cast<uint8_t*>(buf) + len);
   g_free(buf);
-  return Status::Ok();
+  return true;
 }
 
-// Decodes (at reduced size) and encodes one thumbnail with the given loader strictness.
+// Decodes at reduced size (shrink-on-load: libjpeg DCT scaling, WebP/HEIF/JXL reduced
+// decodes; never upscaling) and encodes, with the given loader strictness.
 Status TryThumbnail(const uint8_t* data, size_t size, ImageFormat format, int target,
                     int extra_orientation, const char* fail_on, std::vector<uint8_t>* jpeg) {
-  VipsRef thumb;
-  // Shrink-on-load: libjpeg DCT scaling, WebP/HEIF/JXL reduced decodes. Never upscale.
-  if (vips_thumbnail_buffer(const_cast<uint8_t*>(data), size, thumb.out(), target, "height", target,
-                            "size", VIPS_SIZE_DOWN, "option_string", fail_on, nullptr) != 0)
-    return DecodeFailure(format, TakeVipsError());
-  Status st = EncodeThumbnail(thumb.im, extra_orientation, jpeg);
-  if (!st.ok()) return DecodeFailure(format, st.message());
-  return st;
+  std::string error;
+  bool ok = RunVipsJob(
+      [&] {
+        VipsRef thumb;
+        if (vips_thumbnail_buffer(const_cast<uint8_t*>(data), size, thumb.out(), target, "height",
+                                  target, "size", VIPS_SIZE_DOWN, "option_string", fail_on,
+                                  nullptr) != 0)
+          return false;
+        return EncodeThumbnail(thumb.im, extra_orientation, jpeg);
+      },
+      &error);
+  return ok ? Status::Ok() : DecodeFailure(format, error);
+}
+
+// Shrinks an already decoded image (a RAW's bitmap preview, a libheif or ImageMagick decode).
+Status ThumbnailFromImage(VipsImage* full, int target, int orientation, std::vector<uint8_t>* jpeg) {
+  std::string error;
+  bool ok = RunVipsJob(
+      [&] {
+        VipsRef small;
+        if (vips_thumbnail_image(full, small.out(), target, "height", target, "size", VIPS_SIZE_DOWN,
+                                 nullptr) != 0)
+          return false;
+        return EncodeThumbnail(small.im, orientation, jpeg);
+      },
+      &error);
+  return ok ? Status::Ok() : Corrupt(error);
 }
 
 // libheif decodes some files that libvips 8.14 rejects ("bad image dimensions on decode",
@@ -169,12 +228,7 @@ Status HeifThumbnailFallback(const uint8_t* data, size_t size, int target,
         std::memcpy(rgb.data() + static_cast<size_t>(y) * w * 3, px + static_cast<size_t>(y) * stride,
                     static_cast<size_t>(w) * 3);
       VipsRef full(vips_image_new_from_memory(rgb.data(), rgb.size(), w, h, 3, VIPS_FORMAT_UCHAR));
-      VipsRef small;
-      if (full.im && vips_thumbnail_image(full.im, small.out(), target, "height", target, "size",
-                                          VIPS_SIZE_DOWN, nullptr) == 0)
-        st = EncodeThumbnail(small.im, 0, jpeg);
-      else
-        st = Corrupt("damaged HEIF: " + TakeVipsError());
+      st = full.im ? ThumbnailFromImage(full.im, target, 0, jpeg) : Corrupt("damaged HEIF");
     }
   } else {
     st = Corrupt(std::string("damaged HEIF, cannot decode (") + (err.message ? err.message : "") + ")");
@@ -188,14 +242,19 @@ Status HeifThumbnailFallback(const uint8_t* data, size_t size, int target,
 // ImageMagick reads some TIFF and BMP variants libvips' own loaders refuse.
 Status MagickThumbnailFallback(const uint8_t* data, size_t size, int target,
                                std::vector<uint8_t>* jpeg) {
-  VipsRef full;
-  if (vips_magickload_buffer(const_cast<uint8_t*>(data), size, full.out(), nullptr) != 0)
-    return Corrupt(TakeVipsError());
-  VipsRef small;
-  if (vips_thumbnail_image(full.im, small.out(), target, "height", target, "size", VIPS_SIZE_DOWN,
-                           nullptr) != 0)
-    return Corrupt(TakeVipsError());
-  return EncodeThumbnail(small.im, 0, jpeg);
+  std::string error;
+  bool ok = RunVipsJob(
+      [&] {
+        VipsRef full, small;
+        if (vips_magickload_buffer(const_cast<uint8_t*>(data), size, full.out(), nullptr) != 0)
+          return false;
+        if (vips_thumbnail_image(full.im, small.out(), target, "height", target, "size",
+                                 VIPS_SIZE_DOWN, nullptr) != 0)
+          return false;
+        return EncodeThumbnail(small.im, 0, jpeg);
+      },
+      &error);
+  return ok ? Status::Ok() : Corrupt(error);
 }
 
 // Strict first, so that damage is noticed; a photo that decodes only leniently is still
@@ -206,7 +265,8 @@ Status ThumbnailFromBuffer(const uint8_t* data, size_t size, ImageFormat format,
   if (strict.ok()) return strict;
   bool truncated = strict.message().rfind("truncated", 0) == 0;
   if (!truncated) {
-    Status lenient = TryThumbnail(data, size, format, target, extra_orientation, "fail_on=truncated", jpeg);
+    Status lenient =
+        TryThumbnail(data, size, format, target, extra_orientation, "fail_on=truncated", jpeg);
     if (lenient.ok()) {
       if (warning) *warning = "decoded despite damage: " + strict.message();
       return lenient;
@@ -230,27 +290,24 @@ Result<AnalyzedPhoto> AnalyzeRaw(const uint8_t* data, size_t size, const Analyze
   photo.width = preview->width;
   photo.height = preview->height;
   if (photo.metadata.orientation == 1) photo.metadata.orientation = preview->orientation;
-  if (opt.make_thumbnail) {
-    if (preview->is_jpeg) {
-      // The camera's preview is unrotated; the RAW's orientation applies to it.
-      Status st = ThumbnailFromBuffer(preview->preview.data(), preview->preview.size(),
-                                      ImageFormat::kJpeg, opt.thumbnail_size,
-                                      photo.metadata.orientation, &photo.thumbnail_jpeg, nullptr);
-      if (!st.ok()) {
-        if (partial) *partial = photo;
-        return Corrupt("RAW preview: " + st.message());
-      }
-    } else {
-      VipsRef bitmap(vips_image_new_from_memory(preview->preview.data(), preview->preview.size(),
-                                                preview->preview_width, preview->preview_height, 3,
-                                                VIPS_FORMAT_UCHAR));
-      VipsRef small;
-      if (!bitmap.im || vips_thumbnail_image(bitmap.im, small.out(), opt.thumbnail_size, "height",
-                                             opt.thumbnail_size, "size", VIPS_SIZE_DOWN, nullptr) != 0)
-        return Corrupt("RAW preview: " + TakeVipsError());
-      SHOEBOX_RETURN_IF_ERROR(
-          EncodeThumbnail(small.im, photo.metadata.orientation, &photo.thumbnail_jpeg));
-    }
+  if (!opt.make_thumbnail) return photo;
+  Status st;
+  if (preview->is_jpeg) {
+    // The camera's preview is stored unrotated; the RAW's orientation applies to it.
+    st = ThumbnailFromBuffer(preview->preview.data(), preview->preview.size(), ImageFormat::kJpeg,
+                             opt.thumbnail_size, photo.metadata.orientation, &photo.thumbnail_jpeg,
+                             nullptr);
+  } else {
+    VipsRef bitmap(vips_image_new_from_memory(preview->preview.data(), preview->preview.size(),
+                                              preview->preview_width, preview->preview_height, 3,
+                                              VIPS_FORMAT_UCHAR));
+    st = bitmap.im ? ThumbnailFromImage(bitmap.im, opt.thumbnail_size, photo.metadata.orientation,
+                                        &photo.thumbnail_jpeg)
+                   : Corrupt("unreadable bitmap");
+  }
+  if (!st.ok()) {
+    if (partial) *partial = photo;
+    return Corrupt("RAW preview: " + st.message());
   }
   return photo;
 }
@@ -258,7 +315,15 @@ Result<AnalyzedPhoto> AnalyzeRaw(const uint8_t* data, size_t size, const Analyze
 // libvips reports decoder warnings through GLib logging. They are not per-call (they may come
 // from libvips' worker threads), so they are dropped here; damage is detected by decoding
 // strictly instead (see ThumbnailFromBuffer).
-void QuietGlibLog(const gchar*, GLogLevelFlags, const gchar*, gpointer) {}
+void QuietGlibLog(const gchar*, GLogLevelFlags, const gchar* message, gpointer) {
+  std::lock_guard<std::mutex> lock(g_log_capture_mu);
+  if (!g_log_capture || !message || g_log_capture->size() > 200) return;
+  std::string m = message;
+  if (m.find("error in tile") != std::string::npos || g_log_capture->find(m) != std::string::npos)
+    return;  // libvips' own echo, not the decoder's reason
+  if (!g_log_capture->empty()) *g_log_capture += "; ";
+  *g_log_capture += m;
+}
 
 }  // namespace
 
@@ -300,15 +365,21 @@ Result<AnalyzedPhoto> AnalyzePhoto(const uint8_t* data, size_t size, std::string
   }
   if (photo.format == ImageFormat::kRaw) return AnalyzeRaw(data, size, opt, std::move(photo), partial);
 
-  VipsRef header(vips_image_new_from_buffer(data, size, "fail_on=truncated", "access",
-                                            VIPS_ACCESS_SEQUENTIAL, nullptr));
-  if (!header.im && (photo.format == ImageFormat::kTiff || photo.format == ImageFormat::kBmp)) {
-    (void)TakeVipsError();
-    vips_magickload_buffer(const_cast<uint8_t*>(data), size, header.out(), nullptr);
-  }
-  if (!header.im) {
+  // The header alone (lazy load): size, and the EXIF block for formats exiv2 could not read.
+  VipsRef header;
+  std::string header_error;
+  bool magick = photo.format == ImageFormat::kTiff || photo.format == ImageFormat::kBmp;
+  bool have_header = RunVipsJob(
+      [&] {
+        header.reset(vips_image_new_from_buffer(data, size, "fail_on=truncated", "access",
+                                                VIPS_ACCESS_SEQUENTIAL, nullptr));
+        if (!header.im && magick) vips_magickload_buffer(const_cast<uint8_t*>(data), size, header.out(), nullptr);
+        return header.im != nullptr;
+      },
+      &header_error);
+  if (!have_header) {
     if (partial) *partial = photo;
-    return DecodeFailure(photo.format, TakeVipsError());
+    return DecodeFailure(photo.format, header_error);
   }
   // exiv2 gives up on some HEIFs (a bad ICC profile in Samsung files); libheif still hands
   // libvips the EXIF block, so read it from there.
@@ -318,7 +389,8 @@ Result<AnalyzedPhoto> AnalyzePhoto(const uint8_t* data, size_t size, std::string
     size_t blob_len = 0;
     if (vips_image_get_blob(header.im, VIPS_META_EXIF_NAME, &blob, &blob_len) == 0 && blob_len > 0) {
       std::string exif_warning;
-      photo.metadata = ReadMetadataFromExifBlock(static_cast<const uint8_t*>(blob), blob_len, &exif_warning);
+      photo.metadata =
+          ReadMetadataFromExifBlock(static_cast<const uint8_t*>(blob), blob_len, &exif_warning);
       photo.warning = exif_warning;
     }
   }
@@ -331,12 +403,12 @@ Result<AnalyzedPhoto> AnalyzePhoto(const uint8_t* data, size_t size, std::string
       photo.height = h;
     }
   }
-  uint64_t pixels = static_cast<uint64_t>(photo.width) * static_cast<uint64_t>(photo.height);
   if (photo.width <= 0 || photo.height <= 0) {
     if (partial) *partial = photo;
     return Corrupt("image reports no pixels (" + std::to_string(photo.width) + "x" +
                    std::to_string(photo.height) + ")");
   }
+  uint64_t pixels = static_cast<uint64_t>(photo.width) * static_cast<uint64_t>(photo.height);
   if (pixels > opt.max_pixels) {
     if (partial) *partial = photo;
     return TooLarge(std::to_string(photo.width) + "x" + std::to_string(photo.height) + " is " +
