@@ -15,8 +15,8 @@ std::string ErrnoText(int err) { return std::strerror(err); }
 
 namespace {
 
-Result<std::vector<uint8_t>> ReadUpTo(const std::filesystem::path& path, uint64_t limit,
-                                      bool limit_is_error) {
+Status ReadUpTo(const std::filesystem::path& path, uint64_t limit, bool limit_is_error,
+                std::vector<uint8_t>* out) {
   int fd = ::open(path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
   if (fd < 0) {
     int e = errno;
@@ -37,7 +37,8 @@ Result<std::vector<uint8_t>> ReadUpTo(const std::filesystem::path& path, uint64_
                       std::to_string(limit >> 20) + " MiB");
     want = limit;
   }
-  std::vector<uint8_t> data(static_cast<size_t>(want));
+  std::vector<uint8_t>& data = *out;
+  data.resize(static_cast<size_t>(want));
   size_t got = 0;
   while (got < data.size()) {
     ssize_t n = ::read(fd, data.data() + got, data.size() - got);
@@ -49,17 +50,26 @@ Result<std::vector<uint8_t>> ReadUpTo(const std::filesystem::path& path, uint64_
     got += static_cast<size_t>(n);
   }
   data.resize(got);
-  return data;
+  return Status::Ok();
 }
 
 }  // namespace
 
+Status ReadWholeFileInto(const std::filesystem::path& path, uint64_t max_bytes,
+                         std::vector<uint8_t>* out) {
+  return ReadUpTo(path, max_bytes, true, out);
+}
+
 Result<std::vector<uint8_t>> ReadWholeFile(const std::filesystem::path& path, uint64_t max_bytes) {
-  return ReadUpTo(path, max_bytes, true);
+  std::vector<uint8_t> data;
+  SHOEBOX_RETURN_IF_ERROR(ReadUpTo(path, max_bytes, true, &data));
+  return data;
 }
 
 Result<std::vector<uint8_t>> ReadFilePrefix(const std::filesystem::path& path, size_t n) {
-  return ReadUpTo(path, n, false);
+  std::vector<uint8_t> data;
+  SHOEBOX_RETURN_IF_ERROR(ReadUpTo(path, n, false, &data));
+  return data;
 }
 
 Status WriteFileAtomic(const std::filesystem::path& path, const void* data, size_t size) {

@@ -15,6 +15,10 @@ namespace shoebox {
 // than max_bytes (kTooLarge) before allocating.
 Result<std::vector<uint8_t>> ReadWholeFile(const std::filesystem::path& path, uint64_t max_bytes);
 
+// As ReadWholeFile, into *out, reusing its capacity (a worker's buffer across photos).
+Status ReadWholeFileInto(const std::filesystem::path& path, uint64_t max_bytes,
+                         std::vector<uint8_t>* out);
+
 // Reads at most n leading bytes of a regular file (same safety rules as ReadWholeFile).
 Result<std::vector<uint8_t>> ReadFilePrefix(const std::filesystem::path& path, size_t n);
 

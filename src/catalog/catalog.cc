@@ -30,9 +30,10 @@ std::string FolderOf(const std::string& path) {
 
 constexpr const char* kPhotoColumns =
     "f.id, f.source_id, f.path, f.size, f.mtime_ns, f.asset_id, f.status, f.first_seen, "
-    "f.last_seen, a.id, a.hash, a.size, a.format, a.width, a.height, a.orientation, a.taken_at, "
+    "CASE WHEN f.status = 0 THEN max(f.last_seen, coalesce((SELECT s.last_scan_at FROM sources s "
+    "WHERE s.id = f.source_id), 0)) ELSE f.last_seen END, a.id, a.hash, a.size, a.format, a.width, a.height, a.orientation, a.taken_at, "
     "a.tz_offset, a.make, a.model, a.lens, a.gps_lat, a.gps_lon, a.gps_alt, a.rating, "
-    "a.thumb_state, a.error, a.warning";
+    "a.thumb_state, a.error, a.warning, f.missing_since";
 
 PhotoRow ReadPhotoRow(const Statement& s) {
   PhotoRow r;
@@ -67,6 +68,7 @@ PhotoRow ReadPhotoRow(const Statement& s) {
     a.error = s.OptText(26);
     a.warning = s.OptText(27);
   }
+  r.file.missing_since = s.OptInt(28);
   return r;
 }
 
@@ -180,7 +182,8 @@ Status Catalog::UpsertFile(const FileRecord& f) {
       "INSERT INTO files(source_id, path, folder, size, mtime_ns, asset_id, status, first_seen, "
       "last_seen) VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?8) ON CONFLICT(path) DO UPDATE SET "
       "source_id=excluded.source_id, size=excluded.size, mtime_ns=excluded.mtime_ns, "
-      "asset_id=excluded.asset_id, status=excluded.status, last_seen=excluded.last_seen");
+      "asset_id=excluded.asset_id, status=excluded.status, last_seen=excluded.last_seen, "
+      "missing_since=NULL");
   if (!up.ok()) return up.status();
   up->Bind(1, f.source_id).Bind(2, f.path).Bind(3, FolderOf(f.path)).Bind(4, f.size);
   up->Bind(5, f.mtime_ns).Bind(6, f.asset_id).Bind(7, static_cast<int>(f.status)).Bind(8, f.last_seen);
@@ -188,21 +191,21 @@ Status Catalog::UpsertFile(const FileRecord& f) {
 }
 
 Status Catalog::MarkMissing(int64_t file_id, int64_t now) {
-  auto up = db_.Prepare("UPDATE files SET status = 1 WHERE id = ?1 AND status = 0");
+  auto up = db_.Prepare(
+      "UPDATE files SET status = 1, missing_since = ?2, last_seen = max(last_seen, "
+      "coalesce((SELECT last_scan_at FROM sources s WHERE s.id = files.source_id), 0)) "
+      "WHERE id = ?1 AND status = 0");
   if (!up.ok()) return up.status();
-  (void)now;  // last_seen keeps the moment it was last actually seen
-  SHOEBOX_RETURN_IF_ERROR(up->Bind(1, file_id).Run());
+  SHOEBOX_RETURN_IF_ERROR(up->Bind(1, file_id).Bind(2, now).Run());
   auto del = db_.Prepare("DELETE FROM errors WHERE path = (SELECT path FROM files WHERE id = ?1)");
   if (!del.ok()) return del.status();
   return del->Bind(1, file_id).Run();
 }
 
-Status Catalog::TouchPresentUnder(const std::string& root, int64_t now) {
-  auto [lo, hi] = PrefixRange(root);
-  auto up = db_.Prepare(
-      "UPDATE files SET last_seen = ?3 WHERE path >= ?1 AND path < ?2 AND status = 0");
+Status Catalog::FinishScan(int64_t source_id, int64_t now) {
+  auto up = db_.Prepare("UPDATE sources SET last_scan_at = ?2 WHERE id = ?1");
   if (!up.ok()) return up.status();
-  return up->Bind(1, lo).Bind(2, hi).Bind(3, now).Run();
+  return up->Bind(1, source_id).Bind(2, now).Run();
 }
 
 Status Catalog::RecordError(const std::string& path, const std::string& reason,
@@ -330,7 +333,7 @@ Result<GcResult> Catalog::CollectGarbage(int64_t missing_before) {
   GcResult r;
   Transaction tx(&db_);
   SHOEBOX_RETURN_IF_ERROR(tx.Begin());
-  auto del = db_.Prepare("DELETE FROM files WHERE status = 1 AND last_seen < ?1");
+  auto del = db_.Prepare("DELETE FROM files WHERE status = 1 AND missing_since < ?1");
   if (!del.ok()) return del.status();
   SHOEBOX_RETURN_IF_ERROR(del->Bind(1, missing_before).Run());
   r.files_removed = db_.Changes();

@@ -53,6 +53,7 @@ struct FileRecord {
   std::optional<int64_t> asset_id;
   FileStatus status = FileStatus::kPresent;
   int64_t first_seen = 0, last_seen = 0;  // unix seconds
+  std::optional<int64_t> missing_since;
 };
 
 // What a rescan needs to decide "unchanged" without reading the file.
@@ -121,8 +122,12 @@ class Catalog {
   // Inserts the asset unless its hash exists; returns the id either way.
   Result<int64_t> InsertAsset(const AssetRecord& asset, int64_t now);
   Status UpsertFile(const FileRecord& file);
+  // Marks a file missing since now; its last_seen becomes the source's last complete scan
+  // (the last moment it is known to have been there).
   Status MarkMissing(int64_t file_id, int64_t now);
-  Status TouchPresentUnder(const std::string& root, int64_t now);
+  // Records that a complete scan of the source finished at now. Unchanged files are not
+  // touched one by one (that would cost a write per file on every rescan).
+  Status FinishScan(int64_t source_id, int64_t now);
   Status RecordError(const std::string& path, const std::string& reason, const std::string& kind,
                      int64_t now);
   Status ClearError(const std::string& path);

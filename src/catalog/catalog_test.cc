@@ -118,17 +118,23 @@ TEST(Catalog, MissingFilesAreKeptUntilGarbageCollected) {
   ASSERT_OK(c.UpsertFile(File(*src, "/p/keep.jpg", *keep, 100)));
   ASSERT_OK(c.UpsertFile(File(*src, "/p/gone.jpg", *gone, 100)));
   ASSERT_OK(c.RecordError("/p/gone.jpg", "x", "file", 100));
+  ASSERT_OK(c.FinishScan(*src, 150));  // a later rescan saw both files
   auto row = c.FindByPath("/p/gone.jpg");
+  EXPECT_EQ((*row)->file.last_seen, 150);
   ASSERT_OK(c.MarkMissing((*row)->file.id, 200));
+  row = c.FindByPath("/p/gone.jpg");
+  EXPECT_EQ((*row)->file.status, FileStatus::kMissing);
+  EXPECT_EQ((*row)->file.last_seen, 150);  // last known to be there
+  EXPECT_EQ((*row)->file.missing_since, 200);
   auto stats = c.Stats();
   EXPECT_EQ(stats->files, 1);
   EXPECT_EQ(stats->missing, 1);
   EXPECT_EQ(stats->assets, 2);
   EXPECT_EQ(stats->errors, 0);  // errors of vanished files go with them
-  auto none = c.CollectGarbage(50);  // missing since 100: too recent
+  auto none = c.CollectGarbage(199);  // missing since 200: too recent
   ASSERT_OK(none.status());
   EXPECT_EQ(none->files_removed, 0);
-  auto gc = c.CollectGarbage(150);
+  auto gc = c.CollectGarbage(201);
   ASSERT_OK(gc.status());
   EXPECT_EQ(gc->files_removed, 1);
   EXPECT_EQ(gc->assets_removed, 1);

@@ -11,6 +11,8 @@ CREATE TABLE sources (
   kind      TEXT NOT NULL,             -- 'folder' (later: 'apple_photos', 'lightroom', 'takeout')
   root      TEXT NOT NULL,
   added_at  INTEGER NOT NULL,
+  last_scan_at INTEGER,                -- end of the last complete scan: every present file
+                                       -- below root was seen then
   UNIQUE (kind, root)
 );
 CREATE TABLE assets (
@@ -42,7 +44,9 @@ CREATE TABLE files (
   asset_id   INTEGER REFERENCES assets(id) ON DELETE SET NULL,
   status     INTEGER NOT NULL,         -- 0 present, 1 missing, 2 not an image (remembered to skip)
   first_seen INTEGER NOT NULL,
-  last_seen  INTEGER NOT NULL
+  last_seen  INTEGER NOT NULL,         -- last written; for present files the source's
+                                       -- last_scan_at is later (rescans do not touch rows)
+  missing_since INTEGER                -- set when status becomes 1
 );
 CREATE INDEX files_asset ON files(asset_id);
 CREATE INDEX files_folder ON files(folder);

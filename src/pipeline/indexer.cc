@@ -77,12 +77,20 @@ WorkResult ProcessFile(const WalkEntry& entry,
     else r.not_image = true;
     return r;
   }
-  auto bytes = ReadWholeFile(entry.path, opt.max_file_bytes);
-  if (!bytes.ok()) {
-    if (bytes.status().code() == StatusCode::kNotFound) r.vanished = true;
-    else r.error = bytes.status().message();
+  // One buffer per worker, reused: a fresh 5 MB allocation per photo costs page faults.
+  thread_local std::vector<uint8_t> buffer;
+  struct ReleaseIfHuge {  // ...but a 1 GB panorama's buffer is not kept around
+    ~ReleaseIfHuge() {
+      if (buffer.capacity() > (uint64_t{64} << 20)) std::vector<uint8_t>().swap(buffer);
+    }
+  } release_if_huge;
+  Status read = ReadWholeFileInto(entry.path, opt.max_file_bytes, &buffer);
+  if (!read.ok()) {
+    if (read.code() == StatusCode::kNotFound) r.vanished = true;
+    else r.error = read.message();
     return r;
   }
+  const std::vector<uint8_t>* bytes = &buffer;
   std::string hash = ContentHashHex(bytes->data(), bytes->size());
   if (auto it = known_assets.find(hash); it != known_assets.end()) {
     r.known_asset_id = it->second;  // moved, renamed or copied: nothing to decode
@@ -198,7 +206,7 @@ class RootIndexer {
       }
       SHOEBOX_RETURN_IF_ERROR(cat_->UpsertFile(f));
     }
-    SHOEBOX_RETURN_IF_ERROR(cat_->TouchPresentUnder(root, now));
+    SHOEBOX_RETURN_IF_ERROR(cat_->FinishScan(source_id_, now));
     SHOEBOX_RETURN_IF_ERROR(cat_->ClearFolderErrorsUnder(root));
     for (const WalkProblem& p : walk->problems) {
       SHOEBOX_RETURN_IF_ERROR(cat_->RecordError(p.path, p.reason, "folder", now));

@@ -1,10 +1,12 @@
 // shoebox: one binary, one subcommand per file (command_<verb>.cc).
 #include <CLI/CLI.hpp>
 
+#include "base/allocator.h"
 #include "tools/cli/cli_common.h"
 
 int main(int argc, char** argv) {
   using namespace shoebox::cli;
+  shoebox::TuneAllocatorForBatchWork();
   CLI::App app{"shoebox: private, local semantic search for your photo library"};
   app.require_subcommand(1);
   GlobalOptions g;

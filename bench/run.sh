@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# Runs the foundation benchmarks with their peers. OpenBLAS pinning variables are unset as
+# on users' machines (they do not matter here yet, but keep every bench command alike).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/build.sh release >&2
+corpus="${SHOEBOX_CORPUS:-../shared/corpus}"
+B=build/release/bench
+echo "== 100,000-photo library: first index, then re-scans (targets: rescan >= 50,000 files/s, RSS < 300 MB)"
+env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE $B/library_bench "${LIBRARY_FILES:-100000}"
+echo "== first index of camera JPEGs vs djpeg -scale 1/8 (targets: cpu ratio <= 1.5, scaling >= 1.6)"
+env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE COPIES="${COPIES:-8}" $B/index_bench \
+  "$corpus/photos/big/Kodak PIXPRO FZ201.jpg" "$corpus/photos/big/Oppo R7 Plus.jpg" \
+  "$corpus/photos/phones/Apple iPhone 5.jpg"
