@@ -66,13 +66,24 @@ TEST_F(PhotoAnalyzerTest, HonoursThumbnailSize) {
 }
 
 TEST_F(PhotoAnalyzerTest, DecodesEveryFixtureFormat) {
-  for (const char* f : {"palette_color.png", "basn6a16.png", "32Bit-72dpi-sRGB-800x600.avif",
-                        "no_time_for_that_tiny.gif", "Arbitro.tiff"}) {
-    auto p = Analyze(f);
+  const std::pair<const char*, ImageFormat> cases[] = {
+      {"palette_color.png", ImageFormat::kPng},
+      {"basn6a16.png", ImageFormat::kPng},  // 16-bit with alpha
+      {"32Bit-72dpi-sRGB-800x600.avif", ImageFormat::kAvif},
+      {"no_time_for_that_tiny.gif", ImageFormat::kGif},  // animated: first frame
+      {"Arbitro.tiff", ImageFormat::kTiff},
+      {"canon_40d.jxl", ImageFormat::kJxl},
+      {"canon_40d.bmp", ImageFormat::kBmp},
+  };
+  for (const auto& [file, format] : cases) {
+    auto p = Analyze(file);
     ASSERT_OK(p.status());
-    EXPECT_FALSE(p->thumbnail_jpeg.empty()) << f;
-    EXPECT_GT(p->width, 0) << f;
+    EXPECT_EQ(p->format, format) << file;
+    EXPECT_FALSE(p->thumbnail_jpeg.empty()) << file;
+    EXPECT_GT(p->width, 0) << file;
   }
+  EXPECT_EQ(Analyze("canon_40d.jxl")->width, 100);
+  EXPECT_EQ(Analyze("canon_40d.bmp")->height, 68);
 }
 
 TEST_F(PhotoAnalyzerTest, TruncatedJpegIsAnErrorNamingTheProblem) {

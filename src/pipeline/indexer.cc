@@ -32,6 +32,7 @@ struct WorkResult {
   std::optional<int64_t> known_asset_id;  // content already catalogued
   std::optional<AssetRecord> asset;       // new content (possibly with .error set)
   std::optional<std::string> error;       // no asset at all (unreadable, empty, not an image)
+  Status fatal;                           // ends the run (our own disk is full)
 };
 
 AssetRecord ToAsset(const std::string& hash, int64_t size, const AnalyzedPhoto& p) {
@@ -109,6 +110,7 @@ WorkResult ProcessFile(const WalkEntry& entry,
   if (!photo->thumbnail_jpeg.empty()) {
     Status st = thumbs.Put(hash, photo->thumbnail_jpeg);
     if (st.ok()) a.has_thumbnail = true;
+    else if (st.code() == StatusCode::kDiskFull) r.fatal = st;
     else a.warning = "thumbnail not saved: " + st.message();
   }
   r.asset = std::move(a);
@@ -269,6 +271,7 @@ class RootIndexer {
     SHOEBOX_RETURN_IF_ERROR(tx.Begin());
     int64_t now = Now();
     for (WorkResult& r : *batch) {
+      if (!r.fatal.ok()) return r.fatal;
       if (r.vanished) continue;
       FileRecord f;
       f.source_id = source_id_;
