@@ -1,0 +1,126 @@
+#include "model/clip/clip_model.h"
+
+#include <algorithm>
+#include <cmath>
+
+#include "model/transformer.h"
+#include "model/vision_patches.h"
+
+namespace shoebox::model {
+namespace {
+
+class ClipModel : public ImageTextModel {
+ public:
+  explicit ClipModel(const ImageTextConfig& c) : cfg_(c) {}
+
+  Status Load(const SafetensorsFile& f, const std::string& label) {
+    WeightLoader w(f, label);
+    const auto& vt = cfg_.vision.tower;
+    const auto& tt = cfg_.text.tower;
+    const int64_t p = cfg_.vision.patch_size, tokens = cfg_.vision.num_patches() + 1;
+    patch_w_ = w.Get("vision_model.embeddings.patch_embedding.weight", {vt.hidden, 3, p, p});
+    class_emb_ = w.Get("vision_model.embeddings.class_embedding", {vt.hidden});
+    vision_pos_ = w.Get("vision_model.embeddings.position_embedding.weight", {tokens, vt.hidden});
+    pre_ln_g_ = w.Get("vision_model.pre_layrnorm.weight", {vt.hidden});
+    pre_ln_b_ = w.Get("vision_model.pre_layrnorm.bias", {vt.hidden});
+    vision_layers_ = LoadEncoderLayers(w, "vision_model.encoder.layers.", vt);
+    post_ln_g_ = w.Get("vision_model.post_layernorm.weight", {vt.hidden});
+    post_ln_b_ = w.Get("vision_model.post_layernorm.bias", {vt.hidden});
+    visual_proj_ = w.Get("visual_projection.weight", {cfg_.projection_dim, vt.hidden});
+    token_emb_ = w.Get("text_model.embeddings.token_embedding.weight", {cfg_.text.vocab_size, tt.hidden});
+    text_pos_ = w.Get("text_model.embeddings.position_embedding.weight", {cfg_.text.max_positions, tt.hidden});
+    text_layers_ = LoadEncoderLayers(w, "text_model.encoder.layers.", tt);
+    final_ln_g_ = w.Get("text_model.final_layer_norm.weight", {tt.hidden});
+    final_ln_b_ = w.Get("text_model.final_layer_norm.bias", {tt.hidden});
+    text_proj_ = w.Get("text_projection.weight", {cfg_.projection_dim, tt.hidden});
+    auto scale = w.Get("logit_scale", {});
+    SHOEBOX_RETURN_IF_ERROR(w.Finish());
+    logit_scale_ = std::exp(scale[0]);
+    return Status::Ok();
+  }
+
+  std::string family() const override { return "clip"; }
+  int64_t image_size() const override { return cfg_.vision.image_size; }
+  int64_t embed_dim() const override { return cfg_.projection_dim; }
+  int64_t text_length() const override { return cfg_.text.max_positions; }
+  float logit_scale() const override { return logit_scale_; }
+
+  Result<std::vector<float>> EncodeImages(const float* pixels, int64_t n) override {
+    const auto& vt = cfg_.vision.tower;
+    const int64_t s = cfg_.vision.image_size, p = cfg_.vision.patch_size;
+    const int64_t np = cfg_.vision.num_patches(), t = np + 1, d = vt.hidden;
+    std::vector<float> out(static_cast<size_t>(n * cfg_.projection_dim));
+    patches_.resize(static_cast<size_t>(np * 3 * p * p));
+    x_.resize(static_cast<size_t>(t * d));
+    std::vector<float> pooled(static_cast<size_t>(d));
+    for (int64_t b = 0; b < n; ++b) {
+      ExtractPatches(pixels + b * 3 * s * s, s, p, patches_.data());
+      std::copy(class_emb_.begin(), class_emb_.end(), x_.begin());
+      ops::Linear(patches_.data(), np, 3 * p * p, patch_w_.data(), nullptr, d, x_.data() + d);
+      ops::AddInPlace(x_.data(), vision_pos_.data(), t * d);
+      ops::LayerNorm(x_.data(), t, d, pre_ln_g_.data(), pre_ln_b_.data(), vt.eps, x_.data());
+      for (const auto& layer : vision_layers_) RunEncoderLayer(layer, vt, x_.data(), t, false, nullptr, &scratch_);
+      ops::LayerNorm(x_.data(), 1, d, post_ln_g_.data(), post_ln_b_.data(), vt.eps, pooled.data());
+      ops::Linear(pooled.data(), 1, d, visual_proj_.data(), nullptr, cfg_.projection_dim,
+                  out.data() + b * cfg_.projection_dim);
+    }
+    return out;
+  }
+
+  Result<std::vector<float>> EncodeTexts(const int64_t* ids, const int64_t* mask, int64_t n,
+                                         int64_t len) override {
+    const auto& tt = cfg_.text.tower;
+    const int64_t d = tt.hidden;
+    if (len > cfg_.text.max_positions)
+      return InvalidArgument("text of " + std::to_string(len) + " tokens exceeds the model's " +
+                             std::to_string(cfg_.text.max_positions));
+    std::vector<float> out(static_cast<size_t>(n * cfg_.projection_dim));
+    x_.resize(static_cast<size_t>(len * d));
+    std::vector<float> pooled(static_cast<size_t>(d));
+    for (int64_t b = 0; b < n; ++b) {
+      const int64_t* row = ids + b * len;
+      for (int64_t i = 0; i < len; ++i) {
+        if (row[i] < 0 || row[i] >= cfg_.text.vocab_size)
+          return InvalidArgument("token id " + std::to_string(row[i]) + " is outside the vocabulary");
+        for (int64_t j = 0; j < d; ++j)
+          x_[static_cast<size_t>(i * d + j)] = token_emb_[static_cast<size_t>(row[i] * d + j)] +
+                                               text_pos_[static_cast<size_t>(i * d + j)];
+      }
+      for (const auto& layer : text_layers_)
+        RunEncoderLayer(layer, tt, x_.data(), len, true, mask ? mask + b * len : nullptr, &scratch_);
+      // Pool at EOS. Legacy configs (eos_token_id 2, as openai's) make transformers take the
+      // argmax of the ids (the EOS token has the largest id); newer ones the first EOS.
+      int64_t eos = 0;
+      if (cfg_.text.eos_token_id == 2) {
+        eos = std::max_element(row, row + len) - row;
+      } else {
+        eos = std::find(row, row + len, cfg_.text.eos_token_id) - row;
+        if (eos == len) eos = std::max_element(row, row + len) - row;
+      }
+      ops::LayerNorm(x_.data() + eos * d, 1, d, final_ln_g_.data(), final_ln_b_.data(), tt.eps, pooled.data());
+      ops::Linear(pooled.data(), 1, d, text_proj_.data(), nullptr, cfg_.projection_dim,
+                  out.data() + b * cfg_.projection_dim);
+    }
+    return out;
+  }
+
+ private:
+  ImageTextConfig cfg_;
+  std::vector<float> patch_w_, class_emb_, vision_pos_, pre_ln_g_, pre_ln_b_, post_ln_g_, post_ln_b_,
+      visual_proj_, token_emb_, text_pos_, final_ln_g_, final_ln_b_, text_proj_;
+  std::vector<EncoderLayer> vision_layers_, text_layers_;
+  float logit_scale_ = 1.0f;
+  std::vector<float> patches_, x_;
+  Scratch scratch_;
+};
+
+}  // namespace
+
+Result<std::unique_ptr<ImageTextModel>> LoadClip(const ImageTextConfig& config,
+                                                 const SafetensorsFile& weights, const std::string& label) {
+  auto m = std::make_unique<ClipModel>(config);
+  SHOEBOX_RETURN_IF_ERROR(m->Load(weights, label));
+  return std::unique_ptr<ImageTextModel>(std::move(m));
+}
+
+}  // namespace shoebox::model

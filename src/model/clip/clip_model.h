@@ -1,0 +1,19 @@
+// OpenAI CLIP (model_type "clip"), as transformers' CLIPModel computes it:
+// vision: patch conv (no bias) -> [CLS] + patches + positions -> pre_layrnorm -> encoder ->
+//         post_layernorm([CLS]) -> visual_projection;
+// text:   tokens + positions -> causal encoder (plus padding mask) -> final_layer_norm ->
+//         the EOS position -> text_projection.
+#pragma once
+
+#include <memory>
+
+#include "model/image_text_model.h"
+#include "model/model_config.h"
+#include "model/weights/safetensors.h"
+
+namespace shoebox::model {
+
+Result<std::unique_ptr<ImageTextModel>> LoadClip(const ImageTextConfig& config,
+                                                 const SafetensorsFile& weights, const std::string& label);
+
+}  // namespace shoebox::model

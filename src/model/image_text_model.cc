@@ -1,0 +1,38 @@
+#include "model/image_text_model.h"
+
+#include <cmath>
+
+#include "base/file_io.h"
+#include "model/clip/clip_model.h"
+#include "model/model_config.h"
+#include "model/siglip/siglip_model.h"
+
+namespace shoebox::model {
+
+Result<std::unique_ptr<ImageTextModel>> LoadImageTextModel(const std::filesystem::path& dir) {
+  auto config_path = dir / "config.json";
+  auto text = ReadWholeFile(config_path, 16 << 20);
+  if (!text.ok()) return Status(text.status().code(), config_path.string() + ": " + text.status().message());
+  auto config = ParseImageTextConfig(std::string(text->begin(), text->end()), config_path.string());
+  if (!config.ok()) return config.status();
+  auto weights_path = dir / "model.safetensors";
+  if (!std::filesystem::exists(weights_path))
+    return NotFound(dir.string() + ": no model.safetensors (sharded and pytorch_model.bin checkpoints are not read yet)");
+  auto weights = SafetensorsFile::Open(weights_path);
+  if (!weights.ok()) return weights.status();
+  // The one registry of families.
+  if (config->model_type == "clip") return LoadClip(*config, **weights, weights_path.string());
+  return LoadSiglip(*config, **weights, weights_path.string());
+}
+
+void NormalizeRows(float* x, int64_t n, int64_t dim) {
+  for (int64_t r = 0; r < n; ++r) {
+    float* row = x + r * dim;
+    double ss = 0;
+    for (int64_t i = 0; i < dim; ++i) ss += static_cast<double>(row[i]) * row[i];
+    float inv = ss > 0 ? static_cast<float>(1.0 / std::sqrt(ss)) : 0.0f;
+    for (int64_t i = 0; i < dim; ++i) row[i] *= inv;
+  }
+}
+
+}  // namespace shoebox::model

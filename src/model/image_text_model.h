@@ -1,0 +1,45 @@
+// An image-text embedding model (CLIP, SigLIP) loaded from a Hugging Face model folder:
+// config.json + model.safetensors, exactly as their authors publish them.
+//
+// Families register in one place (image_text_model.cc: LoadImageTextModel dispatches on
+// config.json's model_type). Adding one: docs/adding-a-model.md.
+// Thread-safety: Encode* calls on one object must not overlap (they reuse buffers).
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "base/status.h"
+
+namespace shoebox::model {
+
+class ImageTextModel {
+ public:
+  virtual ~ImageTextModel() = default;
+
+  virtual std::string family() const = 0;  // "clip", "siglip"
+  virtual int64_t image_size() const = 0;  // input side in pixels (224...)
+  virtual int64_t embed_dim() const = 0;   // length of image and text embeddings
+  virtual int64_t text_length() const = 0; // token positions (77 CLIP, 64 SigLIP)
+  virtual float logit_scale() const = 0;   // exp() already applied
+  virtual float logit_bias() const { return 0.0f; }
+
+  // pixels: [n, 3, S, S] float32, already normalised by the preprocessor.
+  // Returns [n, embed_dim] embeddings before L2 normalisation.
+  virtual Result<std::vector<float>> EncodeImages(const float* pixels, int64_t n) = 0;
+  // ids: [n, len] token ids; mask: [n, len] attention mask or null (all ones).
+  virtual Result<std::vector<float>> EncodeTexts(const int64_t* ids, const int64_t* mask, int64_t n,
+                                                 int64_t len) = 0;
+};
+
+// Reads config.json and model.safetensors from dir. Errors name the file and the problem
+// (unsupported model_type, missing tensors listed, malformed weights).
+Result<std::unique_ptr<ImageTextModel>> LoadImageTextModel(const std::filesystem::path& dir);
+
+// In-place L2 normalisation of each of the n rows of length dim.
+void NormalizeRows(float* x, int64_t n, int64_t dim);
+
+}  // namespace shoebox::model

@@ -1,0 +1,134 @@
+// The models against the reference implementation's outputs (../shared/golden, README §6-7):
+// from the stored pixel_values / input_ids, float32 embeddings and logits must match.
+#include "model/image_text_model.h"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <cstdlib>
+#include <cstring>
+
+#include "model/weights/safetensors.h"
+#include "test_util.h"
+
+namespace shoebox::model {
+namespace {
+
+std::filesystem::path GoldenPath() {
+  const char* env = std::getenv("SHOEBOX_GOLDEN");
+  std::filesystem::path p = env && *env ? std::filesystem::path(env)
+                                        : std::filesystem::path(SHOEBOX_SOURCE_DIR) / ".." / "shared" / "golden";
+  if (!std::filesystem::exists(p / "README.md")) ADD_FAILURE() << "golden data not found at " << p << " (set SHOEBOX_GOLDEN)";
+  return p;
+}
+
+std::vector<float> Floats(const SafetensorsFile& f, const std::string& name) {
+  const TensorView* t = f.Find(name);
+  EXPECT_NE(t, nullptr) << name;
+  if (!t) return {};
+  return *ToFloat32(*t);
+}
+
+std::vector<int64_t> Ints(const SafetensorsFile& f, const std::string& name) {
+  const TensorView* t = f.Find(name);
+  EXPECT_NE(t, nullptr) << name;
+  if (!t || t->dtype != DType::kI64) return {};
+  std::vector<int64_t> out(static_cast<size_t>(t->numel()));
+  std::memcpy(out.data(), t->data, t->nbytes);
+  return out;
+}
+
+float MaxAbsDiff(const std::vector<float>& a, const std::vector<float>& b) {
+  EXPECT_EQ(a.size(), b.size());
+  float m = 0;
+  for (size_t i = 0; i < std::min(a.size(), b.size()); ++i) m = std::max(m, std::fabs(a[i] - b[i]));
+  std::printf("    max |diff| %.3g over %zu values\n", m, a.size());
+  return m;
+}
+
+struct GoldenCase {
+  const char* dir;
+  bool has_mask;
+};
+
+class GoldenModel : public ::testing::TestWithParam<GoldenCase> {};
+
+TEST_P(GoldenModel, ReproducesReferenceEmbeddingsAndLogits) {
+  auto dir = GoldenPath() / GetParam().dir;
+  auto model = LoadImageTextModel(dir);
+  ASSERT_TRUE(model.ok()) << model.status().ToString();
+  auto cases = SafetensorsFile::Open(dir / "cases.safetensors");
+  ASSERT_TRUE(cases.ok()) << cases.status().ToString();
+  const SafetensorsFile& c = **cases;
+
+  auto pixels = Floats(c, "pixel_values");
+  int64_t n_img = c.Find("pixel_values")->shape[0];
+  auto image = (*model)->EncodeImages(pixels.data(), n_img);
+  ASSERT_TRUE(image.ok());
+  EXPECT_LE(MaxAbsDiff(*image, Floats(c, "image_embeds")), 5e-5f);
+
+  auto ids = Ints(c, "input_ids");
+  const TensorView* ids_t = c.Find("input_ids");
+  int64_t n_txt = ids_t->shape[0], len = ids_t->shape[1];
+  std::vector<int64_t> mask = GetParam().has_mask ? Ints(c, "attention_mask") : std::vector<int64_t>();
+  auto text = (*model)->EncodeTexts(ids.data(), mask.empty() ? nullptr : mask.data(), n_txt, len);
+  ASSERT_TRUE(text.ok()) << text.status().ToString();
+  EXPECT_LE(MaxAbsDiff(*text, Floats(c, "text_embeds")), 5e-5f);
+
+  int64_t dim = (*model)->embed_dim();
+  NormalizeRows(image->data(), n_img, dim);
+  NormalizeRows(text->data(), n_txt, dim);
+  EXPECT_LE(MaxAbsDiff(*image, Floats(c, "image_embeds_normalized")), 1e-5f);
+  EXPECT_LE(MaxAbsDiff(*text, Floats(c, "text_embeds_normalized")), 1e-5f);
+
+  std::vector<float> logits(static_cast<size_t>(n_img * n_txt));
+  for (int64_t i = 0; i < n_img; ++i)
+    for (int64_t j = 0; j < n_txt; ++j) {
+      double dot = 0;
+      for (int64_t k = 0; k < dim; ++k) dot += (*image)[i * dim + k] * (*text)[j * dim + k];
+      logits[i * n_txt + j] = static_cast<float>((*model)->logit_scale() * dot + (*model)->logit_bias());
+    }
+  EXPECT_LE(MaxAbsDiff(logits, Floats(c, "logits_per_image")), 2e-3f);
+}
+
+INSTANTIATE_TEST_SUITE_P(AllGoldenModels, GoldenModel,
+                         ::testing::Values(GoldenCase{"clip/tiny-b32", true},
+                                           GoldenCase{"clip/tiny-b16-gelu", true},
+                                           GoldenCase{"siglip/tiny-b16", false}),
+                         [](const auto& info) {
+                           std::string s = info.param.dir;
+                           for (char& ch : s) if (!isalnum(static_cast<unsigned char>(ch))) ch = '_';
+                           return s;
+                         });
+
+TEST(ImageTextModel, MissingTensorsAreListed) {
+  testing::TempDir tmp;
+  auto golden = GoldenPath() / "clip/tiny-b32";
+  std::filesystem::copy_file(golden / "config.json", tmp / "config.json");
+  // A checkpoint with only two of the tensors.
+  auto full = SafetensorsFile::Open(golden / "model.safetensors");
+  ASSERT_TRUE(full.ok());
+  const TensorView* ls = (*full)->Find("logit_scale");
+  std::string header = R"({"logit_scale":{"dtype":"F32","shape":[],"data_offsets":[0,4]}})";
+  std::string file(8, '\0');
+  uint64_t n = header.size();
+  for (int i = 0; i < 8; ++i) file[i] = static_cast<char>((n >> (8 * i)) & 0xFF);
+  file += header + std::string(reinterpret_cast<const char*>(ls->data), 4);
+  testing::WriteFile(tmp / "model.safetensors", file);
+  auto m = LoadImageTextModel(tmp.path());
+  ASSERT_FALSE(m.ok());
+  EXPECT_EQ(m.status().code(), StatusCode::kNotFound);
+  EXPECT_NE(m.status().message().find("tensor(s) missing: "), std::string::npos);
+  EXPECT_NE(m.status().message().find("vision_model.embeddings.patch_embedding.weight"), std::string::npos);
+}
+
+TEST(ImageTextModel, UnsupportedModelTypeIsAClearError) {
+  testing::TempDir tmp;
+  testing::WriteFile(tmp / "config.json", R"({"model_type": "blip"})");
+  auto m = LoadImageTextModel(tmp.path());
+  ASSERT_FALSE(m.ok());
+  EXPECT_NE(m.status().message().find("model_type 'blip' is not supported"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace shoebox::model

@@ -1,0 +1,19 @@
+// Google SigLIP (model_type "siglip"), as transformers' SiglipModel computes it:
+// vision: patch conv (with bias) + positions (no class token) -> encoder -> post_layernorm ->
+//         attention-pooling head (a learned probe attends over all tokens, then LN + MLP);
+// text:   tokens + positions -> encoder with no mask at all -> final_layer_norm -> the last
+//         position -> head (Linear with bias). Logits: exp(scale) * cos + bias.
+#pragma once
+
+#include <memory>
+
+#include "model/image_text_model.h"
+#include "model/model_config.h"
+#include "model/weights/safetensors.h"
+
+namespace shoebox::model {
+
+Result<std::unique_ptr<ImageTextModel>> LoadSiglip(const ImageTextConfig& config,
+                                                   const SafetensorsFile& weights, const std::string& label);
+
+}  // namespace shoebox::model

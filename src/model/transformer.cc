@@ -1,0 +1,105 @@
+#include "model/transformer.h"
+
+namespace shoebox::model {
+namespace {
+
+std::string ShapeText(const std::vector<int64_t>& shape) {
+  std::string s = "[";
+  for (size_t i = 0; i < shape.size(); ++i) s += (i ? "," : "") + std::to_string(shape[i]);
+  return s + "]";
+}
+
+}  // namespace
+
+std::vector<float> WeightLoader::Get(const std::string& name, const std::vector<int64_t>& expected) {
+  const TensorView* t = file_.Find(name);
+  if (!t) {
+    missing_.push_back(name);
+    return {};
+  }
+  if (t->shape != expected) {
+    wrong_.push_back(name + " is " + ShapeText(t->shape) + ", config implies " + ShapeText(expected));
+    return {};
+  }
+  auto f = ToFloat32(*t);
+  if (!f.ok()) {
+    wrong_.push_back(f.status().message());
+    return {};
+  }
+  return std::move(*f);
+}
+
+Status WeightLoader::Finish() const {
+  if (missing_.empty() && wrong_.empty()) return Status::Ok();
+  std::string msg = label_ + ": ";
+  if (!missing_.empty()) {
+    msg += std::to_string(missing_.size()) + " tensor(s) missing: ";
+    for (size_t i = 0; i < missing_.size() && i < 20; ++i) msg += (i ? ", " : "") + missing_[i];
+    if (missing_.size() > 20) msg += ", ...";
+    if (!wrong_.empty()) msg += "; ";
+  }
+  for (size_t i = 0; i < wrong_.size() && i < 20; ++i) msg += (i ? "; " : "") + wrong_[i];
+  return missing_.empty() ? Corrupt(msg) : NotFound(msg);
+}
+
+std::vector<EncoderLayer> LoadEncoderLayers(WeightLoader& w, const std::string& prefix,
+                                            const TowerConfig& cfg) {
+  const int64_t d = cfg.hidden, m = cfg.intermediate;
+  std::vector<EncoderLayer> layers(static_cast<size_t>(cfg.layers));
+  for (int64_t i = 0; i < cfg.layers; ++i) {
+    std::string p = prefix + std::to_string(i) + ".";
+    EncoderLayer& l = layers[static_cast<size_t>(i)];
+    l.ln1_g = w.Get(p + "layer_norm1.weight", {d});
+    l.ln1_b = w.Get(p + "layer_norm1.bias", {d});
+    l.q_w = w.Get(p + "self_attn.q_proj.weight", {d, d});
+    l.q_b = w.Get(p + "self_attn.q_proj.bias", {d});
+    l.k_w = w.Get(p + "self_attn.k_proj.weight", {d, d});
+    l.k_b = w.Get(p + "self_attn.k_proj.bias", {d});
+    l.v_w = w.Get(p + "self_attn.v_proj.weight", {d, d});
+    l.v_b = w.Get(p + "self_attn.v_proj.bias", {d});
+    l.o_w = w.Get(p + "self_attn.out_proj.weight", {d, d});
+    l.o_b = w.Get(p + "self_attn.out_proj.bias", {d});
+    l.ln2_g = w.Get(p + "layer_norm2.weight", {d});
+    l.ln2_b = w.Get(p + "layer_norm2.bias", {d});
+    l.fc1_w = w.Get(p + "mlp.fc1.weight", {m, d});
+    l.fc1_b = w.Get(p + "mlp.fc1.bias", {m});
+    l.fc2_w = w.Get(p + "mlp.fc2.weight", {d, m});
+    l.fc2_b = w.Get(p + "mlp.fc2.bias", {d});
+  }
+  return layers;
+}
+
+void Scratch::Reserve(int64_t t, const TowerConfig& cfg) {
+  auto grow = [](std::vector<float>& v, int64_t n) {
+    if (static_cast<int64_t>(v.size()) < n) v.resize(static_cast<size_t>(n));
+  };
+  grow(norm, t * cfg.hidden);
+  grow(q, t * cfg.hidden);
+  grow(k, t * cfg.hidden);
+  grow(v, t * cfg.hidden);
+  grow(attn, t * cfg.hidden);
+  grow(proj, t * cfg.hidden);
+  grow(mlp, t * cfg.intermediate);
+  grow(scores, t * t);
+}
+
+void RunEncoderLayer(const EncoderLayer& l, const TowerConfig& cfg, float* x, int64_t t, bool causal,
+                     const int64_t* key_valid, Scratch* s) {
+  const int64_t d = cfg.hidden;
+  s->Reserve(t, cfg);
+  ops::LayerNorm(x, t, d, l.ln1_g.data(), l.ln1_b.data(), cfg.eps, s->norm.data());
+  ops::Linear(s->norm.data(), t, d, l.q_w.data(), l.q_b.data(), d, s->q.data());
+  ops::Linear(s->norm.data(), t, d, l.k_w.data(), l.k_b.data(), d, s->k.data());
+  ops::Linear(s->norm.data(), t, d, l.v_w.data(), l.v_b.data(), d, s->v.data());
+  ops::Attention(s->q.data(), s->k.data(), s->v.data(), d, t, t, cfg.heads, cfg.head_dim(), causal,
+                 key_valid, s->attn.data(), d, s->scores.data());
+  ops::Linear(s->attn.data(), t, d, l.o_w.data(), l.o_b.data(), d, s->proj.data());
+  ops::AddInPlace(x, s->proj.data(), t * d);
+  ops::LayerNorm(x, t, d, l.ln2_g.data(), l.ln2_b.data(), cfg.eps, s->norm.data());
+  ops::Linear(s->norm.data(), t, d, l.fc1_w.data(), l.fc1_b.data(), cfg.intermediate, s->mlp.data());
+  ops::Activate(cfg.act, s->mlp.data(), t * cfg.intermediate);
+  ops::Linear(s->mlp.data(), t, cfg.intermediate, l.fc2_w.data(), l.fc2_b.data(), d, s->proj.data());
+  ops::AddInPlace(x, s->proj.data(), t * d);
+}
+
+}  // namespace shoebox::model

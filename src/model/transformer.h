@@ -1,0 +1,58 @@
+// Shared pieces of the CLIP and SigLIP towers: weight loading by Hugging Face parameter
+// name with shape checks, and the pre-LayerNorm encoder layer both families use.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "base/status.h"
+#include "model/tensor/ops.h"
+#include "model/weights/safetensors.h"
+
+namespace shoebox::model {
+
+// Pulls float32 copies of named tensors out of a checkpoint, collecting every problem
+// (missing tensor, wrong shape) so that one error can list them all.
+class WeightLoader {
+ public:
+  WeightLoader(const SafetensorsFile& file, std::string label) : file_(file), label_(std::move(label)) {}
+  // Returns the tensor (empty on error, recorded). expected: the shape config.json implies.
+  std::vector<float> Get(const std::string& name, const std::vector<int64_t>& expected);
+  // OK, or kCorrupt/kNotFound listing every missing or mis-shaped tensor.
+  Status Finish() const;
+
+ private:
+  const SafetensorsFile& file_;
+  std::string label_;
+  std::vector<std::string> missing_, wrong_;
+};
+
+struct TowerConfig {
+  int64_t hidden = 768, intermediate = 3072, layers = 12, heads = 12;
+  float eps = 1e-5f;
+  ops::Activation act = ops::Activation::kQuickGelu;
+  int64_t head_dim() const { return hidden / heads; }
+};
+
+struct EncoderLayer {
+  std::vector<float> ln1_g, ln1_b, q_w, q_b, k_w, k_b, v_w, v_b, o_w, o_b;
+  std::vector<float> ln2_g, ln2_b, fc1_w, fc1_b, fc2_w, fc2_b;
+};
+
+// prefix: e.g. "vision_model.encoder.layers."
+std::vector<EncoderLayer> LoadEncoderLayers(WeightLoader& w, const std::string& prefix,
+                                            const TowerConfig& cfg);
+
+// Reusable activation buffers for one sequence (sized on first use, then kept).
+struct Scratch {
+  std::vector<float> norm, q, k, v, attn, proj, mlp, scores;
+  void Reserve(int64_t t, const TowerConfig& cfg);
+};
+
+// x[t, hidden] <- layer(x): x += out(attn(LN1 x)); x += fc2(act(fc1(LN2 x))).
+// causal / key_valid: see ops::Attention.
+void RunEncoderLayer(const EncoderLayer& layer, const TowerConfig& cfg, float* x, int64_t t,
+                     bool causal, const int64_t* key_valid, Scratch* s);
+
+}  // namespace shoebox::model
