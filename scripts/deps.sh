@@ -11,6 +11,8 @@ PACKAGES=(
   nlohmann-json3-dev libcli11-dev libopenblas-dev
   # tests and benchmarks
   libgtest-dev libgmock-dev libbenchmark-dev sqlite3 libjpeg-turbo-progs python3
+  # fuzzing (libFuzzer comes with clang)
+  clang
 )
 
 missing=()

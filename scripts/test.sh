@@ -8,6 +8,7 @@ export SHOEBOX_CORPUS="${SHOEBOX_CORPUS:-$(cd .. && pwd)/shared/corpus}"
 
 scripts/build.sh release || { echo "0 passed, 1 failed"; exit 1; }
 scripts/build.sh asan || { echo "0 passed, 1 failed"; exit 1; }
+scripts/build.sh fuzz || { echo "0 passed, 1 failed"; exit 1; }
 
 passed=0; failed=0
 run_ctest() {  # $1 = build dir, $2... extra ctest args
@@ -25,6 +26,22 @@ run_ctest() {  # $1 = build dir, $2... extra ctest args
 }
 run_ctest build/release
 run_ctest build/asan
+
+# Each fuzz target runs for FUZZ_SECONDS (default 30) from its seed corpus; any crash or
+# sanitizer report fails it. Inputs it finds go to a scratch copy, not the repository.
+for target in build/fuzz/*_fuzz; do
+  name="$(basename "$target" _fuzz)"
+  work="$(mktemp -d)"
+  cp fuzz/corpus/"$name"/* "$work"/ 2>/dev/null || true
+  if "$target" -max_total_time="${FUZZ_SECONDS:-30}" -max_len=65536 "$work" > "$work.log" 2>&1; then
+    echo "fuzz $name: $(grep -Eo 'Done [0-9]+ runs' "$work.log"), no findings"
+    passed=$((passed + 1))
+  else
+    echo "fuzz $name: FAILED"; tail -40 "$work.log"
+    failed=$((failed + 1))
+  fi
+  rm -rf "$work" "$work.log"
+done
 echo
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
