@@ -40,5 +40,6 @@ void RegisterErrors(CLI::App& app, GlobalOptions& g, int& exit_code);
 void RegisterLs(CLI::App& app, GlobalOptions& g, int& exit_code);
 void RegisterThumb(CLI::App& app, GlobalOptions& g, int& exit_code);
 void RegisterGc(CLI::App& app, GlobalOptions& g, int& exit_code);
+void RegisterEmbed(CLI::App& app, GlobalOptions& g, int& exit_code);
 
 }  // namespace shoebox::cli

@@ -20,6 +20,7 @@ int main(int argc, char** argv) {
   RegisterLs(app, g, exit_code);
   RegisterThumb(app, g, exit_code);
   RegisterGc(app, g, exit_code);
+  RegisterEmbed(app, g, exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

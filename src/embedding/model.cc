@@ -1,0 +1,108 @@
+#include "embedding/model.h"
+
+#include "base/file_io.h"
+#include "base/xdg_dirs.h"
+#include "imaging/photo_analyzer.h"
+
+namespace shoebox {
+
+std::filesystem::path ModelCacheDir(const std::string& name) {
+  std::string flat;
+  for (size_t i = 0; i < name.size(); ++i) flat += name[i] == '/' ? std::string("--") : std::string(1, name[i]);
+  return CacheDir() / "models" / flat;
+}
+
+Result<std::unique_ptr<Model>> Model::Load(const std::string& name_or_dir) {
+  std::filesystem::path dir = name_or_dir;
+  std::error_code ec;
+  if (!std::filesystem::is_directory(dir, ec)) {
+    dir = ModelCacheDir(name_or_dir);
+    if (!std::filesystem::is_directory(dir, ec))
+      return NotFound("model '" + name_or_dir + "' is not a folder and is not downloaded; put its Hugging Face files "
+                      "(config.json, model.safetensors, preprocessor_config.json and the tokenizer files) in " +
+                      dir.string());
+  }
+  SHOEBOX_RETURN_IF_ERROR(InitImaging());
+  std::unique_ptr<Model> m(new Model());
+  auto net = model::LoadImageTextModel(dir);
+  if (!net.ok()) return net.status();
+  m->net_ = std::move(*net);
+  m->family_ = m->net_->family();
+  auto pre_text = ReadWholeFile(dir / "preprocessor_config.json", 16 << 20);
+  if (!pre_text.ok())
+    return Status(pre_text.status().code(), (dir / "preprocessor_config.json").string() + ": " + pre_text.status().message());
+  auto pre = ParsePreprocessConfig(std::string(pre_text->begin(), pre_text->end()),
+                                   (dir / "preprocessor_config.json").string());
+  if (!pre.ok()) return pre.status();
+  m->preprocess_ = *pre;
+  if (m->preprocess_.out_height() != m->net_->image_size() || m->preprocess_.out_width() != m->net_->image_size())
+    return Corrupt(dir.string() + ": preprocessor output " + std::to_string(m->preprocess_.out_width()) + "x" +
+                   std::to_string(m->preprocess_.out_height()) + " does not match the model's image size " +
+                   std::to_string(m->net_->image_size()));
+  if (m->family_ == "clip") {
+    auto t = model::ClipTokenizer::Load(dir);
+    if (!t.ok()) return t.status();
+    m->clip_tokenizer_ = std::move(*t);
+  } else {
+    auto t = model::SiglipTokenizer::Load(dir);
+    if (!t.ok()) return t.status();
+    m->siglip_tokenizer_ = std::move(*t);
+  }
+  return m;
+}
+
+Result<std::vector<float>> Model::EmbedImageBytes(const uint8_t* data, size_t size) {
+  auto rgb = DecodeRgb(data, size, /*apply_orientation=*/true);
+  if (!rgb.ok()) return rgb.status();
+  std::vector<float> pixels = Preprocess(*rgb, preprocess_);
+  auto e = net_->EncodeImages(pixels.data(), 1);
+  if (!e.ok()) return e.status();
+  model::NormalizeRows(e->data(), 1, dim());
+  return e;
+}
+
+Result<std::vector<float>> Model::EmbedImage(const std::filesystem::path& photo) {
+  auto bytes = ReadWholeFile(photo, uint64_t{2} << 30);
+  if (!bytes.ok()) return Status(bytes.status().code(), photo.string() + ": " + bytes.status().message());
+  auto e = EmbedImageBytes(bytes->data(), bytes->size());
+  if (!e.ok()) return Status(e.status().code(), photo.string() + ": " + e.status().message());
+  return e;
+}
+
+std::vector<Result<std::vector<float>>> Model::EmbedImages(const std::vector<std::filesystem::path>& photos) {
+  std::vector<Result<std::vector<float>>> out;
+  for (const auto& p : photos) out.push_back(EmbedImage(p));
+  return out;
+}
+
+Result<std::vector<std::vector<float>>> Model::EmbedTexts(const std::vector<std::string>& texts) {
+  const int64_t len = net_->text_length(), n = static_cast<int64_t>(texts.size());
+  std::vector<int64_t> ids, mask;
+  for (const auto& t : texts) {
+    if (clip_tokenizer_) {
+      model::Encoding e = clip_tokenizer_->Encode(t);
+      e.ids.resize(static_cast<size_t>(len), e.ids.back());
+      e.attention_mask.resize(static_cast<size_t>(len), 0);
+      ids.insert(ids.end(), e.ids.begin(), e.ids.end());
+      mask.insert(mask.end(), e.attention_mask.begin(), e.attention_mask.end());
+    } else {
+      std::vector<int64_t> e = siglip_tokenizer_->Encode(t);
+      e.resize(static_cast<size_t>(len), e.back());
+      ids.insert(ids.end(), e.begin(), e.end());
+    }
+  }
+  auto emb = net_->EncodeTexts(ids.data(), mask.empty() ? nullptr : mask.data(), n, len);
+  if (!emb.ok()) return emb.status();
+  model::NormalizeRows(emb->data(), n, dim());
+  std::vector<std::vector<float>> out;
+  for (int64_t i = 0; i < n; ++i) out.emplace_back(emb->begin() + i * dim(), emb->begin() + (i + 1) * dim());
+  return out;
+}
+
+Result<std::vector<float>> Model::EmbedText(const std::string& text) {
+  auto all = EmbedTexts({text});
+  if (!all.ok()) return all.status();
+  return std::move((*all)[0]);
+}
+
+}  // namespace shoebox

@@ -1,0 +1,115 @@
+// `shoebox embed` end to end: files in, the reference implementation's normalised embeddings
+// out (golden data: the texts and photos of cases.json, row by row).
+#include <cmath>
+#include <cstdlib>
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include "cli_runner.h"
+#include "model/weights/safetensors.h"
+#include "test_util.h"
+
+namespace shoebox::testing {
+namespace {
+
+std::filesystem::path Golden() {
+  const char* env = std::getenv("SHOEBOX_GOLDEN");
+  std::filesystem::path p = env && *env ? std::filesystem::path(env)
+                                        : std::filesystem::path(SHOEBOX_SOURCE_DIR) / ".." / "shared" / "golden";
+  if (!std::filesystem::exists(p / "README.md")) ADD_FAILURE() << "golden data not found at " << p;
+  return p;
+}
+
+// A Hub-style snapshot folder: the golden model plus its family's tokenizer files.
+std::filesystem::path Snapshot(const TempDir& tmp, const std::string& model, const std::string& tokenizer) {
+  std::filesystem::path dir = tmp / ("snapshot-" + std::filesystem::path(model).filename().string());
+  std::filesystem::create_directories(dir);
+  for (const char* f : {"config.json", "model.safetensors", "preprocessor_config.json"})
+    std::filesystem::copy_file(Golden() / model / f, dir / f);
+  for (const auto& e : std::filesystem::directory_iterator(Golden() / tokenizer))
+    if (e.path().extension() != ".jsonl") std::filesystem::copy_file(e.path(), dir / e.path().filename());
+  return dir;
+}
+
+std::vector<float> Row(const std::filesystem::path& cases, const std::string& tensor, int row) {
+  auto f = SafetensorsFile::Open(cases);
+  EXPECT_TRUE(f.ok());
+  const TensorView* t = (*f)->Find(tensor);
+  auto all = *ToFloat32(*t);
+  int64_t dim = t->shape[1];
+  return std::vector<float>(all.begin() + row * dim, all.begin() + (row + 1) * dim);
+}
+
+float MaxAbsDiff(const nlohmann::json& got, const std::vector<float>& want) {
+  EXPECT_EQ(got.size(), want.size());
+  float m = 0;
+  for (size_t i = 0; i < want.size() && i < got.size(); ++i) m = std::max(m, std::fabs(got[i].get<float>() - want[i]));
+  return m;
+}
+
+struct Family {
+  const char* model;
+  const char* tokenizer;
+};
+
+class EmbedCli : public ::testing::TestWithParam<Family> {};
+
+TEST_P(EmbedCli, TextsAndPhotosMatchTheReference) {
+  TempDir tmp;
+  Cli cli(tmp / "home");
+  auto dir = Snapshot(tmp, GetParam().model, GetParam().tokenizer);
+  auto cases = Golden() / GetParam().model / "cases.safetensors";
+  CliResult text = cli.Run({"embed", "--model", dir.string(), "--text", "a photo of a cat",
+                            "--text", "an astronaut riding a horse on the moon"});
+  ASSERT_EQ(text.exit_code, 0) << text.err;
+  std::istringstream lines(text.out);
+  std::string line;
+  for (int row = 0; std::getline(lines, line); ++row) {
+    auto j = nlohmann::json::parse(line);
+    EXPECT_LE(MaxAbsDiff(j["embedding"], Row(cases, "text_embeds_normalized", row)), 1e-5f) << j["input"];
+  }
+  // Photos: astronaut and the alpha PNG have no EXIF orientation, so upright == reference.
+  CliResult image = cli.Run({"embed", "--model", dir.string(), "--image",
+                             (Golden() / "preprocess/images/astronaut.png").string(), "--image",
+                             (Golden() / "preprocess/images/chelsea_alpha.png").string()});
+  ASSERT_EQ(image.exit_code, 0) << image.err;
+  std::istringstream ilines(image.out);
+  for (int row = 0; std::getline(ilines, line); ++row) {
+    auto j = nlohmann::json::parse(line);
+    EXPECT_LE(MaxAbsDiff(j["embedding"], Row(cases, "image_embeds_normalized", row)), 1e-5f) << j["input"];
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(Families, EmbedCli,
+                         ::testing::Values(Family{"clip/tiny-b32", "clip/tokenizer"},
+                                           Family{"siglip/tiny-b16", "siglip/tokenizer"}),
+                         [](const auto& info) { return std::string(info.param.model).substr(0, 4); });
+
+TEST(EmbedCliErrors, BadPhotoIsReportedAndTheRestEmbedded) {
+  TempDir tmp;
+  Cli cli(tmp / "home");
+  auto dir = Snapshot(tmp, "clip/tiny-b32", "clip/tokenizer");
+  WriteFile(tmp / "notes.jpg", "not a photo");
+  CliResult r = cli.Run({"embed", "--model", dir.string(), "--image", (tmp / "notes.jpg").string(), "--image",
+                         (Golden() / "preprocess/images/coins.png").string()});
+  EXPECT_EQ(r.exit_code, 1);
+  std::istringstream lines(r.out);
+  std::string first, second;
+  std::getline(lines, first);
+  std::getline(lines, second);
+  EXPECT_TRUE(nlohmann::json::parse(first).contains("error"));
+  EXPECT_EQ(nlohmann::json::parse(second)["embedding"].size(), 32u);
+}
+
+TEST(EmbedCliErrors, MissingModelSaysWhereToPutTheFiles) {
+  TempDir tmp;
+  Cli cli(tmp / "home");
+  CliResult r = cli.Run({"embed", "--model", "openai/clip-vit-base-patch32", "--text", "x"});
+  EXPECT_EQ(r.exit_code, 4);
+  EXPECT_NE(r.err.find("not downloaded"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("openai--clip-vit-base-patch32"), std::string::npos) << r.err;
+}
+
+}  // namespace
+}  // namespace shoebox::testing
