@@ -6,6 +6,7 @@
 #include "model/clip/clip_model.h"
 #include "model/model_config.h"
 #include "model/siglip/siglip_model.h"
+#include "model/weights/torch_checkpoint.h"
 
 namespace shoebox::model {
 
@@ -15,10 +16,20 @@ Result<std::unique_ptr<ImageTextModel>> LoadImageTextModel(const std::filesystem
   if (!text.ok()) return Status(text.status().code(), config_path.string() + ": " + text.status().message());
   auto config = ParseImageTextConfig(std::string(text->begin(), text->end()), config_path.string());
   if (!config.ok()) return config.status();
-  auto weights_path = dir / "model.safetensors";
-  if (!std::filesystem::exists(weights_path))
-    return NotFound(dir.string() + ": no model.safetensors (sharded and pytorch_model.bin checkpoints are not read yet)");
-  auto weights = SafetensorsFile::Open(weights_path);
+  // Weights as the Hub publishes them: one safetensors file, shards + index, or PyTorch's .bin.
+  std::filesystem::path weights_path = dir / "model.safetensors";
+  Result<std::unique_ptr<SafetensorsFile>> weights = NotFound("");
+  if (std::filesystem::exists(weights_path)) {
+    weights = SafetensorsFile::Open(weights_path);
+  } else if (std::filesystem::exists(dir / "model.safetensors.index.json")) {
+    weights_path = dir / "model.safetensors.index.json";
+    weights = SafetensorsFile::OpenSharded(weights_path);
+  } else if (std::filesystem::exists(dir / "pytorch_model.bin")) {
+    weights_path = dir / "pytorch_model.bin";
+    weights = OpenTorchCheckpoint(weights_path);
+  } else {
+    return NotFound(dir.string() + ": no weights (model.safetensors, model.safetensors.index.json or pytorch_model.bin)");
+  }
   if (!weights.ok()) return weights.status();
   // The one registry of families.
   if (config->model_type == "clip") return LoadClip(*config, **weights, weights_path.string());

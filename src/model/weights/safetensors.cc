@@ -67,8 +67,43 @@ Result<std::unique_ptr<SafetensorsFile>> SafetensorsFile::Open(const std::filesy
   if (!mapped.ok()) return mapped.status();
   auto parsed = Parse((*mapped)->data(), (*mapped)->size(), path.string());
   if (!parsed.ok()) return parsed.status();
-  (*parsed)->file_ = std::move(*mapped);
+  (*parsed)->files_.push_back(std::move(*mapped));
   return parsed;
+}
+
+std::unique_ptr<SafetensorsFile> SafetensorsFile::FromViews(std::map<std::string, TensorView> views,
+                                                            std::map<std::string, std::string> metadata) {
+  std::unique_ptr<SafetensorsFile> out(new SafetensorsFile());
+  out->tensors_ = std::move(views);
+  out->metadata_ = std::move(metadata);
+  return out;
+}
+
+Result<std::unique_ptr<SafetensorsFile>> SafetensorsFile::OpenSharded(const std::filesystem::path& index_json) {
+  auto mapped = MappedFile::Open(index_json);
+  if (!mapped.ok()) return mapped.status();
+  nlohmann::json index = nlohmann::json::parse((*mapped)->data(), (*mapped)->data() + (*mapped)->size(), nullptr, false);
+  if (index.is_discarded() || !index.is_object() || !index.contains("weight_map") || !index["weight_map"].is_object())
+    return Corrupt(index_json.string() + ": no weight_map object");
+  std::unique_ptr<SafetensorsFile> out(new SafetensorsFile());
+  std::map<std::string, std::unique_ptr<SafetensorsFile>> shards;
+  for (auto it = index["weight_map"].begin(); it != index["weight_map"].end(); ++it) {
+    if (!it.value().is_string()) return Corrupt(index_json.string() + ": weight_map value is not a file name");
+    std::string file = it.value().get<std::string>();
+    if (file.find('/') != std::string::npos || file.find("..") != std::string::npos)
+      return Corrupt(index_json.string() + ": shard name '" + file + "' leaves the model folder");
+    if (!shards.count(file)) {
+      auto shard = Open(index_json.parent_path() / file);
+      if (!shard.ok()) return shard.status();
+      shards[file] = std::move(*shard);
+    }
+    const TensorView* t = shards[file]->Find(it.key());
+    if (!t) return Corrupt(index_json.string() + ": '" + it.key() + "' is not in " + file);
+    out->tensors_[it.key()] = *t;
+  }
+  for (auto& [name, shard] : shards)
+    for (auto& f : shard->files_) out->files_.push_back(std::move(f));
+  return out;
 }
 
 Result<std::unique_ptr<SafetensorsFile>> SafetensorsFile::Parse(const uint8_t* data, size_t size,

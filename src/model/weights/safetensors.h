@@ -45,6 +45,14 @@ class SafetensorsFile {
   static Result<std::unique_ptr<SafetensorsFile>> Parse(const uint8_t* data, size_t size,
                                                         const std::string& label);
 
+  // Opens model.safetensors.index.json's shards and serves them as one.
+  static Result<std::unique_ptr<SafetensorsFile>> OpenSharded(const std::filesystem::path& index_json);
+  // Tensors found by another reader (a PyTorch checkpoint); the caller keeps their memory
+  // alive with KeepAlive.
+  static std::unique_ptr<SafetensorsFile> FromViews(std::map<std::string, TensorView> views,
+                                                    std::map<std::string, std::string> metadata);
+  void KeepAlive(std::unique_ptr<MappedFile> file) { files_.push_back(std::move(file)); }
+
   const TensorView* Find(const std::string& name) const;
   const std::map<std::string, TensorView>& tensors() const { return tensors_; }
   const std::map<std::string, std::string>& metadata() const { return metadata_; }
@@ -54,7 +62,7 @@ class SafetensorsFile {
 
  private:
   SafetensorsFile() = default;
-  std::unique_ptr<MappedFile> file_;
+  std::vector<std::unique_ptr<MappedFile>> files_;
   std::map<std::string, TensorView> tensors_;
   std::map<std::string, std::string> metadata_;
 };
