@@ -32,8 +32,18 @@ Result<std::unique_ptr<ImageTextModel>> LoadImageTextModel(const std::filesystem
   }
   if (!weights.ok()) return weights.status();
   // The one registry of families.
-  if (config->model_type == "clip") return LoadClip(*config, **weights, weights_path.string());
-  return LoadSiglip(*config, **weights, weights_path.string());
+  WeightLoader loader(weights->get(), weights_path.string());
+  if (config->model_type == "clip") return LoadClip(*config, loader);
+  return LoadSiglip(*config, loader);
+}
+
+Result<std::unique_ptr<ImageTextModel>> CreateRandomImageTextModel(const std::string& config_json,
+                                                                  const std::string& label, uint64_t seed) {
+  auto config = ParseImageTextConfig(config_json, label);
+  if (!config.ok()) return config.status();
+  WeightLoader loader(nullptr, label + " (random weights)", seed);
+  if (config->model_type == "clip") return LoadClip(*config, loader);
+  return LoadSiglip(*config, loader);
 }
 
 void NormalizeRows(float* x, int64_t n, int64_t dim) {

@@ -39,6 +39,10 @@ class ImageTextModel {
 // (unsupported model_type, missing tensors listed, malformed weights).
 Result<std::unique_ptr<ImageTextModel>> LoadImageTextModel(const std::filesystem::path& dir);
 
+// The architecture a config.json describes, with random weights: for benchmarks.
+Result<std::unique_ptr<ImageTextModel>> CreateRandomImageTextModel(const std::string& config_json,
+                                                                  const std::string& label, uint64_t seed);
+
 // In-place L2 normalisation of each of the n rows of length dim.
 void NormalizeRows(float* x, int64_t n, int64_t dim);
 

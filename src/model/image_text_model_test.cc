@@ -122,6 +122,18 @@ TEST(ImageTextModel, MissingTensorsAreListed) {
   EXPECT_NE(m.status().message().find("vision_model.embeddings.patch_embedding.weight"), std::string::npos);
 }
 
+TEST(ImageTextModel, RandomWeightsInTheConfigsShapes) {
+  for (const char* dir : {"clip/tiny-b16-gelu", "siglip/tiny-b16"}) {
+    auto m = CreateRandomImageTextModel(testing::ReadFile(GoldenPath() / dir / "config.json"), dir, 3);
+    ASSERT_TRUE(m.ok()) << m.status().ToString();
+    std::vector<float> pixels(static_cast<size_t>(2 * 3 * 224 * 224), 0.5f);
+    auto e = (*m)->EncodeImages(pixels.data(), 2);
+    ASSERT_TRUE(e.ok());
+    EXPECT_EQ(static_cast<int64_t>(e->size()), 2 * (*m)->embed_dim());
+    for (float v : *e) EXPECT_TRUE(std::isfinite(v));
+  }
+}
+
 TEST(ImageTextModel, UnsupportedModelTypeIsAClearError) {
   testing::TempDir tmp;
   testing::WriteFile(tmp / "config.json", R"({"model_type": "blip"})");

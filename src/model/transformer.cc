@@ -11,8 +11,30 @@ std::string ShapeText(const std::vector<int64_t>& shape) {
 
 }  // namespace
 
+std::vector<float> WeightLoader::Random(const std::string& name, int64_t n) {
+  std::vector<float> v(static_cast<size_t>(n));
+  bool gain = name.find("norm") != std::string::npos && name.ends_with(".weight");
+  for (auto& x : v) {
+    // xorshift64*, then a sum of uniforms as a cheap near-normal
+    float sum = 0;
+    for (int k = 0; k < 4; ++k) {
+      rng_state_ ^= rng_state_ >> 12;
+      rng_state_ ^= rng_state_ << 25;
+      rng_state_ ^= rng_state_ >> 27;
+      sum += static_cast<float>((rng_state_ * 2685821657736338717ull) >> 40) / static_cast<float>(1 << 24) - 0.5f;
+    }
+    x = gain ? 1.0f : sum * 0.035f;  // std ~0.02
+  }
+  return v;
+}
+
 std::vector<float> WeightLoader::Get(const std::string& name, const std::vector<int64_t>& expected) {
-  const TensorView* t = file_.Find(name);
+  if (!file_) {
+    int64_t n = 1;
+    for (int64_t d : expected) n *= d;
+    return Random(name, n);
+  }
+  const TensorView* t = file_->Find(name);
   if (!t) {
     missing_.push_back(name);
     return {};

@@ -16,15 +16,21 @@ namespace shoebox::model {
 // (missing tensor, wrong shape) so that one error can list them all.
 class WeightLoader {
  public:
-  WeightLoader(const SafetensorsFile& file, std::string label) : file_(file), label_(std::move(label)) {}
+  // file == nullptr: every tensor is drawn at random (N(0, 0.02), LayerNorm gains 1), in the
+  // shapes the config implies; for benchmarks of real architectures without real weights.
+  WeightLoader(const SafetensorsFile* file, std::string label, uint64_t seed = 0)
+      : file_(file), label_(std::move(label)), rng_state_(seed * 2654435761u + 12345) {}
   // Returns the tensor (empty on error, recorded). expected: the shape config.json implies.
   std::vector<float> Get(const std::string& name, const std::vector<int64_t>& expected);
   // OK, or kCorrupt/kNotFound listing every missing or mis-shaped tensor.
   Status Finish() const;
+  const std::string& label() const { return label_; }
 
  private:
-  const SafetensorsFile& file_;
+  std::vector<float> Random(const std::string& name, int64_t n);
+  const SafetensorsFile* file_;
   std::string label_;
+  uint64_t rng_state_;
   std::vector<std::string> missing_, wrong_;
 };
 

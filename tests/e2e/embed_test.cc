@@ -111,5 +111,16 @@ TEST(EmbedCliErrors, MissingModelSaysWhereToPutTheFiles) {
   EXPECT_NE(r.err.find("openai--clip-vit-base-patch32"), std::string::npos) << r.err;
 }
 
+TEST(BenchEmbed, ReportsTheFourRates) {
+  TempDir tmp;
+  Cli cli(tmp / "home");
+  CliResult r = cli.Run({"bench", "embed", "--config", (Golden() / "clip/tiny-b32/config.json").string(),
+                         "--seconds", "0.05", "--threads", "1", "--json"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  auto j = r.Json();
+  for (const char* key : {"image_per_s_b1", "image_per_s_b32", "text_per_s_b1", "text_per_s_b32"})
+    EXPECT_GT(j[key].get<double>(), 0) << key;
+}
+
 }  // namespace
 }  // namespace shoebox::testing

@@ -41,5 +41,6 @@ void RegisterLs(CLI::App& app, GlobalOptions& g, int& exit_code);
 void RegisterThumb(CLI::App& app, GlobalOptions& g, int& exit_code);
 void RegisterGc(CLI::App& app, GlobalOptions& g, int& exit_code);
 void RegisterEmbed(CLI::App& app, GlobalOptions& g, int& exit_code);
+void RegisterBench(CLI::App& app, GlobalOptions& g, int& exit_code);
 
 }  // namespace shoebox::cli

@@ -21,6 +21,7 @@ int main(int argc, char** argv) {
   RegisterThumb(app, g, exit_code);
   RegisterGc(app, g, exit_code);
   RegisterEmbed(app, g, exit_code);
+  RegisterBench(app, g, exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -12,8 +12,7 @@ class SiglipModel : public ImageTextModel {
  public:
   explicit SiglipModel(const ImageTextConfig& c) : cfg_(c) {}
 
-  Status Load(const SafetensorsFile& f, const std::string& label) {
-    WeightLoader w(f, label);
+  Status Load(WeightLoader& w, const std::string& label) {
     const auto& vt = cfg_.vision.tower;
     const auto& tt = cfg_.text.tower;
     const int64_t p = cfg_.vision.patch_size, d = vt.hidden;
@@ -132,10 +131,9 @@ class SiglipModel : public ImageTextModel {
 
 }  // namespace
 
-Result<std::unique_ptr<ImageTextModel>> LoadSiglip(const ImageTextConfig& config,
-                                                   const SafetensorsFile& weights, const std::string& label) {
+Result<std::unique_ptr<ImageTextModel>> LoadSiglip(const ImageTextConfig& config, WeightLoader& weights) {
   auto m = std::make_unique<SiglipModel>(config);
-  SHOEBOX_RETURN_IF_ERROR(m->Load(weights, label));
+  SHOEBOX_RETURN_IF_ERROR(m->Load(weights, weights.label()));
   return std::unique_ptr<ImageTextModel>(std::move(m));
 }
 

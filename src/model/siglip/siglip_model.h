@@ -9,11 +9,10 @@
 
 #include "model/image_text_model.h"
 #include "model/model_config.h"
-#include "model/weights/safetensors.h"
+#include "model/transformer.h"
 
 namespace shoebox::model {
 
-Result<std::unique_ptr<ImageTextModel>> LoadSiglip(const ImageTextConfig& config,
-                                                   const SafetensorsFile& weights, const std::string& label);
+Result<std::unique_ptr<ImageTextModel>> LoadSiglip(const ImageTextConfig& config, WeightLoader& weights);
 
 }  // namespace shoebox::model
