@@ -4,8 +4,8 @@
 
 namespace shoebox {
 
-Progress::Progress(std::string label, uint64_t total, FILE* out)
-    : label_(std::move(label)), total_(total), out_(out), tty_(isatty(fileno(out)) != 0) {
+Progress::Progress(std::string label, uint64_t total, FILE* out, bool bytes)
+    : label_(std::move(label)), total_(total), out_(out), tty_(isatty(fileno(out)) != 0), bytes_(bytes) {
   start_ = last_draw_ = std::chrono::steady_clock::now();
 }
 
@@ -34,6 +34,14 @@ void Progress::Draw(bool final_line) {
   if (total_ > done_ && rate > 0 && !final_line) {
     auto left = static_cast<long>((total_ - done_) / rate);
     std::snprintf(eta, sizeof eta, " ETA %ld:%02ld", left / 60, left % 60);
+  }
+  if (bytes_) {
+    double mib = 1024.0 * 1024.0;
+    std::fprintf(out_, tty_ ? "\r\033[K%s %.1f/%.1f MiB  %.1f MiB/s%s%s" : "%s %.1f/%.1f MiB  %.1f MiB/s%s%s\n",
+                 label_.c_str(), static_cast<double>(done_) / mib, static_cast<double>(total_) / mib, rate / mib, eta,
+                 tty_ && final_line ? "\n" : "");
+    std::fflush(out_);
+    return;
   }
   if (tty_) {
     char bar[31] = "";

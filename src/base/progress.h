@@ -11,8 +11,9 @@ namespace shoebox {
 
 class Progress {
  public:
-  // label: the stage ("scanning", "indexing"); total 0 = unknown.
-  Progress(std::string label, uint64_t total, FILE* out = stderr);
+  // label: the stage ("scanning", "indexing"); total 0 = unknown. bytes: count is in bytes
+  // (shown as MiB and MiB/s) rather than files.
+  Progress(std::string label, uint64_t total, FILE* out = stderr, bool bytes = false);
   ~Progress();
 
   void SetTotal(uint64_t total) { total_ = total; }
@@ -33,6 +34,7 @@ class Progress {
   bool tty_;
   bool enabled_ = true;
   bool finished_ = false;
+  bool bytes_ = false;
   std::chrono::steady_clock::time_point start_;
   std::chrono::steady_clock::time_point last_draw_;
 };

@@ -3,24 +3,20 @@
 #include "base/file_io.h"
 #include "base/xdg_dirs.h"
 #include "imaging/photo_analyzer.h"
+#include "model/hub/model_store.h"
 
 namespace shoebox {
-
-std::filesystem::path ModelCacheDir(const std::string& name) {
-  std::string flat;
-  for (size_t i = 0; i < name.size(); ++i) flat += name[i] == '/' ? std::string("--") : std::string(1, name[i]);
-  return CacheDir() / "models" / flat;
-}
 
 Result<std::unique_ptr<Model>> Model::Load(const std::string& name_or_dir) {
   std::filesystem::path dir = name_or_dir;
   std::error_code ec;
   if (!std::filesystem::is_directory(dir, ec)) {
-    dir = ModelCacheDir(name_or_dir);
+    std::string repo = ResolveRepo(name_or_dir);
+    dir = ModelDir(repo);
     if (!std::filesystem::is_directory(dir, ec))
-      return NotFound("model '" + name_or_dir + "' is not a folder and is not downloaded; put its Hugging Face files "
-                      "(config.json, model.safetensors, preprocessor_config.json and the tokenizer files) in " +
-                      dir.string());
+      return NotFound("model '" + name_or_dir + "' is not a folder and is not downloaded: run `shoebox models pull " +
+                      name_or_dir + "`, or (offline) put its Hugging Face files (config.json, model.safetensors, "
+                      "preprocessor_config.json and the tokenizer files) in " + dir.string());
   }
   SHOEBOX_RETURN_IF_ERROR(InitImaging());
   std::unique_ptr<Model> m(new Model());

@@ -28,8 +28,8 @@ namespace shoebox {
 
 class Model {
  public:
-  // name_or_dir: a model folder, or a name looked up under the model cache
-  // ($XDG_CACHE_HOME/shoebox/models/<name with / as -->).
+  // name_or_dir: a model folder, a short name ("clip-vit-b32") or a Hub repo id, the
+  // latter two looked up in the model cache (see model/hub/model_store.h).
   static Result<std::unique_ptr<Model>> Load(const std::string& name_or_dir);
 
   Result<std::vector<float>> EmbedImage(const std::filesystem::path& photo);
@@ -51,8 +51,5 @@ class Model {
   std::unique_ptr<model::ClipTokenizer> clip_tokenizer_;
   std::unique_ptr<model::SiglipTokenizer> siglip_tokenizer_;
 };
-
-// Where a model name lives in the cache (whether or not it is there).
-std::filesystem::path ModelCacheDir(const std::string& name);
 
 }  // namespace shoebox

@@ -42,5 +42,6 @@ void RegisterThumb(CLI::App& app, GlobalOptions& g, int& exit_code);
 void RegisterGc(CLI::App& app, GlobalOptions& g, int& exit_code);
 void RegisterEmbed(CLI::App& app, GlobalOptions& g, int& exit_code);
 void RegisterBench(CLI::App& app, GlobalOptions& g, int& exit_code);
+void RegisterModels(CLI::App& app, GlobalOptions& g, int& exit_code);
 
 }  // namespace shoebox::cli

@@ -22,6 +22,7 @@ int main(int argc, char** argv) {
   RegisterGc(app, g, exit_code);
   RegisterEmbed(app, g, exit_code);
   RegisterBench(app, g, exit_code);
+  RegisterModels(app, g, exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -1,0 +1,133 @@
+// `shoebox models pull` against a local stand-in for the Hub (tests/e2e/mock_hub.py on
+// 127.0.0.1): download, resume after a dropped connection, checksum mismatch, 404, gated.
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstdlib>
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include "cli_runner.h"
+#include "test_util.h"
+
+namespace shoebox::testing {
+namespace {
+
+std::filesystem::path Golden() {
+  const char* env = std::getenv("SHOEBOX_GOLDEN");
+  std::filesystem::path p = env && *env ? std::filesystem::path(env)
+                                        : std::filesystem::path(SHOEBOX_SOURCE_DIR) / ".." / "shared" / "golden";
+  if (!std::filesystem::exists(p / "README.md")) ADD_FAILURE() << "golden data not found at " << p;
+  return p;
+}
+
+class MockHub : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    for (const char* repo : {"test/tiny", "test/flaky", "test/corrupt"}) {
+      auto dir = tmp_ / "hub" / repo;
+      std::filesystem::create_directories(dir);
+      for (const char* f : {"config.json", "model.safetensors", "preprocessor_config.json"})
+        std::filesystem::copy_file(Golden() / "clip/tiny-b32" / f, dir / f);
+      for (const char* f : {"vocab.json", "merges.txt", "tokenizer_config.json"})
+        std::filesystem::copy_file(Golden() / "clip/tokenizer" / f, dir / f);
+      WriteFile(dir / "README.md", "not needed by shoebox, never downloaded");
+    }
+    int out[2];
+    ASSERT_EQ(::pipe(out), 0);
+    pid_ = ::fork();
+    if (pid_ == 0) {
+      ::dup2(out[1], 1);
+      ::close(out[0]);
+      std::string script = std::string(SHOEBOX_SOURCE_DIR) + "/tests/e2e/mock_hub.py";
+      std::string root = (tmp_ / "hub").string();
+      ::execlp("python3", "python3", script.c_str(), root.c_str(), nullptr);
+      ::_exit(127);
+    }
+    ::close(out[1]);
+    char buf[32] = {};
+    ssize_t n = ::read(out[0], buf, sizeof buf - 1);
+    ::close(out[0]);
+    ASSERT_GT(n, 0) << "mock hub did not start (python3 missing?)";
+    endpoint_ = "http://127.0.0.1:" + std::string(buf, static_cast<size_t>(n - 1));
+    ::setenv("SHOEBOX_HF_ENDPOINT", endpoint_.c_str(), 1);
+  }
+  void TearDown() override {
+    ::unsetenv("SHOEBOX_HF_ENDPOINT");
+    if (pid_ > 0) {
+      ::kill(pid_, SIGTERM);
+      ::waitpid(pid_, nullptr, 0);
+    }
+  }
+  std::filesystem::path ModelDir(const std::string& flat) { return tmp_ / "home/cache/shoebox/models" / flat; }
+
+  TempDir tmp_;
+  Cli cli_{tmp_ / "home"};
+  pid_t pid_ = -1;
+  std::string endpoint_;
+};
+
+TEST_F(MockHub, PullsVerifiesAndTheModelThenLoadsByName) {
+  CliResult r = cli_.Run({"-q", "models", "pull", "test/tiny"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(ReadFile(ModelDir("test--tiny") / "model.safetensors"),
+            ReadFile(Golden() / "clip/tiny-b32/model.safetensors"));
+  EXPECT_FALSE(std::filesystem::exists(ModelDir("test--tiny") / "README.md"));  // only what a model needs
+  EXPECT_FALSE(std::filesystem::exists(ModelDir("test--tiny.partial")));
+  CliResult e = cli_.Run({"embed", "--model", "test/tiny", "--text", "a photo of a cat"});
+  ASSERT_EQ(e.exit_code, 0) << e.err;
+  EXPECT_EQ(nlohmann::json::parse(e.out)["embedding"].size(), 32u);
+}
+
+TEST_F(MockHub, ResumesAfterADroppedConnection) {
+  CliResult r = cli_.Run({"-q", "models", "pull", "test/flaky"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(ReadFile(ModelDir("test--flaky") / "model.safetensors"),
+            ReadFile(Golden() / "clip/tiny-b32/model.safetensors"));
+}
+
+TEST_F(MockHub, ChecksumMismatchIsRefused) {
+  CliResult r = cli_.Run({"-q", "models", "pull", "test/corrupt"});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find("checksum mismatch"), std::string::npos) << r.err;
+  EXPECT_FALSE(std::filesystem::exists(ModelDir("test--corrupt")));
+}
+
+TEST_F(MockHub, MissingAndGatedReposAreClearErrors) {
+  CliResult missing = cli_.Run({"-q", "models", "pull", "test/nope"});
+  EXPECT_EQ(missing.exit_code, 4);
+  EXPECT_NE(missing.err.find("no model test/nope"), std::string::npos) << missing.err;
+  CliResult gated = cli_.Run({"-q", "models", "pull", "test/gated"});
+  EXPECT_EQ(gated.exit_code, 2);
+  EXPECT_NE(gated.err.find("gated"), std::string::npos) << gated.err;
+  EXPECT_NE(gated.err.find("HF_TOKEN"), std::string::npos) << gated.err;
+  CliResult bad = cli_.Run({"-q", "models", "pull", "../../etc"});
+  EXPECT_NE(bad.exit_code, 0);
+}
+
+TEST_F(MockHub, OfflineSaysWhereToPutTheFiles) {
+  ::setenv("SHOEBOX_HF_ENDPOINT", "http://127.0.0.1:1", 1);
+  CliResult r = cli_.Run({"-q", "models", "pull", "clip-vit-b32"});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find("Offline?"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("openai--clip-vit-base-patch32"), std::string::npos) << r.err;
+}
+
+TEST_F(MockHub, ListsKnownModelsWithTheDefault) {
+  CliResult r = cli_.Run({"models", "list", "--json"});
+  ASSERT_EQ(r.exit_code, 0);
+  auto j = r.Json();
+  ASSERT_GE(j.size(), 7u);
+  int defaults = 0;
+  for (const auto& m : j) {
+    defaults += m["default"].get<bool>();
+    EXPECT_FALSE(m["downloaded"].get<bool>());
+    if (m["default"].get<bool>()) EXPECT_EQ(m["repo"], "google/siglip-base-patch16-256-multilingual");
+  }
+  EXPECT_EQ(defaults, 1);
+}
+
+}  // namespace
+}  // namespace shoebox::testing
