@@ -36,6 +36,16 @@ std::filesystem::path CorpusPath() {
   return p;
 }
 
+std::filesystem::path GoldenPath() {
+  const char* env = std::getenv("SHOEBOX_GOLDEN");
+  std::filesystem::path p = env && *env ? std::filesystem::path(env)
+                                        : std::filesystem::path(SHOEBOX_SOURCE_DIR) / ".." / "shared" / "golden";
+  if (!std::filesystem::exists(p / "README.md")) {
+    ADD_FAILURE() << "golden reference data not found at " << p << " (set SHOEBOX_GOLDEN)";
+  }
+  return p;
+}
+
 std::string ReadFile(const std::filesystem::path& p) {
   std::ifstream in(p, std::ios::binary);
   std::stringstream ss;

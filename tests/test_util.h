@@ -41,6 +41,9 @@ std::filesystem::path DataPath(const std::string& rel);
 // when it is missing, so CI cannot silently lose the corpus tests.
 std::filesystem::path CorpusPath();
 
+// $SHOEBOX_GOLDEN or ../shared/golden (reference model data); fails the test when missing.
+std::filesystem::path GoldenPath();
+
 std::string ReadFile(const std::filesystem::path& p);
 void WriteFile(const std::filesystem::path& p, const std::string& data);
 void CopyFile(const std::filesystem::path& from, const std::filesystem::path& to);

@@ -14,13 +14,7 @@
 namespace shoebox {
 namespace {
 
-std::filesystem::path Golden() {
-  const char* env = std::getenv("SHOEBOX_GOLDEN");
-  std::filesystem::path p = env && *env ? std::filesystem::path(env)
-                                        : std::filesystem::path(SHOEBOX_SOURCE_DIR) / ".." / "shared" / "golden";
-  if (!std::filesystem::exists(p / "README.md")) ADD_FAILURE() << "golden data not found at " << p;
-  return p;
-}
+std::filesystem::path Golden() { return testing::GoldenPath(); }
 
 PreprocessConfig Config(const std::string& file) {
   auto c = ParsePreprocessConfig(testing::ReadFile(Golden() / "preprocess" / file), file);

@@ -14,13 +14,7 @@
 namespace shoebox::model {
 namespace {
 
-std::filesystem::path GoldenPath() {
-  const char* env = std::getenv("SHOEBOX_GOLDEN");
-  std::filesystem::path p = env && *env ? std::filesystem::path(env)
-                                        : std::filesystem::path(SHOEBOX_SOURCE_DIR) / ".." / "shared" / "golden";
-  if (!std::filesystem::exists(p / "README.md")) ADD_FAILURE() << "golden data not found at " << p << " (set SHOEBOX_GOLDEN)";
-  return p;
-}
+std::filesystem::path GoldenPath() { return testing::GoldenPath(); }
 
 std::vector<float> Floats(const SafetensorsFile& f, const std::string& name) {
   const TensorView* t = f.Find(name);

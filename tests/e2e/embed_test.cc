@@ -13,13 +13,7 @@
 namespace shoebox::testing {
 namespace {
 
-std::filesystem::path Golden() {
-  const char* env = std::getenv("SHOEBOX_GOLDEN");
-  std::filesystem::path p = env && *env ? std::filesystem::path(env)
-                                        : std::filesystem::path(SHOEBOX_SOURCE_DIR) / ".." / "shared" / "golden";
-  if (!std::filesystem::exists(p / "README.md")) ADD_FAILURE() << "golden data not found at " << p;
-  return p;
-}
+std::filesystem::path Golden() { return GoldenPath(); }
 
 // A Hub-style snapshot folder: the golden model plus its family's tokenizer files.
 std::filesystem::path Snapshot(const TempDir& tmp, const std::string& model, const std::string& tokenizer) {

@@ -15,13 +15,7 @@
 namespace shoebox::testing {
 namespace {
 
-std::filesystem::path Golden() {
-  const char* env = std::getenv("SHOEBOX_GOLDEN");
-  std::filesystem::path p = env && *env ? std::filesystem::path(env)
-                                        : std::filesystem::path(SHOEBOX_SOURCE_DIR) / ".." / "shared" / "golden";
-  if (!std::filesystem::exists(p / "README.md")) ADD_FAILURE() << "golden data not found at " << p;
-  return p;
-}
+std::filesystem::path Golden() { return GoldenPath(); }
 
 class MockHub : public ::testing::Test {
  protected:
@@ -47,11 +41,13 @@ class MockHub : public ::testing::Test {
       ::_exit(127);
     }
     ::close(out[1]);
-    char buf[32] = {};
-    ssize_t n = ::read(out[0], buf, sizeof buf - 1);
+    // The port, on one line (which may arrive in pieces when Python runs unbuffered).
+    std::string port;
+    char ch;
+    while (::read(out[0], &ch, 1) == 1 && ch != '\n') port.push_back(ch);
     ::close(out[0]);
-    ASSERT_GT(n, 0) << "mock hub did not start (python3 missing?)";
-    endpoint_ = "http://127.0.0.1:" + std::string(buf, static_cast<size_t>(n - 1));
+    ASSERT_FALSE(port.empty()) << "mock hub did not start (python3 missing?)";
+    endpoint_ = "http://127.0.0.1:" + port;
     ::setenv("SHOEBOX_HF_ENDPOINT", endpoint_.c_str(), 1);
   }
   void TearDown() override {

@@ -13,13 +13,7 @@
 namespace shoebox::model {
 namespace {
 
-std::filesystem::path TokenizerDir() {
-  const char* env = std::getenv("SHOEBOX_GOLDEN");
-  std::filesystem::path p = env && *env ? std::filesystem::path(env)
-                                        : std::filesystem::path(SHOEBOX_SOURCE_DIR) / ".." / "shared" / "golden";
-  if (!std::filesystem::exists(p / "README.md")) ADD_FAILURE() << "golden data not found at " << p;
-  return p / "clip/tokenizer";
-}
+std::filesystem::path TokenizerDir() { return testing::GoldenPath() / "clip/tokenizer"; }
 
 TEST(ClipTokenizer, ReproducesEveryReferenceCase) {
   auto tok = ClipTokenizer::Load(TokenizerDir());

@@ -15,13 +15,7 @@
 namespace shoebox {
 namespace {
 
-std::filesystem::path Golden() {
-  const char* env = std::getenv("SHOEBOX_GOLDEN");
-  std::filesystem::path p = env && *env ? std::filesystem::path(env)
-                                        : std::filesystem::path(SHOEBOX_SOURCE_DIR) / ".." / "shared" / "golden";
-  if (!std::filesystem::exists(p / "README.md")) ADD_FAILURE() << "golden data not found at " << p;
-  return p;
-}
+std::filesystem::path Golden() { return testing::GoldenPath(); }
 
 void Le(std::string* out, uint64_t v, int n) {
   for (int i = 0; i < n; ++i) out->push_back(static_cast<char>((v >> (8 * i)) & 0xFF));
