@@ -91,37 +91,40 @@ std::vector<EncoderLayer> LoadEncoderLayers(WeightLoader& w, const std::string& 
   return layers;
 }
 
-void Scratch::Reserve(int64_t t, const TowerConfig& cfg) {
+void Scratch::Reserve(int64_t rows, int64_t t, const TowerConfig& cfg) {
   auto grow = [](std::vector<float>& v, int64_t n) {
     if (static_cast<int64_t>(v.size()) < n) v.resize(static_cast<size_t>(n));
   };
-  grow(norm, t * cfg.hidden);
-  grow(q, t * cfg.hidden);
-  grow(k, t * cfg.hidden);
-  grow(v, t * cfg.hidden);
-  grow(attn, t * cfg.hidden);
-  grow(proj, t * cfg.hidden);
-  grow(mlp, t * cfg.intermediate);
+  grow(norm, rows * cfg.hidden);
+  grow(q, rows * cfg.hidden);
+  grow(k, rows * cfg.hidden);
+  grow(v, rows * cfg.hidden);
+  grow(attn, rows * cfg.hidden);
+  grow(proj, rows * cfg.hidden);
+  grow(mlp, rows * cfg.intermediate);
   grow(scores, t * t);
 }
 
-void RunEncoderLayer(const EncoderLayer& l, const TowerConfig& cfg, float* x, int64_t t, bool causal,
-                     const int64_t* key_valid, Scratch* s) {
-  const int64_t d = cfg.hidden;
-  s->Reserve(t, cfg);
-  ops::LayerNorm(x, t, d, l.ln1_g.data(), l.ln1_b.data(), cfg.eps, s->norm.data());
-  ops::Linear(s->norm.data(), t, d, l.q_w.data(), l.q_b.data(), d, s->q.data());
-  ops::Linear(s->norm.data(), t, d, l.k_w.data(), l.k_b.data(), d, s->k.data());
-  ops::Linear(s->norm.data(), t, d, l.v_w.data(), l.v_b.data(), d, s->v.data());
-  ops::Attention(s->q.data(), s->k.data(), s->v.data(), d, t, t, cfg.heads, cfg.head_dim(), causal,
-                 key_valid, s->attn.data(), d, s->scores.data());
-  ops::Linear(s->attn.data(), t, d, l.o_w.data(), l.o_b.data(), d, s->proj.data());
-  ops::AddInPlace(x, s->proj.data(), t * d);
-  ops::LayerNorm(x, t, d, l.ln2_g.data(), l.ln2_b.data(), cfg.eps, s->norm.data());
-  ops::Linear(s->norm.data(), t, d, l.fc1_w.data(), l.fc1_b.data(), cfg.intermediate, s->mlp.data());
-  ops::Activate(cfg.act, s->mlp.data(), t * cfg.intermediate);
-  ops::Linear(s->mlp.data(), t, cfg.intermediate, l.fc2_w.data(), l.fc2_b.data(), d, s->proj.data());
-  ops::AddInPlace(x, s->proj.data(), t * d);
+void RunEncoderLayer(const EncoderLayer& l, const TowerConfig& cfg, float* x, int64_t batch, int64_t t,
+                     bool causal, const int64_t* key_valid, Scratch* s) {
+  const int64_t d = cfg.hidden, rows = batch * t;
+  s->Reserve(rows, t, cfg);
+  ops::LayerNorm(x, rows, d, l.ln1_g.data(), l.ln1_b.data(), cfg.eps, s->norm.data());
+  ops::Linear(s->norm.data(), rows, d, l.q_w.data(), l.q_b.data(), d, s->q.data());
+  ops::Linear(s->norm.data(), rows, d, l.k_w.data(), l.k_b.data(), d, s->k.data());
+  ops::Linear(s->norm.data(), rows, d, l.v_w.data(), l.v_b.data(), d, s->v.data());
+  for (int64_t b = 0; b < batch; ++b) {
+    const int64_t off = b * t * d;
+    ops::Attention(s->q.data() + off, s->k.data() + off, s->v.data() + off, d, t, t, cfg.heads, cfg.head_dim(),
+                   causal, key_valid ? key_valid + b * t : nullptr, s->attn.data() + off, d, s->scores.data());
+  }
+  ops::Linear(s->attn.data(), rows, d, l.o_w.data(), l.o_b.data(), d, s->proj.data());
+  ops::AddInPlace(x, s->proj.data(), rows * d);
+  ops::LayerNorm(x, rows, d, l.ln2_g.data(), l.ln2_b.data(), cfg.eps, s->norm.data());
+  ops::Linear(s->norm.data(), rows, d, l.fc1_w.data(), l.fc1_b.data(), cfg.intermediate, s->mlp.data());
+  ops::Activate(cfg.act, s->mlp.data(), rows * cfg.intermediate);
+  ops::Linear(s->mlp.data(), rows, cfg.intermediate, l.fc2_w.data(), l.fc2_b.data(), d, s->proj.data());
+  ops::AddInPlace(x, s->proj.data(), rows * d);
 }
 
 }  // namespace shoebox::model

@@ -53,12 +53,14 @@ std::vector<EncoderLayer> LoadEncoderLayers(WeightLoader& w, const std::string& 
 // Reusable activation buffers for one sequence (sized on first use, then kept).
 struct Scratch {
   std::vector<float> norm, q, k, v, attn, proj, mlp, scores;
-  void Reserve(int64_t t, const TowerConfig& cfg);
+  void Reserve(int64_t rows, int64_t t, const TowerConfig& cfg);
 };
 
-// x[t, hidden] <- layer(x): x += out(attn(LN1 x)); x += fc2(act(fc1(LN2 x))).
-// causal / key_valid: see ops::Attention.
-void RunEncoderLayer(const EncoderLayer& layer, const TowerConfig& cfg, float* x, int64_t t,
-                     bool causal, const int64_t* key_valid, Scratch* s);
+// x[batch * t, hidden] <- layer(x) for `batch` sequences of t tokens each:
+// x += out(attn(LN1 x)); x += fc2(act(fc1(LN2 x))). The projections and the MLP run as one
+// matrix product over all batch * t rows (weights are packed once per call, not per image);
+// attention runs per sequence. key_valid: [batch, t] or null; causal: see ops::Attention.
+void RunEncoderLayer(const EncoderLayer& layer, const TowerConfig& cfg, float* x, int64_t batch,
+                     int64_t t, bool causal, const int64_t* key_valid, Scratch* s);
 
 }  // namespace shoebox::model

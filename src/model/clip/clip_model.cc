@@ -49,19 +49,28 @@ class ClipModel : public ImageTextModel {
     const int64_t s = cfg_.vision.image_size, p = cfg_.vision.patch_size;
     const int64_t np = cfg_.vision.num_patches(), t = np + 1, d = vt.hidden;
     std::vector<float> out(static_cast<size_t>(n * cfg_.projection_dim));
-    patches_.resize(static_cast<size_t>(np * 3 * p * p));
-    x_.resize(static_cast<size_t>(t * d));
-    std::vector<float> pooled(static_cast<size_t>(d));
-    for (int64_t b = 0; b < n; ++b) {
-      ExtractPatches(pixels + b * 3 * s * s, s, p, patches_.data());
-      std::copy(class_emb_.begin(), class_emb_.end(), x_.begin());
-      ops::Linear(patches_.data(), np, 3 * p * p, patch_w_.data(), nullptr, d, x_.data() + d);
-      ops::AddInPlace(x_.data(), vision_pos_.data(), t * d);
-      ops::LayerNorm(x_.data(), t, d, pre_ln_g_.data(), pre_ln_b_.data(), vt.eps, x_.data());
-      for (const auto& layer : vision_layers_) RunEncoderLayer(layer, vt, x_.data(), t, false, nullptr, &scratch_);
-      ops::LayerNorm(x_.data(), 1, d, post_ln_g_.data(), post_ln_b_.data(), vt.eps, pooled.data());
-      ops::Linear(pooled.data(), 1, d, visual_proj_.data(), nullptr, cfg_.projection_dim,
-                  out.data() + b * cfg_.projection_dim);
+    std::vector<float> pooled;
+    for (int64_t b0 = 0; b0 < n; b0 += kMaxBatch) {
+      const int64_t nb = std::min(kMaxBatch, n - b0);
+      patches_.resize(static_cast<size_t>(nb * np * 3 * p * p));
+      x_.resize(static_cast<size_t>(nb * t * d));
+      for (int64_t b = 0; b < nb; ++b)
+        ExtractPatches(pixels + (b0 + b) * 3 * s * s, s, p, patches_.data() + b * np * 3 * p * p);
+      embedded_.resize(static_cast<size_t>(nb * np * d));
+      ops::Linear(patches_.data(), nb * np, 3 * p * p, patch_w_.data(), nullptr, d, embedded_.data());
+      for (int64_t b = 0; b < nb; ++b) {
+        float* xb = x_.data() + b * t * d;
+        std::copy(class_emb_.begin(), class_emb_.end(), xb);
+        std::copy(embedded_.begin() + b * np * d, embedded_.begin() + (b + 1) * np * d, xb + d);
+        ops::AddInPlace(xb, vision_pos_.data(), t * d);
+      }
+      ops::LayerNorm(x_.data(), nb * t, d, pre_ln_g_.data(), pre_ln_b_.data(), vt.eps, x_.data());
+      for (const auto& layer : vision_layers_) RunEncoderLayer(layer, vt, x_.data(), nb, t, false, nullptr, &scratch_);
+      pooled.resize(static_cast<size_t>(nb * d));
+      for (int64_t b = 0; b < nb; ++b)
+        ops::LayerNorm(x_.data() + b * t * d, 1, d, post_ln_g_.data(), post_ln_b_.data(), vt.eps, pooled.data() + b * d);
+      ops::Linear(pooled.data(), nb, d, visual_proj_.data(), nullptr, cfg_.projection_dim,
+                  out.data() + b0 * cfg_.projection_dim);
     }
     return out;
   }
@@ -73,32 +82,40 @@ class ClipModel : public ImageTextModel {
     if (len > cfg_.text.max_positions)
       return InvalidArgument("text of " + std::to_string(len) + " tokens exceeds the model's " +
                              std::to_string(cfg_.text.max_positions));
+    for (int64_t i = 0; i < n * len; ++i)
+      if (ids[i] < 0 || ids[i] >= cfg_.text.vocab_size)
+        return InvalidArgument("token id " + std::to_string(ids[i]) + " is outside the vocabulary");
     std::vector<float> out(static_cast<size_t>(n * cfg_.projection_dim));
-    x_.resize(static_cast<size_t>(len * d));
-    std::vector<float> pooled(static_cast<size_t>(d));
-    for (int64_t b = 0; b < n; ++b) {
-      const int64_t* row = ids + b * len;
-      for (int64_t i = 0; i < len; ++i) {
-        if (row[i] < 0 || row[i] >= cfg_.text.vocab_size)
-          return InvalidArgument("token id " + std::to_string(row[i]) + " is outside the vocabulary");
-        for (int64_t j = 0; j < d; ++j)
-          x_[static_cast<size_t>(i * d + j)] = token_emb_[static_cast<size_t>(row[i] * d + j)] +
-                                               text_pos_[static_cast<size_t>(i * d + j)];
+    std::vector<float> pooled;
+    for (int64_t b0 = 0; b0 < n; b0 += kMaxBatch) {
+      const int64_t nb = std::min(kMaxBatch, n - b0);
+      x_.resize(static_cast<size_t>(nb * len * d));
+      for (int64_t b = 0; b < nb; ++b) {
+        const int64_t* row = ids + (b0 + b) * len;
+        for (int64_t i = 0; i < len; ++i)
+          for (int64_t j = 0; j < d; ++j)
+            x_[static_cast<size_t>((b * len + i) * d + j)] = token_emb_[static_cast<size_t>(row[i] * d + j)] +
+                                                             text_pos_[static_cast<size_t>(i * d + j)];
       }
       for (const auto& layer : text_layers_)
-        RunEncoderLayer(layer, tt, x_.data(), len, true, mask ? mask + b * len : nullptr, &scratch_);
-      // Pool at EOS. Legacy configs (eos_token_id 2, as openai's) make transformers take the
-      // argmax of the ids (the EOS token has the largest id); newer ones the first EOS.
-      int64_t eos = 0;
-      if (cfg_.text.eos_token_id == 2) {
-        eos = std::max_element(row, row + len) - row;
-      } else {
-        eos = std::find(row, row + len, cfg_.text.eos_token_id) - row;
-        if (eos == len) eos = std::max_element(row, row + len) - row;
+        RunEncoderLayer(layer, tt, x_.data(), nb, len, true, mask ? mask + b0 * len : nullptr, &scratch_);
+      pooled.resize(static_cast<size_t>(nb * d));
+      for (int64_t b = 0; b < nb; ++b) {
+        const int64_t* row = ids + (b0 + b) * len;
+        // Pool at EOS. Legacy configs (eos_token_id 2, as openai's) make transformers take the
+        // argmax of the ids (the EOS token has the largest id); newer ones the first EOS.
+        int64_t eos = 0;
+        if (cfg_.text.eos_token_id == 2) {
+          eos = std::max_element(row, row + len) - row;
+        } else {
+          eos = std::find(row, row + len, cfg_.text.eos_token_id) - row;
+          if (eos == len) eos = std::max_element(row, row + len) - row;
+        }
+        ops::LayerNorm(x_.data() + (b * len + eos) * d, 1, d, final_ln_g_.data(), final_ln_b_.data(), tt.eps,
+                       pooled.data() + b * d);
       }
-      ops::LayerNorm(x_.data() + eos * d, 1, d, final_ln_g_.data(), final_ln_b_.data(), tt.eps, pooled.data());
-      ops::Linear(pooled.data(), 1, d, text_proj_.data(), nullptr, cfg_.projection_dim,
-                  out.data() + b * cfg_.projection_dim);
+      ops::Linear(pooled.data(), nb, d, text_proj_.data(), nullptr, cfg_.projection_dim,
+                  out.data() + b0 * cfg_.projection_dim);
     }
     return out;
   }
@@ -109,7 +126,10 @@ class ClipModel : public ImageTextModel {
       visual_proj_, token_emb_, text_pos_, final_ln_g_, final_ln_b_, text_proj_;
   std::vector<EncoderLayer> vision_layers_, text_layers_;
   float logit_scale_ = 1.0f;
-  std::vector<float> patches_, x_;
+  // Images / texts per matrix product: large enough to amortise weight packing, small
+  // enough that activations stay in a few tens of MB.
+  static constexpr int64_t kMaxBatch = 32;
+  std::vector<float> patches_, embedded_, x_;
   Scratch scratch_;
 };
 

@@ -72,7 +72,7 @@ class SiglipModel : public ImageTextModel {
       ExtractPatches(pixels + b * 3 * s * s, s, p, patches_.data());
       ops::Linear(patches_.data(), t, 3 * p * p, patch_w_.data(), patch_b_.data(), d, x_.data());
       ops::AddInPlace(x_.data(), vision_pos_.data(), t * d);
-      for (const auto& layer : vision_layers_) RunEncoderLayer(layer, vt, x_.data(), t, false, nullptr, &scratch_);
+      for (const auto& layer : vision_layers_) RunEncoderLayer(layer, vt, x_.data(), 1, t, false, nullptr, &scratch_);
       ops::LayerNorm(x_.data(), t, d, post_ln_g_.data(), post_ln_b_.data(), vt.eps, x_.data());
       // Attention pooling (torch.nn.MultiheadAttention): in_proj = [Wq; Wk; Wv].
       ops::Linear(probe_.data(), 1, d, in_proj_w_.data(), in_proj_b_.data(), d, q.data());
@@ -111,7 +111,7 @@ class SiglipModel : public ImageTextModel {
           x_[static_cast<size_t>(i * d + j)] = token_emb_[static_cast<size_t>(row[i] * d + j)] +
                                                text_pos_[static_cast<size_t>(i * d + j)];
       }
-      for (const auto& layer : text_layers_) RunEncoderLayer(layer, tt, x_.data(), len, false, nullptr, &scratch_);
+      for (const auto& layer : text_layers_) RunEncoderLayer(layer, tt, x_.data(), 1, len, false, nullptr, &scratch_);
       ops::LayerNorm(x_.data() + (len - 1) * d, 1, d, final_ln_g_.data(), final_ln_b_.data(), tt.eps, pooled.data());
       ops::Linear(pooled.data(), 1, d, text_head_w_.data(), text_head_b_.data(), d, out.data() + b * d);
     }
