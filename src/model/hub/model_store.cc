@@ -45,27 +45,40 @@ size_t AppendBody(char* p, size_t size, size_t n, void* user) {
   return size * n;
 }
 
-Response Get(const std::string& url, const PullOptions& o) {
-  InitCurl();
-  Response r;
-  CURL* c = curl_easy_init();
-  char err[CURL_ERROR_SIZE] = "";
+// A GET with what every request to the hub carries: redirects (the Hub sends files from a
+// CDN), the token, a user agent, a connect timeout and an error buffer.
+struct Request {
+  CURL* c = nullptr;
   curl_slist* headers = nullptr;
-  std::string token = Token(o);
-  if (!token.empty()) headers = curl_slist_append(headers, ("Authorization: Bearer " + token).c_str());
-  curl_easy_setopt(c, CURLOPT_URL, url.c_str());
-  curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 1L);
-  curl_easy_setopt(c, CURLOPT_HTTPHEADER, headers);
+  char err[CURL_ERROR_SIZE] = "";
+  Request(const std::string& url, const PullOptions& o) {
+    InitCurl();
+    c = curl_easy_init();
+    std::string token = Token(o);
+    if (!token.empty()) headers = curl_slist_append(headers, ("Authorization: Bearer " + token).c_str());
+    curl_easy_setopt(c, CURLOPT_URL, url.c_str());
+    curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 1L);
+    curl_easy_setopt(c, CURLOPT_HTTPHEADER, headers);
+    curl_easy_setopt(c, CURLOPT_ERRORBUFFER, err);
+    curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT, 20L);
+    curl_easy_setopt(c, CURLOPT_USERAGENT, "shoebox/0.1");
+  }
+  ~Request() {
+    curl_slist_free_all(headers);
+    curl_easy_cleanup(c);
+  }
+  std::string Error(CURLcode code) const { return err[0] ? err : curl_easy_strerror(code); }
+};
+
+Response Get(const std::string& url, const PullOptions& o) {
+  Response r;
+  Request req(url, o);
+  CURL* c = req.c;
   curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, AppendBody);
   curl_easy_setopt(c, CURLOPT_WRITEDATA, &r.body);
-  curl_easy_setopt(c, CURLOPT_ERRORBUFFER, err);
-  curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT, 20L);
-  curl_easy_setopt(c, CURLOPT_USERAGENT, "shoebox/0.1");
   r.code = curl_easy_perform(c);
   curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &r.status);
-  r.error = err[0] ? err : curl_easy_strerror(r.code);
-  curl_slist_free_all(headers);
-  curl_easy_cleanup(c);
+  r.error = req.Error(r.code);
   return r;
 }
 
@@ -126,7 +139,6 @@ int OnProgress(void* user, curl_off_t, curl_off_t now, curl_off_t, curl_off_t) {
 // One attempt: appends to part from its current size (HTTP Range).
 Status FetchOnce(const std::string& repo, const std::string& url, const std::filesystem::path& part,
                  const HubFile& f, const PullOptions& o, Progress* progress, uint64_t done_before) {
-  InitCurl();
   std::error_code ec;
   uint64_t have = std::filesystem::exists(part, ec) ? std::filesystem::file_size(part, ec) : 0;
   if (have > f.size) {
@@ -137,38 +149,27 @@ Status FetchOnce(const std::string& repo, const std::string& url, const std::fil
   FILE* out = std::fopen(part.c_str(), have ? "ab" : "wb");
   if (!out) return IoError("cannot write " + part.string());
   Download d{out, progress, done_before + have};
-  CURL* c = curl_easy_init();
-  char err[CURL_ERROR_SIZE] = "";
-  curl_slist* headers = nullptr;
-  std::string token = Token(o);
-  if (!token.empty()) headers = curl_slist_append(headers, ("Authorization: Bearer " + token).c_str());
-  curl_easy_setopt(c, CURLOPT_URL, url.c_str());
-  curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 1L);
-  curl_easy_setopt(c, CURLOPT_HTTPHEADER, headers);
+  Request req(url, o);
+  CURL* c = req.c;
   curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, WriteFile);
   curl_easy_setopt(c, CURLOPT_WRITEDATA, &d);
   curl_easy_setopt(c, CURLOPT_XFERINFOFUNCTION, OnProgress);
   curl_easy_setopt(c, CURLOPT_XFERINFODATA, &d);
   curl_easy_setopt(c, CURLOPT_NOPROGRESS, 0L);
-  curl_easy_setopt(c, CURLOPT_ERRORBUFFER, err);
   curl_easy_setopt(c, CURLOPT_FAILONERROR, 1L);
-  curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT, 20L);
   curl_easy_setopt(c, CURLOPT_LOW_SPEED_LIMIT, 1L);  // a stalled transfer is an error, then a resume
   curl_easy_setopt(c, CURLOPT_LOW_SPEED_TIME, 60L);
-  curl_easy_setopt(c, CURLOPT_USERAGENT, "shoebox/0.1");
   if (have) curl_easy_setopt(c, CURLOPT_RESUME_FROM_LARGE, static_cast<curl_off_t>(have));
   CURLcode rc = curl_easy_perform(c);
   long status = 0;
   curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
-  curl_slist_free_all(headers);
-  curl_easy_cleanup(c);
   bool write_ok = std::fclose(out) == 0;
   if (!write_ok) return Status(StatusCode::kDiskFull, "cannot finish writing " + part.string() + " (disk full?)");
   if (rc != CURLE_OK) {
     Response r;
     r.code = status >= 400 ? CURLE_OK : rc;
     r.status = status;
-    r.error = err[0] ? err : curl_easy_strerror(rc);
+    r.error = req.Error(rc);
     if (status >= 400) return HttpFailure(r, f.name, repo);
     return IoError("download of " + f.name + " interrupted: " + r.error);
   }
