@@ -5,7 +5,7 @@
 // ftfy fixes implemented: HTML entities (when the text has no '<'), mojibake that is a whole
 // UTF-8 string mis-decoded as Windows-1252/Latin-1, Latin ligatures, full-width characters,
 // curly quotes, control characters, NFC. Not implemented: ftfy's heuristic partial mojibake
-// repair and terminal-escape removal (documented in docs/models.md).
+// repair and terminal-escape removal (the golden data README, §3.3, lists the differences).
 #pragma once
 
 #include <string>
