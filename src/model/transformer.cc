@@ -1,5 +1,7 @@
 #include "model/transformer.h"
 
+#include "model/tensor/compute_pool.h"
+
 namespace shoebox::model {
 namespace {
 
@@ -64,6 +66,15 @@ Status WeightLoader::Finish() const {
   return missing_.empty() ? Corrupt(msg) : NotFound(msg);
 }
 
+ops::PackedWeights PackLoaded(const std::vector<float>& v, int64_t out, int64_t in) {
+  if (v.empty()) return {};
+  return ops::PackedWeights::Pack(v.data(), out, in);
+}
+
+ops::PackedWeights GetPacked(WeightLoader& w, const std::string& name, int64_t out, int64_t in) {
+  return PackLoaded(w.Get(name, {out, in}), out, in);
+}
+
 std::vector<EncoderLayer> LoadEncoderLayers(WeightLoader& w, const std::string& prefix,
                                             const TowerConfig& cfg) {
   const int64_t d = cfg.hidden, m = cfg.intermediate;
@@ -73,19 +84,26 @@ std::vector<EncoderLayer> LoadEncoderLayers(WeightLoader& w, const std::string& 
     EncoderLayer& l = layers[static_cast<size_t>(i)];
     l.ln1_g = w.Get(p + "layer_norm1.weight", {d});
     l.ln1_b = w.Get(p + "layer_norm1.bias", {d});
-    l.q_w = w.Get(p + "self_attn.q_proj.weight", {d, d});
-    l.q_b = w.Get(p + "self_attn.q_proj.bias", {d});
-    l.k_w = w.Get(p + "self_attn.k_proj.weight", {d, d});
-    l.k_b = w.Get(p + "self_attn.k_proj.bias", {d});
-    l.v_w = w.Get(p + "self_attn.v_proj.weight", {d, d});
-    l.v_b = w.Get(p + "self_attn.v_proj.bias", {d});
-    l.o_w = w.Get(p + "self_attn.out_proj.weight", {d, d});
+    std::vector<float> qkv, qkv_b;
+    bool complete = true;
+    for (const char* name : {"q_proj", "k_proj", "v_proj"}) {
+      auto wt = w.Get(p + "self_attn." + name + ".weight", {d, d});
+      auto b = w.Get(p + "self_attn." + name + ".bias", {d});
+      complete = complete && !wt.empty() && !b.empty();
+      qkv.insert(qkv.end(), wt.begin(), wt.end());
+      qkv_b.insert(qkv_b.end(), b.begin(), b.end());
+    }
+    if (complete) {
+      l.qkv_w = ops::PackedWeights::Pack(qkv.data(), 3 * d, d);
+      l.qkv_b = std::move(qkv_b);
+    }
+    l.o_w = GetPacked(w, p + "self_attn.out_proj.weight", d, d);
     l.o_b = w.Get(p + "self_attn.out_proj.bias", {d});
     l.ln2_g = w.Get(p + "layer_norm2.weight", {d});
     l.ln2_b = w.Get(p + "layer_norm2.bias", {d});
-    l.fc1_w = w.Get(p + "mlp.fc1.weight", {m, d});
+    l.fc1_w = GetPacked(w, p + "mlp.fc1.weight", m, d);
     l.fc1_b = w.Get(p + "mlp.fc1.bias", {m});
-    l.fc2_w = w.Get(p + "mlp.fc2.weight", {d, m});
+    l.fc2_w = GetPacked(w, p + "mlp.fc2.weight", d, m);
     l.fc2_b = w.Get(p + "mlp.fc2.bias", {d});
   }
   return layers;
@@ -96,35 +114,31 @@ void Scratch::Reserve(int64_t rows, int64_t t, const TowerConfig& cfg) {
     if (static_cast<int64_t>(v.size()) < n) v.resize(static_cast<size_t>(n));
   };
   grow(norm, rows * cfg.hidden);
-  grow(q, rows * cfg.hidden);
-  grow(k, rows * cfg.hidden);
-  grow(v, rows * cfg.hidden);
+  grow(qkv, rows * 3 * cfg.hidden);
   grow(attn, rows * cfg.hidden);
-  grow(proj, rows * cfg.hidden);
   grow(mlp, rows * cfg.intermediate);
-  grow(scores, t * t);
 }
 
 void RunEncoderLayer(const EncoderLayer& l, const TowerConfig& cfg, float* x, int64_t batch, int64_t t,
                      bool causal, const int64_t* key_valid, Scratch* s) {
-  const int64_t d = cfg.hidden, rows = batch * t;
+  const int64_t d = cfg.hidden, rows = batch * t, heads = cfg.heads, hd = cfg.head_dim();
   s->Reserve(rows, t, cfg);
   ops::LayerNorm(x, rows, d, l.ln1_g.data(), l.ln1_b.data(), cfg.eps, s->norm.data());
-  ops::Linear(s->norm.data(), rows, d, l.q_w.data(), l.q_b.data(), d, s->q.data());
-  ops::Linear(s->norm.data(), rows, d, l.k_w.data(), l.k_b.data(), d, s->k.data());
-  ops::Linear(s->norm.data(), rows, d, l.v_w.data(), l.v_b.data(), d, s->v.data());
-  for (int64_t b = 0; b < batch; ++b) {
-    const int64_t off = b * t * d;
-    ops::Attention(s->q.data() + off, s->k.data() + off, s->v.data() + off, d, t, t, cfg.heads, cfg.head_dim(),
-                   causal, key_valid ? key_valid + b * t : nullptr, s->attn.data() + off, d, s->scores.data());
-  }
-  ops::Linear(s->attn.data(), rows, d, l.o_w.data(), l.o_b.data(), d, s->proj.data());
-  ops::AddInPlace(x, s->proj.data(), rows * d);
+  ops::Linear(s->norm.data(), rows, l.qkv_w, l.qkv_b.data(), s->qkv.data());
+  const float* qkv = s->qkv.data();
+  float* attn = s->attn.data();
+  ops::ParallelFor(batch * heads, [&](int64_t task) {
+    const int64_t b = task / heads, h = task % heads;
+    const float* q = qkv + b * t * 3 * d + h * hd;
+    thread_local std::vector<float> scores;
+    if (static_cast<int64_t>(scores.size()) < t * t) scores.resize(static_cast<size_t>(t * t));
+    ops::Attention(q, q + d, q + 2 * d, 3 * d, t, t, 1, hd, causal, key_valid ? key_valid + b * t : nullptr,
+                   attn + b * t * d + h * hd, d, scores.data());
+  });
+  ops::Linear(attn, rows, l.o_w, l.o_b.data(), x, {.accumulate = true});
   ops::LayerNorm(x, rows, d, l.ln2_g.data(), l.ln2_b.data(), cfg.eps, s->norm.data());
-  ops::Linear(s->norm.data(), rows, d, l.fc1_w.data(), l.fc1_b.data(), cfg.intermediate, s->mlp.data());
-  ops::Activate(cfg.act, s->mlp.data(), rows * cfg.intermediate);
-  ops::Linear(s->mlp.data(), rows, cfg.intermediate, l.fc2_w.data(), l.fc2_b.data(), d, s->proj.data());
-  ops::AddInPlace(x, s->proj.data(), rows * d);
+  ops::Linear(s->norm.data(), rows, l.fc1_w, l.fc1_b.data(), s->mlp.data(), {.activation = cfg.act});
+  ops::Linear(s->mlp.data(), rows, l.fc2_w, l.fc2_b.data(), x, {.accumulate = true});
 }
 
 }  // namespace shoebox::model

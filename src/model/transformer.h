@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "base/status.h"
+#include "model/tensor/gemm.h"
 #include "model/tensor/ops.h"
 #include "model/weights/safetensors.h"
 
@@ -41,25 +42,33 @@ struct TowerConfig {
   int64_t head_dim() const { return hidden / heads; }
 };
 
+// Weights of one layer; q, k and v projections packed as one [3 hidden, hidden] product.
 struct EncoderLayer {
-  std::vector<float> ln1_g, ln1_b, q_w, q_b, k_w, k_b, v_w, v_b, o_w, o_b;
-  std::vector<float> ln2_g, ln2_b, fc1_w, fc1_b, fc2_w, fc2_b;
+  std::vector<float> ln1_g, ln1_b, qkv_b, o_b, ln2_g, ln2_b, fc1_b, fc2_b;
+  ops::PackedWeights qkv_w, o_w, fc1_w, fc2_w;
 };
+
+// Loads [out, in] weights and packs them for the matrix-product kernel; empty on error
+// (recorded in the loader).
+ops::PackedWeights GetPacked(WeightLoader& w, const std::string& name, int64_t out, int64_t in);
+// Packs an already loaded tensor as [out, in] (empty stays empty: its error is recorded).
+ops::PackedWeights PackLoaded(const std::vector<float>& v, int64_t out, int64_t in);
 
 // prefix: e.g. "vision_model.encoder.layers."
 std::vector<EncoderLayer> LoadEncoderLayers(WeightLoader& w, const std::string& prefix,
                                             const TowerConfig& cfg);
 
-// Reusable activation buffers for one sequence (sized on first use, then kept).
+// Reusable activation buffers (sized on first use, then kept: fresh pages are expensive).
 struct Scratch {
-  std::vector<float> norm, q, k, v, attn, proj, mlp, scores;
+  std::vector<float> norm, qkv, attn, mlp;
   void Reserve(int64_t rows, int64_t t, const TowerConfig& cfg);
 };
 
 // x[batch * t, hidden] <- layer(x) for `batch` sequences of t tokens each:
 // x += out(attn(LN1 x)); x += fc2(act(fc1(LN2 x))). The projections and the MLP run as one
-// matrix product over all batch * t rows (weights are packed once per call, not per image);
-// attention runs per sequence. key_valid: [batch, t] or null; causal: see ops::Attention.
+// matrix product over all batch * t rows, with bias, activation and residual fused into it;
+// attention runs per (sequence, head) on the compute pool. key_valid: [batch, t] or null;
+// causal: see ops::Attention.
 void RunEncoderLayer(const EncoderLayer& layer, const TowerConfig& cfg, float* x, int64_t batch,
                      int64_t t, bool causal, const int64_t* key_valid, Scratch* s);
 

@@ -1,11 +1,11 @@
-#include <cblas.h>
-
 #include <chrono>
 #include <cstdio>
 #include <random>
 
 #include "base/file_io.h"
 #include "model/image_text_model.h"
+#include "model/tensor/compute_pool.h"
+#include "model/tensor/gemm.h"
 #include "tools/cli/cli_common.h"
 
 namespace shoebox::cli {
@@ -50,7 +50,7 @@ void RegisterBench(CLI::App& app, GlobalOptions& g, int& exit_code) {
       exit_code = Fail(Status(text.status().code(), args->config + ": " + text.status().message()));
       return;
     }
-    if (args->threads > 0) openblas_set_num_threads(args->threads);
+    ops::ComputePool::Get().SetThreads(args->threads);
     auto m = model::CreateRandomImageTextModel(std::string(text->begin(), text->end()), args->config, 1);
     if (!m.ok()) {
       exit_code = Fail(m.status());
@@ -77,8 +77,10 @@ void RegisterBench(CLI::App& app, GlobalOptions& g, int& exit_code) {
     double q = args->seconds;
     nlohmann::json j = {{"config", args->config},
                         {"family", net.family()},
-                        {"threads", args->threads > 0 ? args->threads : openblas_get_num_threads()},
+                        {"threads", ops::ComputePool::Get().threads()},
+                        {"kernel", ops::ActiveKernel()},
                         {"image_per_s_b1", Rate(1, q, images)},
+                        {"image_per_s_b8", Rate(8, q, images)},
                         {"image_per_s_b32", Rate(32, q, images)},
                         {"text_per_s_b1", Rate(1, q, texts)},
                         {"text_per_s_b32", Rate(32, q, texts)}};

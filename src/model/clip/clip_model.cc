@@ -17,7 +17,8 @@ class ClipModel : public ImageTextModel {
     const auto& vt = cfg_.vision.tower;
     const auto& tt = cfg_.text.tower;
     const int64_t p = cfg_.vision.patch_size, tokens = cfg_.vision.num_patches() + 1;
-    patch_w_ = w.Get("vision_model.embeddings.patch_embedding.weight", {vt.hidden, 3, p, p});
+    patch_w_ = PackLoaded(w.Get("vision_model.embeddings.patch_embedding.weight", {vt.hidden, 3, p, p}),
+                          vt.hidden, 3 * p * p);
     class_emb_ = w.Get("vision_model.embeddings.class_embedding", {vt.hidden});
     vision_pos_ = w.Get("vision_model.embeddings.position_embedding.weight", {tokens, vt.hidden});
     pre_ln_g_ = w.Get("vision_model.pre_layrnorm.weight", {vt.hidden});
@@ -25,13 +26,13 @@ class ClipModel : public ImageTextModel {
     vision_layers_ = LoadEncoderLayers(w, "vision_model.encoder.layers.", vt);
     post_ln_g_ = w.Get("vision_model.post_layernorm.weight", {vt.hidden});
     post_ln_b_ = w.Get("vision_model.post_layernorm.bias", {vt.hidden});
-    visual_proj_ = w.Get("visual_projection.weight", {cfg_.projection_dim, vt.hidden});
+    visual_proj_ = GetPacked(w, "visual_projection.weight", cfg_.projection_dim, vt.hidden);
     token_emb_ = w.Get("text_model.embeddings.token_embedding.weight", {cfg_.text.vocab_size, tt.hidden});
     text_pos_ = w.Get("text_model.embeddings.position_embedding.weight", {cfg_.text.max_positions, tt.hidden});
     text_layers_ = LoadEncoderLayers(w, "text_model.encoder.layers.", tt);
     final_ln_g_ = w.Get("text_model.final_layer_norm.weight", {tt.hidden});
     final_ln_b_ = w.Get("text_model.final_layer_norm.bias", {tt.hidden});
-    text_proj_ = w.Get("text_projection.weight", {cfg_.projection_dim, tt.hidden});
+    text_proj_ = GetPacked(w, "text_projection.weight", cfg_.projection_dim, tt.hidden);
     auto scale = w.Get("logit_scale", {});
     SHOEBOX_RETURN_IF_ERROR(w.Finish());
     logit_scale_ = std::exp(scale[0]);
@@ -57,7 +58,7 @@ class ClipModel : public ImageTextModel {
       for (int64_t b = 0; b < nb; ++b)
         ExtractPatches(pixels + (b0 + b) * 3 * s * s, s, p, patches_.data() + b * np * 3 * p * p);
       embedded_.resize(static_cast<size_t>(nb * np * d));
-      ops::Linear(patches_.data(), nb * np, 3 * p * p, patch_w_.data(), nullptr, d, embedded_.data());
+      ops::Linear(patches_.data(), nb * np, patch_w_, nullptr, embedded_.data());
       for (int64_t b = 0; b < nb; ++b) {
         float* xb = x_.data() + b * t * d;
         std::copy(class_emb_.begin(), class_emb_.end(), xb);
@@ -69,8 +70,7 @@ class ClipModel : public ImageTextModel {
       pooled.resize(static_cast<size_t>(nb * d));
       for (int64_t b = 0; b < nb; ++b)
         ops::LayerNorm(x_.data() + b * t * d, 1, d, post_ln_g_.data(), post_ln_b_.data(), vt.eps, pooled.data() + b * d);
-      ops::Linear(pooled.data(), nb, d, visual_proj_.data(), nullptr, cfg_.projection_dim,
-                  out.data() + b0 * cfg_.projection_dim);
+      ops::Linear(pooled.data(), nb, visual_proj_, nullptr, out.data() + b0 * cfg_.projection_dim);
     }
     return out;
   }
@@ -89,41 +89,55 @@ class ClipModel : public ImageTextModel {
     std::vector<float> pooled;
     for (int64_t b0 = 0; b0 < n; b0 += kMaxBatch) {
       const int64_t nb = std::min(kMaxBatch, n - b0);
-      x_.resize(static_cast<size_t>(nb * len * d));
+      // The text tower is causal: the output at the EOS position depends only on the tokens up
+      // to it, so positions after the last EOS of the batch are never computed (a short query
+      // is a few tokens of 77). Exact, not an approximation.
+      std::vector<int64_t> eos(static_cast<size_t>(nb));
+      int64_t t = 1;
+      for (int64_t b = 0; b < nb; ++b) {
+        eos[static_cast<size_t>(b)] = EosPosition(ids + (b0 + b) * len, len);
+        t = std::max(t, eos[static_cast<size_t>(b)] + 1);
+      }
+      x_.resize(static_cast<size_t>(nb * t * d));
+      std::vector<int64_t> valid;
+      if (mask) {
+        valid.resize(static_cast<size_t>(nb * t));
+        for (int64_t b = 0; b < nb; ++b)
+          std::copy(mask + (b0 + b) * len, mask + (b0 + b) * len + t, valid.begin() + b * t);
+      }
       for (int64_t b = 0; b < nb; ++b) {
         const int64_t* row = ids + (b0 + b) * len;
-        for (int64_t i = 0; i < len; ++i)
+        for (int64_t i = 0; i < t; ++i)
           for (int64_t j = 0; j < d; ++j)
-            x_[static_cast<size_t>((b * len + i) * d + j)] = token_emb_[static_cast<size_t>(row[i] * d + j)] +
-                                                             text_pos_[static_cast<size_t>(i * d + j)];
+            x_[static_cast<size_t>((b * t + i) * d + j)] = token_emb_[static_cast<size_t>(row[i] * d + j)] +
+                                                           text_pos_[static_cast<size_t>(i * d + j)];
       }
       for (const auto& layer : text_layers_)
-        RunEncoderLayer(layer, tt, x_.data(), nb, len, true, mask ? mask + b0 * len : nullptr, &scratch_);
+        RunEncoderLayer(layer, tt, x_.data(), nb, t, true, mask ? valid.data() : nullptr, &scratch_);
       pooled.resize(static_cast<size_t>(nb * d));
-      for (int64_t b = 0; b < nb; ++b) {
-        const int64_t* row = ids + (b0 + b) * len;
-        // Pool at EOS. Legacy configs (eos_token_id 2, as openai's) make transformers take the
-        // argmax of the ids (the EOS token has the largest id); newer ones the first EOS.
-        int64_t eos = 0;
-        if (cfg_.text.eos_token_id == 2) {
-          eos = std::max_element(row, row + len) - row;
-        } else {
-          eos = std::find(row, row + len, cfg_.text.eos_token_id) - row;
-          if (eos == len) eos = std::max_element(row, row + len) - row;
-        }
-        ops::LayerNorm(x_.data() + (b * len + eos) * d, 1, d, final_ln_g_.data(), final_ln_b_.data(), tt.eps,
-                       pooled.data() + b * d);
-      }
-      ops::Linear(pooled.data(), nb, d, text_proj_.data(), nullptr, cfg_.projection_dim,
-                  out.data() + b0 * cfg_.projection_dim);
+      for (int64_t b = 0; b < nb; ++b)
+        ops::LayerNorm(x_.data() + (b * t + eos[static_cast<size_t>(b)]) * d, 1, d, final_ln_g_.data(),
+                       final_ln_b_.data(), tt.eps, pooled.data() + b * d);
+      ops::Linear(pooled.data(), nb, text_proj_, nullptr, out.data() + b0 * cfg_.projection_dim);
     }
     return out;
   }
 
  private:
+  // Pooling position. Legacy configs (eos_token_id 2, as openai's) make transformers take the
+  // argmax of the ids (the EOS token has the largest id); newer ones the first EOS.
+  int64_t EosPosition(const int64_t* row, int64_t len) const {
+    if (cfg_.text.eos_token_id != 2) {
+      int64_t eos = std::find(row, row + len, cfg_.text.eos_token_id) - row;
+      if (eos < len) return eos;
+    }
+    return std::max_element(row, row + len) - row;
+  }
+
   ImageTextConfig cfg_;
-  std::vector<float> patch_w_, class_emb_, vision_pos_, pre_ln_g_, pre_ln_b_, post_ln_g_, post_ln_b_,
-      visual_proj_, token_emb_, text_pos_, final_ln_g_, final_ln_b_, text_proj_;
+  std::vector<float> class_emb_, vision_pos_, pre_ln_g_, pre_ln_b_, post_ln_g_, post_ln_b_, token_emb_,
+      text_pos_, final_ln_g_, final_ln_b_;
+  ops::PackedWeights patch_w_, visual_proj_, text_proj_;
   std::vector<EncoderLayer> vision_layers_, text_layers_;
   float logit_scale_ = 1.0f;
   // Images / texts per matrix product: large enough to amortise weight packing, small

@@ -1,6 +1,9 @@
 #include "model/siglip/siglip_model.h"
 
+#include <algorithm>
 #include <cmath>
+
+#include "model/tensor/compute_pool.h"
 
 #include "model/transformer.h"
 #include "model/vision_patches.h"
@@ -16,7 +19,7 @@ class SiglipModel : public ImageTextModel {
     const auto& vt = cfg_.vision.tower;
     const auto& tt = cfg_.text.tower;
     const int64_t p = cfg_.vision.patch_size, d = vt.hidden;
-    patch_w_ = w.Get("vision_model.embeddings.patch_embedding.weight", {d, 3, p, p});
+    patch_w_ = PackLoaded(w.Get("vision_model.embeddings.patch_embedding.weight", {d, 3, p, p}), d, 3 * p * p);
     patch_b_ = w.Get("vision_model.embeddings.patch_embedding.bias", {d});
     vision_pos_ = w.Get("vision_model.embeddings.position_embedding.weight", {cfg_.vision.num_patches(), d});
     vision_layers_ = LoadEncoderLayers(w, "vision_model.encoder.layers.", vt);
@@ -24,22 +27,26 @@ class SiglipModel : public ImageTextModel {
     post_ln_b_ = w.Get("vision_model.post_layernorm.bias", {d});
     const std::string h = "vision_model.head.";
     probe_ = w.Get(h + "probe", {1, 1, d});
-    in_proj_w_ = w.Get(h + "attention.in_proj_weight", {3 * d, d});
+    auto in_proj = w.Get(h + "attention.in_proj_weight", {3 * d, d});
+    if (!in_proj.empty()) {  // [Wq; Wk; Wv]: the probe's query once, keys and values per image
+      probe_q_w_ = ops::PackedWeights::Pack(in_proj.data(), d, d);
+      head_kv_w_ = ops::PackedWeights::Pack(in_proj.data() + d * d, 2 * d, d);
+    }
     in_proj_b_ = w.Get(h + "attention.in_proj_bias", {3 * d});
-    head_out_w_ = w.Get(h + "attention.out_proj.weight", {d, d});
+    head_out_w_ = GetPacked(w, h + "attention.out_proj.weight", d, d);
     head_out_b_ = w.Get(h + "attention.out_proj.bias", {d});
     head_ln_g_ = w.Get(h + "layernorm.weight", {d});
     head_ln_b_ = w.Get(h + "layernorm.bias", {d});
-    head_fc1_w_ = w.Get(h + "mlp.fc1.weight", {vt.intermediate, d});
+    head_fc1_w_ = GetPacked(w, h + "mlp.fc1.weight", vt.intermediate, d);
     head_fc1_b_ = w.Get(h + "mlp.fc1.bias", {vt.intermediate});
-    head_fc2_w_ = w.Get(h + "mlp.fc2.weight", {d, vt.intermediate});
+    head_fc2_w_ = GetPacked(w, h + "mlp.fc2.weight", d, vt.intermediate);
     head_fc2_b_ = w.Get(h + "mlp.fc2.bias", {d});
     token_emb_ = w.Get("text_model.embeddings.token_embedding.weight", {cfg_.text.vocab_size, tt.hidden});
     text_pos_ = w.Get("text_model.embeddings.position_embedding.weight", {cfg_.text.max_positions, tt.hidden});
     text_layers_ = LoadEncoderLayers(w, "text_model.encoder.layers.", tt);
     final_ln_g_ = w.Get("text_model.final_layer_norm.weight", {tt.hidden});
     final_ln_b_ = w.Get("text_model.final_layer_norm.bias", {tt.hidden});
-    text_head_w_ = w.Get("text_model.head.weight", {tt.hidden, tt.hidden});
+    text_head_w_ = GetPacked(w, "text_model.head.weight", tt.hidden, tt.hidden);
     text_head_b_ = w.Get("text_model.head.bias", {tt.hidden});
     auto scale = w.Get("logit_scale", {1});
     auto bias = w.Get("logit_bias", {1});
@@ -62,31 +69,40 @@ class SiglipModel : public ImageTextModel {
   Result<std::vector<float>> EncodeImages(const float* pixels, int64_t n) override {
     const auto& vt = cfg_.vision.tower;
     const int64_t s = cfg_.vision.image_size, p = cfg_.vision.patch_size;
-    const int64_t t = cfg_.vision.num_patches(), d = vt.hidden;
+    const int64_t t = cfg_.vision.num_patches(), d = vt.hidden, hd = vt.head_dim();
     std::vector<float> out(static_cast<size_t>(n * d));
-    patches_.resize(static_cast<size_t>(t * 3 * p * p));
-    x_.resize(static_cast<size_t>(t * d));
-    std::vector<float> q(d), kv(static_cast<size_t>(t * 2 * d)), a(d), attn(d), norm(d),
-        mlp(static_cast<size_t>(vt.intermediate)), scores(static_cast<size_t>(t));
-    for (int64_t b = 0; b < n; ++b) {
-      ExtractPatches(pixels + b * 3 * s * s, s, p, patches_.data());
-      ops::Linear(patches_.data(), t, 3 * p * p, patch_w_.data(), patch_b_.data(), d, x_.data());
-      ops::AddInPlace(x_.data(), vision_pos_.data(), t * d);
-      for (const auto& layer : vision_layers_) RunEncoderLayer(layer, vt, x_.data(), 1, t, false, nullptr, &scratch_);
-      ops::LayerNorm(x_.data(), t, d, post_ln_g_.data(), post_ln_b_.data(), vt.eps, x_.data());
-      // Attention pooling (torch.nn.MultiheadAttention): in_proj = [Wq; Wk; Wv].
-      ops::Linear(probe_.data(), 1, d, in_proj_w_.data(), in_proj_b_.data(), d, q.data());
-      ops::Linear(x_.data(), t, d, in_proj_w_.data() + d * d, in_proj_b_.data() + d, 2 * d, kv.data());
-      ops::Attention(q.data(), kv.data(), kv.data() + d, 2 * d, 1, t, vt.heads, vt.head_dim(), false,
-                     nullptr, attn.data(), d, scores.data());
-      // Attention's q stride is 2d too, but t_q = 1 reads only the first row.
-      ops::Linear(attn.data(), 1, d, head_out_w_.data(), head_out_b_.data(), d, a.data());
-      ops::LayerNorm(a.data(), 1, d, head_ln_g_.data(), head_ln_b_.data(), vt.eps, norm.data());
-      ops::Linear(norm.data(), 1, d, head_fc1_w_.data(), head_fc1_b_.data(), vt.intermediate, mlp.data());
-      ops::Activate(vt.act, mlp.data(), vt.intermediate);
-      float* h = out.data() + b * d;
-      ops::Linear(mlp.data(), 1, vt.intermediate, head_fc2_w_.data(), head_fc2_b_.data(), d, h);
-      ops::AddInPlace(h, a.data(), d);
+    // The pooling head's query is the learned probe, the same for every image.
+    std::vector<float> q(static_cast<size_t>(d));
+    ops::Linear(probe_.data(), 1, probe_q_w_, in_proj_b_.data(), q.data());
+    for (int64_t b0 = 0; b0 < n; b0 += kMaxBatch) {
+      const int64_t nb = std::min(kMaxBatch, n - b0), rows = nb * t;
+      patches_.resize(static_cast<size_t>(rows * 3 * p * p));
+      x_.resize(static_cast<size_t>(rows * d));
+      for (int64_t b = 0; b < nb; ++b)
+        ExtractPatches(pixels + (b0 + b) * 3 * s * s, s, p, patches_.data() + b * t * 3 * p * p);
+      ops::Linear(patches_.data(), rows, patch_w_, patch_b_.data(), x_.data());
+      for (int64_t b = 0; b < nb; ++b) ops::AddInPlace(x_.data() + b * t * d, vision_pos_.data(), t * d);
+      for (const auto& layer : vision_layers_) RunEncoderLayer(layer, vt, x_.data(), nb, t, false, nullptr, &scratch_);
+      ops::LayerNorm(x_.data(), rows, d, post_ln_g_.data(), post_ln_b_.data(), vt.eps, x_.data());
+      // Attention pooling (torch.nn.MultiheadAttention, in_proj = [Wq; Wk; Wv]), one query per image.
+      kv_.resize(static_cast<size_t>(rows * 2 * d));
+      ops::Linear(x_.data(), rows, head_kv_w_, in_proj_b_.data() + d, kv_.data());
+      pooled_.resize(static_cast<size_t>(nb * d));
+      ops::ParallelFor(nb * vt.heads, [&](int64_t task) {
+        const int64_t b = task / vt.heads, h = task % vt.heads;
+        thread_local std::vector<float> scores;
+        scores.resize(static_cast<size_t>(t));
+        const float* kv = kv_.data() + b * t * 2 * d + h * hd;
+        ops::Attention(q.data() + h * hd, kv, kv + d, 2 * d, 1, t, 1, hd, false, nullptr,
+                       pooled_.data() + b * d + h * hd, d, scores.data());
+      });
+      float* h = out.data() + b0 * d;  // h = out_proj(pooled); h += mlp(LN(h))
+      ops::Linear(pooled_.data(), nb, head_out_w_, head_out_b_.data(), h);
+      norm_.resize(static_cast<size_t>(nb * d));
+      mlp_.resize(static_cast<size_t>(nb * vt.intermediate));
+      ops::LayerNorm(h, nb, d, head_ln_g_.data(), head_ln_b_.data(), vt.eps, norm_.data());
+      ops::Linear(norm_.data(), nb, head_fc1_w_, head_fc1_b_.data(), mlp_.data(), {.activation = vt.act});
+      ops::Linear(mlp_.data(), nb, head_fc2_w_, head_fc2_b_.data(), h, {.accumulate = true});
     }
     return out;
   }
@@ -99,33 +115,39 @@ class SiglipModel : public ImageTextModel {
     if (len != cfg_.text.max_positions)
       return InvalidArgument("SigLIP texts must be padded to exactly " + std::to_string(cfg_.text.max_positions) +
                              " tokens, got " + std::to_string(len));
+    for (int64_t i = 0; i < n * len; ++i)
+      if (ids[i] < 0 || ids[i] >= cfg_.text.vocab_size)
+        return InvalidArgument("token id " + std::to_string(ids[i]) + " is outside the vocabulary");
     std::vector<float> out(static_cast<size_t>(n * d));
-    x_.resize(static_cast<size_t>(len * d));
-    std::vector<float> pooled(d);
-    for (int64_t b = 0; b < n; ++b) {
-      const int64_t* row = ids + b * len;
-      for (int64_t i = 0; i < len; ++i) {
-        if (row[i] < 0 || row[i] >= cfg_.text.vocab_size)
-          return InvalidArgument("token id " + std::to_string(row[i]) + " is outside the vocabulary");
+    for (int64_t b0 = 0; b0 < n; b0 += kMaxBatch) {
+      const int64_t nb = std::min(kMaxBatch, n - b0);
+      x_.resize(static_cast<size_t>(nb * len * d));
+      for (int64_t i = 0; i < nb * len; ++i) {
+        const int64_t id = ids[b0 * len + i], pos = i % len;
         for (int64_t j = 0; j < d; ++j)
-          x_[static_cast<size_t>(i * d + j)] = token_emb_[static_cast<size_t>(row[i] * d + j)] +
-                                               text_pos_[static_cast<size_t>(i * d + j)];
+          x_[static_cast<size_t>(i * d + j)] = token_emb_[static_cast<size_t>(id * d + j)] +
+                                               text_pos_[static_cast<size_t>(pos * d + j)];
       }
-      for (const auto& layer : text_layers_) RunEncoderLayer(layer, tt, x_.data(), 1, len, false, nullptr, &scratch_);
-      ops::LayerNorm(x_.data() + (len - 1) * d, 1, d, final_ln_g_.data(), final_ln_b_.data(), tt.eps, pooled.data());
-      ops::Linear(pooled.data(), 1, d, text_head_w_.data(), text_head_b_.data(), d, out.data() + b * d);
+      for (const auto& layer : text_layers_) RunEncoderLayer(layer, tt, x_.data(), nb, len, false, nullptr, &scratch_);
+      pooled_.resize(static_cast<size_t>(nb * d));
+      for (int64_t b = 0; b < nb; ++b)
+        ops::LayerNorm(x_.data() + (b * len + len - 1) * d, 1, d, final_ln_g_.data(), final_ln_b_.data(), tt.eps,
+                       pooled_.data() + b * d);
+      ops::Linear(pooled_.data(), nb, text_head_w_, text_head_b_.data(), out.data() + b0 * d);
     }
     return out;
   }
 
  private:
   ImageTextConfig cfg_;
-  std::vector<float> patch_w_, patch_b_, vision_pos_, post_ln_g_, post_ln_b_, probe_, in_proj_w_, in_proj_b_,
-      head_out_w_, head_out_b_, head_ln_g_, head_ln_b_, head_fc1_w_, head_fc1_b_, head_fc2_w_, head_fc2_b_,
-      token_emb_, text_pos_, final_ln_g_, final_ln_b_, text_head_w_, text_head_b_;
+  std::vector<float> patch_b_, vision_pos_, post_ln_g_, post_ln_b_, probe_, in_proj_b_, head_out_b_, head_ln_g_,
+      head_ln_b_, head_fc1_b_, head_fc2_b_, token_emb_, text_pos_, final_ln_g_, final_ln_b_, text_head_b_;
+  ops::PackedWeights patch_w_, probe_q_w_, head_kv_w_, head_out_w_, head_fc1_w_, head_fc2_w_, text_head_w_;
+  // Images / texts per matrix product (196 tokens each for base-patch16-224).
+  static constexpr int64_t kMaxBatch = 16;
   std::vector<EncoderLayer> vision_layers_, text_layers_;
   float logit_scale_ = 1.0f, logit_bias_ = 0.0f;
-  std::vector<float> patches_, x_;
+  std::vector<float> patches_, x_, kv_, pooled_, norm_, mlp_;
   Scratch scratch_;
 };
 

@@ -6,6 +6,9 @@
 #include <cmath>
 #include <limits>
 
+#include "model/tensor/activation_math.h"
+#include "model/tensor/compute_pool.h"
+
 namespace shoebox::ops {
 
 bool ParseActivation(const std::string& name, Activation* out) {
@@ -28,41 +31,29 @@ void Linear(const float* x, int64_t rows, int64_t in, const float* w, const floa
 
 void LayerNorm(const float* x, int64_t rows, int64_t dim, const float* gamma, const float* beta,
                float eps, float* y) {
-  for (int64_t r = 0; r < rows; ++r) {
-    const float* xr = x + r * dim;
-    float* yr = y + r * dim;
-    // Two passes in double: the mean/variance of O(1) activations over a few hundred values.
-    double mean = 0;
-    for (int64_t i = 0; i < dim; ++i) mean += xr[i];
-    mean /= static_cast<double>(dim);
-    double var = 0;
-    for (int64_t i = 0; i < dim; ++i) {
-      double d = xr[i] - mean;
-      var += d * d;
+  auto rows_from = [=](int64_t r0, int64_t r1) {
+    for (int64_t r = r0; r < r1; ++r) {
+      const float* xr = x + r * dim;
+      float* yr = y + r * dim;
+      // Two passes (mean, then squared deviations) keep float sums accurate; vectorised.
+      float sum = 0;
+      for (int64_t i = 0; i < dim; ++i) sum += xr[i];
+      const float mean = sum / static_cast<float>(dim);
+      float var = 0;
+      for (int64_t i = 0; i < dim; ++i) var += (xr[i] - mean) * (xr[i] - mean);
+      var /= static_cast<float>(dim);
+      const float inv = 1.0f / std::sqrt(var + eps);
+      for (int64_t i = 0; i < dim; ++i) yr[i] = (xr[i] - mean) * inv * gamma[i] + beta[i];
     }
-    var /= static_cast<double>(dim);
-    float inv = static_cast<float>(1.0 / std::sqrt(var + eps));
-    float m = static_cast<float>(mean);
-    for (int64_t i = 0; i < dim; ++i) yr[i] = (xr[i] - m) * inv * gamma[i] + beta[i];
-  }
+  };
+  constexpr int64_t kRowsPerTask = 16;
+  if (rows <= kRowsPerTask) return rows_from(0, rows);
+  ParallelFor((rows + kRowsPerTask - 1) / kRowsPerTask, [&](int64_t task) {
+    rows_from(task * kRowsPerTask, std::min(rows, (task + 1) * kRowsPerTask));
+  });
 }
 
-void Activate(Activation act, float* x, int64_t n) {
-  switch (act) {
-    case Activation::kQuickGelu:
-      for (int64_t i = 0; i < n; ++i) x[i] = x[i] / (1.0f + std::exp(-1.702f * x[i]));
-      break;
-    case Activation::kGelu:
-      for (int64_t i = 0; i < n; ++i) x[i] = 0.5f * x[i] * (1.0f + std::erf(x[i] * 0.70710678118654752f));
-      break;
-    case Activation::kGeluTanh:
-      for (int64_t i = 0; i < n; ++i) {
-        float v = x[i];
-        x[i] = 0.5f * v * (1.0f + std::tanh(0.79788456080286536f * (v + 0.044715f * v * v * v)));
-      }
-      break;
-  }
-}
+void Activate(Activation act, float* x, int64_t n) { ActivateRow(static_cast<int>(act), x, n); }
 
 void AddInPlace(float* x, const float* y, int64_t n) {
   for (int64_t i = 0; i < n; ++i) x[i] += y[i];
@@ -89,8 +80,9 @@ void Attention(const float* q, const float* k, const float* v, int64_t stride, i
         mx = std::max(mx, row[j]);
       }
       float sum = 0;
+      // Masked entries are -inf: their exponent clamps to 0 (a fully masked row sums to 0).
       for (int64_t j = 0; j < t_k; ++j) {
-        row[j] = std::isinf(row[j]) && row[j] < 0 ? 0.0f : std::exp(row[j] - mx);
+        row[j] = row[j] == -std::numeric_limits<float>::infinity() ? 0.0f : ExpApprox(row[j] - mx);
         sum += row[j];
       }
       float inv = sum > 0 ? 1.0f / sum : 0.0f;

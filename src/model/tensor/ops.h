@@ -1,5 +1,6 @@
 // The float32 building blocks of the transformer encoders, row-major, batch folded into rows.
-// Matrix products go through CBLAS (OpenBLAS on Linux, Accelerate on macOS); the rest are
+// Products against model weights go through gemm.h (packed weights, own kernels); these
+// take plain matrices through CBLAS (OpenBLAS on Linux, Accelerate on macOS). The rest are
 // plain loops the compiler vectorises. Each op has a test against a naive reference.
 #pragma once
 
@@ -16,6 +17,7 @@ bool ParseActivation(const std::string& name, Activation* out);
 void Linear(const float* x, int64_t rows, int64_t in, const float* w, const float* b, int64_t out,
             float* y);
 // y = (x - mean) / sqrt(var + eps) * gamma + beta, per row (biased variance). y may alias x.
+// Rows are split over the compute pool.
 void LayerNorm(const float* x, int64_t rows, int64_t dim, const float* gamma, const float* beta,
                float eps, float* y);
 void Activate(Activation act, float* x, int64_t n);

@@ -1,5 +1,6 @@
 // Each op against a naive, obviously-correct double-precision version.
 #include "model/tensor/ops.h"
+#include "model/tensor/random_for_test.h"
 
 #include <gtest/gtest.h>
 
@@ -10,17 +11,9 @@
 namespace shoebox::ops {
 namespace {
 
-std::vector<float> Random(size_t n, unsigned seed) {
-  std::mt19937 rng(seed);
-  std::normal_distribution<float> d(0, 1);
-  std::vector<float> v(n);
-  for (auto& x : v) x = d(rng);
-  return v;
-}
-
 TEST(Ops, LinearMatchesNaive) {
   const int64_t rows = 5, in = 7, out = 3;
-  auto x = Random(rows * in, 1), w = Random(out * in, 2), b = Random(out, 3);
+  auto x = RandomNormal(rows * in, 1), w = RandomNormal(out * in, 2), b = RandomNormal(out, 3);
   std::vector<float> y(rows * out);
   Linear(x.data(), rows, in, w.data(), b.data(), out, y.data());
   for (int64_t r = 0; r < rows; ++r)
@@ -37,7 +30,7 @@ TEST(Ops, LinearMatchesNaive) {
 
 TEST(Ops, LayerNormUsesBiasedVarianceAndEps) {
   const int64_t dim = 6;
-  auto x = Random(dim, 4), g = Random(dim, 5), b = Random(dim, 6);
+  auto x = RandomNormal(dim, 4), g = RandomNormal(dim, 5), b = RandomNormal(dim, 6);
   std::vector<float> y(dim);
   LayerNorm(x.data(), 1, dim, g.data(), b.data(), 1e-5f, y.data());
   double mean = 0, var = 0;
@@ -94,7 +87,7 @@ std::vector<double> NaiveAttention(const std::vector<float>& q, const std::vecto
 
 TEST(Ops, AttentionWithCausalAndPaddingMasks) {
   const int64_t t = 5, heads = 2, hd = 3, d = heads * hd;
-  auto q = Random(t * d, 7), k = Random(t * d, 8), v = Random(t * d, 9);
+  auto q = RandomNormal(t * d, 7), k = RandomNormal(t * d, 8), v = RandomNormal(t * d, 9);
   const int64_t valid[t] = {1, 1, 1, 0, 0};
   std::vector<float> out(t * d), scratch(t * t);
   for (bool causal : {false, true})

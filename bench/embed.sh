@@ -1,0 +1,55 @@
+#!/usr/bin/env bash
+# Embedding speed: shoebox vs PyTorch (float32 and bf16 autocast) and ONNX Runtime, same
+# machine, same run, same architectures (random weights in the shapes of bench/configs/).
+# Installs the peers on first use: Debian's python3-torch (+ the OpenMP OpenBLAS and
+# tcmalloc it needs to be at its best here) and onnxruntime-node from npm.
+# usage: bench/embed.sh [CONFIG.json ...]   (THREADS=2 SECONDS=3 by default)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+threads="${THREADS:-2}"
+seconds="${SECONDS_PER_RUN:-3}"
+configs=("$@")
+[ ${#configs[@]} -gt 0 ] || configs=(bench/configs/openai-clip-vit-base-patch32.json bench/configs/google-siglip-base-patch16-224.json)
+
+if ! /usr/bin/python3 -c "import torch, onnx" 2>/dev/null || [ ! -e /usr/lib/x86_64-linux-gnu/libtcmalloc_minimal.so.4 ] \
+   || [ ! -d /usr/lib/x86_64-linux-gnu/openblas-openmp ]; then
+  sudo_cmd=""; [ "$(id -u)" = 0 ] || sudo_cmd=sudo
+  $sudo_cmd env DEBIAN_FRONTEND=noninteractive apt-get install -y -q python3-torch python3-onnx libopenblas0-openmp \
+    libtcmalloc-minimal4 >&2
+fi
+peers="${XDG_CACHE_HOME:-$HOME/.cache}/shoebox-bench"
+mkdir -p "$peers"
+if [ ! -d "$peers/node_modules/onnxruntime-node" ]; then
+  # --ignore-scripts: the install script only fetches GPU libraries (from nuget.org); the CPU one ships in the package.
+  (cd "$peers" && [ -f package.json ] || echo '{}' > "$peers/package.json"; cd "$peers" && npm install --silent --ignore-scripts onnxruntime-node@1 >&2)
+fi
+scripts/build.sh release >&2
+
+bench_env=(env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE)
+torch_env=("${bench_env[@]}" LD_LIBRARY_PATH=/usr/lib/x86_64-linux-gnu/openblas-openmp
+           LD_PRELOAD=/usr/lib/x86_64-linux-gnu/libtcmalloc_minimal.so.4 OMP_NUM_THREADS="$threads")
+for config in "${configs[@]}"; do
+  name=$(basename "$config" .json)
+  echo "== $name, $threads threads"
+  ours=$("${bench_env[@]}" build/release/shoebox bench embed --config "$config" --threads "$threads" --seconds "$seconds" --json)
+  echo "shoebox      $ours"
+  pt=$(cd bench/peers && "${torch_env[@]}" /usr/bin/python3 torch_embed.py "../../$config" "$threads" "$seconds")
+  echo "pytorch      $pt"
+  ptbf=$(cd bench/peers && "${torch_env[@]}" /usr/bin/python3 torch_embed.py "../../$config" "$threads" "$seconds" bf16)
+  echo "pytorch-bf16 $ptbf"
+  onnx="$peers/onnx-$name"
+  if [ ! -f "$onnx/text.onnx" ]; then (cd bench/peers && /usr/bin/python3 export_onnx.py "../../$config" "$onnx" 2>/dev/null); fi
+  read -r size len < <(/usr/bin/python3 -c "import sys; sys.path.insert(0, 'bench/peers'); from towers import load_config; c = load_config('$config'); print(c['vision']['image_size'], c['text']['max_position_embeddings'])")
+  ort=$("${bench_env[@]}" NODE_PATH="$peers/node_modules" node bench/peers/ort_embed.js "$onnx" "$size" "$len" "$threads" "$seconds")
+  echo "onnxruntime  $ort"
+  /usr/bin/python3 - "$ours" "$pt" "$ptbf" "$ort" <<'PY'
+import json, sys
+ours, pt, ptbf, ort = (json.loads(a) for a in sys.argv[1:])
+for key in ("image_per_s_b1", "image_per_s_b8", "image_per_s_b32", "text_per_s_b1", "text_per_s_b32"):
+    cells = [f"{key:16s} shoebox {ours[key]:7.2f}"]
+    for name, peer in (("pytorch", pt), ("onnxruntime", ort), ("pytorch-bf16", ptbf)):
+        if key in peer:
+            cells.append(f"{name} {peer[key]:7.2f} (x{ours[key] / peer[key]:.2f})")
+    print("   ".join(cells))
+PY
+done
