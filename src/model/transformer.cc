@@ -30,27 +30,50 @@ std::vector<float> WeightLoader::Random(const std::string& name, int64_t n) {
   return v;
 }
 
+const TensorView* WeightLoader::Lookup(const std::string& name, const std::vector<int64_t>& expected) {
+  const TensorView* t = file_->Find(name);
+  if (!t) {
+    missing_.push_back(name);
+    return nullptr;
+  }
+  if (t->shape != expected) {
+    wrong_.push_back(name + " is " + ShapeText(t->shape) + ", config implies " + ShapeText(expected));
+    return nullptr;
+  }
+  return t;
+}
+
 std::vector<float> WeightLoader::Get(const std::string& name, const std::vector<int64_t>& expected) {
   if (!file_) {
     int64_t n = 1;
     for (int64_t d : expected) n *= d;
     return Random(name, n);
   }
-  const TensorView* t = file_->Find(name);
-  if (!t) {
-    missing_.push_back(name);
-    return {};
-  }
-  if (t->shape != expected) {
-    wrong_.push_back(name + " is " + ShapeText(t->shape) + ", config implies " + ShapeText(expected));
-    return {};
-  }
+  const TensorView* t = Lookup(name, expected);
+  if (!t) return {};
   auto f = ToFloat32(*t);
   if (!f.ok()) {
     wrong_.push_back(f.status().message());
     return {};
   }
+  file_->DoneWith(*t);
   return std::move(*f);
+}
+
+ops::PackedWeights WeightLoader::GetPacked(const std::string& name, int64_t out, int64_t in,
+                                           const std::vector<int64_t>& expected) {
+  if (file_) {
+    const TensorView* t = Lookup(name, expected);
+    if (!t) return {};
+    if (t->dtype == DType::kF32 && reinterpret_cast<uintptr_t>(t->data) % alignof(float) == 0) {
+      auto packed = ops::PackedWeights::Pack(reinterpret_cast<const float*>(t->data), out, in);
+      file_->DoneWith(*t);
+      return packed;
+    }
+  }
+  auto v = Get(name, expected);  // F16/BF16 (converted) or random
+  if (v.empty()) return {};
+  return ops::PackedWeights::Pack(v.data(), out, in);
 }
 
 Status WeightLoader::Finish() const {
@@ -66,13 +89,8 @@ Status WeightLoader::Finish() const {
   return missing_.empty() ? Corrupt(msg) : NotFound(msg);
 }
 
-ops::PackedWeights PackLoaded(const std::vector<float>& v, int64_t out, int64_t in) {
-  if (v.empty()) return {};
-  return ops::PackedWeights::Pack(v.data(), out, in);
-}
-
 ops::PackedWeights GetPacked(WeightLoader& w, const std::string& name, int64_t out, int64_t in) {
-  return PackLoaded(w.Get(name, {out, in}), out, in);
+  return w.GetPacked(name, out, in, {out, in});
 }
 
 std::vector<EncoderLayer> LoadEncoderLayers(WeightLoader& w, const std::string& prefix,

@@ -22,13 +22,19 @@ class WeightLoader {
   WeightLoader(const SafetensorsFile* file, std::string label, uint64_t seed = 0)
       : file_(file), label_(std::move(label)), rng_state_(seed * 2654435761u + 12345) {}
   // Returns the tensor (empty on error, recorded). expected: the shape config.json implies.
+  // The checkpoint's pages of a tensor are released once copied (see DoneWith).
   std::vector<float> Get(const std::string& name, const std::vector<int64_t>& expected);
+  // A [out, in] matrix (stored with shape `expected`, e.g. a convolution's [out, 3, p, p])
+  // packed for the matrix kernel straight from the mapped file when it is float32.
+  ops::PackedWeights GetPacked(const std::string& name, int64_t out, int64_t in,
+                               const std::vector<int64_t>& expected);
   // OK, or kCorrupt/kNotFound listing every missing or mis-shaped tensor.
   Status Finish() const;
   const std::string& label() const { return label_; }
 
  private:
   std::vector<float> Random(const std::string& name, int64_t n);
+  const TensorView* Lookup(const std::string& name, const std::vector<int64_t>& expected);
   const SafetensorsFile* file_;
   std::string label_;
   uint64_t rng_state_;
@@ -51,8 +57,7 @@ struct EncoderLayer {
 // Loads [out, in] weights and packs them for the matrix-product kernel; empty on error
 // (recorded in the loader).
 ops::PackedWeights GetPacked(WeightLoader& w, const std::string& name, int64_t out, int64_t in);
-// Packs an already loaded tensor as [out, in] (empty stays empty: its error is recorded).
-ops::PackedWeights PackLoaded(const std::vector<float>& v, int64_t out, int64_t in);
+
 
 // prefix: e.g. "vision_model.encoder.layers."
 std::vector<EncoderLayer> LoadEncoderLayers(WeightLoader& w, const std::string& prefix,

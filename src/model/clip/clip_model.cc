@@ -17,8 +17,8 @@ class ClipModel : public ImageTextModel {
     const auto& vt = cfg_.vision.tower;
     const auto& tt = cfg_.text.tower;
     const int64_t p = cfg_.vision.patch_size, tokens = cfg_.vision.num_patches() + 1;
-    patch_w_ = PackLoaded(w.Get("vision_model.embeddings.patch_embedding.weight", {vt.hidden, 3, p, p}),
-                          vt.hidden, 3 * p * p);
+    patch_w_ = w.GetPacked("vision_model.embeddings.patch_embedding.weight", vt.hidden, 3 * p * p,
+                           {vt.hidden, 3, p, p});
     class_emb_ = w.Get("vision_model.embeddings.class_embedding", {vt.hidden});
     vision_pos_ = w.Get("vision_model.embeddings.position_embedding.weight", {tokens, vt.hidden});
     pre_ln_g_ = w.Get("vision_model.pre_layrnorm.weight", {vt.hidden});

@@ -19,7 +19,7 @@ class SiglipModel : public ImageTextModel {
     const auto& vt = cfg_.vision.tower;
     const auto& tt = cfg_.text.tower;
     const int64_t p = cfg_.vision.patch_size, d = vt.hidden;
-    patch_w_ = PackLoaded(w.Get("vision_model.embeddings.patch_embedding.weight", {d, 3, p, p}), d, 3 * p * p);
+    patch_w_ = w.GetPacked("vision_model.embeddings.patch_embedding.weight", d, 3 * p * p, {d, 3, p, p});
     patch_b_ = w.Get("vision_model.embeddings.patch_embedding.bias", {d});
     vision_pos_ = w.Get("vision_model.embeddings.position_embedding.weight", {cfg_.vision.num_patches(), d});
     vision_layers_ = LoadEncoderLayers(w, "vision_model.encoder.layers.", vt);

@@ -1,6 +1,7 @@
 #include "model/tensor/gemm.h"
 
 #include <cblas.h>
+#include <sys/mman.h>
 
 #include <cstdlib>
 #include <cstring>
@@ -128,9 +129,16 @@ PackedWeights PackedWeights::Pack(const float* w, int64_t out, int64_t in, const
   p.out_ = out;
   p.in_ = in;
   p.floats_ = p.table_->nr ? internal::PackedFloats(out, in, p.table_->nr) : out * in;
-  size_t bytes = (static_cast<size_t>(p.floats_) * sizeof(float) + 63) / 64 * 64;
-  p.data_.reset(static_cast<float*>(std::aligned_alloc(64, bytes == 0 ? 64 : bytes)));
+  // Large matrices on 2 MB pages where the kernel offers them: a 600 MB model is otherwise
+  // ~150,000 page faults, half of the load time.
+  constexpr size_t kHuge = 2u << 20;
+  const size_t align = p.floats_ * sizeof(float) >= kHuge ? kHuge : 64;
+  size_t bytes = (static_cast<size_t>(p.floats_) * sizeof(float) + align - 1) / align * align;
+  p.data_.reset(static_cast<float*>(std::aligned_alloc(align, bytes == 0 ? align : bytes)));
   if (!p.data_) std::abort();
+#ifdef MADV_HUGEPAGE
+  if (align == kHuge) madvise(p.data_.get(), bytes, MADV_HUGEPAGE);
+#endif
   p.table_->pack(w, out, in, p.data_.get());
   return p;
 }

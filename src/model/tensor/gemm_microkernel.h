@@ -83,22 +83,29 @@ struct Tiles {
   constexpr Tiles() : by_rows{} { FillTiles<T>(by_rows, std::make_integer_sequence<int, T::kMr>()); }
 };
 
+struct PackJob {
+  const float* w;
+  int64_t out, in;
+  float* dst;
+};
+
+template <class T>
+void PackPanel(void* ctx, int64_t j) {
+  constexpr int NR = T::kNv * T::kLanes;
+  const auto& job = *static_cast<PackJob*>(ctx);
+  float* d = job.dst + j * NR * job.in;
+  const float* rows[NR];
+  for (int c = 0; c < NR; ++c) rows[c] = j * NR + c < job.out ? job.w + (j * NR + c) * job.in : nullptr;
+  // Sequential writes, NR sequential read streams.
+  for (int64_t p = 0; p < job.in; ++p, d += NR)
+    for (int c = 0; c < NR; ++c) d[c] = rows[c] ? rows[c][p] : 0.0f;
+}
+
 template <class T>
 void PackWeights(const float* w, int64_t out, int64_t in, float* dst) {
   constexpr int NR = T::kNv * T::kLanes;
-  const int64_t panels = (out + NR - 1) / NR;
-  for (int64_t j = 0; j < panels; ++j) {
-    float* d = dst + j * NR * in;
-    for (int64_t c = 0; c < NR; ++c) {
-      const int64_t o = j * NR + c;
-      if (o < out) {
-        const float* src = w + o * in;
-        for (int64_t p = 0; p < in; ++p) d[p * NR + c] = src[p];
-      } else {
-        for (int64_t p = 0; p < in; ++p) d[p * NR + c] = 0.0f;
-      }
-    }
-  }
+  PackJob job{w, out, in, dst};
+  ComputePool::Get().ParallelFor((out + NR - 1) / NR, &PackPanel<T>, &job);
 }
 
 // Grows, never shrinks; one per calling thread (two threads may run products at once).

@@ -1,5 +1,8 @@
 #include "model/weights/safetensors.h"
 
+#include <sys/mman.h>
+#include <unistd.h>
+
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
@@ -187,6 +190,19 @@ Result<std::unique_ptr<SafetensorsFile>> SafetensorsFile::Parse(const uint8_t* d
     max_name = s.name;
   }
   return out;
+}
+
+void SafetensorsFile::DoneWith(const TensorView& t) const {
+  const uintptr_t page = static_cast<uintptr_t>(sysconf(_SC_PAGESIZE));
+  const uintptr_t begin = reinterpret_cast<uintptr_t>(t.data), end = begin + t.nbytes;
+  for (const auto& f : files_) {
+    const uintptr_t fb = reinterpret_cast<uintptr_t>(f->data()), fe = fb + f->size();
+    if (begin < fb || end > fe) continue;
+    // Whole pages inside the tensor only: a neighbour may still be in use.
+    const uintptr_t first = (begin + page - 1) / page * page, last = end / page * page;
+    if (last > first) madvise(reinterpret_cast<void*>(first), last - first, MADV_DONTNEED);
+    return;
+  }
 }
 
 const TensorView* SafetensorsFile::Find(const std::string& name) const {

@@ -54,6 +54,10 @@ class SafetensorsFile {
   void KeepAlive(std::unique_ptr<MappedFile> file) { files_.push_back(std::move(file)); }
 
   const TensorView* Find(const std::string& name) const;
+  // The caller has copied what it needs of t: its pages may leave this process's memory
+  // (they stay in the page cache; a later read maps them again). No effect on tensors not
+  // inside a file this object mapped.
+  void DoneWith(const TensorView& t) const;
   const std::map<std::string, TensorView>& tensors() const { return tensors_; }
   const std::map<std::string, std::string>& metadata() const { return metadata_; }
 

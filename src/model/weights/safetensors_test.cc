@@ -4,6 +4,10 @@
 
 #include <cmath>
 #include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <unistd.h>
+#include <vector>
 
 namespace shoebox {
 namespace {
@@ -95,6 +99,36 @@ TEST(Safetensors, IntegerTensorsAreNotFloats) {
   auto f = Parse(Make(R"({"ids":{"dtype":"I64","shape":[1],"data_offsets":[0,8]}})", std::string(8, '\0')));
   ASSERT_TRUE(f.ok());
   EXPECT_FALSE(ToFloat32(*(*f)->Find("ids")).ok());
+}
+
+}  // namespace
+}  // namespace shoebox
+
+namespace shoebox {
+namespace {
+
+// Released pages of a mapped file come back with their contents; memory that the reader
+// did not map itself (bytes parsed in place) is never touched.
+TEST(Safetensors, DoneWithKeepsTheDataReadable) {
+  std::vector<float> big(3 * 4096);  // spans whole pages
+  for (size_t i = 0; i < big.size(); ++i) big[i] = static_cast<float>(i) * 0.5f;
+  std::string data(reinterpret_cast<const char*>(big.data()), big.size() * sizeof(float));
+  std::string bytes = Make(R"({"w":{"dtype":"F32","shape":[12288],"data_offsets":[0,49152]}})", data);
+  auto path = std::filesystem::temp_directory_path() / ("done_with_" + std::to_string(getpid()) + ".safetensors");
+  { std::ofstream(path, std::ios::binary) << bytes; }
+  auto f = SafetensorsFile::Open(path);
+  ASSERT_TRUE(f.ok()) << f.status().ToString();
+  const TensorView* w = (*f)->Find("w");
+  ASSERT_NE(w, nullptr);
+  EXPECT_EQ(*ToFloat32(*w), big);
+  (*f)->DoneWith(*w);
+  EXPECT_EQ(*ToFloat32(*w), big);
+  std::filesystem::remove(path);
+
+  auto parsed = Parse(bytes);
+  ASSERT_TRUE(parsed.ok());
+  (*parsed)->DoneWith(*(*parsed)->Find("w"));
+  EXPECT_EQ(*ToFloat32(*(*parsed)->Find("w")), big);
 }
 
 }  // namespace
