@@ -1,14 +1,23 @@
 #!/usr/bin/env bash
-# The main job: install, build, and index FOLDER (default: the sample photos that ship in
-# tests/data/sample-photos). The catalog lives in ~/.local/share/shoebox, thumbnails in
-# ~/.cache/shoebox; the photos themselves are only ever read.
+# The main job: install, build, fetch the default model (SHOEBOX_MODEL, else
+# siglip-b16-256-i18n) if it is missing and the Hub is reachable, then index and embed FOLDER
+# (default: the sample photos that ship in tests/data/sample-photos). Offline without the
+# model, it says so, catalogs without embeddings and explains where to put the model files.
+# The catalog lives in ~/.local/share/shoebox, thumbnails and models in ~/.cache/shoebox; the
+# photos themselves are only ever read.
 # Usage: scripts/run.sh [FOLDER] [extra `shoebox index` options]
 set -euo pipefail
 here="$(cd "$(dirname "$0")/.." && pwd)"
 "$here/scripts/build.sh" release >&2
 folder="${1:-$here/tests/data/sample-photos}"
 shift || true
+model="${SHOEBOX_MODEL:-siglip-b16-256-i18n}"
+downloaded=$("$here/build/shoebox" models list --json | python3 -c \
+  "import json, sys; print(any(m['downloaded'] for m in json.load(sys.stdin) if sys.argv[1] in (m['name'], m['repo'])))" "$model")
+if [ "$downloaded" != True ] && [ ! -d "$model" ]; then
+  "$here/build/shoebox" models pull "$model" || echo "shoebox: could not download $model (offline?); indexing without embeddings for now" >&2
+fi
 "$here/build/shoebox" index "$folder" "$@"
 "$here/build/shoebox" status
 echo
-echo "Next: build/shoebox ls | info PATH | errors | thumb ID --out t.jpg  (the web UI is not built yet)"
+echo "Next: build/shoebox search \"a dog on the beach\" | similar PATH | dupes | ls | info PATH  (the web UI is not built yet)"

@@ -57,6 +57,30 @@ CREATE TABLE errors (
   at     INTEGER NOT NULL
 );
 )sql",
+      // v1 -> v2: image embeddings per (asset, model).
+      R"sql(
+CREATE TABLE models (
+  id          INTEGER PRIMARY KEY,
+  fingerprint TEXT NOT NULL UNIQUE,    -- hash of config + preprocessing + weight files' names and sizes
+  label       TEXT NOT NULL,           -- e.g. 'openai/clip-vit-base-patch32'
+  location    TEXT NOT NULL,           -- where it was loaded from (short name, repo id or folder)
+  family      TEXT NOT NULL,           -- 'clip', 'siglip'
+  dim         INTEGER NOT NULL,
+  preprocess_version INTEGER NOT NULL,
+  added_at    INTEGER NOT NULL,
+  used_at     INTEGER NOT NULL         -- last index run with it: the default for queries
+);
+CREATE TABLE embeddings (
+  asset_id  INTEGER NOT NULL REFERENCES assets(id) ON DELETE CASCADE,
+  model_id  INTEGER NOT NULL REFERENCES models(id) ON DELETE CASCADE,
+  vector    BLOB,                      -- dim little-endian float32, L2-normalised; NULL if it failed
+  error     TEXT,                      -- why no vector (the photo could not be decoded)
+  source    TEXT,                      -- what was embedded: 'photo', or 'thumbnail' when the
+                                       -- decoder cannot read the file (RAW, some TIFFs)
+  PRIMARY KEY (asset_id, model_id)
+) WITHOUT ROWID;
+CREATE INDEX embeddings_model ON embeddings(model_id);
+)sql",
   };
   return kMigrations;
 }

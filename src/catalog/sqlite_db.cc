@@ -53,6 +53,11 @@ void Statement::Reset() {
   sqlite3_clear_bindings(stmt_);
 }
 
+Statement& Statement::BindBlob(int index, const void* data, size_t size) {
+  sqlite3_bind_blob64(stmt_, index, data, size, SQLITE_TRANSIENT);
+  return *this;
+}
+
 std::string Statement::Text(int col) const {
   const auto* p = reinterpret_cast<const char*>(sqlite3_column_text(stmt_, col));
   return p ? std::string(p, static_cast<size_t>(sqlite3_column_bytes(stmt_, col))) : std::string();

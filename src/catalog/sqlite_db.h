@@ -26,6 +26,7 @@ class Statement {
   Statement& Bind(int index, std::string_view v);  // bound as TEXT, bytes kept as they are
   Statement& Bind(int index, const char* v) { return Bind(index, std::string_view(v)); }
   Statement& BindNull(int index);
+  Statement& BindBlob(int index, const void* data, size_t size);  // copied by SQLite
   template <typename T>
   Statement& Bind(int index, const std::optional<T>& v) {
     return v ? Bind(index, *v) : BindNull(index);
@@ -42,6 +43,10 @@ class Statement {
   int64_t Int(int col) const { return sqlite3_column_int64(stmt_, col); }
   double Double(int col) const { return sqlite3_column_double(stmt_, col); }
   std::string Text(int col) const;
+  // The bytes of a BLOB column, valid until the next Step/Reset.
+  std::string_view Blob(int col) const {
+    return {static_cast<const char*>(sqlite3_column_blob(stmt_, col)), static_cast<size_t>(sqlite3_column_bytes(stmt_, col))};
+  }
   std::optional<std::string> OptText(int col) const;
   std::optional<int64_t> OptInt(int col) const;
   std::optional<double> OptDouble(int col) const;

@@ -1,11 +1,36 @@
 #include "embedding/model.h"
 
+#include <algorithm>
+
 #include "base/file_io.h"
 #include "base/xdg_dirs.h"
 #include "imaging/photo_analyzer.h"
 #include "model/hub/model_store.h"
 
 namespace shoebox {
+
+namespace {
+
+std::string Fingerprint(const std::filesystem::path& dir) {
+  std::string material = "shoebox-model-v1\n";
+  for (const char* f : {"config.json", "preprocessor_config.json"}) {
+    auto bytes = ReadWholeFile(dir / f, 16 << 20);
+    if (bytes.ok()) material.append(bytes->begin(), bytes->end());
+    material += '\n';
+  }
+  std::vector<std::string> weights;
+  std::error_code ec;
+  for (const auto& e : std::filesystem::directory_iterator(dir, ec)) {
+    const std::string name = e.path().filename().string();
+    if (name.ends_with(".safetensors") || name.ends_with(".bin"))
+      weights.push_back(name + " " + std::to_string(e.file_size(ec)));
+  }
+  std::sort(weights.begin(), weights.end());
+  for (const auto& w : weights) material += w + "\n";
+  return ContentHashHex(reinterpret_cast<const uint8_t*>(material.data()), material.size());
+}
+
+}  // namespace
 
 Result<std::unique_ptr<Model>> Model::Load(const std::string& name_or_dir) {
   std::filesystem::path dir = name_or_dir;
@@ -20,6 +45,12 @@ Result<std::unique_ptr<Model>> Model::Load(const std::string& name_or_dir) {
   }
   SHOEBOX_RETURN_IF_ERROR(InitImaging());
   std::unique_ptr<Model> m(new Model());
+  m->dir_ = dir;
+  m->label_ = dir.filename().string();
+  if (m->label_.find("--") != std::string::npos) {  // the model cache's "org--name" folders
+    m->label_.replace(m->label_.find("--"), 2, "/");
+  }
+  m->fingerprint_ = Fingerprint(dir);
   auto net = model::LoadImageTextModel(dir);
   if (!net.ok()) return net.status();
   m->net_ = std::move(*net);
@@ -47,14 +78,31 @@ Result<std::unique_ptr<Model>> Model::Load(const std::string& name_or_dir) {
   return m;
 }
 
-Result<std::vector<float>> Model::EmbedImageBytes(const uint8_t* data, size_t size) {
+Result<std::vector<float>> Model::PrepareBytes(const uint8_t* data, size_t size) const {
   auto rgb = DecodeRgb(data, size, /*apply_orientation=*/true);
   if (!rgb.ok()) return rgb.status();
-  std::vector<float> pixels = Preprocess(*rgb, preprocess_);
-  auto e = net_->EncodeImages(pixels.data(), 1);
+  return Preprocess(*rgb, preprocess_);
+}
+
+Result<std::vector<float>> Model::PreparePhoto(const std::filesystem::path& photo) const {
+  auto bytes = ReadWholeFile(photo, uint64_t{2} << 30);
+  if (!bytes.ok()) return Status(bytes.status().code(), photo.string() + ": " + bytes.status().message());
+  auto pixels = PrepareBytes(bytes->data(), bytes->size());
+  if (!pixels.ok()) return Status(pixels.status().code(), photo.string() + ": " + pixels.status().message());
+  return pixels;
+}
+
+Result<std::vector<float>> Model::EmbedPrepared(const float* pixels, int64_t n) {
+  auto e = net_->EncodeImages(pixels, n);
   if (!e.ok()) return e.status();
-  model::NormalizeRows(e->data(), 1, dim());
+  model::NormalizeRows(e->data(), n, dim());
   return e;
+}
+
+Result<std::vector<float>> Model::EmbedImageBytes(const uint8_t* data, size_t size) {
+  auto pixels = PrepareBytes(data, size);
+  if (!pixels.ok()) return pixels.status();
+  return EmbedPrepared(pixels->data(), 1);
 }
 
 Result<std::vector<float>> Model::EmbedImage(const std::filesystem::path& photo) {

@@ -39,13 +39,31 @@ class Model {
   std::vector<Result<std::vector<float>>> EmbedImages(const std::vector<std::filesystem::path>& photos);
   Result<std::vector<std::vector<float>>> EmbedTexts(const std::vector<std::string>& texts);
 
+  // Decode + preprocess only, without touching the network: safe to call from several
+  // threads while another embeds, so a pipeline can prepare the next batch meanwhile.
+  Result<std::vector<float>> PreparePhoto(const std::filesystem::path& photo) const;
+  Result<std::vector<float>> PrepareBytes(const uint8_t* data, size_t size) const;
+  // Embeds n prepared inputs laid end to end; returns [n, dim], rows L2-normalised.
+  Result<std::vector<float>> EmbedPrepared(const float* pixels, int64_t n);
+  int64_t prepared_floats() const { return 3 * net_->image_size() * net_->image_size(); }
+
+  // Identity of the model's files (config, preprocessing, weight names and sizes): vectors
+  // are comparable only between models with the same fingerprint.
+  const std::string& fingerprint() const { return fingerprint_; }
+  // Human name: the Hub repo or the folder's name.
+  const std::string& label() const { return label_; }
+  const std::filesystem::path& dir() const { return dir_; }
+  // Bumped whenever our decode/preprocessing changes the pixels a model sees.
+  static constexpr int kPreprocessVersion = 1;
+
   int64_t dim() const { return net_->embed_dim(); }
   const std::string& family() const { return family_; }
   model::ImageTextModel& network() { return *net_; }
 
  private:
   Model() = default;
-  std::string family_;
+  std::string family_, fingerprint_, label_;
+  std::filesystem::path dir_;
   std::unique_ptr<model::ImageTextModel> net_;
   PreprocessConfig preprocess_;
   std::unique_ptr<model::ClipTokenizer> clip_tokenizer_;

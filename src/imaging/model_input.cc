@@ -168,7 +168,10 @@ Result<PreprocessConfig> ParsePreprocessConfig(const std::string& text, const st
 }
 
 Result<RgbImage> DecodeRgb(const uint8_t* data, size_t size, bool apply_orientation) {
-  VipsImage* im = vips_image_new_from_buffer(data, size, "", "access", VIPS_ACCESS_SEQUENTIAL, nullptr);
+  // Random access: a 90-degree turn, or grey joined three times into RGB, reads the source
+  // out of order (sequential access failed on a grey JPEG with orientation 6). The whole
+  // image is written to memory below anyway.
+  VipsImage* im = vips_image_new_from_buffer(data, size, "", "access", VIPS_ACCESS_RANDOM, nullptr);
   if (!im) return Corrupt("cannot decode image");
   auto unref = [](VipsImage* i) { if (i) g_object_unref(i); };
   std::unique_ptr<VipsImage, decltype(unref)> cur(im, unref);

@@ -1,5 +1,7 @@
 #include "cli_runner.h"
 
+#include "test_util.h"
+
 #include <fcntl.h>
 #include <poll.h>
 #include <sys/wait.h>
@@ -94,5 +96,17 @@ CliResult Cli::Run(const std::vector<std::string>& args) const {
 }
 
 pid_t Cli::Start(const std::vector<std::string>& args) const { return Spawn(args, Env(), -1, -1); }
+
+std::filesystem::path GoldenSnapshot(const std::filesystem::path& parent, const std::string& model,
+                                     const std::string& tokenizer) {
+  std::filesystem::path dir = parent / ("snapshot-" + std::filesystem::path(model).filename().string());
+  std::filesystem::create_directories(dir);
+  for (const char* f : {"config.json", "model.safetensors", "preprocessor_config.json"})
+    std::filesystem::copy_file(GoldenPath() / model / f, dir / f, std::filesystem::copy_options::overwrite_existing);
+  for (const auto& e : std::filesystem::directory_iterator(GoldenPath() / tokenizer))
+    if (e.path().extension() != ".jsonl")
+      std::filesystem::copy_file(e.path(), dir / e.path().filename(), std::filesystem::copy_options::overwrite_existing);
+  return dir;
+}
 
 }  // namespace shoebox::testing

@@ -32,4 +32,9 @@ class Cli {
   std::filesystem::path home_;
 };
 
+// A Hub-style snapshot folder under dir: a golden model (e.g. "clip/tiny-b32") plus its
+// family's tokenizer files (e.g. "clip/tokenizer").
+std::filesystem::path GoldenSnapshot(const std::filesystem::path& dir, const std::string& model,
+                                     const std::string& tokenizer);
+
 }  // namespace shoebox::testing

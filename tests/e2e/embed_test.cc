@@ -15,15 +15,8 @@ namespace {
 
 std::filesystem::path Golden() { return GoldenPath(); }
 
-// A Hub-style snapshot folder: the golden model plus its family's tokenizer files.
 std::filesystem::path Snapshot(const TempDir& tmp, const std::string& model, const std::string& tokenizer) {
-  std::filesystem::path dir = tmp / ("snapshot-" + std::filesystem::path(model).filename().string());
-  std::filesystem::create_directories(dir);
-  for (const char* f : {"config.json", "model.safetensors", "preprocessor_config.json"})
-    std::filesystem::copy_file(Golden() / model / f, dir / f);
-  for (const auto& e : std::filesystem::directory_iterator(Golden() / tokenizer))
-    if (e.path().extension() != ".jsonl") std::filesystem::copy_file(e.path(), dir / e.path().filename());
-  return dir;
+  return GoldenSnapshot(tmp.path(), model, tokenizer);
 }
 
 std::vector<float> Row(const std::filesystem::path& cases, const std::string& tensor, int row) {

@@ -25,6 +25,14 @@ std::filesystem::path CatalogPath(const GlobalOptions& g) {
   return g.db.empty() ? DefaultCatalogPath() : std::filesystem::path(g.db);
 }
 
+Result<WritableCatalog> OpenCatalogForWriting(const GlobalOptions& g, bool wait) {
+  auto lock = WriterLock::Acquire(CatalogPath(g), wait);
+  if (!lock.ok()) return lock.status();
+  auto cat = OpenCatalog(g, false);
+  if (!cat.ok()) return cat.status();
+  return WritableCatalog{std::move(*lock), std::move(*cat)};
+}
+
 Result<std::unique_ptr<Catalog>> OpenCatalog(const GlobalOptions& g, bool create) {
   return Catalog::Open(CatalogPath(g), create);
 }

@@ -25,6 +25,12 @@ int Fail(const Status& status);
 
 std::filesystem::path CatalogPath(const GlobalOptions& g);
 Result<std::unique_ptr<Catalog>> OpenCatalog(const GlobalOptions& g, bool create);
+// An existing catalog with the writer lock held (wait: queue behind a running writer).
+struct WritableCatalog {
+  std::unique_ptr<WriterLock> lock;
+  std::unique_ptr<Catalog> catalog;
+};
+Result<WritableCatalog> OpenCatalogForWriting(const GlobalOptions& g, bool wait);
 
 // JSON dump that never throws on file names that are not valid UTF-8.
 std::string Dump(const nlohmann::json& j, int indent = -1);
@@ -43,5 +49,9 @@ void RegisterGc(CLI::App& app, GlobalOptions& g, int& exit_code);
 void RegisterEmbed(CLI::App& app, GlobalOptions& g, int& exit_code);
 void RegisterBench(CLI::App& app, GlobalOptions& g, int& exit_code);
 void RegisterModels(CLI::App& app, GlobalOptions& g, int& exit_code);
+void RegisterEmbedMissing(CLI::App& app, GlobalOptions& g, int& exit_code);
+void RegisterSearch(CLI::App& app, GlobalOptions& g, int& exit_code);
+void RegisterSimilar(CLI::App& app, GlobalOptions& g, int& exit_code);
+void RegisterDupes(CLI::App& app, GlobalOptions& g, int& exit_code);
 
 }  // namespace shoebox::cli

@@ -18,17 +18,12 @@ void RegisterGc(CLI::App& app, GlobalOptions& g, int& exit_code) {
   cmd->add_option("--older-than", args->days, "Days a file must have been missing")->capture_default_str();
   cmd->add_flag("--json", args->json, "Print as JSON");
   cmd->callback([&g, &exit_code, args] {
-    auto path = CatalogPath(g);
-    auto lock = WriterLock::Acquire(path, false);
-    if (!lock.ok()) {
-      exit_code = Fail(lock.status());
+    auto writable = OpenCatalogForWriting(g, false);
+    if (!writable.ok()) {
+      exit_code = Fail(writable.status());
       return;
     }
-    auto cat = OpenCatalog(g, false);
-    if (!cat.ok()) {
-      exit_code = Fail(cat.status());
-      return;
-    }
+    auto* cat = &writable->catalog;
     int64_t cutoff = static_cast<int64_t>(std::time(nullptr)) - static_cast<int64_t>(args->days * 86400);
     auto r = (*cat)->CollectGarbage(cutoff);
     if (!r.ok()) {

@@ -2,6 +2,7 @@
 
 #include "pipeline/indexer.h"
 #include "tools/cli/cli_common.h"
+#include "tools/cli/search_common.h"
 
 namespace shoebox::cli {
 
@@ -14,6 +15,8 @@ void RegisterIndex(CLI::App& app, GlobalOptions& g, int& exit_code) {
     int thumb_size = 256;
     bool wait = false;
     bool json = false;
+    std::string model;
+    bool no_embed = false;
   };
   auto args = std::make_shared<Args>();
   CLI::App* cmd = app.add_subcommand("index", "Find and catalog the photos in one or more folders");
@@ -26,6 +29,10 @@ void RegisterIndex(CLI::App& app, GlobalOptions& g, int& exit_code) {
   cmd->add_option("--thumb-size", args->thumb_size, "Thumbnail long side in pixels")
       ->capture_default_str()
       ->check(CLI::Range(32, 2048));
+  cmd->add_option("--model", args->model,
+                  std::string("Model to embed with: short name, Hub repo or folder (default: $SHOEBOX_MODEL, else ") +
+                      kDefaultModel + ")");
+  cmd->add_flag("--no-embed", args->no_embed, "Catalog only; `shoebox embed-missing` embeds later");
   cmd->add_flag("--wait", args->wait, "Wait for another running index instead of refusing");
   cmd->add_flag("--json", args->json, "Print the summary as JSON");
   cmd->callback([&g, &exit_code, args] {
@@ -42,6 +49,25 @@ void RegisterIndex(CLI::App& app, GlobalOptions& g, int& exit_code) {
         return;
       }
       roots.push_back(canon.string());
+    }
+    // The model first: a wrong --model should fail before a long crawl, not after it.
+    std::unique_ptr<Model> model;
+    std::string location;
+    if (!args->no_embed) {
+      const char* env = std::getenv("SHOEBOX_MODEL");
+      const bool chosen = !args->model.empty() || (env && *env);
+      const std::string name = !args->model.empty() ? args->model : (env && *env) ? env : kDefaultModel;
+      auto m = Model::Load(name);
+      if (m.ok()) {
+        model = std::move(*m);
+        location = ModelLocation(name);
+      } else if (chosen) {
+        exit_code = Fail(m.status());
+        return;
+      } else if (!g.quiet) {
+        std::fprintf(stderr, "shoebox: cataloging without embeddings (search needs them): %s\n",
+                     m.status().message().c_str());
+      }
     }
     auto path = CatalogPath(g);
     std::error_code ec;
@@ -69,12 +95,22 @@ void RegisterIndex(CLI::App& app, GlobalOptions& g, int& exit_code) {
       return;
     }
     const IndexReport& r = *report;
+    nlohmann::json embedded;
+    if (model) {
+      auto e = RunEmbedStage(cat->get(), model.get(), location, g.quiet || args->json);
+      if (!e.ok()) {
+        exit_code = Fail(e.status());
+        return;
+      }
+      embedded = *e;
+    }
     if (args->json) {
       nlohmann::json j = {{"seen", r.seen},           {"unchanged", r.unchanged},
                           {"added", r.added},         {"linked", r.linked},
                           {"missing", r.missing},     {"errors", r.errors},
                           {"not_images", r.not_images}, {"folder_problems", r.folder_problems},
                           {"seconds", r.seconds},     {"catalog", path.string()}};
+      if (!embedded.is_null()) j.update(embedded);
       std::printf("%s\n", Dump(j).c_str());
     } else if (!g.quiet) {
       std::fprintf(stderr,

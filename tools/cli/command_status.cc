@@ -1,5 +1,6 @@
 #include <cstdio>
 
+#include "catalog/embedding_store.h"
 #include "tools/cli/cli_common.h"
 
 namespace shoebox::cli {
@@ -19,8 +20,26 @@ void RegisterStatus(CLI::App& app, GlobalOptions& g, int& exit_code) {
       exit_code = Fail(s.status());
       return;
     }
+    // Per model: how much of the library has vectors (index health for queries).
+    EmbeddingStore store(&(*cat)->db());
+    auto models = store.Models();
+    if (!models.ok()) {
+      exit_code = Fail(models.status());
+      return;
+    }
+    nlohmann::json embeddings = nlohmann::json::array();
+    for (const auto& m : *models) {
+      auto c = store.Coverage(m.id);
+      if (!c.ok()) {
+        exit_code = Fail(c.status());
+        return;
+      }
+      embeddings.push_back({{"model", m.label}, {"location", m.location}, {"family", m.family}, {"dim", m.dim},
+                            {"embedded", c->embedded}, {"failed", c->failed}, {"pending", c->pending},
+                            {"index", "exact"}});
+    }
     if (*json) {
-      nlohmann::json j = {{"files", s->files},           {"assets", s->assets},
+      nlohmann::json j = {{"embeddings", embeddings}, {"files", s->files},           {"assets", s->assets},
                           {"missing", s->missing},       {"errors", s->errors}, {"warnings", s->warnings},
                           {"thumbnails", s->thumbnails}, {"not_images", s->not_images},
                           {"formats", s->by_format},     {"catalog", (*cat)->path().string()},
@@ -39,6 +58,12 @@ void RegisterStatus(CLI::App& app, GlobalOptions& g, int& exit_code) {
                 s->errors + s->warnings ? "  (shoebox errors)" : "");
     for (const auto& [fmt, n] : s->by_format)
       std::printf("  %-9s %lld\n", fmt.c_str(), static_cast<long long>(n));
+    for (const auto& e : embeddings)
+      std::printf("embeddings  %s: %lld embedded, %lld could not be decoded, %lld to do%s\n",
+                  e["model"].get<std::string>().c_str(), static_cast<long long>(e["embedded"].get<int64_t>()),
+                  static_cast<long long>(e["failed"].get<int64_t>()), static_cast<long long>(e["pending"].get<int64_t>()),
+                  e["pending"].get<int64_t>() > 0 ? "  (shoebox embed-missing)" : "");
+    if (embeddings.empty()) std::printf("embeddings  none yet (shoebox index --model NAME)\n");
   });
 }
 

@@ -23,6 +23,10 @@ int main(int argc, char** argv) {
   RegisterEmbed(app, g, exit_code);
   RegisterBench(app, g, exit_code);
   RegisterModels(app, g, exit_code);
+  RegisterEmbedMissing(app, g, exit_code);
+  RegisterSearch(app, g, exit_code);
+  RegisterSimilar(app, g, exit_code);
+  RegisterDupes(app, g, exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

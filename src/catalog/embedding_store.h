@@ -1,0 +1,71 @@
+// Image embeddings in the catalog: one row per (asset, model), several models side by side.
+// A model is identified by a fingerprint of its files, so vectors made by one model are never
+// mixed with another's, and switching models keeps the old vectors until they are replaced.
+// Identity is content: a moved or renamed file keeps its asset and therefore its vector.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "base/status.h"
+#include "catalog/sqlite_db.h"
+
+namespace shoebox {
+
+struct ModelRecord {
+  int64_t id = 0;
+  std::string fingerprint, label, location, family;
+  int64_t dim = 0;
+  int preprocess_version = 1;
+  int64_t used_at = 0;
+};
+
+struct PendingAsset {
+  int64_t asset_id = 0;
+  std::string path;  // one present file of the asset
+  std::string hash;
+};
+
+struct EmbeddingRow {
+  int64_t asset_id = 0;
+  std::vector<float> vector;  // empty: failed, see error
+  std::string error;
+  std::string source = "photo";  // or "thumbnail"
+};
+
+// Vectors of one model, row-major [ids.size(), dim], in asset id order.
+struct VectorSet {
+  int64_t dim = 0;
+  std::vector<int64_t> ids;
+  std::vector<float> data;
+};
+
+struct EmbeddingCoverage {
+  int64_t embedded = 0, failed = 0, pending = 0;
+};
+
+class EmbeddingStore {
+ public:
+  explicit EmbeddingStore(Database* db) : db_(db) {}
+
+  // Registers the model (or finds it by fingerprint) and marks it used now.
+  Result<int64_t> EnsureModel(const ModelRecord& model, int64_t now);
+  // Every model with its record, the most recently used first.
+  Result<std::vector<ModelRecord>> Models();
+  Result<std::optional<ModelRecord>> FindModel(const std::string& fingerprint);
+
+  // Assets with a present file and no row for this model, id > after, in id order.
+  Result<std::vector<PendingAsset>> Pending(int64_t model_id, int64_t after, int64_t limit);
+  // One transaction: a batch is stored whole or not at all.
+  Status Put(int64_t model_id, const std::vector<EmbeddingRow>& rows);
+  Result<VectorSet> Load(int64_t model_id);
+  Result<std::optional<std::vector<float>>> Get(int64_t asset_id, int64_t model_id);
+  Result<EmbeddingCoverage> Coverage(int64_t model_id);
+
+ private:
+  Database* db_;
+};
+
+}  // namespace shoebox

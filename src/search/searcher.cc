@@ -1,0 +1,109 @@
+#include "search/searcher.h"
+
+#include <algorithm>
+#include <cmath>
+
+namespace shoebox::search {
+
+Result<std::unique_ptr<Searcher>> Searcher::Open(Catalog* catalog, const ModelRecord& model, Storage storage) {
+  EmbeddingStore store(&catalog->db());
+  auto set = store.Load(model.id);
+  if (!set.ok()) return set.status();
+  std::unique_ptr<Searcher> s(new Searcher());
+  s->catalog_ = catalog;
+  s->model_ = model;
+  s->ids_ = std::move(set->ids);
+  s->index_ = std::make_unique<FlatIndex>(set->data.data(), static_cast<int64_t>(s->ids_.size()), set->dim, storage);
+  return s;
+}
+
+std::optional<std::vector<float>> Searcher::VectorOf(int64_t asset_id) const {
+  auto it = std::lower_bound(ids_.begin(), ids_.end(), asset_id);
+  if (it == ids_.end() || *it != asset_id) return std::nullopt;
+  return index_->Row(it - ids_.begin());
+}
+
+Result<std::vector<uint8_t>> Searcher::Allowed(const SearchFilter& f) {
+  std::string sql =
+      "SELECT DISTINCT a.id FROM assets a JOIN files f ON f.asset_id = a.id AND f.status = 0 "
+      "JOIN sources s ON s.id = f.source_id WHERE 1";
+  if (f.after) sql += " AND a.taken_at >= ?1";
+  if (f.before) sql += " AND a.taken_at < ?2";
+  if (f.folder) sql += " AND (f.folder = ?3 OR substr(f.folder, 1, length(?3) + 1) = ?3 || '/')";
+  if (f.camera) sql += " AND (instr(lower(a.make), lower(?4)) > 0 OR instr(lower(a.model), lower(?4)) > 0)";
+  if (f.format) sql += " AND lower(a.format) = lower(?5)";
+  if (f.source) sql += " AND s.root = ?6";
+  if (f.has_gps) sql += " AND a.gps_lat IS NOT NULL AND a.gps_lon IS NOT NULL";
+  auto q = catalog_->db().Prepare(sql);
+  if (!q.ok()) return q.status();
+  auto trim = [](std::string p) {
+    while (p.size() > 1 && p.back() == '/') p.pop_back();
+    return p;
+  };
+  if (f.after) q->Bind(1, *f.after);
+  if (f.before) q->Bind(2, *f.before);
+  if (f.folder) q->Bind(3, trim(*f.folder));
+  if (f.camera) q->Bind(4, *f.camera);
+  if (f.format) q->Bind(5, *f.format);
+  if (f.source) q->Bind(6, trim(*f.source));
+  std::vector<uint8_t> allow(ids_.size(), 0);
+  Status st;
+  while (q->Step(&st)) {
+    auto it = std::lower_bound(ids_.begin(), ids_.end(), q->Int(0));
+    if (it != ids_.end() && *it == q->Int(0)) allow[static_cast<size_t>(it - ids_.begin())] = 1;
+  }
+  if (!st.ok()) return st;
+  return allow;
+}
+
+Result<std::vector<SearchHit>> Searcher::Search(const std::vector<float>& query, const SearchOptions& o) {
+  if (static_cast<int64_t>(query.size()) != index_->dim())
+    return InvalidArgument("query has " + std::to_string(query.size()) + " dimensions, the index " +
+                           std::to_string(index_->dim()));
+  std::vector<uint8_t> allow;
+  if (!o.filter.empty()) {
+    auto a = Allowed(o.filter);
+    if (!a.ok()) return a.status();
+    allow = std::move(*a);
+  } else if (o.exclude) {
+    allow.assign(ids_.size(), 1);
+  }
+  if (o.exclude) {
+    auto it = std::lower_bound(ids_.begin(), ids_.end(), *o.exclude);
+    if (it != ids_.end() && *it == *o.exclude) allow[static_cast<size_t>(it - ids_.begin())] = 0;
+  }
+  float floor = o.min_score.value_or(-2.0f);
+  if (o.auto_cutoff && index_->size() > 1) {
+    std::vector<float> all(static_cast<size_t>(index_->size()));
+    index_->Scores(query.data(), all.data());
+    double sum = 0, sq = 0, count = 0;
+    for (size_t i = 0; i < all.size(); ++i) {
+      if (!allow.empty() && !allow[i]) continue;
+      sum += all[i];
+      sq += double(all[i]) * all[i];
+      ++count;
+    }
+    if (count > 1) {
+      const double mean = sum / count, sd = std::sqrt(std::max(0.0, sq / count - mean * mean));
+      floor = std::max(floor, static_cast<float>(mean + 3 * sd));
+    }
+  }
+  auto hits = index_->Search(query.data(), o.n, allow.empty() ? nullptr : allow.data());
+  std::vector<SearchHit> out;
+  for (const Hit& h : hits) {
+    if (h.score < floor) break;
+    const int64_t id = ids_[static_cast<size_t>(h.row)];
+    auto row = catalog_->FindByAssetId(id);
+    if (!row.ok()) return row.status();
+    if (!*row) continue;  // collected since the vectors were loaded
+    out.push_back({id, (*row)->file.path, h.score, (*row)->asset.taken_at});
+  }
+  if (o.sort_by_date)
+    std::stable_sort(out.begin(), out.end(), [](const SearchHit& a, const SearchHit& b) {
+      if (a.taken_at.has_value() != b.taken_at.has_value()) return a.taken_at.has_value();
+      return a.taken_at < b.taken_at;
+    });
+  return out;
+}
+
+}  // namespace shoebox::search

@@ -1,0 +1,66 @@
+// Queries over one model's vectors in the catalog: the API behind `search`, `similar`,
+// `dupes` and the web server. Filters select assets first (SQL over the catalog), and the
+// scan ranks only those, so a filtered query returns n hits whenever n assets qualify.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "base/status.h"
+#include "catalog/catalog.h"
+#include "catalog/embedding_store.h"
+#include "search/vector_index.h"
+
+namespace shoebox::search {
+
+struct SearchFilter {
+  std::optional<std::string> after, before;  // capture date, ISO 8601 prefix ("2023", "2023-06-01")
+  std::optional<std::string> folder;         // a folder and everything below it
+  std::optional<std::string> camera;         // substring of make or model, any case
+  std::optional<std::string> format;         // "jpeg", "heif", ...
+  std::optional<std::string> source;         // a source root, as `status` lists them
+  bool has_gps = false;
+  bool empty() const { return !after && !before && !folder && !camera && !format && !source && !has_gps; }
+};
+
+struct SearchOptions {
+  int64_t n = 20;
+  std::optional<float> min_score;
+  // Keep only hits that stand out from the library: score >= mean + 3 sd of all scores.
+  bool auto_cutoff = false;
+  bool sort_by_date = false;  // within the hits kept, oldest first (undated last)
+  SearchFilter filter;
+  std::optional<int64_t> exclude;  // the query photo itself, for `similar`
+};
+
+struct SearchHit {
+  int64_t id = 0;  // asset id
+  std::string path;
+  float score = 0;  // cosine similarity
+  std::optional<std::string> taken_at;
+};
+
+class Searcher {
+ public:
+  static Result<std::unique_ptr<Searcher>> Open(Catalog* catalog, const ModelRecord& model,
+                                                Storage storage = Storage::kFloat32);
+  Result<std::vector<SearchHit>> Search(const std::vector<float>& query, const SearchOptions& options);
+  // The stored vector of an asset (nullopt: none for this model).
+  std::optional<std::vector<float>> VectorOf(int64_t asset_id) const;
+  const FlatIndex& index() const { return *index_; }
+  const std::vector<int64_t>& ids() const { return ids_; }
+  const ModelRecord& model() const { return model_; }
+
+ private:
+  Searcher() = default;
+  Result<std::vector<uint8_t>> Allowed(const SearchFilter& filter);
+  Catalog* catalog_ = nullptr;
+  ModelRecord model_;
+  std::vector<int64_t> ids_;  // asset id per index row, ascending
+  std::unique_ptr<FlatIndex> index_;
+};
+
+}  // namespace shoebox::search

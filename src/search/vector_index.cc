@@ -1,0 +1,121 @@
+#include "search/vector_index.h"
+
+#include <algorithm>
+#include <cstring>
+#include <queue>
+
+namespace shoebox::search {
+namespace {
+
+constexpr int kLanes = 16;
+
+float Dot(const float* a, const float* b, int64_t n) {
+  float acc[kLanes] = {};
+  int64_t i = 0;
+  for (; i + kLanes <= n; i += kLanes)
+    for (int j = 0; j < kLanes; ++j) acc[j] += a[i + j] * b[i + j];
+  float s = 0;
+  for (; i < n; ++i) s += a[i] * b[i];
+  for (int j = 0; j < kLanes; ++j) s += acc[j];
+  return s;
+}
+
+float DotHalf(const uint16_t* a, const float* b, int64_t n) {
+  float acc[kLanes] = {};
+  int64_t i = 0;
+  for (; i + kLanes <= n; i += kLanes)
+    for (int j = 0; j < kLanes; ++j) acc[j] += HalfToFloatFast(a[i + j]) * b[i + j];
+  float s = 0;
+  for (; i < n; ++i) s += HalfToFloatFast(a[i]) * b[i];
+  for (int j = 0; j < kLanes; ++j) s += acc[j];
+  return s;
+}
+
+}  // namespace
+
+uint16_t FloatToHalf(float f) {
+  uint32_t x;
+  std::memcpy(&x, &f, 4);
+  const uint32_t sign = (x >> 16) & 0x8000u;
+  int32_t exp = static_cast<int32_t>((x >> 23) & 0xFF) - 127 + 15;
+  uint32_t mant = x & 0x7FFFFFu;
+  if (exp >= 31) return static_cast<uint16_t>(sign | 0x7C00u);  // embeddings never get here
+  if (exp <= 0) {
+    if (exp < -10) return static_cast<uint16_t>(sign);
+    mant |= 0x800000u;
+    const uint32_t shift = static_cast<uint32_t>(14 - exp);
+    uint32_t half = mant >> shift;
+    const uint32_t rem = mant & ((1u << shift) - 1), mid = 1u << (shift - 1);
+    if (rem > mid || (rem == mid && (half & 1))) ++half;
+    return static_cast<uint16_t>(sign | half);
+  }
+  uint32_t half = sign | (static_cast<uint32_t>(exp) << 10) | (mant >> 13);
+  const uint32_t rem = mant & 0x1FFFu;
+  if (rem > 0x1000u || (rem == 0x1000u && (half & 1))) ++half;  // round to nearest even
+  return static_cast<uint16_t>(half);
+}
+
+// Branch-free for normal numbers and zero (what normalised embeddings contain); subnormal
+// halves (< 6e-5) read as zero, which moves a cosine by under 1e-4 at worst.
+float HalfToFloatFast(uint16_t h) {
+  const uint32_t sign = static_cast<uint32_t>(h & 0x8000u) << 16;
+  const uint32_t rest = h & 0x7FFFu;
+  const uint32_t bits = rest < 0x0400u ? sign : sign | ((rest << 13) + (112u << 23));
+  float f;
+  std::memcpy(&f, &bits, 4);
+  return f;
+}
+
+FlatIndex::FlatIndex(const float* rows, int64_t n, int64_t dim, Storage storage)
+    : n_(n), dim_(dim), storage_(storage) {
+  const size_t total = static_cast<size_t>(n * dim);
+  if (storage == Storage::kFloat32) {
+    f32_.assign(rows, rows + total);
+  } else {
+    f16_.resize(total);
+    for (size_t i = 0; i < total; ++i) f16_[i] = FloatToHalf(rows[i]);
+  }
+}
+
+void FlatIndex::Scores(const float* query, float* out) const {
+  for (int64_t r = 0; r < n_; ++r)
+    out[r] = storage_ == Storage::kFloat32 ? Dot(f32_.data() + r * dim_, query, dim_)
+                                           : DotHalf(f16_.data() + r * dim_, query, dim_);
+}
+
+std::vector<Hit> FlatIndex::Search(const float* query, int64_t k, const uint8_t* allow) const {
+  if (k <= 0) return {};
+  // A min-heap of the best k so far: the worst kept is on top.
+  auto worse = [](const Hit& a, const Hit& b) { return a.score > b.score || (a.score == b.score && a.row < b.row); };
+  std::priority_queue<Hit, std::vector<Hit>, decltype(worse)> best(worse);
+  for (int64_t r = 0; r < n_; ++r) {
+    if (allow && !allow[r]) continue;
+    const float s = storage_ == Storage::kFloat32 ? Dot(f32_.data() + r * dim_, query, dim_)
+                                                  : DotHalf(f16_.data() + r * dim_, query, dim_);
+    if (static_cast<int64_t>(best.size()) < k) {
+      best.push({r, s});
+    } else if (s > best.top().score) {
+      best.pop();
+      best.push({r, s});
+    }
+  }
+  std::vector<Hit> out;
+  while (!best.empty()) {
+    out.push_back(best.top());
+    best.pop();
+  }
+  std::sort(out.begin(), out.end(), [](const Hit& a, const Hit& b) {
+    return a.score > b.score || (a.score == b.score && a.row < b.row);
+  });
+  return out;
+}
+
+std::vector<float> FlatIndex::Row(int64_t i) const {
+  std::vector<float> v(static_cast<size_t>(dim_));
+  for (int64_t j = 0; j < dim_; ++j)
+    v[static_cast<size_t>(j)] = storage_ == Storage::kFloat32 ? f32_[static_cast<size_t>(i * dim_ + j)]
+                                                              : HalfToFloatFast(f16_[static_cast<size_t>(i * dim_ + j)]);
+  return v;
+}
+
+}  // namespace shoebox::search

@@ -1,0 +1,98 @@
+#include "tools/cli/search_common.h"
+
+#include <cmath>
+#include <cstdio>
+
+#include "pipeline/embedder.h"
+#include "pipeline/thumbnail_cache.h"
+
+namespace shoebox::cli {
+
+std::string ModelLocation(const std::string& arg) {
+  std::error_code ec;
+  if (std::filesystem::is_directory(arg, ec)) {
+    auto canon = std::filesystem::canonical(arg, ec);
+    if (!ec) return canon.string();
+  }
+  return arg;
+}
+
+Result<nlohmann::json> RunEmbedStage(Catalog* cat, Model* model, const std::string& location, bool quiet) {
+  ThumbnailCache thumbs;
+  EmbedOptions opt;
+  opt.progress = !quiet;
+  opt.location = location;
+  auto r = EmbedMissing(*cat, *model, &thumbs, opt);
+  if (!r.ok()) return r.status();
+  if (!quiet && r->embedded + r->failed > 0)
+    std::fprintf(stderr, "embedded %lld photos with %s in %.1f s (%.1f photos/s)%s\n",
+                 static_cast<long long>(r->embedded), model->label().c_str(), r->seconds,
+                 r->seconds > 0 ? static_cast<double>(r->embedded + r->failed) / r->seconds : 0.0,
+                 r->failed ? (", " + std::to_string(r->failed) + " could not be decoded").c_str() : "");
+  return nlohmann::json{{"model", model->label()}, {"embedded", r->embedded}, {"embed_failed", r->failed},
+                        {"embed_seconds", r->seconds}};
+}
+
+Result<ModelRecord> QueryModel(Catalog* cat, const std::string& model_arg) {
+  EmbeddingStore store(&cat->db());
+  auto models = store.Models();
+  if (!models.ok()) return models.status();
+  if (!model_arg.empty()) {
+    auto m = Model::Load(model_arg);
+    if (!m.ok()) return m.status();
+    for (const auto& r : *models)
+      if (r.fingerprint == (*m)->fingerprint()) {
+        auto c = store.Coverage(r.id);
+        if (!c.ok()) return c.status();
+        if (c->embedded > 0) return r;
+      }
+    return NotFound("the catalog has no vectors made with " + model_arg + ": run `shoebox index --model " + model_arg +
+                    " FOLDER` (or `shoebox embed-missing --model " + model_arg + "`) first");
+  }
+  for (const auto& r : *models) {
+    auto c = store.Coverage(r.id);
+    if (!c.ok()) return c.status();
+    if (c->embedded > 0) return r;
+  }
+  return NotFound("the catalog has no embeddings yet: run `shoebox index --model NAME FOLDER` (see `shoebox models list`)");
+}
+
+Result<std::unique_ptr<Model>> LoadNetwork(const ModelRecord& record, const std::string& model_arg) {
+  auto m = Model::Load(model_arg.empty() ? record.location : model_arg);
+  if (!m.ok()) return m.status();
+  if ((*m)->fingerprint() != record.fingerprint)
+    return Corrupt("the model at " + record.location + " has changed since the catalog's vectors were made with it; "
+                   "re-run `shoebox index` to embed again");
+  return m;
+}
+
+void AddSearchOptions(CLI::App* cmd, search::SearchOptions* o, std::string* sort) {
+  cmd->add_option("-n,--limit", o->n, "Results to return")->capture_default_str()->check(CLI::PositiveNumber);
+  cmd->add_option("--min-score", o->min_score, "Drop hits below this cosine similarity");
+  cmd->add_flag("--auto-cutoff", o->auto_cutoff, "Keep only hits that stand out from the library");
+  cmd->add_option("--sort", *sort, "Order of the hits kept: score or date")
+      ->check(CLI::IsMember({"score", "date"}))
+      ->capture_default_str();
+  cmd->add_option("--after", o->filter.after, "Taken on or after this date (YYYY[-MM[-DD]])");
+  cmd->add_option("--before", o->filter.before, "Taken before this date");
+  cmd->add_option("--folder", o->filter.folder, "Only photos in this folder or below");
+  cmd->add_option("--camera", o->filter.camera, "Camera make or model contains this");
+  cmd->add_option("--format", o->filter.format, "File format (jpeg, png, heif, ...)");
+  cmd->add_option("--source", o->filter.source, "Only photos of this indexed root");
+  cmd->add_flag("--has-gps", o->filter.has_gps, "Only photos with a location");
+}
+
+nlohmann::json HitsJson(const std::vector<search::SearchHit>& hits, const std::optional<float>& logit_scale,
+                        const std::optional<float>& logit_bias) {
+  nlohmann::json out = nlohmann::json::array();
+  for (const auto& h : hits) {
+    nlohmann::json j = {{"id", h.id}, {"path", h.path}, {"score", h.score}};
+    if (h.taken_at) j["taken_at"] = *h.taken_at;
+    // SigLIP is trained with a sigmoid: its calibrated "this text matches" probability.
+    if (logit_scale && logit_bias) j["probability"] = 1.0 / (1.0 + std::exp(-(h.score * *logit_scale + *logit_bias)));
+    out.push_back(j);
+  }
+  return out;
+}
+
+}  // namespace shoebox::cli
