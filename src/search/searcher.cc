@@ -2,6 +2,10 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdlib>
+#include <cstring>
+
+#include "base/file_io.h"
 
 namespace shoebox::search {
 
@@ -14,7 +18,58 @@ Result<std::unique_ptr<Searcher>> Searcher::Open(Catalog* catalog, const ModelRe
   s->model_ = model;
   s->ids_ = std::move(set->ids);
   s->index_ = std::make_unique<FlatIndex>(set->data.data(), static_cast<int64_t>(s->ids_.size()), set->dim, storage);
+  const char* env = std::getenv("SHOEBOX_ANN_THRESHOLD");
+  const int64_t threshold = env && *env ? std::atoll(env) : kDefaultAnnThreshold;
+  if (static_cast<int64_t>(s->ids_.size()) >= threshold && !s->ids_.empty()) {
+    s->rows_ = std::move(set->data);
+    SHOEBOX_RETURN_IF_ERROR(s->OpenAnn());
+    s->rows_ = {};
+  }
   return s;
+}
+
+std::filesystem::path Searcher::AnnPath() const {
+  return catalog_->path().string() + ".model-" + std::to_string(model_.id) + ".hnsw";
+}
+
+Status Searcher::OpenAnn() {
+  const auto path = AnnPath();
+  const auto ids_path = path.string() + ".ids";
+  // Fresh when it was built from exactly these asset ids (vectors are immutable per asset
+  // and model: an edited photo is a new asset).
+  auto stored = ReadWholeFile(ids_path, uint64_t{1} << 34);
+  if (stored.ok() && stored->size() == ids_.size() * sizeof(int64_t) &&
+      std::memcmp(stored->data(), ids_.data(), stored->size()) == 0) {
+    auto loaded = HnswIndex::Load(path, index_->dim(), {});
+    if (loaded.ok()) {
+      ann_ = std::move(*loaded);
+      return Status::Ok();
+    }
+  }
+  return RebuildAnn();
+}
+
+Status Searcher::RebuildAnn() {
+  std::vector<float> rows = rows_;
+  if (rows.empty())
+    for (int64_t i = 0; i < index_->size(); ++i) {
+      auto r = index_->Row(i);
+      rows.insert(rows.end(), r.begin(), r.end());
+    }
+  auto built = HnswIndex::Build(rows.data(), index_->size(), index_->dim(), {});
+  if (!built.ok()) return built.status();
+  const auto path = AnnPath();
+  // Graph first, then the ids that vouch for it, each replaced atomically: a crash leaves
+  // either the old pair, or a new graph with old ids (stale, so rebuilt next time).
+  const std::string tmp = path.string() + ".tmp";
+  SHOEBOX_RETURN_IF_ERROR((*built)->Save(tmp));
+  std::error_code ec;
+  std::filesystem::rename(tmp, path, ec);
+  if (ec) return IoError(path.string() + ": " + ec.message());
+  SHOEBOX_RETURN_IF_ERROR(WriteFileAtomic(path.string() + ".ids", reinterpret_cast<const uint8_t*>(ids_.data()),
+                                          ids_.size() * sizeof(int64_t)));
+  ann_ = std::move(*built);
+  return Status::Ok();
 }
 
 std::optional<std::vector<float>> Searcher::VectorOf(int64_t asset_id) const {
@@ -88,7 +143,16 @@ Result<std::vector<SearchHit>> Searcher::Search(const std::vector<float>& query,
       floor = std::max(floor, static_cast<float>(mean + 3 * sd));
     }
   }
-  auto hits = index_->Search(query.data(), o.n, allow.empty() ? nullptr : allow.data());
+  std::vector<Hit> hits;
+  if (ann_ && o.filter.empty()) {
+    // The graph has no filter: ask for one more when the query photo itself must go.
+    hits = ann_->Search(query.data(), o.n + (o.exclude ? 1 : 0));
+    if (o.exclude)
+      std::erase_if(hits, [&](const Hit& h) { return ids_[static_cast<size_t>(h.row)] == *o.exclude; });
+    if (static_cast<int64_t>(hits.size()) > o.n) hits.resize(static_cast<size_t>(o.n));
+  } else {
+    hits = index_->Search(query.data(), o.n, allow.empty() ? nullptr : allow.data());
+  }
   std::vector<SearchHit> out;
   for (const Hit& h : hits) {
     if (h.score < floor) break;

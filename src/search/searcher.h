@@ -12,6 +12,7 @@
 #include "base/status.h"
 #include "catalog/catalog.h"
 #include "catalog/embedding_store.h"
+#include "search/hnsw_index.h"
 #include "search/vector_index.h"
 
 namespace shoebox::search {
@@ -43,10 +44,18 @@ struct SearchHit {
   std::optional<std::string> taken_at;
 };
 
+// Above this many vectors an unfiltered query goes through the HNSW graph, kept in a file
+// beside the catalog ("<catalog>.model-<id>.hnsw" + ".ids") and rebuilt when the vectors
+// changed. SHOEBOX_ANN_THRESHOLD overrides it (tests).
+inline constexpr int64_t kDefaultAnnThreshold = 100000;
+
 class Searcher {
  public:
   static Result<std::unique_ptr<Searcher>> Open(Catalog* catalog, const ModelRecord& model,
                                                 Storage storage = Storage::kFloat32);
+  // Builds (or rebuilds) the approximate index now and saves it; for `reindex`.
+  Status RebuildAnn();
+  bool uses_ann() const { return ann_ != nullptr; }
   Result<std::vector<SearchHit>> Search(const std::vector<float>& query, const SearchOptions& options);
   // The stored vector of an asset (nullopt: none for this model).
   std::optional<std::vector<float>> VectorOf(int64_t asset_id) const;
@@ -57,10 +66,14 @@ class Searcher {
  private:
   Searcher() = default;
   Result<std::vector<uint8_t>> Allowed(const SearchFilter& filter);
+  Status OpenAnn();
+  std::filesystem::path AnnPath() const;
   Catalog* catalog_ = nullptr;
   ModelRecord model_;
   std::vector<int64_t> ids_;  // asset id per index row, ascending
   std::unique_ptr<FlatIndex> index_;
+  std::vector<float> rows_;  // kept only while building the graph
+  std::unique_ptr<HnswIndex> ann_;
 };
 
 }  // namespace shoebox::search

@@ -5,9 +5,30 @@
 #include <queue>
 
 namespace shoebox::search {
+namespace internal {
+void DotRowsAvx2(const float* rows, int64_t n, int64_t dim, const float* q, float* out);
+void DotRowsHalfAvx2(const uint16_t* rows, int64_t n, int64_t dim, const float* q, float* out);
+bool HaveDotAvx2();
+}  // namespace internal
 namespace {
 
 constexpr int kLanes = 16;
+
+bool UseAvx2() {
+#if defined(__x86_64__)
+  static const bool yes = [] {
+    __builtin_cpu_init();
+    return internal::HaveDotAvx2() && __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma") &&
+           __builtin_cpu_supports("f16c");
+  }();
+  return yes;
+#else
+  return false;
+#endif
+}
+
+// Rows scored per block: the block's scores stay in L1 while the heap looks at them.
+constexpr int64_t kBlock = 256;
 
 float Dot(const float* a, const float* b, int64_t n) {
   float acc[kLanes] = {};
@@ -77,10 +98,19 @@ FlatIndex::FlatIndex(const float* rows, int64_t n, int64_t dim, Storage storage)
   }
 }
 
+void FlatIndex::ScoreBlock(const float* query, int64_t r0, int64_t n, float* out) const {
+  if (UseAvx2()) {
+    if (storage_ == Storage::kFloat32) internal::DotRowsAvx2(f32_.data() + r0 * dim_, n, dim_, query, out);
+    else internal::DotRowsHalfAvx2(f16_.data() + r0 * dim_, n, dim_, query, out);
+    return;
+  }
+  for (int64_t r = 0; r < n; ++r)
+    out[r] = storage_ == Storage::kFloat32 ? Dot(f32_.data() + (r0 + r) * dim_, query, dim_)
+                                           : DotHalf(f16_.data() + (r0 + r) * dim_, query, dim_);
+}
+
 void FlatIndex::Scores(const float* query, float* out) const {
-  for (int64_t r = 0; r < n_; ++r)
-    out[r] = storage_ == Storage::kFloat32 ? Dot(f32_.data() + r * dim_, query, dim_)
-                                           : DotHalf(f16_.data() + r * dim_, query, dim_);
+  for (int64_t r0 = 0; r0 < n_; r0 += kBlock) ScoreBlock(query, r0, std::min(kBlock, n_ - r0), out + r0);
 }
 
 std::vector<Hit> FlatIndex::Search(const float* query, int64_t k, const uint8_t* allow) const {
@@ -88,15 +118,20 @@ std::vector<Hit> FlatIndex::Search(const float* query, int64_t k, const uint8_t*
   // A min-heap of the best k so far: the worst kept is on top.
   auto worse = [](const Hit& a, const Hit& b) { return a.score > b.score || (a.score == b.score && a.row < b.row); };
   std::priority_queue<Hit, std::vector<Hit>, decltype(worse)> best(worse);
-  for (int64_t r = 0; r < n_; ++r) {
-    if (allow && !allow[r]) continue;
-    const float s = storage_ == Storage::kFloat32 ? Dot(f32_.data() + r * dim_, query, dim_)
-                                                  : DotHalf(f16_.data() + r * dim_, query, dim_);
-    if (static_cast<int64_t>(best.size()) < k) {
-      best.push({r, s});
-    } else if (s > best.top().score) {
-      best.pop();
-      best.push({r, s});
+  float block[kBlock];
+  for (int64_t r0 = 0; r0 < n_; r0 += kBlock) {
+    const int64_t m = std::min(kBlock, n_ - r0);
+    ScoreBlock(query, r0, m, block);  // rows the filter drops are scored too: cheaper than branching
+    for (int64_t i = 0; i < m; ++i) {
+      const int64_t r = r0 + i;
+      if (allow && !allow[r]) continue;
+      const float s = block[i];
+      if (static_cast<int64_t>(best.size()) < k) {
+        best.push({r, s});
+      } else if (s > best.top().score) {
+        best.pop();
+        best.push({r, s});
+      }
     }
   }
   std::vector<Hit> out;

@@ -1,8 +1,8 @@
 // Nearest neighbours by cosine similarity over L2-normalised vectors (so: dot products).
 //
 // FlatIndex is exact: one pass over contiguous rows, float32 or float16 storage, the dot
-// products written so the compiler vectorises them (16 independent lanes, no reassociation
-// needed). It is memory-bound: 200,000 x 512 float32 is 400 MB read per query. An optional
+// products in AVX2+FMA (+F16C) where the CPU has them (dot_avx2.cc), else loops the compiler
+// vectorises (16 independent lanes, no reassociation needed). It is memory-bound: 200,000 x 512 float32 is 400 MB read per query. An optional
 // allow-list is applied inside the scan, so a filtered query still returns k hits when k
 // rows pass the filter (never "top-k, then filter").
 #pragma once
@@ -38,6 +38,7 @@ class FlatIndex {
   std::vector<float> Row(int64_t i) const;
 
  private:
+  void ScoreBlock(const float* query, int64_t r0, int64_t n, float* out) const;
   int64_t n_, dim_;
   Storage storage_;
   std::vector<float> f32_;

@@ -295,6 +295,39 @@ TEST(SemanticIndex, DupesFindsTheNearDuplicateGroupAndNoFalsePairs) {
   EXPECT_TRUE(found) << j.dump();
 }
 
+// Above the threshold, unfiltered queries go through the HNSW graph kept beside the catalog:
+// on a library this small it finds the exact ranking; the file is reused while the vectors are
+// unchanged and rebuilt when they change.
+TEST(SemanticIndex, ApproximateIndexIsPersistedAndRebuiltWhenStale) {
+  TempDir tmp;
+  Cli cli(tmp / "home");
+  auto model = GoldenSnapshot(tmp.path(), "clip/tiny-b32", "clip/tokenizer");
+  const auto photos = std::filesystem::canonical(CorpusPath() / "photos");
+  ASSERT_EQ(cli.Run({"-q", "index", "--model", model.string(), (photos / "duplicates").string()}).exit_code, 0);
+  setenv("SHOEBOX_ANN_THRESHOLD", "1", 1);
+  CliResult r = cli.Run({"search", "a cup of coffee", "-n", "4", "--json"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  Stored s = Load(cli.catalog(), "clip");
+  auto q = EmbedText(cli, model, "a cup of coffee");
+  EXPECT_EQ(Ids(r.Json()), BruteForce(s.set, q, 4));
+  std::filesystem::path graph;
+  for (const auto& e : std::filesystem::directory_iterator(cli.catalog().parent_path()))
+    if (e.path().extension() == ".hnsw") graph = e.path();
+  ASSERT_FALSE(graph.empty()) << "the graph is saved beside the catalog";
+  auto built = std::filesystem::last_write_time(graph);
+  ASSERT_EQ(cli.Run({"search", "a cup of coffee", "-n", "4", "--json"}).exit_code, 0);
+  EXPECT_EQ(std::filesystem::last_write_time(graph), built) << "unchanged vectors reuse the file";
+  std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  ASSERT_EQ(cli.Run({"-q", "index", "--model", model.string(), (photos / "orientation").string()}).exit_code, 0);
+  r = cli.Run({"similar", (photos / "duplicates/coffee q90.jpg").string(), "-n", "5", "--json"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(std::filesystem::last_write_time(graph), built) << "new vectors make it stale";
+  s = Load(cli.catalog(), "clip");
+  EXPECT_EQ(s.set.ids.size(), 14u);
+  EXPECT_EQ(cli.Run({"reindex"}).exit_code, 0);
+  unsetenv("SHOEBOX_ANN_THRESHOLD");
+}
+
 // SIGKILL during the embedding stage, again and again: the next run completes, each asset has
 // exactly one row per model, and the catalog stays intact.
 TEST(SemanticIndex, RandomSigkillsDuringEmbeddingResume) {

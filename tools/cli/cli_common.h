@@ -53,5 +53,7 @@ void RegisterEmbedMissing(CLI::App& app, GlobalOptions& g, int& exit_code);
 void RegisterSearch(CLI::App& app, GlobalOptions& g, int& exit_code);
 void RegisterSimilar(CLI::App& app, GlobalOptions& g, int& exit_code);
 void RegisterDupes(CLI::App& app, GlobalOptions& g, int& exit_code);
+void RegisterReindex(CLI::App& app, GlobalOptions& g, int& exit_code);
+void RegisterBenchSearch(CLI::App* bench, GlobalOptions& g, int& exit_code);
 
 }  // namespace shoebox::cli

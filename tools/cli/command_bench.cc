@@ -37,6 +37,7 @@ void RegisterBench(CLI::App& app, GlobalOptions& g, int& exit_code) {
   };
   auto args = std::make_shared<Args>();
   CLI::App* bench = app.add_subcommand("bench", "Measure hot paths");
+  RegisterBenchSearch(bench, g, exit_code);
   CLI::App* cmd = bench->add_subcommand(
       "embed", "Embeddings per second for a model architecture (random weights in the config's shapes)");
   bench->require_subcommand(1);

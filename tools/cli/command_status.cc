@@ -1,6 +1,7 @@
 #include <cstdio>
 
 #include "catalog/embedding_store.h"
+#include "search/searcher.h"
 #include "tools/cli/cli_common.h"
 
 namespace shoebox::cli {
@@ -36,7 +37,7 @@ void RegisterStatus(CLI::App& app, GlobalOptions& g, int& exit_code) {
       }
       embeddings.push_back({{"model", m.label}, {"location", m.location}, {"family", m.family}, {"dim", m.dim},
                             {"embedded", c->embedded}, {"failed", c->failed}, {"pending", c->pending},
-                            {"index", "exact"}});
+                            {"index", c->embedded >= search::kDefaultAnnThreshold ? "hnsw" : "exact"}});
     }
     if (*json) {
       nlohmann::json j = {{"embeddings", embeddings}, {"files", s->files},           {"assets", s->assets},

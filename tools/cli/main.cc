@@ -27,6 +27,7 @@ int main(int argc, char** argv) {
   RegisterSearch(app, g, exit_code);
   RegisterSimilar(app, g, exit_code);
   RegisterDupes(app, g, exit_code);
+  RegisterReindex(app, g, exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

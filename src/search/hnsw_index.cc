@@ -1,0 +1,87 @@
+#include "search/hnsw_index.h"
+
+#include <hnswlib/hnswlib.h>
+
+#include <algorithm>
+#include <exception>
+
+#include "model/tensor/compute_pool.h"
+
+namespace shoebox::search {
+
+HnswIndex::~HnswIndex() = default;
+
+Result<std::unique_ptr<HnswIndex>> HnswIndex::Build(const float* rows, int64_t n, int64_t dim, const HnswParams& p) {
+  std::unique_ptr<HnswIndex> index(new HnswIndex());
+  index->params_ = p;
+  try {
+    index->space_ = std::make_unique<hnswlib::InnerProductSpace>(static_cast<size_t>(dim));
+    index->graph_ = std::make_unique<hnswlib::HierarchicalNSW<float>>(
+        index->space_.get(), static_cast<size_t>(std::max<int64_t>(n, 1)), static_cast<size_t>(p.m),
+        static_cast<size_t>(p.ef_construction));
+    if (n > 0) index->graph_->addPoint(rows, 0);  // the entry point first, then in parallel
+    std::exception_ptr failure;
+    constexpr int64_t kChunk = 256;
+    ops::ParallelFor((n - 1 + kChunk - 1) / kChunk, [&](int64_t c) {
+      try {
+        for (int64_t i = 1 + c * kChunk; i < std::min(n, 1 + (c + 1) * kChunk); ++i)
+          index->graph_->addPoint(rows + i * dim, static_cast<hnswlib::labeltype>(i));
+      } catch (...) {
+        failure = std::current_exception();
+      }
+    });
+    if (failure) std::rethrow_exception(failure);
+    index->graph_->setEf(static_cast<size_t>(p.ef_search));
+  } catch (const std::exception& e) {
+    return Internal(std::string("building the HNSW index: ") + e.what());
+  }
+  return index;
+}
+
+Result<std::unique_ptr<HnswIndex>> HnswIndex::Load(const std::filesystem::path& file, int64_t dim, const HnswParams& p) {
+  // hnswlib trusts its file; refuse one too short to hold even the header (it is rebuilt).
+  std::error_code ec;
+  const auto size = std::filesystem::file_size(file, ec);
+  if (ec || size < 96) return Corrupt(file.string() + ": not a usable HNSW index (too short)");
+  std::unique_ptr<HnswIndex> index(new HnswIndex());
+  index->params_ = p;
+  try {
+    index->space_ = std::make_unique<hnswlib::InnerProductSpace>(static_cast<size_t>(dim));
+    index->graph_ = std::make_unique<hnswlib::HierarchicalNSW<float>>(index->space_.get(), file.string());
+    index->graph_->setEf(static_cast<size_t>(p.ef_search));
+  } catch (const std::exception& e) {
+    return Corrupt(file.string() + ": not a usable HNSW index (" + e.what() + ")");
+  }
+  return index;
+}
+
+Status HnswIndex::Save(const std::filesystem::path& file) const {
+  try {
+    graph_->saveIndex(file.string());
+  } catch (const std::exception& e) {
+    return IoError(file.string() + ": " + e.what());
+  }
+  return Status::Ok();
+}
+
+std::vector<Hit> HnswIndex::Search(const float* query, int64_t k) const {
+  std::vector<Hit> out;
+  if (k <= 0 || graph_->cur_element_count == 0) return out;
+  auto found = graph_->searchKnn(query, static_cast<size_t>(k));
+  while (!found.empty()) {
+    // hnswlib's inner-product "distance" is 1 - dot.
+    out.push_back({static_cast<int64_t>(found.top().second), 1.0f - found.top().first});
+    found.pop();
+  }
+  std::reverse(out.begin(), out.end());
+  return out;
+}
+
+int64_t HnswIndex::size() const { return static_cast<int64_t>(graph_->cur_element_count); }
+
+void HnswIndex::set_ef(int ef) {
+  params_.ef_search = ef;
+  graph_->setEf(static_cast<size_t>(ef));
+}
+
+}  // namespace shoebox::search
