@@ -1,6 +1,7 @@
 #include "search/searcher.h"
 
 #include <algorithm>
+#include <chrono>
 #include <cmath>
 #include <cstdlib>
 #include <cstring>
@@ -9,7 +10,8 @@
 
 namespace shoebox::search {
 
-Result<std::unique_ptr<Searcher>> Searcher::Open(Catalog* catalog, const ModelRecord& model, Storage storage) {
+Result<std::unique_ptr<Searcher>> Searcher::Open(Catalog* catalog, const ModelRecord& model, Storage storage,
+                                                 Ann ann) {
   EmbeddingStore store(&catalog->db());
   auto set = store.Load(model.id);
   if (!set.ok()) return set.status();
@@ -22,7 +24,7 @@ Result<std::unique_ptr<Searcher>> Searcher::Open(Catalog* catalog, const ModelRe
   const int64_t threshold = env && *env ? std::atoll(env) : kDefaultAnnThreshold;
   if (static_cast<int64_t>(s->ids_.size()) >= threshold && !s->ids_.empty()) {
     s->rows_ = std::move(set->data);
-    SHOEBOX_RETURN_IF_ERROR(s->OpenAnn());
+    SHOEBOX_RETURN_IF_ERROR(s->OpenAnn(ann == Ann::kBuildIfStale));
     s->rows_ = {};
   }
   return s;
@@ -32,7 +34,7 @@ std::filesystem::path Searcher::AnnPath() const {
   return catalog_->path().string() + ".model-" + std::to_string(model_.id) + ".hnsw";
 }
 
-Status Searcher::OpenAnn() {
+Status Searcher::OpenAnn(bool build_if_stale) {
   const auto path = AnnPath();
   const auto ids_path = path.string() + ".ids";
   // Fresh when it was built from exactly these asset ids (vectors are immutable per asset
@@ -46,7 +48,7 @@ Status Searcher::OpenAnn() {
       return Status::Ok();
     }
   }
-  return RebuildAnn();
+  return build_if_stale ? RebuildAnn() : Status::Ok();
 }
 
 Status Searcher::RebuildAnn() {
@@ -78,7 +80,7 @@ std::optional<std::vector<float>> Searcher::VectorOf(int64_t asset_id) const {
   return index_->Row(it - ids_.begin());
 }
 
-Result<std::vector<uint8_t>> Searcher::Allowed(const SearchFilter& f) {
+Result<std::vector<uint8_t>> Searcher::Allowed(Catalog& catalog, const SearchFilter& f) const {
   std::string sql =
       "SELECT DISTINCT a.id FROM assets a JOIN files f ON f.asset_id = a.id AND f.status = 0 "
       "JOIN sources s ON s.id = f.source_id WHERE 1";
@@ -89,7 +91,7 @@ Result<std::vector<uint8_t>> Searcher::Allowed(const SearchFilter& f) {
   if (f.format) sql += " AND lower(a.format) = lower(?5)";
   if (f.source) sql += " AND s.root = ?6";
   if (f.has_gps) sql += " AND a.gps_lat IS NOT NULL AND a.gps_lon IS NOT NULL";
-  auto q = catalog_->db().Prepare(sql);
+  auto q = catalog.db().Prepare(sql);
   if (!q.ok()) return q.status();
   auto trim = [](std::string p) {
     while (p.size() > 1 && p.back() == '/') p.pop_back();
@@ -112,12 +114,18 @@ Result<std::vector<uint8_t>> Searcher::Allowed(const SearchFilter& f) {
 }
 
 Result<std::vector<SearchHit>> Searcher::Search(const std::vector<float>& query, const SearchOptions& o) {
+  return Search(*catalog_, query, o);
+}
+
+Result<std::vector<SearchHit>> Searcher::Search(Catalog& catalog, const std::vector<float>& query,
+                                                const SearchOptions& o, SearchTiming* timing) const {
+  const auto t0 = std::chrono::steady_clock::now();
   if (static_cast<int64_t>(query.size()) != index_->dim())
     return InvalidArgument("query has " + std::to_string(query.size()) + " dimensions, the index " +
                            std::to_string(index_->dim()));
   std::vector<uint8_t> allow;
   if (!o.filter.empty()) {
-    auto a = Allowed(o.filter);
+    auto a = Allowed(catalog, o.filter);
     if (!a.ok()) return a.status();
     allow = std::move(*a);
   } else if (o.exclude) {
@@ -153,11 +161,12 @@ Result<std::vector<SearchHit>> Searcher::Search(const std::vector<float>& query,
   } else {
     hits = index_->Search(query.data(), o.n, allow.empty() ? nullptr : allow.data());
   }
+  const auto t1 = std::chrono::steady_clock::now();
   std::vector<SearchHit> out;
   for (const Hit& h : hits) {
     if (h.score < floor) break;
     const int64_t id = ids_[static_cast<size_t>(h.row)];
-    auto row = catalog_->FindByAssetId(id);
+    auto row = catalog.FindByAssetId(id);
     if (!row.ok()) return row.status();
     if (!*row) continue;  // collected since the vectors were loaded
     out.push_back({id, (*row)->file.path, h.score, (*row)->asset.taken_at});
@@ -167,6 +176,11 @@ Result<std::vector<SearchHit>> Searcher::Search(const std::vector<float>& query,
       if (a.taken_at.has_value() != b.taken_at.has_value()) return a.taken_at.has_value();
       return a.taken_at < b.taken_at;
     });
+  if (timing) {
+    const auto t2 = std::chrono::steady_clock::now();
+    timing->scan_ms = std::chrono::duration<double, std::milli>(t1 - t0).count();
+    timing->join_ms = std::chrono::duration<double, std::milli>(t2 - t1).count();
+  }
   return out;
 }
 

@@ -44,6 +44,11 @@ struct SearchHit {
   std::optional<std::string> taken_at;
 };
 
+// Where a query's time went: filter + scan of the vectors, then the catalog join for the hits.
+struct SearchTiming {
+  double scan_ms = 0, join_ms = 0;
+};
+
 // Above this many vectors an unfiltered query goes through the HNSW graph, kept in a file
 // beside the catalog ("<catalog>.model-<id>.hnsw" + ".ids") and rebuilt when the vectors
 // changed. SHOEBOX_ANN_THRESHOLD overrides it (tests).
@@ -51,12 +56,20 @@ inline constexpr int64_t kDefaultAnnThreshold = 100000;
 
 class Searcher {
  public:
+  // kUseIfFresh never builds the graph (minutes at 100k+ vectors): a stale or missing one
+  // means exact scans, which a long-running server prefers to blocking on a rebuild.
+  enum class Ann { kBuildIfStale, kUseIfFresh };
   static Result<std::unique_ptr<Searcher>> Open(Catalog* catalog, const ModelRecord& model,
-                                                Storage storage = Storage::kFloat32);
+                                                Storage storage = Storage::kFloat32, Ann ann = Ann::kBuildIfStale);
   // Builds (or rebuilds) the approximate index now and saves it; for `reindex`.
   Status RebuildAnn();
   bool uses_ann() const { return ann_ != nullptr; }
+  // Against the catalog it was opened with (single-threaded callers).
   Result<std::vector<SearchHit>> Search(const std::vector<float>& query, const SearchOptions& options);
+  // Thread-safe: reads only the loaded vectors; filters and paths come from `catalog`, which
+  // must be the caller's own connection to the same catalog file.
+  Result<std::vector<SearchHit>> Search(Catalog& catalog, const std::vector<float>& query,
+                                        const SearchOptions& options, SearchTiming* timing = nullptr) const;
   // The stored vector of an asset (nullopt: none for this model).
   std::optional<std::vector<float>> VectorOf(int64_t asset_id) const;
   const FlatIndex& index() const { return *index_; }
@@ -65,8 +78,8 @@ class Searcher {
 
  private:
   Searcher() = default;
-  Result<std::vector<uint8_t>> Allowed(const SearchFilter& filter);
-  Status OpenAnn();
+  Result<std::vector<uint8_t>> Allowed(Catalog& catalog, const SearchFilter& filter) const;
+  Status OpenAnn(bool build_if_stale);
   std::filesystem::path AnnPath() const;
   Catalog* catalog_ = nullptr;
   ModelRecord model_;

@@ -97,6 +97,14 @@ CliResult Cli::Run(const std::vector<std::string>& args) const {
 
 pid_t Cli::Start(const std::vector<std::string>& args) const { return Spawn(args, Env(), -1, -1); }
 
+pid_t Cli::StartLogged(const std::vector<std::string>& args, const std::filesystem::path& log) const {
+  int fd = ::open(log.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+  EXPECT_GE(fd, 0) << log;
+  pid_t pid = Spawn(args, Env(), fd, fd);
+  ::close(fd);
+  return pid;
+}
+
 std::filesystem::path GoldenSnapshot(const std::filesystem::path& parent, const std::string& model,
                                      const std::string& tokenizer) {
   std::filesystem::path dir = parent / ("snapshot-" + std::filesystem::path(model).filename().string());

@@ -24,6 +24,8 @@ class Cli {
   CliResult Run(const std::vector<std::string>& args) const;
   // Starts the binary without waiting; output discarded. Returns the pid.
   pid_t Start(const std::vector<std::string>& args) const;
+  // As Start, with stdout and stderr appended to log (servers: read what they printed).
+  pid_t StartLogged(const std::vector<std::string>& args, const std::filesystem::path& log) const;
   std::filesystem::path catalog() const { return home_ / "data/shoebox/catalog.db"; }
   std::filesystem::path thumbs() const { return home_ / "cache/shoebox/thumbs"; }
 

@@ -9,6 +9,7 @@
 
 #include "base/status.h"
 #include "catalog/catalog.h"
+#include "catalog/photo_json.h"
 
 namespace shoebox::cli {
 
@@ -33,8 +34,8 @@ struct WritableCatalog {
 Result<WritableCatalog> OpenCatalogForWriting(const GlobalOptions& g, bool wait);
 
 // JSON dump that never throws on file names that are not valid UTF-8.
-std::string Dump(const nlohmann::json& j, int indent = -1);
-nlohmann::json PhotoJson(const PhotoRow& row);
+inline std::string Dump(const nlohmann::json& j, int indent = -1) { return DumpJson(j, indent); }
+using shoebox::PhotoJson;
 // A photo named by a catalog id or a path (absolute or relative to the working folder).
 Result<PhotoRow> ResolvePhoto(Catalog* cat, const std::string& what);
 
@@ -54,6 +55,7 @@ void RegisterSearch(CLI::App& app, GlobalOptions& g, int& exit_code);
 void RegisterSimilar(CLI::App& app, GlobalOptions& g, int& exit_code);
 void RegisterDupes(CLI::App& app, GlobalOptions& g, int& exit_code);
 void RegisterReindex(CLI::App& app, GlobalOptions& g, int& exit_code);
+void RegisterServe(CLI::App& app, GlobalOptions& g, int& exit_code);
 void RegisterBenchSearch(CLI::App* bench, GlobalOptions& g, int& exit_code);
 
 }  // namespace shoebox::cli

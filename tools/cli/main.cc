@@ -28,6 +28,7 @@ int main(int argc, char** argv) {
   RegisterSimilar(app, g, exit_code);
   RegisterDupes(app, g, exit_code);
   RegisterReindex(app, g, exit_code);
+  RegisterServe(app, g, exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -1,0 +1,47 @@
+#include "catalog/photo_json.h"
+
+namespace shoebox {
+
+std::string DumpJson(const nlohmann::json& j, int indent) {
+  return j.dump(indent, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+nlohmann::json PhotoJson(const PhotoRow& row) {
+  using nlohmann::json;
+  const AssetRecord& a = row.asset;
+  json j;
+  j["id"] = a.id;
+  j["path"] = row.file.path;
+  j["hash"] = a.hash;
+  j["size"] = a.size;
+  j["format"] = a.format;
+  j["width"] = a.width ? json(*a.width) : json(nullptr);
+  j["height"] = a.height ? json(*a.height) : json(nullptr);
+  j["orientation"] = a.orientation;
+  j["taken_at"] = a.taken_at ? json(*a.taken_at + a.tz_offset.value_or("")) : json(nullptr);
+  if (a.make || a.model)
+    j["camera"] = {{"make", a.make ? json(*a.make) : json(nullptr)},
+                   {"model", a.model ? json(*a.model) : json(nullptr)}};
+  else
+    j["camera"] = nullptr;
+  j["lens"] = a.lens ? json(*a.lens) : json(nullptr);
+  if (a.gps_lat && a.gps_lon) {
+    j["gps"] = {{"lat", *a.gps_lat}, {"lon", *a.gps_lon}};
+    if (a.gps_alt) j["gps"]["alt"] = *a.gps_alt;
+  } else {
+    j["gps"] = nullptr;
+  }
+  j["rating"] = a.rating ? json(*a.rating) : json(nullptr);
+  j["error"] = a.error ? json(*a.error) : json(nullptr);
+  j["warning"] = a.warning ? json(*a.warning) : json(nullptr);
+  j["thumbnail"] = a.has_thumbnail;
+  j["file_id"] = row.file.id;
+  j["status"] = row.file.status == FileStatus::kPresent ? "present" : "missing";
+  j["mtime_ns"] = row.file.mtime_ns;
+  j["first_seen"] = row.file.first_seen;
+  j["last_seen"] = row.file.last_seen;
+  j["missing_since"] = row.file.missing_since ? nlohmann::json(*row.file.missing_since) : nlohmann::json(nullptr);
+  return j;
+}
+
+}  // namespace shoebox

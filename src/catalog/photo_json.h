@@ -1,0 +1,17 @@
+// The JSON shape of a photo (a file joined with its asset), shared by `shoebox info --json`,
+// `ls --json` and the web API, so that every consumer sees the same field names.
+#pragma once
+
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "catalog/catalog.h"
+
+namespace shoebox {
+
+nlohmann::json PhotoJson(const PhotoRow& row);
+// json::dump that never throws: file names need not be valid UTF-8 (bad bytes become U+FFFD).
+std::string DumpJson(const nlohmann::json& j, int indent = -1);
+
+}  // namespace shoebox

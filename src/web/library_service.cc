@@ -1,0 +1,619 @@
+#include "web/library_service.h"
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <cmath>
+#include <condition_variable>
+#include <list>
+#include <mutex>
+#include <random>
+#include <thread>
+#include <unordered_map>
+
+#include "base/file_io.h"
+#include "catalog/catalog.h"
+#include "catalog/embedding_store.h"
+#include "catalog/photo_json.h"
+#include "embedding/model.h"
+#include "imaging/photo_analyzer.h"
+#include "pipeline/thumbnail_cache.h"
+#include "search/duplicates.h"
+#include "search/query.h"
+#include "web/catalog_pool.h"
+
+namespace shoebox::web {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+using nlohmann::json;
+
+double MsSince(Clock::time_point t) { return std::chrono::duration<double, std::milli>(Clock::now() - t).count(); }
+
+std::string FileName(const std::string& path) { return std::filesystem::path(path).filename().string(); }
+
+// Formats every current browser shows as they are; the rest is converted to JPEG.
+std::optional<std::string> BrowserMime(const std::string& format) {
+  static const std::unordered_map<std::string, std::string> kMime = {
+      {"jpeg", "image/jpeg"}, {"png", "image/png"}, {"gif", "image/gif"}, {"webp", "image/webp"}};
+  auto it = kMime.find(format);
+  if (it == kMime.end()) return std::nullopt;
+  return it->second;
+}
+
+// Which vectors are loaded: changes whenever a batch of embeddings is committed or removed.
+struct VectorVersion {
+  int64_t count = -1, id_sum = -1;
+  bool operator==(const VectorVersion&) const = default;
+};
+
+}  // namespace
+
+struct LibraryService::State {
+  ServiceOptions options;
+  std::unique_ptr<CatalogPool> pool;
+  ThumbnailCache thumbs;
+
+  // Written by the loader thread, read by everyone under mu.
+  std::mutex mu;
+  std::condition_variable cv;
+  bool stop = false;
+  bool first_load_done = false;
+  std::optional<ModelRecord> record;
+  std::shared_ptr<const search::Searcher> searcher;
+  VectorVersion version;
+  std::string vectors_state = "loading", model_state = "loading";
+  std::string vectors_error, model_error;
+  Clock::time_point last_change = Clock::now() - std::chrono::hours(1);
+  double vectors_load_ms = 0, model_load_ms = 0;
+
+  // The network: one call at a time.
+  std::mutex model_mu;
+  std::unique_ptr<Model> model;
+  std::atomic<bool> model_ready{false};
+  std::atomic<bool> siglip{false};  // the record's family, readable without mu
+
+  // Recent text queries (typing sends the same prefixes again and again).
+  std::mutex cache_mu;
+  std::list<std::pair<std::string, std::vector<float>>> text_lru;
+  static constexpr size_t kTextCacheSize = 512;
+
+  // Duplicates, computed on demand in the background for one vector version.
+  std::mutex dupes_mu;
+  std::optional<json> dupes;
+  VectorVersion dupes_version;
+  bool dupes_running = false;
+  std::thread dupes_thread;
+
+  std::thread loader;
+
+  void LoaderLoop();
+  void Refresh(Catalog& cat);
+  void LoadModel();
+  Result<std::vector<float>> EmbedText(const std::string& text);
+  Result<json> Run(const std::vector<float>& query, const PageRequest& page, std::optional<int64_t> exclude,
+                   json timing);
+  std::shared_ptr<const search::Searcher> CurrentSearcher();
+  json HitJson(const search::SearchHit& h);
+  void StartDupes();
+};
+
+void LibraryService::State::LoaderLoop() {
+  auto cat = Catalog::Open(options.catalog, false);
+  if (!cat.ok()) {
+    std::lock_guard lock(mu);
+    vectors_state = "error";
+    vectors_error = cat.status().message();
+    first_load_done = true;
+    cv.notify_all();
+    return;
+  }
+  while (true) {
+    Refresh(**cat);
+    {
+      std::unique_lock lock(mu);
+      if (!first_load_done) {
+        first_load_done = true;
+        cv.notify_all();
+      }
+      if (options.load_model && record && !model && model_state == "loading") {
+        lock.unlock();
+        LoadModel();
+        lock.lock();
+      }
+      cv.wait_for(lock, std::chrono::milliseconds(options.refresh_ms), [&] { return stop; });
+      if (stop) return;
+    }
+  }
+}
+
+void LibraryService::State::Refresh(Catalog& cat) {
+  EmbeddingStore store(&cat.db());
+  std::optional<ModelRecord> rec;
+  {
+    std::lock_guard lock(mu);
+    rec = record;
+  }
+  if (!rec) {
+    auto models = store.Models();  // most recently used first
+    if (!models.ok()) return;
+    std::optional<std::string> wanted;
+    if (!options.model.empty()) {
+      // A named model: find its record by fingerprint (loading it once to learn it).
+      std::lock_guard lock(model_mu);
+      if (!model) {
+        const auto t0 = Clock::now();
+        auto m = Model::Load(options.model);
+        if (!m.ok()) {
+          std::lock_guard l2(mu);
+          model_state = vectors_state = "error";
+          model_error = vectors_error = m.status().message();
+          return;
+        }
+        model = std::move(*m);
+        model_load_ms = MsSince(t0);
+      }
+      wanted = model->fingerprint();
+    }
+    for (const auto& m : *models) {
+      if (wanted && m.fingerprint != *wanted) continue;
+      auto c = store.Coverage(m.id);
+      if (c.ok() && c->embedded > 0) {
+        rec = m;
+        break;
+      }
+    }
+    if (!rec) {
+      std::lock_guard lock(mu);
+      vectors_state = "none";
+      return;
+    }
+    std::lock_guard lock(mu);
+    record = rec;
+    siglip = rec->family == "siglip";
+    if (model && model->fingerprint() == rec->fingerprint) {
+      model_state = "ready";
+      model_ready = true;
+    }
+  }
+  // Vectors are immutable per (asset, model): rows only come and go, which count and sum
+  // of ids notice (both read from the model index alone).
+  auto q = cat.db().Prepare("SELECT COUNT(*), COALESCE(SUM(asset_id), 0) FROM embeddings WHERE model_id = ?1");
+  Status st;
+  if (q.ok()) q->Bind(1, rec->id);
+  if (!q.ok() || !q->Step(&st)) {
+    std::lock_guard lock(mu);
+    vectors_error = q.ok() ? st.message() : q.status().message();
+    return;
+  }
+  const VectorVersion now{q->Int(0), q->Int(1)};
+  q->Reset();  // ends the read transaction before the long load below
+  {
+    std::lock_guard lock(mu);
+    if (now == version && searcher) return;
+  }
+  const auto t0 = Clock::now();
+  auto opened = search::Searcher::Open(&cat, *rec, search::Storage::kFloat16, search::Searcher::Ann::kUseIfFresh);
+  std::lock_guard lock(mu);
+  if (!opened.ok()) {
+    vectors_state = "error";
+    vectors_error = opened.status().message();
+    return;
+  }
+  if (version.count >= 0) last_change = Clock::now();
+  searcher = std::shared_ptr<const search::Searcher>(std::move(*opened));
+  version = now;
+  vectors_state = "ready";
+  vectors_load_ms = MsSince(t0);
+}
+
+void LibraryService::State::LoadModel() {
+  ModelRecord rec;
+  {
+    std::lock_guard lock(mu);
+    rec = *record;
+  }
+  const auto t0 = Clock::now();
+  auto m = Model::Load(rec.location);
+  std::lock_guard lock(model_mu);
+  std::lock_guard l2(mu);
+  if (!m.ok()) {
+    model_state = "error";
+    model_error = "cannot load " + rec.label + " from " + rec.location + ": " + m.status().message() +
+                  " (text and image queries are off; `shoebox models pull` or --model fixes it)";
+    return;
+  }
+  if ((*m)->fingerprint() != rec.fingerprint) {
+    model_state = "error";
+    model_error = "the model at " + rec.location + " has changed since the vectors were made; re-run `shoebox index`";
+    return;
+  }
+  model = std::move(*m);
+  model_load_ms = MsSince(t0);
+  model_state = "ready";
+  model_ready = true;
+}
+
+Result<std::vector<float>> LibraryService::State::EmbedText(const std::string& text) {
+  {
+    std::lock_guard lock(cache_mu);
+    for (auto it = text_lru.begin(); it != text_lru.end(); ++it)
+      if (it->first == text) {
+        text_lru.splice(text_lru.begin(), text_lru, it);
+        return it->second;
+      }
+  }
+  auto v = [&] {
+    std::lock_guard lock(model_mu);
+    return model->EmbedText(text);
+  }();
+  if (!v.ok()) return v;
+  std::lock_guard lock(cache_mu);
+  text_lru.emplace_front(text, *v);
+  if (text_lru.size() > kTextCacheSize) text_lru.pop_back();
+  return v;
+}
+
+std::shared_ptr<const search::Searcher> LibraryService::State::CurrentSearcher() {
+  std::lock_guard lock(mu);
+  return searcher;
+}
+
+json LibraryService::State::HitJson(const search::SearchHit& h) {
+  json j = {{"id", h.id}, {"score", h.score}, {"name", FileName(h.path)}, {"path", h.path},
+            {"thumb", "/thumb/" + std::to_string(h.id)}};
+  j["taken_at"] = h.taken_at ? json(*h.taken_at) : json(nullptr);
+  if (siglip && model_ready) {
+    // SigLIP's sigmoid: a calibrated "this text matches" probability.
+    auto& net = model->network();
+    j["probability"] = 1.0 / (1.0 + std::exp(-(h.score * net.logit_scale() + net.logit_bias())));
+  }
+  return j;
+}
+
+Result<json> LibraryService::State::Run(const std::vector<float>& query, const PageRequest& page,
+                                        std::optional<int64_t> exclude, json timing) {
+  auto s = CurrentSearcher();
+  if (!s) return Busy("the photo vectors are still loading");
+  auto cat = pool->Acquire();
+  if (!cat.ok()) return cat.status();
+  search::SearchOptions o = page.options;
+  o.n = page.offset + page.n + 1;  // one more tells whether there is a next page
+  o.exclude = exclude;
+  search::SearchTiming t;
+  auto hits = s->Search(**cat, query, o, &t);
+  if (!hits.ok()) return hits.status();
+  json results = json::array();
+  for (size_t i = static_cast<size_t>(page.offset); i < hits->size() && i < static_cast<size_t>(page.offset + page.n); ++i)
+    results.push_back(HitJson((*hits)[i]));
+  timing["scan_ms"] = t.scan_ms;
+  timing["join_ms"] = t.join_ms;
+  return json{{"results", results},
+              {"n", page.n},
+              {"offset", page.offset},
+              {"has_more", static_cast<int64_t>(hits->size()) > page.offset + page.n},
+              {"model", s->model().label},
+              {"vectors", s->index().size()},
+              {"timing", timing}};
+}
+
+void LibraryService::State::StartDupes() {
+  // Caller holds dupes_mu.
+  if (dupes_running) return;
+  auto s = CurrentSearcher();
+  VectorVersion v;
+  {
+    std::lock_guard lock(mu);
+    v = version;
+  }
+  dupes_running = true;
+  if (dupes_thread.joinable()) dupes_thread.join();
+  dupes_thread = std::thread([this, s, v] {
+    json out = {{"exact", json::array()}, {"near", json::array()}};
+    auto cat = pool->Acquire();
+    std::string error;
+    if (cat.ok()) {
+      auto report = search::FindDuplicates(&**cat, s.get(), thumbs, {});
+      auto entry = [&](const std::string& path) {
+        auto row = (*cat)->FindByPath(path);
+        json j = {{"path", path}, {"name", FileName(path)}};
+        if (row.ok() && *row && (*row)->file.asset_id) {
+          j["id"] = *(*row)->file.asset_id;
+          j["thumb"] = "/thumb/" + std::to_string(*(*row)->file.asset_id);
+        }
+        return j;
+      };
+      if (report.ok()) {
+        for (const auto& group : report->exact) {
+          json g = json::array();
+          for (const auto& p : group) g.push_back(entry(p));
+          out["exact"].push_back(g);
+        }
+        for (const auto& c : report->near) {
+          json others = json::array();
+          for (const auto& p : c.others) others.push_back(entry(p));
+          out["near"].push_back({{"keep", entry(c.keep)}, {"others", others}, {"score", c.score}});
+        }
+      } else {
+        error = report.status().message();
+      }
+    } else {
+      error = cat.status().message();
+    }
+    if (!error.empty()) out["error"] = error;
+    std::lock_guard lock(dupes_mu);
+    dupes = std::move(out);
+    dupes_version = v;
+    dupes_running = false;
+  });
+}
+
+LibraryService::LibraryService(std::unique_ptr<State> state) : s_(std::move(state)) {}
+
+LibraryService::~LibraryService() {
+  {
+    std::lock_guard lock(s_->mu);
+    s_->stop = true;
+  }
+  s_->cv.notify_all();
+  if (s_->loader.joinable()) s_->loader.join();
+  if (s_->dupes_thread.joinable()) s_->dupes_thread.join();
+}
+
+Result<std::unique_ptr<LibraryService>> LibraryService::Open(const ServiceOptions& options) {
+  SHOEBOX_RETURN_IF_ERROR(InitImaging());
+  // Fails now, clearly, when there is no catalog; everything slow happens in the background.
+  auto probe = Catalog::Open(options.catalog, false);
+  if (!probe.ok()) return probe.status();
+  auto state = std::make_unique<State>();
+  state->options = options;
+  state->pool = std::make_unique<CatalogPool>(options.catalog);
+  state->thumbs = ThumbnailCache(options.thumbs);
+  state->pool->Release(std::move(*probe));
+  if (!options.load_model) state->model_state = "off";
+  std::unique_ptr<LibraryService> service(new LibraryService(std::move(state)));
+  State* s = service->s_.get();
+  s->loader = std::thread([s] { s->LoaderLoop(); });
+  return service;
+}
+
+void LibraryService::WaitUntilReady() {
+  std::unique_lock lock(s_->mu);
+  s_->cv.wait(lock, [&] { return s_->first_load_done; });
+  if (!s_->options.load_model) return;
+  // The model loads right after the first refresh when there are vectors to query.
+  s_->cv.wait_for(lock, std::chrono::minutes(5), [&] {
+    return s_->model_state != "loading" || s_->vectors_state != "ready";
+  });
+}
+
+Result<json> LibraryService::SearchText(const std::string& text, const PageRequest& page) {
+  const auto t0 = Clock::now();
+  auto terms = search::ParseQuery(text);
+  if (!terms.ok()) return terms.status();
+  if (!s_->model_ready) {
+    std::lock_guard lock(s_->mu);
+    if (s_->model_state == "error") return Unsupported(s_->model_error);
+    if (s_->vectors_state == "none") return NotFound("the catalog has no embeddings yet: run `shoebox index --model NAME FOLDER`");
+    return Busy("the model is still loading");
+  }
+  std::vector<std::vector<float>> vectors;
+  std::vector<float> weights;
+  for (const auto& t : *terms) {
+    auto v = s_->EmbedText(t.text);
+    if (!v.ok()) return v.status();
+    vectors.push_back(std::move(*v));
+    weights.push_back(t.weight);
+  }
+  auto query = search::CombineTerms(vectors, weights);
+  if (!query.ok()) return query.status();
+  return s_->Run(*query, page, std::nullopt, json{{"embed_ms", MsSince(t0)}});
+}
+
+Result<json> LibraryService::Similar(int64_t asset_id, const PageRequest& page) {
+  auto s = s_->CurrentSearcher();
+  if (!s) return Busy("the photo vectors are still loading");
+  auto v = s->VectorOf(asset_id);
+  if (!v) {
+    auto cat = s_->pool->Acquire();
+    if (!cat.ok()) return cat.status();
+    auto row = (*cat)->FindByAssetId(asset_id);
+    if (!row.ok()) return row.status();
+    if (!*row) return NotFound("no photo " + std::to_string(asset_id));
+    return NotFound("photo " + std::to_string(asset_id) + " has no vector yet (it is waiting to be embedded, or could not be)");
+  }
+  return s_->Run(*v, page, asset_id, json{{"embed_ms", 0}});
+}
+
+Result<json> LibraryService::SearchImage(const std::string& bytes, const std::string& file_name, const PageRequest& page) {
+  const auto t0 = Clock::now();
+  if (bytes.empty()) return InvalidArgument("the upload is empty");
+  if (bytes.size() > s_->options.max_upload_bytes)
+    return TooLarge("the upload is " + std::to_string(bytes.size() >> 20) + " MB, over the limit of " +
+                    std::to_string(s_->options.max_upload_bytes >> 20) + " MB");
+  // Same checks as the crawler: a real image, within the pixel limit.
+  AnalyzeOptions check;
+  check.make_thumbnail = false;
+  check.max_pixels = s_->options.max_pixels;
+  const auto* data = reinterpret_cast<const uint8_t*>(bytes.data());
+  auto analyzed = AnalyzePhoto(data, bytes.size(), file_name, check);
+  if (!analyzed.ok()) return analyzed.status();
+  if (!s_->model_ready) {
+    std::lock_guard lock(s_->mu);
+    if (s_->model_state == "error") return Unsupported(s_->model_error);
+    return Busy("the model is still loading");
+  }
+  auto v = [&] {
+    std::lock_guard lock(s_->model_mu);
+    return s_->model->EmbedImageBytes(data, bytes.size());
+  }();
+  if (!v.ok()) return Corrupt(file_name + ": " + v.status().message());
+  return s_->Run(*v, page, std::nullopt, json{{"embed_ms", MsSince(t0)}});
+}
+
+Result<json> LibraryService::Asset(int64_t asset_id) {
+  auto cat = s_->pool->Acquire();
+  if (!cat.ok()) return cat.status();
+  auto row = (*cat)->FindByAssetId(asset_id);
+  if (!row.ok()) return row.status();
+  if (!*row) return NotFound("no photo " + std::to_string(asset_id));
+  json j = PhotoJson(**row);
+  j["name"] = FileName((*row)->file.path);
+  j["folder"] = std::filesystem::path((*row)->file.path).parent_path().string();
+  j["thumb"] = "/thumb/" + std::to_string(asset_id);
+  j["original"] = "/original/" + std::to_string(asset_id);
+  json files = json::array();
+  auto q = (*cat)->db().Prepare("SELECT path, status, size FROM files WHERE asset_id = ?1 ORDER BY path");
+  if (!q.ok()) return q.status();
+  q->Bind(1, asset_id);
+  Status st;
+  while (q->Step(&st))
+    files.push_back({{"path", q->Text(0)}, {"status", q->Int(1) == 0 ? "present" : "missing"}, {"size", q->Int(2)}});
+  if (!st.ok()) return st;
+  j["files"] = files;
+  // Exact duplicates are this asset's other present files; near ones come from the
+  // duplicate report when it has been computed (GET /api/dupes starts it).
+  json exact = json::array();
+  for (const auto& f : files)
+    if (f["status"] == "present" && f["path"] != (*row)->file.path) exact.push_back(f["path"]);
+  json near = nullptr;
+  {
+    std::lock_guard lock(s_->dupes_mu);
+    if (s_->dupes) {
+      near = json::array();
+      for (const auto& c : (*s_->dupes)["near"]) {
+        bool member = c["keep"].value("id", int64_t{-1}) == asset_id;
+        for (const auto& o : c["others"]) member = member || o.value("id", int64_t{-1}) == asset_id;
+        if (!member) continue;
+        for (const auto& o : c["others"])
+          if (o.value("id", int64_t{-1}) != asset_id) near.push_back(o);
+        if (c["keep"].value("id", int64_t{-1}) != asset_id) near.push_back(c["keep"]);
+      }
+    }
+  }
+  j["duplicates"] = {{"exact", exact}, {"near", near}};
+  if (auto s = s_->CurrentSearcher()) j["embedded"] = s->VectorOf(asset_id).has_value();
+  return j;
+}
+
+Result<json> LibraryService::Random(int64_t n) {
+  auto cat = s_->pool->Acquire();
+  if (!cat.ok()) return cat.status();
+  auto q = (*cat)->db().Prepare("SELECT COALESCE(MAX(id), 0) FROM assets");
+  if (!q.ok()) return q.status();
+  Status st;
+  if (!q->Step(&st)) return st;
+  const int64_t max_id = q->Int(0);
+  json out = json::array();
+  if (max_id == 0) return json{{"results", out}};
+  // Random ids, skipping the holes and the photos that cannot be shown: O(n) lookups
+  // instead of ORDER BY random() over the whole table.
+  static thread_local std::mt19937_64 rng{std::random_device{}()};
+  std::uniform_int_distribution<int64_t> pick(1, max_id);
+  std::unordered_map<int64_t, bool> seen;
+  for (int64_t tries = 0; tries < n * 20 && static_cast<int64_t>(out.size()) < n; ++tries) {
+    const int64_t id = pick(rng);
+    if (seen.count(id)) {
+      if (static_cast<int64_t>(seen.size()) >= max_id) break;
+      continue;
+    }
+    seen[id] = true;
+    auto row = (*cat)->FindByAssetId(id);
+    if (!row.ok()) return row.status();
+    if (!*row || (*row)->file.status != FileStatus::kPresent || !(*row)->asset.has_thumbnail) continue;
+    search::SearchHit h{id, (*row)->file.path, 0.0f, (*row)->asset.taken_at};
+    json j = s_->HitJson(h);
+    j.erase("score");
+    j.erase("probability");
+    out.push_back(j);
+  }
+  return json{{"results", out}};
+}
+
+Result<json> LibraryService::Dupes() {
+  VectorVersion v;
+  {
+    std::lock_guard lock(s_->mu);
+    v = s_->version;
+  }
+  std::lock_guard lock(s_->dupes_mu);
+  if (!s_->dupes || !(s_->dupes_version == v)) s_->StartDupes();
+  if (!s_->dupes) return json{{"state", "computing"}, {"exact", json::array()}, {"near", json::array()}};
+  json out = *s_->dupes;
+  out["state"] = s_->dupes_running ? "refreshing" : "ready";
+  return out;
+}
+
+Result<json> LibraryService::LibraryStatus() {
+  auto cat = s_->pool->Acquire();
+  if (!cat.ok()) return cat.status();
+  auto stats = (*cat)->Stats();
+  if (!stats.ok()) return stats.status();
+  json j = {{"assets", stats->assets}, {"files", stats->files}, {"missing", stats->missing},
+            {"thumbnails", stats->thumbnails}, {"errors", stats->errors}, {"formats", stats->by_format}};
+  std::optional<ModelRecord> rec;
+  {
+    std::lock_guard lock(s_->mu);
+    rec = s_->record;
+    j["vectors"] = {{"state", s_->vectors_state},
+                    {"count", s_->searcher ? s_->searcher->index().size() : 0},
+                    {"load_ms", s_->vectors_load_ms}};
+    if (!s_->vectors_error.empty()) j["vectors"]["error"] = s_->vectors_error;
+    j["model"] = {{"state", s_->model_state}, {"load_ms", s_->model_load_ms}};
+    if (!s_->model_error.empty()) j["model"]["error"] = s_->model_error;
+    j["indexing"] = {{"active", Clock::now() - s_->last_change < std::chrono::seconds(15)}};
+  }
+  if (rec) {
+    j["model"]["label"] = rec->label;
+    j["model"]["family"] = rec->family;
+    j["model"]["dim"] = rec->dim;
+    EmbeddingStore store(&(*cat)->db());
+    auto c = store.Coverage(rec->id);
+    if (c.ok()) {
+      j["indexing"]["embedded"] = c->embedded;
+      j["indexing"]["failed"] = c->failed;
+      j["indexing"]["pending"] = c->pending;
+      if (c->pending > 0) j["indexing"]["active"] = true;
+    }
+  }
+  return j;
+}
+
+Result<FileReply> LibraryService::Thumbnail(int64_t asset_id) {
+  auto cat = s_->pool->Acquire();
+  if (!cat.ok()) return cat.status();
+  auto row = (*cat)->FindByAssetId(asset_id);
+  if (!row.ok()) return row.status();
+  if (!*row) return NotFound("no photo " + std::to_string(asset_id));
+  const std::string& hash = (*row)->asset.hash;
+  if (!(*row)->asset.has_thumbnail || !s_->thumbs.Has(hash))
+    return NotFound("photo " + std::to_string(asset_id) + " has no thumbnail" +
+                    ((*row)->asset.error ? " (" + *(*row)->asset.error + ")" : std::string()));
+  return FileReply{s_->thumbs.PathFor(hash), {}, "image/jpeg", hash};
+}
+
+Result<FileReply> LibraryService::Original(int64_t asset_id) {
+  auto cat = s_->pool->Acquire();
+  if (!cat.ok()) return cat.status();
+  auto row = (*cat)->FindByAssetId(asset_id);
+  if (!row.ok()) return row.status();
+  if (!*row) return NotFound("no photo " + std::to_string(asset_id));
+  const auto& [file, asset] = **row;
+  if (file.status != FileStatus::kPresent) return NotFound("every file of photo " + std::to_string(asset_id) + " is missing");
+  if (auto mime = BrowserMime(asset.format)) return FileReply{file.path, {}, *mime, asset.hash};
+  // HEIC, RAW, TIFF...: an upright JPEG the browser can show, long side up to 2560 px.
+  auto bytes = ReadWholeFile(file.path, uint64_t{2} << 30);
+  if (!bytes.ok()) return bytes.status();
+  AnalyzeOptions opt;
+  opt.thumbnail_size = 2560;
+  opt.max_pixels = s_->options.max_pixels;
+  auto photo = AnalyzePhoto(bytes->data(), bytes->size(), file.path, opt);
+  if (!photo.ok()) return Corrupt(file.path + ": " + photo.status().message());
+  FileReply reply;
+  reply.bytes.assign(photo->thumbnail_jpeg.begin(), photo->thumbnail_jpeg.end());
+  reply.content_type = "image/jpeg";
+  reply.etag = asset.hash + "-jpeg";
+  return reply;
+}
+
+}  // namespace shoebox::web

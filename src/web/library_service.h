@@ -1,0 +1,80 @@
+// What the web server knows how to do with a catalog, independent of HTTP: the API behind
+// every /api endpoint, returning JSON values or a Status that the server maps to an HTTP code.
+//
+// Start-up is instant: the catalog is opened, and the vectors and the text/image model load on
+// a background thread (`status()` says how far they are; a search before they are ready is a
+// kBusy error, served as 503). The same thread looks for new vectors every few seconds (an
+// `index` running beside the server commits a batch at a time) and swaps in a fresh index, so
+// results include newly embedded photos without a restart.
+//
+// Thread-safe: every method may be called from many server threads at once. Each call leases
+// its own catalog connection; the model runs one call at a time.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "base/status.h"
+#include "search/searcher.h"
+
+namespace shoebox::web {
+
+struct ServiceOptions {
+  std::filesystem::path catalog;
+  std::string model;                  // name, repo id or folder; empty: the catalog's latest model
+  std::filesystem::path thumbs;       // empty: the default cache
+  uint64_t max_upload_bytes = 50ull << 20;
+  uint64_t max_pixels = 200'000'000;  // same limit as the crawler
+  int refresh_ms = 2000;              // how often to look for new vectors
+  bool load_model = true;             // false: no text or upload queries (tests of the rest)
+};
+
+struct PageRequest {
+  int64_t n = 60;
+  int64_t offset = 0;
+  search::SearchOptions options;  // filters, min score, auto cutoff, sort (its n is ignored)
+};
+
+// A file to send: read from `path`, or `bytes` already in memory (converted originals).
+struct FileReply {
+  std::filesystem::path path;
+  std::string bytes;
+  std::string content_type;
+  std::string etag;  // strong validator without quotes
+};
+
+class LibraryService {
+ public:
+  static Result<std::unique_ptr<LibraryService>> Open(const ServiceOptions& options);
+  ~LibraryService();
+
+  // {"results": [...], "n", "offset", "has_more", "timing": {...}}
+  Result<nlohmann::json> SearchText(const std::string& query, const PageRequest& page);
+  Result<nlohmann::json> Similar(int64_t asset_id, const PageRequest& page);
+  // An image that need not be in the library: validated and embedded in memory, never stored.
+  Result<nlohmann::json> SearchImage(const std::string& bytes, const std::string& file_name, const PageRequest& page);
+  // Metadata, every file of the asset, exact and near duplicates.
+  Result<nlohmann::json> Asset(int64_t asset_id);
+  Result<nlohmann::json> Random(int64_t n);
+  Result<nlohmann::json> Dupes();
+  Result<nlohmann::json> LibraryStatus();  // counts, model, indexing progress
+  Result<FileReply> Thumbnail(int64_t asset_id);
+  // The original as the browser can show it: JPEG/PNG/GIF/WebP as stored, anything else
+  // (HEIC, RAW, TIFF...) converted to an upright JPEG.
+  Result<FileReply> Original(int64_t asset_id);
+
+  // Blocks until the background load has finished (tests, benchmarks).
+  void WaitUntilReady();
+
+ private:
+  struct State;
+  explicit LibraryService(std::unique_ptr<State> state);
+  std::unique_ptr<State> s_;
+};
+
+}  // namespace shoebox::web

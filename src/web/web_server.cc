@@ -1,0 +1,347 @@
+#include "web/web_server.h"
+
+#include <httplib.h>
+
+#include <cstdio>
+#include <fstream>
+
+#include "catalog/photo_json.h"
+#include "web/ui_assets.h"
+
+namespace shoebox::web {
+namespace {
+
+using nlohmann::json;
+
+int HttpStatusFor(const shoebox::Status& s) {
+  switch (s.code()) {
+    case StatusCode::kInvalidArgument: return 400;
+    case StatusCode::kNotFound: return 404;
+    case StatusCode::kTooLarge: return 413;
+    case StatusCode::kUnsupported: return 415;
+    case StatusCode::kCorrupt: return 422;
+    case StatusCode::kBusy: return 503;
+    default: return 500;
+  }
+}
+
+void SendJson(httplib::Response& res, const json& j, int status = 200) {
+  res.status = status;
+  res.set_header("Cache-Control", "no-store");
+  res.set_content(DumpJson(j), "application/json; charset=utf-8");
+}
+
+void SendError(httplib::Response& res, int status, const std::string& message) {
+  SendJson(res, json{{"error", {{"status", status}, {"message", message}}}}, status);
+}
+
+void SendError(httplib::Response& res, const shoebox::Status& s) {
+  SendError(res, HttpStatusFor(s), s.message());
+  if (s.code() == StatusCode::kBusy) res.set_header("Retry-After", "1");
+}
+
+template <typename T>
+void Reply(httplib::Response& res, const Result<T>& r) {
+  if (r.ok()) SendJson(res, *r);
+  else SendError(res, r.status());
+}
+
+// Strict integer parsing: the whole string, in range, no sign games.
+std::optional<int64_t> ParseInt(const std::string& s, int64_t lo, int64_t hi) {
+  if (s.empty() || s.size() > 18 || s.find_first_not_of("0123456789") != std::string::npos) return std::nullopt;
+  const int64_t v = std::stoll(s);
+  if (v < lo || v > hi) return std::nullopt;
+  return v;
+}
+
+// n, offset and the filters of /api/search and /api/similar; false (and the reply sent) when
+// a parameter is malformed.
+bool ParsePage(const httplib::Request& req, httplib::Response& res, PageRequest* page) {
+  auto num = [&](const char* name, int64_t lo, int64_t hi, int64_t* out) {
+    if (!req.has_param(name)) return true;
+    auto v = ParseInt(req.get_param_value(name), lo, hi);
+    if (!v) {
+      SendError(res, 400, std::string("parameter ") + name + " must be a whole number from " + std::to_string(lo) +
+                              " to " + std::to_string(hi));
+      return false;
+    }
+    *out = *v;
+    return true;
+  };
+  if (!num("n", 1, 500, &page->n) || !num("offset", 0, 100000, &page->offset)) return false;
+  auto& f = page->options.filter;
+  auto date = [&](const char* name, std::optional<std::string>* out) {
+    if (!req.has_param(name) || req.get_param_value(name).empty()) return true;
+    const std::string v = req.get_param_value(name);
+    // YYYY, YYYY-MM, YYYY-MM-DD (compared as text with the ISO capture time).
+    static const char* kShape = "0000-00-00";
+    bool ok = v.size() == 4 || v.size() == 7 || v.size() == 10;
+    for (size_t i = 0; ok && i < v.size(); ++i) ok = kShape[i] == '-' ? v[i] == '-' : (v[i] >= '0' && v[i] <= '9');
+    if (!ok) {
+      SendError(res, 400, std::string("parameter ") + name + " must be a date: YYYY, YYYY-MM or YYYY-MM-DD");
+      return false;
+    }
+    *out = v;
+    return true;
+  };
+  if (!date("after", &f.after) || !date("before", &f.before)) return false;
+  auto text = [&](const char* name, std::optional<std::string>* out) {
+    if (req.has_param(name) && !req.get_param_value(name).empty()) *out = req.get_param_value(name);
+  };
+  text("folder", &f.folder);
+  text("camera", &f.camera);
+  text("format", &f.format);
+  text("source", &f.source);
+  f.has_gps = req.get_param_value("has_gps") == "1" || req.get_param_value("has_gps") == "true";
+  if (req.has_param("min_score")) {
+    try {
+      page->options.min_score = std::stof(req.get_param_value("min_score"));
+    } catch (...) {
+      SendError(res, 400, "parameter min_score must be a number");
+      return false;
+    }
+  }
+  page->options.auto_cutoff = req.get_param_value("cutoff") == "1" || req.get_param_value("cutoff") == "true";
+  const std::string sort = req.get_param_value("sort");
+  if (!sort.empty() && sort != "score" && sort != "date") {
+    SendError(res, 400, "parameter sort must be score or date");
+    return false;
+  }
+  page->options.sort_by_date = sort == "date";
+  return true;
+}
+
+bool IfNoneMatch(const httplib::Request& req, const std::string& etag) {
+  const std::string v = req.get_header_value("If-None-Match");
+  return !v.empty() && (v == "\"" + etag + "\"" || v == "*");
+}
+
+void SendFile(const httplib::Request& req, httplib::Response& res, const Result<FileReply>& r, bool immutable) {
+  if (!r.ok()) return SendError(res, r.status());
+  const FileReply& f = *r;
+  res.set_header("ETag", "\"" + f.etag + "\"");
+  res.set_header("Cache-Control", immutable ? "private, max-age=31536000, immutable" : "private, max-age=3600");
+  if (IfNoneMatch(req, f.etag)) {
+    res.status = 304;
+    return;
+  }
+  if (!f.bytes.empty()) {
+    res.set_content(f.bytes, f.content_type.c_str());
+    return;
+  }
+  std::error_code ec;
+  const uint64_t size = std::filesystem::file_size(f.path, ec);
+  auto in = std::make_shared<std::ifstream>(f.path, std::ios::binary);
+  if (ec || !*in) return SendError(res, 404, "the file can no longer be read: " + f.path.string());
+  // Streamed: originals can be hundreds of megabytes.
+  res.set_content_provider(size, f.content_type, [in](size_t offset, size_t length, httplib::DataSink& sink) {
+    char buf[64 * 1024];
+    in->clear();
+    in->seekg(static_cast<std::streamoff>(offset));
+    const size_t want = std::min(length, sizeof buf);
+    in->read(buf, static_cast<std::streamsize>(want));
+    const auto got = in->gcount();
+    if (got <= 0) return false;
+    return sink.write(buf, static_cast<size_t>(got));
+  });
+}
+
+}  // namespace
+
+bool IsLoopbackHost(const std::string& host) {
+  return host == "127.0.0.1" || host == "localhost" || host == "::1" || host.rfind("127.", 0) == 0;
+}
+
+std::string NewToken() {
+  unsigned char raw[18] = {};
+  std::ifstream rnd("/dev/urandom", std::ios::binary);
+  rnd.read(reinterpret_cast<char*>(raw), sizeof raw);
+  static const char* kAlphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+  std::string t;
+  for (unsigned char c : raw) t += kAlphabet[c & 63];
+  return t;
+}
+
+WebServer::WebServer(LibraryService* service, ServerOptions options)
+    : service_(service), options_(std::move(options)), http_(std::make_unique<httplib::Server>()) {
+  const int threads = options_.threads;
+  http_->new_task_queue = [threads] { return new httplib::ThreadPool(static_cast<size_t>(threads)); };
+  http_->set_payload_max_length(options_.max_upload_bytes + (1 << 20));  // + multipart framing
+  http_->set_keep_alive_max_count(1000);
+  Routes();
+}
+
+WebServer::~WebServer() = default;
+
+bool WebServer::HostAllowed(const std::string& host_header) const {
+  // Listening on every interface: the name people use is unknowable; the token guards it.
+  if (options_.host == "0.0.0.0" || options_.host == "::") return true;
+  const std::string port = ":" + std::to_string(port_);
+  std::vector<std::string> names = {options_.host};
+  if (IsLoopbackHost(options_.host)) names = {options_.host, "localhost", "127.0.0.1", "[::1]"};
+  if (options_.host.find(':') != std::string::npos) names.push_back("[" + options_.host + "]");
+  for (const auto& n : names)
+    if (host_header == n || host_header == n + port) return true;
+  return false;
+}
+
+std::string WebServer::Url() const {
+  std::string host = options_.host.find(':') != std::string::npos ? "[" + options_.host + "]" : options_.host;
+  std::string url = "http://" + host + ":" + std::to_string(port_) + "/";
+  if (!options_.token.empty()) url += "?token=" + options_.token;
+  return url;
+}
+
+Status WebServer::Bind() {
+  if (options_.port == 0) {
+    port_ = http_->bind_to_any_port(options_.host);
+    if (port_ <= 0) return IoError("cannot listen on " + options_.host);
+  } else {
+    if (!http_->bind_to_port(options_.host, options_.port))
+      return IoError("cannot listen on " + options_.host + ":" + std::to_string(options_.port) +
+                     " (in use? try --port)");
+    port_ = options_.port;
+  }
+  return Status::Ok();
+}
+
+Status WebServer::Run() {
+  if (!http_->listen_after_bind()) return IoError("the server stopped unexpectedly");
+  return Status::Ok();
+}
+
+void WebServer::Stop() { http_->stop(); }
+
+void WebServer::Routes() {
+  using httplib::Request;
+  using httplib::Response;
+  using Handled = httplib::Server::HandlerResponse;
+
+  http_->set_pre_routing_handler([this](const Request& req, Response& res) {
+    res.set_header("X-Content-Type-Options", "nosniff");
+    res.set_header("Referrer-Policy", "no-referrer");
+    res.set_header("X-Frame-Options", "DENY");
+    if (!HostAllowed(req.get_header_value("Host"))) {
+      SendError(res, 421, "this server answers only to " + options_.host + ":" + std::to_string(port_) +
+                              " (Host header refused)");
+      return Handled::Handled;
+    }
+    if (!options_.token.empty()) {
+      const std::string cookie = req.get_header_value("Cookie");
+      const bool by_cookie = cookie.find("shoebox_token=" + options_.token) != std::string::npos;
+      const bool by_param = req.get_param_value("token") == options_.token;
+      const bool by_header = req.get_header_value("Authorization") == "Bearer " + options_.token;
+      if (!by_cookie && !by_param && !by_header) {
+        SendError(res, 401, "a token is required: open the URL `shoebox serve` printed");
+        return Handled::Handled;
+      }
+      if (by_param && !by_cookie)
+        res.set_header("Set-Cookie", "shoebox_token=" + options_.token + "; Path=/; HttpOnly; SameSite=Strict");
+    }
+    if (req.method != "GET" && req.method != "HEAD") {
+      // Only the page itself may POST: a browser always says where a request comes from.
+      const std::string origin = req.get_header_value("Origin");
+      const std::string site = req.get_header_value("Sec-Fetch-Site");
+      const std::string self = "http://" + req.get_header_value("Host");
+      if ((!origin.empty() && origin != self) || (!site.empty() && site != "same-origin" && site != "none")) {
+        SendError(res, 403, "cross-site requests are refused");
+        return Handled::Handled;
+      }
+    }
+    return Handled::Unhandled;
+  });
+  http_->set_error_handler([](const Request& req, Response& res) {
+    if (!res.body.empty()) return;  // a handler already explained
+    if (res.status == 413) return SendError(res, 413, "the upload is too large");
+    if (res.status == 404) return SendError(res, 404, "nothing here: " + req.path);
+    SendError(res, res.status, "HTTP error " + std::to_string(res.status));
+  });
+  http_->set_exception_handler([](const Request&, Response& res, std::exception_ptr ep) {
+    std::string what = "internal error";
+    try {
+      if (ep) std::rethrow_exception(ep);
+    } catch (const std::exception& e) {
+      what += std::string(": ") + e.what();
+    } catch (...) {
+    }
+    SendError(res, 500, what);
+  });
+
+  // The UI: only the embedded files, by exact name.
+  auto ui = [](const Request& req, Response& res) {
+    const UiAsset* a = FindUiAsset(req.path == "/" ? "/index.html" : req.path);
+    if (!a) return SendError(res, 404, "nothing here: " + req.path);
+    res.set_header("ETag", std::string("\"") + a->etag + "\"");
+    res.set_header("Cache-Control", "no-cache");
+    res.set_header("Content-Security-Policy",
+                   "default-src 'self'; img-src 'self' blob: data:; style-src 'self'; script-src 'self'; "
+                   "connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'");
+    if (IfNoneMatch(req, a->etag)) {
+      res.status = 304;
+      return;
+    }
+    res.set_content(reinterpret_cast<const char*>(a->data), a->size, a->content_type);
+  };
+  http_->Get("/", ui);
+  http_->Get(R"(/(index\.html|app\.js|style\.css|favicon\.svg))", ui);
+
+  auto id_of = [](const Request& req, Response& res) -> std::optional<int64_t> {
+    auto id = ParseInt(req.matches[1], 1, int64_t{1} << 53);
+    if (!id) SendError(res, 400, "a photo id is a positive whole number");
+    return id;
+  };
+
+  http_->Get("/api/search", [this](const Request& req, Response& res) {
+    const std::string q = req.get_param_value("q");
+    if (q.empty()) return SendError(res, 400, "parameter q (the words to look for) is required");
+    if (q.size() > 1000) return SendError(res, 400, "parameter q is longer than 1000 characters");
+    PageRequest page;
+    if (!ParsePage(req, res, &page)) return;
+    Reply(res, service_->SearchText(q, page));
+  });
+  http_->Get(R"(/api/similar/([^/]+))", [this, id_of](const Request& req, Response& res) {
+    auto id = id_of(req, res);
+    if (!id) return;
+    PageRequest page;
+    if (!ParsePage(req, res, &page)) return;
+    Reply(res, service_->Similar(*id, page));
+  });
+  http_->Post("/api/search/image", [this](const Request& req, Response& res) {
+    PageRequest page;
+    if (!ParsePage(req, res, &page)) return;
+    std::string name = "upload";
+    const std::string* body = &req.body;
+    httplib::MultipartFormData file;
+    if (req.is_multipart_form_data()) {
+      if (!req.has_file("image")) return SendError(res, 400, "the form has no field named image");
+      file = req.get_file_value("image");
+      body = &file.content;
+      if (!file.filename.empty()) name = std::filesystem::path(file.filename).filename().string();
+    }
+    if (body->size() > options_.max_upload_bytes)
+      return SendError(res, 413, "the upload is over the limit of " + std::to_string(options_.max_upload_bytes >> 20) + " MB");
+    Reply(res, service_->SearchImage(*body, name, page));
+  });
+  http_->Get(R"(/api/assets/([^/]+))", [this, id_of](const Request& req, Response& res) {
+    if (auto id = id_of(req, res)) Reply(res, service_->Asset(*id));
+  });
+  http_->Get("/api/random", [this](const Request& req, Response& res) {
+    int64_t n = 60;
+    if (req.has_param("n")) {
+      auto v = ParseInt(req.get_param_value("n"), 1, 500);
+      if (!v) return SendError(res, 400, "parameter n must be a whole number from 1 to 500");
+      n = *v;
+    }
+    Reply(res, service_->Random(n));
+  });
+  http_->Get("/api/dupes", [this](const Request&, Response& res) { Reply(res, service_->Dupes()); });
+  http_->Get("/api/status", [this](const Request&, Response& res) { Reply(res, service_->LibraryStatus()); });
+  http_->Get(R"(/thumb/([^/]+))", [this, id_of](const Request& req, Response& res) {
+    if (auto id = id_of(req, res)) SendFile(req, res, service_->Thumbnail(*id), true);
+  });
+  http_->Get(R"(/original/([^/]+))", [this, id_of](const Request& req, Response& res) {
+    if (auto id = id_of(req, res)) SendFile(req, res, service_->Original(*id), false);
+  });
+}
+
+}  // namespace shoebox::web
