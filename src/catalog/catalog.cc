@@ -274,9 +274,10 @@ Result<std::optional<PhotoRow>> Catalog::FindByPath(const std::string& path) {
 }
 
 Result<std::optional<PhotoRow>> Catalog::FindByAssetId(int64_t asset_id) {
-  auto q = db_.Prepare(std::string("SELECT ") + kPhotoColumns +
-                       " FROM assets a JOIN files f ON a.id = f.asset_id WHERE a.id = ?1 "
-                       "ORDER BY f.status, f.path LIMIT 1");
+  static const std::string kSql = std::string("SELECT ") + kPhotoColumns +
+                                  " FROM assets a JOIN files f ON a.id = f.asset_id WHERE a.id = ?1 "
+                                  "ORDER BY f.status, f.path LIMIT 1";
+  auto q = db_.PrepareCached(kSql);
   if (!q.ok()) return q.status();
   q->Bind(1, asset_id);
   Status st;

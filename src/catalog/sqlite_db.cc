@@ -2,19 +2,29 @@
 
 namespace shoebox {
 
+void Statement::Release() {
+  if (!stmt_) return;
+  if (cached_) {
+    sqlite3_reset(stmt_);
+    sqlite3_clear_bindings(stmt_);
+  } else {
+    sqlite3_finalize(stmt_);
+  }
+  stmt_ = nullptr;
+}
+
 Statement& Statement::operator=(Statement&& o) noexcept {
   if (this != &o) {
-    if (stmt_) sqlite3_finalize(stmt_);
+    Release();
     db_ = o.db_;
     stmt_ = o.stmt_;
+    cached_ = o.cached_;
     o.stmt_ = nullptr;
   }
   return *this;
 }
 
-Statement::~Statement() {
-  if (stmt_) sqlite3_finalize(stmt_);
-}
+Statement::~Statement() { Release(); }
 
 Statement& Statement::Bind(int i, int64_t v) {
   sqlite3_bind_int64(stmt_, i, v);
@@ -91,7 +101,21 @@ Status SqliteStatus(sqlite3* db, int rc, std::string_view what) {
 }
 
 Database::~Database() {
+  for (auto& [sql, stmt] : cache_) sqlite3_finalize(stmt);
   if (db_) sqlite3_close_v2(db_);
+}
+
+Result<Statement> Database::PrepareCached(const std::string& sql) {
+  auto it = cache_.find(sql);
+  if (it != cache_.end()) {
+    if (sqlite3_stmt_busy(it->second)) return Prepare(sql);
+    return Statement(db_, it->second, true);
+  }
+  sqlite3_stmt* stmt = nullptr;
+  int rc = sqlite3_prepare_v3(db_, sql.data(), static_cast<int>(sql.size()), SQLITE_PREPARE_PERSISTENT, &stmt, nullptr);
+  if (rc != SQLITE_OK) return SqliteStatus(db_, rc, sql);
+  cache_.emplace(sql, stmt);
+  return Statement(db_, stmt, true);
 }
 
 Status Database::Open(const std::string& path, bool create, bool read_only) {

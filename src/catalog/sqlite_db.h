@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <unordered_map>
 #include <string_view>
 
 #include "base/status.h"
@@ -16,8 +17,9 @@ namespace shoebox {
 class Statement {
  public:
   Statement() = default;
-  Statement(sqlite3* db, sqlite3_stmt* stmt) : db_(db), stmt_(stmt) {}
-  Statement(Statement&& o) noexcept : db_(o.db_), stmt_(o.stmt_) { o.stmt_ = nullptr; }
+  // cached: owned by the Database's statement cache; reset (not finalized) when done.
+  Statement(sqlite3* db, sqlite3_stmt* stmt, bool cached = false) : db_(db), stmt_(stmt), cached_(cached) {}
+  Statement(Statement&& o) noexcept : db_(o.db_), stmt_(o.stmt_), cached_(o.cached_) { o.stmt_ = nullptr; }
   Statement& operator=(Statement&& o) noexcept;
   ~Statement();
 
@@ -52,8 +54,10 @@ class Statement {
   std::optional<double> OptDouble(int col) const;
 
  private:
+  void Release();
   sqlite3* db_ = nullptr;
   sqlite3_stmt* stmt_ = nullptr;
+  bool cached_ = false;
 };
 
 // Maps an SQLite result code to our Status, naming what we were doing.
@@ -71,12 +75,17 @@ class Database {
   Status Open(const std::string& path, bool create, bool read_only);
   Status Exec(std::string_view sql);
   Result<Statement> Prepare(std::string_view sql);
+  // As Prepare, compiled once per connection and reused: for the hot per-row queries
+  // (compiling a join costs more than running it). Falls back to a fresh statement when the
+  // cached one is still in use.
+  Result<Statement> PrepareCached(const std::string& sql);
   int64_t LastInsertId() const { return sqlite3_last_insert_rowid(db_); }
   int Changes() const { return sqlite3_changes(db_); }
   sqlite3* handle() const { return db_; }
 
  private:
   sqlite3* db_ = nullptr;
+  std::unordered_map<std::string, sqlite3_stmt*> cache_;
 };
 
 // Runs BEGIN IMMEDIATE ... COMMIT; rolls back in the destructor unless committed.

@@ -169,7 +169,7 @@ Result<std::vector<SearchHit>> Searcher::Search(Catalog& catalog, const std::vec
     auto row = catalog.FindByAssetId(id);
     if (!row.ok()) return row.status();
     if (!*row) continue;  // collected since the vectors were loaded
-    out.push_back({id, (*row)->file.path, h.score, (*row)->asset.taken_at});
+    out.push_back({id, (*row)->file.path, h.score, (*row)->asset.taken_at, (*row)->asset.has_thumbnail});
   }
   if (o.sort_by_date)
     std::stable_sort(out.begin(), out.end(), [](const SearchHit& a, const SearchHit& b) {

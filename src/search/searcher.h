@@ -42,6 +42,7 @@ struct SearchHit {
   std::string path;
   float score = 0;  // cosine similarity
   std::optional<std::string> taken_at;
+  bool has_thumbnail = false;
 };
 
 // Where a query's time went: filter + scan of the vectors, then the catalog join for the hits.

@@ -260,8 +260,10 @@ std::shared_ptr<const search::Searcher> LibraryService::State::CurrentSearcher()
 }
 
 json LibraryService::State::HitJson(const search::SearchHit& h) {
+  // No thumbnail (a file the decoders cannot read): null, so the page shows a placeholder
+  // instead of asking for a 404.
   json j = {{"id", h.id}, {"score", h.score}, {"name", FileName(h.path)}, {"path", h.path},
-            {"thumb", "/thumb/" + std::to_string(h.id)}};
+            {"thumb", h.has_thumbnail ? json("/thumb/" + std::to_string(h.id)) : json(nullptr)}};
   j["taken_at"] = h.taken_at ? json(*h.taken_at) : json(nullptr);
   if (siglip && model_ready) {
     // SigLIP's sigmoid: a calibrated "this text matches" probability.
@@ -319,7 +321,8 @@ void LibraryService::State::StartDupes() {
         json j = {{"path", path}, {"name", FileName(path)}};
         if (row.ok() && *row && (*row)->file.asset_id) {
           j["id"] = *(*row)->file.asset_id;
-          j["thumb"] = "/thumb/" + std::to_string(*(*row)->file.asset_id);
+          j["thumb"] = (*row)->asset.has_thumbnail ? json("/thumb/" + std::to_string(*(*row)->file.asset_id))
+                                                   : json(nullptr);
         }
         return j;
       };
@@ -460,7 +463,7 @@ Result<json> LibraryService::Asset(int64_t asset_id) {
   json j = PhotoJson(**row);
   j["name"] = FileName((*row)->file.path);
   j["folder"] = std::filesystem::path((*row)->file.path).parent_path().string();
-  j["thumb"] = "/thumb/" + std::to_string(asset_id);
+  j["thumb"] = (*row)->asset.has_thumbnail ? json("/thumb/" + std::to_string(asset_id)) : json(nullptr);
   j["original"] = "/original/" + std::to_string(asset_id);
   json files = json::array();
   auto q = (*cat)->db().Prepare("SELECT path, status, size FROM files WHERE asset_id = ?1 ORDER BY path");
@@ -521,7 +524,7 @@ Result<json> LibraryService::Random(int64_t n) {
     auto row = (*cat)->FindByAssetId(id);
     if (!row.ok()) return row.status();
     if (!*row || (*row)->file.status != FileStatus::kPresent || !(*row)->asset.has_thumbnail) continue;
-    search::SearchHit h{id, (*row)->file.path, 0.0f, (*row)->asset.taken_at};
+    search::SearchHit h{id, (*row)->file.path, 0.0f, (*row)->asset.taken_at, true};
     json j = s_->HitJson(h);
     j.erase("score");
     j.erase("probability");

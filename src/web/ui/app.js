@@ -86,8 +86,15 @@ function tile(item, opts) {
     s.textContent = 'no preview';
     b.appendChild(s);
   });
-  img.src = item.thumb || `/thumb/${item.id}`;
-  b.appendChild(img);
+  if (item.thumb) {
+    img.src = item.thumb;
+    b.appendChild(img);
+  } else {
+    const s = document.createElement('span');
+    s.className = 'broken';
+    s.textContent = `${item.name || 'photo'}\nno preview`;
+    b.appendChild(s);
+  }
   const info = document.createElement('span');
   info.className = 'info';
   const left = document.createElement('span');
@@ -163,7 +170,7 @@ async function loadPage() {
     }
     if (!items.length) setMessage(view.kind === 'random' ? 'No photos yet: run `shoebox index FOLDER`.' : 'No matches. Try other words, or clear the filters.');
     // Painted: every new image decoded (or failed).
-    const imgs = nodes.map((n) => n.querySelector('img'));
+    const imgs = nodes.map((n) => n.querySelector('img')).filter(Boolean);
     await Promise.all(imgs.map((img) => img.complete ? null : new Promise((r) => {
       img.addEventListener('load', r, { once: true });
       img.addEventListener('error', r, { once: true });
@@ -307,7 +314,7 @@ async function openDetail(id) {
   if (detailId !== id) return;
   els.dImg.src = a.original;
   els.dImg.alt = a.name;
-  els.dImg.onerror = () => { els.dImg.src = a.thumb; els.dImg.onerror = null; };
+  els.dImg.onerror = () => { if (a.thumb) els.dImg.src = a.thumb; els.dImg.onerror = null; };
   els.dName.textContent = a.name;
   els.dOriginal.href = a.original;
   const cam = a.camera ? [a.camera.make, a.camera.model].filter(Boolean).join(' ') : '';

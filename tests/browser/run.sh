@@ -1,0 +1,68 @@
+#!/usr/bin/env bash
+# Browser tests of the web UI: installs Debian's chromium and playwright-core from npm when
+# missing, indexes the shared corpus with the tiny golden CLIP model into a private home,
+# starts `shoebox serve` on a free port and runs ui_test.mjs against it.
+# Then, when WEB_LOAD is given, the load test: 50 clients for 20 s on the same server, no errors.
+# Usage: tests/browser/run.sh SHOEBOX_BINARY WORK_DIR [WEB_LOAD]   (screenshots: tests/artifacts/)
+set -euo pipefail
+here="$(cd "$(dirname "$0")" && pwd)"
+src="$(cd "$here/../.." && pwd)"
+bin="$(realpath "$1")"
+work="$(realpath -m "$2")"
+corpus="${SHOEBOX_CORPUS:-$src/../shared/corpus}"
+golden="${SHOEBOX_GOLDEN:-$src/../shared/golden}"
+artifacts="$src/tests/artifacts"
+
+SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+need=()
+command -v chromium >/dev/null || need+=(chromium)
+command -v node >/dev/null || need+=(nodejs)
+command -v npm >/dev/null || need+=(npm)
+if [ ${#need[@]} -gt 0 ]; then
+  echo "browser tests: installing ${need[*]}" >&2
+  $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${need[@]}" >&2 \
+    || { $SUDO apt-get update -q >&2 && $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${need[@]}" >&2; }
+fi
+
+# playwright-core beside a copy of the test, so that node resolves it.
+deps="$work/deps"
+mkdir -p "$deps"
+cp "$here/package.json" "$here/ui_test.mjs" "$deps/"
+if [ ! -d "$deps/node_modules/playwright-core" ] || ! cmp -s "$here/package.json" "$deps/.installed"; then
+  (cd "$deps" && npm install --no-audit --no-fund --loglevel=error >&2) && cp "$here/package.json" "$deps/.installed"
+fi
+
+home="$work/home"
+rm -rf "$home"
+mkdir -p "$home/model"
+for f in config.json model.safetensors preprocessor_config.json; do cp "$golden/clip/tiny-b32/$f" "$home/model/"; done
+for f in "$golden/clip/tokenizer/"*; do case "$f" in *.jsonl) ;; *) cp "$f" "$home/model/" ;; esac; done
+export HOME="$home" XDG_DATA_HOME="$home/data" XDG_CACHE_HOME="$home/cache"
+unset SHOEBOX_DB
+"$bin" -q index --model "$home/model" "$corpus/photos"
+
+log="$work/serve.log"
+: > "$log"
+"$bin" serve --port 0 > "$log" 2>&1 &
+server=$!
+trap 'kill $server 2>/dev/null; wait $server 2>/dev/null' EXIT
+url=""
+for _ in $(seq 100); do
+  url="$(grep -Eo 'http://127\.0\.0\.1:[0-9]+/' "$log" | head -1 || true)"
+  [ -n "$url" ] && break
+  sleep 0.1
+done
+[ -n "$url" ] || { echo "server did not start:"; cat "$log"; exit 1; }
+# Ready when the vectors and the model are loaded.
+for _ in $(seq 200); do
+  curl -fsS "${url}api/status" 2>/dev/null | grep -q '"model":{[^}]*"state":"ready"' && break
+  sleep 0.1
+done
+# A copy from outside the library of a library photo, dropped onto the page.
+cp "$corpus/photos/duplicates/coffee cropped.jpg" "$work/dropped.jpg"
+node "$deps/ui_test.mjs" "$url" "$artifacts" "$work/dropped.jpg"
+if [ $# -ge 3 ]; then
+  port="$(echo "$url" | grep -Eo '[0-9]+/$' | tr -d /)"
+  echo "load test: ${LOAD_CLIENTS:-50} clients, ${LOAD_SECONDS:-20} s, search + thumbnails"
+  "$3" "$port" --clients "${LOAD_CLIENTS:-50}" --seconds "${LOAD_SECONDS:-20}"
+fi
