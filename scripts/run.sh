@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The main job: install, build, fetch the default model (SHOEBOX_MODEL, else
-# siglip-b16-256-i18n) if it is missing and the Hub is reachable, then index and embed FOLDER
-# (default: the sample photos that ship in tests/data/sample-photos). Offline without the
+# siglip-b16-256-i18n) if it is missing and the Hub is reachable, index and embed FOLDER
+# (default: the sample photos that ship in tests/data/sample-photos), then serve the web app on
+# http://127.0.0.1:${SHOEBOX_PORT:-8080}/ until Ctrl-C. Offline without the
 # model, it says so, catalogs without embeddings and explains where to put the model files.
 # The catalog lives in ~/.local/share/shoebox, thumbnails and models in ~/.cache/shoebox; the
 # photos themselves are only ever read.
@@ -20,4 +21,5 @@ fi
 "$here/build/shoebox" index "$folder" "$@"
 "$here/build/shoebox" status
 echo
-echo "Next: build/shoebox search \"a dog on the beach\" | similar PATH | dupes | ls | info PATH  (the web UI is not built yet)"
+echo "Also from the command line: build/shoebox search \"a dog on the beach\" | similar PATH | dupes | ls | info PATH"
+exec "$here/build/shoebox" serve --port "${SHOEBOX_PORT:-8080}"
