@@ -66,15 +66,45 @@ Result<std::unique_ptr<Model>> Model::Load(const std::string& name_or_dir) {
     return Corrupt(dir.string() + ": preprocessor output " + std::to_string(m->preprocess_.out_width()) + "x" +
                    std::to_string(m->preprocess_.out_height()) + " does not match the model's image size " +
                    std::to_string(m->net_->image_size()));
-  if (m->family_ == "clip") {
+  SHOEBOX_RETURN_IF_ERROR(m->LoadTokenizer(dir));
+  return m;
+}
+
+Status Model::LoadTokenizer(const std::filesystem::path& dir) {
+  if (family_ == "clip") {
     auto t = model::ClipTokenizer::Load(dir);
     if (!t.ok()) return t.status();
-    m->clip_tokenizer_ = std::move(*t);
+    clip_tokenizer_ = std::move(*t);
   } else {
     auto t = model::SiglipTokenizer::Load(dir);
     if (!t.ok()) return t.status();
-    m->siglip_tokenizer_ = std::move(*t);
+    siglip_tokenizer_ = std::move(*t);
   }
+  return Status::Ok();
+}
+
+Result<std::unique_ptr<Model>> Model::CreateRandom(const std::string& config_json,
+                                                   const std::filesystem::path& tokenizer_dir, const std::string& label) {
+  SHOEBOX_RETURN_IF_ERROR(InitImaging());
+  std::unique_ptr<Model> m(new Model());
+  auto net = model::CreateRandomImageTextModel(config_json, label, 1);
+  if (!net.ok()) return net.status();
+  m->net_ = std::move(*net);
+  m->family_ = m->net_->family();
+  m->label_ = label;
+  m->fingerprint_ = "random:" + label;
+  m->dir_ = tokenizer_dir;
+  // The reference processors' defaults for the model's input size (CLIP's mean and std).
+  const int size = static_cast<int>(m->net_->image_size());
+  auto pre = ParsePreprocessConfig(
+      "{\"do_resize\": true, \"size\": {\"shortest_edge\": " + std::to_string(size) +
+          "}, \"do_center_crop\": true, \"crop_size\": {\"height\": " + std::to_string(size) + ", \"width\": " +
+          std::to_string(size) +
+          "}, \"image_mean\": [0.4815, 0.4578, 0.4082], \"image_std\": [0.2686, 0.2613, 0.2758]}",
+      label);
+  if (!pre.ok()) return pre.status();
+  m->preprocess_ = *pre;
+  SHOEBOX_RETURN_IF_ERROR(m->LoadTokenizer(tokenizer_dir));
   return m;
 }
 

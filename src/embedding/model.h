@@ -31,6 +31,12 @@ class Model {
   // name_or_dir: a model folder, a short name ("clip-vit-b32") or a Hub repo id, the
   // latter two looked up in the model cache (see model/hub/model_store.h).
   static Result<std::unique_ptr<Model>> Load(const std::string& name_or_dir);
+  // The architecture config.json describes with random weights, and the tokenizer of
+  // tokenizer_dir: for benchmarks of everything around the network. Its fingerprint is
+  // "random:" + label.
+  static Result<std::unique_ptr<Model>> CreateRandom(const std::string& config_json,
+                                                     const std::filesystem::path& tokenizer_dir,
+                                                     const std::string& label);
 
   Result<std::vector<float>> EmbedImage(const std::filesystem::path& photo);
   Result<std::vector<float>> EmbedImageBytes(const uint8_t* data, size_t size);
@@ -62,6 +68,7 @@ class Model {
 
  private:
   Model() = default;
+  Status LoadTokenizer(const std::filesystem::path& dir);  // of family_
   std::string family_, fingerprint_, label_;
   std::filesystem::path dir_;
   std::unique_ptr<model::ImageTextModel> net_;

@@ -30,7 +30,8 @@ class FlatIndex {
   Storage storage() const { return storage_; }
 
   // The k best rows for the query, best first (ties: lower row first). allow: null, or one
-  // byte per row (0 = skip).
+  // byte per row (0 = skip). Large indexes are scanned on the compute pool's threads (the
+  // scan is bound by memory bandwidth, which one core does not saturate).
   std::vector<Hit> Search(const float* query, int64_t k, const uint8_t* allow = nullptr) const;
   // Every row's score (for thresholds: duplicates, relevance cut-offs).
   void Scores(const float* query, float* out) const;
@@ -39,6 +40,7 @@ class FlatIndex {
 
  private:
   void ScoreBlock(const float* query, int64_t r0, int64_t n, float* out) const;
+  std::vector<Hit> SearchRange(const float* query, int64_t k, const uint8_t* allow, int64_t begin, int64_t end) const;
   int64_t n_, dim_;
   Storage storage_;
   std::vector<float> f32_;

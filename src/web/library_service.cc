@@ -87,6 +87,10 @@ struct LibraryService::State {
 
   std::thread loader;
 
+  std::mutex status_mu;
+  std::optional<json> status_cache;
+  Clock::time_point status_time;
+
   void LoaderLoop();
   void Refresh(Catalog& cat);
   void LoadModel();
@@ -214,9 +218,10 @@ void LibraryService::State::LoadModel() {
     rec = *record;
   }
   const auto t0 = Clock::now();
-  auto m = Model::Load(rec.location);
+  auto m = options.model_loader ? options.model_loader(rec) : Model::Load(rec.location);
   std::lock_guard lock(model_mu);
   std::lock_guard l2(mu);
+  cv.notify_all();  // WaitUntilReady: whatever happens below ends the loading state
   if (!m.ok()) {
     model_state = "error";
     model_error = "cannot load " + rec.label + " from " + rec.location + ": " + m.status().message() +
@@ -232,6 +237,7 @@ void LibraryService::State::LoadModel() {
   model_load_ms = MsSince(t0);
   model_state = "ready";
   model_ready = true;
+  cv.notify_all();
 }
 
 Result<std::vector<float>> LibraryService::State::EmbedText(const std::string& text) {
@@ -548,6 +554,21 @@ Result<json> LibraryService::Dupes() {
 }
 
 Result<json> LibraryService::LibraryStatus() {
+  // Counting a 200k-photo catalog takes a few hundred ms; pages poll this every few seconds.
+  {
+    std::lock_guard lock(s_->status_mu);
+    if (s_->status_cache && Clock::now() - s_->status_time < std::chrono::seconds(2)) return *s_->status_cache;
+  }
+  auto fresh = ComputeStatus();
+  if (fresh.ok()) {
+    std::lock_guard lock(s_->status_mu);
+    s_->status_cache = *fresh;
+    s_->status_time = Clock::now();
+  }
+  return fresh;
+}
+
+Result<json> LibraryService::ComputeStatus() {
   auto cat = s_->pool->Acquire();
   if (!cat.ok()) return cat.status();
   auto stats = (*cat)->Stats();

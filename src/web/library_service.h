@@ -13,6 +13,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -20,6 +21,7 @@
 #include <nlohmann/json.hpp>
 
 #include "base/status.h"
+#include "embedding/model.h"
 #include "search/searcher.h"
 
 namespace shoebox::web {
@@ -32,6 +34,9 @@ struct ServiceOptions {
   uint64_t max_pixels = 200'000'000;  // same limit as the crawler
   int refresh_ms = 2000;              // how often to look for new vectors
   bool load_model = true;             // false: no text or upload queries (tests of the rest)
+  // How the network of a catalog model is loaded; default Model::Load(record.location).
+  // Benchmarks hand in a random-weight model of the right shape.
+  std::function<Result<std::unique_ptr<Model>>(const ModelRecord&)> model_loader;
 };
 
 struct PageRequest {
@@ -74,6 +79,7 @@ class LibraryService {
  private:
   struct State;
   explicit LibraryService(std::unique_ptr<State> state);
+  Result<nlohmann::json> ComputeStatus();
   std::unique_ptr<State> s_;
 };
 

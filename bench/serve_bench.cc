@@ -1,0 +1,218 @@
+// `shoebox serve` at library scale: a synthetic catalog of N assets (200,000 by default) with
+// clustered 512-d vectors, served by the real LibraryService + WebServer with a random-weight
+// text encoder of ViT-B/32's shape (bench/configs/openai-clip-vit-base-patch32.json) and the
+// real CLIP tokenizer. Measures start-up (process-local: Open → first /api/status answer),
+// time until vectors and model are loaded, and text queries over HTTP, split into text
+// encoding, vector scan and catalog join as the server reports them.
+// Usage: serve_bench [--assets N] [--config JSON] [--tokenizer DIR] [--queries Q] [--work DIR]
+#include <httplib.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "base/file_io.h"
+#include "catalog/catalog.h"
+#include "catalog/embedding_store.h"
+#include "search/synthetic.h"
+#include "web/library_service.h"
+#include "web/web_server.h"
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+using nlohmann::json;
+using namespace shoebox;
+
+double Ms(Clock::time_point a, Clock::time_point b) { return std::chrono::duration<double, std::milli>(b - a).count(); }
+
+double Median(std::vector<double> v) {
+  std::sort(v.begin(), v.end());
+  return v.empty() ? 0 : v[v.size() / 2];
+}
+double P90(std::vector<double> v) {
+  std::sort(v.begin(), v.end());
+  return v.empty() ? 0 : v[std::min(v.size() - 1, v.size() * 9 / 10)];
+}
+
+int Fail(const Status& s) {
+  std::fprintf(stderr, "serve_bench: %s\n", s.ToString().c_str());
+  return 1;
+}
+
+Status BuildCatalog(const std::filesystem::path& path, int64_t n, const ModelRecord& model) {
+  auto cat = Catalog::Open(path, true);
+  if (!cat.ok()) return cat.status();
+  const int64_t now = 1'700'000'000;
+  auto source = (*cat)->EnsureSource("folder", "/synthetic/Pictures", now);
+  if (!source.ok()) return source.status();
+  EmbeddingStore store(&(*cat)->db());
+  auto model_id = store.EnsureModel(model, now);
+  if (!model_id.ok()) return model_id.status();
+  const std::vector<float> vectors = search::ClusteredVectors(n, model.dim, std::max<int64_t>(16, n / 200), 7);
+  const char* formats[] = {"jpeg", "heif", "png", "raw"};
+  const int64_t batch = 5000;
+  for (int64_t start = 0; start < n; start += batch) {
+    Transaction tx(&(*cat)->db());
+    SHOEBOX_RETURN_IF_ERROR(tx.Begin());
+    std::vector<EmbeddingRow> rows;
+    for (int64_t i = start; i < std::min(n, start + batch); ++i) {
+      AssetRecord a;
+      char hash[33];
+      std::snprintf(hash, sizeof hash, "%032llx", static_cast<unsigned long long>(i + 1));
+      a.hash = hash;
+      a.size = 2'000'000 + i % 1000;
+      a.format = formats[i % 4];
+      a.width = 4032;
+      a.height = 3024;
+      char date[32];
+      std::snprintf(date, sizeof date, "%04d-%02d-%02dT12:00:00", 2005 + static_cast<int>(i % 20),
+                    1 + static_cast<int>(i % 12), 1 + static_cast<int>(i % 28));
+      a.taken_at = date;
+      a.make = i % 3 ? "Apple" : "Canon";
+      a.has_thumbnail = true;
+      auto id = (*cat)->InsertAsset(a, now);
+      if (!id.ok()) return id.status();
+      FileRecord f;
+      f.source_id = *source;
+      f.path = "/synthetic/Pictures/" + std::to_string(2005 + i % 20) + "/IMG_" + std::to_string(i) + ".JPG";
+      f.size = a.size;
+      f.mtime_ns = now * 1'000'000'000;
+      f.asset_id = *id;
+      f.first_seen = f.last_seen = now;
+      SHOEBOX_RETURN_IF_ERROR((*cat)->UpsertFile(f));
+      EmbeddingRow r;
+      r.asset_id = *id;
+      r.vector.assign(vectors.begin() + i * model.dim, vectors.begin() + (i + 1) * model.dim);
+      rows.push_back(std::move(r));
+    }
+    SHOEBOX_RETURN_IF_ERROR(tx.Commit());
+    SHOEBOX_RETURN_IF_ERROR(store.Put(*model_id, rows));
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  int64_t assets = 200000;
+  int queries = 30;
+  std::filesystem::path config = std::filesystem::path(SHOEBOX_SOURCE_DIR) / "bench/configs/openai-clip-vit-base-patch32.json";
+  std::filesystem::path tokenizer = std::filesystem::path(SHOEBOX_SOURCE_DIR) / "../shared/golden/clip/tokenizer";
+  std::filesystem::path work = std::filesystem::temp_directory_path() / "shoebox-serve-bench";
+  for (int i = 1; i + 1 < argc; i += 2) {
+    const std::string k = argv[i];
+    if (k == "--assets") assets = std::atoll(argv[i + 1]);
+    else if (k == "--queries") queries = std::atoi(argv[i + 1]);
+    else if (k == "--config") config = argv[i + 1];
+    else if (k == "--tokenizer") tokenizer = argv[i + 1];
+    else if (k == "--work") work = argv[i + 1];
+  }
+  auto config_text = ReadWholeFile(config, 1 << 20);
+  if (!config_text.ok()) return Fail(config_text.status());
+  const std::string config_json(config_text->begin(), config_text->end());
+  const std::string label = "random " + config.stem().string();
+
+  // The model first: its fingerprint is the record's.
+  auto probe = Model::CreateRandom(config_json, tokenizer, label);
+  if (!probe.ok()) return Fail(probe.status());
+  ModelRecord record{0, (*probe)->fingerprint(), label, "(random)", (*probe)->family(), (*probe)->dim(), Model::kPreprocessVersion, 0};
+  probe = Status(StatusCode::kInternal, "released");
+
+  std::filesystem::create_directories(work);
+  const auto catalog = work / ("catalog-" + std::to_string(assets) + ".db");
+  if (!std::filesystem::exists(catalog)) {
+    std::fprintf(stderr, "building a synthetic catalog of %lld assets in %s...\n", static_cast<long long>(assets),
+                 catalog.c_str());
+    const auto t0 = Clock::now();
+    Status st = BuildCatalog(catalog.string() + ".tmp", assets, record);
+    if (!st.ok()) return Fail(st);
+    std::filesystem::rename(catalog.string() + ".tmp", catalog);
+    std::fprintf(stderr, "built in %.1f s\n", Ms(t0, Clock::now()) / 1000);
+  }
+
+  const auto t_open = Clock::now();
+  web::ServiceOptions so;
+  so.catalog = catalog;
+  so.thumbs = work / "thumbs";
+  so.model_loader = [&](const ModelRecord&) { return Model::CreateRandom(config_json, tokenizer, label); };
+  auto service = web::LibraryService::Open(so);
+  if (!service.ok()) return Fail(service.status());
+  web::ServerOptions opt;
+  opt.port = 0;
+  web::WebServer server(service->get(), opt);
+  if (Status st = server.Bind(); !st.ok()) return Fail(st);
+  std::thread serving([&] { (void)server.Run(); });
+  httplib::Client client("127.0.0.1", server.port());
+  client.set_read_timeout(120, 0);
+  double startup_ms = 0;
+  for (int i = 0; i < 10000; ++i) {
+    auto r = client.Get("/api/status");
+    if (r && r->status == 200) {
+      startup_ms = Ms(t_open, Clock::now());
+      break;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+  (*service)->WaitUntilReady();
+  const double ready_ms = Ms(t_open, Clock::now());
+  auto status = json::parse(client.Get("/api/status")->body);
+
+  const std::vector<std::string> phrases = {
+      "money", "red", "bokeh", "surprised face", "mount fuji from a plane", "a dog on the beach", "birthday cake",
+      "snow in the mountains", "receipt", "screenshot of a chat", "sunset over the sea", "my cat sleeping",
+      "wedding dress", "night city lights", "a bowl of ramen", "whiteboard with notes", "passport photo",
+      "fireworks", "kids playing football", "old black and white photo", "autumn leaves", "a red car",
+      "perro en la playa", "concert crowd", "flowers in a vase", "rainbow", "beach +sunset -people",
+      "cat 2:dog", "hiking trail in the forest", "christmas tree"};
+  std::vector<double> total, embed, scan, join, client_ms;
+  for (int i = 0; i < queries; ++i) {
+    const std::string q = phrases[i % phrases.size()] + (i >= static_cast<int>(phrases.size()) ? " " + std::to_string(i) : "");
+    httplib::Params params = {{"q", q}, {"n", "60"}};
+    const auto t0 = Clock::now();
+    auto r = client.Get("/api/search", params, httplib::Headers{});
+    const double c = Ms(t0, Clock::now());
+    if (!r || r->status != 200) {
+      std::fprintf(stderr, "query failed: %s\n", r ? r->body.c_str() : "no answer");
+      return 1;
+    }
+    auto j = json::parse(r->body);
+    const auto& t = j["timing"];
+    embed.push_back(t["embed_ms"]);
+    scan.push_back(t["scan_ms"]);
+    join.push_back(t["join_ms"]);
+    total.push_back(t["embed_ms"].get<double>() + t["scan_ms"].get<double>() + t["join_ms"].get<double>());
+    client_ms.push_back(c);
+  }
+  // A filtered query (date range + format) over the same vectors.
+  std::vector<double> filtered;
+  for (int i = 0; i < 10; ++i) {
+    httplib::Params params = {{"q", phrases[i]}, {"n", "60"}, {"after", "2010"}, {"before", "2015"}, {"format", "jpeg"}};
+    auto r = client.Get("/api/search", params, httplib::Headers{});
+    auto t = json::parse(r->body)["timing"];
+    filtered.push_back(t["embed_ms"].get<double>() + t["scan_ms"].get<double>() + t["join_ms"].get<double>());
+  }
+  server.Stop();
+  serving.join();
+  json out = {{"assets", assets},
+              {"startup_ms", startup_ms},
+              {"ready_ms", ready_ms},
+              {"vectors_load_ms", status["vectors"]["load_ms"]},
+              {"model_load_ms", status["model"]["load_ms"]},
+              {"queries", queries},
+              {"server_ms_median", Median(total)},
+              {"server_ms_p90", P90(total)},
+              {"embed_ms_median", Median(embed)},
+              {"scan_ms_median", Median(scan)},
+              {"join_ms_median", Median(join)},
+              {"client_ms_median", Median(client_ms)},
+              {"filtered_server_ms_median", Median(filtered)}};
+  std::printf("%s\n", out.dump(2).c_str());
+  return 0;
+}
