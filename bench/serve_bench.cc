@@ -20,6 +20,7 @@
 #include "base/file_io.h"
 #include "catalog/catalog.h"
 #include "catalog/embedding_store.h"
+#include "search/searcher.h"
 #include "search/synthetic.h"
 #include "web/library_service.h"
 #include "web/web_server.h"
@@ -135,6 +136,18 @@ int main(int argc, char** argv) {
     if (!st.ok()) return Fail(st);
     std::filesystem::rename(catalog.string() + ".tmp", catalog);
     std::fprintf(stderr, "built in %.1f s\n", Ms(t0, Clock::now()) / 1000);
+  }
+
+  {
+    // As `index` leaves it: the vector file beside the catalog up to date.
+    auto cat = Catalog::Open(catalog, false);
+    if (!cat.ok()) return Fail(cat.status());
+    EmbeddingStore store(&(*cat)->db());
+    auto rec = store.FindModel(record.fingerprint);
+    if (!rec.ok() || !*rec) return Fail(rec.ok() ? NotFound("model record") : rec.status());
+    const auto t0 = Clock::now();
+    if (Status st = search::UpdateVectorFile(cat->get(), **rec); !st.ok()) return Fail(st);
+    std::fprintf(stderr, "vector file up to date in %.0f ms\n", Ms(t0, Clock::now()));
   }
 
   const auto t_open = Clock::now();

@@ -95,7 +95,24 @@ Status EmbeddingStore::Put(int64_t model_id, const std::vector<EmbeddingRow>& ro
   return tx.Commit();
 }
 
-Result<VectorSet> EmbeddingStore::Load(int64_t model_id) {
+Result<VectorSetVersion> EmbeddingStore::Version(int64_t model_id) {
+  // All rows minus the failed ones (vector NULL), each side read from its own index.
+  static const char* kSums = "COUNT(*), COALESCE(SUM(asset_id), 0), COALESCE(SUM((asset_id * 2654435761) % 1000000007), 0)";
+  auto q = db_->Prepare(std::string("SELECT ") + kSums + ", COALESCE(MAX(asset_id), 0) FROM embeddings INDEXED BY embeddings_model "
+                        "WHERE model_id = ?1");
+  if (!q.ok()) return q.status();
+  auto f = db_->Prepare(std::string("SELECT ") + kSums + " FROM embeddings INDEXED BY embeddings_failed "
+                        "WHERE model_id = ?1 AND vector IS NULL");
+  if (!f.ok()) return f.status();
+  q->Bind(1, model_id);
+  f->Bind(1, model_id);
+  Status st;
+  if (!q->Step(&st) || !f->Step(&st)) return st.ok() ? Internal("version query returned nothing") : st;
+  // max_id may belong to a failed row; it only bounds incremental loads, so that is harmless.
+  return VectorSetVersion{q->Int(0) - f->Int(0), q->Int(1) - f->Int(1), q->Int(2) - f->Int(2), q->Int(3)};
+}
+
+Result<VectorSet> EmbeddingStore::Load(int64_t model_id, int64_t after) {
   auto dim_q = db_->Prepare("SELECT dim FROM models WHERE id = ?1");
   if (!dim_q.ok()) return dim_q.status();
   dim_q->Bind(1, model_id);
@@ -104,9 +121,10 @@ Result<VectorSet> EmbeddingStore::Load(int64_t model_id) {
   VectorSet set;
   set.dim = dim_q->Int(0);
   auto q = db_->Prepare(
-      "SELECT asset_id, vector FROM embeddings WHERE model_id = ?1 AND vector IS NOT NULL ORDER BY asset_id");
+      "SELECT asset_id, vector FROM embeddings WHERE model_id = ?1 AND asset_id > ?2 AND vector IS NOT NULL "
+      "ORDER BY asset_id");
   if (!q.ok()) return q.status();
-  q->Bind(1, model_id);
+  q->Bind(1, model_id).Bind(2, after);
   const size_t bytes = static_cast<size_t>(set.dim) * sizeof(float);
   while (q->Step(&st)) {
     std::string_view blob = q->Blob(1);

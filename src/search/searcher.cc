@@ -7,23 +7,98 @@
 #include <cstring>
 
 #include "base/file_io.h"
+#include "search/vector_file.h"
 
 namespace shoebox::search {
 
-Result<std::unique_ptr<Searcher>> Searcher::Open(Catalog* catalog, const ModelRecord& model, Storage storage,
-                                                 Ann ann) {
+namespace {
+
+std::filesystem::path VectorFilePath(const Catalog& catalog, const ModelRecord& model) {
+  return catalog.path().string() + ".model-" + std::to_string(model.id) + ".vectors";
+}
+
+int64_t IdHash(int64_t id) { return (id * 2654435761) % 1000000007; }  // as Version() computes it
+
+// A model's vectors: mapped from the vector file when it is fresh, else from the file plus the
+// rows of newer assets, else from the catalog alone; the file is brought up to date when
+// persist is set.
+struct LoadedVectors {
+  std::vector<int64_t> ids;
+  std::shared_ptr<const void> owner;  // set when rows points into a mapped file
+  const float* rows = nullptr;
+  std::vector<float> owned;
+};
+
+Result<LoadedVectors> LoadVectors(Catalog* catalog, const ModelRecord& model, bool persist) {
   EmbeddingStore store(&catalog->db());
-  auto set = store.Load(model.id);
-  if (!set.ok()) return set.status();
+  auto version = store.Version(model.id);
+  if (!version.ok()) return version.status();
+  const auto path = VectorFilePath(*catalog, model);
+  auto mapped = MapVectorFile(path, model.dim);
+  LoadedVectors out;
+  if (mapped.ok() && mapped->version == *version) {
+    out.ids.assign(mapped->ids, mapped->ids + mapped->count);
+    out.owner = mapped->owner;
+    out.rows = mapped->rows;
+    return out;
+  }
+  bool extended = false;
+  if (mapped.ok() && mapped->count < version->count && mapped->count > 0) {
+    // Only newer assets were embedded since (the usual case while `index` runs): read those.
+    auto added = store.Load(model.id, mapped->version.max_id);
+    if (!added.ok()) return added.status();
+    VectorSetVersion v = mapped->version;
+    v.count += static_cast<int64_t>(added->ids.size());
+    for (int64_t id : added->ids) {
+      v.id_sum += id;
+      v.id_hash += IdHash(id);
+    }
+    if (v.count == version->count && v.id_sum == version->id_sum && v.id_hash == version->id_hash) {
+      out.ids.assign(mapped->ids, mapped->ids + mapped->count);
+      out.ids.insert(out.ids.end(), added->ids.begin(), added->ids.end());
+      out.owned.assign(mapped->rows, mapped->rows + mapped->count * model.dim);
+      out.owned.insert(out.owned.end(), added->data.begin(), added->data.end());
+      extended = true;
+    }
+  }
+  if (!extended) {
+    auto set = store.Load(model.id);
+    if (!set.ok()) return set.status();
+    out.ids = std::move(set->ids);
+    out.owned = std::move(set->data);
+  }
+  out.rows = out.owned.data();
+  // Best effort: a catalog folder we cannot write to only costs the next query the slow path.
+  if (persist) (void)WriteVectorFile(path, *version, model.dim, out.ids.data(), out.rows, static_cast<int64_t>(out.ids.size()));
+  return out;
+}
+
+}  // namespace
+
+Status UpdateVectorFile(Catalog* catalog, const ModelRecord& model) {
+  auto loaded = LoadVectors(catalog, model, /*persist=*/true);
+  return loaded.ok() ? Status::Ok() : loaded.status();
+}
+
+Result<std::unique_ptr<Searcher>> Searcher::Open(Catalog* catalog, const ModelRecord& model, Storage storage,
+                                                 Ann ann, bool persist) {
+  auto loaded = LoadVectors(catalog, model, persist);
+  if (!loaded.ok()) return loaded.status();
   std::unique_ptr<Searcher> s(new Searcher());
   s->catalog_ = catalog;
   s->model_ = model;
-  s->ids_ = std::move(set->ids);
-  s->index_ = std::make_unique<FlatIndex>(set->data.data(), static_cast<int64_t>(s->ids_.size()), set->dim, storage);
+  s->ids_ = std::move(loaded->ids);
+  const int64_t n = static_cast<int64_t>(s->ids_.size());
+  if (storage == Storage::kFloat32 && loaded->owner)
+    s->index_ = std::make_unique<FlatIndex>(loaded->owner, loaded->rows, n, model.dim);
+  else
+    s->index_ = std::make_unique<FlatIndex>(loaded->rows, n, model.dim, storage);
   const char* env = std::getenv("SHOEBOX_ANN_THRESHOLD");
   const int64_t threshold = env && *env ? std::atoll(env) : kDefaultAnnThreshold;
-  if (static_cast<int64_t>(s->ids_.size()) >= threshold && !s->ids_.empty()) {
-    s->rows_ = std::move(set->data);
+  if (n >= threshold && n > 0) {
+    // The graph is built from full-precision rows.
+    if (loaded->owner && storage != Storage::kFloat32) s->rows_.assign(loaded->rows, loaded->rows + n * model.dim);
+    else if (!loaded->owner) s->rows_ = std::move(loaded->owned);
     SHOEBOX_RETURN_IF_ERROR(s->OpenAnn(ann == Ann::kBuildIfStale));
     s->rows_ = {};
   }

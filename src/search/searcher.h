@@ -55,13 +55,20 @@ struct SearchTiming {
 // changed. SHOEBOX_ANN_THRESHOLD overrides it (tests).
 inline constexpr int64_t kDefaultAnnThreshold = 100000;
 
+// Brings "<catalog>.model-<id>.vectors" up to date (after an embedding run), reading from the
+// catalog only the vectors it lacks.
+Status UpdateVectorFile(Catalog* catalog, const ModelRecord& model);
+
 class Searcher {
  public:
   // kUseIfFresh never builds the graph (minutes at 100k+ vectors): a stale or missing one
   // means exact scans, which a long-running server prefers to blocking on a rebuild.
   enum class Ann { kBuildIfStale, kUseIfFresh };
+  // The vectors come from the memory-mapped vector file beside the catalog when it is fresh
+  // (see vector_file.h); persist: bring that file up to date when it is not.
   static Result<std::unique_ptr<Searcher>> Open(Catalog* catalog, const ModelRecord& model,
-                                                Storage storage = Storage::kFloat32, Ann ann = Ann::kBuildIfStale);
+                                                Storage storage = Storage::kFloat32, Ann ann = Ann::kBuildIfStale,
+                                                bool persist = true);
   // Builds (or rebuilds) the approximate index now and saves it; for `reindex`.
   Status RebuildAnn();
   bool uses_ann() const { return ann_ != nullptr; }

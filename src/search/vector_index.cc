@@ -98,17 +98,22 @@ FlatIndex::FlatIndex(const float* rows, int64_t n, int64_t dim, Storage storage)
     f16_.resize(total);
     for (size_t i = 0; i < total; ++i) f16_[i] = FloatToHalf(rows[i]);
   }
+  f32p_ = f32_.data();
+  f16p_ = f16_.data();
 }
+
+FlatIndex::FlatIndex(std::shared_ptr<const void> owner, const float* rows, int64_t n, int64_t dim)
+    : n_(n), dim_(dim), storage_(Storage::kFloat32), owner_(std::move(owner)), f32p_(rows) {}
 
 void FlatIndex::ScoreBlock(const float* query, int64_t r0, int64_t n, float* out) const {
   if (UseAvx2()) {
-    if (storage_ == Storage::kFloat32) internal::DotRowsAvx2(f32_.data() + r0 * dim_, n, dim_, query, out);
-    else internal::DotRowsHalfAvx2(f16_.data() + r0 * dim_, n, dim_, query, out);
+    if (storage_ == Storage::kFloat32) internal::DotRowsAvx2(f32p_ + r0 * dim_, n, dim_, query, out);
+    else internal::DotRowsHalfAvx2(f16p_ + r0 * dim_, n, dim_, query, out);
     return;
   }
   for (int64_t r = 0; r < n; ++r)
-    out[r] = storage_ == Storage::kFloat32 ? Dot(f32_.data() + (r0 + r) * dim_, query, dim_)
-                                           : DotHalf(f16_.data() + (r0 + r) * dim_, query, dim_);
+    out[r] = storage_ == Storage::kFloat32 ? Dot(f32p_ + (r0 + r) * dim_, query, dim_)
+                                           : DotHalf(f16p_ + (r0 + r) * dim_, query, dim_);
 }
 
 void FlatIndex::Scores(const float* query, float* out) const {
@@ -175,8 +180,8 @@ std::vector<Hit> FlatIndex::SearchRange(const float* query, int64_t k, const uin
 std::vector<float> FlatIndex::Row(int64_t i) const {
   std::vector<float> v(static_cast<size_t>(dim_));
   for (int64_t j = 0; j < dim_; ++j)
-    v[static_cast<size_t>(j)] = storage_ == Storage::kFloat32 ? f32_[static_cast<size_t>(i * dim_ + j)]
-                                                              : HalfToFloatFast(f16_[static_cast<size_t>(i * dim_ + j)]);
+    v[static_cast<size_t>(j)] = storage_ == Storage::kFloat32 ? f32p_[static_cast<size_t>(i * dim_ + j)]
+                                                              : HalfToFloatFast(f16p_[static_cast<size_t>(i * dim_ + j)]);
   return v;
 }
 

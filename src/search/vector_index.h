@@ -25,6 +25,10 @@ class FlatIndex {
  public:
   // rows: [n, dim] row-major.
   FlatIndex(const float* rows, int64_t n, int64_t dim, Storage storage = Storage::kFloat32);
+  // float32 rows used in place (no copy), kept alive by owner (e.g. a mapped vector file).
+  FlatIndex(std::shared_ptr<const void> owner, const float* rows, int64_t n, int64_t dim);
+  FlatIndex(const FlatIndex&) = delete;  // it may point into itself
+  FlatIndex& operator=(const FlatIndex&) = delete;
   int64_t size() const { return n_; }
   int64_t dim() const { return dim_; }
   Storage storage() const { return storage_; }
@@ -45,6 +49,9 @@ class FlatIndex {
   Storage storage_;
   std::vector<float> f32_;
   std::vector<uint16_t> f16_;
+  std::shared_ptr<const void> owner_;
+  const float* f32p_ = nullptr;  // f32_.data() or borrowed rows
+  const uint16_t* f16p_ = nullptr;
 };
 
 uint16_t FloatToHalf(float f);

@@ -180,24 +180,20 @@ void LibraryService::State::Refresh(Catalog& cat) {
       model_ready = true;
     }
   }
-  // Vectors are immutable per (asset, model): rows only come and go, which count and sum
-  // of ids notice (both read from the model index alone).
-  auto q = cat.db().Prepare("SELECT COUNT(*), COALESCE(SUM(asset_id), 0) FROM embeddings WHERE model_id = ?1");
-  Status st;
-  if (q.ok()) q->Bind(1, rec->id);
-  if (!q.ok() || !q->Step(&st)) {
+  auto v = store.Version(rec->id);
+  if (!v.ok()) {
     std::lock_guard lock(mu);
-    vectors_error = q.ok() ? st.message() : q.status().message();
+    vectors_error = v.status().message();
     return;
   }
-  const VectorVersion now{q->Int(0), q->Int(1)};
-  q->Reset();  // ends the read transaction before the long load below
+  const VectorVersion now{v->count, v->id_sum};
   {
     std::lock_guard lock(mu);
     if (now == version && searcher) return;
   }
   const auto t0 = Clock::now();
-  auto opened = search::Searcher::Open(&cat, *rec, search::Storage::kFloat16, search::Searcher::Ann::kUseIfFresh);
+  auto opened = search::Searcher::Open(&cat, *rec, search::Storage::kFloat16, search::Searcher::Ann::kUseIfFresh,
+                                       /*persist=*/false);
   std::lock_guard lock(mu);
   if (!opened.ok()) {
     vectors_state = "error";

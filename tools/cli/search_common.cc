@@ -24,6 +24,12 @@ Result<nlohmann::json> RunEmbedStage(Catalog* cat, Model* model, const std::stri
   opt.location = location;
   auto r = EmbedMissing(*cat, *model, &thumbs, opt);
   if (!r.ok()) return r.status();
+  // Queries map the vectors from one file beside the catalog; bring it up to date now rather
+  // than on the first query.
+  EmbeddingStore store(&cat->db());
+  if (auto rec = store.FindModel(model->fingerprint()); rec.ok() && *rec)
+    if (Status st = search::UpdateVectorFile(cat, **rec); !st.ok() && !quiet)
+      std::fprintf(stderr, "shoebox: warning: could not write the vector file: %s\n", st.message().c_str());
   if (!quiet && r->embedded + r->failed > 0)
     std::fprintf(stderr, "embedded %lld photos with %s in %.1f s (%.1f photos/s)%s\n",
                  static_cast<long long>(r->embedded), model->label().c_str(), r->seconds,
