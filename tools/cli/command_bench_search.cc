@@ -51,8 +51,16 @@ void RegisterBenchSearch(CLI::App* bench, GlobalOptions& g, int& exit_code) {
     const float* queries = all.data() + n * dim;
     search::FlatIndex f32(all.data(), args->n, dim), f16(all.data(), args->n, dim, search::Storage::kFloat16);
     nlohmann::json j = {{"n", args->n}, {"dim", dim}, {"clusters", args->clusters}, {"queries", args->queries}};
+    // One core, as the peers run; then every core of the compute pool, as queries run.
+    auto& pool = ops::ComputePool::Get();
+    const int threads = pool.threads();
+    pool.SetThreads(1);
     j["exact_ms"] = MsPerQuery(args->queries, [&](int64_t q) { (void)f32.Search(queries + q * dim, 20); });
     j["exact_f16_ms"] = MsPerQuery(args->queries, [&](int64_t q) { (void)f16.Search(queries + q * dim, 20); });
+    pool.SetThreads(threads);
+    j["threads"] = threads;
+    j["exact_ms_all_threads"] = MsPerQuery(args->queries, [&](int64_t q) { (void)f32.Search(queries + q * dim, 20); });
+    j["exact_f16_ms_all_threads"] = MsPerQuery(args->queries, [&](int64_t q) { (void)f16.Search(queries + q * dim, 20); });
     if (!args->no_ann) {
       const int64_t ann_n = args->ann_n > 0 ? args->ann_n : args->n;
       auto start = std::chrono::steady_clock::now();
