@@ -288,6 +288,43 @@ Result<std::optional<PhotoRow>> Catalog::FindByAssetId(int64_t asset_id) {
   return std::optional<PhotoRow>(ReadPhotoRow(*q));
 }
 
+Result<LibraryInfo> Catalog::LibraryInfoFor(int64_t file_id) {
+  LibraryInfo info;
+  auto q = db_.Prepare(
+      "SELECT s.kind, s.root, li.external_id, li.original_filename, li.title, li.description, li.rating, "
+      "COALESCE(li.favorite, 0), COALESCE(li.hidden, 0), COALESCE(li.trashed, 0), li.taken_utc "
+      "FROM files f JOIN sources s ON s.id = f.source_id LEFT JOIN library_items li ON li.file_id = f.id WHERE f.id = ?1");
+  if (!q.ok()) return q.status();
+  q->Bind(1, file_id);
+  Status st;
+  if (!q->Step(&st)) return st.ok() ? NotFound("no file " + std::to_string(file_id)) : st;
+  info.source_kind = q->Text(0);
+  info.source_root = q->Text(1);
+  info.external_id = q->OptText(2);
+  info.original_filename = q->OptText(3);
+  info.title = q->OptText(4);
+  info.description = q->OptText(5);
+  if (auto r = q->OptInt(6)) info.rating = static_cast<int>(*r);
+  info.favorite = q->Int(7) != 0;
+  info.hidden = q->Int(8) != 0;
+  info.trashed = q->Int(9) != 0;
+  info.taken_utc = q->OptInt(10);
+  // One text column per row, for this file.
+  auto strings = [&](const char* sql, std::vector<std::string>* out) {
+    auto list = db_.Prepare(sql);
+    if (!list.ok()) return list.status();
+    list->Bind(1, file_id);
+    Status s;
+    while (list->Step(&s)) out->push_back(list->Text(0));
+    return s;
+  };
+  SHOEBOX_RETURN_IF_ERROR(strings(
+      "SELECT a.name FROM album_files af JOIN albums a ON a.id = af.album_id WHERE af.file_id = ?1 ORDER BY a.name",
+      &info.albums));
+  SHOEBOX_RETURN_IF_ERROR(strings("SELECT keyword FROM keywords WHERE file_id = ?1 ORDER BY keyword", &info.keywords));
+  return info;
+}
+
 Result<std::vector<ErrorRecord>> Catalog::Errors() {
   auto q = db_.Prepare("SELECT path, reason, kind FROM errors ORDER BY path");
   if (!q.ok()) return q.status();

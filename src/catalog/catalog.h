@@ -85,6 +85,16 @@ struct PhotoRow {
   AssetRecord asset;
 };
 
+// What a photo library (Takeout, Apple Photos, Lightroom) knows about one file.
+struct LibraryInfo {
+  std::string source_kind, source_root;  // "folder", "takeout", ...
+  std::optional<std::string> external_id, original_filename, title, description;
+  std::optional<int> rating;
+  bool favorite = false, hidden = false, trashed = false;
+  std::optional<int64_t> taken_utc;
+  std::vector<std::string> albums, keywords;
+};
+
 struct ListFilter {
   std::optional<std::string> folder;  // prefix of the containing folder
   std::optional<std::string> format;
@@ -100,7 +110,7 @@ struct GcResult {
 
 class Catalog {
  public:
-  static constexpr int kSchemaVersion = 3;
+  static constexpr int kSchemaVersion = 4;
 
   // Opens the catalog at path, creating it (and its folder) when create is true, and
   // migrates an older schema. Fails with kUnsupported for a catalog written by a newer
@@ -139,6 +149,7 @@ class Catalog {
   // The asset with this id and one of its present files (any file if none is present).
   Result<std::optional<PhotoRow>> FindByAssetId(int64_t asset_id);
   Result<std::vector<ErrorRecord>> Errors();
+  Result<LibraryInfo> LibraryInfoFor(int64_t file_id);
   Result<std::vector<PhotoRow>> List(const ListFilter& filter);
 
   // Removes files missing since before cutoff (unix seconds), then assets with no files.

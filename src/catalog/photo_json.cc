@@ -44,4 +44,20 @@ nlohmann::json PhotoJson(const PhotoRow& row) {
   return j;
 }
 
+void AddLibraryJson(const LibraryInfo& info, nlohmann::json* j) {
+  using nlohmann::json;
+  auto opt = [](const std::optional<std::string>& v) { return v ? json(*v) : json(nullptr); };
+  (*j)["source"] = {{"kind", info.source_kind}, {"root", info.source_root}};
+  (*j)["external_id"] = opt(info.external_id);
+  (*j)["original_filename"] = opt(info.original_filename);
+  (*j)["title"] = opt(info.title);
+  (*j)["description"] = opt(info.description);
+  (*j)["albums"] = info.albums;
+  (*j)["keywords"] = info.keywords;
+  if (info.rating) (*j)["rating"] = *info.rating;
+  (*j)["favorite"] = info.favorite;
+  (*j)["hidden"] = info.hidden;
+  (*j)["trashed"] = info.trashed;
+}
+
 }  // namespace shoebox

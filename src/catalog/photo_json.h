@@ -11,6 +11,10 @@
 namespace shoebox {
 
 nlohmann::json PhotoJson(const PhotoRow& row);
+// Adds the library's facts to a PhotoJson: source {kind, root}, external_id,
+// original_filename, title, description, albums, keywords, rating (the library's wins over
+// EXIF), favorite, hidden, trashed.
+void AddLibraryJson(const LibraryInfo& info, nlohmann::json* photo);
 // json::dump that never throws: file names need not be valid UTF-8 (bad bytes become U+FFFD).
 std::string DumpJson(const nlohmann::json& j, int indent = -1);
 

@@ -8,7 +8,7 @@ const std::vector<std::string_view>& CatalogMigrations() {
       R"sql(
 CREATE TABLE sources (
   id        INTEGER PRIMARY KEY,
-  kind      TEXT NOT NULL,             -- 'folder' (later: 'apple_photos', 'lightroom', 'takeout')
+  kind      TEXT NOT NULL,             -- 'folder', 'takeout' (later: 'apple-photos', 'lightroom')
   root      TEXT NOT NULL,
   added_at  INTEGER NOT NULL,
   last_scan_at INTEGER,                -- end of the last complete scan: every present file
@@ -85,6 +85,41 @@ CREATE INDEX embeddings_model ON embeddings(model_id);
       // catalog took 8 s for `status`; the vectors live on overflow pages).
       R"sql(
 CREATE INDEX embeddings_failed ON embeddings(model_id) WHERE vector IS NULL;
+)sql",
+      // v3 -> v4: what photo libraries (Takeout, Apple Photos, Lightroom) know about a file
+      // beyond its pixels. Per file, not per asset: two copies of one photo may sit in two
+      // albums, or carry two titles.
+      R"sql(
+CREATE TABLE library_items (
+  file_id     INTEGER PRIMARY KEY REFERENCES files(id) ON DELETE CASCADE,
+  external_id TEXT,                    -- the library's own id (Photos UUID, Lightroom id_local...)
+  original_filename TEXT,
+  title       TEXT,
+  description TEXT,
+  rating      INTEGER,
+  favorite    INTEGER NOT NULL DEFAULT 0,
+  hidden      INTEGER NOT NULL DEFAULT 0,
+  trashed     INTEGER NOT NULL DEFAULT 0,
+  taken_utc   INTEGER,                 -- unix seconds, when the library knows the instant
+  metadata_path TEXT                   -- the sidecar or database it came from
+);
+CREATE TABLE albums (
+  id        INTEGER PRIMARY KEY,
+  source_id INTEGER NOT NULL REFERENCES sources(id) ON DELETE CASCADE,
+  name      TEXT NOT NULL,
+  UNIQUE (source_id, name)
+);
+CREATE TABLE album_files (
+  album_id INTEGER NOT NULL REFERENCES albums(id) ON DELETE CASCADE,
+  file_id  INTEGER NOT NULL REFERENCES files(id) ON DELETE CASCADE,
+  PRIMARY KEY (album_id, file_id)
+) WITHOUT ROWID;
+CREATE INDEX album_files_file ON album_files(file_id);
+CREATE TABLE keywords (
+  file_id INTEGER NOT NULL REFERENCES files(id) ON DELETE CASCADE,
+  keyword TEXT NOT NULL,
+  PRIMARY KEY (file_id, keyword)
+) WITHOUT ROWID;
 )sql",
   };
   return kMigrations;

@@ -150,7 +150,7 @@ class RootIndexer {
 
   Status Run(const std::string& root) {
     int64_t now = Now();
-    auto source = cat_->EnsureSource("folder", root, now);
+    auto source = cat_->EnsureSource(opt_.source_kind, root, now);
     if (!source.ok()) return source.status();
     source_id_ = *source;
 

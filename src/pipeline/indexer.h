@@ -30,6 +30,9 @@ struct IndexOptions {
   // Results committed per transaction: the most work a crash can lose.
   size_t batch_size = 32;
   bool show_progress = true;
+  // What the roots are: "folder", or a library kind whose importer adds its metadata after
+  // the crawl ("takeout").
+  std::string source_kind = "folder";
 };
 
 struct IndexReport {

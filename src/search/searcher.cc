@@ -166,6 +166,15 @@ Result<std::vector<uint8_t>> Searcher::Allowed(Catalog& catalog, const SearchFil
   if (f.format) sql += " AND lower(a.format) = lower(?5)";
   if (f.source) sql += " AND s.root = ?6";
   if (f.has_gps) sql += " AND a.gps_lat IS NOT NULL AND a.gps_lon IS NOT NULL";
+  if (f.album)
+    sql += " AND EXISTS (SELECT 1 FROM album_files af JOIN albums al ON al.id = af.album_id "
+           "WHERE af.file_id = f.id AND al.name = ?7)";
+  if (f.keyword) sql += " AND EXISTS (SELECT 1 FROM keywords k WHERE k.file_id = f.id AND lower(k.keyword) = lower(?8))";
+  if (f.favorite) sql += " AND EXISTS (SELECT 1 FROM library_items li WHERE li.file_id = f.id AND li.favorite = 1)";
+  if (f.min_rating)
+    sql += " AND COALESCE((SELECT li.rating FROM library_items li WHERE li.file_id = f.id), a.rating) >= ?9";
+  if (!f.include_trashed)
+    sql += " AND NOT EXISTS (SELECT 1 FROM library_items li WHERE li.file_id = f.id AND li.trashed = 1)";
   auto q = catalog.db().Prepare(sql);
   if (!q.ok()) return q.status();
   auto trim = [](std::string p) {
@@ -178,6 +187,9 @@ Result<std::vector<uint8_t>> Searcher::Allowed(Catalog& catalog, const SearchFil
   if (f.camera) q->Bind(4, *f.camera);
   if (f.format) q->Bind(5, *f.format);
   if (f.source) q->Bind(6, trim(*f.source));
+  if (f.album) q->Bind(7, *f.album);
+  if (f.keyword) q->Bind(8, *f.keyword);
+  if (f.min_rating) q->Bind(9, *f.min_rating);
   std::vector<uint8_t> allow(ids_.size(), 0);
   Status st;
   while (q->Step(&st)) {
@@ -199,7 +211,13 @@ Result<std::vector<SearchHit>> Searcher::Search(Catalog& catalog, const std::vec
     return InvalidArgument("query has " + std::to_string(query.size()) + " dimensions, the index " +
                            std::to_string(index_->dim()));
   std::vector<uint8_t> allow;
-  if (!o.filter.empty()) {
+  bool trash = false;
+  if (o.filter.empty() && !o.filter.include_trashed) {
+    auto t = catalog.db().PrepareCached("SELECT EXISTS (SELECT 1 FROM library_items WHERE trashed = 1)");
+    Status st;
+    if (t.ok() && t->Step(&st)) trash = t->Int(0) != 0;
+  }
+  if (!o.filter.empty() || trash) {
     auto a = Allowed(catalog, o.filter);
     if (!a.ok()) return a.status();
     allow = std::move(*a);
@@ -227,7 +245,7 @@ Result<std::vector<SearchHit>> Searcher::Search(Catalog& catalog, const std::vec
     }
   }
   std::vector<Hit> hits;
-  if (ann_ && o.filter.empty()) {
+  if (ann_ && o.filter.empty() && !trash) {
     // The graph has no filter: ask for one more when the query photo itself must go.
     hits = ann_->Search(query.data(), o.n + (o.exclude ? 1 : 0));
     if (o.exclude)

@@ -23,8 +23,16 @@ struct SearchFilter {
   std::optional<std::string> camera;         // substring of make or model, any case
   std::optional<std::string> format;         // "jpeg", "heif", ...
   std::optional<std::string> source;         // a source root, as `status` lists them
+  std::optional<std::string> album;          // album / collection name (library imports)
+  std::optional<std::string> keyword;
+  std::optional<int> min_rating;             // the library's rating, else the EXIF one
+  bool favorite = false;
   bool has_gps = false;
-  bool empty() const { return !after && !before && !folder && !camera && !format && !source && !has_gps; }
+  bool include_trashed = false;  // photos a library has in its trash are left out unless asked
+  bool empty() const {
+    return !after && !before && !folder && !camera && !format && !source && !album && !keyword && !min_rating &&
+           !favorite && !has_gps;
+  }
 };
 
 struct SearchOptions {

@@ -463,6 +463,7 @@ Result<json> LibraryService::Asset(int64_t asset_id) {
   if (!row.ok()) return row.status();
   if (!*row) return NotFound("no photo " + std::to_string(asset_id));
   json j = PhotoJson(**row);
+  if (auto library = (*cat)->LibraryInfoFor((*row)->file.id); library.ok()) AddLibraryJson(*library, &j);
   j["name"] = FileName((*row)->file.path);
   j["folder"] = std::filesystem::path((*row)->file.path).parent_path().string();
   j["thumb"] = (*row)->asset.has_thumbnail ? json("/thumb/" + std::to_string(asset_id)) : json(nullptr);

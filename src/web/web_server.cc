@@ -92,6 +92,17 @@ bool ParsePage(const httplib::Request& req, httplib::Response& res, PageRequest*
   text("camera", &f.camera);
   text("format", &f.format);
   text("source", &f.source);
+  text("album", &f.album);
+  text("keyword", &f.keyword);
+  f.favorite = req.get_param_value("favorite") == "1" || req.get_param_value("favorite") == "true";
+  if (req.has_param("rating")) {
+    auto r = ParseInt(req.get_param_value("rating"), 0, 5);
+    if (!r) {
+      SendError(res, 400, "parameter rating must be a whole number from 0 to 5");
+      return false;
+    }
+    f.min_rating = static_cast<int>(*r);
+  }
   f.has_gps = req.get_param_value("has_gps") == "1" || req.get_param_value("has_gps") == "true";
   if (req.has_param("min_score")) {
     try {

@@ -56,6 +56,7 @@ void RegisterSimilar(CLI::App& app, GlobalOptions& g, int& exit_code);
 void RegisterDupes(CLI::App& app, GlobalOptions& g, int& exit_code);
 void RegisterReindex(CLI::App& app, GlobalOptions& g, int& exit_code);
 void RegisterServe(CLI::App& app, GlobalOptions& g, int& exit_code);
+void RegisterImport(CLI::App& app, GlobalOptions& g, int& exit_code);
 void RegisterBenchSearch(CLI::App* bench, GlobalOptions& g, int& exit_code);
 
 }  // namespace shoebox::cli

@@ -1,26 +1,33 @@
 #include <cstdio>
 
+#include <ctime>
+
+#include "library/takeout/takeout_importer.h"
 #include "pipeline/indexer.h"
 #include "tools/cli/cli_common.h"
 #include "tools/cli/search_common.h"
 
 namespace shoebox::cli {
 
-void RegisterIndex(CLI::App& app, GlobalOptions& g, int& exit_code) {
-  struct Args {
-    std::vector<std::string> roots;
-    std::vector<std::string> exclude;
-    unsigned threads = 0;
-    uint64_t max_megapixels = 200;
-    int thumb_size = 256;
-    bool wait = false;
-    bool json = false;
-    std::string model;
-    bool no_embed = false;
-  };
-  auto args = std::make_shared<Args>();
-  CLI::App* cmd = app.add_subcommand("index", "Find and catalog the photos in one or more folders");
-  cmd->add_option("paths", args->roots, "Folders to index")->required();
+namespace {
+
+struct IndexArgs {
+  std::vector<std::string> roots;
+  std::vector<std::string> exclude;
+  unsigned threads = 0;
+  uint64_t max_megapixels = 200;
+  int thumb_size = 256;
+  bool wait = false;
+  bool json = false;
+  std::string model;
+  bool no_embed = false;
+  std::string kind;  // "" = by what the folder looks like
+};
+
+void RunIndex(GlobalOptions& g, int& exit_code, const std::shared_ptr<IndexArgs>& args);
+
+// The options `index` and `import` share.
+void AddIndexOptions(CLI::App* cmd, IndexArgs* args) {
   cmd->add_option("--exclude", args->exclude, "Glob of names (or relative paths) to skip; repeatable");
   cmd->add_option("--threads", args->threads, "Worker threads (default: one per core)");
   cmd->add_option("--max-megapixels", args->max_megapixels,
@@ -35,7 +42,10 @@ void RegisterIndex(CLI::App& app, GlobalOptions& g, int& exit_code) {
   cmd->add_flag("--no-embed", args->no_embed, "Catalog only; `shoebox embed-missing` embeds later");
   cmd->add_flag("--wait", args->wait, "Wait for another running index instead of refusing");
   cmd->add_flag("--json", args->json, "Print the summary as JSON");
-  cmd->callback([&g, &exit_code, args] {
+}
+
+void RunIndex(GlobalOptions& g, int& exit_code, const std::shared_ptr<IndexArgs>& args) {
+  {
     std::vector<std::string> roots;
     for (const auto& r : args->roots) {
       std::error_code ec;
@@ -89,12 +99,43 @@ void RegisterIndex(CLI::App& app, GlobalOptions& g, int& exit_code) {
     opt.analyze.thumbnail_size = args->thumb_size;
     opt.show_progress = !g.quiet;
     ThumbnailCache thumbs;
-    auto report = IndexFolders(cat->get(), roots, thumbs, opt);
-    if (!report.ok()) {
-      exit_code = Fail(report.status());
-      return;
+    // Library exports are crawled like folders, then their importer adds what the library
+    // knows (albums, descriptions, favourites, dates of photos without EXIF).
+    IndexReport r;
+    nlohmann::json library;
+    for (const auto& root : roots) {
+      const std::string kind = !args->kind.empty() ? args->kind : takeout::LooksLikeTakeout(root) ? "takeout" : "folder";
+      opt.source_kind = kind;
+      auto report = IndexFolders(cat->get(), {root}, thumbs, opt);
+      if (!report.ok()) {
+        exit_code = Fail(report.status());
+        return;
+      }
+      r.seen += report->seen;
+      r.unchanged += report->unchanged;
+      r.added += report->added;
+      r.linked += report->linked;
+      r.missing += report->missing;
+      r.errors += report->errors;
+      r.not_images += report->not_images;
+      r.folder_problems += report->folder_problems;
+      r.seconds += report->seconds;
+      if (kind == "takeout") {
+        auto t = takeout::ApplyTakeoutMetadata(cat->get(), root, static_cast<int64_t>(std::time(nullptr)));
+        if (!t.ok()) {
+          exit_code = Fail(t.status());
+          return;
+        }
+        library = {{"kind", "takeout"}, {"media", t->media}, {"with_sidecar", t->with_sidecar},
+                   {"orphan_sidecars", t->orphan_sidecars}, {"bad_sidecars", t->bad_sidecars},
+                   {"albums", t->albums}, {"album_memberships", t->album_memberships}};
+        if (!g.quiet && !args->json)
+          std::fprintf(stderr, "takeout: %lld photos, %lld with sidecars, %lld albums, %lld sidecars without their photo%s\n",
+                       static_cast<long long>(t->media), static_cast<long long>(t->with_sidecar),
+                       static_cast<long long>(t->albums), static_cast<long long>(t->orphan_sidecars),
+                       t->orphan_sidecars + t->bad_sidecars > 0 ? " (see `shoebox errors`)" : "");
+      }
     }
-    const IndexReport& r = *report;
     nlohmann::json embedded;
     if (model) {
       auto e = RunEmbedStage(cat->get(), model.get(), location, g.quiet || args->json);
@@ -111,6 +152,7 @@ void RegisterIndex(CLI::App& app, GlobalOptions& g, int& exit_code) {
                           {"not_images", r.not_images}, {"folder_problems", r.folder_problems},
                           {"seconds", r.seconds},     {"catalog", path.string()}};
       if (!embedded.is_null()) j.update(embedded);
+      if (!library.is_null()) j["library"] = library;
       std::printf("%s\n", Dump(j).c_str());
     } else if (!g.quiet) {
       std::fprintf(stderr,
@@ -121,6 +163,29 @@ void RegisterIndex(CLI::App& app, GlobalOptions& g, int& exit_code) {
                    static_cast<long long>(r.missing), static_cast<long long>(r.errors),
                    r.errors + r.folder_problems > 0 ? " (see `shoebox errors`)" : "");
     }
+  }
+}
+
+}  // namespace
+
+void RegisterIndex(CLI::App& app, GlobalOptions& g, int& exit_code) {
+  auto args = std::make_shared<IndexArgs>();
+  CLI::App* cmd = app.add_subcommand("index", "Find and catalog the photos in one or more folders");
+  cmd->add_option("paths", args->roots, "Folders to index (a Google Takeout export is recognised)")->required();
+  AddIndexOptions(cmd, args.get());
+  cmd->callback([&g, &exit_code, args] { RunIndex(g, exit_code, args); });
+}
+
+void RegisterImport(CLI::App& app, GlobalOptions& g, int& exit_code) {
+  CLI::App* import = app.add_subcommand("import", "Read a photo library export into the catalog (read-only)");
+  import->require_subcommand(1);
+  auto args = std::make_shared<IndexArgs>();
+  CLI::App* takeout = import->add_subcommand("takeout", "Google Photos Takeout (extracted folders)");
+  takeout->add_option("paths", args->roots, "Takeout folders")->required();
+  AddIndexOptions(takeout, args.get());
+  takeout->callback([&g, &exit_code, args] {
+    args->kind = "takeout";
+    RunIndex(g, exit_code, args);
   });
 }
 

@@ -48,6 +48,12 @@ void RegisterInfo(CLI::App& app, GlobalOptions& g, int& exit_code) {
       return;
     }
     nlohmann::json j = PhotoJson(*row);
+    auto library = (*cat)->LibraryInfoFor(row->file.id);
+    if (!library.ok()) {
+      exit_code = Fail(library.status());
+      return;
+    }
+    AddLibraryJson(*library, &j);
     if (args->json) {
       std::printf("%s\n", Dump(j).c_str());
       return;

@@ -29,6 +29,7 @@ int main(int argc, char** argv) {
   RegisterDupes(app, g, exit_code);
   RegisterReindex(app, g, exit_code);
   RegisterServe(app, g, exit_code);
+  RegisterImport(app, g, exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

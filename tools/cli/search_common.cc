@@ -86,6 +86,11 @@ void AddSearchOptions(CLI::App* cmd, search::SearchOptions* o, std::string* sort
   cmd->add_option("--format", o->filter.format, "File format (jpeg, png, heif, ...)");
   cmd->add_option("--source", o->filter.source, "Only photos of this indexed root");
   cmd->add_flag("--has-gps", o->filter.has_gps, "Only photos with a location");
+  cmd->add_option("--album", o->filter.album, "Only photos in this album or collection (library imports)");
+  cmd->add_option("--keyword", o->filter.keyword, "Only photos with this keyword");
+  cmd->add_option("--min-rating", o->filter.min_rating, "Only photos rated at least this (0-5)")->check(CLI::Range(0, 5));
+  cmd->add_flag("--favorite", o->filter.favorite, "Only photos marked favourite in their library");
+  cmd->add_flag("--include-trashed", o->filter.include_trashed, "Also photos in a library's trash");
 }
 
 nlohmann::json HitsJson(const std::vector<search::SearchHit>& hits, const std::optional<float>& logit_scale,

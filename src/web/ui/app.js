@@ -325,6 +325,10 @@ async function openDetail(id) {
   if (a.width && a.height) metaRow(els.dMeta, 'Pixels', `${a.width} × ${a.height}`);
   metaRow(els.dMeta, 'Size', humanSize(a.size));
   metaRow(els.dMeta, 'Format', a.format);
+  if (a.albums && a.albums.length) metaRow(els.dMeta, 'Albums', a.albums.join(', '));
+  if (a.favorite) metaRow(els.dMeta, 'Favorite', '★');
+  if (a.description) metaRow(els.dMeta, 'Caption', a.description);
+  if (a.source && a.source.kind !== 'folder') metaRow(els.dMeta, 'Library', `${a.source.kind}: ${a.source.root}`);
   metaRow(els.dMeta, 'Folder', a.folder);
   metaRow(els.dMeta, 'Path', a.path);
   if (a.warning) metaRow(els.dMeta, 'Note', a.warning);

@@ -1,0 +1,195 @@
+#include "library/takeout/takeout_importer.h"
+
+#include <cstdio>
+#include <ctime>
+#include <filesystem>
+#include <map>
+#include <vector>
+
+#include "base/file_io.h"
+#include "library/takeout/sidecar.h"
+#include "library/takeout/sidecar_match.h"
+
+namespace shoebox::takeout {
+namespace {
+
+namespace fs = std::filesystem;
+
+constexpr uint64_t kMaxSidecarBytes = 4 << 20;
+
+// The photo's id in Google Photos, from the sidecar's "url" (…/photo/<id>), when present.
+std::optional<std::string> ExternalId(const std::string& json_text) {
+  const std::string key = "photos.google.com/photo/";
+  const auto at = json_text.find(key);
+  if (at == std::string::npos) return std::nullopt;
+  const auto start = at + key.size();
+  const auto end = json_text.find_first_of("\"?/", start);
+  std::string id = json_text.substr(start, end == std::string::npos ? std::string::npos : end - start);
+  if (id.empty() || id.find("redacted") != std::string::npos) return std::nullopt;
+  return id;
+}
+
+// "+02:00" when a local ISO time and a UTC instant differ by a whole quarter hour within
+// +-14 h (a real time zone); nullopt otherwise (the camera clock was simply wrong).
+std::optional<std::string> OffsetBetween(const std::string& local_iso, int64_t utc) {
+  std::tm tm{};
+  if (local_iso.size() < 19 || !strptime(local_iso.substr(0, 19).c_str(), "%Y-%m-%dT%H:%M:%S", &tm)) return std::nullopt;
+  const int64_t diff = static_cast<int64_t>(timegm(&tm)) - utc;
+  if (diff % 900 != 0 || diff > 14 * 3600 || diff < -14 * 3600) return std::nullopt;
+  const int64_t a = diff < 0 ? -diff : diff;
+  char buf[8];
+  std::snprintf(buf, sizeof buf, "%c%02d:%02d", diff < 0 ? '-' : '+', static_cast<int>(a / 3600), static_cast<int>(a % 3600 / 60));
+  return std::string(buf);
+}
+
+struct FolderResult {
+  int64_t media = 0, with_sidecar = 0, orphans = 0, bad = 0, memberships = 0;
+  bool album = false;
+};
+
+Result<FolderResult> ApplyFolder(Catalog* cat, int64_t source_id, const fs::path& dir,
+                                 const std::vector<std::string>& names, int64_t now) {
+  FolderResult r;
+  // Titles settle truncated names; read every sidecar once.
+  std::map<std::string, std::string> texts, titles;
+  for (const auto& n : names) {
+    if (n.size() < 5 || n.compare(n.size() - 5, 5, ".json") != 0) continue;
+    auto bytes = ReadWholeFile(dir / n, kMaxSidecarBytes);
+    if (!bytes.ok()) continue;  // reported below when it turns out to be a sidecar
+    texts[n].assign(bytes->begin(), bytes->end());
+    if (auto s = ParseSidecar(texts[n]); s.ok() && !s->title.empty()) titles[n] = s->title;
+  }
+  const FolderPairing pairing = PairSidecars(names, titles);
+  Database& db = cat->db();
+  std::optional<int64_t> album_id;
+  if (pairing.album_metadata) {
+    auto album = ParseAlbumMetadata(texts[*pairing.album_metadata]);
+    const std::string name = album.ok() && !album->title.empty() ? album->title : dir.filename().string();
+    auto ins = db.Prepare("INSERT INTO albums(source_id, name) VALUES(?1, ?2) ON CONFLICT DO NOTHING");
+    if (!ins.ok()) return ins.status();
+    SHOEBOX_RETURN_IF_ERROR(ins->Bind(1, source_id).Bind(2, name).Run());
+    auto sel = db.Prepare("SELECT id FROM albums WHERE source_id = ?1 AND name = ?2");
+    if (!sel.ok()) return sel.status();
+    sel->Bind(1, source_id).Bind(2, name);
+    Status st;
+    if (!sel->Step(&st)) return st.ok() ? Internal("album vanished") : st;
+    album_id = sel->Int(0);
+    r.album = true;
+  }
+  auto upsert = db.Prepare(
+      "INSERT INTO library_items(file_id, external_id, original_filename, description, favorite, trashed, taken_utc, "
+      "metadata_path) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) ON CONFLICT(file_id) DO UPDATE SET "
+      "external_id = excluded.external_id, original_filename = excluded.original_filename, "
+      "description = excluded.description, favorite = excluded.favorite, trashed = excluded.trashed, "
+      "taken_utc = excluded.taken_utc, metadata_path = excluded.metadata_path");
+  if (!upsert.ok()) return upsert.status();
+  // The sidecar's date and place fill what the photo itself lacks (placeholders, screenshots,
+  // messenger images have no EXIF); the camera's own values are never overwritten.
+  auto fill = db.Prepare(
+      "UPDATE assets SET taken_at = ?2, tz_offset = ?3, gps_lat = COALESCE(gps_lat, ?4), "
+      "gps_lon = CASE WHEN gps_lat IS NULL THEN ?5 ELSE gps_lon END, "
+      "gps_alt = CASE WHEN gps_lat IS NULL THEN ?6 ELSE gps_alt END WHERE id = ?1");
+  if (!fill.ok()) return fill.status();
+  auto member = db.Prepare("INSERT OR IGNORE INTO album_files(album_id, file_id) VALUES(?1, ?2)");
+  if (!member.ok()) return member.status();
+  for (const auto& m : pairing.media) {
+    auto row = cat->FindByPath((dir / m.media).string());
+    if (!row.ok()) return row.status();
+    if (!*row || !(*row)->file.asset_id) continue;  // not a photo (or not crawled)
+    ++r.media;
+    const int64_t file_id = (*row)->file.id;
+    if (album_id) {
+      SHOEBOX_RETURN_IF_ERROR(member->Bind(1, *album_id).Bind(2, file_id).Run());
+      member->Reset();
+      ++r.memberships;
+    }
+    if (!m.sidecar) continue;
+    const std::string sidecar_path = (dir / *m.sidecar).string();
+    auto text = texts.find(*m.sidecar);
+    auto parsed = text == texts.end() ? Result<Sidecar>(IoError("cannot be read")) : ParseSidecar(text->second);
+    if (!parsed.ok()) {
+      ++r.bad;
+      SHOEBOX_RETURN_IF_ERROR(cat->RecordError(sidecar_path, "Takeout sidecar: " + parsed.status().message(), "file", now));
+      continue;
+    }
+    ++r.with_sidecar;
+    const Sidecar& s = *parsed;
+    upsert->Bind(1, file_id)
+        .Bind(2, ExternalId(text->second))
+        .Bind(3, s.title.empty() ? std::optional<std::string>() : std::optional<std::string>(s.title))
+        .Bind(4, s.description.empty() ? std::optional<std::string>() : std::optional<std::string>(s.description))
+        .Bind(5, int64_t{s.favorited})
+        .Bind(6, int64_t{s.trashed})
+        .Bind(7, s.taken_utc)
+        .Bind(8, sidecar_path);
+    SHOEBOX_RETURN_IF_ERROR(upsert->Run());
+    upsert->Reset();
+    // The capture time: the photo's own local time when it has one, with the offset the
+    // sidecar's UTC instant reveals; else the UTC instant itself.
+    std::optional<std::string> taken = (*row)->asset.taken_at, offset = (*row)->asset.tz_offset;
+    if (s.taken_utc && !taken) {
+      taken = UtcIso(*s.taken_utc).substr(0, 19);
+      offset = "+00:00";
+    } else if (s.taken_utc && taken && !offset) {
+      offset = OffsetBetween(*taken, *s.taken_utc);
+    }
+    fill->Bind(1, *(*row)->file.asset_id)
+        .Bind(2, taken)
+        .Bind(3, offset)
+        .Bind(4, s.lat)
+        .Bind(5, s.lon)
+        .Bind(6, s.alt);
+    SHOEBOX_RETURN_IF_ERROR(fill->Run());
+    fill->Reset();
+    SHOEBOX_RETURN_IF_ERROR(cat->ClearError(sidecar_path));
+  }
+  for (const auto& o : pairing.orphan_sidecars) {
+    ++r.orphans;
+    auto s = ParseSidecar(texts[o]);
+    const std::string title = s.ok() && !s->title.empty() ? " (" + s->title + ")" : "";
+    SHOEBOX_RETURN_IF_ERROR(cat->RecordError((dir / o).string(),
+                                             "Takeout sidecar without its photo" + title +
+                                                 ": the photo is not in the export (videos and items over the "
+                                                 "archive limit are often left out)",
+                                             "file", now));
+  }
+  return r;
+}
+
+}  // namespace
+
+bool LooksLikeTakeout(const std::string& root) {
+  std::error_code ec;
+  const fs::path p(root);
+  return p.filename() == "Takeout" || fs::is_directory(p / "Takeout", ec);
+}
+
+Result<TakeoutReport> ApplyTakeoutMetadata(Catalog* cat, const std::string& root, int64_t now) {
+  auto source = cat->EnsureSource("takeout", root, now);
+  if (!source.ok()) return source.status();
+  // Folder by folder, each in one transaction.
+  std::map<fs::path, std::vector<std::string>> folders;
+  std::error_code ec;
+  for (fs::recursive_directory_iterator it(root, fs::directory_options::skip_permission_denied, ec), end;
+       !ec && it != end; it.increment(ec)) {
+    if (it->is_regular_file(ec)) folders[it->path().parent_path()].push_back(it->path().filename().string());
+  }
+  if (ec) return IoError(root + ": " + ec.message());
+  TakeoutReport report;
+  for (const auto& [dir, names] : folders) {
+    Transaction tx(&cat->db());
+    SHOEBOX_RETURN_IF_ERROR(tx.Begin());
+    auto r = ApplyFolder(cat, *source, dir, names, now);
+    if (!r.ok()) return r.status();
+    SHOEBOX_RETURN_IF_ERROR(tx.Commit());
+    report.media += r->media;
+    report.with_sidecar += r->with_sidecar;
+    report.orphan_sidecars += r->orphans;
+    report.bad_sidecars += r->bad;
+    report.albums += r->album ? 1 : 0;
+    report.album_memberships += r->memberships;
+  }
+  return report;
+}
+
+}  // namespace shoebox::takeout
