@@ -294,6 +294,8 @@ TEST(WebApi, AssetCarriesMetadataFilesAndDuplicates) {
   EXPECT_EQ(a["format"], "jpeg");
   EXPECT_EQ(a["folder"], (Shared().photos / "Vacaciones 2019").string());
   EXPECT_EQ(a["original"], "/original/" + std::to_string(id));
+  EXPECT_EQ(a["source"]["kind"], "folder");  // library facts ride along (albums, favorite...)
+  EXPECT_EQ(a["albums"], json::array());
   ASSERT_EQ(a["files"].size(), 1u);
   EXPECT_EQ(a["files"][0]["status"], "present");
   // The coffee photo exists twice byte for byte, and has near copies.
