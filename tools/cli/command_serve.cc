@@ -1,4 +1,6 @@
 #include <signal.h>
+#include <fcntl.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <atomic>
@@ -18,15 +20,26 @@ namespace {
 volatile std::sig_atomic_t g_stop_requested = 0;
 
 // Best effort: a desktop session has xdg-open (Linux) or open (macOS); failing is fine.
+// Forked twice so that the opener is nobody's child to reap.
 void OpenInBrowser(const std::string& url) {
-  if (fork() == 0) {
+  const pid_t child = fork();
+  if (child == 0) {
+    if (fork() == 0) {
+      const int devnull = open("/dev/null", O_WRONLY);  // its complaints are not ours to print
+      if (devnull >= 0) {
+        dup2(devnull, 1);
+        dup2(devnull, 2);
+      }
 #ifdef __APPLE__
-    execlp("open", "open", url.c_str(), static_cast<char*>(nullptr));
+      execlp("open", "open", url.c_str(), static_cast<char*>(nullptr));
 #else
-    execlp("xdg-open", "xdg-open", url.c_str(), static_cast<char*>(nullptr));
+      execlp("xdg-open", "xdg-open", url.c_str(), static_cast<char*>(nullptr));
 #endif
-    _exit(127);
+      _exit(127);
+    }
+    _exit(0);
   }
+  if (child > 0) waitpid(child, nullptr, 0);
 }
 
 }  // namespace
