@@ -120,11 +120,13 @@ int main(int argc, char** argv) {
   const std::string config_json(config_text->begin(), config_text->end());
   const std::string label = "random " + config.stem().string();
 
-  // The model first: its fingerprint is the record's.
-  auto probe = Model::CreateRandom(config_json, tokenizer, label);
-  if (!probe.ok()) return Fail(probe.status());
-  ModelRecord record{0, (*probe)->fingerprint(), label, "(random)", (*probe)->family(), (*probe)->dim(), Model::kPreprocessVersion, 0};
-  probe = Status(StatusCode::kInternal, "released");
+  // The model first: its fingerprint is the record's (the server makes its own copy).
+  ModelRecord record;
+  {
+    auto probe = Model::CreateRandom(config_json, tokenizer, label);
+    if (!probe.ok()) return Fail(probe.status());
+    record = {0, (*probe)->fingerprint(), label, "(random)", (*probe)->family(), (*probe)->dim(), Model::kPreprocessVersion, 0};
+  }
 
   std::filesystem::create_directories(work);
   const auto catalog = work / ("catalog-" + std::to_string(assets) + ".db");
