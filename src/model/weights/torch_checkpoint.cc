@@ -36,9 +36,31 @@ struct Value {
   TensorRef tensor;
 };
 
+// A pickle can build reference cycles (a list appended to itself, a dict stored in itself),
+// which shared_ptr alone never frees: every value made while parsing is recorded, and its
+// links are cut when parsing ends.
+thread_local std::vector<std::weak_ptr<Value>>* t_made = nullptr;
+
+class ValueArena {
+ public:
+  ValueArena() { t_made = &made_; }
+  ~ValueArena() {
+    t_made = nullptr;
+    for (auto& w : made_)
+      if (auto v = w.lock()) {
+        v->items.clear();
+        v->dict.clear();
+      }
+  }
+
+ private:
+  std::vector<std::weak_ptr<Value>> made_;
+};
+
 Ref Make(Value::Kind k) {
   auto v = std::make_shared<Value>();
   v->kind = k;
+  if (t_made) t_made->push_back(v);
   return v;
 }
 
@@ -341,6 +363,7 @@ Result<std::unique_ptr<SafetensorsFile>> ParseTorchCheckpoint(const uint8_t* dat
   }
   const ZipEntry& pkl = entries->at(pkl_name);
   if (!pkl.stored) return Unsupported(label + ": data.pkl is compressed; torch.save never does that");
+  ValueArena arena;  // declared before the values: cuts their cycles after they are dropped
   auto top = Unpickler(pkl.data, pkl.size, label).Run();
   if (!top.ok()) return top.status();
   if ((*top)->kind != Value::kDict) return Corrupt(label + ": the pickle is not a state_dict (dict of tensors)");
