@@ -41,6 +41,14 @@ std::optional<std::string> BrowserMime(const std::string& format) {
   return it->second;
 }
 
+// The photo with this catalog id, or NotFound saying so.
+Result<PhotoRow> PhotoById(Catalog& cat, int64_t id) {
+  auto row = cat.FindByAssetId(id);
+  if (!row.ok()) return row.status();
+  if (!*row) return NotFound("no photo " + std::to_string(id));
+  return **row;
+}
+
 // Which vectors are loaded: changes whenever a batch of embeddings is committed or removed.
 struct VectorVersion {
   int64_t count = -1, id_sum = -1;
@@ -422,9 +430,8 @@ Result<json> LibraryService::Similar(int64_t asset_id, const PageRequest& page) 
   if (!v) {
     auto cat = s_->pool->Acquire();
     if (!cat.ok()) return cat.status();
-    auto row = (*cat)->FindByAssetId(asset_id);
+    auto row = PhotoById(**cat, asset_id);
     if (!row.ok()) return row.status();
-    if (!*row) return NotFound("no photo " + std::to_string(asset_id));
     return NotFound("photo " + std::to_string(asset_id) + " has no vector yet (it is waiting to be embedded, or could not be)");
   }
   return s_->Run(*v, page, asset_id, json{{"embed_ms", 0}});
@@ -459,14 +466,13 @@ Result<json> LibraryService::SearchImage(const std::string& bytes, const std::st
 Result<json> LibraryService::Asset(int64_t asset_id) {
   auto cat = s_->pool->Acquire();
   if (!cat.ok()) return cat.status();
-  auto row = (*cat)->FindByAssetId(asset_id);
+  auto row = PhotoById(**cat, asset_id);
   if (!row.ok()) return row.status();
-  if (!*row) return NotFound("no photo " + std::to_string(asset_id));
-  json j = PhotoJson(**row);
-  if (auto library = (*cat)->LibraryInfoFor((*row)->file.id); library.ok()) AddLibraryJson(*library, &j);
-  j["name"] = FileName((*row)->file.path);
-  j["folder"] = std::filesystem::path((*row)->file.path).parent_path().string();
-  j["thumb"] = (*row)->asset.has_thumbnail ? json("/thumb/" + std::to_string(asset_id)) : json(nullptr);
+  json j = PhotoJson(*row);
+  if (auto library = (*cat)->LibraryInfoFor(row->file.id); library.ok()) AddLibraryJson(*library, &j);
+  j["name"] = FileName(row->file.path);
+  j["folder"] = std::filesystem::path(row->file.path).parent_path().string();
+  j["thumb"] = row->asset.has_thumbnail ? json("/thumb/" + std::to_string(asset_id)) : json(nullptr);
   j["original"] = "/original/" + std::to_string(asset_id);
   json files = json::array();
   auto q = (*cat)->db().Prepare("SELECT path, status, size FROM files WHERE asset_id = ?1 ORDER BY path");
@@ -481,7 +487,7 @@ Result<json> LibraryService::Asset(int64_t asset_id) {
   // duplicate report when it has been computed (GET /api/dupes starts it).
   json exact = json::array();
   for (const auto& f : files)
-    if (f["status"] == "present" && f["path"] != (*row)->file.path) exact.push_back(f["path"]);
+    if (f["status"] == "present" && f["path"] != row->file.path) exact.push_back(f["path"]);
   json near = nullptr;
   {
     std::lock_guard lock(s_->dupes_mu);
@@ -603,23 +609,21 @@ Result<json> LibraryService::ComputeStatus() {
 Result<FileReply> LibraryService::Thumbnail(int64_t asset_id) {
   auto cat = s_->pool->Acquire();
   if (!cat.ok()) return cat.status();
-  auto row = (*cat)->FindByAssetId(asset_id);
+  auto row = PhotoById(**cat, asset_id);
   if (!row.ok()) return row.status();
-  if (!*row) return NotFound("no photo " + std::to_string(asset_id));
-  const std::string& hash = (*row)->asset.hash;
-  if (!(*row)->asset.has_thumbnail || !s_->thumbs.Has(hash))
+  const std::string& hash = row->asset.hash;
+  if (!row->asset.has_thumbnail || !s_->thumbs.Has(hash))
     return NotFound("photo " + std::to_string(asset_id) + " has no thumbnail" +
-                    ((*row)->asset.error ? " (" + *(*row)->asset.error + ")" : std::string()));
+                    (row->asset.error ? " (" + *row->asset.error + ")" : std::string()));
   return FileReply{s_->thumbs.PathFor(hash), {}, "image/jpeg", hash};
 }
 
 Result<FileReply> LibraryService::Original(int64_t asset_id) {
   auto cat = s_->pool->Acquire();
   if (!cat.ok()) return cat.status();
-  auto row = (*cat)->FindByAssetId(asset_id);
+  auto row = PhotoById(**cat, asset_id);
   if (!row.ok()) return row.status();
-  if (!*row) return NotFound("no photo " + std::to_string(asset_id));
-  const auto& [file, asset] = **row;
+  const auto& [file, asset] = *row;
   if (file.status != FileStatus::kPresent) return NotFound("every file of photo " + std::to_string(asset_id) + " is missing");
   if (auto mime = BrowserMime(asset.format)) return FileReply{file.path, {}, *mime, asset.hash};
   // HEIC, RAW, TIFF...: an upright JPEG the browser can show, long side up to 2560 px.
