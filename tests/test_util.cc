@@ -64,4 +64,16 @@ void CopyFile(const std::filesystem::path& from, const std::filesystem::path& to
   std::filesystem::copy_file(from, to, std::filesystem::copy_options::overwrite_existing);
 }
 
+std::map<std::string, std::string> SnapshotTree(const std::filesystem::path& dir) {
+  std::map<std::string, std::string> out;
+  for (const auto& e : std::filesystem::recursive_directory_iterator(dir)) {
+    if (!e.is_regular_file()) continue;
+    const std::string bytes = ReadFile(e.path());
+    const auto mtime = std::filesystem::last_write_time(e.path()).time_since_epoch().count();
+    out[e.path().string()] = std::to_string(bytes.size()) + ":" + std::to_string(std::hash<std::string>{}(bytes)) +
+                             ":" + std::to_string(mtime);
+  }
+  return out;
+}
+
 }  // namespace shoebox::testing

@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -47,5 +48,9 @@ std::filesystem::path GoldenPath();
 std::string ReadFile(const std::filesystem::path& p);
 void WriteFile(const std::filesystem::path& p, const std::string& data);
 void CopyFile(const std::filesystem::path& from, const std::filesystem::path& to);
+
+// Every file under dir with its size, content hash and mtime: compare two snapshots to prove
+// a library was not written, created in or touched.
+std::map<std::string, std::string> SnapshotTree(const std::filesystem::path& dir);
 
 }  // namespace shoebox::testing

@@ -129,21 +129,34 @@ Result<int64_t> Catalog::EnsureSource(const std::string& kind, const std::string
   return sel->Int(0);
 }
 
-Result<std::unordered_map<std::string, KnownFile>> Catalog::LoadFilesUnder(const std::string& root) {
-  auto [lo, hi] = PrefixRange(root);
-  auto sel = db_.Prepare(
-      "SELECT path, id, size, mtime_ns, status, asset_id IS NOT NULL FROM files "
-      "WHERE path >= ?1 AND path < ?2");
-  if (!sel.ok()) return sel.status();
-  sel->Bind(1, lo).Bind(2, hi);
+namespace {
+// Rows of (path, id, size, mtime_ns, status, has asset) keyed by path.
+Result<std::unordered_map<std::string, KnownFile>> ReadKnownFiles(Statement& sel) {
   std::unordered_map<std::string, KnownFile> out;
   Status st;
-  while (sel->Step(&st)) {
-    out.emplace(sel->Text(0), KnownFile{sel->Int(1), sel->Int(2), sel->Int(3),
-                                        static_cast<FileStatus>(sel->Int(4)), sel->Int(5) != 0});
+  while (sel.Step(&st)) {
+    out.emplace(sel.Text(0), KnownFile{sel.Int(1), sel.Int(2), sel.Int(3), static_cast<FileStatus>(sel.Int(4)),
+                                       sel.Int(5) != 0});
   }
   if (!st.ok()) return st;
   return out;
+}
+constexpr char kKnownFileColumns[] = "SELECT path, id, size, mtime_ns, status, asset_id IS NOT NULL FROM files ";
+}  // namespace
+
+Result<std::unordered_map<std::string, KnownFile>> Catalog::LoadFilesUnder(const std::string& root) {
+  auto [lo, hi] = PrefixRange(root);
+  auto sel = db_.Prepare(std::string(kKnownFileColumns) + "WHERE path >= ?1 AND path < ?2");
+  if (!sel.ok()) return sel.status();
+  sel->Bind(1, lo).Bind(2, hi);
+  return ReadKnownFiles(*sel);
+}
+
+Result<std::unordered_map<std::string, KnownFile>> Catalog::LoadFilesOfSource(int64_t source_id) {
+  auto sel = db_.Prepare(std::string(kKnownFileColumns) + "WHERE source_id = ?1");
+  if (!sel.ok()) return sel.status();
+  sel->Bind(1, source_id);
+  return ReadKnownFiles(*sel);
 }
 
 Result<std::unordered_map<std::string, int64_t>> Catalog::LoadAssetIds() {
@@ -260,39 +273,49 @@ Result<CatalogStats> Catalog::Stats() {
   return s;
 }
 
-Result<std::optional<PhotoRow>> Catalog::FindByPath(const std::string& path) {
-  auto q = db_.Prepare(std::string("SELECT ") + kPhotoColumns +
-                       " FROM files f LEFT JOIN assets a ON a.id = f.asset_id WHERE f.path = ?1");
+namespace {
+// The first row of a one-parameter photo query (kPhotoColumns), if any.
+template <typename Key>
+Result<std::optional<PhotoRow>> FindOne(Database& db, const std::string& sql, const Key& key) {
+  auto q = db.PrepareCached(sql);
   if (!q.ok()) return q.status();
-  q->Bind(1, path);
+  q->Bind(1, key);
   Status st;
   if (!q->Step(&st)) {
     if (!st.ok()) return st;
     return std::optional<PhotoRow>();
   }
   return std::optional<PhotoRow>(ReadPhotoRow(*q));
+}
+}  // namespace
+
+Result<std::optional<PhotoRow>> Catalog::FindByOriginalPath(const std::string& path) {
+  static const std::string kSql = std::string("SELECT ") + kPhotoColumns +
+                                  " FROM library_items li JOIN files f ON f.id = li.file_id "
+                                  "LEFT JOIN assets a ON a.id = f.asset_id WHERE li.original_path = ?1 "
+                                  "ORDER BY f.status LIMIT 1";
+  return FindOne(db_, kSql, path);
+}
+
+Result<std::optional<PhotoRow>> Catalog::FindByPath(const std::string& path) {
+  static const std::string kSql =
+      std::string("SELECT ") + kPhotoColumns + " FROM files f LEFT JOIN assets a ON a.id = f.asset_id WHERE f.path = ?1";
+  return FindOne(db_, kSql, path);
 }
 
 Result<std::optional<PhotoRow>> Catalog::FindByAssetId(int64_t asset_id) {
   static const std::string kSql = std::string("SELECT ") + kPhotoColumns +
                                   " FROM assets a JOIN files f ON a.id = f.asset_id WHERE a.id = ?1 "
                                   "ORDER BY f.status, f.path LIMIT 1";
-  auto q = db_.PrepareCached(kSql);
-  if (!q.ok()) return q.status();
-  q->Bind(1, asset_id);
-  Status st;
-  if (!q->Step(&st)) {
-    if (!st.ok()) return st;
-    return std::optional<PhotoRow>();
-  }
-  return std::optional<PhotoRow>(ReadPhotoRow(*q));
+  return FindOne(db_, kSql, asset_id);
 }
 
 Result<LibraryInfo> Catalog::LibraryInfoFor(int64_t file_id) {
   LibraryInfo info;
   auto q = db_.Prepare(
       "SELECT s.kind, s.root, li.external_id, li.original_filename, li.title, li.description, li.rating, "
-      "COALESCE(li.favorite, 0), COALESCE(li.hidden, 0), COALESCE(li.trashed, 0), li.taken_utc "
+      "COALESCE(li.favorite, 0), COALESCE(li.hidden, 0), COALESCE(li.trashed, 0), li.taken_utc, li.pick, "
+      "li.color_label, li.stand_in, li.original_path "
       "FROM files f JOIN sources s ON s.id = f.source_id LEFT JOIN library_items li ON li.file_id = f.id WHERE f.id = ?1");
   if (!q.ok()) return q.status();
   q->Bind(1, file_id);
@@ -309,6 +332,10 @@ Result<LibraryInfo> Catalog::LibraryInfoFor(int64_t file_id) {
   info.hidden = q->Int(8) != 0;
   info.trashed = q->Int(9) != 0;
   info.taken_utc = q->OptInt(10);
+  if (auto p = q->OptInt(11)) info.pick = static_cast<int>(*p);
+  info.color_label = q->OptText(12);
+  info.stand_in = q->OptText(13);
+  info.original_path = q->OptText(14);
   // One text column per row, for this file.
   auto strings = [&](const char* sql, std::vector<std::string>* out) {
     auto list = db_.Prepare(sql);

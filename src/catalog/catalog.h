@@ -90,9 +90,15 @@ struct LibraryInfo {
   std::string source_kind, source_root;  // "folder", "takeout", ...
   std::optional<std::string> external_id, original_filename, title, description;
   std::optional<int> rating;
+  std::optional<int> pick;                  // Lightroom: 1 picked, -1 rejected, 0 neither
+  std::optional<std::string> color_label;   // Lightroom
   bool favorite = false, hidden = false, trashed = false;
   std::optional<int64_t> taken_utc;
   std::vector<std::string> albums, keywords;
+  // Set when the indexed file stands in for an original the library cannot give us now:
+  // "derivative" (Apple Photos, original in iCloud only) or "preview" (Lightroom, original
+  // offline); original_path is where the library says the original lives.
+  std::optional<std::string> stand_in, original_path;
 };
 
 struct ListFilter {
@@ -110,7 +116,7 @@ struct GcResult {
 
 class Catalog {
  public:
-  static constexpr int kSchemaVersion = 4;
+  static constexpr int kSchemaVersion = 5;
 
   // Opens the catalog at path, creating it (and its folder) when create is true, and
   // migrates an older schema. Fails with kUnsupported for a catalog written by a newer
@@ -125,6 +131,8 @@ class Catalog {
 
   // Snapshot of every file row under root (path prefix), keyed by path.
   Result<std::unordered_map<std::string, KnownFile>> LoadFilesUnder(const std::string& root);
+  // The same for every file row of one source (a library's files may live anywhere).
+  Result<std::unordered_map<std::string, KnownFile>> LoadFilesOfSource(int64_t source_id);
   // Every asset hash -> (id, has error), so workers can skip decoding known content.
   Result<std::unordered_map<std::string, int64_t>> LoadAssetIds();
 
@@ -146,6 +154,8 @@ class Catalog {
   // Queries.
   Result<CatalogStats> Stats();
   Result<std::optional<PhotoRow>> FindByPath(const std::string& path);
+  // The file that stands in for a library original at this path (see LibraryInfo::stand_in).
+  Result<std::optional<PhotoRow>> FindByOriginalPath(const std::string& path);
   // The asset with this id and one of its present files (any file if none is present).
   Result<std::optional<PhotoRow>> FindByAssetId(int64_t asset_id);
   Result<std::vector<ErrorRecord>> Errors();

@@ -55,6 +55,12 @@ void AddLibraryJson(const LibraryInfo& info, nlohmann::json* j) {
   (*j)["albums"] = info.albums;
   (*j)["keywords"] = info.keywords;
   if (info.rating) (*j)["rating"] = *info.rating;
+  if (info.pick) (*j)["pick"] = *info.pick;
+  if (info.color_label) (*j)["color_label"] = *info.color_label;
+  if (info.stand_in) {
+    (*j)["stand_in"] = *info.stand_in;
+    (*j)["original_path"] = opt(info.original_path);
+  }
   (*j)["favorite"] = info.favorite;
   (*j)["hidden"] = info.hidden;
   (*j)["trashed"] = info.trashed;

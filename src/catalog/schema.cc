@@ -121,6 +121,19 @@ CREATE TABLE keywords (
   PRIMARY KEY (file_id, keyword)
 ) WITHOUT ROWID;
 )sql",
+      // v4 -> v5: what Apple Photos and Lightroom add. A library may hold only a stand-in for a
+      // photo (Photos' derivative when the original is in iCloud only, Lightroom's preview
+      // when the original's drive is not mounted): the stand-in is the indexed file, and the
+      // original's path is kept so `info ORIGINAL` and a later re-import find it.
+      R"sql(
+ALTER TABLE library_items ADD COLUMN pick INTEGER;          -- Lightroom: 1 picked, -1 rejected
+ALTER TABLE library_items ADD COLUMN color_label TEXT;      -- Lightroom: 'Red', ...
+ALTER TABLE library_items ADD COLUMN stand_in TEXT;         -- NULL = the original itself; else
+                                                            -- 'derivative' or 'preview'
+ALTER TABLE library_items ADD COLUMN original_path TEXT;    -- where the library says the original is
+CREATE INDEX library_items_original ON library_items(original_path) WHERE original_path IS NOT NULL;
+CREATE INDEX files_source ON files(source_id);              -- a library's files, wherever they are
+)sql",
   };
   return kMigrations;
 }

@@ -100,9 +100,13 @@ Status SqliteStatus(sqlite3* db, int rc, std::string_view what) {
   }
 }
 
-Database::~Database() {
+Database::~Database() { Close(); }
+
+void Database::Close() {
   for (auto& [sql, stmt] : cache_) sqlite3_finalize(stmt);
+  cache_.clear();
   if (db_) sqlite3_close_v2(db_);
+  db_ = nullptr;
 }
 
 Result<Statement> Database::PrepareCached(const std::string& sql) {

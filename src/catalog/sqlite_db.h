@@ -73,6 +73,8 @@ class Database {
   // Opens (creating if asked) the database at path in WAL mode with foreign keys on and
   // a busy timeout, so readers never block on the indexer.
   Status Open(const std::string& path, bool create, bool read_only);
+  // Closes the connection (also done by the destructor); statements must be gone by then.
+  void Close();
   Status Exec(std::string_view sql);
   Result<Statement> Prepare(std::string_view sql);
   // As Prepare, compiled once per connection and reused: for the hot per-row queries

@@ -149,19 +149,38 @@ class RootIndexer {
       : cat_(cat), thumbs_(thumbs), opt_(opt), report_(report) {}
 
   Status Run(const std::string& root) {
-    int64_t now = Now();
-    auto source = cat_->EnsureSource(opt_.source_kind, root, now);
+    auto source = cat_->EnsureSource(opt_.source_kind, root, Now());
     if (!source.ok()) return source.status();
     source_id_ = *source;
-
     WalkOptions wopt;
     wopt.exclude = opt_.exclude;
     auto walk = WalkFolder(root, wopt);
     if (!walk.ok()) return walk.status();
-    report_->seen += static_cast<int64_t>(walk->files.size());
-
     auto known = cat_->LoadFilesUnder(root);
     if (!known.ok()) return known.status();
+    return Reconcile(root, *walk, &*known, true);
+  }
+
+  // A library's own file list: files of this source that are not in it are missing now.
+  Status RunList(const std::string& kind, const std::string& root, const std::vector<WalkEntry>& files) {
+    auto source = cat_->EnsureSource(kind, root, Now());
+    if (!source.ok()) return source.status();
+    source_id_ = *source;
+    auto known = cat_->LoadFilesOfSource(source_id_);
+    if (!known.ok()) return known.status();
+    WalkResult walk;
+    walk.files = files;
+    return Reconcile(root, walk, &*known, false);
+  }
+
+ private:
+  // Indexes what is new or changed in walk, marks what it no longer has missing.
+  Status Reconcile(const std::string& root, const WalkResult& walk_result,
+                 std::unordered_map<std::string, KnownFile>* known_files, bool folder_walk) {
+    const WalkResult* walk = &walk_result;
+    auto* known = known_files;
+    int64_t now = Now();
+    report_->seen += static_cast<int64_t>(walk->files.size());
     auto assets = cat_->LoadAssetIds();
     if (!assets.ok()) return assets.status();
 
@@ -209,7 +228,7 @@ class RootIndexer {
       SHOEBOX_RETURN_IF_ERROR(cat_->UpsertFile(f));
     }
     SHOEBOX_RETURN_IF_ERROR(cat_->FinishScan(source_id_, now));
-    SHOEBOX_RETURN_IF_ERROR(cat_->ClearFolderErrorsUnder(root));
+    if (folder_walk) SHOEBOX_RETURN_IF_ERROR(cat_->ClearFolderErrorsUnder(root));
     for (const WalkProblem& p : walk->problems) {
       SHOEBOX_RETURN_IF_ERROR(cat_->RecordError(p.path, p.reason, "folder", now));
       ++report_->folder_problems;
@@ -217,7 +236,6 @@ class RootIndexer {
     return tx.Commit();
   }
 
- private:
   Status ProcessAll(const std::vector<WalkEntry>& work,
                     const std::unordered_map<std::string, int64_t>& assets) {
     if (work.empty()) return Status::Ok();
@@ -333,6 +351,18 @@ Result<IndexReport> IndexFolders(Catalog* catalog, const std::vector<std::string
     RootIndexer indexer(catalog, thumbs, options, &report);
     SHOEBOX_RETURN_IF_ERROR(indexer.Run(root));
   }
+  report.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  return report;
+}
+
+Result<IndexReport> IndexFileList(Catalog* catalog, const std::string& kind, const std::string& root,
+                                  const std::vector<WalkEntry>& files, const ThumbnailCache& thumbs,
+                                  const IndexOptions& options) {
+  SHOEBOX_RETURN_IF_ERROR(InitImaging());
+  IndexReport report;
+  auto start = std::chrono::steady_clock::now();
+  RootIndexer indexer(catalog, thumbs, options, &report);
+  SHOEBOX_RETURN_IF_ERROR(indexer.RunList(kind, root, files));
   report.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   return report;
 }

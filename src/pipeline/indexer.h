@@ -17,6 +17,7 @@
 #include "base/status.h"
 #include "catalog/catalog.h"
 #include "imaging/photo_analyzer.h"
+#include "library/folder/folder_walker.h"
 #include "pipeline/thumbnail_cache.h"
 
 namespace shoebox {
@@ -51,5 +52,13 @@ struct IndexReport {
 // with a non-OK Status; per-file failures are recorded in the catalog and counted.
 Result<IndexReport> IndexFolders(Catalog* catalog, const std::vector<std::string>& roots,
                                  const ThumbnailCache& thumbs, const IndexOptions& options);
+
+// The same for a photo library that lists its own files (Apple Photos, Lightroom): files are
+// the library's present files (absolute paths, anywhere on disk), all under one source
+// (kind, root = the library itself). This source's files that are not in the list become
+// missing.
+Result<IndexReport> IndexFileList(Catalog* catalog, const std::string& kind, const std::string& root,
+                                  const std::vector<WalkEntry>& files, const ThumbnailCache& thumbs,
+                                  const IndexOptions& options);
 
 }  // namespace shoebox

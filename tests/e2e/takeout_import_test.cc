@@ -6,9 +6,6 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
-#include <map>
-
-#include "base/file_io.h"
 #include "cli_runner.h"
 #include "test_util.h"
 
@@ -18,25 +15,11 @@ namespace {
 namespace fs = std::filesystem;
 using nlohmann::json;
 
-// Every file under dir with its content hash and mtime.
-std::map<std::string, std::string> Snapshot(const fs::path& dir) {
-  std::map<std::string, std::string> out;
-  for (const auto& e : fs::recursive_directory_iterator(dir)) {
-    if (!e.is_regular_file()) continue;
-    auto bytes = ReadWholeFile(e.path(), 1 << 30);
-    EXPECT_TRUE(bytes.ok());
-    const auto mtime = fs::last_write_time(e.path()).time_since_epoch().count();
-    out[e.path().string()] = std::to_string(bytes->size()) + ":" + std::to_string(std::hash<std::string>{}(
-                                 std::string(bytes->begin(), bytes->end()))) + ":" + std::to_string(mtime);
-  }
-  return out;
-}
-
 TEST(TakeoutImport, ExportsImportWithTheirSidecarsAlbumsAndFlags) {
   TempDir tmp;
   Cli cli(tmp / "home");
   const fs::path root = fs::canonical(CorpusPath() / "libraries/google-takeout");
-  const auto before = Snapshot(root);
+  const auto before = SnapshotTree(root);
   const std::string gophers = (root / "immich-go-gophers/Takeout").string();
   const std::string polish = (root / "seb-reference-collection/Takeout").string();
   const std::string flat = (root / "seb-test-set1/Takeout").string();
@@ -107,7 +90,7 @@ TEST(TakeoutImport, ExportsImportWithTheirSidecarsAlbumsAndFlags) {
   EXPECT_EQ(r.Json()["albums"].size(), 1u) << "memberships are not duplicated";
 
   // Nothing in the export was written, created or touched.
-  EXPECT_EQ(Snapshot(root), before);
+  EXPECT_EQ(SnapshotTree(root), before);
 }
 
 TEST(TakeoutImport, SearchFiltersByAlbumAndFavorite) {

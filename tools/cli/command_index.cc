@@ -2,6 +2,8 @@
 
 #include <ctime>
 
+#include "library/apple_photos/photos_library.h"
+#include "library/library_import.h"
 #include "library/takeout/takeout_importer.h"
 #include "pipeline/indexer.h"
 #include "tools/cli/cli_common.h"
@@ -25,6 +27,39 @@ struct IndexArgs {
 };
 
 void RunIndex(GlobalOptions& g, int& exit_code, const std::shared_ptr<IndexArgs>& args);
+
+bool IsLibraryFile(const std::filesystem::path& p) { return p.extension() == ".lrcat"; }
+
+// What a root is, by its structure: a Photos bundle, a Lightroom catalog, a Takeout export.
+std::string DetectKind(const std::string& root) {
+  if (apple_photos::LooksLikePhotosLibrary(root)) return "apple-photos";
+  if (takeout::LooksLikeTakeout(root)) return "takeout";
+  return "folder";
+}
+
+Result<LibraryScan> ReadLibrary(const std::string& kind, const std::string& root, const IndexArgs&) {
+  if (kind == "apple-photos") return apple_photos::ReadPhotosLibrary(root);
+  return Unsupported("no importer for " + kind);
+}
+
+void AddReport(const IndexReport& from, IndexReport* r) {
+  r->seen += from.seen;
+  r->unchanged += from.unchanged;
+  r->added += from.added;
+  r->linked += from.linked;
+  r->missing += from.missing;
+  r->errors += from.errors;
+  r->not_images += from.not_images;
+  r->folder_problems += from.folder_problems;
+  r->seconds += from.seconds;
+}
+
+nlohmann::json LibraryJson(const LibraryScan& scan, const LibraryImportReport& r) {
+  return {{"kind", scan.kind},          {"root", scan.root},         {"assets", r.assets},
+          {"indexed", r.indexed},       {"stand_ins", r.stand_ins},  {"problems", r.problems},
+          {"albums", r.albums},         {"keywords", r.keywords},    {"skipped", r.skipped},
+          {"write_seconds", r.write_seconds}};
+}
 
 // The options `index` and `import` share.
 void AddIndexOptions(CLI::App* cmd, IndexArgs* args) {
@@ -54,7 +89,7 @@ void RunIndex(GlobalOptions& g, int& exit_code, const std::shared_ptr<IndexArgs>
         exit_code = Fail(NotFound("cannot index " + r + ": " + ec.message()));
         return;
       }
-      if (!std::filesystem::is_directory(canon, ec)) {
+      if (!std::filesystem::is_directory(canon, ec) && !IsLibraryFile(canon)) {
         exit_code = Fail(InvalidArgument(r + " is not a folder"));
         return;
       }
@@ -104,22 +139,36 @@ void RunIndex(GlobalOptions& g, int& exit_code, const std::shared_ptr<IndexArgs>
     IndexReport r;
     nlohmann::json library;
     for (const auto& root : roots) {
-      const std::string kind = !args->kind.empty() ? args->kind : takeout::LooksLikeTakeout(root) ? "takeout" : "folder";
+      const std::string kind = !args->kind.empty() ? args->kind : DetectKind(root);
       opt.source_kind = kind;
+      if (kind != "folder" && kind != "takeout") {
+        auto scan = ReadLibrary(kind, root, *args);
+        if (!scan.ok()) {
+          exit_code = Fail(scan.status());
+          return;
+        }
+        auto imported = ImportLibrary(cat->get(), *scan, thumbs, opt, static_cast<int64_t>(std::time(nullptr)));
+        if (!imported.ok()) {
+          exit_code = Fail(imported.status());
+          return;
+        }
+        AddReport(imported->index, &r);
+        library = LibraryJson(*scan, *imported);
+        if (!g.quiet && !args->json)
+          std::fprintf(stderr, "%s: %lld photos, %lld catalogued (%lld through a stand-in), %lld albums, %lld keywords, "
+                       "%lld could not be mapped%s\n",
+                       kind.c_str(), static_cast<long long>(imported->assets), static_cast<long long>(imported->indexed),
+                       static_cast<long long>(imported->stand_ins), static_cast<long long>(imported->albums),
+                       static_cast<long long>(imported->keywords), static_cast<long long>(imported->problems),
+                       imported->problems > 0 ? " (see `shoebox errors`)" : "");
+        continue;
+      }
       auto report = IndexFolders(cat->get(), {root}, thumbs, opt);
       if (!report.ok()) {
         exit_code = Fail(report.status());
         return;
       }
-      r.seen += report->seen;
-      r.unchanged += report->unchanged;
-      r.added += report->added;
-      r.linked += report->linked;
-      r.missing += report->missing;
-      r.errors += report->errors;
-      r.not_images += report->not_images;
-      r.folder_problems += report->folder_problems;
-      r.seconds += report->seconds;
+      AddReport(*report, &r);
       if (kind == "takeout") {
         auto t = takeout::ApplyTakeoutMetadata(cat->get(), root, static_cast<int64_t>(std::time(nullptr)));
         if (!t.ok()) {
@@ -171,7 +220,7 @@ void RunIndex(GlobalOptions& g, int& exit_code, const std::shared_ptr<IndexArgs>
 void RegisterIndex(CLI::App& app, GlobalOptions& g, int& exit_code) {
   auto args = std::make_shared<IndexArgs>();
   CLI::App* cmd = app.add_subcommand("index", "Find and catalog the photos in one or more folders");
-  cmd->add_option("paths", args->roots, "Folders to index (a Google Takeout export is recognised)")->required();
+  cmd->add_option("paths", args->roots, "Folders to index (Apple Photos libraries, Lightroom catalogs and Takeout exports are recognised)")->required();
   AddIndexOptions(cmd, args.get());
   cmd->callback([&g, &exit_code, args] { RunIndex(g, exit_code, args); });
 }
@@ -185,6 +234,19 @@ void RegisterImport(CLI::App& app, GlobalOptions& g, int& exit_code) {
   AddIndexOptions(takeout, args.get());
   takeout->callback([&g, &exit_code, args] {
     args->kind = "takeout";
+    RunIndex(g, exit_code, args);
+  });
+  CLI::App* photos = import->add_subcommand("apple-photos", "Apple Photos library (.photoslibrary), read-only");
+  photos->add_option("paths", args->roots, "Photos library bundles")->required();
+  AddIndexOptions(photos, args.get());
+  photos->callback([&g, &exit_code, args] {
+    for (const auto& r : args->roots) {
+      if (!apple_photos::LooksLikePhotosLibrary(r)) {
+        exit_code = Fail(InvalidArgument(r + " is not an Apple Photos library (no database/Photos.sqlite inside)"));
+        return;
+      }
+    }
+    args->kind = "apple-photos";
     RunIndex(g, exit_code, args);
   });
 }

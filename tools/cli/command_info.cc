@@ -23,6 +23,10 @@ Result<PhotoRow> ResolvePhoto(Catalog* cat, const std::string& what) {
       }
       return **row;
     }
+    // A library original that is indexed through a stand-in (Photos derivative, Lightroom preview).
+    auto stand_in = cat->FindByOriginalPath(candidate);
+    if (!stand_in.ok()) return stand_in.status();
+    if (*stand_in && (*stand_in)->file.asset_id) return **stand_in;
   }
   return NotFound("no photo " + what + " in the catalog");
 }

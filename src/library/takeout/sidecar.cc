@@ -88,13 +88,4 @@ Result<AlbumMetadata> ParseAlbumMetadata(const std::string& text) {
   return AlbumMetadata{Text(a, "title"), Text(a, "description")};
 }
 
-std::string UtcIso(int64_t t) {
-  std::time_t tt = static_cast<std::time_t>(t);
-  std::tm tm{};
-  gmtime_r(&tt, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buf;
-}
-
 }  // namespace shoebox::takeout

@@ -9,6 +9,7 @@
 #include <string>
 
 #include "base/status.h"
+#include "library/library_time.h"
 
 namespace shoebox::takeout {
 
@@ -29,8 +30,5 @@ struct AlbumMetadata {
 // the caller adds the file name.
 Result<Sidecar> ParseSidecar(const std::string& json_text);
 Result<AlbumMetadata> ParseAlbumMetadata(const std::string& json_text);
-
-// "2023-10-06T06:30:00Z"
-std::string UtcIso(int64_t unix_seconds);
 
 }  // namespace shoebox::takeout

@@ -1,12 +1,11 @@
 #include "library/takeout/takeout_importer.h"
 
-#include <cstdio>
-#include <ctime>
 #include <filesystem>
 #include <map>
 #include <vector>
 
 #include "base/file_io.h"
+#include "library/library_time.h"
 #include "library/takeout/sidecar.h"
 #include "library/takeout/sidecar_match.h"
 
@@ -27,19 +26,6 @@ std::optional<std::string> ExternalId(const std::string& json_text) {
   std::string id = json_text.substr(start, end == std::string::npos ? std::string::npos : end - start);
   if (id.empty() || id.find("redacted") != std::string::npos) return std::nullopt;
   return id;
-}
-
-// "+02:00" when a local ISO time and a UTC instant differ by a whole quarter hour within
-// +-14 h (a real time zone); nullopt otherwise (the camera clock was simply wrong).
-std::optional<std::string> OffsetBetween(const std::string& local_iso, int64_t utc) {
-  std::tm tm{};
-  if (local_iso.size() < 19 || !strptime(local_iso.substr(0, 19).c_str(), "%Y-%m-%dT%H:%M:%S", &tm)) return std::nullopt;
-  const int64_t diff = static_cast<int64_t>(timegm(&tm)) - utc;
-  if (diff % 900 != 0 || diff > 14 * 3600 || diff < -14 * 3600) return std::nullopt;
-  const int64_t a = diff < 0 ? -diff : diff;
-  char buf[8];
-  std::snprintf(buf, sizeof buf, "%c%02d:%02d", diff < 0 ? '-' : '+', static_cast<int>(a / 3600), static_cast<int>(a % 3600 / 60));
-  return std::string(buf);
 }
 
 struct FolderResult {
