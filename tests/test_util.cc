@@ -76,4 +76,21 @@ std::map<std::string, std::string> SnapshotTree(const std::filesystem::path& dir
   return out;
 }
 
+std::string LrprevSection(const std::string& name, const std::string& data) {
+  std::string h = "AgHg";
+  h += '\0';
+  h += static_cast<char>(32);
+  h += static_cast<char>(1);
+  h += static_cast<char>(name == "header" ? 1 : 2);
+  auto be64 = [&](uint64_t v) {
+    for (int i = 7; i >= 0; --i) h += static_cast<char>(v >> (8 * i) & 0xFF);
+  };
+  const uint64_t padding = (16 - data.size() % 16) % 16;
+  be64(data.size());
+  be64(padding);
+  std::string n = name;
+  n.resize(8, '\0');
+  return h + n + data + std::string(padding, '\0');
+}
+
 }  // namespace shoebox::testing

@@ -53,4 +53,9 @@ void CopyFile(const std::filesystem::path& from, const std::filesystem::path& to
 // a library was not written, created in or touched.
 std::map<std::string, std::string> SnapshotTree(const std::filesystem::path& dir);
 
+// One section of a Lightroom .lrprev file as Lightroom Classic writes it (docs/formats.md):
+// the 32-byte big-endian header ("AgHg", header length 32, version 1, kind, data length,
+// padding to 16 bytes, the name NUL-padded to 8 bytes), the data, the padding.
+std::string LrprevSection(const std::string& name, const std::string& data);
+
 }  // namespace shoebox::testing

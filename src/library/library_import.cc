@@ -3,6 +3,7 @@
 #include <sys/stat.h>
 
 #include <chrono>
+#include <filesystem>
 #include <set>
 #include <unordered_map>
 
@@ -17,6 +18,27 @@ double SecondsSince(std::chrono::steady_clock::time_point t) {
 
 std::optional<std::string> NonEmpty(const std::optional<std::string>& s) {
   return s && !s->empty() ? s : std::nullopt;
+}
+
+// Offline entries the catalog has never seen become missing file rows (known, not readable),
+// so their facts have a home and `info` can name them; rows it has keep their state (the
+// indexer already marked them missing).
+Status RecordOffline(Catalog* cat, const LibraryScan& scan, int64_t now) {
+  auto source = cat->EnsureSource(scan.kind, scan.root, now);
+  if (!source.ok()) return source.status();
+  Transaction tx(&cat->db());
+  SHOEBOX_RETURN_IF_ERROR(tx.Begin());
+  auto ins = cat->db().Prepare(
+      "INSERT INTO files(source_id, path, folder, size, mtime_ns, status, first_seen, last_seen, missing_since) "
+      "VALUES(?1, ?2, ?3, 0, 0, 1, ?4, ?4, ?4) ON CONFLICT(path) DO NOTHING");
+  if (!ins.ok()) return ins.status();
+  for (const LibraryAsset& a : scan.assets) {
+    if (!a.offline) continue;
+    const std::filesystem::path p(a.path);
+    SHOEBOX_RETURN_IF_ERROR(ins->Bind(1, *source).Bind(2, a.path).Bind(3, p.parent_path().string()).Bind(4, now).Run());
+    ins->Reset();
+  }
+  return tx.Commit();
 }
 
 }  // namespace
@@ -145,6 +167,10 @@ Result<LibraryImportReport> ImportLibrary(Catalog* cat, const LibraryScan& scan,
   files.reserve(scan.assets.size());
   std::set<std::string> listed;
   for (const LibraryAsset& a : scan.assets) {
+    if (a.offline) {
+      ++report.offline;
+      continue;
+    }
     struct stat st {};
     if (::stat(a.path.c_str(), &st) != 0 || !S_ISREG(st.st_mode)) continue;  // the importer checked; raced
     if (!listed.insert(a.path).second) continue;  // two library entries, one file (Lightroom virtual copies)
@@ -155,6 +181,7 @@ Result<LibraryImportReport> ImportLibrary(Catalog* cat, const LibraryScan& scan,
   auto index = IndexFileList(cat, scan.kind, scan.root, files, thumbs, options);
   if (!index.ok()) return index.status();
   report.index = *index;
+  SHOEBOX_RETURN_IF_ERROR(RecordOffline(cat, scan, now));
   SHOEBOX_RETURN_IF_ERROR(WriteLibraryFacts(cat, scan, now, &report));
   return report;
 }

@@ -37,6 +37,10 @@ struct LibraryAsset {
   std::optional<std::string> tz_offset;    // "-07:00"
   std::optional<double> lat, lon;
   std::vector<std::string> albums, keywords;
+  // Neither the original nor a stand-in can be read now (drive unmounted, iCloud only): the
+  // entry is kept as a missing file with its facts, and reported as a problem (the importer
+  // adds the problem); a later import, with the drive back, indexes it.
+  bool offline = false;
 };
 
 // A library entry that cannot be indexed, reported in `errors` under path.
@@ -55,9 +59,10 @@ struct LibraryScan {
 };
 
 struct LibraryImportReport {
-  int64_t assets = 0;       // photos the library lists (not counting problems)
+  int64_t assets = 0;       // photos the library lists
   int64_t indexed = 0;      // of which a file was found and catalogued
   int64_t stand_ins = 0;    // of which through a derivative or preview
+  int64_t offline = 0;      // of which nothing can be read now (recorded as missing files)
   int64_t problems = 0;     // recorded in errors
   int64_t albums = 0;
   int64_t keywords = 0;     // distinct

@@ -23,7 +23,7 @@ Result<std::unique_ptr<PrivateDbCopy>> PrivateDbCopy::Open(const std::string& pa
   if (!mkdtemp(tmpl.data())) return IoError("cannot create a temporary folder for a copy of " + path);
   copy->dir_ = tmpl;
   const fs::path target = fs::path(tmpl) / "library.sqlite";
-  for (const char* suffix : {"", "-wal", "-shm"}) {
+  for (const char* suffix : {"", "-wal", "-shm", "-journal"}) {
     const fs::path from = path + suffix;
     if (*suffix && !fs::exists(from, ec)) continue;
     fs::copy_file(from, target.string() + suffix, fs::copy_options::overwrite_existing, ec);

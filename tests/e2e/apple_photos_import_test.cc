@@ -216,8 +216,9 @@ TEST(ApplePhotosImport, MiniatureVenturaLibraryCarriesEveryFact) {
   CliResult r = cli.Run({"import", "apple-photos", "--no-embed", "--json", bundle.string()});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   json j = r.Json();
-  EXPECT_EQ(j["library"]["assets"], 4);  // A, B, C (derivative), D; E unmappable, F a video
+  EXPECT_EQ(j["library"]["assets"], 5);  // A, B, C (derivative), D, E (unreadable); F is a video
   EXPECT_EQ(j["library"]["indexed"], 4);
+  EXPECT_EQ(j["library"]["offline"], 1);
   EXPECT_EQ(j["library"]["stand_ins"], 1);
   EXPECT_EQ(j["library"]["problems"], 1);
   EXPECT_EQ(j["library"]["skipped"], 1);
@@ -276,6 +277,10 @@ TEST(ApplePhotosImport, MiniatureVenturaLibraryCarriesEveryFact) {
     EXPECT_NE(e["reason"].get<std::string>().find("IMG_0005.JPG"), std::string::npos) << e;
   }
   EXPECT_TRUE(reported);
+  // ...and kept as a known, missing file with its facts, so a later import can find it.
+  r = cli.Run({"info", (bundle / "originals/E" / (std::string(kUuidE) + ".jpeg")).string(), "--json"});
+  EXPECT_NE(r.exit_code, 0);
+  EXPECT_NE(r.err.find("not a usable photo"), std::string::npos) << r.err;
 
   // Re-import: nothing decoded again, the same facts, no duplicated memberships.
   r = cli.Run({"import", "apple-photos", "--no-embed", "--json", bundle.string()});
@@ -310,16 +315,7 @@ TEST(ApplePhotosImport, SearchFiltersByAlbumKeywordFavoriteAndTrash) {
   const fs::path model = GoldenSnapshot(tmp.path(), "clip/tiny-b32", "clip/tokenizer");
   CliResult r = cli.Run({"-q", "import", "apple-photos", "--model", model.string(), bundle.string()});
   ASSERT_EQ(r.exit_code, 0) << r.err;
-  auto paths = [&](std::vector<std::string> extra) {
-    std::vector<std::string> args = {"search", "a photo", "-n", "50", "--json"};
-    args.insert(args.end(), extra.begin(), extra.end());
-    CliResult s = cli.Run(args);
-    EXPECT_EQ(s.exit_code, 0) << s.err;
-    std::vector<std::string> out;
-    for (const auto& h : s.Json()) out.push_back(fs::path(h["path"].get<std::string>()).filename().string());
-    std::sort(out.begin(), out.end());
-    return out;
-  };
+  auto paths = [&](std::vector<std::string> extra) { return SearchFileNames(cli, "a photo", extra); };
   const std::string a = std::string(kUuidA) + ".jpeg", b = std::string(kUuidB) + ".png",
                     c = std::string(kUuidC) + "_1_105_c.jpeg", d = std::string(kUuidD) + ".jpeg";
   EXPECT_EQ(paths({}), (std::vector<std::string>{a, b, c})) << "the trashed photo is left out";

@@ -9,6 +9,8 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 extern char** environ;
 
 namespace shoebox::testing {
@@ -115,6 +117,17 @@ std::filesystem::path GoldenSnapshot(const std::filesystem::path& parent, const 
     if (e.path().extension() != ".jsonl")
       std::filesystem::copy_file(e.path(), dir / e.path().filename(), std::filesystem::copy_options::overwrite_existing);
   return dir;
+}
+
+std::vector<std::string> SearchFileNames(const Cli& cli, const std::string& query, const std::vector<std::string>& extra) {
+  std::vector<std::string> args = {"search", query, "-n", "50", "--json"};
+  args.insert(args.end(), extra.begin(), extra.end());
+  CliResult s = cli.Run(args);
+  EXPECT_EQ(s.exit_code, 0) << s.err;
+  std::vector<std::string> out;
+  for (const auto& h : s.Json()) out.push_back(std::filesystem::path(h["path"].get<std::string>()).filename().string());
+  std::sort(out.begin(), out.end());
+  return out;
 }
 
 }  // namespace shoebox::testing

@@ -34,6 +34,9 @@ class Cli {
   std::filesystem::path home_;
 };
 
+// `shoebox search QUERY -n 50 --json EXTRA...`: the file names of the hits, sorted.
+std::vector<std::string> SearchFileNames(const Cli& cli, const std::string& query, const std::vector<std::string>& extra);
+
 // A Hub-style snapshot folder under dir: a golden model (e.g. "clip/tiny-b32") plus its
 // family's tokenizer files (e.g. "clip/tokenizer").
 std::filesystem::path GoldenSnapshot(const std::filesystem::path& dir, const std::string& model,

@@ -57,6 +57,7 @@ void RegisterDupes(CLI::App& app, GlobalOptions& g, int& exit_code);
 void RegisterReindex(CLI::App& app, GlobalOptions& g, int& exit_code);
 void RegisterServe(CLI::App& app, GlobalOptions& g, int& exit_code);
 void RegisterImport(CLI::App& app, GlobalOptions& g, int& exit_code);
+void RegisterLrprev(CLI::App& app, GlobalOptions& g, int& exit_code);
 void RegisterBenchSearch(CLI::App* bench, GlobalOptions& g, int& exit_code);
 
 }  // namespace shoebox::cli

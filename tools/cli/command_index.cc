@@ -3,7 +3,10 @@
 #include <ctime>
 
 #include "library/apple_photos/photos_library.h"
+#include "base/file_io.h"
+#include "base/xdg_dirs.h"
 #include "library/library_import.h"
+#include "library/lightroom/lightroom_catalog.h"
 #include "library/takeout/takeout_importer.h"
 #include "pipeline/indexer.h"
 #include "tools/cli/cli_common.h"
@@ -24,6 +27,7 @@ struct IndexArgs {
   std::string model;
   bool no_embed = false;
   std::string kind;  // "" = by what the folder looks like
+  bool force_read = false;  // Lightroom: read a catalog even while its .lock says it is open
 };
 
 void RunIndex(GlobalOptions& g, int& exit_code, const std::shared_ptr<IndexArgs>& args);
@@ -32,13 +36,22 @@ bool IsLibraryFile(const std::filesystem::path& p) { return p.extension() == ".l
 
 // What a root is, by its structure: a Photos bundle, a Lightroom catalog, a Takeout export.
 std::string DetectKind(const std::string& root) {
+  if (IsLibraryFile(root)) return "lightroom";
   if (apple_photos::LooksLikePhotosLibrary(root)) return "apple-photos";
   if (takeout::LooksLikeTakeout(root)) return "takeout";
   return "folder";
 }
 
-Result<LibraryScan> ReadLibrary(const std::string& kind, const std::string& root, const IndexArgs&) {
+// Where a Lightroom catalog's previews of offline originals are extracted: shoebox's cache,
+// one folder per catalog.
+std::string LightroomPreviewDir(const std::string& catalog) {
+  const std::string hash = ContentHashHex(reinterpret_cast<const uint8_t*>(catalog.data()), catalog.size());
+  return (CacheDir() / "lightroom-previews" / hash.substr(0, 16)).string();
+}
+
+Result<LibraryScan> ReadLibrary(const std::string& kind, const std::string& root, const IndexArgs& args) {
   if (kind == "apple-photos") return apple_photos::ReadPhotosLibrary(root);
+  if (kind == "lightroom") return lightroom::ReadLightroomLibrary(root, args.force_read, LightroomPreviewDir(root));
   return Unsupported("no importer for " + kind);
 }
 
@@ -56,7 +69,8 @@ void AddReport(const IndexReport& from, IndexReport* r) {
 
 nlohmann::json LibraryJson(const LibraryScan& scan, const LibraryImportReport& r) {
   return {{"kind", scan.kind},          {"root", scan.root},         {"assets", r.assets},
-          {"indexed", r.indexed},       {"stand_ins", r.stand_ins},  {"problems", r.problems},
+          {"indexed", r.indexed},       {"stand_ins", r.stand_ins},  {"offline", r.offline},
+          {"problems", r.problems},
           {"albums", r.albums},         {"keywords", r.keywords},    {"skipped", r.skipped},
           {"write_seconds", r.write_seconds}};
 }
@@ -222,6 +236,7 @@ void RegisterIndex(CLI::App& app, GlobalOptions& g, int& exit_code) {
   CLI::App* cmd = app.add_subcommand("index", "Find and catalog the photos in one or more folders");
   cmd->add_option("paths", args->roots, "Folders to index (Apple Photos libraries, Lightroom catalogs and Takeout exports are recognised)")->required();
   AddIndexOptions(cmd, args.get());
+  cmd->add_flag("--force-read", args->force_read, "Lightroom catalogs: read even while Lightroom has them open");
   cmd->callback([&g, &exit_code, args] { RunIndex(g, exit_code, args); });
 }
 
@@ -247,6 +262,21 @@ void RegisterImport(CLI::App& app, GlobalOptions& g, int& exit_code) {
       }
     }
     args->kind = "apple-photos";
+    RunIndex(g, exit_code, args);
+  });
+  CLI::App* lightroom = import->add_subcommand("lightroom", "Lightroom Classic catalog (.lrcat), read-only");
+  lightroom->add_option("catalogs", args->roots, "Catalog files (.lrcat)")->required();
+  lightroom->add_flag("--force-read", args->force_read,
+                      "Read the catalog even though its .lock file says Lightroom has it open (a snapshot)");
+  AddIndexOptions(lightroom, args.get());
+  lightroom->callback([&g, &exit_code, args] {
+    for (const auto& r : args->roots) {
+      if (!IsLibraryFile(r)) {
+        exit_code = Fail(InvalidArgument(r + " is not a Lightroom catalog (.lrcat file)"));
+        return;
+      }
+    }
+    args->kind = "lightroom";
     RunIndex(g, exit_code, args);
   });
 }

@@ -30,6 +30,7 @@ int main(int argc, char** argv) {
   RegisterReindex(app, g, exit_code);
   RegisterServe(app, g, exit_code);
   RegisterImport(app, g, exit_code);
+  RegisterLrprev(app, g, exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

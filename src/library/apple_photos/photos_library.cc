@@ -186,7 +186,8 @@ Result<LibraryScan> ReadPhotosLibrary(const std::string& bundle) {
       scan.problems.push_back({original.string(), "Apple Photos asset " + label +
                                                       ": the original is not in the library (stored in iCloud "
                                                       "only?) and Photos kept no derivative of it"});
-      continue;
+      a.path = original.string();
+      a.offline = true;
     }
     if (auto t = q->OptDouble(4)) {
       a.taken_utc = static_cast<int64_t>(std::floor(*t)) + kCoreDataEpoch;
