@@ -13,6 +13,7 @@ const els = {
   progressText: $('progress-text'), progressFill: $('progress-fill'), drop: $('drop'), toast: $('toast'),
   fAfter: $('f-after'), fBefore: $('f-before'), fFolder: $('f-folder'), fCamera: $('f-camera'),
   fFormat: $('f-format'), fDateSort: $('f-date-sort'), fClear: $('f-clear'),
+  fAlbum: $('f-album'), fKeyword: $('f-keyword'), fRating: $('f-rating'), fFavorite: $('f-favorite'),
 };
 
 // What the grid shows: {kind: 'random'|'search'|'similar'|'image'|'dupes', q, id, file}
@@ -55,6 +56,10 @@ function filterParams() {
   if (els.fFolder.value.trim()) p.set('folder', els.fFolder.value.trim());
   if (els.fCamera.value.trim()) p.set('camera', els.fCamera.value.trim());
   if (els.fFormat.value) p.set('format', els.fFormat.value);
+  if (els.fAlbum.value.trim()) p.set('album', els.fAlbum.value.trim());
+  if (els.fKeyword.value.trim()) p.set('keyword', els.fKeyword.value.trim());
+  if (els.fRating.value) p.set('min_rating', els.fRating.value);
+  if (els.fFavorite.checked) p.set('favorite', '1');
   if (els.fDateSort.checked) { p.set('sort', 'date'); p.set('cutoff', '1'); }
   return p;
 }
@@ -269,12 +274,15 @@ els.filtersToggle.addEventListener('click', () => {
   els.filters.hidden = !els.filters.hidden;
   els.filtersToggle.setAttribute('aria-expanded', String(!els.filters.hidden));
 });
-for (const el of [els.fAfter, els.fBefore, els.fFolder, els.fCamera, els.fFormat, els.fDateSort]) {
+for (const el of [els.fAfter, els.fBefore, els.fFolder, els.fCamera, els.fFormat, els.fDateSort,
+                  els.fAlbum, els.fKeyword, els.fRating, els.fFavorite]) {
   el.addEventListener('change', () => { if (view.kind !== 'random' && view.kind !== 'dupes') show(view); });
 }
 els.fClear.addEventListener('click', () => {
-  for (const el of [els.fAfter, els.fBefore, els.fFolder, els.fCamera, els.fFormat]) el.value = '';
+  for (const el of [els.fAfter, els.fBefore, els.fFolder, els.fCamera, els.fFormat, els.fAlbum, els.fKeyword,
+                    els.fRating]) el.value = '';
   els.fDateSort.checked = false;
+  els.fFavorite.checked = false;
   if (view.kind !== 'random' && view.kind !== 'dupes') show(view);
 });
 
@@ -325,9 +333,18 @@ async function openDetail(id) {
   if (a.width && a.height) metaRow(els.dMeta, 'Pixels', `${a.width} × ${a.height}`);
   metaRow(els.dMeta, 'Size', humanSize(a.size));
   metaRow(els.dMeta, 'Format', a.format);
-  if (a.albums && a.albums.length) metaRow(els.dMeta, 'Albums', a.albums.join(', '));
-  if (a.favorite) metaRow(els.dMeta, 'Favorite', '★');
+  if (a.title) metaRow(els.dMeta, 'Title', a.title);
   if (a.description) metaRow(els.dMeta, 'Caption', a.description);
+  if (a.albums && a.albums.length) metaRow(els.dMeta, 'Albums', a.albums.join(', '));
+  if (a.keywords && a.keywords.length) metaRow(els.dMeta, 'Keywords', a.keywords.join(', '));
+  if (a.rating) metaRow(els.dMeta, 'Rating', '★'.repeat(Math.max(0, Math.min(5, a.rating))));
+  if (a.favorite) metaRow(els.dMeta, 'Favorite', '♥');
+  if (a.pick === 1) metaRow(els.dMeta, 'Flag', 'picked');
+  if (a.pick === -1) metaRow(els.dMeta, 'Flag', 'rejected');
+  if (a.color_label) metaRow(els.dMeta, 'Label', a.color_label);
+  if (a.hidden) metaRow(els.dMeta, 'Hidden', 'yes (hidden in its library)');
+  if (a.trashed) metaRow(els.dMeta, 'Trash', 'in its library\'s trash');
+  if (a.stand_in) metaRow(els.dMeta, 'Original', (a.stand_in === 'preview' ? 'offline; showing Lightroom\'s preview of ' : 'in iCloud only; showing Photos\' copy of ') + (a.original_path || ''));
   if (a.source && a.source.kind !== 'folder') metaRow(els.dMeta, 'Library', `${a.source.kind}: ${a.source.root}`);
   metaRow(els.dMeta, 'Folder', a.folder);
   metaRow(els.dMeta, 'Path', a.path);
