@@ -9,7 +9,7 @@ PACKAGES=(
   # libraries
   libvips-dev libexiv2-dev libraw-dev libheif-dev libsqlite3-dev libxxhash-dev
   nlohmann-json3-dev libcli11-dev libopenblas-dev libicu-dev libsentencepiece-dev libcurl4-openssl-dev libssl-dev
-  libhnswlib-dev libcpp-httplib-dev
+  libhnswlib-dev libcpp-httplib-dev libarchive-dev
   # tests and benchmarks
   libgtest-dev libgmock-dev libbenchmark-dev sqlite3 libjpeg-turbo-progs python3
   # fuzzing (libFuzzer comes with clang)

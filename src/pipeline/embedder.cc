@@ -2,12 +2,16 @@
 
 #include <chrono>
 #include <ctime>
+#include <filesystem>
 #include <future>
+#include <map>
+#include <set>
 #include <mutex>
 
 #include "base/progress.h"
 #include "base/thread_pool.h"
 #include "catalog/embedding_store.h"
+#include "library/archive/archive_reader.h"
 
 namespace shoebox {
 namespace {
@@ -26,9 +30,38 @@ Prepared Prepare(const Model& model, const ThumbnailCache* thumbs, ThreadPool& p
   p.assets = std::move(assets);
   std::vector<Result<std::vector<float>>> results(p.assets.size(), Status(Internal("not run")));
   std::vector<std::string> sources(p.assets.size(), "photo");
+  // Photos inside archives (Takeout downloads): read here, one pass per archive, in the
+  // archive's order (asset ids follow it), and decoded from memory by the workers.
+  std::map<size_t, Result<std::vector<uint8_t>>> in_archives;
+  {
+    std::map<std::string, std::map<std::string, std::vector<size_t>>> wanted;  // archive -> member -> indexes
+    for (size_t i = 0; i < p.assets.size(); ++i) {
+      std::error_code ec;
+      if (std::filesystem::exists(p.assets[i].path, ec)) continue;
+      if (auto split = SplitArchivePath(p.assets[i].path)) wanted[split->archive][split->member].push_back(i);
+    }
+    for (const auto& [archive, members] : wanted) {
+      std::set<std::string> names;
+      for (const auto& [m, idx] : members) names.insert(m);
+      auto read = ReadArchiveMembers(archive, names, uint64_t{2} << 30);
+      for (const auto& [m, idx] : members) {
+        for (size_t i : idx) {
+          if (!read.ok()) in_archives.emplace(i, read.status());
+          else if (auto it = read->find(m); it != read->end()) in_archives.emplace(i, it->second);
+          else in_archives.emplace(i, Status(NotFound(archive + ": no member " + m + " any more")));
+        }
+      }
+    }
+  }
   for (size_t i = 0; i < p.assets.size(); ++i) {
     pool.Submit([&, i] {
-      auto r = model.PreparePhoto(p.assets[i].path);
+      auto member = in_archives.find(i);
+      Result<std::vector<float>> r =
+          member == in_archives.end() ? model.PreparePhoto(p.assets[i].path)
+          : member->second.ok()       ? model.PrepareBytes(member->second->data(), member->second->size())
+                                      : Result<std::vector<float>>(member->second.status());
+      if (!r.ok() && member != in_archives.end())
+        r = Status(r.status().code(), p.assets[i].path + ": " + r.status().message());
       // Formats the decoder cannot read (RAW) still have the preview the indexer extracted.
       if (!r.ok() && thumbs) {
         auto thumb = thumbs->PathFor(p.assets[i].hash);

@@ -7,11 +7,13 @@
 #include <deque>
 #include <mutex>
 #include <optional>
+#include <thread>
 #include <unordered_set>
 
 #include "base/file_io.h"
 #include "base/progress.h"
 #include "base/thread_pool.h"
+#include "library/archive/archive_reader.h"
 #include "library/folder/folder_walker.h"
 
 namespace shoebox {
@@ -59,6 +61,51 @@ AssetRecord ToAsset(const std::string& hash, int64_t size, const AnalyzedPhoto& 
   return a;
 }
 
+// Hash, link or decode one photo's bytes (format already sniffed) into *r.
+void ProcessBytes(const std::string& name, ImageFormat format, const std::vector<uint8_t>& bytes,
+                  const std::unordered_map<std::string, int64_t>& known_assets, const ThumbnailCache& thumbs,
+                  const IndexOptions& opt, WorkResult* r) {
+  std::string hash = ContentHashHex(bytes.data(), bytes.size());
+  if (auto it = known_assets.find(hash); it != known_assets.end()) {
+    r->known_asset_id = it->second;  // moved, renamed or copied: nothing to decode
+    return;
+  }
+  AnalyzedPhoto partial;
+  partial.format = format;
+  auto photo = AnalyzePhoto(bytes.data(), bytes.size(), name, opt.analyze, &partial);
+  if (!photo.ok()) {
+    AssetRecord a = ToAsset(hash, static_cast<int64_t>(bytes.size()), partial);
+    a.error = photo.status().message();
+    r->asset = std::move(a);
+    return;
+  }
+  AssetRecord a = ToAsset(hash, static_cast<int64_t>(bytes.size()), *photo);
+  if (!photo->thumbnail_jpeg.empty()) {
+    Status st = thumbs.Put(hash, photo->thumbnail_jpeg);
+    if (st.ok()) a.has_thumbnail = true;
+    else if (st.code() == StatusCode::kDiskFull) r->fatal = st;
+    else a.warning = "thumbnail not saved: " + st.message();
+  }
+  r->asset = std::move(a);
+}
+
+// A file already read into memory (an archive member): sniffed here, then as above.
+WorkResult ProcessMemory(const WalkEntry& entry, const std::vector<uint8_t>& bytes,
+                         const std::unordered_map<std::string, int64_t>& known_assets, const ThumbnailCache& thumbs,
+                         const IndexOptions& opt) {
+  WorkResult r;
+  r.entry = entry;
+  const std::string name = BaseName(entry.path);
+  ImageFormat format = SniffFormat(bytes.data(), std::min(bytes.size(), kSniffBytes), name);
+  if (format == ImageFormat::kUnknown) {
+    if (HasImageExtension(name)) r.error = DescribeNonImage(bytes.data(), std::min(bytes.size(), kSniffBytes));
+    else r.not_image = true;
+    return r;
+  }
+  ProcessBytes(name, format, bytes, known_assets, thumbs, opt, &r);
+  return r;
+}
+
 WorkResult ProcessFile(const WalkEntry& entry,
                        const std::unordered_map<std::string, int64_t>& known_assets,
                        const ThumbnailCache& thumbs, const IndexOptions& opt) {
@@ -91,29 +138,7 @@ WorkResult ProcessFile(const WalkEntry& entry,
     else r.error = read.message();
     return r;
   }
-  const std::vector<uint8_t>* bytes = &buffer;
-  std::string hash = ContentHashHex(bytes->data(), bytes->size());
-  if (auto it = known_assets.find(hash); it != known_assets.end()) {
-    r.known_asset_id = it->second;  // moved, renamed or copied: nothing to decode
-    return r;
-  }
-  AnalyzedPhoto partial;
-  partial.format = format;
-  auto photo = AnalyzePhoto(bytes->data(), bytes->size(), name, opt.analyze, &partial);
-  if (!photo.ok()) {
-    AssetRecord a = ToAsset(hash, static_cast<int64_t>(bytes->size()), partial);
-    a.error = photo.status().message();
-    r.asset = std::move(a);
-    return r;
-  }
-  AssetRecord a = ToAsset(hash, static_cast<int64_t>(bytes->size()), *photo);
-  if (!photo->thumbnail_jpeg.empty()) {
-    Status st = thumbs.Put(hash, photo->thumbnail_jpeg);
-    if (st.ok()) a.has_thumbnail = true;
-    else if (st.code() == StatusCode::kDiskFull) r.fatal = st;
-    else a.warning = "thumbnail not saved: " + st.message();
-  }
-  r.asset = std::move(a);
+  ProcessBytes(name, format, buffer, known_assets, thumbs, opt, &r);
   return r;
 }
 
@@ -141,6 +166,14 @@ class ResultQueue {
   std::condition_variable cv_;
   std::deque<WorkResult> q_;
 };
+
+// One unit of work for the pool: a file to read, or bytes already read (archive members).
+struct WorkJob {
+  WalkEntry entry;
+  std::optional<std::vector<uint8_t>> bytes;
+  std::optional<std::string> error;  // reading it failed already
+};
+using Submit = std::function<void(WorkJob)>;
 
 class RootIndexer {
  public:
@@ -173,55 +206,125 @@ class RootIndexer {
     return Reconcile(root, walk, &*known, false);
   }
 
+  // An archive read front to back: new or changed members are read into memory here and
+  // handed to the pool; the others are skipped unread.
+  Status RunArchive(const std::string& kind, const std::string& archive, ArchiveListener* listener) {
+    auto source = cat_->EnsureSource(kind, archive, Now());
+    if (!source.ok()) return source.status();
+    source_id_ = *source;
+    auto known = cat_->LoadFilesOfSource(source_id_);
+    if (!known.ok()) return known.status();
+    auto assets = cat_->LoadAssetIds();
+    if (!assets.ok()) return assets.status();
+    std::unordered_set<std::string> seen;
+    std::vector<WalkEntry> revived;
+    std::vector<WalkProblem> problems;
+    auto produce = [&](const Submit& submit, const std::atomic<bool>& cancel) -> Status {
+      auto reader = ArchiveReader::Open(archive);
+      if (!reader.ok()) return reader.status();
+      ArchiveEntry e;
+      for (;;) {
+        if (cancel.load()) return Status::Ok();
+        auto more = (*reader)->Next(&e);
+        if (!more.ok()) return more.status();
+        if (!*more) return Status::Ok();
+        if (!e.regular) continue;
+        const std::string path = archive + "/" + e.member;
+        if (e.problem) {
+          problems.push_back({path, *e.problem});
+          continue;
+        }
+        if (listener) listener->OnMember(path);
+        const std::string name = BaseName(path);
+        if (IsKnownNonImageExtension(name)) {
+          if (listener && listener->WantsBytes(path)) {
+            std::vector<uint8_t> bytes;
+            if ((*reader)->Read(kMaxListenerBytes, &bytes).ok()) listener->OnBytes(path, std::move(bytes));
+          }
+          continue;
+        }
+        WalkEntry we{path, e.size, e.mtime_ns};
+        seen.insert(path);
+        ++report_->seen;
+        if (auto it = known->find(path);
+            it != known->end() && it->second.size == e.size && it->second.mtime_ns == e.mtime_ns) {
+          if (it->second.status == FileStatus::kMissing) revived.push_back(we);
+          else ++report_->unchanged;
+          continue;
+        }
+        WorkJob job;
+        job.entry = we;
+        std::vector<uint8_t> bytes;
+        Status read = (*reader)->Read(opt_.max_file_bytes, &bytes);
+        if (read.ok()) job.bytes = std::move(bytes);
+        else job.error = read.message();
+        submit(std::move(job));
+      }
+    };
+    SHOEBOX_RETURN_IF_ERROR(ProcessJobs(0, produce, *assets));
+    WalkResult walk;
+    walk.problems = std::move(problems);
+    return Finish(archive, *known, seen, revived, walk, false);
+  }
+
  private:
+  static constexpr uint64_t kMaxListenerBytes = 4 << 20;
+
   // Indexes what is new or changed in walk, marks what it no longer has missing.
-  Status Reconcile(const std::string& root, const WalkResult& walk_result,
-                 std::unordered_map<std::string, KnownFile>* known_files, bool folder_walk) {
-    const WalkResult* walk = &walk_result;
-    auto* known = known_files;
-    int64_t now = Now();
-    report_->seen += static_cast<int64_t>(walk->files.size());
+  Status Reconcile(const std::string& root, const WalkResult& walk,
+                   std::unordered_map<std::string, KnownFile>* known, bool folder_walk) {
+    report_->seen += static_cast<int64_t>(walk.files.size());
     auto assets = cat_->LoadAssetIds();
     if (!assets.ok()) return assets.status();
 
-    std::vector<WalkEntry> work;
-    std::vector<const WalkEntry*> revived;  // missing before, back unchanged
+    std::vector<const WalkEntry*> work;
+    std::vector<WalkEntry> revived;  // missing before, back unchanged
     std::unordered_set<std::string> seen;
-    seen.reserve(walk->files.size());
-    for (const WalkEntry& e : walk->files) {
+    seen.reserve(walk.files.size());
+    for (const WalkEntry& e : walk.files) {
       seen.insert(e.path);
       auto it = known->find(e.path);
       if (it != known->end() && it->second.size == e.size && it->second.mtime_ns == e.mtime_ns) {
-        if (it->second.status == FileStatus::kMissing) revived.push_back(&e);
+        if (it->second.status == FileStatus::kMissing) revived.push_back(e);
         else ++report_->unchanged;
         continue;
       }
-      work.push_back(e);
+      work.push_back(&e);
     }
+    SHOEBOX_RETURN_IF_ERROR(ProcessJobs(
+        work.size(),
+        [&](const Submit& submit, const std::atomic<bool>&) {
+          for (const WalkEntry* e : work) submit(WorkJob{*e, std::nullopt, std::nullopt});
+          return Status::Ok();
+        },
+        *assets));
+    return Finish(root, *known, seen, revived, walk, folder_walk);
+  }
 
-    SHOEBOX_RETURN_IF_ERROR(ProcessAll(work, *assets));
-
-    // The walk is complete, so anything it did not see is gone (for now).
+  // After a complete pass: what was not seen is gone (for now), what came back is present.
+  Status Finish(const std::string& root, const std::unordered_map<std::string, KnownFile>& known,
+                const std::unordered_set<std::string>& seen, const std::vector<WalkEntry>& revived,
+                const WalkResult& walk, bool folder_walk) {
     Transaction tx(&cat_->db());
     SHOEBOX_RETURN_IF_ERROR(tx.Begin());
-    now = Now();
-    for (const auto& [path, k] : *known) {
+    const int64_t now = Now();
+    for (const auto& [path, k] : known) {
       if (k.status == FileStatus::kPresent && !seen.count(path)) {
         SHOEBOX_RETURN_IF_ERROR(cat_->MarkMissing(k.id, now));
         ++report_->missing;
       }
     }
-    for (const WalkEntry* e : revived) {
-      const KnownFile& k = known->at(e->path);
+    for (const WalkEntry& e : revived) {
+      const KnownFile& k = known.at(e.path);
       FileRecord f;
       f.source_id = source_id_;
-      f.path = e->path;
-      f.size = e->size;
-      f.mtime_ns = e->mtime_ns;
+      f.path = e.path;
+      f.size = e.size;
+      f.mtime_ns = e.mtime_ns;
       f.status = FileStatus::kPresent;
       f.last_seen = now;
       if (k.has_asset) {
-        auto row = cat_->FindByPath(e->path);
+        auto row = cat_->FindByPath(e.path);
         if (!row.ok()) return row.status();
         if (*row && (*row)->file.asset_id) f.asset_id = (*row)->file.asset_id;
       }
@@ -229,59 +332,94 @@ class RootIndexer {
     }
     SHOEBOX_RETURN_IF_ERROR(cat_->FinishScan(source_id_, now));
     if (folder_walk) SHOEBOX_RETURN_IF_ERROR(cat_->ClearFolderErrorsUnder(root));
-    for (const WalkProblem& p : walk->problems) {
+    for (const WalkProblem& p : walk.problems) {
       SHOEBOX_RETURN_IF_ERROR(cat_->RecordError(p.path, p.reason, "folder", now));
       ++report_->folder_problems;
     }
     return tx.Commit();
   }
 
-  Status ProcessAll(const std::vector<WalkEntry>& work,
-                    const std::unordered_map<std::string, int64_t>& assets) {
-    if (work.empty()) return Status::Ok();
-    Progress progress("indexing", work.size());
-    progress.set_enabled(opt_.show_progress);
+  // Runs produce (on its own thread) to submit jobs to the worker pool, and commits their
+  // results here in batches. At most a bounded number of jobs is in flight, so an archive's
+  // members are never all held in memory at once.
+  Status ProcessJobs(size_t expected,
+                     const std::function<Status(const Submit&, const std::atomic<bool>& cancel)>& produce,
+                     const std::unordered_map<std::string, int64_t>& assets) {
+    Progress progress("indexing", expected);
+    progress.set_enabled(opt_.show_progress && expected > 0);
     ResultQueue results;
     std::atomic<bool> cancel{false};
-    {
-      ThreadPool pool(opt_.threads);
-      for (const WalkEntry& e : work) {
-        pool.Submit([&, e] {
-          if (cancel.load()) {
-            WorkResult skipped;
-            skipped.entry = e;
-            skipped.vanished = true;  // not processed; the next run picks it up
-            results.Push(std::move(skipped));
-            return;
-          }
-          results.Push(ProcessFile(e, assets, thumbs_, opt_));
-        });
+    std::atomic<bool> produced{false};
+    std::atomic<size_t> submitted{0};
+    std::mutex flight_mu;
+    std::condition_variable flight_cv;
+    size_t in_flight = 0;
+    Status produce_status;
+    ThreadPool pool(opt_.threads);
+    const size_t max_in_flight = std::max<size_t>(64, 8 * pool.size());
+    Submit submit = [&](WorkJob job) {
+      {
+        std::unique_lock<std::mutex> lock(flight_mu);
+        flight_cv.wait(lock, [&] { return in_flight < max_in_flight; });
+        ++in_flight;
       }
-      size_t done = 0;
-      std::vector<WorkResult> batch;
-      Status fatal;
-      auto last_commit = std::chrono::steady_clock::now();
-      while (done < work.size()) {
-        auto ready = results.PopAll(std::chrono::milliseconds(200));
-        for (auto& r : ready) {
-          batch.push_back(std::move(r));
-          ++done;
+      ++submitted;
+      pool.Submit([&, job = std::move(job)] {
+        if (cancel.load()) {
+          WorkResult skipped;
+          skipped.entry = job.entry;
+          skipped.vanished = true;  // not processed; the next run picks it up
+          results.Push(std::move(skipped));
+        } else if (job.error) {
+          WorkResult failed;
+          failed.entry = job.entry;
+          failed.error = job.error;
+          results.Push(std::move(failed));
+        } else if (job.bytes) {
+          results.Push(ProcessMemory(job.entry, *job.bytes, assets, thumbs_, opt_));
+        } else {
+          results.Push(ProcessFile(job.entry, assets, thumbs_, opt_));
         }
-        bool due = batch.size() >= opt_.batch_size || done == work.size() ||
-                   std::chrono::steady_clock::now() - last_commit > std::chrono::seconds(2);
-        if (due && !batch.empty() && fatal.ok()) {
-          fatal = CommitBatch(&batch);
-          if (!fatal.ok()) cancel = true;
-          batch.clear();
-          last_commit = std::chrono::steady_clock::now();
+      });
+    };
+    std::thread producer([&] {
+      produce_status = produce(submit, cancel);
+      produced = true;
+    });
+    size_t done = 0;
+    std::vector<WorkResult> batch;
+    Status fatal;
+    auto last_commit = std::chrono::steady_clock::now();
+    while (!produced.load() || done < submitted.load()) {
+      auto ready = results.PopAll(std::chrono::milliseconds(100));
+      if (!ready.empty()) {
+        {
+          std::lock_guard<std::mutex> lock(flight_mu);
+          in_flight -= ready.size();
         }
-        if (!fatal.ok()) batch.clear();
-        progress.Update(done);
+        flight_cv.notify_all();
       }
-      pool.Wait();
-      progress.Finish();
-      return fatal;
+      for (auto& r : ready) {
+        batch.push_back(std::move(r));
+        ++done;
+      }
+      const bool finished = produced.load() && done == submitted.load();
+      const bool due = batch.size() >= opt_.batch_size || finished ||
+                       std::chrono::steady_clock::now() - last_commit > std::chrono::seconds(2);
+      if (due && !batch.empty() && fatal.ok()) {
+        fatal = CommitBatch(&batch);
+        if (!fatal.ok()) cancel = true;
+        batch.clear();
+        last_commit = std::chrono::steady_clock::now();
+      }
+      if (!fatal.ok()) batch.clear();
+      progress.Update(done);
     }
+    producer.join();
+    pool.Wait();
+    progress.Finish();
+    if (!fatal.ok()) return fatal;
+    return produce_status;
   }
 
   Status CommitBatch(std::vector<WorkResult>* batch) {
@@ -355,16 +493,29 @@ Result<IndexReport> IndexFolders(Catalog* catalog, const std::vector<std::string
   return report;
 }
 
-Result<IndexReport> IndexFileList(Catalog* catalog, const std::string& kind, const std::string& root,
-                                  const std::vector<WalkEntry>& files, const ThumbnailCache& thumbs,
-                                  const IndexOptions& options) {
+namespace {
+// Runs one indexer pass, timing it.
+Result<IndexReport> Timed(Catalog* catalog, const ThumbnailCache& thumbs, const IndexOptions& options,
+                          const std::function<Status(RootIndexer&)>& run) {
   SHOEBOX_RETURN_IF_ERROR(InitImaging());
   IndexReport report;
   auto start = std::chrono::steady_clock::now();
   RootIndexer indexer(catalog, thumbs, options, &report);
-  SHOEBOX_RETURN_IF_ERROR(indexer.RunList(kind, root, files));
+  SHOEBOX_RETURN_IF_ERROR(run(indexer));
   report.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   return report;
+}
+}  // namespace
+
+Result<IndexReport> IndexArchive(Catalog* catalog, const std::string& kind, const std::string& archive,
+                                 const ThumbnailCache& thumbs, const IndexOptions& options, ArchiveListener* listener) {
+  return Timed(catalog, thumbs, options, [&](RootIndexer& i) { return i.RunArchive(kind, archive, listener); });
+}
+
+Result<IndexReport> IndexFileList(Catalog* catalog, const std::string& kind, const std::string& root,
+                                  const std::vector<WalkEntry>& files, const ThumbnailCache& thumbs,
+                                  const IndexOptions& options) {
+  return Timed(catalog, thumbs, options, [&](RootIndexer& i) { return i.RunList(kind, root, files); });
 }
 
 }  // namespace shoebox

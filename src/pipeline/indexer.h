@@ -53,6 +53,25 @@ struct IndexReport {
 Result<IndexReport> IndexFolders(Catalog* catalog, const std::vector<std::string>& roots,
                                  const ThumbnailCache& thumbs, const IndexOptions& options);
 
+// What an archive holds besides photos, for the importer that reads it (Takeout sidecars).
+// Called on the thread that reads the archive, in the archive's order.
+class ArchiveListener {
+ public:
+  virtual ~ArchiveListener() = default;
+  // Every regular member, as "<archive>/<member>".
+  virtual void OnMember(const std::string& path) = 0;
+  // Whether the bytes of this member (not a photo by its name) are wanted; then OnBytes.
+  virtual bool WantsBytes(const std::string& path) = 0;
+  virtual void OnBytes(const std::string& path, std::vector<uint8_t> bytes) = 0;
+};
+
+// The same for a .zip / .tar / .tgz archive, read in place (library/archive/archive_reader.h):
+// its members are catalogued as "<archive>/<member>" files of one source (kind, archive);
+// unchanged members (same size and time) are skipped unread; members gone from a rewritten
+// archive become missing.
+Result<IndexReport> IndexArchive(Catalog* catalog, const std::string& kind, const std::string& archive,
+                                 const ThumbnailCache& thumbs, const IndexOptions& options, ArchiveListener* listener);
+
 // The same for a photo library that lists its own files (Apple Photos, Lightroom): files are
 // the library's present files (absolute paths, anywhere on disk), all under one source
 // (kind, root = the library itself). This source's files that are not in the list become

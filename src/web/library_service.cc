@@ -17,6 +17,7 @@
 #include "catalog/photo_json.h"
 #include "embedding/model.h"
 #include "imaging/photo_analyzer.h"
+#include "library/archive/archive_reader.h"
 #include "pipeline/thumbnail_cache.h"
 #include "search/duplicates.h"
 #include "search/query.h"
@@ -625,9 +626,25 @@ Result<FileReply> LibraryService::Original(int64_t asset_id) {
   if (!row.ok()) return row.status();
   const auto& [file, asset] = *row;
   if (file.status != FileStatus::kPresent) return NotFound("every file of photo " + std::to_string(asset_id) + " is missing");
-  if (auto mime = BrowserMime(asset.format)) return FileReply{file.path, {}, *mime, asset.hash};
+  // A photo inside a Takeout archive is read out of it (the path is "<archive>/<member>").
+  std::optional<ArchivePath> in_archive;
+  std::error_code ec;
+  if (!std::filesystem::exists(file.path, ec)) in_archive = SplitArchivePath(file.path);
+  Result<std::vector<uint8_t>> bytes = std::vector<uint8_t>();
+  if (in_archive) {
+    auto members = ReadArchiveMembers(in_archive->archive, {in_archive->member}, uint64_t{2} << 30);
+    if (!members.ok()) return members.status();
+    auto it = members->find(in_archive->member);
+    if (it == members->end()) return NotFound(file.path + ": no longer in its archive");
+    bytes = std::move(it->second);
+    if (!bytes.ok()) return bytes.status();
+  }
+  if (auto mime = BrowserMime(asset.format)) {
+    if (!in_archive) return FileReply{file.path, {}, *mime, asset.hash};
+    return FileReply{{}, std::string(bytes->begin(), bytes->end()), *mime, asset.hash};
+  }
   // HEIC, RAW, TIFF...: an upright JPEG the browser can show, long side up to 2560 px.
-  auto bytes = ReadWholeFile(file.path, uint64_t{2} << 30);
+  if (!in_archive) bytes = ReadWholeFile(file.path, uint64_t{2} << 30);
   if (!bytes.ok()) return bytes.status();
   AnalyzeOptions opt;
   opt.thumbnail_size = 2560;

@@ -4,8 +4,13 @@
 // sidecars reported, re-import a no-op, search filters by album and favourite, and the
 // export byte-identical afterwards.
 #include <gtest/gtest.h>
+#include <archive.h>
+#include <archive_entry.h>
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
+
+#include "catalog/sqlite_db.h"
 #include "cli_runner.h"
 #include "test_util.h"
 
@@ -14,6 +19,14 @@ namespace {
 
 namespace fs = std::filesystem;
 using nlohmann::json;
+
+// What the import reports for the gophers export (10 photos, one album of 5).
+void ExpectGophers(const json& library) {
+  EXPECT_EQ(library["media"], 10);
+  EXPECT_EQ(library["with_sidecar"], 10);
+  EXPECT_EQ(library["albums"], 1);
+  EXPECT_EQ(library["album_memberships"], 5);
+}
 
 TEST(TakeoutImport, ExportsImportWithTheirSidecarsAlbumsAndFlags) {
   TempDir tmp;
@@ -26,10 +39,7 @@ TEST(TakeoutImport, ExportsImportWithTheirSidecarsAlbumsAndFlags) {
   CliResult r = cli.Run({"import", "takeout", "--no-embed", "--json", gophers});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   json j = r.Json();
-  EXPECT_EQ(j["library"]["media"], 10);
-  EXPECT_EQ(j["library"]["with_sidecar"], 10);
-  EXPECT_EQ(j["library"]["albums"], 1);
-  EXPECT_EQ(j["library"]["album_memberships"], 5);
+  ExpectGophers(j["library"]);
   // `index` recognises a Takeout export by itself.
   r = cli.Run({"index", "--no-embed", "--json", polish, flat});
   ASSERT_EQ(r.exit_code, 0) << r.err;
@@ -115,6 +125,120 @@ TEST(TakeoutImport, SearchFiltersByAlbumAndFavorite) {
   EXPECT_NE(fav[0]["path"].get<std::string>().find("4000243"), std::string::npos);
   r = cli.Run({"search", "a gopher", "--album", "No such album", "--json"});
   EXPECT_EQ(r.Json().size(), 0u);
+}
+
+// A .zip or .tar.gz of dir's Takeout folder (libarchive), members named "Takeout/...", with
+// extra (name, bytes) members appended.
+void WriteArchive(const fs::path& dir, const fs::path& out, bool zip,
+                  const std::vector<std::pair<std::string, std::string>>& extra = {}) {
+  struct archive* a = archive_write_new();
+  if (zip) {
+    archive_write_set_format_zip(a);
+  } else {
+    archive_write_set_format_pax_restricted(a);
+    archive_write_add_filter_gzip(a);
+  }
+  ASSERT_EQ(archive_write_open_filename(a, out.c_str()), ARCHIVE_OK);
+  auto add = [&](const std::string& name, const std::string& data, time_t mtime) {
+    struct archive_entry* e = archive_entry_new();
+    archive_entry_set_pathname(e, name.c_str());
+    archive_entry_set_size(e, static_cast<la_int64_t>(data.size()));
+    archive_entry_set_filetype(e, AE_IFREG);
+    archive_entry_set_perm(e, 0644);
+    archive_entry_set_mtime(e, mtime, 0);
+    ASSERT_GE(archive_write_header(a, e), ARCHIVE_WARN) << archive_error_string(a);
+    ASSERT_EQ(archive_write_data(a, data.data(), data.size()), static_cast<la_ssize_t>(data.size()));
+    archive_entry_free(e);
+  };
+  std::vector<fs::path> files;
+  for (const auto& e : fs::recursive_directory_iterator(dir / "Takeout"))
+    if (e.is_regular_file()) files.push_back(e.path());
+  std::sort(files.begin(), files.end());
+  for (const auto& f : files) add(fs::relative(f, dir).string(), ReadFile(f), 1700000000);
+  for (const auto& [name, data] : extra) add(name, data, 1700000000);
+  archive_write_close(a);
+  archive_write_free(a);
+}
+
+TEST(TakeoutImport, ZipAndTgzDownloadsAreReadInPlace) {
+  TempDir tmp;
+  Cli cli(tmp / "home");
+  const fs::path root = CorpusPath() / "libraries/google-takeout";
+  const fs::path downloads = fs::canonical(tmp.path()) / "downloads";
+  fs::create_directories(downloads);
+  const std::string jpeg = ReadFile(CorpusPath() / "photos/jpeg-variants/1x1 Issue 508.jpg");
+  WriteArchive(root / "immich-go-gophers", downloads / "takeout-001.zip", true,
+               {{"../escape.jpg", jpeg}, {"/etc/absolute.jpg", jpeg}});
+  WriteArchive(root / "seb-reference-collection", downloads / "takeout-002.tgz", false);
+  const auto before = SnapshotTree(downloads);
+  const fs::path model = GoldenSnapshot(tmp.path(), "clip/tiny-b32", "clip/tokenizer");
+  const std::string zip = (downloads / "takeout-001.zip").string(), tgz = (downloads / "takeout-002.tgz").string();
+  CliResult r = cli.Run({"import", "takeout", "--model", model.string(), "--json", zip});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  json j = r.Json();
+  ExpectGophers(j["library"]);
+  // `index` recognises a Takeout download by its name.
+  r = cli.Run({"index", "--model", model.string(), "--json", tgz});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.Json()["library"]["kind"], "takeout");
+
+  // The same facts as from the extracted folders (ExportsImportWithTheirSidecarsAlbumsAndFlags).
+  const std::string in_album = zip + "/Takeout/Google Photos/gophers/PinClipart.com_gopher-clipart_4000243.jpg";
+  const std::string in_year = zip + "/Takeout/Google Photos/Photos from 2025/PinClipart.com_gopher-clipart_4000243.jpg";
+  r = cli.Run({"info", in_album, "--json"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  json a = r.Json();
+  EXPECT_EQ(a["source"]["root"], zip);
+  EXPECT_EQ(a["albums"], json::array({"Gopher's gallery"}));
+  EXPECT_EQ(a["favorite"], true);
+  EXPECT_EQ(a["taken_at"], "2025-03-13T17:05:10+00:00");
+  EXPECT_EQ(a["thumbnail"], true);
+  r = cli.Run({"info", in_year, "--json"});
+  EXPECT_EQ(r.Json()["id"], a["id"]) << "one asset for both copies";
+  r = cli.Run({"info", tgz + "/Takeout/Zdjęcia Google/Photos from 2019/received_1475305699271723.jpeg", "--json"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.Json()["taken_at"], "2019-04-29T22:05:59+02:00");
+  EXPECT_DOUBLE_EQ(r.Json()["gps"]["lat"].get<double>(), 49.210771);
+
+  // Embedded from the archive itself, not from thumbnails; searchable with library filters.
+  r = cli.Run({"status", "--json"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  ASSERT_EQ(r.Json()["embeddings"].size(), 1u) << r.out;
+  EXPECT_EQ(r.Json()["embeddings"][0]["failed"], 0) << r.out;
+  EXPECT_GE(r.Json()["embeddings"][0]["embedded"].get<int>(), 20) << r.out;
+  {
+    Database db;
+    ASSERT_TRUE(db.Open(cli.catalog().string(), false, true).ok());
+    auto q = db.Prepare("SELECT count(*) FROM embeddings WHERE source IS NOT 'photo'");
+    Status st;
+    ASSERT_TRUE(q->Step(&st));
+    EXPECT_EQ(q->Int(0), 0) << "every vector from the photo's own bytes";
+  }
+  EXPECT_EQ(SearchFileNames(cli, "a gopher", {"--album", "Gopher's gallery"}).size(), 5u);
+
+  // Hostile member names are refused, by name; nothing was extracted or written.
+  r = cli.Run({"errors", "--json"});
+  int unsafe = 0;
+  for (const auto& e : r.Json())
+    if (e["reason"].get<std::string>().find("unsafe member name") != std::string::npos) ++unsafe;
+  EXPECT_EQ(unsafe, 2);
+  EXPECT_FALSE(fs::exists(tmp / "escape.jpg"));
+  EXPECT_EQ(SnapshotTree(downloads), before);
+
+  // Re-import: unchanged members are not read again.
+  r = cli.Run({"import", "takeout", "--no-embed", "--json", zip, tgz});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.Json()["added"], 0);
+  EXPECT_EQ(r.Json()["unchanged"], r.Json()["seen"]);
+
+  // A damaged download: a clear error naming it; what was indexed stays.
+  const std::string bytes = ReadFile(zip);
+  WriteFile(downloads / "takeout-003.zip", bytes.substr(0, bytes.size() / 2));
+  r = cli.Run({"import", "takeout", "--no-embed", (downloads / "takeout-003.zip").string()});
+  EXPECT_NE(r.exit_code, 0);
+  EXPECT_NE(r.err.find("takeout-003.zip"), std::string::npos) << r.err;
+  r = cli.Run({"info", in_album, "--json"});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
 }
 
 }  // namespace

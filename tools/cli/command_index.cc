@@ -3,6 +3,8 @@
 #include <ctime>
 
 #include "library/apple_photos/photos_library.h"
+#include "library/archive/archive_reader.h"
+#include "library/capture_one/capture_one_catalog.h"
 #include "base/file_io.h"
 #include "base/xdg_dirs.h"
 #include "library/library_import.h"
@@ -32,12 +34,14 @@ struct IndexArgs {
 
 void RunIndex(GlobalOptions& g, int& exit_code, const std::shared_ptr<IndexArgs>& args);
 
-bool IsLibraryFile(const std::filesystem::path& p) { return p.extension() == ".lrcat"; }
+bool IsLibraryFile(const std::filesystem::path& p) { return p.extension() == ".lrcat" || IsArchiveName(p.string()); }
 
 // What a root is, by its structure: a Photos bundle, a Lightroom catalog, a Takeout export.
 std::string DetectKind(const std::string& root) {
+  if (IsArchiveName(root)) return "takeout";  // a Takeout download (.zip / .tgz), read in place
   if (IsLibraryFile(root)) return "lightroom";
   if (apple_photos::LooksLikePhotosLibrary(root)) return "apple-photos";
+  if (capture_one::LooksLikeCaptureOneCatalog(root)) return "capture-one";
   if (takeout::LooksLikeTakeout(root)) return "takeout";
   return "folder";
 }
@@ -52,6 +56,7 @@ std::string LightroomPreviewDir(const std::string& catalog) {
 Result<LibraryScan> ReadLibrary(const std::string& kind, const std::string& root, const IndexArgs& args) {
   if (kind == "apple-photos") return apple_photos::ReadPhotosLibrary(root);
   if (kind == "lightroom") return lightroom::ReadLightroomLibrary(root, args.force_read, LightroomPreviewDir(root));
+  if (kind == "capture-one") return capture_one::ReadCaptureOneCatalog(root, args.force_read);
   return Unsupported("no importer for " + kind);
 }
 
@@ -177,14 +182,19 @@ void RunIndex(GlobalOptions& g, int& exit_code, const std::shared_ptr<IndexArgs>
                        imported->problems > 0 ? " (see `shoebox errors`)" : "");
         continue;
       }
-      auto report = IndexFolders(cat->get(), {root}, thumbs, opt);
+      const bool archive = IsArchiveName(root) && std::filesystem::is_regular_file(root);
+      takeout::TakeoutArchiveCollector collected;
+      auto report = archive ? IndexArchive(cat->get(), kind, root, thumbs, opt, &collected)
+                            : IndexFolders(cat->get(), {root}, thumbs, opt);
       if (!report.ok()) {
         exit_code = Fail(report.status());
         return;
       }
       AddReport(*report, &r);
       if (kind == "takeout") {
-        auto t = takeout::ApplyTakeoutMetadata(cat->get(), root, static_cast<int64_t>(std::time(nullptr)));
+        const auto now = static_cast<int64_t>(std::time(nullptr));
+        auto t = archive ? takeout::ApplyTakeoutArchive(cat->get(), root, collected, now)
+                         : takeout::ApplyTakeoutMetadata(cat->get(), root, now);
         if (!t.ok()) {
           exit_code = Fail(t.status());
           return;
@@ -234,9 +244,9 @@ void RunIndex(GlobalOptions& g, int& exit_code, const std::shared_ptr<IndexArgs>
 void RegisterIndex(CLI::App& app, GlobalOptions& g, int& exit_code) {
   auto args = std::make_shared<IndexArgs>();
   CLI::App* cmd = app.add_subcommand("index", "Find and catalog the photos in one or more folders");
-  cmd->add_option("paths", args->roots, "Folders to index (Apple Photos libraries, Lightroom catalogs and Takeout exports are recognised)")->required();
+  cmd->add_option("paths", args->roots, "Folders to index (Apple Photos libraries, Lightroom and Capture One catalogs, Takeout exports and downloads are recognised)")->required();
   AddIndexOptions(cmd, args.get());
-  cmd->add_flag("--force-read", args->force_read, "Lightroom catalogs: read even while Lightroom has them open");
+  cmd->add_flag("--force-read", args->force_read, "Lightroom / Capture One catalogs: read even while their application has them open");
   cmd->callback([&g, &exit_code, args] { RunIndex(g, exit_code, args); });
 }
 
@@ -244,41 +254,35 @@ void RegisterImport(CLI::App& app, GlobalOptions& g, int& exit_code) {
   CLI::App* import = app.add_subcommand("import", "Read a photo library export into the catalog (read-only)");
   import->require_subcommand(1);
   auto args = std::make_shared<IndexArgs>();
-  CLI::App* takeout = import->add_subcommand("takeout", "Google Photos Takeout (extracted folders)");
-  takeout->add_option("paths", args->roots, "Takeout folders")->required();
-  AddIndexOptions(takeout, args.get());
-  takeout->callback([&g, &exit_code, args] {
-    args->kind = "takeout";
-    RunIndex(g, exit_code, args);
-  });
-  CLI::App* photos = import->add_subcommand("apple-photos", "Apple Photos library (.photoslibrary), read-only");
-  photos->add_option("paths", args->roots, "Photos library bundles")->required();
-  AddIndexOptions(photos, args.get());
-  photos->callback([&g, &exit_code, args] {
-    for (const auto& r : args->roots) {
-      if (!apple_photos::LooksLikePhotosLibrary(r)) {
-        exit_code = Fail(InvalidArgument(r + " is not an Apple Photos library (no database/Photos.sqlite inside)"));
-        return;
+  // One subcommand per library kind; `is` checks each path before anything is read.
+  auto add = [&](const char* kind, const char* help, const char* paths_help, const char* force_read_help,
+                 std::function<bool(const std::string&)> is, std::string not_one) {
+    CLI::App* cmd = import->add_subcommand(kind, help);
+    cmd->add_option("paths", args->roots, paths_help)->required();
+    if (force_read_help) cmd->add_flag("--force-read", args->force_read, force_read_help);
+    AddIndexOptions(cmd, args.get());
+    cmd->callback([&g, &exit_code, args, kind, is, not_one] {
+      for (const auto& r : args->roots) {
+        if (!is(r)) {
+          exit_code = Fail(InvalidArgument(r + " is not " + not_one));
+          return;
+        }
       }
-    }
-    args->kind = "apple-photos";
-    RunIndex(g, exit_code, args);
-  });
-  CLI::App* lightroom = import->add_subcommand("lightroom", "Lightroom Classic catalog (.lrcat), read-only");
-  lightroom->add_option("catalogs", args->roots, "Catalog files (.lrcat)")->required();
-  lightroom->add_flag("--force-read", args->force_read,
-                      "Read the catalog even though its .lock file says Lightroom has it open (a snapshot)");
-  AddIndexOptions(lightroom, args.get());
-  lightroom->callback([&g, &exit_code, args] {
-    for (const auto& r : args->roots) {
-      if (!IsLibraryFile(r)) {
-        exit_code = Fail(InvalidArgument(r + " is not a Lightroom catalog (.lrcat file)"));
-        return;
-      }
-    }
-    args->kind = "lightroom";
-    RunIndex(g, exit_code, args);
-  });
+      args->kind = kind;
+      RunIndex(g, exit_code, args);
+    });
+  };
+  add("takeout", "Google Photos Takeout (folders, or .zip / .tgz downloads read in place)", "Takeout folders or archives",
+      nullptr, [](const std::string&) { return true; }, "");
+  add("apple-photos", "Apple Photos library (.photoslibrary), read-only", "Photos library bundles", nullptr,
+      apple_photos::LooksLikePhotosLibrary, "an Apple Photos library (no database/Photos.sqlite inside)");
+  add("lightroom", "Lightroom Classic catalog (.lrcat), read-only", "Catalog files (.lrcat)",
+      "Read the catalog even though its .lock file says Lightroom has it open (a snapshot)",
+      [](const std::string& p) { return std::filesystem::path(p).extension() == ".lrcat"; },
+      "a Lightroom catalog (.lrcat file)");
+  add("capture-one", "Capture One catalog (.cocatalog), read-only", "Catalog bundles (.cocatalog folders)",
+      "Read the catalog even though its -journal says Capture One is writing it (a snapshot)",
+      capture_one::LooksLikeCaptureOneCatalog, "a Capture One catalog (a .cocatalog folder with a .cocatalogdb inside)");
 }
 
 }  // namespace shoebox::cli

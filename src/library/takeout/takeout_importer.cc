@@ -1,6 +1,7 @@
 #include "library/takeout/takeout_importer.h"
 
 #include <filesystem>
+#include <functional>
 #include <map>
 #include <vector>
 
@@ -33,18 +34,17 @@ struct FolderResult {
   bool album = false;
 };
 
+bool IsJson(const std::string& n) { return n.size() >= 5 && n.compare(n.size() - 5, 5, ".json") == 0; }
+
+// texts: the folder's .json files that could be read, by name.
 Result<FolderResult> ApplyFolder(Catalog* cat, int64_t source_id, const fs::path& dir,
-                                 const std::vector<std::string>& names, int64_t now) {
+                                 const std::vector<std::string>& names, std::map<std::string, std::string> texts,
+                                 int64_t now) {
   FolderResult r;
-  // Titles settle truncated names; read every sidecar once.
-  std::map<std::string, std::string> texts, titles;
-  for (const auto& n : names) {
-    if (n.size() < 5 || n.compare(n.size() - 5, 5, ".json") != 0) continue;
-    auto bytes = ReadWholeFile(dir / n, kMaxSidecarBytes);
-    if (!bytes.ok()) continue;  // reported below when it turns out to be a sidecar
-    texts[n].assign(bytes->begin(), bytes->end());
-    if (auto s = ParseSidecar(texts[n]); s.ok() && !s->title.empty()) titles[n] = s->title;
-  }
+  // Titles settle truncated names.
+  std::map<std::string, std::string> titles;
+  for (const auto& [n, text] : texts)
+    if (auto s = ParseSidecar(text); s.ok() && !s->title.empty()) titles[n] = s->title;
   const FolderPairing pairing = PairSidecars(names, titles);
   Database& db = cat->db();
   std::optional<int64_t> album_id;
@@ -150,22 +150,21 @@ bool LooksLikeTakeout(const std::string& root) {
   return p.filename() == "Takeout" || fs::is_directory(p / "Takeout", ec);
 }
 
-Result<TakeoutReport> ApplyTakeoutMetadata(Catalog* cat, const std::string& root, int64_t now) {
+namespace {
+
+// Each folder in its own transaction.
+Result<TakeoutReport> ApplyFolders(Catalog* cat, const std::string& root,
+                                   const std::map<std::string, std::vector<std::string>>& folders,
+                                   const std::function<std::map<std::string, std::string>(
+                                       const std::string& dir, const std::vector<std::string>& names)>& texts_of,
+                                   int64_t now) {
   auto source = cat->EnsureSource("takeout", root, now);
   if (!source.ok()) return source.status();
-  // Folder by folder, each in one transaction.
-  std::map<fs::path, std::vector<std::string>> folders;
-  std::error_code ec;
-  for (fs::recursive_directory_iterator it(root, fs::directory_options::skip_permission_denied, ec), end;
-       !ec && it != end; it.increment(ec)) {
-    if (it->is_regular_file(ec)) folders[it->path().parent_path()].push_back(it->path().filename().string());
-  }
-  if (ec) return IoError(root + ": " + ec.message());
   TakeoutReport report;
   for (const auto& [dir, names] : folders) {
     Transaction tx(&cat->db());
     SHOEBOX_RETURN_IF_ERROR(tx.Begin());
-    auto r = ApplyFolder(cat, *source, dir, names, now);
+    auto r = ApplyFolder(cat, *source, dir, names, texts_of(dir, names), now);
     if (!r.ok()) return r.status();
     SHOEBOX_RETURN_IF_ERROR(tx.Commit());
     report.media += r->media;
@@ -176,6 +175,53 @@ Result<TakeoutReport> ApplyTakeoutMetadata(Catalog* cat, const std::string& root
     report.album_memberships += r->memberships;
   }
   return report;
+}
+
+}  // namespace
+
+Result<TakeoutReport> ApplyTakeoutMetadata(Catalog* cat, const std::string& root, int64_t now) {
+  std::map<std::string, std::vector<std::string>> folders;
+  std::error_code ec;
+  for (fs::recursive_directory_iterator it(root, fs::directory_options::skip_permission_denied, ec), end;
+       !ec && it != end; it.increment(ec)) {
+    if (it->is_regular_file(ec)) folders[it->path().parent_path().string()].push_back(it->path().filename().string());
+  }
+  if (ec) return IoError(root + ": " + ec.message());
+  return ApplyFolders(
+      cat, root, folders,
+      [](const std::string& dir, const std::vector<std::string>& names) {
+        std::map<std::string, std::string> texts;
+        for (const auto& n : names) {
+          if (!IsJson(n)) continue;
+          auto bytes = ReadWholeFile(fs::path(dir) / n, kMaxSidecarBytes);
+          if (bytes.ok()) texts[n].assign(bytes->begin(), bytes->end());  // else reported as a bad sidecar
+        }
+        return texts;
+      },
+      now);
+}
+
+void TakeoutArchiveCollector::OnMember(const std::string& path) {
+  const auto slash = path.rfind('/');
+  folders_[path.substr(0, slash)].push_back(path.substr(slash + 1));
+}
+
+bool TakeoutArchiveCollector::WantsBytes(const std::string& path) { return IsJson(path); }
+
+void TakeoutArchiveCollector::OnBytes(const std::string& path, std::vector<uint8_t> bytes) {
+  const auto slash = path.rfind('/');
+  texts_[path.substr(0, slash)][path.substr(slash + 1)].assign(bytes.begin(), bytes.end());
+}
+
+Result<TakeoutReport> ApplyTakeoutArchive(Catalog* cat, const std::string& archive,
+                                          const TakeoutArchiveCollector& collected, int64_t now) {
+  return ApplyFolders(
+      cat, archive, collected.folders(),
+      [&](const std::string& dir, const std::vector<std::string>&) {
+        auto it = collected.texts().find(dir);
+        return it == collected.texts().end() ? std::map<std::string, std::string>() : it->second;
+      },
+      now);
 }
 
 }  // namespace shoebox::takeout

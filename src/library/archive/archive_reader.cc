@@ -1,0 +1,120 @@
+#include "library/archive/archive_reader.h"
+
+#include <archive.h>
+#include <archive_entry.h>
+
+#include <algorithm>
+#include <cctype>
+#include <filesystem>
+
+namespace shoebox {
+
+namespace fs = std::filesystem;
+
+bool IsArchiveName(const std::string& name) {
+  std::string n = name;
+  std::transform(n.begin(), n.end(), n.begin(), [](unsigned char c) { return std::tolower(c); });
+  for (const char* ext : {".zip", ".tar", ".tgz", ".tar.gz"}) {
+    const size_t len = std::char_traits<char>::length(ext);
+    if (n.size() > len && n.compare(n.size() - len, len, ext) == 0) return true;
+  }
+  return false;
+}
+
+std::optional<ArchivePath> SplitArchivePath(const std::string& path) {
+  // Walk from the end towards the root: the longest prefix that is an archive file.
+  for (size_t slash = path.rfind('/'); slash != std::string::npos && slash > 0; slash = path.rfind('/', slash - 1)) {
+    const std::string prefix = path.substr(0, slash);
+    if (!IsArchiveName(prefix)) continue;
+    std::error_code ec;
+    if (fs::is_regular_file(prefix, ec)) return ArchivePath{prefix, path.substr(slash + 1)};
+  }
+  return std::nullopt;
+}
+
+Result<std::unique_ptr<ArchiveReader>> ArchiveReader::Open(const std::string& path) {
+  std::unique_ptr<ArchiveReader> r(new ArchiveReader());
+  r->path_ = path;
+  r->a_ = archive_read_new();
+  if (!r->a_) return Internal("libarchive: out of memory");
+  archive_read_support_filter_all(r->a_);
+  archive_read_support_format_zip(r->a_);
+  archive_read_support_format_tar(r->a_);
+  archive_read_support_format_gnutar(r->a_);
+  if (archive_read_open_filename(r->a_, path.c_str(), 1 << 16) != ARCHIVE_OK) {
+    const char* why = archive_error_string(r->a_);
+    return Corrupt(path + ": not a readable archive (" + std::string(why ? why : "unknown error") + ")");
+  }
+  return r;
+}
+
+ArchiveReader::~ArchiveReader() {
+  if (a_) archive_read_free(a_);
+}
+
+Result<bool> ArchiveReader::Next(ArchiveEntry* e) {
+  struct archive_entry* entry = nullptr;
+  const int rc = archive_read_next_header(a_, &entry);
+  if (rc == ARCHIVE_EOF) return false;
+  if (rc < ARCHIVE_WARN) {
+    const char* why = archive_error_string(a_);
+    return Corrupt(path_ + ": damaged after " + (current_.empty() ? "the start" : current_) + " (" +
+                   (why ? why : "unknown error") + ")");
+  }
+  *e = ArchiveEntry();
+  const char* name = archive_entry_pathname(entry);
+  std::string member = name ? name : "";
+  while (member.rfind("./", 0) == 0) member.erase(0, 2);
+  current_ = member;
+  e->member = member;
+  e->regular = archive_entry_filetype(entry) == AE_IFREG;
+  e->size = archive_entry_size_is_set(entry) ? archive_entry_size(entry) : -1;
+  current_size_ = e->size;
+  e->mtime_ns = static_cast<int64_t>(archive_entry_mtime(entry)) * 1'000'000'000 + archive_entry_mtime_nsec(entry);
+  if (member.empty() || member[0] == '/' || member == ".." || member.rfind("../", 0) == 0 ||
+      member.find("/../") != std::string::npos || (member.size() >= 3 && member.compare(member.size() - 3, 3, "/..") == 0)) {
+    e->problem = "unsafe member name '" + member + "' (absolute or leaving the archive)";
+  }
+  return true;
+}
+
+Status ArchiveReader::Read(uint64_t max_bytes, std::vector<uint8_t>* out) {
+  out->clear();
+  if (current_size_ > 0 && static_cast<uint64_t>(current_size_) > max_bytes)
+    return TooLarge(path_ + "/" + current_ + ": " + std::to_string(current_size_) + " bytes, over the limit");
+  if (current_size_ > 0) out->reserve(static_cast<size_t>(current_size_));
+  uint8_t buf[1 << 16];
+  for (;;) {
+    const la_ssize_t n = archive_read_data(a_, buf, sizeof buf);
+    if (n == 0) break;
+    if (n < 0) {
+      const char* why = archive_error_string(a_);
+      return Corrupt(path_ + "/" + current_ + ": cannot be read from the archive (" + (why ? why : "unknown error") + ")");
+    }
+    if (out->size() + static_cast<size_t>(n) > max_bytes) return TooLarge(path_ + "/" + current_ + ": over the size limit");
+    out->insert(out->end(), buf, buf + n);
+  }
+  return Status::Ok();
+}
+
+Result<std::map<std::string, Result<std::vector<uint8_t>>>> ReadArchiveMembers(const std::string& archive,
+                                                                               const std::set<std::string>& members,
+                                                                               uint64_t max_bytes) {
+  auto reader = ArchiveReader::Open(archive);
+  if (!reader.ok()) return reader.status();
+  std::map<std::string, Result<std::vector<uint8_t>>> out;
+  ArchiveEntry e;
+  while (out.size() < members.size()) {
+    auto more = (*reader)->Next(&e);
+    if (!more.ok()) return more.status();
+    if (!*more) break;
+    if (!e.regular || e.problem || !members.count(e.member)) continue;
+    std::vector<uint8_t> bytes;
+    Status st = (*reader)->Read(max_bytes, &bytes);
+    if (st.ok()) out.emplace(e.member, std::move(bytes));
+    else out.emplace(e.member, st);
+  }
+  return out;
+}
+
+}  // namespace shoebox
