@@ -12,6 +12,7 @@
 
 #include "catalog/sqlite_db.h"
 #include "cli_runner.h"
+#include "server_runner.h"
 #include "test_util.h"
 
 namespace shoebox::testing {
@@ -215,6 +216,18 @@ TEST(TakeoutImport, ZipAndTgzDownloadsAreReadInPlace) {
     EXPECT_EQ(q->Int(0), 0) << "every vector from the photo's own bytes";
   }
   EXPECT_EQ(SearchFileNames(cli, "a gopher", {"--album", "Gopher's gallery"}).size(), 5u);
+
+  // The web app serves the original out of the archive, byte for byte.
+  {
+    Server server(cli, tmp / "serve.log");
+    server.WaitReady();
+    auto c = server.Client();
+    auto res = c.Get(("/original/" + std::to_string(a["id"].get<int64_t>())).c_str());
+    ASSERT_TRUE(res) << server.log();
+    EXPECT_EQ(res->status, 200) << res->body;
+    EXPECT_EQ(res->body, ReadFile(root / "immich-go-gophers/Takeout/Google Photos/gophers/PinClipart.com_gopher-clipart_4000243.jpg"));
+    EXPECT_EQ(res->get_header_value("Content-Type"), "image/jpeg");
+  }
 
   // Hostile member names are refused, by name; nothing was extracted or written.
   r = cli.Run({"errors", "--json"});
