@@ -213,9 +213,27 @@ int main(int argc, char** argv) {
     auto t = json::parse(r->body)["timing"];
     filtered.push_back(t["embed_ms"].get<double>() + t["scan_ms"].get<double>() + t["join_ms"].get<double>());
   }
+  // Browsing without a query (catalog only): the first page newest first, a page deep in the
+  // listing, and one folder.
+  auto browse = [&](httplib::Params params) {
+    std::vector<double> ms;
+    for (int i = 0; i < 5; ++i) {
+      const auto t0 = Clock::now();
+      auto r = client.Get("/api/browse", params, httplib::Headers{});
+      ms.push_back(Ms(t0, Clock::now()));
+      if (!r || r->status != 200) std::fprintf(stderr, "browse failed: %s\n", r ? r->body.c_str() : "no answer");
+    }
+    return Median(ms);
+  };
+  const double browse_first = browse({{"n", "60"}});
+  const double browse_deep = browse({{"n", "60"}, {"offset", "100000"}});
+  const double browse_folder = browse({{"n", "60"}, {"folder", "/synthetic/Pictures/2010"}});
   server.Stop();
   serving.join();
   json out = {{"assets", assets},
+              {"browse_first_page_ms", browse_first},
+              {"browse_offset_100000_ms", browse_deep},
+              {"browse_folder_ms", browse_folder},
               {"startup_ms", startup_ms},
               {"ready_ms", ready_ms},
               {"vectors_load_ms", status["vectors"]["load_ms"]},

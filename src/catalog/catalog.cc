@@ -315,7 +315,7 @@ Result<LibraryInfo> Catalog::LibraryInfoFor(int64_t file_id) {
   auto q = db_.Prepare(
       "SELECT s.kind, s.root, li.external_id, li.original_filename, li.title, li.description, li.rating, "
       "COALESCE(li.favorite, 0), COALESCE(li.hidden, 0), COALESCE(li.trashed, 0), li.taken_utc, li.pick, "
-      "li.color_label, li.stand_in, li.original_path "
+      "li.color_label, li.stand_in, li.original_path, li.orientation "
       "FROM files f JOIN sources s ON s.id = f.source_id LEFT JOIN library_items li ON li.file_id = f.id WHERE f.id = ?1");
   if (!q.ok()) return q.status();
   q->Bind(1, file_id);
@@ -336,6 +336,7 @@ Result<LibraryInfo> Catalog::LibraryInfoFor(int64_t file_id) {
   info.color_label = q->OptText(12);
   info.stand_in = q->OptText(13);
   info.original_path = q->OptText(14);
+  if (auto o = q->OptInt(15)) info.orientation = static_cast<int>(*o);
   // One text column per row, for this file.
   auto strings = [&](const char* sql, std::vector<std::string>* out) {
     auto list = db_.Prepare(sql);

@@ -92,6 +92,7 @@ struct LibraryInfo {
   std::optional<int> rating;
   std::optional<int> pick;                  // Lightroom: 1 picked, -1 rejected, 0 neither
   std::optional<std::string> color_label;   // Lightroom
+  std::optional<int> orientation;           // how the library shows it (EXIF value), when it says
   bool favorite = false, hidden = false, trashed = false;
   std::optional<int64_t> taken_utc;
   std::vector<std::string> albums, keywords;
@@ -116,7 +117,7 @@ struct GcResult {
 
 class Catalog {
  public:
-  static constexpr int kSchemaVersion = 5;
+  static constexpr int kSchemaVersion = 6;
 
   // Opens the catalog at path, creating it (and its folder) when create is true, and
   // migrates an older schema. Fails with kUnsupported for a catalog written by a newer

@@ -57,6 +57,7 @@ void AddLibraryJson(const LibraryInfo& info, nlohmann::json* j) {
   if (info.rating) (*j)["rating"] = *info.rating;
   if (info.pick) (*j)["pick"] = *info.pick;
   if (info.color_label) (*j)["color_label"] = *info.color_label;
+  if (info.orientation) (*j)["library_orientation"] = *info.orientation;
   if (info.stand_in) {
     (*j)["stand_in"] = *info.stand_in;
     (*j)["original_path"] = opt(info.original_path);

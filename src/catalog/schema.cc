@@ -134,6 +134,11 @@ ALTER TABLE library_items ADD COLUMN original_path TEXT;    -- where the library
 CREATE INDEX library_items_original ON library_items(original_path) WHERE original_path IS NOT NULL;
 CREATE INDEX files_source ON files(source_id);              -- a library's files, wherever they are
 )sql",
+      // v5 -> v6: the orientation a library shows a photo with (Lightroom keeps the user's
+      // rotations in its catalog, not in the file), as an EXIF value.
+      R"sql(
+ALTER TABLE library_items ADD COLUMN orientation INTEGER;
+)sql",
   };
   return kMigrations;
 }

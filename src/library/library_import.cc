@@ -62,13 +62,13 @@ Status WriteLibraryFacts(Catalog* cat, const LibraryScan& scan, int64_t now, Lib
 
   auto upsert = db.Prepare(
       "INSERT INTO library_items(file_id, external_id, original_filename, title, description, rating, favorite, "
-      "hidden, trashed, taken_utc, metadata_path, pick, color_label, stand_in, original_path) "
-      "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15) ON CONFLICT(file_id) DO UPDATE SET "
+      "hidden, trashed, taken_utc, metadata_path, pick, color_label, stand_in, original_path, orientation) "
+      "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16) ON CONFLICT(file_id) DO UPDATE SET "
       "external_id = excluded.external_id, original_filename = excluded.original_filename, title = excluded.title, "
       "description = excluded.description, rating = excluded.rating, favorite = excluded.favorite, "
       "hidden = excluded.hidden, trashed = excluded.trashed, taken_utc = excluded.taken_utc, "
       "metadata_path = excluded.metadata_path, pick = excluded.pick, color_label = excluded.color_label, "
-      "stand_in = excluded.stand_in, original_path = excluded.original_path");
+      "stand_in = excluded.stand_in, original_path = excluded.original_path, orientation = excluded.orientation");
   if (!upsert.ok()) return upsert.status();
   // The library's date and place fill what the photo itself lacks; the camera's own values
   // are kept (a stand-in preview carries no EXIF at all, so it gets the library's).
@@ -106,7 +106,8 @@ Status WriteLibraryFacts(Catalog* cat, const LibraryScan& scan, int64_t now, Lib
         .Bind(12, a.pick)
         .Bind(13, NonEmpty(a.color_label))
         .Bind(14, a.stand_in)
-        .Bind(15, a.original_path);
+        .Bind(15, a.original_path)
+        .Bind(16, a.orientation);
     SHOEBOX_RETURN_IF_ERROR(upsert->Run());
     upsert->Reset();
     if (a.stand_in) ++report->stand_ins;

@@ -28,6 +28,7 @@ struct LibraryAsset {
   std::string external_id;  // the library's own id: Photos UUID, Lightroom id_global
   std::optional<std::string> original_filename, title, description;
   std::optional<int> rating, pick;
+  std::optional<int> orientation;  // EXIF value the library shows the photo with (Lightroom)
   std::optional<std::string> color_label;
   bool favorite = false, hidden = false, trashed = false;
   // The capture instant, when the library knows it in UTC (Apple Photos), with the offset of

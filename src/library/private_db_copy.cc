@@ -1,14 +1,35 @@
 #include "library/private_db_copy.h"
 
+#include <signal.h>
+#include <unistd.h>
+
+#include <cerrno>
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
 
 #include "base/file_io.h"
+#include "base/xdg_dirs.h"
 
 namespace shoebox {
 
 namespace fs = std::filesystem;
+
+namespace {
+// Copies left by imports that were killed: their process is gone.
+void RemoveLeftovers(const fs::path& parent) {
+  std::error_code ec;
+  for (fs::directory_iterator it(parent, ec), end; !ec && it != end; it.increment(ec)) {
+    const std::string name = it->path().filename().string();
+    if (name.rfind("copy-", 0) != 0) continue;
+    const long pid = std::strtol(name.c_str() + 5, nullptr, 10);
+    if (pid <= 0 || (::kill(static_cast<pid_t>(pid), 0) != 0 && errno == ESRCH)) {
+      std::error_code rm;
+      fs::remove_all(it->path(), rm);
+    }
+  }
+}
+}  // namespace
 
 Result<std::unique_ptr<PrivateDbCopy>> PrivateDbCopy::Open(const std::string& path) {
   std::error_code ec;
@@ -19,8 +40,13 @@ Result<std::unique_ptr<PrivateDbCopy>> PrivateDbCopy::Open(const std::string& pa
     return Corrupt(path + ": not a readable SQLite database (no SQLite header: damaged, encrypted or another format)");
   std::unique_ptr<PrivateDbCopy> copy(new PrivateDbCopy());
   copy->original_ = path;
-  std::string tmpl = (fs::temp_directory_path(ec) / "shoebox-library-XXXXXX").string();
-  if (!mkdtemp(tmpl.data())) return IoError("cannot create a temporary folder for a copy of " + path);
+  // In shoebox's cache (on disk; /tmp may be memory, and Photos.sqlite can be gigabytes), one
+  // folder per copy, named after the process so a killed import's leftovers can be collected.
+  const fs::path parent = CacheDir() / "library-copies";
+  fs::create_directories(parent, ec);
+  RemoveLeftovers(parent);
+  std::string tmpl = (parent / ("copy-" + std::to_string(getpid()) + "-XXXXXX")).string();
+  if (!mkdtemp(tmpl.data())) return IoError("cannot create a folder for a copy of " + path + " in " + parent.string());
   copy->dir_ = tmpl;
   const fs::path target = fs::path(tmpl) / "library.sqlite";
   for (const char* suffix : {"", "-wal", "-shm", "-journal"}) {

@@ -3,8 +3,9 @@
 // checkpoints the -wal/-shm files even for readers, and Lightroom or Photos may be running.
 // `immutable=1` would avoid the writes but silently ignores the WAL, whose un-checkpointed
 // rows are often the newest photos. So the database and its -wal/-shm are copied into a
-// private temporary folder, opened there (SQLite replays the WAL into the copy), and removed
-// when this object goes away. The library is never written.
+// private folder under shoebox's cache (`library-copies/`), opened there (SQLite replays the
+// WAL into the copy), and removed when this object goes away — or by the next import when the
+// process was killed. The library is never written.
 #pragma once
 
 #include <memory>

@@ -191,6 +191,7 @@ class RootIndexer {
     if (!walk.ok()) return walk.status();
     auto known = cat_->LoadFilesUnder(root);
     if (!known.ok()) return known.status();
+    report_->libraries_found.insert(report_->libraries_found.end(), walk->libraries.begin(), walk->libraries.end());
     return Reconcile(root, *walk, &*known, true);
   }
 
@@ -354,17 +355,37 @@ class RootIndexer {
     std::mutex flight_mu;
     std::condition_variable flight_cv;
     size_t in_flight = 0;
+    uint64_t bytes_in_flight = 0;  // archive members held in memory
     Status produce_status;
     ThreadPool pool(opt_.threads);
     const size_t max_in_flight = std::max<size_t>(64, 8 * pool.size());
+    constexpr uint64_t kMaxBytesInFlight = uint64_t{512} << 20;
     Submit submit = [&](WorkJob job) {
+      const uint64_t bytes = job.bytes ? job.bytes->size() : 0;
       {
         std::unique_lock<std::mutex> lock(flight_mu);
-        flight_cv.wait(lock, [&] { return in_flight < max_in_flight; });
+        flight_cv.wait(lock, [&] {
+          return in_flight < max_in_flight && (bytes_in_flight + bytes <= kMaxBytesInFlight || bytes_in_flight == 0);
+        });
         ++in_flight;
+        bytes_in_flight += bytes;
       }
       ++submitted;
-      pool.Submit([&, job = std::move(job)] {
+      pool.Submit([&, bytes, job = std::move(job)]() mutable {
+        struct Release {  // the member's bytes go as soon as it is processed
+          std::mutex& mu;
+          std::condition_variable& cv;
+          uint64_t& held;
+          uint64_t n;
+          ~Release() {
+            if (n == 0) return;
+            {
+              std::lock_guard<std::mutex> lock(mu);
+              held -= n;
+            }
+            cv.notify_all();
+          }
+        } release{flight_mu, flight_cv, bytes_in_flight, bytes};
         if (cancel.load()) {
           WorkResult skipped;
           skipped.entry = job.entry;
@@ -376,7 +397,9 @@ class RootIndexer {
           failed.error = job.error;
           results.Push(std::move(failed));
         } else if (job.bytes) {
-          results.Push(ProcessMemory(job.entry, *job.bytes, assets, thumbs_, opt_));
+          WorkResult r = ProcessMemory(job.entry, *job.bytes, assets, thumbs_, opt_);
+          std::vector<uint8_t>().swap(*job.bytes);
+          results.Push(std::move(r));
         } else {
           results.Push(ProcessFile(job.entry, assets, thumbs_, opt_));
         }

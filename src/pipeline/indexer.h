@@ -46,6 +46,7 @@ struct IndexReport {
   int64_t not_images = 0;  // files that turned out not to be photos
   int64_t folder_problems = 0;
   double seconds = 0;
+  std::vector<std::string> libraries_found;  // photo libraries inside the folders, not crawled
 };
 
 // roots: absolute folder paths. Fatal problems (catalog unwritable, disk full) end the run

@@ -35,6 +35,20 @@ struct SearchFilter {
   }
 };
 
+// Prepares `select` (e.g. "SELECT DISTINCT a.id") over the present photos the filter allows
+// (tables: a = assets, f = files, s = sources), then `tail` (GROUP BY / ORDER BY / LIMIT; its
+// parameters start at ?10). Shared by filtered search and browsing without a query.
+Result<Statement> PrepareFiltered(Database& db, const SearchFilter& filter, const std::string& select,
+                                  const std::string& tail);
+// The same, one row per asset without a join: "SELECT <columns>[, <the first path of the asset
+// among the files the filter allows>] FROM assets a WHERE ..." + tail. Walks an index on assets
+// (ORDER BY a.taken_at DESC uses assets_taken_at) and stops at the LIMIT: a first page of
+// 200,000 photos costs a few milliseconds instead of a sort of all of them.
+// Whether the filter looks at files (folder, source, library facts), not only at assets.
+bool HasFileConditions(const SearchFilter& filter);
+Result<Statement> PrepareFilteredAssets(Database& db, const SearchFilter& filter, const std::string& columns,
+                                        const std::string& tail, bool with_path);
+
 struct SearchOptions {
   int64_t n = 20;
   std::optional<float> min_score;

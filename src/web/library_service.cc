@@ -534,6 +534,13 @@ Result<json> LibraryService::Random(int64_t n) {
     auto row = (*cat)->FindByAssetId(id);
     if (!row.ok()) return row.status();
     if (!*row || (*row)->file.status != FileStatus::kPresent || !(*row)->asset.has_thumbnail) continue;
+    // Photos in a library's trash are not shown unasked, here as in searches.
+    auto trashed = (*cat)->db().PrepareCached(
+        "SELECT EXISTS (SELECT 1 FROM files f JOIN library_items li ON li.file_id = f.id "
+        "WHERE f.asset_id = ?1 AND li.trashed = 1)");
+    if (!trashed.ok()) return trashed.status();
+    trashed->Bind(1, id);
+    if (trashed->Step(&st) && trashed->Int(0) != 0) continue;
     search::SearchHit h{id, (*row)->file.path, 0.0f, (*row)->asset.taken_at, true};
     json j = s_->HitJson(h);
     j.erase("score");
@@ -541,6 +548,47 @@ Result<json> LibraryService::Random(int64_t n) {
     out.push_back(j);
   }
   return json{{"results", out}};
+}
+
+Result<json> LibraryService::Browse(const PageRequest& page, const std::string& order) {
+  // Needs neither vectors nor a model: the catalog alone (browsing works offline, before
+  // the first embedding, and while the model is missing).
+  const search::SearchFilter& f = page.options.filter;
+  // Two plans. Filters on files (folder, album...) select few rows through their indexes:
+  // join, then sort what matched. Otherwise walk the assets in the order asked (newest first
+  // is the taken_at index backwards) and stop at the page: a first page of 200,000 photos
+  // costs milliseconds instead of a sort of all of them.
+  const bool by_files = search::HasFileConditions(f);
+  std::string sort;
+  if (order == "newest" || order.empty()) sort = " ORDER BY a.taken_at DESC, a.id DESC";  // NULL sorts lowest: undated last
+  else if (order == "oldest") sort = " ORDER BY a.taken_at IS NULL, a.taken_at, a.id";
+  else if (order == "path") sort = " ORDER BY 4";  // the path column
+  else return InvalidArgument("order must be newest, oldest or path");
+  auto cat = s_->pool->Acquire();
+  if (!cat.ok()) return cat.status();
+  const std::string tail = sort + " LIMIT ?10 OFFSET ?11";
+  auto q = by_files ? search::PrepareFiltered((*cat)->db(), f, "SELECT a.id, a.taken_at, a.thumb_state, MIN(f.path)",
+                                              " GROUP BY a.id" + tail)
+                    : search::PrepareFilteredAssets((*cat)->db(), f, "a.id, a.taken_at, a.thumb_state", tail,
+                                                    /*with_path=*/true);
+  if (!q.ok()) return q.status();
+  q->Bind(10, page.n + 1).Bind(11, page.offset);
+  json results = json::array();
+  Status st;
+  bool more = false;  // the query asks for one row more than the page
+  while (q->Step(&st)) {
+    if (static_cast<int64_t>(results.size()) == page.n) {
+      more = true;
+      break;
+    }
+    search::SearchHit h{q->Int(0), q->Text(3), 0.0f, q->OptText(1), q->Int(2) != 0};
+    json j = s_->HitJson(h);
+    j.erase("score");
+    j.erase("probability");
+    results.push_back(std::move(j));
+  }
+  if (!st.ok()) return st;
+  return json{{"results", results}, {"n", page.n}, {"offset", page.offset}, {"has_more", more}};
 }
 
 Result<json> LibraryService::Dupes() {

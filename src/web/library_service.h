@@ -66,6 +66,9 @@ class LibraryService {
   // Metadata, every file of the asset, exact and near duplicates.
   Result<nlohmann::json> Asset(int64_t asset_id);
   Result<nlohmann::json> Random(int64_t n);
+  // The photos the filters allow, without a query: order "newest" (capture date, undated
+  // last), "oldest" or "path". {"results", "n", "offset", "has_more"}.
+  Result<nlohmann::json> Browse(const PageRequest& page, const std::string& order);
   Result<nlohmann::json> Dupes();
   Result<nlohmann::json> LibraryStatus();  // counts, model, indexing progress
   Result<FileReply> Thumbnail(int64_t asset_id);

@@ -345,6 +345,14 @@ void WebServer::Routes() {
     }
     Reply(res, service_->Random(n));
   });
+  http_->Get("/api/browse", [this](const Request& req, Response& res) {
+    PageRequest page;
+    if (!ParsePage(req, res, &page)) return;
+    const std::string order = req.get_param_value("order");
+    if (!order.empty() && order != "newest" && order != "oldest" && order != "path")
+      return SendError(res, 400, "parameter order must be newest, oldest or path");
+    Reply(res, service_->Browse(page, order));
+  });
   http_->Get("/api/dupes", [this](const Request&, Response& res) { Reply(res, service_->Dupes()); });
   http_->Get("/api/status", [this](const Request&, Response& res) { Reply(res, service_->LibraryStatus()); });
   http_->Get(R"(/thumb/([^/]+))", [this, id_of](const Request& req, Response& res) {

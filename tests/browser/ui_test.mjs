@@ -136,6 +136,21 @@ try {
   await page.screenshot({ path: path.join(artifacts, 'filters.png') });
   await page.click('#f-clear');
 
+  // Browse: every photo, newest first, no query needed; the format filter applies here too.
+  await page.click('#nav-browse');
+  await page.waitForFunction(() => /\d+\+? photos?/.test(document.querySelector('#subtitle')?.textContent || '') &&
+    document.querySelectorAll('#grid .tile').length > 0, null, { timeout: 10000 });
+  const total = await page.$eval('#subtitle', (e) => parseInt(e.textContent, 10));
+  check(total >= 20, `browse lists the library without a query (${total} photos on the first pages)`);
+  await page.selectOption('#f-format', 'png');  // the filter panel is still open
+  await page.waitForFunction((all) => {
+    const n = parseInt(document.querySelector('#subtitle')?.textContent || '0', 10);
+    return n > 0 && n < all;
+  }, total, { timeout: 10000 });
+  check(true, 'browse honours the filters');
+  await page.screenshot({ path: path.join(artifacts, 'browse.png') });
+  await page.click('#f-clear');
+
   // Duplicates page.
   await page.click('#nav-dupes');
   await page.waitForFunction(() => document.querySelectorAll('.dupe-group').length > 0, null, { timeout: 20000 });

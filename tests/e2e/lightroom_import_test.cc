@@ -163,6 +163,7 @@ TEST(LightroomImport, MovedLibraryResolvesWithFactsAndPreviews) {
   EXPECT_EQ(nef["keywords"], json::array({"friends", "party"}));
   EXPECT_EQ(nef["albums"], json::array({"Best of 2013"}));
   EXPECT_EQ(nef["format"], "raw");
+  EXPECT_EQ(nef["library_orientation"], 1);
 
   r = cli.Run({"info", (top / kJpg3047).string(), "--json"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
@@ -184,6 +185,7 @@ TEST(LightroomImport, MovedLibraryResolvesWithFactsAndPreviews) {
   EXPECT_EQ(prev["original_path"], kOffline7674);
   EXPECT_EQ(prev["pick"], -1);
   EXPECT_EQ(prev["orientation"], 6);
+  EXPECT_EQ(prev["library_orientation"], 6);
   EXPECT_EQ(prev["width"], 1296);
   EXPECT_EQ(prev["taken_at"], "2013-12-01T23:39:00");
   const std::string preview_path = prev["path"].get<std::string>();
@@ -227,6 +229,41 @@ TEST(LightroomImport, SearchFiltersByCollectionKeywordAndRating) {
   EXPECT_EQ(names({"--keyword", "vaasa"}), (std::vector<std::string>{"_MAX3047.jpg"}));
   EXPECT_EQ(names({"--min-rating", "3"}), (std::vector<std::string>{"_MAX3065.jpg", "_MAX7667.NEF"}));
   EXPECT_EQ(names({"--source", catalog.string()}).size(), 4u);
+}
+
+TEST(LightroomImport, MalformedCatalogsGetClearErrors) {
+  TempDir tmp;
+  Cli cli(tmp / "home");
+  WriteFile(tmp / "garbage.lrcat", std::string(4096, 'G'));
+  CliResult r = cli.Run({"import", "lightroom", "--no-embed", (tmp / "garbage.lrcat").string()});
+  EXPECT_NE(r.exit_code, 0);
+  EXPECT_NE(r.err.find("garbage.lrcat: not a readable SQLite database"), std::string::npos) << r.err;
+  {
+    Database db;
+    ASSERT_TRUE(db.Open((tmp / "other.lrcat").string(), true, false).ok());
+    ASSERT_TRUE(db.Exec("CREATE TABLE Adobe_images(id_local INTEGER)").ok());
+  }
+  r = cli.Run({"import", "lightroom", "--no-embed", (tmp / "other.lrcat").string()});
+  EXPECT_NE(r.exit_code, 0);
+  EXPECT_NE(r.err.find("not a Lightroom catalog (no AgLibraryFile table)"), std::string::npos) << r.err;
+  r = cli.Run({"import", "lightroom", "--no-embed", (tmp / "missing.lrcat").string()});
+  EXPECT_NE(r.exit_code, 0);
+  r = cli.Run({"import", "lightroom", "--no-embed", tmp.path().string()});
+  EXPECT_NE(r.exit_code, 0);
+  EXPECT_NE(r.err.find("is not a Lightroom catalog"), std::string::npos) << r.err;
+  // A damaged preview cache does not stop the import: the offline originals are reported.
+  const fs::path top = fs::canonical(tmp.path()) / "library";
+  const fs::path catalog = BuildMovedLibrary(top);
+  WriteFile(top / "a/b/c/d/test_catalog_1 Previews.lrdata/previews.db", "not sqlite");
+  r = cli.Run({"import", "lightroom", "--no-embed", "--json", catalog.string()});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.Json()["library"]["offline"], 1);
+  r = cli.Run({"errors", "--json"});
+  bool named = false;
+  for (const auto& e : r.Json())
+    if (e["path"] == kOffline7674)
+      named = e["reason"].get<std::string>().find("previews.db: not a readable SQLite database") != std::string::npos;
+  EXPECT_TRUE(named) << r.out;
 }
 
 TEST(LrprevExtract, WritesPreviewsNamedAndStampedFromTheCatalog) {

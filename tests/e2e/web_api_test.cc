@@ -469,6 +469,90 @@ TEST(WebApi, TokenIsRequiredWhenConfiguredAndOffLoopback) {
   EXPECT_EQ(r->status, 200);
 }
 
+TEST(WebApi, BrowseListsByDateFolderAndFiltersWithoutAQuery) {
+  // Everything present and showable, newest first (undated last), paged without overlap.
+  auto cat = Catalog::Open(Shared().cli->catalog(), false);
+  auto all = (*cat)->List(ListFilter{});
+  ASSERT_TRUE(all.ok());
+  std::set<int64_t> assets;
+  for (const auto& row : *all) assets.insert(row.asset.id);
+  json first = Get("/api/browse?n=20");
+  EXPECT_EQ(first["has_more"], assets.size() > 20);
+  std::vector<json> hits(first["results"].begin(), first["results"].end());
+  for (int64_t offset = 20; offset < static_cast<int64_t>(assets.size()); offset += 20) {
+    json page = Get("/api/browse?n=20&offset=" + std::to_string(offset));
+    EXPECT_EQ(page["has_more"], offset + 20 < static_cast<int64_t>(assets.size()));
+    hits.insert(hits.end(), page["results"].begin(), page["results"].end());
+  }
+  ASSERT_EQ(hits.size(), assets.size());
+  std::set<int64_t> seen;
+  std::string last = "9999";
+  bool undated = false;
+  for (const auto& h : hits) {
+    EXPECT_TRUE(seen.insert(h["id"].get<int64_t>()).second) << "listed twice: " << h;
+    EXPECT_FALSE(h.contains("score"));
+    if (h["taken_at"].is_null()) {
+      undated = true;
+      continue;
+    }
+    EXPECT_FALSE(undated) << "dated photos come before undated ones";
+    EXPECT_LE(h["taken_at"].get<std::string>(), last) << "newest first";
+    last = h["taken_at"];
+  }
+  // Oldest first, and a folder with a date range.
+  json oldest = Get("/api/browse?n=5&order=oldest");
+  ASSERT_FALSE(oldest["results"].empty());
+  EXPECT_LE(oldest["results"][0]["taken_at"].get<std::string>(), oldest["results"][1]["taken_at"].get<std::string>());
+  const std::string folder = Encode((Shared().photos / "Vacaciones 2019").string());
+  json in_folder = Get("/api/browse?order=path&folder=" + folder);
+  ASSERT_FALSE(in_folder["results"].empty());
+  for (const auto& h : in_folder["results"])
+    EXPECT_NE(h["path"].get<std::string>().find("/Vacaciones 2019/"), std::string::npos) << h;
+  EXPECT_EQ(in_folder["has_more"], false);
+  // Newest first within the folder too (the join plan).
+  json folder_newest = Get("/api/browse?folder=" + folder);
+  EXPECT_EQ(folder_newest["results"].size(), in_folder["results"].size());
+  for (size_t i = 1; i < folder_newest["results"].size(); ++i) {
+    const auto& prev = folder_newest["results"][i - 1]["taken_at"];
+    const auto& cur = folder_newest["results"][i]["taken_at"];
+    if (prev.is_string() && cur.is_string()) EXPECT_GE(prev.get<std::string>(), cur.get<std::string>());
+  }
+  json by_path = Get("/api/browse?order=path&n=500");
+  for (size_t i = 1; i < by_path["results"].size(); ++i)
+    EXPECT_LE(by_path["results"][i - 1]["path"].get<std::string>(), by_path["results"][i]["path"].get<std::string>());
+  Get("/api/browse?order=sideways", 400);
+}
+
+TEST(WebApi, BrowsingNeedsNoModelAndNoVectors) {
+  // Catalogued without embeddings, served with no model at all: browsing and filters work,
+  // searches say why they cannot.
+  TempDir tmp;
+  Cli cli(tmp / "home");
+  const auto photos = tmp / "photos";
+  for (const char* f : {"Vacaciones 2019/Playa día 2.jpg", "duplicates/coffee original.png", "png/basn6a16.png"})
+    CopyFile(Shared().photos / f, photos / std::filesystem::path(f).filename());
+  ASSERT_EQ(cli.Run({"-q", "index", "--no-embed", photos.string()}).exit_code, 0);
+  Server s(cli, tmp / "serve.log", {"--model", (tmp / "no-such-model").string()});
+  auto c = s.Client();
+  json page;
+  for (int i = 0; i < 300; ++i) {
+    auto r = c.Get("/api/browse?n=10");
+    if (r && r->status == 200) {
+      page = json::parse(r->body);
+      break;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  ASSERT_TRUE(page.is_object()) << s.log();
+  EXPECT_EQ(page["results"].size(), 3u);
+  page = json::parse(c.Get("/api/browse?format=png")->body);
+  EXPECT_EQ(page["results"].size(), 2u);
+  auto search = c.Get("/api/search?q=coffee");
+  ASSERT_TRUE(search);
+  EXPECT_NE(search->status, 200);
+  EXPECT_NE(json::parse(search->body)["error"]["message"].get<std::string>(), "") << search->body;
+}
+
 TEST(WebApi, ServingWhileIndexingShowsNewPhotosWithoutRestart) {
   // A second library: the server runs while `index` adds photos to its catalog.
   TempDir tmp;

@@ -70,6 +70,7 @@ void AddReport(const IndexReport& from, IndexReport* r) {
   r->not_images += from.not_images;
   r->folder_problems += from.folder_problems;
   r->seconds += from.seconds;
+  r->libraries_found.insert(r->libraries_found.end(), from.libraries_found.begin(), from.libraries_found.end());
 }
 
 nlohmann::json LibraryJson(const LibraryScan& scan, const LibraryImportReport& r) {
@@ -218,6 +219,11 @@ void RunIndex(GlobalOptions& g, int& exit_code, const std::shared_ptr<IndexArgs>
       }
       embedded = *e;
     }
+    if (!g.quiet && !args->json) {
+      for (const auto& lib : r.libraries_found)
+        std::fprintf(stderr, "note: %s is a photo library, not crawled as loose files; import it with `shoebox index %s`\n",
+                     lib.c_str(), lib.c_str());
+    }
     if (args->json) {
       nlohmann::json j = {{"seen", r.seen},           {"unchanged", r.unchanged},
                           {"added", r.added},         {"linked", r.linked},
@@ -226,6 +232,7 @@ void RunIndex(GlobalOptions& g, int& exit_code, const std::shared_ptr<IndexArgs>
                           {"seconds", r.seconds},     {"catalog", path.string()}};
       if (!embedded.is_null()) j.update(embedded);
       if (!library.is_null()) j["library"] = library;
+      if (!r.libraries_found.empty()) j["libraries_found"] = r.libraries_found;
       std::printf("%s\n", Dump(j).c_str());
     } else if (!g.quiet) {
       std::fprintf(stderr,

@@ -67,6 +67,7 @@ class Walker {
       if (type == DT_DIR) {
         need_stat = false;
       } else if (type == DT_REG) {
+        if (EndsWith(name, ".lrcat")) result_.libraries.push_back(child);
         if (opt_.skip_known_non_images && IsKnownNonImageExtension(name)) continue;
       }
       if (need_stat) {
@@ -81,6 +82,7 @@ class Walker {
         if (S_ISDIR(cst.st_mode)) {
           type = DT_DIR;
         } else if (S_ISREG(cst.st_mode)) {
+          if (EndsWith(name, ".lrcat")) result_.libraries.push_back(child);
           if (opt_.skip_known_non_images && IsKnownNonImageExtension(name)) continue;
           int64_t mtime = static_cast<int64_t>(cst.st_mtim.tv_sec) * 1'000'000'000 + cst.st_mtim.tv_nsec;
           result_.files.push_back({child, static_cast<int64_t>(cst.st_size), mtime});
@@ -90,6 +92,7 @@ class Walker {
         }
       }
       if (type == DT_DIR) {
+        if (IsLibraryBundleName(name)) result_.libraries.push_back(child);
         if (IsSkippedFolderName(name)) continue;
         subdirs.emplace_back(child, child_rel);
       }
@@ -115,9 +118,14 @@ bool IsSkippedFolderName(const std::string& name) {
                                  "lost+found", "#snapshot", "@Recycle", "@Recently-Snapshot"};
   for (const char* e : kExact)
     if (name == e) return true;
-  // Application libraries are imported as such, not crawled as loose files.
-  return EndsWith(name, ".photoslibrary") || EndsWith(name, ".lrdata") ||
-         EndsWith(name, ".aplibrary") || EndsWith(name, ".migratedphotolibrary");
+  // Application libraries are imported as such, not crawled as loose files (their caches
+  // hold thousands of previews that are not the user's photos).
+  return IsLibraryBundleName(name) || EndsWith(name, ".lrdata") || EndsWith(name, ".aplibrary") ||
+         EndsWith(name, ".migratedphotolibrary");
+}
+
+bool IsLibraryBundleName(const std::string& name) {
+  return EndsWith(name, ".photoslibrary") || EndsWith(name, ".cocatalog");
 }
 
 Result<WalkResult> WalkFolder(const std::string& root, const WalkOptions& options) {

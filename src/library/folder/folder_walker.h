@@ -36,11 +36,16 @@ struct WalkResult {
   std::vector<WalkEntry> files;
   std::vector<WalkProblem> problems;  // unreadable folders, broken links...
   std::vector<std::string> folders;   // every folder that was read
+  // Photo libraries met on the way (Photos / Capture One bundles, Lightroom catalogs), not
+  // crawled as loose files: `index` names them so the user can import them.
+  std::vector<std::string> libraries;
 };
 
 // True for folders that hold system or application internals rather than the user's
 // photos (.git, .Trash-1000, @eaDir, .thumbnails, *.photoslibrary, *.lrdata...).
 bool IsSkippedFolderName(const std::string& name);
+// *.photoslibrary and *.cocatalog: folders that are one application's library.
+bool IsLibraryBundleName(const std::string& name);
 
 // root must be an absolute, existing folder.
 Result<WalkResult> WalkFolder(const std::string& root, const WalkOptions& options);

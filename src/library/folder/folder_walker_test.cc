@@ -47,6 +47,22 @@ TEST(FolderWalker, SkipsHiddenSystemAndLibraryFolders) {
   EXPECT_EQ(Names(*r, d.path().string()), std::vector<std::string>{"keep/x.jpg"});
 }
 
+TEST(FolderWalker, NamesThePhotoLibrariesItDoesNotCrawl) {
+  TempDir d;
+  WriteFile(d / "keep.jpg", "x");
+  WriteFile(d / "Photos Library.photoslibrary/originals/A/a.jpeg", "x");
+  WriteFile(d / "Studio.cocatalog/Cache/Thumbnails/00000001.jpg", "x");
+  WriteFile(d / "Lightroom/Catalog.lrcat", "x");
+  WriteFile(d / "Lightroom/Catalog Previews.lrdata/a/ab/x.lrprev", "x");
+  auto r = WalkFolder(d.path().string(), {});
+  ASSERT_OK(r.status());
+  EXPECT_EQ(Names(*r, d.path().string()), (std::vector<std::string>{"keep.jpg"}));
+  std::vector<std::string> libs;
+  for (const auto& l : r->libraries) libs.push_back(l.substr(d.path().string().size() + 1));
+  std::sort(libs.begin(), libs.end());
+  EXPECT_EQ(libs, (std::vector<std::string>{"Lightroom/Catalog.lrcat", "Photos Library.photoslibrary", "Studio.cocatalog"}));
+}
+
 TEST(FolderWalker, SkipsKnownNonImagesUnopenedButKeepsUnknownExtensions) {
   TempDir d;
   WriteFile(d / "clip.MP4", "x");

@@ -230,6 +230,7 @@ Result<LibraryScan> ReadLightroomLibrary(const std::string& catalog_path, bool f
     a.description = im.caption;
     a.rating = im.rating;
     a.pick = im.pick;
+    a.orientation = im.orientation;
     a.color_label = im.color_label;
     a.taken_local = im.capture_time;
     a.lat = im.lat;
@@ -240,8 +241,14 @@ Result<LibraryScan> ReadLightroomLibrary(const std::string& catalog_path, bool f
       std::string why = "the original is offline (drive not mounted, or moved outside Lightroom)";
       auto p = previews.find(im.id);
       if (p != previews.end() && Exists(p->second.file)) {
-        // Named by the image's UUID: stable across imports, one file per image.
-        const std::string out = (fs::path(preview_dir) / (im.id_global + ".jpg")).string();
+        // Named by the image's UUID: stable across imports, one file per image. The catalog is
+        // not trusted to hold a plain UUID there: anything else is named by its hash.
+        const bool plain = !im.id_global.empty() && im.id_global.size() <= 64 &&
+                           im.id_global.find_first_not_of("0123456789ABCDEFabcdef-") == std::string::npos;
+        const std::string stem =
+            plain ? im.id_global
+                  : ContentHashHex(reinterpret_cast<const uint8_t*>(im.id_global.data()), im.id_global.size());
+        const std::string out = (fs::path(preview_dir) / (stem + ".jpg")).string();
         std::error_code ec;
         const bool fresh = Exists(out) && fs::last_write_time(out, ec) >= fs::last_write_time(p->second.file, ec);
         Status extracted = Status::Ok();

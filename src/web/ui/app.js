@@ -14,9 +14,10 @@ const els = {
   fAfter: $('f-after'), fBefore: $('f-before'), fFolder: $('f-folder'), fCamera: $('f-camera'),
   fFormat: $('f-format'), fDateSort: $('f-date-sort'), fClear: $('f-clear'),
   fAlbum: $('f-album'), fKeyword: $('f-keyword'), fRating: $('f-rating'), fFavorite: $('f-favorite'),
+  fOrder: $('f-order'),
 };
 
-// What the grid shows: {kind: 'random'|'search'|'similar'|'image'|'dupes', q, id, file}
+// What the grid shows: {kind: 'random'|'browse'|'search'|'similar'|'image'|'dupes', q, id, file}
 let view = { kind: 'random' };
 let items = [];         // results shown, in order
 let offset = 0;
@@ -58,7 +59,7 @@ function filterParams() {
   if (els.fFormat.value) p.set('format', els.fFormat.value);
   if (els.fAlbum.value.trim()) p.set('album', els.fAlbum.value.trim());
   if (els.fKeyword.value.trim()) p.set('keyword', els.fKeyword.value.trim());
-  if (els.fRating.value) p.set('min_rating', els.fRating.value);
+  if (els.fRating.value) p.set('rating', els.fRating.value);
   if (els.fFavorite.checked) p.set('favorite', '1');
   if (els.fDateSort.checked) { p.set('sort', 'date'); p.set('cutoff', '1'); }
   return p;
@@ -132,6 +133,7 @@ function resetGrid() {
 
 function highlightNav() {
   $('nav-random').classList.toggle('active', view.kind === 'random');
+  $('nav-browse').classList.toggle('active', view.kind === 'browse');
   $('nav-dupes').classList.toggle('active', view.kind === 'dupes');
 }
 
@@ -149,6 +151,10 @@ async function loadPage() {
     if (view.kind === 'random') {
       data = await api(`/api/random?n=${PAGE}`);
       data.has_more = items.length + data.results.length < 3000 && data.results.length > 0;
+    } else if (view.kind === 'browse') {
+      // The catalog alone: works before any embedding, and without a model.
+      p.set('order', els.fOrder.value);
+      data = await api(`/api/browse?${p}`);
     } else if (view.kind === 'search') {
       p.set('q', view.q);
       data = await api(`/api/search?${p}`);
@@ -166,14 +172,19 @@ async function loadPage() {
     offset += data.results.length;
     hasMore = !!data.has_more;
     els.grid.append(...nodes);
-    if (data.timing) {
+    if (view.kind === 'browse') {
+      els.subtitle.textContent = `${items.length}${hasMore ? '+' : ''} photo${items.length === 1 ? '' : 's'}`;
+    } else if (data.timing) {
       const t = data.timing;
       els.subtitle.textContent = `${items.length}${hasMore ? '+' : ''} photos · ` +
         `${(t.embed_ms + t.scan_ms + t.join_ms).toFixed(0)} ms`;
     } else {
       els.subtitle.textContent = '';
     }
-    if (!items.length) setMessage(view.kind === 'random' ? 'No photos yet: run `shoebox index FOLDER`.' : 'No matches. Try other words, or clear the filters.');
+    if (!items.length) {
+      setMessage(view.kind === 'random' ? 'No photos yet: run `shoebox index FOLDER`.'
+        : view.kind === 'browse' ? 'No photos match these filters.' : 'No matches. Try other words, or clear the filters.');
+    }
     // Painted: every new image decoded (or failed).
     const imgs = nodes.map((n) => n.querySelector('img')).filter(Boolean);
     await Promise.all(imgs.map((img) => img.complete ? null : new Promise((r) => {
@@ -216,6 +227,8 @@ function show(newView) {
   highlightNav();
   if (view.kind === 'random') {
     els.title.textContent = 'Random photos';
+  } else if (view.kind === 'browse') {
+    els.title.textContent = 'All photos';
   } else if (view.kind === 'search') {
     els.title.textContent = `“${view.q}”`;
   } else if (view.kind === 'similar') {
@@ -230,7 +243,7 @@ function show(newView) {
   loadPage();
 }
 
-// Hash routes: #/ · #/search?q=… · #/similar/ID · #/dupes (the upload view has no URL).
+// Hash routes: #/ · #/browse · #/search?q=… · #/similar/ID · #/dupes (the upload view has no URL).
 function route() {
   const h = location.hash.replace(/^#/, '') || '/';
   const [path, query] = h.split('?');
@@ -242,6 +255,9 @@ function route() {
     show({ kind: 'similar', id: parseInt(path.slice(9), 10) });
   } else if (path === '/dupes') {
     show({ kind: 'dupes' });
+  } else if (path === '/browse') {
+    els.q.value = '';
+    show({ kind: 'browse' });
   } else if (path === '/image' && uploadFile) {
     show({ kind: 'image', file: uploadFile });
   } else {
@@ -275,7 +291,7 @@ els.filtersToggle.addEventListener('click', () => {
   els.filtersToggle.setAttribute('aria-expanded', String(!els.filters.hidden));
 });
 for (const el of [els.fAfter, els.fBefore, els.fFolder, els.fCamera, els.fFormat, els.fDateSort,
-                  els.fAlbum, els.fKeyword, els.fRating, els.fFavorite]) {
+                  els.fAlbum, els.fKeyword, els.fRating, els.fFavorite, els.fOrder]) {
   el.addEventListener('change', () => { if (view.kind !== 'random' && view.kind !== 'dupes') show(view); });
 }
 els.fClear.addEventListener('click', () => {
