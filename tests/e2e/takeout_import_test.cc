@@ -170,7 +170,9 @@ TEST(TakeoutImport, ZipAndTgzDownloadsAreReadInPlace) {
   const std::string jpeg = ReadFile(CorpusPath() / "photos/jpeg-variants/1x1 Issue 508.jpg");
   WriteArchive(root / "immich-go-gophers", downloads / "takeout-001.zip", true,
                {{"../escape.jpg", jpeg}, {"/etc/absolute.jpg", jpeg}});
-  WriteArchive(root / "seb-reference-collection", downloads / "takeout-002.tgz", false);
+  WriteArchive(root / "seb-reference-collection", downloads / "takeout-002.tgz", false,
+               {{"Takeout/Zdjęcia Google/Photos from 2019/broken.jpg", jpeg},
+                {"Takeout/Zdjęcia Google/Photos from 2019/broken.jpg.json", "{\"title\": "}});
   const auto before = SnapshotTree(downloads);
   const fs::path model = GoldenSnapshot(tmp.path(), "clip/tiny-b32", "clip/tokenizer");
   const std::string zip = (downloads / "takeout-001.zip").string(), tgz = (downloads / "takeout-002.tgz").string();
@@ -182,6 +184,7 @@ TEST(TakeoutImport, ZipAndTgzDownloadsAreReadInPlace) {
   r = cli.Run({"index", "--model", model.string(), "--json", tgz});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_EQ(r.Json()["library"]["kind"], "takeout");
+  EXPECT_EQ(r.Json()["library"]["bad_sidecars"], 1);
 
   // The same facts as from the extracted folders (ExportsImportWithTheirSidecarsAlbumsAndFlags).
   const std::string in_album = zip + "/Takeout/Google Photos/gophers/PinClipart.com_gopher-clipart_4000243.jpg";
@@ -235,6 +238,13 @@ TEST(TakeoutImport, ZipAndTgzDownloadsAreReadInPlace) {
   for (const auto& e : r.Json())
     if (e["reason"].get<std::string>().find("unsafe member name") != std::string::npos) ++unsafe;
   EXPECT_EQ(unsafe, 2);
+  // A malformed sidecar is named, with what is wrong; its photo is still indexed.
+  bool broken = false;
+  for (const auto& e : r.Json())
+    if (e["path"] == tgz + "/Takeout/Zdjęcia Google/Photos from 2019/broken.jpg.json")
+      broken = e["reason"].get<std::string>().find("Takeout sidecar: not JSON") != std::string::npos;
+  EXPECT_TRUE(broken) << r.out;
+  EXPECT_EQ(cli.Run({"info", tgz + "/Takeout/Zdjęcia Google/Photos from 2019/broken.jpg"}).exit_code, 0);
   EXPECT_FALSE(fs::exists(tmp / "escape.jpg"));
   EXPECT_EQ(SnapshotTree(downloads), before);
 
