@@ -24,7 +24,10 @@ struct Prepared {
   std::vector<EmbeddingRow> failed;
 };
 
-Prepared Prepare(const Model& model, const ThumbnailCache* thumbs, ThreadPool& pool,
+// Open archives, kept across batches (one Prepare runs at a time).
+using Cursors = std::map<std::string, std::unique_ptr<ArchiveCursor>>;
+
+Prepared Prepare(const Model& model, const ThumbnailCache* thumbs, ThreadPool& pool, Cursors* cursors,
                  std::vector<PendingAsset> assets) {
   Prepared p;
   p.assets = std::move(assets);
@@ -43,7 +46,9 @@ Prepared Prepare(const Model& model, const ThumbnailCache* thumbs, ThreadPool& p
     for (const auto& [archive, members] : wanted) {
       std::set<std::string> names;
       for (const auto& [m, idx] : members) names.insert(m);
-      auto read = ReadArchiveMembers(archive, names, uint64_t{2} << 30);
+      auto& cursor = (*cursors)[archive];
+      if (!cursor) cursor = std::make_unique<ArchiveCursor>(archive);
+      auto read = cursor->Read(names, uint64_t{2} << 30);
       for (const auto& [m, idx] : members) {
         for (size_t i : idx) {
           if (!read.ok()) in_archives.emplace(i, read.status());
@@ -124,15 +129,17 @@ Result<EmbedReport> EmbedMissing(Catalog& catalog, Model& model, const Thumbnail
   std::vector<PendingAsset> first;
   SHOEBOX_RETURN_IF_ERROR(fetch(&first));
   if (first.empty()) return report;
+  Cursors cursors;
   std::future<Prepared> pending = std::async(std::launch::async, Prepare, std::cref(model), thumbs,
-                                             std::ref(pool), std::move(first));
+                                             std::ref(pool), &cursors, std::move(first));
   while (pending.valid()) {
     Prepared batch = pending.get();
     // Decode the next batch while this one runs through the network.
     std::vector<PendingAsset> next;
     SHOEBOX_RETURN_IF_ERROR(fetch(&next));
     if (!next.empty())
-      pending = std::async(std::launch::async, Prepare, std::cref(model), thumbs, std::ref(pool), std::move(next));
+      pending = std::async(std::launch::async, Prepare, std::cref(model), thumbs, std::ref(pool), &cursors,
+                           std::move(next));
     std::vector<EmbeddingRow> rows = std::move(batch.failed);
     const int64_t n = static_cast<int64_t>(batch.ok_ids.size());
     if (n > 0) {

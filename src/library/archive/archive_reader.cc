@@ -97,24 +97,50 @@ Status ArchiveReader::Read(uint64_t max_bytes, std::vector<uint8_t>* out) {
   return Status::Ok();
 }
 
+namespace {
+// Reads wanted members from reader onwards into *out until all are there or the archive ends.
+Status ReadForward(ArchiveReader* reader, const std::set<std::string>& wanted, uint64_t max_bytes,
+                   std::map<std::string, Result<std::vector<uint8_t>>>* out, bool* at_end) {
+  ArchiveEntry e;
+  *at_end = false;
+  while (out->size() < wanted.size()) {
+    auto more = reader->Next(&e);
+    if (!more.ok()) return more.status();
+    if (!*more) {
+      *at_end = true;
+      break;
+    }
+    if (!e.regular || e.problem || !wanted.count(e.member) || out->count(e.member)) continue;
+    std::vector<uint8_t> bytes;
+    Status st = reader->Read(max_bytes, &bytes);
+    if (st.ok()) out->emplace(e.member, std::move(bytes));
+    else out->emplace(e.member, st);
+  }
+  return Status::Ok();
+}
+}  // namespace
+
+Result<std::map<std::string, Result<std::vector<uint8_t>>>> ArchiveCursor::Read(const std::set<std::string>& members,
+                                                                                uint64_t max_bytes) {
+  std::map<std::string, Result<std::vector<uint8_t>>> out;
+  bool at_end = false;
+  if (reader_) {
+    SHOEBOX_RETURN_IF_ERROR(ReadForward(reader_.get(), members, max_bytes, &out, &at_end));
+    if (out.size() == members.size()) return out;
+  }
+  // From the start: the first batch, or members that lie behind the cursor.
+  auto reader = ArchiveReader::Open(archive_);
+  if (!reader.ok()) return reader.status();
+  reader_ = std::move(*reader);
+  SHOEBOX_RETURN_IF_ERROR(ReadForward(reader_.get(), members, max_bytes, &out, &at_end));
+  if (at_end) reader_.reset();
+  return out;
+}
+
 Result<std::map<std::string, Result<std::vector<uint8_t>>>> ReadArchiveMembers(const std::string& archive,
                                                                                const std::set<std::string>& members,
                                                                                uint64_t max_bytes) {
-  auto reader = ArchiveReader::Open(archive);
-  if (!reader.ok()) return reader.status();
-  std::map<std::string, Result<std::vector<uint8_t>>> out;
-  ArchiveEntry e;
-  while (out.size() < members.size()) {
-    auto more = (*reader)->Next(&e);
-    if (!more.ok()) return more.status();
-    if (!*more) break;
-    if (!e.regular || e.problem || !members.count(e.member)) continue;
-    std::vector<uint8_t> bytes;
-    Status st = (*reader)->Read(max_bytes, &bytes);
-    if (st.ok()) out.emplace(e.member, std::move(bytes));
-    else out.emplace(e.member, st);
-  }
-  return out;
+  return ArchiveCursor(archive).Read(members, max_bytes);
 }
 
 }  // namespace shoebox

@@ -58,6 +58,20 @@ class ArchiveReader {
   struct archive* a_ = nullptr;
 };
 
+// Reads members batch after batch, continuing from where the previous batch stopped (members
+// asked for in archive order cost one pass in all, not one per batch: a .tgz cannot seek);
+// starts over from the beginning only for members not found ahead.
+class ArchiveCursor {
+ public:
+  explicit ArchiveCursor(std::string archive) : archive_(std::move(archive)) {}
+  Result<std::map<std::string, Result<std::vector<uint8_t>>>> Read(const std::set<std::string>& members,
+                                                                    uint64_t max_bytes);
+
+ private:
+  std::string archive_;
+  std::unique_ptr<ArchiveReader> reader_;  // positioned after the last member read
+};
+
 // Reads the named members in one pass over the archive. Members not found are absent from
 // the result; members that could not be read carry their error.
 Result<std::map<std::string, Result<std::vector<uint8_t>>>> ReadArchiveMembers(const std::string& archive,
