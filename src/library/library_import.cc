@@ -43,6 +43,55 @@ Status RecordOffline(Catalog* cat, const LibraryScan& scan, int64_t now) {
 
 }  // namespace
 
+Status WriteLibraryItem(Catalog* cat, const PhotoRow& row, const LibraryAsset& a, const std::string& metadata_path) {
+  Database& db = cat->db();
+  auto upsert = db.PrepareCached(
+      "INSERT INTO library_items(file_id, external_id, original_filename, title, description, rating, favorite, "
+      "hidden, trashed, taken_utc, metadata_path, pick, color_label, stand_in, original_path, orientation) "
+      "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16) ON CONFLICT(file_id) DO UPDATE SET "
+      "external_id = excluded.external_id, original_filename = excluded.original_filename, title = excluded.title, "
+      "description = excluded.description, rating = excluded.rating, favorite = excluded.favorite, "
+      "hidden = excluded.hidden, trashed = excluded.trashed, taken_utc = excluded.taken_utc, "
+      "metadata_path = excluded.metadata_path, pick = excluded.pick, color_label = excluded.color_label, "
+      "stand_in = excluded.stand_in, original_path = excluded.original_path, orientation = excluded.orientation");
+  if (!upsert.ok()) return upsert.status();
+  upsert->Bind(1, row.file.id)
+      .Bind(2, NonEmpty(std::optional<std::string>(a.external_id)))
+      .Bind(3, NonEmpty(a.original_filename))
+      .Bind(4, NonEmpty(a.title))
+      .Bind(5, NonEmpty(a.description))
+      .Bind(6, a.rating)
+      .Bind(7, int64_t{a.favorite})
+      .Bind(8, int64_t{a.hidden})
+      .Bind(9, int64_t{a.trashed})
+      .Bind(10, a.taken_utc)
+      .Bind(11, metadata_path)
+      .Bind(12, a.pick)
+      .Bind(13, NonEmpty(a.color_label))
+      .Bind(14, a.stand_in)
+      .Bind(15, a.original_path)
+      .Bind(16, a.orientation);
+  SHOEBOX_RETURN_IF_ERROR(upsert->Run());
+  if (!row.file.asset_id) return Status::Ok();
+  // The library's date and place fill what the photo itself lacks (placeholders, screenshots,
+  // stand-in previews have no EXIF); the camera's own values are never overwritten. A photo
+  // with its own local time gets only the offset the library's UTC instant reveals.
+  std::optional<std::string> taken = row.asset.taken_at, offset = row.asset.tz_offset;
+  if (!taken && a.taken_local) {
+    taken = a.taken_local;
+    offset = a.tz_offset;
+  } else if (taken && !offset && a.taken_utc) {
+    offset = OffsetBetween(*taken, *a.taken_utc);
+  }
+  auto fill = db.PrepareCached(
+      "UPDATE assets SET taken_at = ?2, tz_offset = ?3, gps_lat = COALESCE(gps_lat, ?4), "
+      "gps_lon = CASE WHEN gps_lat IS NULL THEN ?5 ELSE gps_lon END, "
+      "gps_alt = CASE WHEN gps_lat IS NULL THEN ?6 ELSE gps_alt END WHERE id = ?1");
+  if (!fill.ok()) return fill.status();
+  fill->Bind(1, *row.file.asset_id).Bind(2, taken).Bind(3, offset).Bind(4, a.lat).Bind(5, a.lon).Bind(6, a.alt);
+  return fill->Run();
+}
+
 Status WriteLibraryFacts(Catalog* cat, const LibraryScan& scan, int64_t now, LibraryImportReport* report) {
   const auto start = std::chrono::steady_clock::now();
   auto source = cat->EnsureSource(scan.kind, scan.root, now);
@@ -60,22 +109,6 @@ Status WriteLibraryFacts(Catalog* cat, const LibraryScan& scan, int64_t now, Lib
   if (!clear_keywords.ok()) return clear_keywords.status();
   SHOEBOX_RETURN_IF_ERROR(clear_keywords->Bind(1, *source).Run());
 
-  auto upsert = db.Prepare(
-      "INSERT INTO library_items(file_id, external_id, original_filename, title, description, rating, favorite, "
-      "hidden, trashed, taken_utc, metadata_path, pick, color_label, stand_in, original_path, orientation) "
-      "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16) ON CONFLICT(file_id) DO UPDATE SET "
-      "external_id = excluded.external_id, original_filename = excluded.original_filename, title = excluded.title, "
-      "description = excluded.description, rating = excluded.rating, favorite = excluded.favorite, "
-      "hidden = excluded.hidden, trashed = excluded.trashed, taken_utc = excluded.taken_utc, "
-      "metadata_path = excluded.metadata_path, pick = excluded.pick, color_label = excluded.color_label, "
-      "stand_in = excluded.stand_in, original_path = excluded.original_path, orientation = excluded.orientation");
-  if (!upsert.ok()) return upsert.status();
-  // The library's date and place fill what the photo itself lacks; the camera's own values
-  // are kept (a stand-in preview carries no EXIF at all, so it gets the library's).
-  auto fill = db.Prepare(
-      "UPDATE assets SET taken_at = ?2, tz_offset = ?3, gps_lat = COALESCE(gps_lat, ?4), "
-      "gps_lon = CASE WHEN gps_lat IS NULL THEN ?5 ELSE gps_lon END WHERE id = ?1");
-  if (!fill.ok()) return fill.status();
   auto add_album = db.Prepare("INSERT INTO albums(source_id, name) VALUES(?1, ?2) ON CONFLICT DO NOTHING");
   if (!add_album.ok()) return add_album.status();
   auto album_id = db.Prepare("SELECT id FROM albums WHERE source_id = ?1 AND name = ?2");
@@ -92,39 +125,9 @@ Status WriteLibraryFacts(Catalog* cat, const LibraryScan& scan, int64_t now, Lib
     if (!row.ok()) return row.status();
     if (!*row) continue;  // not catalogued (vanished meanwhile); the indexer said why
     const int64_t file_id = (*row)->file.id;
-    upsert->Bind(1, file_id)
-        .Bind(2, a.external_id)
-        .Bind(3, NonEmpty(a.original_filename))
-        .Bind(4, NonEmpty(a.title))
-        .Bind(5, NonEmpty(a.description))
-        .Bind(6, a.rating)
-        .Bind(7, int64_t{a.favorite})
-        .Bind(8, int64_t{a.hidden})
-        .Bind(9, int64_t{a.trashed})
-        .Bind(10, a.taken_utc)
-        .Bind(11, scan.database)
-        .Bind(12, a.pick)
-        .Bind(13, NonEmpty(a.color_label))
-        .Bind(14, a.stand_in)
-        .Bind(15, a.original_path)
-        .Bind(16, a.orientation);
-    SHOEBOX_RETURN_IF_ERROR(upsert->Run());
-    upsert->Reset();
+    SHOEBOX_RETURN_IF_ERROR(WriteLibraryItem(cat, **row, a, scan.database));
     if (a.stand_in) ++report->stand_ins;
     if (a.original_path) SHOEBOX_RETURN_IF_ERROR(cat->ClearError(*a.original_path));
-    if (const auto& asset_id = (*row)->file.asset_id) {
-      const AssetRecord& have = (*row)->asset;
-      std::optional<std::string> taken = have.taken_at, offset = have.tz_offset;
-      if (!taken && a.taken_local) {
-        taken = a.taken_local;
-        offset = a.tz_offset;
-      } else if (taken && !offset && a.taken_utc) {
-        offset = OffsetBetween(*taken, *a.taken_utc);
-      }
-      fill->Bind(1, *asset_id).Bind(2, taken).Bind(3, offset).Bind(4, a.lat).Bind(5, a.lon);
-      SHOEBOX_RETURN_IF_ERROR(fill->Run());
-      fill->Reset();
-    }
     for (const std::string& name : a.albums) {
       auto it = albums.find(name);
       if (it == albums.end()) {

@@ -36,7 +36,7 @@ struct LibraryAsset {
   std::optional<int64_t> taken_utc;
   std::optional<std::string> taken_local;  // "2019-04-15T14:40:24"
   std::optional<std::string> tz_offset;    // "-07:00"
-  std::optional<double> lat, lon;
+  std::optional<double> lat, lon, alt;
   std::vector<std::string> albums, keywords;
   // Neither the original nor a stand-in can be read now (drive unmounted, iCloud only): the
   // entry is kept as a missing file with its facts, and reported as a problem (the importer
@@ -77,6 +77,12 @@ struct LibraryImportReport {
 Result<LibraryImportReport> ImportLibrary(Catalog* catalog, const LibraryScan& scan,
                                           const ThumbnailCache& thumbs, const IndexOptions& options,
                                           int64_t now);
+
+// Writes one catalogued file's library facts (library_items) and fills what its photo lacks
+// (capture time, offset, place: the camera's own values are kept). Album and keyword rows are
+// the caller's. Shared by every importer, Takeout's sidecars included.
+Status WriteLibraryItem(Catalog* catalog, const PhotoRow& row, const LibraryAsset& asset,
+                        const std::string& metadata_path);
 
 // Writes only the library's facts for files already catalogued (ImportLibrary's second half;
 // also what the import speed benchmark times).

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "base/file_io.h"
+#include "library/library_import.h"
 #include "library/library_time.h"
 #include "library/takeout/sidecar.h"
 #include "library/takeout/sidecar_match.h"
@@ -62,20 +63,6 @@ Result<FolderResult> ApplyFolder(Catalog* cat, int64_t source_id, const fs::path
     album_id = sel->Int(0);
     r.album = true;
   }
-  auto upsert = db.Prepare(
-      "INSERT INTO library_items(file_id, external_id, original_filename, description, favorite, trashed, taken_utc, "
-      "metadata_path) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) ON CONFLICT(file_id) DO UPDATE SET "
-      "external_id = excluded.external_id, original_filename = excluded.original_filename, "
-      "description = excluded.description, favorite = excluded.favorite, trashed = excluded.trashed, "
-      "taken_utc = excluded.taken_utc, metadata_path = excluded.metadata_path");
-  if (!upsert.ok()) return upsert.status();
-  // The sidecar's date and place fill what the photo itself lacks (placeholders, screenshots,
-  // messenger images have no EXIF); the camera's own values are never overwritten.
-  auto fill = db.Prepare(
-      "UPDATE assets SET taken_at = ?2, tz_offset = ?3, gps_lat = COALESCE(gps_lat, ?4), "
-      "gps_lon = CASE WHEN gps_lat IS NULL THEN ?5 ELSE gps_lon END, "
-      "gps_alt = CASE WHEN gps_lat IS NULL THEN ?6 ELSE gps_alt END WHERE id = ?1");
-  if (!fill.ok()) return fill.status();
   auto member = db.Prepare("INSERT OR IGNORE INTO album_files(album_id, file_id) VALUES(?1, ?2)");
   if (!member.ok()) return member.status();
   for (const auto& m : pairing.media) {
@@ -100,33 +87,21 @@ Result<FolderResult> ApplyFolder(Catalog* cat, int64_t source_id, const fs::path
     }
     ++r.with_sidecar;
     const Sidecar& s = *parsed;
-    upsert->Bind(1, file_id)
-        .Bind(2, ExternalId(text->second))
-        .Bind(3, s.title.empty() ? std::optional<std::string>() : std::optional<std::string>(s.title))
-        .Bind(4, s.description.empty() ? std::optional<std::string>() : std::optional<std::string>(s.description))
-        .Bind(5, int64_t{s.favorited})
-        .Bind(6, int64_t{s.trashed})
-        .Bind(7, s.taken_utc)
-        .Bind(8, sidecar_path);
-    SHOEBOX_RETURN_IF_ERROR(upsert->Run());
-    upsert->Reset();
-    // The capture time: the photo's own local time when it has one, with the offset the
-    // sidecar's UTC instant reveals; else the UTC instant itself.
-    std::optional<std::string> taken = (*row)->asset.taken_at, offset = (*row)->asset.tz_offset;
-    if (s.taken_utc && !taken) {
-      taken = UtcIso(*s.taken_utc).substr(0, 19);
-      offset = "+00:00";
-    } else if (s.taken_utc && taken && !offset) {
-      offset = OffsetBetween(*taken, *s.taken_utc);
+    LibraryAsset facts;
+    facts.external_id = ExternalId(text->second).value_or("");
+    facts.original_filename = s.title;
+    facts.description = s.description;
+    facts.favorite = s.favorited;
+    facts.trashed = s.trashed;
+    facts.taken_utc = s.taken_utc;
+    if (s.taken_utc) {  // for a photo without its own time: the UTC instant itself
+      facts.taken_local = UtcIso(*s.taken_utc).substr(0, 19);
+      facts.tz_offset = "+00:00";
     }
-    fill->Bind(1, *(*row)->file.asset_id)
-        .Bind(2, taken)
-        .Bind(3, offset)
-        .Bind(4, s.lat)
-        .Bind(5, s.lon)
-        .Bind(6, s.alt);
-    SHOEBOX_RETURN_IF_ERROR(fill->Run());
-    fill->Reset();
+    facts.lat = s.lat;
+    facts.lon = s.lon;
+    facts.alt = s.alt;
+    SHOEBOX_RETURN_IF_ERROR(WriteLibraryItem(cat, **row, facts, sidecar_path));
     SHOEBOX_RETURN_IF_ERROR(cat->ClearError(sidecar_path));
   }
   for (const auto& o : pairing.orphan_sidecars) {
