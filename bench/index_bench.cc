@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "base/allocator.h"
+#include "bench_util.h"
 #include "base/file_io.h"
 #include "catalog/catalog.h"
 #include "imaging/photo_analyzer.h"
@@ -21,35 +22,8 @@
 
 using namespace shoebox;
 
-double CpuSeconds(int who) {
-  struct rusage ru {};
-  ::getrusage(who, &ru);
-  return ru.ru_utime.tv_sec + ru.ru_utime.tv_usec / 1e6 + ru.ru_stime.tv_sec + ru.ru_stime.tv_usec / 1e6;
-}
-
-// Copies each JPEG `copies` times with a distinct trailer after EOI, so each copy is new
-// content (hashed and decoded) yet decodes identically.
-std::vector<std::filesystem::path> MakeLibrary(const std::vector<std::string>& sources, int copies,
-                                               const std::filesystem::path& dir) {
-  std::vector<std::filesystem::path> out;
-  std::filesystem::create_directories(dir);
-  for (const auto& s : sources) {
-    auto bytes = ReadWholeFile(s, uint64_t{1} << 30);
-    if (!bytes.ok()) continue;
-    for (int i = 0; i < copies; ++i) {
-      std::vector<uint8_t> b = *bytes;
-      std::string tag = "copy" + std::to_string(i);
-      b.insert(b.end(), tag.begin(), tag.end());
-      auto p = dir / (std::to_string(out.size()) + ".jpg");
-      (void)WriteFileAtomic(p, b.data(), b.size());
-      out.push_back(p);
-    }
-  }
-  return out;
-}
-
 double DjpegCpu(const std::vector<std::filesystem::path>& files) {
-  double before = CpuSeconds(RUSAGE_CHILDREN);
+  double before = bench::CpuSeconds(RUSAGE_CHILDREN);
   for (const auto& f : files) {
     pid_t pid = ::fork();
     if (pid == 0) {
@@ -64,7 +38,7 @@ double DjpegCpu(const std::vector<std::filesystem::path>& files) {
       std::exit(1);
     }
   }
-  return CpuSeconds(RUSAGE_CHILDREN) - before;
+  return bench::CpuSeconds(RUSAGE_CHILDREN) - before;
 }
 
 // Wall seconds for a full first index of `dir` on `threads` workers, and our CPU seconds.
@@ -76,7 +50,7 @@ std::pair<double, double> IndexRun(const std::filesystem::path& dir, const std::
   opt.show_progress = false;
   opt.threads = threads;
   ThumbnailCache thumbs(work / "thumbs");
-  double cpu0 = CpuSeconds(RUSAGE_SELF);
+  double cpu0 = bench::CpuSeconds(RUSAGE_SELF);
   auto t0 = std::chrono::steady_clock::now();
   auto r = IndexFolders(cat->get(), {dir.string()}, thumbs, opt);
   double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
@@ -84,7 +58,7 @@ std::pair<double, double> IndexRun(const std::filesystem::path& dir, const std::
     std::fprintf(stderr, "index failed\n");
     std::exit(1);
   }
-  return {wall, CpuSeconds(RUSAGE_SELF) - cpu0};
+  return {wall, bench::CpuSeconds(RUSAGE_SELF) - cpu0};
 }
 
 int main(int argc, char** argv) {
@@ -93,7 +67,7 @@ int main(int argc, char** argv) {
   int copies = std::getenv("COPIES") ? std::atoi(std::getenv("COPIES")) : 8;
   std::vector<std::string> sources(argv + 1, argv + argc);
   auto tmp = std::filesystem::temp_directory_path() / ("shoebox-index-bench-" + std::to_string(::getpid()));
-  auto files = MakeLibrary(sources, copies, tmp / "library");
+  auto files = bench::MakeDistinctCopies(sources, copies, tmp / "library");
   if (files.empty()) return 1;
   if (!InitImaging().ok()) return 1;
   // Warm the page cache and libraries once.

@@ -12,3 +12,6 @@ echo "== first index of camera JPEGs vs djpeg -scale 1/8 (targets: cpu ratio <= 
 env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE COPIES="${COPIES:-8}" $B/index_bench \
   "$corpus/photos/big/Kodak PIXPRO FZ201.jpg" "$corpus/photos/big/Oppo R7 Plus.jpg" \
   "$corpus/photos/phones/Apple iPhone 5.jpg"
+echo "== index with embeddings (random ViT-B/32) vs perfect overlap of decode and encode (target: ratio >= 0.85)"
+env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE $B/index_embed_bench --copies "${EMBED_COPIES:-24}" \
+  "$corpus/photos/big/Kodak PIXPRO FZ201.jpg" "$corpus/photos/big/Oppo R7 Plus.jpg"

@@ -108,16 +108,16 @@ Result<std::unique_ptr<Model>> Model::CreateRandom(const std::string& config_jso
   return m;
 }
 
-Result<std::vector<float>> Model::PrepareBytes(const uint8_t* data, size_t size) const {
-  auto rgb = DecodeRgb(data, size, /*apply_orientation=*/true);
-  if (!rgb.ok()) return rgb.status();
-  return Preprocess(*rgb, preprocess_);
+Result<Model::Prepared> Model::PrepareBytes(const uint8_t* data, size_t size, std::string_view name) const {
+  auto image = DecodeForModel(data, size, preprocess_, name);
+  if (!image.ok()) return image.status();
+  return Prepared{Preprocess(image->rgb, preprocess_), image->source};
 }
 
-Result<std::vector<float>> Model::PreparePhoto(const std::filesystem::path& photo) const {
+Result<Model::Prepared> Model::PreparePhoto(const std::filesystem::path& photo) const {
   auto bytes = ReadWholeFile(photo, uint64_t{2} << 30);
   if (!bytes.ok()) return Status(bytes.status().code(), photo.string() + ": " + bytes.status().message());
-  auto pixels = PrepareBytes(bytes->data(), bytes->size());
+  auto pixels = PrepareBytes(bytes->data(), bytes->size(), photo.filename().string());
   if (!pixels.ok()) return Status(pixels.status().code(), photo.string() + ": " + pixels.status().message());
   return pixels;
 }
@@ -129,16 +129,16 @@ Result<std::vector<float>> Model::EmbedPrepared(const float* pixels, int64_t n) 
   return e;
 }
 
-Result<std::vector<float>> Model::EmbedImageBytes(const uint8_t* data, size_t size) {
-  auto pixels = PrepareBytes(data, size);
-  if (!pixels.ok()) return pixels.status();
-  return EmbedPrepared(pixels->data(), 1);
+Result<std::vector<float>> Model::EmbedImageBytes(const uint8_t* data, size_t size, std::string_view name) {
+  auto prepared = PrepareBytes(data, size, name);
+  if (!prepared.ok()) return prepared.status();
+  return EmbedPrepared(prepared->pixels.data(), 1);
 }
 
 Result<std::vector<float>> Model::EmbedImage(const std::filesystem::path& photo) {
   auto bytes = ReadWholeFile(photo, uint64_t{2} << 30);
   if (!bytes.ok()) return Status(bytes.status().code(), photo.string() + ": " + bytes.status().message());
-  auto e = EmbedImageBytes(bytes->data(), bytes->size());
+  auto e = EmbedImageBytes(bytes->data(), bytes->size(), photo.filename().string());
   if (!e.ok()) return Status(e.status().code(), photo.string() + ": " + e.status().message());
   return e;
 }

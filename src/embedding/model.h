@@ -16,6 +16,7 @@
 #include <filesystem>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "base/status.h"
@@ -39,7 +40,7 @@ class Model {
                                                      const std::string& label);
 
   Result<std::vector<float>> EmbedImage(const std::filesystem::path& photo);
-  Result<std::vector<float>> EmbedImageBytes(const uint8_t* data, size_t size);
+  Result<std::vector<float>> EmbedImageBytes(const uint8_t* data, size_t size, std::string_view name = {});
   Result<std::vector<float>> EmbedText(const std::string& text);
   // Batches: one Result per input, in order; a bad photo does not fail the others.
   std::vector<Result<std::vector<float>>> EmbedImages(const std::vector<std::filesystem::path>& photos);
@@ -47,8 +48,16 @@ class Model {
 
   // Decode + preprocess only, without touching the network: safe to call from several
   // threads while another embeds, so a pipeline can prepare the next batch meanwhile.
-  Result<std::vector<float>> PreparePhoto(const std::filesystem::path& photo) const;
-  Result<std::vector<float>> PrepareBytes(const uint8_t* data, size_t size) const;
+  // The decode is DecodeForModel's (imaging/model_input.h): reduced where the format allows.
+  struct Prepared {
+    std::vector<float> pixels;  // [3, image_size, image_size]
+    std::string source;         // "photo" or "preview" (a HEIF's or RAW's embedded image)
+  };
+  Result<Prepared> PreparePhoto(const std::filesystem::path& photo) const;
+  // name: the file's name, if known (tells RAW files from TIFFs).
+  Result<Prepared> PrepareBytes(const uint8_t* data, size_t size, std::string_view name = {}) const;
+  // What the network's input is made from; the indexer prepares it while making thumbnails.
+  const PreprocessConfig& preprocess() const { return preprocess_; }
   // Embeds n prepared inputs laid end to end; returns [n, dim], rows L2-normalised.
   Result<std::vector<float>> EmbedPrepared(const float* pixels, int64_t n);
   int64_t prepared_floats() const { return 3 * net_->image_size() * net_->image_size(); }
@@ -60,7 +69,8 @@ class Model {
   const std::string& label() const { return label_; }
   const std::filesystem::path& dir() const { return dir_; }
   // Bumped whenever our decode/preprocessing changes the pixels a model sees.
-  static constexpr int kPreprocessVersion = 1;
+  // 2: photos decoded at reduced size (JPEG DCT scaling, HEIF/RAW embedded previews).
+  static constexpr int kPreprocessVersion = 2;
 
   int64_t dim() const { return net_->embed_dim(); }
   const std::string& family() const { return family_; }

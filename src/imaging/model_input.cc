@@ -1,5 +1,9 @@
 #include "imaging/model_input.h"
 
+#include "imaging/image_format.h"
+#include "imaging/photo_metadata.h"
+#include "imaging/reduced_decode.h"
+
 #include <nlohmann/json.hpp>
 #include <vips/vips.h>
 
@@ -168,46 +172,45 @@ Result<PreprocessConfig> ParsePreprocessConfig(const std::string& text, const st
 }
 
 Result<RgbImage> DecodeRgb(const uint8_t* data, size_t size, bool apply_orientation) {
-  // Random access: a 90-degree turn, or grey joined three times into RGB, reads the source
-  // out of order (sequential access failed on a grey JPEG with orientation 6). The whole
-  // image is written to memory below anyway.
-  VipsImage* im = vips_image_new_from_buffer(data, size, "", "access", VIPS_ACCESS_RANDOM, nullptr);
-  if (!im) return Corrupt("cannot decode image");
-  auto unref = [](VipsImage* i) { if (i) g_object_unref(i); };
-  std::unique_ptr<VipsImage, decltype(unref)> cur(im, unref);
-  // Replaces cur with the output of op(cur, &out); false when op fails.
-  auto apply = [&](auto op) -> bool {
-    VipsImage* out = nullptr;
-    if (op(cur.get(), &out) != 0) return false;
-    cur.reset(out);
-    return true;
-  };
-  if (apply_orientation && !apply([](VipsImage* in, VipsImage** out) { return vips_autorot(in, out, nullptr); }))
-    return Corrupt("cannot rotate image");
-  if (cur->BandFmt != VIPS_FORMAT_UCHAR &&  // 16-bit: keep the top byte, as Pillow's 8-bit conversion
-      !apply([](VipsImage* in, VipsImage** out) { return vips_cast(in, out, VIPS_FORMAT_UCHAR, "shift", TRUE, nullptr); }))
-    return Corrupt("cannot convert to 8 bits");
-  int bands = cur->Bands;
-  if (bands == 1 || bands == 2) {  // grey (+ alpha): R = G = B = grey, alpha dropped
-    if (!apply([](VipsImage* in, VipsImage** out) { return vips_extract_band(in, out, 0, nullptr); }) ||
-        !apply([](VipsImage* in, VipsImage** out) {
-          VipsImage* three[3] = {in, in, in};
-          return vips_bandjoin(three, out, 3, nullptr);
-        }))
-      return Corrupt("cannot convert grey to RGB");
-  } else if (bands > 3) {  // RGBA / CMYK...: PIL's convert("RGB") drops alpha without compositing
-    if (!apply([](VipsImage* in, VipsImage** out) { return vips_extract_band(in, out, 0, "n", 3, nullptr); }))
-      return Corrupt("cannot drop alpha");
+  CountPhotoDecode();
+  VipsRef im(vips_image_new_from_buffer(data, size, "", "access", VIPS_ACCESS_RANDOM, nullptr));
+  if (!im.im) return Corrupt("cannot decode image");
+  if (apply_orientation) {
+    VipsRef rotated;
+    if (vips_autorot(im.im, rotated.out(), nullptr) != 0) return Corrupt("cannot rotate image");
+    im.reset(rotated.release());
   }
-  size_t len = 0;
-  void* mem = vips_image_write_to_memory(cur.get(), &len);
-  if (!mem) return Corrupt("cannot decode image pixels");
-  RgbImage out;
-  out.width = cur->Xsize;
-  out.height = cur->Ysize;
-  out.pixels.assign(static_cast<uint8_t*>(mem), static_cast<uint8_t*>(mem) + len);
-  g_free(mem);
-  return out;
+  return ToRgb(im.im);
+}
+
+int ModelMinShortSide(const PreprocessConfig& c) {
+  if (!c.do_resize) return 0;
+  return c.shortest_edge > 0 ? c.shortest_edge : std::max(c.height, c.width);
+}
+
+Result<ModelImage> DecodeForModel(const uint8_t* data, size_t size, const PreprocessConfig& config,
+                                  std::string_view file_name) {
+  if (size == 0) return Corrupt("empty file (0 bytes)");
+  const ImageFormat format = SniffFormat(data, std::min(size, kSniffBytes), file_name);
+  if (format == ImageFormat::kUnknown) return Unsupported(DescribeNonImage(data, size));
+  const int min_short = ModelMinShortSide(config);
+  CountPhotoDecode();
+  Result<ReducedImage> open = Status(Internal("not opened"));
+  if (format == ImageFormat::kRaw) {
+    auto preview = ExtractRawPreview(data, size);
+    if (!preview.ok()) return preview.status();
+    // The orientation the analyzer gives the RAW: its EXIF tag, else LibRaw's flip.
+    std::string ignored;
+    int orientation = ReadMetadataFromFile(data, size, &ignored).orientation;
+    if (orientation == 1) orientation = preview->orientation;
+    open = OpenRawPreview(std::move(*preview), orientation, min_short, "truncated");
+  } else {
+    open = OpenReduced(data, size, format, min_short, "truncated");
+  }
+  if (!open.ok()) return open.status();
+  auto rgb = ToRgb(open->image.im);
+  if (!rgb.ok()) return rgb.status();
+  return ModelImage{std::move(*rgb), open->source};
 }
 
 RgbImage ResizeBicubicLikePillow(const RgbImage& in, int out_w, int out_h) {

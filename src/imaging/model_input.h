@@ -9,6 +9,7 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "base/status.h"
@@ -46,6 +47,27 @@ struct RgbImage {
 // Decodes a photo held in memory to full-size RGB with libvips (call InitImaging first).
 // apply_orientation: rotate/flip by the EXIF orientation tag.
 Result<RgbImage> DecodeRgb(const uint8_t* data, size_t size, bool apply_orientation);
+
+// The short side a decode must keep for this processor to work as it would on the full image:
+// the resize target (CLIP's shortest_edge; the larger of SigLIP's fixed height and width).
+// 0 when the processor does not resize (then only the full image will do).
+int ModelMinShortSide(const PreprocessConfig& config);
+
+// A photo's pixels for a model, upright, and where they come from.
+struct ModelImage {
+  RgbImage rgb;
+  std::string source;  // "photo", or "preview" (a HEIF's embedded thumbnail, a RAW's preview)
+};
+
+// The decode every model input comes from, in `index` as in `embed`: reduced while decoding
+// where the format allows (JPEG DCT scaling to 1/2..1/8 but no less than twice
+// ModelMinShortSide(config); a HEIF's embedded thumbnail or a RAW's embedded preview when
+// at least ModelMinShortSide), then turned upright. Truncated files are errors. This is a
+// deliberate difference from the reference processors, which resize the full decode; a 12 MP
+// JPEG costs ~8x less this way (measured differences: docs/architecture.md, "Model input").
+// file_name (optional) tells TIFF-based RAW files from TIFFs by their extension.
+Result<ModelImage> DecodeForModel(const uint8_t* data, size_t size, const PreprocessConfig& config,
+                                  std::string_view file_name = {});
 
 // Pillow's Image.resize(BICUBIC) on 8-bit RGB, bit-exact (libImaging/Resample.c: separable,
 // horizontal pass first, antialiased when shrinking, 22-bit fixed-point weights).

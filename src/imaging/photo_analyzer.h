@@ -10,6 +10,7 @@
 
 #include "base/status.h"
 #include "imaging/image_format.h"
+#include "imaging/model_input.h"
 #include "imaging/photo_metadata.h"
 
 namespace shoebox {
@@ -21,6 +22,9 @@ struct AnalyzeOptions {
   uint64_t max_pixels = 200'000'000;
   // Skip thumbnail generation (metadata only).
   bool make_thumbnail = true;
+  // Also prepare this model input (imaging/model_input.h) from the thumbnail's decode, so a
+  // photo being indexed and embedded is decoded once. Needs make_thumbnail.
+  const PreprocessConfig* model_input = nullptr;
 };
 
 struct AnalyzedPhoto {
@@ -29,6 +33,11 @@ struct AnalyzedPhoto {
   int height = 0;
   PhotoMetadata metadata;
   std::vector<uint8_t> thumbnail_jpeg;  // empty when not requested
+  // When AnalyzeOptions::model_input asked for it and the shared decode worked: exactly what
+  // DecodeForModel + Preprocess give for these bytes, and its source ("photo", "preview").
+  // Empty otherwise (the photo is then decoded for the model later).
+  std::vector<float> model_input;
+  std::string model_input_source;
   // Non-fatal trouble (damaged EXIF...). The photo is still usable.
   std::string warning;
 };

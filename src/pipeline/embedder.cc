@@ -20,7 +20,7 @@ struct Prepared {
   std::vector<PendingAsset> assets;
   std::vector<float> pixels;       // rows of the assets that decoded, in order
   std::vector<int64_t> ok_ids;     // their asset ids
-  std::vector<std::string> sources;  // "photo" or "thumbnail", per ok id
+  std::vector<std::string> sources;  // "photo", "preview" or "thumbnail", per ok id
   std::vector<EmbeddingRow> failed;
 };
 
@@ -31,8 +31,7 @@ Prepared Prepare(const Model& model, const ThumbnailCache* thumbs, ThreadPool& p
                  std::vector<PendingAsset> assets) {
   Prepared p;
   p.assets = std::move(assets);
-  std::vector<Result<std::vector<float>>> results(p.assets.size(), Status(Internal("not run")));
-  std::vector<std::string> sources(p.assets.size(), "photo");
+  std::vector<Result<Model::Prepared>> results(p.assets.size(), Status(Internal("not run")));
   // Photos inside archives (Takeout downloads): read here, one pass per archive, in the
   // archive's order (asset ids follow it), and decoded from memory by the workers.
   std::map<size_t, Result<std::vector<uint8_t>>> in_archives;
@@ -61,13 +60,15 @@ Prepared Prepare(const Model& model, const ThumbnailCache* thumbs, ThreadPool& p
   for (size_t i = 0; i < p.assets.size(); ++i) {
     pool.Submit([&, i] {
       auto member = in_archives.find(i);
-      Result<std::vector<float>> r =
+      const std::string name = std::filesystem::path(p.assets[i].path).filename().string();
+      Result<Model::Prepared> r =
           member == in_archives.end() ? model.PreparePhoto(p.assets[i].path)
-          : member->second.ok()       ? model.PrepareBytes(member->second->data(), member->second->size())
-                                      : Result<std::vector<float>>(member->second.status());
+          : member->second.ok()       ? model.PrepareBytes(member->second->data(), member->second->size(), name)
+                                      : Result<Model::Prepared>(member->second.status());
       if (!r.ok() && member != in_archives.end())
         r = Status(r.status().code(), p.assets[i].path + ": " + r.status().message());
-      // Formats the decoder cannot read (RAW) still have the preview the indexer extracted.
+      // Formats the decoder cannot read (RAW without a large enough preview) still have the
+      // thumbnail the indexer made.
       if (!r.ok() && thumbs) {
         auto thumb = thumbs->PathFor(p.assets[i].hash);
         std::error_code ec;
@@ -75,7 +76,7 @@ Prepared Prepare(const Model& model, const ThumbnailCache* thumbs, ThreadPool& p
           auto t = model.PreparePhoto(thumb);
           if (t.ok()) {
             r = std::move(t);
-            sources[i] = "thumbnail";
+            r->source = "thumbnail";
           }
         }
       }
@@ -86,8 +87,8 @@ Prepared Prepare(const Model& model, const ThumbnailCache* thumbs, ThreadPool& p
   for (size_t i = 0; i < p.assets.size(); ++i) {
     if (results[i].ok()) {
       p.ok_ids.push_back(p.assets[i].asset_id);
-      p.sources.push_back(sources[i]);
-      p.pixels.insert(p.pixels.end(), results[i]->begin(), results[i]->end());
+      p.sources.push_back(results[i]->source);
+      p.pixels.insert(p.pixels.end(), results[i]->pixels.begin(), results[i]->pixels.end());
     } else {
       p.failed.push_back({p.assets[i].asset_id, {}, results[i].status().message()});
     }
@@ -95,12 +96,8 @@ Prepared Prepare(const Model& model, const ThumbnailCache* thumbs, ThreadPool& p
   return p;
 }
 
-}  // namespace
 
-Result<EmbedReport> EmbedMissing(Catalog& catalog, Model& model, const ThumbnailCache* thumbs,
-                                 const EmbedOptions& options) {
-  const auto start = std::chrono::steady_clock::now();
-  EmbeddingStore store(&catalog.db());
+Result<int64_t> RegisterModel(EmbeddingStore& store, const Model& model, const EmbedOptions& options) {
   ModelRecord record;
   record.fingerprint = model.fingerprint();
   record.label = model.label();
@@ -108,7 +105,59 @@ Result<EmbedReport> EmbedMissing(Catalog& catalog, Model& model, const Thumbnail
   record.family = model.family();
   record.dim = model.dim();
   record.preprocess_version = Model::kPreprocessVersion;
-  auto model_id = store.EnsureModel(record, static_cast<int64_t>(std::time(nullptr)));
+  return store.EnsureModel(record, static_cast<int64_t>(std::time(nullptr)));
+}
+
+}  // namespace
+
+Result<std::unique_ptr<InlineEmbedder>> InlineEmbedder::Create(Catalog* catalog, Model* model,
+                                                               const EmbedOptions& options) {
+  std::unique_ptr<InlineEmbedder> e(new InlineEmbedder(catalog, model, options.batch));
+  auto id = RegisterModel(e->store_, *model, options);
+  if (!id.ok()) return id.status();
+  e->model_id_ = *id;
+  return e;
+}
+
+InlineEmbedder::InlineEmbedder(Catalog* catalog, Model* model, int64_t batch)
+    : model_(model), store_(&catalog->db()), batch_(std::max<int64_t>(1, batch)) {}
+
+Status InlineEmbedder::Add(int64_t asset_id, std::vector<float> pixels, const std::string& source) {
+  if (static_cast<int64_t>(pixels.size()) != model_->prepared_floats())
+    return Internal("model input of the wrong size for asset " + std::to_string(asset_id));
+  if (pixels_.empty()) pixels_.reserve(static_cast<size_t>(batch_ * model_->prepared_floats()));
+  pixels_.insert(pixels_.end(), pixels.begin(), pixels.end());
+  ids_.push_back(asset_id);
+  sources_.push_back(source);
+  if (static_cast<int64_t>(ids_.size()) >= batch_) return Flush();
+  return Status::Ok();
+}
+
+Status InlineEmbedder::Flush() {
+  if (ids_.empty()) return Status::Ok();
+  const auto start = std::chrono::steady_clock::now();
+  const int64_t n = static_cast<int64_t>(ids_.size());
+  auto vectors = model_->EmbedPrepared(pixels_.data(), n);
+  if (!vectors.ok()) return vectors.status();
+  std::vector<EmbeddingRow> rows;
+  for (int64_t i = 0; i < n; ++i)
+    rows.push_back({ids_[static_cast<size_t>(i)],
+                    std::vector<float>(vectors->begin() + i * model_->dim(), vectors->begin() + (i + 1) * model_->dim()),
+                    {}, sources_[static_cast<size_t>(i)]});
+  SHOEBOX_RETURN_IF_ERROR(store_.Put(model_id_, rows));
+  embedded_ += n;
+  pixels_.clear();
+  ids_.clear();
+  sources_.clear();
+  seconds_ += std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  return Status::Ok();
+}
+
+Result<EmbedReport> EmbedMissing(Catalog& catalog, Model& model, const ThumbnailCache* thumbs,
+                                 const EmbedOptions& options) {
+  const auto start = std::chrono::steady_clock::now();
+  EmbeddingStore store(&catalog.db());
+  auto model_id = RegisterModel(store, model, options);
   if (!model_id.ok()) return model_id.status();
   EmbedReport report;
   report.model_id = *model_id;

@@ -8,10 +8,15 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
 
 #include "base/status.h"
 #include "catalog/catalog.h"
+#include "catalog/embedding_store.h"
 #include "embedding/model.h"
+#include "pipeline/indexer.h"
 #include "pipeline/thumbnail_cache.h"
 
 namespace shoebox {
@@ -28,6 +33,34 @@ struct EmbedReport {
   int64_t model_id = 0;
   int64_t embedded = 0, failed = 0;
   double seconds = 0;
+};
+
+// Vectors for photos the crawl has just decoded (IndexOptions::embedder): the indexer prepares
+// each new photo's model input from the decode that makes its thumbnail and hands it over
+// once the photo's catalog row is committed, so a photo is decoded once, not twice. Batches
+// run through the network on the caller's thread (the indexer's writer) while the indexer's
+// workers go on decoding; each batch is one transaction. A kill loses at most the batch
+// being collected: those photos have no vector yet, and EmbedMissing picks them up.
+class InlineEmbedder : public CrawlEmbedder {
+ public:
+  static Result<std::unique_ptr<InlineEmbedder>> Create(Catalog* catalog, Model* model, const EmbedOptions& options);
+  const PreprocessConfig& input() const override { return model_->preprocess(); }
+  // pixels: as Model::PrepareBytes makes them. Runs the batch when it is full.
+  Status Add(int64_t asset_id, std::vector<float> pixels, const std::string& source) override;
+  // Runs whatever is collected.
+  Status Flush() override;
+  int64_t embedded() const { return embedded_; }
+  double network_seconds() const { return seconds_; }
+
+ private:
+  InlineEmbedder(Catalog* catalog, Model* model, int64_t batch);
+  Model* model_;
+  EmbeddingStore store_;
+  int64_t batch_, model_id_ = 0, embedded_ = 0;
+  double seconds_ = 0;
+  std::vector<float> pixels_;
+  std::vector<int64_t> ids_;
+  std::vector<std::string> sources_;
 };
 
 Result<EmbedReport> EmbedMissing(Catalog& catalog, Model& model, const ThumbnailCache* thumbs,

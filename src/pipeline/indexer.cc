@@ -35,6 +35,9 @@ struct WorkResult {
   std::optional<AssetRecord> asset;       // new content (possibly with .error set)
   std::optional<std::string> error;       // no asset at all (unreadable, empty, not an image)
   Status fatal;                           // ends the run (our own disk is full)
+  std::vector<float> model_input;         // for IndexOptions::embedder
+  std::string model_input_source;
+  int64_t new_asset_id = 0;               // set when committed
 };
 
 AssetRecord ToAsset(const std::string& hash, int64_t size, const AnalyzedPhoto& p) {
@@ -80,6 +83,8 @@ void ProcessBytes(const std::string& name, ImageFormat format, const std::vector
     return;
   }
   AssetRecord a = ToAsset(hash, static_cast<int64_t>(bytes.size()), *photo);
+  r->model_input = std::move(photo->model_input);
+  r->model_input_source = std::move(photo->model_input_source);
   if (!photo->thumbnail_jpeg.empty()) {
     Status st = thumbs.Put(hash, photo->thumbnail_jpeg);
     if (st.ok()) a.has_thumbnail = true;
@@ -179,7 +184,9 @@ class RootIndexer {
  public:
   RootIndexer(Catalog* cat, const ThumbnailCache& thumbs, const IndexOptions& opt,
               IndexReport* report)
-      : cat_(cat), thumbs_(thumbs), opt_(opt), report_(report) {}
+      : cat_(cat), thumbs_(thumbs), opt_(opt), report_(report) {
+    if (opt_.embedder) opt_.analyze.model_input = &opt_.embedder->input();
+  }
 
   Status Run(const std::string& root) {
     auto source = cat_->EnsureSource(opt_.source_kind, root, Now());
@@ -358,7 +365,9 @@ class RootIndexer {
     uint64_t bytes_in_flight = 0;  // archive members held in memory
     Status produce_status;
     ThreadPool pool(opt_.threads);
-    const size_t max_in_flight = std::max<size_t>(64, 8 * pool.size());
+    // While a batch runs through the network (opt_.embedder) the workers decode on.
+    const size_t max_in_flight =
+        std::max<size_t>(64, 8 * pool.size()) + (opt_.embedder ? 2 * opt_.batch_size : 0);
     constexpr uint64_t kMaxBytesInFlight = uint64_t{512} << 20;
     Submit submit = [&](WorkJob job) {
       const uint64_t bytes = job.bytes ? job.bytes->size() : 0;
@@ -440,6 +449,7 @@ class RootIndexer {
     }
     producer.join();
     pool.Wait();
+    if (fatal.ok() && opt_.embedder) fatal = opt_.embedder->Flush();
     progress.Finish();
     if (!fatal.ok()) return fatal;
     return produce_status;
@@ -477,6 +487,7 @@ class RootIndexer {
         auto id = cat_->InsertAsset(*r.asset, now);
         if (!id.ok()) return id.status();
         f.asset_id = *id;
+        r.new_asset_id = *id;
         error = r.asset->error;
         warning = r.asset->warning;
         ++report_->added;
@@ -491,12 +502,20 @@ class RootIndexer {
         SHOEBOX_RETURN_IF_ERROR(cat_->ClearError(f.path));
       }
     }
-    return tx.Commit();
+    SHOEBOX_RETURN_IF_ERROR(tx.Commit());
+    if (opt_.embedder) {  // only once the assets exist for good
+      for (WorkResult& r : *batch) {
+        if (r.new_asset_id == 0 || r.model_input.empty()) continue;
+        SHOEBOX_RETURN_IF_ERROR(opt_.embedder->Add(r.new_asset_id, std::move(r.model_input), r.model_input_source));
+        ++report_->embedded;
+      }
+    }
+    return Status::Ok();
   }
 
   Catalog* cat_;
   const ThumbnailCache& thumbs_;
-  const IndexOptions& opt_;
+  IndexOptions opt_;
   IndexReport* report_;
   int64_t source_id_ = 0;
 };

@@ -22,6 +22,19 @@
 
 namespace shoebox {
 
+// Takes the model input of each new photo as the crawl commits it (pipeline/embedder.h's
+// InlineEmbedder is the one implementation; this keeps the crawl free of the network).
+class CrawlEmbedder {
+ public:
+  virtual ~CrawlEmbedder() = default;
+  // What AnalyzePhoto should prepare besides the thumbnail.
+  virtual const PreprocessConfig& input() const = 0;
+  // Called on the indexer's writer thread once asset_id is committed.
+  virtual Status Add(int64_t asset_id, std::vector<float> pixels, const std::string& source) = 0;
+  // At the end of each crawl.
+  virtual Status Flush() = 0;
+};
+
 struct IndexOptions {
   std::vector<std::string> exclude;  // fnmatch globs (see WalkOptions)
   unsigned threads = 0;              // 0 = one per core
@@ -34,6 +47,9 @@ struct IndexOptions {
   // What the roots are: "folder", or a library kind whose importer adds its metadata after
   // the crawl ("takeout").
   std::string source_kind = "folder";
+  // Embed new photos as they are crawled, from the decode that makes their thumbnail (see
+  // InlineEmbedder). Photos that decode cannot serve are left for EmbedMissing.
+  CrawlEmbedder* embedder = nullptr;
 };
 
 struct IndexReport {
@@ -45,6 +61,7 @@ struct IndexReport {
   int64_t errors = 0;      // files that failed this run
   int64_t not_images = 0;  // files that turned out not to be photos
   int64_t folder_problems = 0;
+  int64_t embedded = 0;    // vectors made during the crawl (IndexOptions::embedder)
   double seconds = 0;
   std::vector<std::string> libraries_found;  // photo libraries inside the folders, not crawled
 };

@@ -6,6 +6,9 @@
 
 #include <gtest/gtest.h>
 
+#include <map>
+
+#include "imaging/reduced_decode.h"
 #include "test_util.h"
 
 namespace shoebox {
@@ -194,6 +197,63 @@ TEST_F(IndexerTest, FullDiskEndsTheRunWithAClearErrorAndKeepsWhatWasIndexed) {
   EXPECT_EQ(cat_->Stats()->assets, 4);  // the first run's work is intact
   IndexReport again = Index();
   EXPECT_EQ(again.added, 40);
+}
+
+// Keeps what the crawl hands over.
+class RecordingEmbedder : public CrawlEmbedder {
+ public:
+  explicit RecordingEmbedder(PreprocessConfig c) : config_(c) {}
+  const PreprocessConfig& input() const override { return config_; }
+  Status Add(int64_t asset_id, std::vector<float> pixels, const std::string& source) override {
+    got[asset_id] = {std::move(pixels), source};
+    return Status::Ok();
+  }
+  Status Flush() override {
+    ++flushes;
+    return Status::Ok();
+  }
+  std::map<int64_t, std::pair<std::vector<float>, std::string>> got;
+  int flushes = 0;
+
+ private:
+  PreprocessConfig config_;
+};
+
+TEST_F(IndexerTest, NewPhotosAreDecodedOnceForThumbnailAndModelInput) {
+  std::filesystem::remove(tmp_ / "library/broken.jpg");
+  CopyFile(testing::CorpusPath() / "photos/big/Oppo R7 Plus.jpg", tmp_ / "library/big/oppo.jpg");
+  PreprocessConfig clip;  // openai/clip-vit-base-patch32's
+  clip.shortest_edge = 224;
+  clip.do_center_crop = true;
+  RecordingEmbedder embedder(clip);
+  opt_.embedder = &embedder;
+  const uint64_t decodes = PhotoDecodeCount();
+  IndexReport r = Index();
+  EXPECT_EQ(r.added, 4);
+  EXPECT_EQ(r.embedded, 4);
+  EXPECT_EQ(PhotoDecodeCount() - decodes, 4u) << "one decode per photo for thumbnail and model input";
+  EXPECT_GE(embedder.flushes, 1);
+  ASSERT_EQ(embedder.got.size(), 4u);
+  for (const char* rel : {"2008/Canon_40D.jpg", "with space/paisaje ñ.jpg", "palette.png", "big/oppo.jpg"}) {
+    auto row = Row(rel);
+    ASSERT_TRUE(row) << rel;
+    EXPECT_TRUE(row->asset.has_thumbnail) << rel;
+    ASSERT_TRUE(embedder.got.count(row->asset.id)) << rel;
+    // Exactly what the embedding stage (and `shoebox embed`) would prepare from the file.
+    std::string bytes = testing::ReadFile(root_ + "/" + rel);
+    auto expected = DecodeForModel(reinterpret_cast<const uint8_t*>(bytes.data()), bytes.size(), clip, rel);
+    ASSERT_OK(expected.status());
+    EXPECT_EQ(embedder.got[row->asset.id].first, Preprocess(expected->rgb, clip)) << rel;
+    EXPECT_EQ(embedder.got[row->asset.id].second, "photo");
+  }
+  auto big = Row("big/oppo.jpg");
+  EXPECT_EQ(std::max(*big->asset.width, *big->asset.height), 4160);  // stored size, not the reduced decode's
+  // Nothing new: nothing decoded, nothing handed over.
+  embedder.got.clear();
+  const uint64_t again = PhotoDecodeCount();
+  EXPECT_EQ(Index().unchanged, 4);
+  EXPECT_EQ(PhotoDecodeCount(), again);
+  EXPECT_TRUE(embedder.got.empty());
 }
 
 }  // namespace

@@ -458,7 +458,7 @@ Result<json> LibraryService::SearchImage(const std::string& bytes, const std::st
   }
   auto v = [&] {
     std::lock_guard lock(s_->model_mu);
-    return s_->model->EmbedImageBytes(data, bytes.size());
+    return s_->model->EmbedImageBytes(data, bytes.size(), file_name);
   }();
   if (!v.ok()) return Corrupt(file_name + ": " + v.status().message());
   return s_->Run(*v, page, std::nullopt, json{{"embed_ms", MsSince(t0)}});

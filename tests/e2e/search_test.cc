@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <fstream>
 #include <map>
 #include <random>
 #include <set>
@@ -29,6 +30,7 @@ struct Library {
   std::unique_ptr<TempDir> tmp;
   std::unique_ptr<Cli> cli;
   std::filesystem::path clip, siglip, photos;
+  nlohmann::json index_report;
 };
 
 // One indexed library for the whole suite (indexing is the slow part).
@@ -40,8 +42,9 @@ Library& Shared() {
     l.clip = GoldenSnapshot(l.tmp->path(), "clip/tiny-b32", "clip/tokenizer");
     l.siglip = GoldenSnapshot(l.tmp->path(), "siglip/tiny-b16", "siglip/tokenizer");
     l.photos = std::filesystem::canonical(CorpusPath() / "photos");
-    CliResult r = l.cli->Run({"-q", "index", "--model", l.clip.string(), l.photos.string()});
+    CliResult r = l.cli->Run({"-q", "index", "--json", "--model", l.clip.string(), l.photos.string()});
     EXPECT_EQ(r.exit_code, 0) << r.err;
+    l.index_report = r.Json();
     r = l.cli->Run({"-q", "embed-missing", "--model", l.siglip.string()});
     EXPECT_EQ(r.exit_code, 0) << r.err;
     return l;
@@ -144,6 +147,30 @@ TEST(SemanticIndex, StoredVectorsEqualAFreshEmbed) {
     ++row;
   }
   EXPECT_EQ(row, s.set.ids.size());
+}
+
+TEST(SemanticIndex, NewPhotosAreEmbeddedFromTheDecodeThatMadeTheirThumbnail) {
+  Library& lib = Shared();
+  const nlohmann::json& r = lib.index_report;
+  ASSERT_TRUE(r.contains("embedded_while_indexing")) << r.dump();
+  EXPECT_GE(r["embedded_while_indexing"].get<int64_t>(), 50);
+  // The rest: photos whose decode could not serve (a RAW with a small preview, a HEIC libvips
+  // refuses) were embedded after the crawl.
+  EXPECT_LE(r["embedded"].get<int64_t>() - r["embedded_while_indexing"].get<int64_t>(), 4);
+  auto cat = Catalog::Open(lib.cli->catalog(), false);
+  ASSERT_TRUE(cat.ok());
+  auto source = [&](const std::string& rel) {
+    auto q = (*cat)->db().Prepare(
+        "SELECT e.source FROM embeddings e JOIN models m ON m.id = e.model_id AND m.family = 'clip' "
+        "JOIN files f ON f.asset_id = e.asset_id WHERE f.path = ?1");
+    q->Bind(1, (lib.photos / rel).string());
+    Status st;
+    return q->Step(&st) ? q->Text(0) : std::string("(none)");
+  };
+  EXPECT_EQ(source("big/Oppo R7 Plus.jpg"), "photo");
+  EXPECT_EQ(source("phones/iphone_13_pro_max.HEIC"), "preview");  // its 240 x 320 HEIF thumbnail
+  EXPECT_EQ(source("phones/IMG_5195.HEIC"), "photo");               // has none
+  EXPECT_EQ(source("raw/RAW_NIKON_D1.NEF"), "thumbnail");           // its preview is too small
 }
 
 TEST(SemanticIndex, EveryPhotoHasOneVectorPerModelAndUndecodableOnesAreRecorded) {
@@ -334,13 +361,22 @@ TEST(SemanticIndex, RandomSigkillsDuringEmbeddingResume) {
   TempDir tmp;
   Cli cli(tmp / "home");
   auto model = GoldenSnapshot(tmp.path(), "clip/tiny-b32", "clip/tokenizer");
-  const std::string photos = (CorpusPath() / "photos").string();
-  ASSERT_EQ(cli.Run({"-q", "index", "--no-embed", photos}).exit_code, 0);
+  // Enough distinct 16 MP photos (one camera JPEG with different trailing bytes) that a run
+  // takes several seconds: the corpus alone is embedded before the first kill lands.
+  const std::filesystem::path photos = tmp / "photos";
+  std::filesystem::create_directories(photos);
+  const std::string jpeg = ReadFile(CorpusPath() / "photos/big/Kodak PIXPRO FZ201.jpg");
+  for (int i = 0; i < 240; ++i) {
+    std::ofstream out(photos / ("IMG_" + std::to_string(1000 + i) + ".jpg"), std::ios::binary);
+    out << jpeg << "copy " << i;
+  }
   std::mt19937 rng(99);
-  std::uniform_int_distribution<int> delay_ms(150, 2500);
+  std::uniform_int_distribution<int> delay_ms(150, 1500);
   int killed = 0;
   for (int round = 0; round < 10; ++round) {
-    pid_t pid = cli.Start({"-q", "embed-missing", "--model", model.string()});
+    // Kills while the crawl embeds what it decodes, and while embed-missing catches up.
+    pid_t pid = round % 2 == 0 ? cli.Start({"-q", "index", "--model", model.string(), photos.string()})
+                               : cli.Start({"-q", "embed-missing", "--model", model.string()});
     std::this_thread::sleep_for(std::chrono::milliseconds(delay_ms(rng)));
     bool running = ::kill(pid, SIGKILL) == 0;
     int status = 0;
@@ -354,7 +390,7 @@ TEST(SemanticIndex, RandomSigkillsDuringEmbeddingResume) {
     EXPECT_EQ(check->Text(0), "ok") << "round " << round;
   }
   EXPECT_GE(killed, 5) << "the kills should land while embedding";
-  CliResult last = cli.Run({"-q", "embed-missing", "--model", model.string(), "--json"});
+  CliResult last = cli.Run({"-q", "index", "--model", model.string(), "--json", photos.string()});
   ASSERT_EQ(last.exit_code, 0) << last.err;
   auto cat = Catalog::Open(cli.catalog(), false);
   auto q = (*cat)->db().Prepare(
@@ -362,6 +398,7 @@ TEST(SemanticIndex, RandomSigkillsDuringEmbeddingResume) {
       "(SELECT count(DISTINCT asset_id) FROM files WHERE status = 0 AND asset_id IS NOT NULL)");
   Status st;
   ASSERT_TRUE(q->Step(&st));
+  EXPECT_EQ(q->Int(2), 240);
   EXPECT_EQ(q->Int(0), q->Int(1)) << "one row per asset";
   EXPECT_EQ(q->Int(1), q->Int(2)) << "every asset embedded";
   // Nothing is left for another run.

@@ -10,6 +10,7 @@
 #include "library/library_import.h"
 #include "library/lightroom/lightroom_catalog.h"
 #include "library/takeout/takeout_importer.h"
+#include "pipeline/embedder.h"
 #include "pipeline/indexer.h"
 #include "tools/cli/cli_common.h"
 #include "tools/cli/search_common.h"
@@ -154,6 +155,20 @@ void RunIndex(GlobalOptions& g, int& exit_code, const std::shared_ptr<IndexArgs>
     opt.analyze.thumbnail_size = args->thumb_size;
     opt.show_progress = !g.quiet;
     ThumbnailCache thumbs;
+    // New photos are embedded from the decode that makes their thumbnail; the rest (RAW without
+    // a large preview, photos catalogued before) by the embedding stage after the crawl.
+    std::unique_ptr<InlineEmbedder> inline_embedder;
+    if (model) {
+      EmbedOptions eopt;
+      eopt.location = location;
+      auto e = InlineEmbedder::Create(cat->get(), model.get(), eopt);
+      if (!e.ok()) {
+        exit_code = Fail(e.status());
+        return;
+      }
+      inline_embedder = std::move(*e);
+      opt.embedder = inline_embedder.get();
+    }
     // Library exports are crawled like folders, then their importer adds what the library
     // knows (albums, descriptions, favourites, dates of photos without EXIF).
     IndexReport r;
@@ -212,7 +227,8 @@ void RunIndex(GlobalOptions& g, int& exit_code, const std::shared_ptr<IndexArgs>
     }
     nlohmann::json embedded;
     if (model) {
-      auto e = RunEmbedStage(cat->get(), model.get(), location, g.quiet || args->json);
+      auto e = RunEmbedStage(cat->get(), model.get(), location, g.quiet || args->json,
+                             inline_embedder->embedded(), inline_embedder->network_seconds());
       if (!e.ok()) {
         exit_code = Fail(e.status());
         return;

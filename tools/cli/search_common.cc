@@ -17,7 +17,8 @@ std::string ModelLocation(const std::string& arg) {
   return arg;
 }
 
-Result<nlohmann::json> RunEmbedStage(Catalog* cat, Model* model, const std::string& location, bool quiet) {
+Result<nlohmann::json> RunEmbedStage(Catalog* cat, Model* model, const std::string& location, bool quiet,
+                                     int64_t while_crawling, double while_crawling_seconds) {
   ThumbnailCache thumbs;
   EmbedOptions opt;
   opt.progress = !quiet;
@@ -30,13 +31,19 @@ Result<nlohmann::json> RunEmbedStage(Catalog* cat, Model* model, const std::stri
   if (auto rec = store.FindModel(model->fingerprint()); rec.ok() && *rec)
     if (Status st = search::UpdateVectorFile(cat, **rec); !st.ok() && !quiet)
       std::fprintf(stderr, "shoebox: warning: could not write the vector file: %s\n", st.message().c_str());
+  if (!quiet && while_crawling > 0)
+    std::fprintf(stderr, "embedded %lld photos with %s while indexing them (%.1f s in the network)\n",
+                 static_cast<long long>(while_crawling), model->label().c_str(), while_crawling_seconds);
   if (!quiet && r->embedded + r->failed > 0)
-    std::fprintf(stderr, "embedded %lld photos with %s in %.1f s (%.1f photos/s)%s\n",
-                 static_cast<long long>(r->embedded), model->label().c_str(), r->seconds,
-                 r->seconds > 0 ? static_cast<double>(r->embedded + r->failed) / r->seconds : 0.0,
+    std::fprintf(stderr, "embedded %lld %sphotos with %s in %.1f s (%.1f photos/s)%s\n",
+                 static_cast<long long>(r->embedded), while_crawling > 0 ? "more " : "", model->label().c_str(),
+                 r->seconds, r->seconds > 0 ? static_cast<double>(r->embedded + r->failed) / r->seconds : 0.0,
                  r->failed ? (", " + std::to_string(r->failed) + " could not be decoded").c_str() : "");
-  return nlohmann::json{{"model", model->label()}, {"embedded", r->embedded}, {"embed_failed", r->failed},
-                        {"embed_seconds", r->seconds}};
+  return nlohmann::json{{"model", model->label()},
+                        {"embedded", r->embedded + while_crawling},
+                        {"embedded_while_indexing", while_crawling},
+                        {"embed_failed", r->failed},
+                        {"embed_seconds", r->seconds + while_crawling_seconds}};
 }
 
 Result<ModelRecord> QueryModel(Catalog* cat, const std::string& model_arg) {

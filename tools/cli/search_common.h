@@ -19,7 +19,10 @@ inline constexpr const char* kDefaultModel = "siglip-b16-256-i18n";
 std::string ModelLocation(const std::string& arg);
 
 // Runs the embedding stage and prints its summary (unless quiet). Returns the report's JSON.
-Result<nlohmann::json> RunEmbedStage(Catalog* cat, Model* model, const std::string& location, bool quiet);
+// The embedding stage: vectors for every photo still without one. while_crawling: how many the
+// crawl already embedded (InlineEmbedder), and its seconds in the network, for the report.
+Result<nlohmann::json> RunEmbedStage(Catalog* cat, Model* model, const std::string& location, bool quiet,
+                                     int64_t while_crawling = 0, double while_crawling_seconds = 0);
 
 // The catalog's model for a query: the one --model names (it must have vectors here), else
 // the most recently used model with vectors.
