@@ -117,7 +117,7 @@ struct GcResult {
 
 class Catalog {
  public:
-  static constexpr int kSchemaVersion = 6;
+  static constexpr int kSchemaVersion = 7;
 
   // Opens the catalog at path, creating it (and its folder) when create is true, and
   // migrates an older schema. Fails with kUnsupported for a catalog written by a newer

@@ -6,7 +6,7 @@ namespace shoebox {
 namespace {
 
 constexpr const char* kModelColumns =
-    "id, fingerprint, label, location, family, dim, preprocess_version, used_at";
+    "id, fingerprint, label, location, family, dim, preprocess_version, used_at, index_recipe";
 
 ModelRecord ReadModel(const Statement& q) {
   ModelRecord m;
@@ -18,6 +18,7 @@ ModelRecord ReadModel(const Statement& q) {
   m.dim = q.Int(5);
   m.preprocess_version = static_cast<int>(q.Int(6));
   m.used_at = q.Int(7);
+  m.index_recipe = q.Text(8);
   return m;
 }
 
@@ -39,6 +40,13 @@ Result<int64_t> EmbeddingStore::EnsureModel(const ModelRecord& m, int64_t now) {
   if (!found.ok()) return found.status();
   if (!*found) return Internal("model " + m.label + " vanished after insert");
   return (*found)->id;
+}
+
+Status EmbeddingStore::SetIndexRecipe(int64_t model_id, const std::string& recipe) {
+  auto q = db_->Prepare("UPDATE models SET index_recipe = ?2 WHERE id = ?1");
+  if (!q.ok()) return q.status();
+  q->Bind(1, model_id).Bind(2, recipe);
+  return q->Run();
 }
 
 Result<std::vector<ModelRecord>> EmbeddingStore::Models() {

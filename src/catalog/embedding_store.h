@@ -20,6 +20,8 @@ struct ModelRecord {
   int64_t dim = 0;
   int preprocess_version = 1;
   int64_t used_at = 0;
+  // How its vectors are searched (search/index_recipe.h); "auto" unless `reindex --recipe`.
+  std::string index_recipe = "auto";
 };
 
 struct PendingAsset {
@@ -60,6 +62,8 @@ class EmbeddingStore {
   // Every model with its record, the most recently used first.
   Result<std::vector<ModelRecord>> Models();
   Result<std::optional<ModelRecord>> FindModel(const std::string& fingerprint);
+  // Stores how a model's vectors are to be searched (validated by the caller).
+  Status SetIndexRecipe(int64_t model_id, const std::string& recipe);
 
   // Assets with a present file and no row for this model, id > after, in id order.
   Result<std::vector<PendingAsset>> Pending(int64_t model_id, int64_t after, int64_t limit);

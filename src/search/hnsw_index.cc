@@ -11,31 +11,65 @@ namespace shoebox::search {
 
 HnswIndex::~HnswIndex() = default;
 
-Result<std::unique_ptr<HnswIndex>> HnswIndex::Build(const float* rows, int64_t n, int64_t dim, const HnswParams& p) {
+Result<std::unique_ptr<HnswIndex>> HnswIndex::Build(const float* rows, const int64_t* labels, int64_t n,
+                                                     int64_t dim, const HnswParams& p) {
   std::unique_ptr<HnswIndex> index(new HnswIndex());
   index->params_ = p;
+  index->dim_ = dim;
   try {
     index->space_ = std::make_unique<hnswlib::InnerProductSpace>(static_cast<size_t>(dim));
     index->graph_ = std::make_unique<hnswlib::HierarchicalNSW<float>>(
         index->space_.get(), static_cast<size_t>(std::max<int64_t>(n, 1)), static_cast<size_t>(p.m),
         static_cast<size_t>(p.ef_construction));
-    if (n > 0) index->graph_->addPoint(rows, 0);  // the entry point first, then in parallel
+    index->graph_->setEf(static_cast<size_t>(p.ef_search));
+  } catch (const std::exception& e) {
+    return Internal(std::string("building the HNSW index: ") + e.what());
+  }
+  std::vector<int64_t> own;
+  if (!labels) {
+    own.resize(static_cast<size_t>(n));
+    for (int64_t i = 0; i < n; ++i) own[static_cast<size_t>(i)] = i;
+    labels = own.data();
+  }
+  SHOEBOX_RETURN_IF_ERROR(index->Add(rows, labels, n));
+  return index;
+}
+
+Status HnswIndex::Add(const float* rows, const int64_t* labels, int64_t n) {
+  if (n <= 0) return Status::Ok();
+  const int64_t dim = dim_;
+  try {
+    const size_t needed = graph_->cur_element_count + static_cast<size_t>(n);
+    if (needed > graph_->max_elements_) graph_->resizeIndex(needed);
+    int64_t first = 0;
+    if (graph_->cur_element_count == 0) {  // the entry point alone, then in parallel
+      graph_->addPoint(rows, static_cast<hnswlib::labeltype>(labels[0]));
+      first = 1;
+    }
     std::exception_ptr failure;
     constexpr int64_t kChunk = 256;
-    ops::ParallelFor((n - 1 + kChunk - 1) / kChunk, [&](int64_t c) {
+    ops::ParallelFor((n - first + kChunk - 1) / kChunk, [&](int64_t c) {
       try {
-        for (int64_t i = 1 + c * kChunk; i < std::min(n, 1 + (c + 1) * kChunk); ++i)
-          index->graph_->addPoint(rows + i * dim, static_cast<hnswlib::labeltype>(i));
+        for (int64_t i = first + c * kChunk; i < std::min(n, first + (c + 1) * kChunk); ++i)
+          graph_->addPoint(rows + i * dim, static_cast<hnswlib::labeltype>(labels[i]));
       } catch (...) {
         failure = std::current_exception();
       }
     });
     if (failure) std::rethrow_exception(failure);
-    index->graph_->setEf(static_cast<size_t>(p.ef_search));
   } catch (const std::exception& e) {
-    return Internal(std::string("building the HNSW index: ") + e.what());
+    return Internal(std::string("adding to the HNSW index: ") + e.what());
   }
-  return index;
+  return Status::Ok();
+}
+
+Status HnswIndex::Remove(int64_t label) {
+  try {
+    graph_->markDelete(static_cast<hnswlib::labeltype>(label));
+  } catch (const std::exception& e) {
+    return NotFound("HNSW index: label " + std::to_string(label) + ": " + e.what());
+  }
+  return Status::Ok();
 }
 
 Result<std::unique_ptr<HnswIndex>> HnswIndex::Load(const std::filesystem::path& file, int64_t dim, const HnswParams& p) {
@@ -45,9 +79,14 @@ Result<std::unique_ptr<HnswIndex>> HnswIndex::Load(const std::filesystem::path& 
   if (ec || size < 96) return Corrupt(file.string() + ": not a usable HNSW index (too short)");
   std::unique_ptr<HnswIndex> index(new HnswIndex());
   index->params_ = p;
+  index->dim_ = dim;
   try {
     index->space_ = std::make_unique<hnswlib::InnerProductSpace>(static_cast<size_t>(dim));
     index->graph_ = std::make_unique<hnswlib::HierarchicalNSW<float>>(index->space_.get(), file.string());
+    // hnswlib 0.6.2's loader adds to a num_deleted_ it never zeroed: count again.
+    index->graph_->num_deleted_ = 0;
+    for (size_t i = 0; i < index->graph_->cur_element_count; ++i)
+      if (index->graph_->isMarkedDeleted(static_cast<hnswlib::tableint>(i))) ++index->graph_->num_deleted_;
     index->graph_->setEf(static_cast<size_t>(p.ef_search));
   } catch (const std::exception& e) {
     return Corrupt(file.string() + ": not a usable HNSW index (" + e.what() + ")");
@@ -77,7 +116,11 @@ std::vector<Hit> HnswIndex::Search(const float* query, int64_t k) const {
   return out;
 }
 
-int64_t HnswIndex::size() const { return static_cast<int64_t>(graph_->cur_element_count); }
+int64_t HnswIndex::size() const {
+  return static_cast<int64_t>(graph_->cur_element_count) - static_cast<int64_t>(graph_->num_deleted_);
+}
+
+int HnswIndex::m() const { return static_cast<int>(graph_->M_); }
 
 void HnswIndex::set_ef(int ef) {
   params_.ef_search = ef;

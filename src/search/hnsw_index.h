@@ -25,16 +25,27 @@ struct HnswParams {
   int ef_search = 128;        // candidate list while searching (recall vs speed)
 };
 
+// Each vector carries a label (the searcher uses asset ids), so the graph can grow and lose
+// vectors without renumbering: Add appends, Remove hides (hnswlib's delete mark; the node
+// stays in the graph as a waypoint until the next rebuild).
 class HnswIndex {
  public:
   ~HnswIndex();
-  // rows: [n, dim] L2-normalised; row i gets label i.
-  static Result<std::unique_ptr<HnswIndex>> Build(const float* rows, int64_t n, int64_t dim, const HnswParams& p);
+  // rows: [n, dim] L2-normalised; row i gets labels[i] (labels null: i).
+  static Result<std::unique_ptr<HnswIndex>> Build(const float* rows, const int64_t* labels, int64_t n, int64_t dim,
+                                                  const HnswParams& p);
   static Result<std::unique_ptr<HnswIndex>> Load(const std::filesystem::path& file, int64_t dim, const HnswParams& p);
   Status Save(const std::filesystem::path& file) const;
 
+  // New vectors with labels the graph has never had (a label it had is refused by hnswlib's
+  // design: it would silently overwrite). Parallel on the compute pool.
+  Status Add(const float* rows, const int64_t* labels, int64_t n);
+  Status Remove(int64_t label);
+
+  // The k nearest, best first; Hit::row is the vector's label.
   std::vector<Hit> Search(const float* query, int64_t k) const;
-  int64_t size() const;
+  int64_t size() const;  // vectors present (added minus removed)
+  int m() const;
   void set_ef(int ef);
 
  private:
@@ -42,6 +53,7 @@ class HnswIndex {
   std::unique_ptr<hnswlib::InnerProductSpace> space_;
   std::unique_ptr<hnswlib::HierarchicalNSW<float>> graph_;
   HnswParams params_;
+  int64_t dim_ = 0;
 };
 
 }  // namespace shoebox::search

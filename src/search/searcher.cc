@@ -5,8 +5,11 @@
 #include <cmath>
 #include <cstdlib>
 #include <cstring>
+#include <iterator>
+#include <optional>
 
 #include "base/file_io.h"
+#include "catalog/embedding_store.h"
 #include "search/vector_file.h"
 
 namespace shoebox::search {
@@ -80,6 +83,18 @@ Status UpdateVectorFile(Catalog* catalog, const ModelRecord& model) {
   return loaded.ok() ? Status::Ok() : loaded.status();
 }
 
+namespace {
+// The model's stored recipe; SHOEBOX_ANN_THRESHOLD overrides "auto"'s threshold (tests).
+Result<IndexRecipe> RecipeOf(const ModelRecord& model) {
+  auto recipe = ParseIndexRecipe(model.index_recipe);
+  if (!recipe.ok())
+    return Corrupt("model " + model.label + ": " + recipe.status().message() + " (set another with `shoebox reindex --recipe`)");
+  const char* env = std::getenv("SHOEBOX_ANN_THRESHOLD");
+  if (env && *env && recipe->kind == IndexRecipe::Kind::kAuto) recipe->threshold = std::atoll(env);
+  return recipe;
+}
+}  // namespace
+
 Result<std::unique_ptr<Searcher>> Searcher::Open(Catalog* catalog, const ModelRecord& model, Storage storage,
                                                  Ann ann, bool persist) {
   auto loaded = LoadVectors(catalog, model, persist);
@@ -93,9 +108,10 @@ Result<std::unique_ptr<Searcher>> Searcher::Open(Catalog* catalog, const ModelRe
     s->index_ = std::make_unique<FlatIndex>(loaded->owner, loaded->rows, n, model.dim);
   else
     s->index_ = std::make_unique<FlatIndex>(loaded->rows, n, model.dim, storage);
-  const char* env = std::getenv("SHOEBOX_ANN_THRESHOLD");
-  const int64_t threshold = env && *env ? std::atoll(env) : kDefaultAnnThreshold;
-  if (n >= threshold && n > 0) {
+  auto recipe = RecipeOf(model);
+  if (!recipe.ok()) return recipe.status();
+  s->recipe_ = *recipe;
+  if (s->recipe_.UsesGraph(n)) {
     // The graph is built from full-precision rows.
     if (loaded->owner && storage != Storage::kFloat32) s->rows_.assign(loaded->rows, loaded->rows + n * model.dim);
     else if (!loaded->owner) s->rows_ = std::move(loaded->owned);
@@ -105,25 +121,108 @@ Result<std::unique_ptr<Searcher>> Searcher::Open(Catalog* catalog, const ModelRe
   return s;
 }
 
-std::filesystem::path Searcher::AnnPath() const {
-  return catalog_->path().string() + ".model-" + std::to_string(model_.id) + ".hnsw";
+namespace {
+std::filesystem::path AnnPathFor(const Catalog& catalog, int64_t model_id) {
+  return catalog.path().string() + ".model-" + std::to_string(model_id) + ".hnsw";
+}
+}  // namespace
+
+std::filesystem::path Searcher::AnnPath() const { return AnnPathFor(*catalog_, model_.id); }
+
+namespace {
+
+// "<graph>.ids": a magic, the largest label the graph has ever held (hnswlib keeps removed
+// labels, so a new vector must never reuse one), then the asset ids it holds, ascending.
+constexpr char kAnnIdsMagic[8] = {'S', 'B', 'H', 'N', 'S', 'W', '2', '\0'};
+
+struct AnnIds {
+  int64_t max_label = 0;
+  std::vector<int64_t> ids;
+};
+
+std::optional<AnnIds> ReadAnnIds(const std::filesystem::path& file) {
+  auto bytes = ReadWholeFile(file, uint64_t{1} << 34);
+  if (!bytes.ok() || bytes->size() < 16 || (bytes->size() - 16) % 8 != 0 ||
+      std::memcmp(bytes->data(), kAnnIdsMagic, 8) != 0)
+    return std::nullopt;  // missing, damaged, or the first version's (labels were rows)
+  AnnIds a;
+  std::memcpy(&a.max_label, bytes->data() + 8, 8);
+  a.ids.resize((bytes->size() - 16) / 8);
+  std::memcpy(a.ids.data(), bytes->data() + 16, bytes->size() - 16);
+  if (!std::is_sorted(a.ids.begin(), a.ids.end()) || (!a.ids.empty() && a.ids.back() > a.max_label))
+    return std::nullopt;
+  return a;
+}
+
+}  // namespace
+
+Result<IndexHealth> CheckIndexHealth(Catalog* catalog, const ModelRecord& model) {
+  auto recipe = RecipeOf(model);
+  if (!recipe.ok()) return IndexHealth{model.index_recipe, "invalid: " + recipe.status().message()};
+  EmbeddingStore store(&catalog->db());
+  auto version = store.Version(model.id);
+  if (!version.ok()) return version.status();
+  IndexHealth h{recipe->ToString(), "exact"};
+  if (!recipe->UsesGraph(version->count)) return h;
+  auto stored = ReadAnnIds(AnnPathFor(*catalog, model.id).string() + ".ids");
+  if (!stored) {
+    h.state = "hnsw (not built yet: the next `index` or `shoebox reindex` builds it; exact scans meanwhile)";
+    return h;
+  }
+  // The same identity of the set of ids as EmbeddingStore::Version computes in SQL.
+  VectorSetVersion graph{static_cast<int64_t>(stored->ids.size()), 0, 0, 0};
+  for (int64_t id : stored->ids) {
+    graph.id_sum += id;
+    graph.id_hash += (id * 2654435761) % 1000000007;
+  }
+  graph.max_id = version->max_id;
+  h.state = graph == *version ? "hnsw (fresh)"
+                              : "hnsw (stale: updated by the next `index` or `shoebox reindex`; exact scans meanwhile)";
+  return h;
 }
 
 Status Searcher::OpenAnn(bool build_if_stale) {
   const auto path = AnnPath();
-  const auto ids_path = path.string() + ".ids";
-  // Fresh when it was built from exactly these asset ids (vectors are immutable per asset
-  // and model: an edited photo is a new asset).
-  auto stored = ReadWholeFile(ids_path, uint64_t{1} << 34);
-  if (stored.ok() && stored->size() == ids_.size() * sizeof(int64_t) &&
-      std::memcmp(stored->data(), ids_.data(), stored->size()) == 0) {
-    auto loaded = HnswIndex::Load(path, index_->dim(), {});
-    if (loaded.ok()) {
-      ann_ = std::move(*loaded);
+  auto stored = ReadAnnIds(path.string() + ".ids");
+  Result<std::unique_ptr<HnswIndex>> graph = Status(NotFound("no graph"));
+  if (stored) graph = HnswIndex::Load(path, index_->dim(), recipe_.hnsw);
+  if (stored && graph.ok() && (*graph)->size() == static_cast<int64_t>(stored->ids.size())) {
+    if (stored->ids == ids_) {
+      ann_ = std::move(*graph);
+      ann_state_ = "fresh";
+      return Status::Ok();
+    }
+    if (!build_if_stale) {
+      ann_state_ = "stale";
+      return Status::Ok();
+    }
+    // Vectors are immutable per (asset, model): the difference is photos added and removed.
+    std::vector<int64_t> added, removed;
+    std::set_difference(ids_.begin(), ids_.end(), stored->ids.begin(), stored->ids.end(), std::back_inserter(added));
+    std::set_difference(stored->ids.begin(), stored->ids.end(), ids_.begin(), ids_.end(), std::back_inserter(removed));
+    const bool few_removed = removed.size() * 5 <= stored->ids.size();
+    const bool labels_new = added.empty() || added.front() > stored->max_label;
+    if (few_removed && labels_new) {
+      for (int64_t id : removed) SHOEBOX_RETURN_IF_ERROR((*graph)->Remove(id));
+      std::vector<float> rows;
+      rows.reserve(added.size() * static_cast<size_t>(index_->dim()));
+      for (int64_t id : added) {
+        const int64_t row = std::lower_bound(ids_.begin(), ids_.end(), id) - ids_.begin();
+        auto r = index_->Row(row);
+        rows.insert(rows.end(), r.begin(), r.end());
+      }
+      SHOEBOX_RETURN_IF_ERROR((*graph)->Add(rows.data(), added.data(), static_cast<int64_t>(added.size())));
+      ann_ = std::move(*graph);
+      SHOEBOX_RETURN_IF_ERROR(SaveAnn(std::max(stored->max_label, added.empty() ? 0 : added.back())));
+      ann_state_ = "updated (+" + std::to_string(added.size()) + " -" + std::to_string(removed.size()) + ")";
       return Status::Ok();
     }
   }
-  return build_if_stale ? RebuildAnn() : Status::Ok();
+  if (!build_if_stale) {
+    ann_state_ = "stale";
+    return Status::Ok();
+  }
+  return RebuildAnn();
 }
 
 Status Searcher::RebuildAnn() {
@@ -133,20 +232,28 @@ Status Searcher::RebuildAnn() {
       auto r = index_->Row(i);
       rows.insert(rows.end(), r.begin(), r.end());
     }
-  auto built = HnswIndex::Build(rows.data(), index_->size(), index_->dim(), {});
+  auto built = HnswIndex::Build(rows.data(), ids_.data(), index_->size(), index_->dim(), recipe_.hnsw);
   if (!built.ok()) return built.status();
+  ann_ = std::move(*built);
+  SHOEBOX_RETURN_IF_ERROR(SaveAnn(ids_.empty() ? 0 : ids_.back()));
+  ann_state_ = "rebuilt";
+  return Status::Ok();
+}
+
+Status Searcher::SaveAnn(int64_t max_label) {
   const auto path = AnnPath();
   // Graph first, then the ids that vouch for it, each replaced atomically: a crash leaves
-  // either the old pair, or a new graph with old ids (stale, so rebuilt next time).
+  // either the old pair, or a new graph with old ids (its size disagrees: rebuilt next time).
   const std::string tmp = path.string() + ".tmp";
-  SHOEBOX_RETURN_IF_ERROR((*built)->Save(tmp));
+  SHOEBOX_RETURN_IF_ERROR(ann_->Save(tmp));
   std::error_code ec;
   std::filesystem::rename(tmp, path, ec);
   if (ec) return IoError(path.string() + ": " + ec.message());
-  SHOEBOX_RETURN_IF_ERROR(WriteFileAtomic(path.string() + ".ids", reinterpret_cast<const uint8_t*>(ids_.data()),
-                                          ids_.size() * sizeof(int64_t)));
-  ann_ = std::move(*built);
-  return Status::Ok();
+  std::vector<uint8_t> ids(16 + ids_.size() * 8);
+  std::memcpy(ids.data(), kAnnIdsMagic, 8);
+  std::memcpy(ids.data() + 8, &max_label, 8);
+  std::memcpy(ids.data() + 16, ids_.data(), ids_.size() * 8);
+  return WriteFileAtomic(path.string() + ".ids", ids.data(), ids.size());
 }
 
 std::optional<std::vector<float>> Searcher::VectorOf(int64_t asset_id) const {
@@ -295,8 +402,11 @@ Result<std::vector<SearchHit>> Searcher::Search(Catalog& catalog, const std::vec
   if (ann_ && o.filter.empty() && !trash) {
     // The graph has no filter: ask for one more when the query photo itself must go.
     hits = ann_->Search(query.data(), o.n + (o.exclude ? 1 : 0));
-    if (o.exclude)
-      std::erase_if(hits, [&](const Hit& h) { return ids_[static_cast<size_t>(h.row)] == *o.exclude; });
+    for (Hit& h : hits) {  // the graph's labels are asset ids; rows from here on
+      auto it = std::lower_bound(ids_.begin(), ids_.end(), h.row);
+      h.row = it != ids_.end() && *it == h.row ? it - ids_.begin() : -1;
+    }
+    std::erase_if(hits, [&](const Hit& h) { return h.row < 0 || ids_[static_cast<size_t>(h.row)] == o.exclude; });
     if (static_cast<int64_t>(hits.size()) > o.n) hits.resize(static_cast<size_t>(o.n));
   } else {
     hits = index_->Search(query.data(), o.n, allow.empty() ? nullptr : allow.data());

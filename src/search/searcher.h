@@ -13,6 +13,7 @@
 #include "catalog/catalog.h"
 #include "catalog/embedding_store.h"
 #include "search/hnsw_index.h"
+#include "search/index_recipe.h"
 #include "search/vector_index.h"
 
 namespace shoebox::search {
@@ -72,14 +73,23 @@ struct SearchTiming {
   double scan_ms = 0, join_ms = 0;
 };
 
-// Above this many vectors an unfiltered query goes through the HNSW graph, kept in a file
-// beside the catalog ("<catalog>.model-<id>.hnsw" + ".ids") and rebuilt when the vectors
-// changed. SHOEBOX_ANN_THRESHOLD overrides it (tests).
-inline constexpr int64_t kDefaultAnnThreshold = 100000;
+// The model's index recipe (index_recipe.h) decides between exact scans and an HNSW graph
+// for unfiltered queries. The graph lives beside the catalog ("<catalog>.model-<id>.hnsw"
+// + ".ids", the asset ids it holds) and follows the vectors incrementally: new vectors are
+// added, vanished ones removed, and it is rebuilt only when it is missing, damaged, or has
+// lost more than a fifth of its vectors. SHOEBOX_ANN_THRESHOLD overrides "auto"'s threshold
+// (tests).
 
 // Brings "<catalog>.model-<id>.vectors" up to date (after an embedding run), reading from the
 // catalog only the vectors it lacks.
 Status UpdateVectorFile(Catalog* catalog, const ModelRecord& model);
+
+// For `status`, without loading vectors or graph: the recipe, and how an unfiltered query of
+// this model runs now: "exact", "hnsw (fresh)", "hnsw (stale: ...)" or "hnsw (not built yet: ...)".
+struct IndexHealth {
+  std::string recipe, state;
+};
+Result<IndexHealth> CheckIndexHealth(Catalog* catalog, const ModelRecord& model);
 
 class Searcher {
  public:
@@ -94,6 +104,10 @@ class Searcher {
   // Builds (or rebuilds) the approximate index now and saves it; for `reindex`.
   Status RebuildAnn();
   bool uses_ann() const { return ann_ != nullptr; }
+  const IndexRecipe& recipe() const { return recipe_; }
+  // What opening found and did with the graph: "none" (the recipe scans exactly), "fresh",
+  // "updated" (+added/-removed), "rebuilt", or "stale" (kUseIfFresh: scanning exactly).
+  const std::string& ann_state() const { return ann_state_; }
   // Against the catalog it was opened with (single-threaded callers).
   Result<std::vector<SearchHit>> Search(const std::vector<float>& query, const SearchOptions& options);
   // Thread-safe: reads only the loaded vectors; filters and paths come from `catalog`, which
@@ -110,7 +124,10 @@ class Searcher {
   Searcher() = default;
   Result<std::vector<uint8_t>> Allowed(Catalog& catalog, const SearchFilter& filter) const;
   Status OpenAnn(bool build_if_stale);
+  Status SaveAnn(int64_t max_label);
   std::filesystem::path AnnPath() const;
+  IndexRecipe recipe_;
+  std::string ann_state_ = "none";
   Catalog* catalog_ = nullptr;
   ModelRecord model_;
   std::vector<int64_t> ids_;  // asset id per index row, ascending

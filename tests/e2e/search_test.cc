@@ -325,14 +325,20 @@ TEST(SemanticIndex, DupesFindsTheNearDuplicateGroupAndNoFalsePairs) {
 // Above the threshold, unfiltered queries go through the HNSW graph kept beside the catalog:
 // on a library this small it finds the exact ranking; the file is reused while the vectors are
 // unchanged and rebuilt when they change.
-TEST(SemanticIndex, ApproximateIndexIsPersistedAndRebuiltWhenStale) {
+TEST(SemanticIndex, ApproximateIndexIsPersistedAndFollowsTheVectors) {
   TempDir tmp;
   Cli cli(tmp / "home");
   auto model = GoldenSnapshot(tmp.path(), "clip/tiny-b32", "clip/tokenizer");
   const auto photos = std::filesystem::canonical(CorpusPath() / "photos");
-  ASSERT_EQ(cli.Run({"-q", "index", "--model", model.string(), (photos / "duplicates").string()}).exit_code, 0);
-  setenv("SHOEBOX_ANN_THRESHOLD", "1", 1);
-  CliResult r = cli.Run({"search", "a cup of coffee", "-n", "4", "--json"});
+  setenv("SHOEBOX_ANN_THRESHOLD", "1", 1);  // "auto" uses the graph from one vector on
+  CliResult r = cli.Run({"-q", "index", "--json", "--model", model.string(), (photos / "duplicates").string()});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.Json()["ann_index"], "rebuilt") << "the embedding stage builds the graph";
+  nlohmann::json status = cli.Run({"status", "--json"}).Json()["embeddings"][0];
+  EXPECT_EQ(status["index"], "hnsw");
+  EXPECT_EQ(status["index_state"], "hnsw (fresh)");
+  EXPECT_EQ(status["index_recipe"], "auto,threshold=1");  // in effect: the stored "auto" with the override
+  r = cli.Run({"search", "a cup of coffee", "-n", "4", "--json"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   Stored s = Load(cli.catalog(), "clip");
   auto q = EmbedText(cli, model, "a cup of coffee");
@@ -345,13 +351,35 @@ TEST(SemanticIndex, ApproximateIndexIsPersistedAndRebuiltWhenStale) {
   ASSERT_EQ(cli.Run({"search", "a cup of coffee", "-n", "4", "--json"}).exit_code, 0);
   EXPECT_EQ(std::filesystem::last_write_time(graph), built) << "unchanged vectors reuse the file";
   std::this_thread::sleep_for(std::chrono::milliseconds(20));
-  ASSERT_EQ(cli.Run({"-q", "index", "--model", model.string(), (photos / "orientation").string()}).exit_code, 0);
-  r = cli.Run({"similar", (photos / "duplicates/coffee q90.jpg").string(), "-n", "5", "--json"});
+  // New photos: their vectors are added to the saved graph, not rebuilt from scratch.
+  r = cli.Run({"-q", "index", "--json", "--model", model.string(), (photos / "orientation").string()});
   ASSERT_EQ(r.exit_code, 0) << r.err;
-  EXPECT_NE(std::filesystem::last_write_time(graph), built) << "new vectors make it stale";
+  EXPECT_EQ(r.Json()["ann_index"], "updated (+8 -0)");
+  EXPECT_NE(std::filesystem::last_write_time(graph), built);
+  EXPECT_EQ(cli.Run({"status", "--json"}).Json()["embeddings"][0]["index_state"], "hnsw (fresh)");
   s = Load(cli.catalog(), "clip");
   EXPECT_EQ(s.set.ids.size(), 14u);
-  EXPECT_EQ(cli.Run({"reindex"}).exit_code, 0);
+  r = cli.Run({"similar", (photos / "duplicates/coffee q90.jpg").string(), "-n", "5", "--json"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  auto coffee = Ids(cli.Run({"similar", (photos / "duplicates/coffee q90.jpg").string(), "-n", "13", "--json"}).Json());
+  EXPECT_EQ(coffee.size(), 13u) << "every other vector is reachable through the updated graph";
+  // The recipe is stored with the model and decides: flat scans exactly, whatever the size.
+  r = cli.Run({"reindex", "--recipe", "flat"});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  status = cli.Run({"status", "--json"}).Json()["embeddings"][0];
+  EXPECT_EQ(status["index_recipe"], "flat");
+  EXPECT_EQ(status["index"], "exact");
+  r = cli.Run({"search", "a cup of coffee", "-n", "4", "--json"});
+  EXPECT_EQ(Ids(r.Json()), BruteForce(s.set, q, 4));
+  r = cli.Run({"reindex", "--recipe", "HNSW, M=8, ef=64"});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.err.find("rebuilt the HNSW index of 14 vectors (recipe hnsw,M=8,efc=200,ef=64)"), std::string::npos) << r.err;
+  EXPECT_EQ(cli.Run({"status", "--json"}).Json()["embeddings"][0]["index_state"], "hnsw (fresh)");
+  r = cli.Run({"reindex", "--recipe", "hnsw,M=8,speed=11"});
+  EXPECT_NE(r.exit_code, 0);
+  EXPECT_NE(r.err.find("'speed' is not a setting of hnsw"), std::string::npos) << r.err;
+  EXPECT_EQ(cli.Run({"status", "--json"}).Json()["embeddings"][0]["index_recipe"], "hnsw,M=8,efc=200,ef=64")
+      << "a refused recipe changes nothing";
   unsetenv("SHOEBOX_ANN_THRESHOLD");
 }
 

@@ -64,7 +64,7 @@ void RegisterBenchSearch(CLI::App* bench, GlobalOptions& g, int& exit_code) {
     if (!args->no_ann) {
       const int64_t ann_n = args->ann_n > 0 ? args->ann_n : args->n;
       auto start = std::chrono::steady_clock::now();
-      auto ann = search::HnswIndex::Build(all.data(), ann_n, dim, args->hnsw);
+      auto ann = search::HnswIndex::Build(all.data(), nullptr, ann_n, dim, args->hnsw);
       if (!ann.ok()) {
         exit_code = Fail(ann.status());
         return;

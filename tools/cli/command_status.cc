@@ -35,9 +35,16 @@ void RegisterStatus(CLI::App& app, GlobalOptions& g, int& exit_code) {
         exit_code = Fail(c.status());
         return;
       }
+      auto health = search::CheckIndexHealth(cat->get(), m);
+      if (!health.ok()) {
+        exit_code = Fail(health.status());
+        return;
+      }
       embeddings.push_back({{"model", m.label}, {"location", m.location}, {"family", m.family}, {"dim", m.dim},
                             {"embedded", c->embedded}, {"failed", c->failed}, {"pending", c->pending},
-                            {"index", c->embedded >= search::kDefaultAnnThreshold ? "hnsw" : "exact"}});
+                            {"index_recipe", health->recipe},
+                            {"index", health->state.substr(0, health->state.find(' '))},
+                            {"index_state", health->state}});
     }
     if (*json) {
       nlohmann::json j = {{"embeddings", embeddings}, {"files", s->files},           {"assets", s->assets},
@@ -59,11 +66,14 @@ void RegisterStatus(CLI::App& app, GlobalOptions& g, int& exit_code) {
                 s->errors + s->warnings ? "  (shoebox errors)" : "");
     for (const auto& [fmt, n] : s->by_format)
       std::printf("  %-9s %lld\n", fmt.c_str(), static_cast<long long>(n));
-    for (const auto& e : embeddings)
+    for (const auto& e : embeddings) {
       std::printf("embeddings  %s: %lld embedded, %lld could not be decoded, %lld to do%s\n",
                   e["model"].get<std::string>().c_str(), static_cast<long long>(e["embedded"].get<int64_t>()),
                   static_cast<long long>(e["failed"].get<int64_t>()), static_cast<long long>(e["pending"].get<int64_t>()),
                   e["pending"].get<int64_t>() > 0 ? "  (shoebox embed-missing)" : "");
+      std::printf("  index     %s, recipe %s\n", e["index_state"].get<std::string>().c_str(),
+                  e["index_recipe"].get<std::string>().c_str());
+    }
     if (embeddings.empty()) std::printf("embeddings  none yet (shoebox index --model NAME)\n");
   });
 }

@@ -28,9 +28,23 @@ Result<nlohmann::json> RunEmbedStage(Catalog* cat, Model* model, const std::stri
   // Queries map the vectors from one file beside the catalog; bring it up to date now rather
   // than on the first query.
   EmbeddingStore store(&cat->db());
-  if (auto rec = store.FindModel(model->fingerprint()); rec.ok() && *rec)
+  nlohmann::json index_state;
+  if (auto rec = store.FindModel(model->fingerprint()); rec.ok() && *rec) {
     if (Status st = search::UpdateVectorFile(cat, **rec); !st.ok() && !quiet)
       std::fprintf(stderr, "shoebox: warning: could not write the vector file: %s\n", st.message().c_str());
+    // The approximate index follows the vectors here (added and removed in place), so that
+    // queries and the server find it fresh.
+    auto health = search::CheckIndexHealth(cat, **rec);
+    if (health.ok() && health->state.rfind("hnsw", 0) == 0 && health->state != "hnsw (fresh)") {
+      auto searcher = search::Searcher::Open(cat, **rec);
+      if (searcher.ok()) index_state = (*searcher)->ann_state();
+      else if (!quiet)
+        std::fprintf(stderr, "shoebox: warning: could not update the HNSW index: %s\n",
+                     searcher.status().message().c_str());
+      if (searcher.ok() && !quiet)
+        std::fprintf(stderr, "HNSW index of %zu vectors: %s\n", (*searcher)->ids().size(), (*searcher)->ann_state().c_str());
+    }
+  }
   if (!quiet && while_crawling > 0)
     std::fprintf(stderr, "embedded %lld photos with %s while indexing them (%.1f s in the network)\n",
                  static_cast<long long>(while_crawling), model->label().c_str(), while_crawling_seconds);
@@ -43,7 +57,8 @@ Result<nlohmann::json> RunEmbedStage(Catalog* cat, Model* model, const std::stri
                         {"embedded", r->embedded + while_crawling},
                         {"embedded_while_indexing", while_crawling},
                         {"embed_failed", r->failed},
-                        {"embed_seconds", r->seconds + while_crawling_seconds}};
+                        {"embed_seconds", r->seconds + while_crawling_seconds},
+                        {"ann_index", index_state}};
 }
 
 Result<ModelRecord> QueryModel(Catalog* cat, const std::string& model_arg) {
