@@ -51,7 +51,10 @@ Result<std::unique_ptr<Model>> Model::Load(const std::string& name_or_dir) {
     m->label_.replace(m->label_.find("--"), 2, "/");
   }
   m->fingerprint_ = Fingerprint(dir);
-  auto net = model::LoadImageTextModel(dir);
+  // Packed weights are cached per checkpoint and CPU kernel: later loads map them (ms).
+  model::LoadOptions load;
+  load.pack_cache_dir = CacheDir() / "packed";
+  auto net = model::LoadImageTextModel(dir, load);
   if (!net.ok()) return net.status();
   m->net_ = std::move(*net);
   m->family_ = m->net_->family();

@@ -37,7 +37,24 @@ class ImageTextModel {
 
 // Reads config.json and model.safetensors from dir. Errors name the file and the problem
 // (unsupported model_type, missing tensors listed, malformed weights).
-Result<std::unique_ptr<ImageTextModel>> LoadImageTextModel(const std::filesystem::path& dir);
+struct PackCacheStats {
+  int64_t hits = 0, misses = 0;  // matrices mapped from the cache / packed from the checkpoint
+  std::filesystem::path file;
+};
+
+struct LoadOptions {
+  // Where packed weights are cached between loads (model/weights/pack_cache.h); empty: none.
+  std::filesystem::path pack_cache_dir;
+  PackCacheStats* pack_cache_stats = nullptr;  // filled after a load with a cache
+};
+
+Result<std::unique_ptr<ImageTextModel>> LoadImageTextModel(const std::filesystem::path& dir,
+                                                          const LoadOptions& options = {});
+
+// Writes dir/config.json and dir/model.safetensors (float32) holding the random weights of
+// CreateRandomImageTextModel, under the Hub's parameter names: a real-sized checkpoint for
+// load benchmarks.
+Status WriteRandomCheckpoint(const std::string& config_json, const std::filesystem::path& dir, uint64_t seed);
 
 // The architecture a config.json describes, with random weights: for benchmarks.
 Result<std::unique_ptr<ImageTextModel>> CreateRandomImageTextModel(const std::string& config_json,

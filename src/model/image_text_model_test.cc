@@ -4,7 +4,9 @@
 
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <cmath>
+#include <thread>
 #include <cstdlib>
 #include <cstring>
 
@@ -125,6 +127,55 @@ TEST(ImageTextModel, RandomWeightsInTheConfigsShapes) {
     ASSERT_TRUE(e.ok());
     EXPECT_EQ(static_cast<int64_t>(e->size()), 2 * (*m)->embed_dim());
     for (float v : *e) EXPECT_TRUE(std::isfinite(v));
+  }
+}
+
+// Loads through the packed-weights cache: the first load packs and writes it, the second maps
+// every matrix from it, and both reproduce the reference exactly as a load without cache does.
+// A damaged or foreign cache file is ignored and replaced; a changed checkpoint gets a new one.
+TEST(ImageTextModel, PackedWeightsCacheGivesTheSameModel) {
+  for (const char* name : {"clip/tiny-b32", "siglip/tiny-b16"}) {
+    testing::TempDir tmp;
+    auto golden = GoldenPath() / name;
+    for (const char* f : {"config.json", "model.safetensors"})
+      testing::CopyFile(golden / f, tmp / "model" / f);
+    auto cases = SafetensorsFile::Open(golden / "cases.safetensors");
+    ASSERT_TRUE(cases.ok());
+    auto pixels = Floats(**cases, "pixel_values");
+    const int64_t n = (*cases)->Find("pixel_values")->shape[0];
+    auto embed = [&](const LoadOptions& o) {
+      auto m = LoadImageTextModel(tmp / "model", o);
+      EXPECT_TRUE(m.ok()) << m.status().ToString();
+      return m.ok() ? *(*m)->EncodeImages(pixels.data(), n) : std::vector<float>{};
+    };
+    const std::vector<float> plain = embed({});
+    PackCacheStats stats;
+    LoadOptions o{tmp / "cache", &stats};
+    EXPECT_EQ(embed(o), plain) << name;
+    EXPECT_EQ(stats.hits, 0);
+    EXPECT_GT(stats.misses, 4);
+    ASSERT_TRUE(std::filesystem::exists(stats.file));
+    const auto file = stats.file;
+    EXPECT_EQ(embed(o), plain) << name << ": from the cache";
+    EXPECT_GT(stats.hits, 4);
+    EXPECT_EQ(stats.misses, 0);
+    // Damage: a flipped count, then a truncated file. Each is ignored, rebuilt, and correct.
+    std::string bytes = testing::ReadFile(file);
+    bytes[8] = static_cast<char>(bytes[8] + 1);
+    testing::WriteFile(file, bytes);
+    EXPECT_EQ(embed(o), plain);
+    EXPECT_EQ(stats.hits, 0) << "a damaged cache is not used";
+    testing::WriteFile(file, testing::ReadFile(file).substr(0, 5000));
+    EXPECT_EQ(embed(o), plain);
+    EXPECT_EQ(stats.hits, 0);
+    EXPECT_EQ(embed(o), plain);
+    EXPECT_GT(stats.hits, 4) << "rewritten whole";
+    // A checkpoint rewritten in place (same size, new time) has another key.
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    testing::WriteFile(tmp / "model" / "model.safetensors", testing::ReadFile(golden / "model.safetensors"));
+    EXPECT_EQ(embed(o), plain);
+    EXPECT_EQ(stats.hits, 0);
+    EXPECT_NE(stats.file, file);
   }
 }
 

@@ -47,7 +47,9 @@ std::vector<float> WeightLoader::Get(const std::string& name, const std::vector<
   if (!file_) {
     int64_t n = 1;
     for (int64_t d : expected) n *= d;
-    return Random(name, n);
+    auto v = Random(name, n);
+    if (record_) record_->push_back({name, expected, v});
+    return v;
   }
   const TensorView* t = Lookup(name, expected);
   if (!t) return {};
@@ -60,20 +62,27 @@ std::vector<float> WeightLoader::Get(const std::string& name, const std::vector<
   return std::move(*f);
 }
 
+ops::PackedWeights WeightLoader::Packed(const std::string& name, int64_t out, int64_t in,
+                                        const std::function<ops::PackedWeights()>& make) {
+  return cache_ ? cache_->Get(name, out, in, make) : make();
+}
+
 ops::PackedWeights WeightLoader::GetPacked(const std::string& name, int64_t out, int64_t in,
                                            const std::vector<int64_t>& expected) {
-  if (file_) {
-    const TensorView* t = Lookup(name, expected);
-    if (!t) return {};
-    if (t->dtype == DType::kF32 && reinterpret_cast<uintptr_t>(t->data) % alignof(float) == 0) {
-      auto packed = ops::PackedWeights::Pack(reinterpret_cast<const float*>(t->data), out, in);
-      file_->DoneWith(*t);
-      return packed;
+  return Packed(name, out, in, [&]() -> ops::PackedWeights {
+    if (file_) {
+      const TensorView* t = Lookup(name, expected);
+      if (!t) return {};
+      if (t->dtype == DType::kF32 && reinterpret_cast<uintptr_t>(t->data) % alignof(float) == 0) {
+        auto packed = ops::PackedWeights::Pack(reinterpret_cast<const float*>(t->data), out, in);
+        file_->DoneWith(*t);
+        return packed;
+      }
     }
-  }
-  auto v = Get(name, expected);  // F16/BF16 (converted) or random
-  if (v.empty()) return {};
-  return ops::PackedWeights::Pack(v.data(), out, in);
+    auto v = Get(name, expected);  // F16/BF16 (converted) or random
+    if (v.empty()) return {};
+    return ops::PackedWeights::Pack(v.data(), out, in);
+  });
 }
 
 Status WeightLoader::Finish() const {
@@ -102,19 +111,23 @@ std::vector<EncoderLayer> LoadEncoderLayers(WeightLoader& w, const std::string& 
     EncoderLayer& l = layers[static_cast<size_t>(i)];
     l.ln1_g = w.Get(p + "layer_norm1.weight", {d});
     l.ln1_b = w.Get(p + "layer_norm1.bias", {d});
-    std::vector<float> qkv, qkv_b;
+    std::vector<float> qkv_b;
     bool complete = true;
     for (const char* name : {"q_proj", "k_proj", "v_proj"}) {
-      auto wt = w.Get(p + "self_attn." + name + ".weight", {d, d});
       auto b = w.Get(p + "self_attn." + name + ".bias", {d});
-      complete = complete && !wt.empty() && !b.empty();
-      qkv.insert(qkv.end(), wt.begin(), wt.end());
+      complete = complete && !b.empty();
       qkv_b.insert(qkv_b.end(), b.begin(), b.end());
     }
-    if (complete) {
-      l.qkv_w = ops::PackedWeights::Pack(qkv.data(), 3 * d, d);
-      l.qkv_b = std::move(qkv_b);
-    }
+    l.qkv_w = w.Packed(p + "self_attn.qkv_proj.weight", 3 * d, d, [&]() -> ops::PackedWeights {
+      std::vector<float> qkv;
+      for (const char* name : {"q_proj", "k_proj", "v_proj"}) {
+        auto wt = w.Get(p + "self_attn." + name + ".weight", {d, d});
+        if (wt.empty()) return {};
+        qkv.insert(qkv.end(), wt.begin(), wt.end());
+      }
+      return ops::PackedWeights::Pack(qkv.data(), 3 * d, d);
+    });
+    if (complete) l.qkv_b = std::move(qkv_b);
     l.o_w = GetPacked(w, p + "self_attn.out_proj.weight", d, d);
     l.o_b = w.Get(p + "self_attn.out_proj.bias", {d});
     l.ln2_g = w.Get(p + "layer_norm2.weight", {d});

@@ -3,12 +3,14 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
 #include "base/status.h"
 #include "model/tensor/gemm.h"
 #include "model/tensor/ops.h"
+#include "model/weights/pack_cache.h"
 #include "model/weights/safetensors.h"
 
 namespace shoebox::model {
@@ -28,6 +30,19 @@ class WeightLoader {
   // packed for the matrix kernel straight from the mapped file when it is float32.
   ops::PackedWeights GetPacked(const std::string& name, int64_t out, int64_t in,
                                const std::vector<int64_t>& expected);
+  // A packed matrix by a name of ours: from the pack cache when one is set and holds it,
+  // else make() (which reads and packs from the checkpoint).
+  ops::PackedWeights Packed(const std::string& name, int64_t out, int64_t in,
+                            const std::function<ops::PackedWeights()>& make);
+  void set_pack_cache(PackCache* cache) { cache_ = cache; }
+  // Random weights only: keep each drawn tensor (name, shape, values), e.g. to write a
+  // checkpoint in a real architecture's shapes for load benchmarks.
+  struct Drawn {
+    std::string name;
+    std::vector<int64_t> shape;
+    std::vector<float> values;
+  };
+  void set_record(std::vector<Drawn>* record) { record_ = record; }
   // OK, or kCorrupt/kNotFound listing every missing or mis-shaped tensor.
   Status Finish() const;
   const std::string& label() const { return label_; }
@@ -36,6 +51,8 @@ class WeightLoader {
   std::vector<float> Random(const std::string& name, int64_t n);
   const TensorView* Lookup(const std::string& name, const std::vector<int64_t>& expected);
   const SafetensorsFile* file_;
+  PackCache* cache_ = nullptr;
+  std::vector<Drawn>* record_ = nullptr;
   std::string label_;
   uint64_t rng_state_;
   std::vector<std::string> missing_, wrong_;

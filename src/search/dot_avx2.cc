@@ -1,7 +1,11 @@
 // Dot products of one query against many rows, AVX2 + FMA (+ F16C for half-precision rows).
 // Compiled with those flags and called only when the CPU has them (see vector_index.cc); like
-// the matrix kernels, everything here has internal linkage except the two entry points.
+// the matrix kernels, everything here has internal linkage except the entry points of
+// dot_kernels.h.
+#include <cstddef>
 #include <cstdint>
+
+#include "search/dot_kernels.h"
 
 #if defined(__x86_64__) && defined(__AVX2__) && defined(__FMA__) && defined(__F16C__)
 #include <immintrin.h>
@@ -51,6 +55,13 @@ void DotRowsHalfAvx2(const uint16_t* rows, int64_t n, int64_t dim, const float* 
       [](const uint16_t* p) { return _cvtsh_ss(*p); });
 }
 
+float InnerProductDistanceAvx2(const void* a, const void* b, const void* dim) {
+  float dot = 0;
+  DotRowsAvx2(static_cast<const float*>(a), 1, static_cast<int64_t>(*static_cast<const size_t*>(dim)),
+              static_cast<const float*>(b), &dot);
+  return 1.0f - dot;
+}
+
 bool HaveDotAvx2() { return true; }
 
 }  // namespace shoebox::search::internal
@@ -58,6 +69,7 @@ bool HaveDotAvx2() { return true; }
 namespace shoebox::search::internal {
 void DotRowsAvx2(const float*, int64_t, int64_t, const float*, float*) {}
 void DotRowsHalfAvx2(const uint16_t*, int64_t, int64_t, const float*, float*) {}
+float InnerProductDistanceAvx2(const void*, const void*, const void*) { return 0; }
 bool HaveDotAvx2() { return false; }
 }  // namespace shoebox::search::internal
 #endif

@@ -6,8 +6,29 @@
 #include <exception>
 
 #include "model/tensor/compute_pool.h"
+#include "search/dot_kernels.h"
 
 namespace shoebox::search {
+namespace {
+
+// hnswlib's inner-product space with the distance chosen at run time.
+class DispatchedInnerProductSpace : public hnswlib::SpaceInterface<float> {
+ public:
+  explicit DispatchedInnerProductSpace(size_t dim) : dim_(dim) {}
+  size_t get_data_size() override { return dim_ * sizeof(float); }
+  hnswlib::DISTFUNC<float> get_dist_func() override { return internal::InnerProductDistanceAvx2; }
+  void* get_dist_func_param() override { return &dim_; }
+
+ private:
+  size_t dim_;
+};
+
+std::unique_ptr<hnswlib::SpaceInterface<float>> MakeSpace(int64_t dim) {
+  if (internal::UseDotAvx2()) return std::make_unique<DispatchedInnerProductSpace>(static_cast<size_t>(dim));
+  return std::make_unique<hnswlib::InnerProductSpace>(static_cast<size_t>(dim));
+}
+
+}  // namespace
 
 HnswIndex::~HnswIndex() = default;
 
@@ -17,7 +38,7 @@ Result<std::unique_ptr<HnswIndex>> HnswIndex::Build(const float* rows, const int
   index->params_ = p;
   index->dim_ = dim;
   try {
-    index->space_ = std::make_unique<hnswlib::InnerProductSpace>(static_cast<size_t>(dim));
+    index->space_ = MakeSpace(dim);
     index->graph_ = std::make_unique<hnswlib::HierarchicalNSW<float>>(
         index->space_.get(), static_cast<size_t>(std::max<int64_t>(n, 1)), static_cast<size_t>(p.m),
         static_cast<size_t>(p.ef_construction));
@@ -81,7 +102,7 @@ Result<std::unique_ptr<HnswIndex>> HnswIndex::Load(const std::filesystem::path& 
   index->params_ = p;
   index->dim_ = dim;
   try {
-    index->space_ = std::make_unique<hnswlib::InnerProductSpace>(static_cast<size_t>(dim));
+    index->space_ = MakeSpace(dim);
     index->graph_ = std::make_unique<hnswlib::HierarchicalNSW<float>>(index->space_.get(), file.string());
     // hnswlib 0.6.2's loader adds to a num_deleted_ it never zeroed: count again.
     index->graph_->num_deleted_ = 0;

@@ -1,6 +1,8 @@
 // Approximate nearest neighbours for large libraries: a hierarchical navigable small-world
 // graph (hnswlib, Debian's libhnswlib-dev) over inner products of normalised vectors.
-// Built in parallel on the compute pool; saved to and loaded from a file.
+// Built in parallel on the compute pool; saved to and loaded from a file. Distances run in our
+// AVX2+FMA kernel when the CPU has it (Debian's hnswlib is header-only and we build for any
+// x86-64, so its own kernels would be SSE only).
 #pragma once
 
 #include <cstdint>
@@ -14,7 +16,8 @@
 namespace hnswlib {
 template <typename T>
 class HierarchicalNSW;
-class InnerProductSpace;
+template <typename T>
+class SpaceInterface;
 }  // namespace hnswlib
 
 namespace shoebox::search {
@@ -50,7 +53,7 @@ class HnswIndex {
 
  private:
   HnswIndex() = default;
-  std::unique_ptr<hnswlib::InnerProductSpace> space_;
+  std::unique_ptr<hnswlib::SpaceInterface<float>> space_;
   std::unique_ptr<hnswlib::HierarchicalNSW<float>> graph_;
   HnswParams params_;
   int64_t dim_ = 0;

@@ -23,15 +23,15 @@ double RecallAt10(const FlatIndex& exact, const HnswIndex& ann, const std::vecto
   return found / (10.0 * nq);
 }
 
-// The bar is recall@10 >= 0.97 against exact search on clustered vectors; this is a
-// 10,000-vector version of the 100,000 one in bench/ (kept small for the test's time).
+// The bar: recall@10 >= 0.97 against exact search on 100,000 clustered vectors (the
+// bench's generator, 2,000 clusters; 96 dimensions rather than 512 to keep the suite's time:
+// the bench measures 512, recall 0.993 at M 32 / ef 128).
 TEST(HnswIndex, RecallOnClusteredVectorsAndSaveLoad) {
-  const int64_t n = 10000, dim = 128;
-  auto rows = ClusteredVectors(n, dim, 400, 1);
-  auto queries = ClusteredVectors(200, dim, 400, 1 + 1000);  // other draws, same generator shape
-  // Same centres: regenerate with the data's seed and take fresh points from the tail.
-  auto more = ClusteredVectors(n + 200, dim, 400, 1);
-  queries.assign(more.begin() + n * dim, more.end());
+  const int64_t n = 100000, dim = 96;
+  // Queries: fresh points of the same clusters, from the tail of the same draw.
+  auto rows = ClusteredVectors(n + 200, dim, 2000, 1);
+  std::vector<float> queries(rows.begin() + n * dim, rows.end());
+  rows.resize(static_cast<size_t>(n * dim));
   FlatIndex exact(rows.data(), n, dim);
   auto ann = HnswIndex::Build(rows.data(), nullptr, n, dim, {.m = 16, .ef_construction = 100, .ef_search = 64});
   ASSERT_TRUE(ann.ok()) << ann.status().ToString();

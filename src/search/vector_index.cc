@@ -1,6 +1,7 @@
 #include "search/vector_index.h"
 
 #include "model/tensor/compute_pool.h"
+#include "search/dot_kernels.h"
 
 #include <algorithm>
 #include <cstring>
@@ -8,19 +9,12 @@
 
 namespace shoebox::search {
 namespace internal {
-void DotRowsAvx2(const float* rows, int64_t n, int64_t dim, const float* q, float* out);
-void DotRowsHalfAvx2(const uint16_t* rows, int64_t n, int64_t dim, const float* q, float* out);
-bool HaveDotAvx2();
-}  // namespace internal
-namespace {
 
-constexpr int kLanes = 16;
-
-bool UseAvx2() {
+bool UseDotAvx2() {
 #if defined(__x86_64__)
   static const bool yes = [] {
     __builtin_cpu_init();
-    return internal::HaveDotAvx2() && __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma") &&
+    return HaveDotAvx2() && __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma") &&
            __builtin_cpu_supports("f16c");
   }();
   return yes;
@@ -28,6 +22,13 @@ bool UseAvx2() {
   return false;
 #endif
 }
+
+}  // namespace internal
+namespace {
+
+constexpr int kLanes = 16;
+
+bool UseAvx2() { return internal::UseDotAvx2(); }
 
 // Rows scored per block: the block's scores stay in L1 while the heap looks at them.
 constexpr int64_t kBlock = 256;

@@ -1,8 +1,12 @@
 // `shoebox bench search`: exact and approximate vector search on generated clustered data.
+#include <unistd.h>
+
 #include <chrono>
+#include <fstream>
 #include <cstdio>
 #include <set>
 
+#include "base/file_io.h"
 #include "model/tensor/compute_pool.h"
 #include "search/hnsw_index.h"
 #include "search/synthetic.h"
@@ -25,6 +29,14 @@ double MsPerQuery(int64_t nq, Fn fn) {
   return Seconds(start) * 1000.0 / static_cast<double>(nq);
 }
 
+// Resident set size now (Linux), for the graph's memory.
+int64_t ResidentBytes() {
+  std::ifstream statm("/proc/self/statm");
+  int64_t pages = 0, resident = 0;
+  statm >> pages >> resident;
+  return resident * ::sysconf(_SC_PAGESIZE);
+}
+
 }  // namespace
 
 void RegisterBenchSearch(CLI::App* bench, GlobalOptions& g, int& exit_code) {
@@ -33,6 +45,7 @@ void RegisterBenchSearch(CLI::App* bench, GlobalOptions& g, int& exit_code) {
     int64_t ann_n = 0;  // 0: same as n
     search::HnswParams hnsw;
     bool no_ann = false, json = false;
+    std::string dump;
   };
   auto args = std::make_shared<Args>();
   CLI::App* cmd = bench->add_subcommand("search", "Vector search speed on generated clustered vectors");
@@ -44,11 +57,21 @@ void RegisterBenchSearch(CLI::App* bench, GlobalOptions& g, int& exit_code) {
   cmd->add_option("--m", args->hnsw.m, "HNSW links per node")->capture_default_str();
   cmd->add_option("--ef", args->hnsw.ef_search, "HNSW search breadth")->capture_default_str();
   cmd->add_flag("--no-ann", args->no_ann, "Exact search only");
+  cmd->add_option("--dump", args->dump,
+                  "Also write the generated vectors to this file (float32 rows: max(n, ann-n) vectors, then the "
+                  "queries) for the peers in bench/peers/ann_peers.py");
   cmd->add_flag("--json", args->json, "Print one JSON object");
   cmd->callback([&exit_code, args] {
     const int64_t n = std::max<int64_t>(args->n, args->ann_n), dim = args->dim;
     auto all = search::ClusteredVectors(n + args->queries, dim, args->clusters, 7);
     const float* queries = all.data() + n * dim;
+    if (!args->dump.empty()) {
+      Status st = WriteFileAtomic(args->dump, reinterpret_cast<const uint8_t*>(all.data()), all.size() * sizeof(float));
+      if (!st.ok()) {
+        exit_code = Fail(st);
+        return;
+      }
+    }
     search::FlatIndex f32(all.data(), args->n, dim), f16(all.data(), args->n, dim, search::Storage::kFloat16);
     nlohmann::json j = {{"n", args->n}, {"dim", dim}, {"clusters", args->clusters}, {"queries", args->queries}};
     // One core, as the peers run; then every core of the compute pool, as queries run.
@@ -63,6 +86,7 @@ void RegisterBenchSearch(CLI::App* bench, GlobalOptions& g, int& exit_code) {
     j["exact_f16_ms_all_threads"] = MsPerQuery(args->queries, [&](int64_t q) { (void)f16.Search(queries + q * dim, 20); });
     if (!args->no_ann) {
       const int64_t ann_n = args->ann_n > 0 ? args->ann_n : args->n;
+      const int64_t rss0 = ResidentBytes();
       auto start = std::chrono::steady_clock::now();
       auto ann = search::HnswIndex::Build(all.data(), nullptr, ann_n, dim, args->hnsw);
       if (!ann.ok()) {
@@ -70,6 +94,7 @@ void RegisterBenchSearch(CLI::App* bench, GlobalOptions& g, int& exit_code) {
         return;
       }
       j["ann_build_s"] = Seconds(start);
+      j["ann_memory_mb"] = static_cast<double>(ResidentBytes() - rss0) / (1 << 20);
       j["ann_n"] = ann_n;
       j["ann_threads"] = ops::ComputePool::Get().threads();
       j["ann_ms"] = MsPerQuery(args->queries, [&](int64_t q) { (void)(*ann)->Search(queries + q * dim, 10); });

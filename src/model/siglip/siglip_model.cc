@@ -27,11 +27,19 @@ class SiglipModel : public ImageTextModel {
     post_ln_b_ = w.Get("vision_model.post_layernorm.bias", {d});
     const std::string h = "vision_model.head.";
     probe_ = w.Get(h + "probe", {1, 1, d});
-    auto in_proj = w.Get(h + "attention.in_proj_weight", {3 * d, d});
-    if (!in_proj.empty()) {  // [Wq; Wk; Wv]: the probe's query once, keys and values per image
-      probe_q_w_ = ops::PackedWeights::Pack(in_proj.data(), d, d);
-      head_kv_w_ = ops::PackedWeights::Pack(in_proj.data() + d * d, 2 * d, d);
-    }
+    // [Wq; Wk; Wv]: the probe's query once, keys and values per image.
+    std::vector<float> in_proj;
+    bool read = false;
+    auto part = [&](int64_t first_row, int64_t rows) {
+      return [&, first_row, rows]() -> ops::PackedWeights {
+        if (!read) in_proj = w.Get(h + "attention.in_proj_weight", {3 * d, d});
+        read = true;
+        if (in_proj.empty()) return {};
+        return ops::PackedWeights::Pack(in_proj.data() + first_row * d, rows, d);
+      };
+    };
+    probe_q_w_ = w.Packed(h + "attention.in_proj_weight[q]", d, d, part(0, d));
+    head_kv_w_ = w.Packed(h + "attention.in_proj_weight[kv]", 2 * d, d, part(d, 2 * d));
     in_proj_b_ = w.Get(h + "attention.in_proj_bias", {3 * d});
     head_out_w_ = GetPacked(w, h + "attention.out_proj.weight", d, d);
     head_out_b_ = w.Get(h + "attention.out_proj.bias", {d});

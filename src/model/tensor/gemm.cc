@@ -111,7 +111,6 @@ std::vector<std::string> AvailableKernels() {
 
 std::string ActiveKernel() { return Active()->name; }
 
-void PackedWeights::Free::operator()(float* p) const { std::free(p); }
 
 const std::string& PackedWeights::kernel() const {
   static const std::string none;
@@ -134,12 +133,34 @@ PackedWeights PackedWeights::Pack(const float* w, int64_t out, int64_t in, const
   constexpr size_t kHuge = 2u << 20;
   const size_t align = p.floats_ * sizeof(float) >= kHuge ? kHuge : 64;
   size_t bytes = (static_cast<size_t>(p.floats_) * sizeof(float) + align - 1) / align * align;
-  p.data_.reset(static_cast<float*>(std::aligned_alloc(align, bytes == 0 ? align : bytes)));
-  if (!p.data_) std::abort();
+  float* data = static_cast<float*>(std::aligned_alloc(align, bytes == 0 ? align : bytes));
+  if (!data) std::abort();
 #ifdef MADV_HUGEPAGE
-  if (align == kHuge) madvise(p.data_.get(), bytes, MADV_HUGEPAGE);
+  if (align == kHuge) madvise(data, bytes, MADV_HUGEPAGE);
 #endif
-  p.table_->pack(w, out, in, p.data_.get());
+  p.table_->pack(w, out, in, data);
+  p.data_.reset(data, [](const float* f) { std::free(const_cast<float*>(f)); });
+  return p;
+}
+
+int64_t PackedWeights::PackedSize(int64_t out, int64_t in, const std::string& kernel) {
+  const KernelTable* t = FindTable(kernel);
+  if (!t) return 0;
+  return t->nr ? internal::PackedFloats(out, in, t->nr) : out * in;
+}
+
+std::optional<PackedWeights> PackedWeights::Borrow(std::shared_ptr<const void> owner, const float* data,
+                                                   int64_t floats, int64_t out, int64_t in, const std::string& kernel) {
+  const KernelTable* t = FindTable(kernel);
+  if (!t || out <= 0 || in <= 0 || floats != PackedSize(out, in, kernel) ||
+      reinterpret_cast<uintptr_t>(data) % 64 != 0)
+    return std::nullopt;
+  PackedWeights p;
+  p.table_ = t;
+  p.out_ = out;
+  p.in_ = in;
+  p.floats_ = floats;
+  p.data_ = std::shared_ptr<const float>(owner, data);
   return p;
 }
 

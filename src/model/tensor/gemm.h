@@ -31,6 +31,15 @@ class PackedWeights {
   PackedWeights() = default;
   // kernel: one of AvailableKernels(); empty = ActiveKernel().
   static PackedWeights Pack(const float* w, int64_t out, int64_t in, const std::string& kernel = "");
+  // Already packed floats (a mapped cache file, see model/weights/pack_cache.h), kept alive by
+  // owner; null when the kernel is unknown here or floats is not what it needs for out x in.
+  static std::optional<PackedWeights> Borrow(std::shared_ptr<const void> owner, const float* data, int64_t floats,
+                                             int64_t out, int64_t in, const std::string& kernel);
+  // How many floats the kernel's layout of an out x in matrix takes (0: unknown kernel).
+  static int64_t PackedSize(int64_t out, int64_t in, const std::string& kernel);
+  // The packed floats, for writing them out.
+  const float* data() const { return data_.get(); }
+  int64_t floats() const { return floats_; }
   int64_t out() const { return out_; }
   int64_t in() const { return in_; }
   bool empty() const { return !data_; }
@@ -39,12 +48,9 @@ class PackedWeights {
 
  private:
   friend void Linear(const float*, int64_t, const PackedWeights&, const float*, float*, const struct LinearOptions&);
-  struct Free {
-    void operator()(float* p) const;
-  };
   const internal::KernelTable* table_ = nullptr;
   int64_t out_ = 0, in_ = 0, floats_ = 0;
-  std::unique_ptr<float, Free> data_;
+  std::shared_ptr<const float> data_;  // own aligned allocation, or borrowed
 };
 
 struct LinearOptions {
