@@ -353,7 +353,7 @@ class RootIndexer {
   Status ProcessJobs(size_t expected,
                      const std::function<Status(const Submit&, const std::atomic<bool>& cancel)>& produce,
                      const std::unordered_map<std::string, int64_t>& assets) {
-    Progress progress("indexing", expected);
+    Progress progress(opt_.embedder ? "indexing + embedding" : "indexing", expected);
     progress.set_enabled(opt_.show_progress && expected > 0);
     ResultQueue results;
     std::atomic<bool> cancel{false};
