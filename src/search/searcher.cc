@@ -173,7 +173,7 @@ Result<IndexHealth> CheckIndexHealth(Catalog* catalog, const ModelRecord& model)
   VectorSetVersion graph{static_cast<int64_t>(stored->ids.size()), 0, 0, 0};
   for (int64_t id : stored->ids) {
     graph.id_sum += id;
-    graph.id_hash += (id * 2654435761) % 1000000007;
+    graph.id_hash += IdHash(id);
   }
   graph.max_id = version->max_id;
   h.state = graph == *version ? "hnsw (fresh)"
