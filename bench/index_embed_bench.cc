@@ -74,7 +74,7 @@ Run Index(const std::filesystem::path& dir, const std::filesystem::path& work, M
 int main(int argc, char** argv) {
   TuneAllocatorForBatchWork();  // as the CLI does
   std::filesystem::path config = std::filesystem::path(SHOEBOX_SOURCE_DIR) / "bench/configs/openai-clip-vit-base-patch32.json";
-  std::filesystem::path tokenizer = std::filesystem::path(SHOEBOX_SOURCE_DIR) / "../shared/golden/clip/tokenizer";
+  std::filesystem::path tokenizer = std::filesystem::path(SHOEBOX_SOURCE_DIR) / "tests/data/golden/clip/tokenizer";
   int copies = 16;
   std::vector<std::string> sources;
   for (int i = 1; i < argc; ++i) {

@@ -105,7 +105,7 @@ int main(int argc, char** argv) {
   int64_t assets = 200000;
   int queries = 30;
   std::filesystem::path config = std::filesystem::path(SHOEBOX_SOURCE_DIR) / "bench/configs/openai-clip-vit-base-patch32.json";
-  std::filesystem::path tokenizer = std::filesystem::path(SHOEBOX_SOURCE_DIR) / "../shared/golden/clip/tokenizer";
+  std::filesystem::path tokenizer = std::filesystem::path(SHOEBOX_SOURCE_DIR) / "tests/data/golden/clip/tokenizer";
   std::filesystem::path work = std::filesystem::temp_directory_path() / "shoebox-serve-bench";
   for (int i = 1; i + 1 < argc; i += 2) {
     const std::string k = argv[i];

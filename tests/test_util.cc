@@ -39,7 +39,7 @@ std::filesystem::path CorpusPath() {
 std::filesystem::path GoldenPath() {
   const char* env = std::getenv("SHOEBOX_GOLDEN");
   std::filesystem::path p = env && *env ? std::filesystem::path(env)
-                                        : std::filesystem::path(SHOEBOX_SOURCE_DIR) / ".." / "shared" / "golden";
+                                        : std::filesystem::path(SHOEBOX_SOURCE_DIR) / "tests" / "data" / "golden";
   if (!std::filesystem::exists(p / "README.md")) {
     ADD_FAILURE() << "golden reference data not found at " << p << " (set SHOEBOX_GOLDEN)";
   }

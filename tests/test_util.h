@@ -42,7 +42,8 @@ std::filesystem::path DataPath(const std::string& rel);
 // when it is missing, so CI cannot silently lose the corpus tests.
 std::filesystem::path CorpusPath();
 
-// $SHOEBOX_GOLDEN or ../shared/golden (reference model data); fails the test when missing.
+// $SHOEBOX_GOLDEN or tests/data/golden (the reference model data, copied from ../shared/golden);
+// fails the test when missing.
 std::filesystem::path GoldenPath();
 
 std::string ReadFile(const std::filesystem::path& p);

@@ -1,4 +1,4 @@
-// The models against the reference implementation's outputs (../shared/golden, README §6-7):
+// The models against the reference implementation's outputs (tests/data/golden, a copy of ../shared/golden; its README §6-7):
 // from the stored pixel_values / input_ids, float32 embeddings and logits must match.
 #include "model/image_text_model.h"
 

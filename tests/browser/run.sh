@@ -10,7 +10,7 @@ src="$(cd "$here/../.." && pwd)"
 bin="$(realpath "$1")"
 work="$(realpath -m "$2")"
 corpus="${SHOEBOX_CORPUS:-$src/../shared/corpus}"
-golden="${SHOEBOX_GOLDEN:-$src/../shared/golden}"
+golden="${SHOEBOX_GOLDEN:-$src/tests/data/golden}"
 artifacts="$src/tests/artifacts"
 
 SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
