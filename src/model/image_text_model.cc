@@ -53,6 +53,7 @@ Result<std::unique_ptr<ImageTextModel>> LoadImageTextModel(const std::filesystem
   if (model.ok() && cache) (void)cache->Save();
   if (model.ok() && options.pack_cache_stats && cache)
     *options.pack_cache_stats = {cache->hits(), cache->misses(), cache->path()};
+  if (model.ok() && options.int8) (void)(*model)->UseInt8();
   return model;
 }
 

@@ -27,6 +27,13 @@ class ImageTextModel {
   virtual float logit_scale() const = 0;   // exp() already applied
   virtual float logit_bias() const { return 0.0f; }
 
+  // The faster mode: both towers' encoder layers switch to int8 products (per-channel
+  // weights, per-token activations; cosine to float32 >= 0.999 on the golden models, see
+  // tensor/int8_gemm.h). False where the CPU has no int8 kernel: the model stays float32.
+  virtual bool UseInt8() = 0;
+  // "float32" or "int8".
+  virtual std::string precision() const = 0;
+
   // pixels: [n, 3, S, S] float32, already normalised by the preprocessor.
   // Returns [n, embed_dim] embeddings before L2 normalisation.
   virtual Result<std::vector<float>> EncodeImages(const float* pixels, int64_t n) = 0;
@@ -46,6 +53,7 @@ struct LoadOptions {
   // Where packed weights are cached between loads (model/weights/pack_cache.h); empty: none.
   std::filesystem::path pack_cache_dir;
   PackCacheStats* pack_cache_stats = nullptr;  // filled after a load with a cache
+  bool int8 = false;  // UseInt8() after loading (stays float32 where the CPU cannot)
 };
 
 Result<std::unique_ptr<ImageTextModel>> LoadImageTextModel(const std::filesystem::path& dir,

@@ -10,6 +10,7 @@
 #include <cstdlib>
 #include <cstring>
 
+#include "model/tensor/ops.h"
 #include "model/weights/safetensors.h"
 #include "test_util.h"
 
@@ -85,6 +86,37 @@ TEST_P(GoldenModel, ReproducesReferenceEmbeddingsAndLogits) {
       logits[i * n_txt + j] = static_cast<float>((*model)->logit_scale() * dot + (*model)->logit_bias());
     }
   EXPECT_LE(MaxAbsDiff(logits, Floats(c, "logits_per_image")), 2e-3f);
+}
+
+// The faster mode keeps quality: every golden case's image and text embedding from the int8
+// products stays within cosine 0.999 of float32 (issue 3: the measured figure is printed).
+TEST_P(GoldenModel, Int8ModeStaysWithinCosine0999OfFloat32) {
+  auto dir = GoldenPath() / GetParam().dir;
+  auto f32 = LoadImageTextModel(dir);
+  ASSERT_TRUE(f32.ok()) << f32.status().ToString();
+  auto q8 = LoadImageTextModel(dir, LoadOptions{.int8 = true});
+  ASSERT_TRUE(q8.ok()) << q8.status().ToString();
+  EXPECT_EQ((*f32)->precision(), "float32");
+  if ((*q8)->precision() != "int8") GTEST_SKIP() << "no int8 kernel on this CPU (the model stayed float32)";
+  auto cases = SafetensorsFile::Open(dir / "cases.safetensors");
+  ASSERT_TRUE(cases.ok());
+  const SafetensorsFile& c = **cases;
+  auto pixels = Floats(c, "pixel_values");
+  const int64_t n_img = c.Find("pixel_values")->shape[0], dim = (*f32)->embed_dim();
+  auto a = (*f32)->EncodeImages(pixels.data(), n_img), b = (*q8)->EncodeImages(pixels.data(), n_img);
+  ASSERT_TRUE(a.ok() && b.ok());
+  const double image_cos = ops::WorstRowCosine(a->data(), b->data(), n_img, dim);
+  auto ids = Ints(c, "input_ids");
+  const int64_t n_txt = c.Find("input_ids")->shape[0], len = c.Find("input_ids")->shape[1];
+  std::vector<int64_t> mask = GetParam().has_mask ? Ints(c, "attention_mask") : std::vector<int64_t>();
+  auto ta = (*f32)->EncodeTexts(ids.data(), mask.empty() ? nullptr : mask.data(), n_txt, len);
+  auto tb = (*q8)->EncodeTexts(ids.data(), mask.empty() ? nullptr : mask.data(), n_txt, len);
+  ASSERT_TRUE(ta.ok() && tb.ok());
+  const double text_cos = ops::WorstRowCosine(ta->data(), tb->data(), n_txt, dim);
+  std::printf("    int8 vs float32, worst cosine: images %.6f, texts %.6f\n", image_cos, text_cos);
+  EXPECT_GE(image_cos, 0.999);
+  EXPECT_GE(text_cos, 0.999);
+  EXPECT_LT(image_cos, 1.0);  // it did run in int8
 }
 
 INSTANTIATE_TEST_SUITE_P(AllGoldenModels, GoldenModel,

@@ -150,12 +150,35 @@ void Scratch::Reserve(int64_t rows, int64_t t, const TowerConfig& cfg) {
   grow(mlp, rows * cfg.intermediate);
 }
 
+bool QuantizeEncoderLayers(std::vector<EncoderLayer>& layers) {
+  if (!ops::Int8Available()) return false;
+  for (EncoderLayer& l : layers) {
+    for (auto [f, q] : {std::pair{&l.qkv_w, &l.qkv_q}, {&l.o_w, &l.o_q}, {&l.fc1_w, &l.fc1_q}, {&l.fc2_w, &l.fc2_q}}) {
+      if (f->empty()) continue;  // already quantized
+      *q = ops::QuantizedWeights::Quantize(*f);
+      *f = ops::PackedWeights();
+    }
+  }
+  return true;
+}
+
+namespace {
+
+// One of the layer's products, in whichever precision it holds.
+void Product(const float* x, int64_t rows, const ops::PackedWeights& f, const ops::QuantizedWeights& q,
+             const float* bias, float* y, const ops::LinearOptions& o = {}) {
+  if (!q.empty()) ops::Linear(x, rows, q, bias, y, o);
+  else ops::Linear(x, rows, f, bias, y, o);
+}
+
+}  // namespace
+
 void RunEncoderLayer(const EncoderLayer& l, const TowerConfig& cfg, float* x, int64_t batch, int64_t t,
                      bool causal, const int64_t* key_valid, Scratch* s) {
   const int64_t d = cfg.hidden, rows = batch * t, heads = cfg.heads, hd = cfg.head_dim();
   s->Reserve(rows, t, cfg);
   ops::LayerNorm(x, rows, d, l.ln1_g.data(), l.ln1_b.data(), cfg.eps, s->norm.data());
-  ops::Linear(s->norm.data(), rows, l.qkv_w, l.qkv_b.data(), s->qkv.data());
+  Product(s->norm.data(), rows, l.qkv_w, l.qkv_q, l.qkv_b.data(), s->qkv.data());
   const float* qkv = s->qkv.data();
   float* attn = s->attn.data();
   ops::ParallelFor(batch * heads, [&](int64_t task) {
@@ -166,10 +189,10 @@ void RunEncoderLayer(const EncoderLayer& l, const TowerConfig& cfg, float* x, in
     ops::Attention(q, q + d, q + 2 * d, 3 * d, t, t, 1, hd, causal, key_valid ? key_valid + b * t : nullptr,
                    attn + b * t * d + h * hd, d, scores.data());
   });
-  ops::Linear(attn, rows, l.o_w, l.o_b.data(), x, {.accumulate = true});
+  Product(attn, rows, l.o_w, l.o_q, l.o_b.data(), x, {.accumulate = true});
   ops::LayerNorm(x, rows, d, l.ln2_g.data(), l.ln2_b.data(), cfg.eps, s->norm.data());
-  ops::Linear(s->norm.data(), rows, l.fc1_w, l.fc1_b.data(), s->mlp.data(), {.activation = cfg.act});
-  ops::Linear(s->mlp.data(), rows, l.fc2_w, l.fc2_b.data(), x, {.accumulate = true});
+  Product(s->norm.data(), rows, l.fc1_w, l.fc1_q, l.fc1_b.data(), s->mlp.data(), {.activation = cfg.act});
+  Product(s->mlp.data(), rows, l.fc2_w, l.fc2_q, l.fc2_b.data(), x, {.accumulate = true});
 }
 
 }  // namespace shoebox::model

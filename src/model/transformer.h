@@ -9,6 +9,7 @@
 
 #include "base/status.h"
 #include "model/tensor/gemm.h"
+#include "model/tensor/int8_gemm.h"
 #include "model/tensor/ops.h"
 #include "model/weights/pack_cache.h"
 #include "model/weights/safetensors.h"
@@ -66,10 +67,17 @@ struct TowerConfig {
 };
 
 // Weights of one layer; q, k and v projections packed as one [3 hidden, hidden] product.
+// In the int8 mode the four matrices live in the *_q fields and the float32 ones are empty.
 struct EncoderLayer {
   std::vector<float> ln1_g, ln1_b, qkv_b, o_b, ln2_g, ln2_b, fc1_b, fc2_b;
   ops::PackedWeights qkv_w, o_w, fc1_w, fc2_w;
+  ops::QuantizedWeights qkv_q, o_q, fc1_q, fc2_q;
 };
+
+// Switches the layers' four matrix products to int8 (ops/int8_gemm.h) and frees their
+// float32 copies. False, with the layers untouched, where the CPU has no int8 kernel.
+// Attention, LayerNorm and the towers' embeddings, heads and projections stay float32.
+bool QuantizeEncoderLayers(std::vector<EncoderLayer>& layers);
 
 // Loads [out, in] weights and packs them for the matrix-product kernel; empty on error
 // (recorded in the loader).

@@ -73,6 +73,40 @@ INSTANTIATE_TEST_SUITE_P(Families, EmbedCli,
                                            Family{"siglip/tiny-b16", "siglip/tokenizer"}),
                          [](const auto& info) { return std::string(info.param.model).substr(0, 4); });
 
+double Dot(const nlohmann::json& got, const std::vector<float>& want) {
+  double d = 0;
+  for (size_t i = 0; i < want.size() && i < got.size(); ++i) d += got[i].get<double>() * want[i];
+  return d;
+}
+
+// --precision int8: the same files, embeddings within cosine 0.999 of the reference's (both
+// are L2-normalised, so the cosine is their dot product), and not the float32 numbers.
+TEST_P(EmbedCli, Int8PrecisionStaysWithinCosine0999OfTheReference) {
+  TempDir tmp;
+  Cli cli(tmp / "home");
+  auto dir = Snapshot(tmp, GetParam().model, GetParam().tokenizer);
+  auto cases = Golden() / GetParam().model / "cases.safetensors";
+  const std::string image_path = (Golden() / "preprocess/images/astronaut.png").string();
+  CliResult f32 = cli.Run({"embed", "--model", dir.string(), "--text", "a photo of a cat"});
+  CliResult q8 = cli.Run({"--precision", "int8", "embed", "--model", dir.string(), "--text", "a photo of a cat"});
+  CliResult q8_image = cli.Run({"--precision", "int8", "embed", "--model", dir.string(), "--image", image_path});
+  ASSERT_EQ(f32.exit_code, 0) << f32.err;
+  ASSERT_EQ(q8.exit_code, 0) << q8.err;
+  ASSERT_EQ(q8_image.exit_code, 0) << q8_image.err;
+  auto text = nlohmann::json::parse(q8.out), text_f32 = nlohmann::json::parse(f32.out);
+  EXPECT_GE(Dot(text["embedding"], Row(cases, "text_embeds_normalized", 0)), 0.999);
+  EXPECT_GE(Dot(nlohmann::json::parse(q8_image.out)["embedding"], Row(cases, "image_embeds_normalized", 0)), 0.999);
+  EXPECT_NE(text["embedding"], text_f32["embedding"]) << "--precision int8 ran in float32";
+
+  CliResult bad = cli.Run({"--precision", "fp8", "embed", "--model", dir.string(), "--text", "x"});
+  EXPECT_EQ(bad.exit_code, 2);
+  ::setenv("SHOEBOX_PRECISION", "fp8", 1);
+  CliResult bad_env = cli.Run({"embed", "--model", dir.string(), "--text", "x"});
+  ::unsetenv("SHOEBOX_PRECISION");
+  EXPECT_NE(bad_env.exit_code, 0);
+  EXPECT_NE(bad_env.err.find("SHOEBOX_PRECISION is 'fp8'"), std::string::npos) << bad_env.err;
+}
+
 TEST(EmbedCliErrors, BadPhotoIsReportedAndTheRestEmbedded) {
   TempDir tmp;
   Cli cli(tmp / "home");
@@ -107,6 +141,20 @@ TEST(BenchEmbed, ReportsTheFourRates) {
   auto j = r.Json();
   for (const char* key : {"image_per_s_b1", "image_per_s_b32", "text_per_s_b1", "text_per_s_b32"})
     EXPECT_GT(j[key].get<double>(), 0) << key;
+}
+
+TEST(BenchEmbed, Int8ReportsItsRatesAndCosineToFloat32) {
+  TempDir tmp;
+  Cli cli(tmp / "home");
+  CliResult r = cli.Run({"bench", "embed", "--config", (Golden() / "clip/tiny-b32/config.json").string(),
+                         "--seconds", "0.05", "--threads", "1", "--json", "--int8"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  auto j = r.Json();
+  for (const char* key : {"image_per_s_b1_int8", "image_per_s_b32_int8", "text_per_s_b1_int8", "text_per_s_b32_int8"})
+    EXPECT_GT(j[key].get<double>(), 0) << key;
+  EXPECT_GE(j["int8_cosine_image_min"].get<double>(), 0.999);
+  EXPECT_LT(j["int8_cosine_image_min"].get<double>(), 1.0);
+  EXPECT_GE(j["int8_cosine_text_min"].get<double>(), 0.999);
 }
 
 }  // namespace

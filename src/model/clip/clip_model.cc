@@ -40,6 +40,12 @@ class ClipModel : public ImageTextModel {
   }
 
   std::string family() const override { return "clip"; }
+  bool UseInt8() override {
+    if (!QuantizeEncoderLayers(vision_layers_) || !QuantizeEncoderLayers(text_layers_)) return false;
+    int8_ = true;
+    return true;
+  }
+  std::string precision() const override { return int8_ ? "int8" : "float32"; }
   int64_t image_size() const override { return cfg_.vision.image_size; }
   int64_t embed_dim() const override { return cfg_.projection_dim; }
   int64_t text_length() const override { return cfg_.text.max_positions; }
@@ -139,6 +145,7 @@ class ClipModel : public ImageTextModel {
       text_pos_, final_ln_g_, final_ln_b_;
   ops::PackedWeights patch_w_, visual_proj_, text_proj_;
   std::vector<EncoderLayer> vision_layers_, text_layers_;
+  bool int8_ = false;
   float logit_scale_ = 1.0f;
   // Images / texts per matrix product: large enough to amortise weight packing, small
   // enough that activations stay in a few tens of MB.

@@ -68,6 +68,12 @@ class SiglipModel : public ImageTextModel {
   }
 
   std::string family() const override { return "siglip"; }
+  bool UseInt8() override {
+    if (!QuantizeEncoderLayers(vision_layers_) || !QuantizeEncoderLayers(text_layers_)) return false;
+    int8_ = true;
+    return true;
+  }
+  std::string precision() const override { return int8_ ? "int8" : "float32"; }
   int64_t image_size() const override { return cfg_.vision.image_size; }
   int64_t embed_dim() const override { return cfg_.vision.tower.hidden; }
   int64_t text_length() const override { return cfg_.text.max_positions; }
@@ -154,6 +160,7 @@ class SiglipModel : public ImageTextModel {
   // Images / texts per matrix product (196 tokens each for base-patch16-224).
   static constexpr int64_t kMaxBatch = 16;
   std::vector<EncoderLayer> vision_layers_, text_layers_;
+  bool int8_ = false;
   float logit_scale_ = 1.0f, logit_bias_ = 0.0f;
   std::vector<float> patches_, x_, kv_, pooled_, norm_, mlp_;
   Scratch scratch_;

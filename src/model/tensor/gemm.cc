@@ -164,6 +164,19 @@ std::optional<PackedWeights> PackedWeights::Borrow(std::shared_ptr<const void> o
   return p;
 }
 
+void PackedWeights::Unpack(float* dst) const {
+  const float* src = data_.get();
+  const int64_t nr = table_->nr;
+  if (nr == 0) {
+    std::memcpy(dst, src, static_cast<size_t>(out_ * in_) * sizeof(float));
+    return;
+  }
+  for (int64_t r = 0; r < out_; ++r) {
+    const float* panel = src + (r / nr) * nr * in_ + r % nr;
+    for (int64_t k = 0; k < in_; ++k) dst[r * in_ + k] = panel[k * nr];
+  }
+}
+
 void Linear(const float* x, int64_t rows, const PackedWeights& w, const float* bias, float* y,
             const LinearOptions& o) {
   const int act = o.activation ? static_cast<int>(*o.activation) : -1;

@@ -37,6 +37,8 @@ class PackedWeights {
                                              int64_t out, int64_t in, const std::string& kernel);
   // How many floats the kernel's layout of an out x in matrix takes (0: unknown kernel).
   static int64_t PackedSize(int64_t out, int64_t in, const std::string& kernel);
+  // W[out, in] back in nn.Linear's layout (dst holds out * in floats).
+  void Unpack(float* dst) const;
   // The packed floats, for writing them out.
   const float* data() const { return data_.get(); }
   int64_t floats() const { return floats_; }

@@ -198,8 +198,9 @@ void LinearImpl(const float* x, int64_t m, int64_t ldx, const float* packed, int
   j.mc = MaxI(1, kRowBlock / T::kMr) * T::kMr;
   j.mblocks = (m + j.mc - 1) / j.mc;
   j.n_panels = (n + NR - 1) / NR;
-  // Enough tasks for the threads to balance (about 4 each), no more than one per panel.
-  j.groups = MinI(j.n_panels, MaxI(1, (4 * pool.threads() + j.mblocks - 1) / j.mblocks));
+  // Enough tasks for the threads to balance (about 8 each: with 4, a 1600-row product was 9
+  // row blocks and one thread idled for a third of a block), no more than one per panel.
+  j.groups = MinI(j.n_panels, MaxI(1, (8 * pool.threads() + j.mblocks - 1) / j.mblocks));
   j.per_group = (j.n_panels + j.groups - 1) / j.groups;
   j.groups = (j.n_panels + j.per_group - 1) / j.per_group;
   pool.ParallelFor(j.mblocks * j.groups, &ComputeBlock<T>, &j);

@@ -96,4 +96,19 @@ void Attention(const float* q, const float* k, const float* v, int64_t stride, i
   }
 }
 
+double WorstRowCosine(const float* a, const float* b, int64_t rows, int64_t dim) {
+  double worst = 1;
+  for (int64_t r = 0; r < rows; ++r) {
+    double dot = 0, na = 0, nb = 0;
+    for (int64_t k = 0; k < dim; ++k) {
+      const double x = a[r * dim + k], y = b[r * dim + k];
+      dot += x * y;
+      na += x * x;
+      nb += y * y;
+    }
+    worst = std::min(worst, na > 0 && nb > 0 ? dot / std::sqrt(na * nb) : (na == nb ? 1.0 : 0.0));
+  }
+  return worst;
+}
+
 }  // namespace shoebox::ops

@@ -23,6 +23,9 @@ void LayerNorm(const float* x, int64_t rows, int64_t dim, const float* gamma, co
 void Activate(Activation act, float* x, int64_t n);
 // x[i] += y[i]
 void AddInPlace(float* x, const float* y, int64_t n);
+// The smallest cosine similarity between row r of a and row r of b (rows x dim each), in
+// double precision: how far a faster mode strays from float32.
+double WorstRowCosine(const float* a, const float* b, int64_t rows, int64_t dim);
 
 // Multi-head scaled dot-product attention for one sequence.
 // q, k, v: [t, heads * head_dim] (row stride `stride`); out: [t, heads * head_dim].
