@@ -1,5 +1,7 @@
 #include "model/transformer.h"
 
+#include <algorithm>
+
 #include "model/tensor/compute_pool.h"
 
 namespace shoebox::model {
@@ -148,6 +150,7 @@ void Scratch::Reserve(int64_t rows, int64_t t, const TowerConfig& cfg) {
   grow(qkv, rows * 3 * cfg.hidden);
   grow(attn, rows * cfg.hidden);
   grow(mlp, rows * cfg.intermediate);
+  grow(picked, rows * cfg.hidden);
 }
 
 bool QuantizeEncoderLayers(std::vector<EncoderLayer>& layers) {
@@ -193,6 +196,34 @@ void RunEncoderLayer(const EncoderLayer& l, const TowerConfig& cfg, float* x, in
   ops::LayerNorm(x, rows, d, l.ln2_g.data(), l.ln2_b.data(), cfg.eps, s->norm.data());
   Product(s->norm.data(), rows, l.fc1_w, l.fc1_q, l.fc1_b.data(), s->mlp.data(), {.activation = cfg.act});
   Product(s->mlp.data(), rows, l.fc2_w, l.fc2_q, l.fc2_b.data(), x, {.accumulate = true});
+}
+
+void RunEncoderLayerAt(const EncoderLayer& l, const TowerConfig& cfg, float* x, int64_t batch, int64_t t,
+                       bool causal, const int64_t* key_valid, const int64_t* positions, Scratch* s) {
+  const int64_t d = cfg.hidden, rows = batch * t, heads = cfg.heads, hd = cfg.head_dim();
+  s->Reserve(rows, t, cfg);
+  ops::LayerNorm(x, rows, d, l.ln1_g.data(), l.ln1_b.data(), cfg.eps, s->norm.data());
+  Product(s->norm.data(), rows, l.qkv_w, l.qkv_q, l.qkv_b.data(), s->qkv.data());
+  const float* qkv = s->qkv.data();
+  float* attn = s->attn.data();  // [batch, d]: one query per sequence
+  ops::ParallelFor(batch * heads, [&](int64_t task) {
+    const int64_t b = task / heads, h = task % heads, pos = positions[b];
+    const float* seq = qkv + b * t * 3 * d + h * hd;
+    thread_local std::vector<float> scores;
+    if (static_cast<int64_t>(scores.size()) < t) scores.resize(static_cast<size_t>(t));
+    // Causal: the query at pos sees keys 0..pos, i.e. an unmasked attention over pos + 1 keys.
+    ops::Attention(seq + pos * 3 * d, seq + d, seq + 2 * d, 3 * d, 1, causal ? pos + 1 : t, 1, hd, false,
+                   key_valid ? key_valid + b * t : nullptr, attn + b * d + h * hd, d, scores.data());
+  });
+  float* picked = s->picked.data();  // [batch, d]: the rows of x that are read afterwards
+  for (int64_t b = 0; b < batch; ++b)
+    std::copy(x + (b * t + positions[b]) * d, x + (b * t + positions[b] + 1) * d, picked + b * d);
+  Product(attn, batch, l.o_w, l.o_q, l.o_b.data(), picked, {.accumulate = true});
+  ops::LayerNorm(picked, batch, d, l.ln2_g.data(), l.ln2_b.data(), cfg.eps, s->norm.data());
+  Product(s->norm.data(), batch, l.fc1_w, l.fc1_q, l.fc1_b.data(), s->mlp.data(), {.activation = cfg.act});
+  Product(s->mlp.data(), batch, l.fc2_w, l.fc2_q, l.fc2_b.data(), picked, {.accumulate = true});
+  for (int64_t b = 0; b < batch; ++b)
+    std::copy(picked + b * d, picked + (b + 1) * d, x + (b * t + positions[b]) * d);
 }
 
 }  // namespace shoebox::model

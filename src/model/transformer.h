@@ -90,7 +90,7 @@ std::vector<EncoderLayer> LoadEncoderLayers(WeightLoader& w, const std::string& 
 
 // Reusable activation buffers (sized on first use, then kept: fresh pages are expensive).
 struct Scratch {
-  std::vector<float> norm, qkv, attn, mlp;
+  std::vector<float> norm, qkv, attn, mlp, picked;
   void Reserve(int64_t rows, int64_t t, const TowerConfig& cfg);
 };
 
@@ -101,5 +101,14 @@ struct Scratch {
 // causal: see ops::Attention.
 void RunEncoderLayer(const EncoderLayer& layer, const TowerConfig& cfg, float* x, int64_t batch,
                      int64_t t, bool causal, const int64_t* key_valid, Scratch* s);
+
+// The same layer where only one position per sequence is read afterwards (the last layer
+// before a class-token or EOS pooling): keys and values come from every position, but the
+// attention output, projection and MLP are computed for position positions[b] of sequence b
+// alone, which is written back into x; the other rows of x are left as they were. Exact:
+// each row's arithmetic is the same as in RunEncoderLayer. (ViT-B/32 images: the MLP and
+// projection of 49 of 50 tokens, ~7% of the tower, are skipped.)
+void RunEncoderLayerAt(const EncoderLayer& layer, const TowerConfig& cfg, float* x, int64_t batch,
+                       int64_t t, bool causal, const int64_t* key_valid, const int64_t* positions, Scratch* s);
 
 }  // namespace shoebox::model

@@ -72,7 +72,12 @@ class ClipModel : public ImageTextModel {
         ops::AddInPlace(xb, vision_pos_.data(), t * d);
       }
       ops::LayerNorm(x_.data(), nb * t, d, pre_ln_g_.data(), pre_ln_b_.data(), vt.eps, x_.data());
-      for (const auto& layer : vision_layers_) RunEncoderLayer(layer, vt, x_.data(), nb, t, false, nullptr, &scratch_);
+      // Pooling reads the class token alone: the last layer computes only its row.
+      const std::vector<int64_t> class_token(static_cast<size_t>(nb), 0);
+      for (size_t i = 0; i < vision_layers_.size(); ++i) {
+        if (i + 1 < vision_layers_.size()) RunEncoderLayer(vision_layers_[i], vt, x_.data(), nb, t, false, nullptr, &scratch_);
+        else RunEncoderLayerAt(vision_layers_[i], vt, x_.data(), nb, t, false, nullptr, class_token.data(), &scratch_);
+      }
       pooled.resize(static_cast<size_t>(nb * d));
       for (int64_t b = 0; b < nb; ++b)
         ops::LayerNorm(x_.data() + b * t * d, 1, d, post_ln_g_.data(), post_ln_b_.data(), vt.eps, pooled.data() + b * d);
@@ -118,8 +123,11 @@ class ClipModel : public ImageTextModel {
             x_[static_cast<size_t>((b * t + i) * d + j)] = token_emb_[static_cast<size_t>(row[i] * d + j)] +
                                                            text_pos_[static_cast<size_t>(i * d + j)];
       }
-      for (const auto& layer : text_layers_)
-        RunEncoderLayer(layer, tt, x_.data(), nb, t, true, mask ? valid.data() : nullptr, &scratch_);
+      for (size_t i = 0; i < text_layers_.size(); ++i) {
+        const int64_t* key_valid = mask ? valid.data() : nullptr;
+        if (i + 1 < text_layers_.size()) RunEncoderLayer(text_layers_[i], tt, x_.data(), nb, t, true, key_valid, &scratch_);
+        else RunEncoderLayerAt(text_layers_[i], tt, x_.data(), nb, t, true, key_valid, eos.data(), &scratch_);
+      }
       pooled.resize(static_cast<size_t>(nb * d));
       for (int64_t b = 0; b < nb; ++b)
         ops::LayerNorm(x_.data() + (b * t + eos[static_cast<size_t>(b)]) * d, 1, d, final_ln_g_.data(),

@@ -142,7 +142,12 @@ class SiglipModel : public ImageTextModel {
           x_[static_cast<size_t>(i * d + j)] = token_emb_[static_cast<size_t>(id * d + j)] +
                                                text_pos_[static_cast<size_t>(pos * d + j)];
       }
-      for (const auto& layer : text_layers_) RunEncoderLayer(layer, tt, x_.data(), nb, len, false, nullptr, &scratch_);
+      // Pooling reads the last position alone: the last layer computes only its row.
+      const std::vector<int64_t> last(static_cast<size_t>(nb), len - 1);
+      for (size_t i = 0; i < text_layers_.size(); ++i) {
+        if (i + 1 < text_layers_.size()) RunEncoderLayer(text_layers_[i], tt, x_.data(), nb, len, false, nullptr, &scratch_);
+        else RunEncoderLayerAt(text_layers_[i], tt, x_.data(), nb, len, false, nullptr, last.data(), &scratch_);
+      }
       pooled_.resize(static_cast<size_t>(nb * d));
       for (int64_t b = 0; b < nb; ++b)
         ops::LayerNorm(x_.data() + (b * len + len - 1) * d, 1, d, final_ln_g_.data(), final_ln_b_.data(), tt.eps,

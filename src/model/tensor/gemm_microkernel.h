@@ -161,8 +161,9 @@ void ComputeBlock(void* ctx, int64_t task) {
   // Depth blocks of kKc: one panel's block of W (kKc x NR) stays in the L1 cache while all the
   // row micro-panels of this task pass over it; the task's depth block of x (mc x kKc) stays
   // in L2; partial sums go through y.
-  for (int64_t k0 = 0; k0 < j.k; k0 += T::kKc) {
-    const int64_t kc = MinI(T::kKc, j.k - k0);
+  static const int64_t KC = getenv("KC") ? atoi(getenv("KC")) : T::kKc;
+  for (int64_t k0 = 0; k0 < j.k; k0 += KC) {
+    const int64_t kc = MinI(KC, j.k - k0);
     const bool first = k0 == 0, last = k0 + kc == j.k;
     for (int64_t panel = p0; panel < p1; ++panel) {
       const int64_t col = panel * NR;
@@ -195,7 +196,8 @@ void LinearImpl(const float* x, int64_t m, int64_t ldx, const float* packed, int
   j.row_panels = (m + T::kMr - 1) / T::kMr;
   if (m * k >= (1 << 16)) pool.ParallelFor(j.row_panels, &PackRows<T>, &j);
   else for (int64_t i = 0; i < j.row_panels; ++i) PackRows<T>(&j, i);
-  j.mc = MaxI(1, kRowBlock / T::kMr) * T::kMr;
+  static const int64_t MC = getenv("MC") ? atoi(getenv("MC")) : kRowBlock;
+  j.mc = MaxI(1, MC / T::kMr) * T::kMr;
   j.mblocks = (m + j.mc - 1) / j.mc;
   j.n_panels = (n + NR - 1) / NR;
   // Enough tasks for the threads to balance (about 8 each: with 4, a 1600-row product was 9
