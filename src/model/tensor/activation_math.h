@@ -67,5 +67,30 @@ inline void ActivateRow(int kind, float* x, int64_t n) {
   }
 }
 
+// Softmax of one row in place. Entries of -inf (masked keys) come out exactly 0; a row of
+// only -inf comes out all 0. Three passes that vectorise (max; exp; sum in eight partial
+// sums, since one running float sum would keep the exp loop scalar).
+inline void SoftmaxRow(float* x, int64_t n) {
+  constexpr float kNegInf = -__builtin_inff();
+  float mx = kNegInf;
+  for (int64_t i = 0; i < n; ++i) mx = x[i] > mx ? x[i] : mx;
+  if (mx == kNegInf) {
+    for (int64_t i = 0; i < n; ++i) x[i] = 0.0f;
+    return;
+  }
+  for (int64_t i = 0; i < n; ++i) {
+    const float e = ExpApprox(x[i] - mx);
+    x[i] = x[i] == kNegInf ? 0.0f : e;
+  }
+  float part[8] = {0, 0, 0, 0, 0, 0, 0, 0};
+  int64_t i = 0;
+  for (; i + 8 <= n; i += 8)
+    for (int k = 0; k < 8; ++k) part[k] += x[i + k];
+  float sum = ((part[0] + part[1]) + (part[2] + part[3])) + ((part[4] + part[5]) + (part[6] + part[7]));
+  for (; i < n; ++i) sum += x[i];
+  const float inv = 1.0f / sum;
+  for (int64_t j = 0; j < n; ++j) x[j] *= inv;
+}
+
 }  // namespace
 }  // namespace shoebox::ops

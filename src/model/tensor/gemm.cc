@@ -61,8 +61,9 @@ void GenericLinear(const float* x, int64_t m, int64_t ldx, const float* w, int64
 }
 
 void GenericActivate(int act, float* x, int64_t n) { ActivateRow(act, x, n); }
+void GenericSoftmax(float* x, int64_t n) { SoftmaxRow(x, n); }
 
-const KernelTable kGeneric = {"generic", 0, &GenericPack, &GenericLinear, &GenericActivate};
+const KernelTable kGeneric = {"generic", 0, &GenericPack, &GenericLinear, &GenericActivate, &GenericSoftmax};
 
 bool CpuHas(const char* what) {
 #if defined(__x86_64__)
@@ -163,6 +164,8 @@ std::optional<PackedWeights> PackedWeights::Borrow(std::shared_ptr<const void> o
   p.data_ = std::shared_ptr<const float>(owner, data);
   return p;
 }
+
+void Softmax(float* row, int64_t n) { Active()->softmax(row, n); }
 
 void PackedWeights::Unpack(float* dst) const {
   const float* src = data_.get();

@@ -61,6 +61,9 @@ struct LinearOptions {
   int64_t ldx = 0, ldy = 0;               // row strides; 0 = in / out
 };
 
+// Softmax of one row in place, with the active kernel's instruction set; -inf (masked) -> 0.
+void Softmax(float* row, int64_t n);
+
 // y[rows, out] = act(x[rows, in] * W^T + bias) (bias may be null).
 void Linear(const float* x, int64_t rows, const PackedWeights& w, const float* bias, float* y,
             const LinearOptions& options = {});

@@ -158,12 +158,11 @@ void ComputeBlock(void* ctx, int64_t task) {
   const int64_t mb = task / j.groups, g = task % j.groups;
   const int64_t row0 = mb * j.mc, row1 = MinI(j.m, row0 + j.mc);
   const int64_t p0 = g * j.per_group, p1 = MinI(j.n_panels, p0 + j.per_group);
-  // Depth blocks of kKc: one panel's block of W (kKc x NR) stays in the L1 cache while all the
-  // row micro-panels of this task pass over it; the task's depth block of x (mc x kKc) stays
-  // in L2; partial sums go through y.
-  static const int64_t KC = getenv("KC") ? atoi(getenv("KC")) : T::kKc;
-  for (int64_t k0 = 0; k0 < j.k; k0 += KC) {
-    const int64_t kc = MinI(KC, j.k - k0);
+  // Depth blocks of kKc: one panel's block of W (kKc x NR) is reused from L1/L2 by all the
+  // row micro-panels of this task; the task's depth block of x (mc x kKc) stays in L2;
+  // partial sums go through y (so a depth block per pass over y; see kKc in the kernels).
+  for (int64_t k0 = 0; k0 < j.k; k0 += T::kKc) {
+    const int64_t kc = MinI(T::kKc, j.k - k0);
     const bool first = k0 == 0, last = k0 + kc == j.k;
     for (int64_t panel = p0; panel < p1; ++panel) {
       const int64_t col = panel * NR;
@@ -196,8 +195,7 @@ void LinearImpl(const float* x, int64_t m, int64_t ldx, const float* packed, int
   j.row_panels = (m + T::kMr - 1) / T::kMr;
   if (m * k >= (1 << 16)) pool.ParallelFor(j.row_panels, &PackRows<T>, &j);
   else for (int64_t i = 0; i < j.row_panels; ++i) PackRows<T>(&j, i);
-  static const int64_t MC = getenv("MC") ? atoi(getenv("MC")) : kRowBlock;
-  j.mc = MaxI(1, MC / T::kMr) * T::kMr;
+  j.mc = MaxI(1, kRowBlock / T::kMr) * T::kMr;
   j.mblocks = (m + j.mc - 1) / j.mc;
   j.n_panels = (n + NR - 1) / NR;
   // Enough tasks for the threads to balance (about 8 each: with 4, a 1600-row product was 9
@@ -211,6 +209,11 @@ void LinearImpl(const float* x, int64_t m, int64_t ldx, const float* packed, int
 template <class T>
 void ActivateImpl(int act, float* x, int64_t n) {
   ActivateRow(act, x, n);
+}
+
+template <class T>
+void SoftmaxImpl(float* x, int64_t n) {
+  SoftmaxRow(x, n);
 }
 
 }  // namespace

@@ -9,6 +9,7 @@
 
 #include <atomic>
 #include <cmath>
+#include <limits>
 #include <random>
 #include <thread>
 #include <vector>
@@ -33,7 +34,8 @@ struct Shape {
 
 TEST(Gemm, EveryKernelMatchesNaiveProduct) {
   const std::vector<Shape> shapes = {{1, 1, 1},    {1, 32, 8},    {5, 17, 3},    {7, 50, 300},
-                                     {13, 96, 257}, {50, 768, 64}, {61, 100, 520}, {200, 72, 33}};
+                                     {13, 96, 257}, {50, 768, 64}, {61, 100, 520}, {200, 72, 33},
+                                     {9, 40, 2100}};  // the last: several depth blocks of every kernel
   for (const std::string& kernel : AvailableKernels()) {
     for (const Shape& s : shapes) {
       auto x = RandomNormal(s.m * (s.k + 3), 1), w = RandomNormal(s.n * s.k, 2), b = RandomNormal(s.n, 3);
@@ -97,6 +99,28 @@ TEST(Gemm, ActivationApproximationsAreFloatAccurate) {
       ASSERT_NEAR(y[i], want, 1e-6 * (1 + std::abs(want))) << static_cast<int>(act) << " at " << xs[i];
     }
   }
+}
+
+TEST(Gemm, SoftmaxMatchesDoubleReferenceAndZeroesMaskedEntries) {
+  const float inf = std::numeric_limits<float>::infinity();
+  for (int64_t n : {1, 7, 8, 50, 197}) {
+    auto x = RandomNormal(n, static_cast<unsigned>(n));
+    for (auto& v : x) v *= 4;
+    if (n > 2) x[1] = -inf;
+    auto y = x;
+    Softmax(y.data(), n);
+    double mx = -inf, sum = 0;
+    for (float v : x) mx = std::max(mx, double(v));
+    for (float v : x) sum += v == -inf ? 0 : std::exp(v - mx);
+    for (int64_t i = 0; i < n; ++i) {
+      const double want = x[i] == -inf ? 0 : std::exp(x[i] - mx) / sum;
+      ASSERT_NEAR(y[i], want, 1e-6 * (1 + want)) << n << " " << i;
+      if (x[i] == -inf) ASSERT_EQ(y[i], 0.0f);
+    }
+  }
+  std::vector<float> masked(9, -inf);
+  Softmax(masked.data(), 9);
+  for (float v : masked) EXPECT_EQ(v, 0.0f);
 }
 
 TEST(ComputePool, RunsEveryIndexOnceAcrossThreads) {

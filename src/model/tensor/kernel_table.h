@@ -18,6 +18,7 @@ struct KernelTable {
   void (*linear)(const float* x, int64_t m, int64_t ldx, const float* packed, int64_t n, int64_t k,
                  const float* bias, bool accumulate, int act, float* y, int64_t ldy);
   void (*activate)(int act, float* x, int64_t n);
+  void (*softmax)(float* row, int64_t n);  // SoftmaxRow (activation_math.h)
 };
 
 inline int64_t PackedFloats(int64_t out, int64_t in, int nr) { return (out + nr - 1) / nr * nr * in; }

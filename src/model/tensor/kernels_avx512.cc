@@ -31,7 +31,8 @@ struct Avx512 {
 };
 
 const KernelTable kTable = {"avx512", Avx512::kNv * Avx512::kLanes, &PackWeights<Avx512>, &LinearImpl<Avx512>,
-                            &ActivateImpl<Avx512>};
+                            &ActivateImpl<Avx512>,
+                            &SoftmaxImpl<Avx512>};
 
 }  // namespace
 

@@ -8,6 +8,7 @@
 
 #include "model/tensor/activation_math.h"
 #include "model/tensor/compute_pool.h"
+#include "model/tensor/gemm.h"
 
 namespace shoebox::ops {
 
@@ -73,20 +74,10 @@ void Attention(const float* q, const float* k, const float* v, int64_t stride, i
                 static_cast<int>(stride), 0.0f, scores, static_cast<int>(t_k));
     for (int64_t i = 0; i < t_q; ++i) {
       float* row = scores + i * t_k;
-      float mx = -std::numeric_limits<float>::infinity();
-      for (int64_t j = 0; j < t_k; ++j) {
-        bool masked = (causal && j > i) || (key_valid && key_valid[j] == 0);
-        if (masked) row[j] = -std::numeric_limits<float>::infinity();
-        mx = std::max(mx, row[j]);
-      }
-      float sum = 0;
-      // Masked entries are -inf: their exponent clamps to 0 (a fully masked row sums to 0).
-      for (int64_t j = 0; j < t_k; ++j) {
-        row[j] = row[j] == -std::numeric_limits<float>::infinity() ? 0.0f : ExpApprox(row[j] - mx);
-        sum += row[j];
-      }
-      float inv = sum > 0 ? 1.0f / sum : 0.0f;
-      for (int64_t j = 0; j < t_k; ++j) row[j] *= inv;
+      if (causal || key_valid)
+        for (int64_t j = 0; j < t_k; ++j)
+          if ((causal && j > i) || (key_valid && key_valid[j] == 0)) row[j] = -std::numeric_limits<float>::infinity();
+      Softmax(row, t_k);  // masked entries -> 0; a fully masked row -> all 0
     }
     // out_h[t_q, head_dim] = scores * v_h
     cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, static_cast<int>(t_q),
