@@ -167,16 +167,17 @@ std::optional<PackedWeights> PackedWeights::Borrow(std::shared_ptr<const void> o
 
 void Softmax(float* row, int64_t n) { Active()->softmax(row, n); }
 
-void PackedWeights::Unpack(float* dst) const {
+void PackedWeights::UnpackRows(int64_t first, int64_t count, float* dst) const {
   const float* src = data_.get();
   const int64_t nr = table_->nr;
   if (nr == 0) {
-    std::memcpy(dst, src, static_cast<size_t>(out_ * in_) * sizeof(float));
+    std::memcpy(dst, src + first * in_, static_cast<size_t>(count * in_) * sizeof(float));
     return;
   }
-  for (int64_t r = 0; r < out_; ++r) {
+  for (int64_t i = 0; i < count; ++i) {
+    const int64_t r = first + i;
     const float* panel = src + (r / nr) * nr * in_ + r % nr;
-    for (int64_t k = 0; k < in_; ++k) dst[r * in_ + k] = panel[k * nr];
+    for (int64_t k = 0; k < in_; ++k) dst[i * in_ + k] = panel[k * nr];
   }
 }
 

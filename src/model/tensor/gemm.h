@@ -37,8 +37,10 @@ class PackedWeights {
                                              int64_t out, int64_t in, const std::string& kernel);
   // How many floats the kernel's layout of an out x in matrix takes (0: unknown kernel).
   static int64_t PackedSize(int64_t out, int64_t in, const std::string& kernel);
-  // W[out, in] back in nn.Linear's layout (dst holds out * in floats).
-  void Unpack(float* dst) const;
+  // W[out, in] back in nn.Linear's layout (dst holds out * in floats); or rows
+  // [first, first + count) of it (dst holds count * in floats).
+  void Unpack(float* dst) const { UnpackRows(0, out_, dst); }
+  void UnpackRows(int64_t first, int64_t count, float* dst) const;
   // The packed floats, for writing them out.
   const float* data() const { return data_.get(); }
   int64_t floats() const { return floats_; }

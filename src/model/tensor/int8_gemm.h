@@ -14,6 +14,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <vector>
 
 #include "model/tensor/gemm.h"
 
@@ -36,6 +37,8 @@ class QuantizedWeights {
 
  private:
   friend void Linear(const float*, int64_t, const QuantizedWeights&, const float*, float*, const LinearOptions&);
+  template <class Rows>  // rows(first, count, buffer) -> const float* to count rows of W
+  static QuantizedWeights From(int64_t out, int64_t in, const Rows& rows);
   int64_t out_ = 0, in_ = 0;
   size_t bytes_ = 0;
   std::shared_ptr<const int16_t> data_;  // panels of 16 output columns, k in pairs
