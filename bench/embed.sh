@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Embedding speed: shoebox vs PyTorch (float32 and bf16 autocast) and ONNX Runtime, same
-# machine, same run, same architectures (random weights in the shapes of bench/configs/).
+# Embedding speed: shoebox (build/release/bench/embed, the same as `shoebox bench embed`) vs
+# PyTorch (float32 and bf16 autocast) and ONNX Runtime, same machine, same run, same
+# architectures (random weights in the shapes of bench/configs/).
 # Installs the peers on first use: Debian's python3-torch (+ the OpenMP OpenBLAS and
 # tcmalloc it needs to be at its best here) and onnxruntime-node from npm.
 # usage: bench/embed.sh [CONFIG.json ...]   (THREADS=2 SECONDS_PER_RUN=3 by default; BF16_PEER=0 skips
@@ -32,7 +33,7 @@ torch_env=("${bench_env[@]}" LD_LIBRARY_PATH=/usr/lib/x86_64-linux-gnu/openblas-
 for config in "${configs[@]}"; do
   name=$(basename "$config" .json)
   echo "== $name, $threads threads"
-  ours=$("${bench_env[@]}" build/release/shoebox bench embed --config "$config" --threads "$threads" --seconds "$seconds" --json --int8)
+  ours=$("${bench_env[@]}" build/release/bench/embed --config "$config" --threads "$threads" --seconds "$seconds" --int8)
   echo "shoebox      $ours"
   pt=$(cd bench/peers && "${torch_env[@]}" /usr/bin/python3 torch_embed.py "../../$config" "$threads" "$seconds")
   echo "pytorch      $pt"
