@@ -4,7 +4,7 @@
 # architectures (random weights in the shapes of bench/configs/).
 # Installs the peers on first use: Debian's python3-torch (+ the OpenMP OpenBLAS and
 # tcmalloc it needs to be at its best here) and onnxruntime-node from npm.
-# usage: bench/embed.sh [CONFIG.json ...]   (THREADS=2 SECONDS_PER_RUN=3 by default; BF16_PEER=0 skips
+# usage: bench/embed.sh [CONFIG.json ...]   (THREADS=2 SECONDS_PER_RUN=3 ROUNDS=1 by default; BF16_PEER=0 skips
 # the PyTorch bf16 peer, which needs minutes per batch without bf16 hardware)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -33,23 +33,43 @@ torch_env=("${bench_env[@]}" LD_LIBRARY_PATH=/usr/lib/x86_64-linux-gnu/openblas-
 for config in "${configs[@]}"; do
   name=$(basename "$config" .json)
   echo "== $name, $threads threads"
-  ours=$("${bench_env[@]}" build/release/bench/embed --config "$config" --threads "$threads" --seconds "$seconds" --int8)
-  echo "shoebox      $ours"
-  pt=$(cd bench/peers && "${torch_env[@]}" /usr/bin/python3 torch_embed.py "../../$config" "$threads" "$seconds")
-  echo "pytorch      $pt"
-  ptbf='{}'
-  if [ "$name" = openai-clip-vit-base-patch32 ] && [ "${BF16_PEER:-1}" = 1 ]; then  # the issue's bf16 target is for ViT-B/32
-    ptbf=$(cd bench/peers && "${torch_env[@]}" /usr/bin/python3 torch_embed.py "../../$config" "$threads" "$seconds" bf16)
-    echo "pytorch-bf16 $ptbf"
-  fi
   onnx="$peers/onnx-$name"
   if [ ! -f "$onnx/text.onnx" ]; then (cd bench/peers && /usr/bin/python3 export_onnx.py "../../$config" "$onnx" 2>/dev/null); fi
   read -r size len < <(/usr/bin/python3 -c "import sys; sys.path.insert(0, 'bench/peers'); from towers import load_config; c = load_config('$config'); print(c['vision']['image_size'], c['text']['max_position_embeddings'])")
-  ort=$("${bench_env[@]}" NODE_PATH="$peers/node_modules" node bench/peers/ort_embed.js "$onnx" "$size" "$len" "$threads" "$seconds")
-  echo "onnxruntime  $ort"
+  # ROUNDS > 1: the engines take turns, round after round, and the summary takes each one's
+  # median: this VM's speed drifts over minutes, which one pass in turn cannot tell apart.
+  ours='['; pt='['; ort='['
+  for round in $(seq "${ROUNDS:-1}"); do
+    sep=$([ "$round" = 1 ] || echo ,)
+    o=$("${bench_env[@]}" build/release/bench/embed --config "$config" --threads "$threads" --seconds "$seconds" --int8)
+    echo "shoebox      $o"
+    p=$(cd bench/peers && "${torch_env[@]}" /usr/bin/python3 torch_embed.py "../../$config" "$threads" "$seconds")
+    echo "pytorch      $p"
+    r=$("${bench_env[@]}" NODE_PATH="$peers/node_modules" node bench/peers/ort_embed.js "$onnx" "$size" "$len" "$threads" "$seconds")
+    echo "onnxruntime  $r"
+    ours+="$sep$o"; pt+="$sep$p"; ort+="$sep$r"
+  done
+  ours+=']'; pt+=']'; ort+=']'
+  ptbf='[{}]'
+  if [ "$name" = openai-clip-vit-base-patch32 ] && [ "${BF16_PEER:-1}" = 1 ]; then  # the issue's bf16 target is for ViT-B/32
+    ptbf=$(cd bench/peers && "${torch_env[@]}" /usr/bin/python3 torch_embed.py "../../$config" "$threads" "$seconds" bf16)
+    echo "pytorch-bf16 $ptbf"
+    ptbf="[$ptbf]"
+  fi
   /usr/bin/python3 - "$ours" "$pt" "$ptbf" "$ort" <<'PY'
-import json, sys
-ours, pt, ptbf, ort = (json.loads(a) for a in sys.argv[1:])
+import json, statistics, sys
+runs = [json.loads(a) for a in sys.argv[1:]]  # per engine: one result per round
+
+
+def median(results):
+    keys = {k for r in results for k, v in r.items() if isinstance(v, (int, float)) and not isinstance(v, bool)}
+    pick = lambda k: min if k.startswith("int8_cosine") else statistics.median  # worst cosine of all rounds
+    return {k: pick(k)([r[k] for r in results if k in r]) for k in keys}
+
+
+ours, pt, ptbf, ort = (median(r) for r in runs)
+if len(runs[0]) > 1:
+    print(f"(medians of {len(runs[0])} rounds)")
 for mode in ("", "_int8"):
     for key in ("image_per_s_b1", "image_per_s_b8", "image_per_s_b32", "text_per_s_b1", "text_per_s_b32"):
         if key + mode not in ours:
