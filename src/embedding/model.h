@@ -31,7 +31,7 @@ class Model {
  public:
   // name_or_dir: a model folder, a short name ("clip-vit-b32") or a Hub repo id, the
   // latter two looked up in the model cache (see model/hub/model_store.h).
-  // $SHOEBOX_PRECISION=int8 (the CLI's --precision int8) loads the faster int8 mode: 1.3-1.4x
+  // $SHOEBOX_PRECISION=int8 (the CLI's --precision int8) loads the faster int8 mode: 1.1-1.4x
   // the images/s at cosine >= 0.999 to float32, so its vectors share the catalog with
   // float32 ones (same fingerprint). Where the CPU has no int8 kernel it stays float32.
   static Result<std::unique_ptr<Model>> Load(const std::string& name_or_dir);

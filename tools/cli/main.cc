@@ -16,7 +16,7 @@ int main(int argc, char** argv) {
   app.add_flag("-q,--quiet", g.quiet, "No progress output");
   std::string precision;
   app.add_option("--precision", precision,
-                 "Model arithmetic: float32 (default, or $SHOEBOX_PRECISION) or int8 (1.3-1.4x the images "
+                 "Model arithmetic: float32 (default, or $SHOEBOX_PRECISION) or int8 (1.1-1.4x the images "
                  "per second, cosine >= 0.999 to float32)")
       ->check(CLI::IsMember({"float32", "int8"}))
       ->each([](const std::string& p) { ::setenv("SHOEBOX_PRECISION", p.c_str(), 1); });
