@@ -5,6 +5,7 @@
 #include <unistd.h>
 #include <xxhash.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <random>
@@ -103,6 +104,86 @@ Status WriteFileAtomic(const std::filesystem::path& path, const void* data, size
     return IoError("cannot rename into " + path.string() + ": " + ErrnoText(e));
   }
   return Status::Ok();
+}
+
+OpenedFile::~OpenedFile() { ::close(fd_); }
+
+ssize_t OpenedFile::ReadAt(uint64_t offset, void* out, size_t n) const {
+  for (;;) {
+    const ssize_t got = ::pread(fd_, out, n, static_cast<off_t>(offset));
+    if (got < 0 && errno == EINTR) continue;
+    return got;
+  }
+}
+
+Result<std::vector<uint8_t>> OpenedFile::ReadAll(uint64_t max_bytes) const {
+  if (size_ > max_bytes)
+    return TooLarge(std::to_string(size_ >> 20) + " MB, over the limit of " + std::to_string(max_bytes >> 20) + " MB");
+  std::vector<uint8_t> out(size_);
+  uint64_t done = 0;
+  while (done < size_) {
+    const ssize_t n = ReadAt(done, out.data() + done, size_ - done);
+    if (n < 0) return IoError("read failed: " + ErrnoText(errno));
+    if (n == 0) return Changed("the file became shorter while it was read");
+    done += static_cast<uint64_t>(n);
+  }
+  return out;
+}
+
+Result<std::shared_ptr<OpenedFile>> OpenRegularFile(const std::filesystem::path& path) {
+  const int fd = ::open(path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
+  if (fd < 0) {
+    if (errno == ENOENT) return NotFound(path.string() + " does not exist");
+    return IoError("cannot open " + path.string() + ": " + ErrnoText(errno));
+  }
+  struct stat st {};
+  if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+    ::close(fd);
+    return NotFound(path.string() + " is not a regular file");
+  }
+  return std::make_shared<OpenedFile>(fd, static_cast<uint64_t>(st.st_size));
+}
+
+Result<std::shared_ptr<OpenedFile>> OpenUnchanged(const std::filesystem::path& path, uint64_t size, int64_t mtime_ns,
+                                                  const std::filesystem::path& inside) {
+  const int fd = ::open(path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
+  if (fd < 0) {
+    if (errno == ENOENT) return NotFound(path.string() + " is gone (run `shoebox index` to update the catalog)");
+    return IoError("cannot open " + path.string() + ": " + ErrnoText(errno));
+  }
+  struct Guard {
+    int fd;
+    ~Guard() {
+      if (fd >= 0) ::close(fd);
+    }
+  } guard{fd};
+  struct stat st {};
+  if (::fstat(fd, &st) != 0) return IoError("cannot stat " + path.string() + ": " + ErrnoText(errno));
+  const std::string rerun = "; run `shoebox index` to update the catalog";
+  if (!S_ISREG(st.st_mode)) return Changed(path.string() + " is no longer a regular file" + rerun);
+  const int64_t mtime = static_cast<int64_t>(st.st_mtim.tv_sec) * 1'000'000'000 + st.st_mtim.tv_nsec;
+  if (static_cast<uint64_t>(st.st_size) != size || mtime != mtime_ns)
+    return Changed(path.string() + " has changed since it was indexed (" + std::to_string(st.st_size) + " bytes where " +
+                   std::to_string(size) + " were catalogued, or another modification time)" + rerun);
+  if (!inside.empty()) {
+    std::error_code ec;
+#ifdef __linux__
+    const auto resolved = std::filesystem::read_symlink("/proc/self/fd/" + std::to_string(fd), ec);
+#else
+    const auto resolved = std::filesystem::canonical(path, ec);
+#endif
+    const auto root = std::filesystem::canonical(inside, ec);
+    if (ec) return Changed(path.string() + ": its folder " + inside.string() + " cannot be resolved" + rerun);
+    const auto [r, p] = std::mismatch(root.begin(), root.end(), resolved.begin(), resolved.end());
+    // A folder link the crawl followed may lead outside the root; the file itself may not.
+    std::error_code pec;
+    const auto parent = std::filesystem::canonical(path.parent_path(), pec);
+    const bool same_folder = !pec && resolved.parent_path() == parent && resolved.filename() == path.filename();
+    if (resolved.empty() || (r != root.end() && !same_folder))
+      return Changed(path.string() + " now leads outside the indexed folder " + inside.string() + rerun);
+  }
+  guard.fd = -1;
+  return std::make_shared<OpenedFile>(fd, static_cast<uint64_t>(st.st_size));
 }
 
 std::string ContentHashHex(const uint8_t* data, size_t size) {

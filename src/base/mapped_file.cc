@@ -13,7 +13,11 @@ namespace shoebox {
 
 Result<std::unique_ptr<MappedFile>> MappedFile::Open(const std::filesystem::path& path) {
   int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
-  if (fd < 0) return IoError("cannot open " + path.string() + ": " + ErrnoText(errno));
+  if (fd < 0) {
+    const int err = errno;
+    if (err == ENOENT) return NotFound("cannot open " + path.string() + ": " + ErrnoText(err));
+    return IoError("cannot open " + path.string() + ": " + ErrnoText(err));
+  }
   struct stat st {};
   if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
     ::close(fd);

@@ -12,6 +12,7 @@ const char* StatusCodeName(StatusCode code) {
     case StatusCode::kUnsupported: return "unsupported";
     case StatusCode::kTooLarge: return "too large";
     case StatusCode::kBusy: return "busy";
+    case StatusCode::kChanged: return "changed";
     case StatusCode::kDiskFull: return "disk full";
     case StatusCode::kInternal: return "internal error";
   }

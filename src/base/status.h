@@ -19,6 +19,7 @@ enum class StatusCode {
   kUnsupported,   // valid input we cannot handle (unknown format, newer catalog)
   kTooLarge,      // refused by a size / pixel limit
   kBusy,          // another process holds a lock we need
+  kChanged,       // a file is no longer what the catalog recorded (edited, replaced, swapped for a link)
   kDiskFull,
   kInternal,
 };
@@ -49,6 +50,7 @@ inline Status Corrupt(std::string m) { return {StatusCode::kCorrupt, std::move(m
 inline Status Unsupported(std::string m) { return {StatusCode::kUnsupported, std::move(m)}; }
 inline Status TooLarge(std::string m) { return {StatusCode::kTooLarge, std::move(m)}; }
 inline Status Busy(std::string m) { return {StatusCode::kBusy, std::move(m)}; }
+inline Status Changed(std::string m) { return {StatusCode::kChanged, std::move(m)}; }
 inline Status Internal(std::string m) { return {StatusCode::kInternal, std::move(m)}; }
 
 // A value or the Status explaining why there is none.

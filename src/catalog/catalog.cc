@@ -215,6 +215,30 @@ Status Catalog::MarkMissing(int64_t file_id, int64_t now) {
   return del->Bind(1, file_id).Run();
 }
 
+Status Catalog::SetHasThumbnail(int64_t asset_id, bool has, const std::string& why_not) {
+  auto up = db_.Prepare(
+      "UPDATE assets SET thumb_state = ?2, warning = CASE WHEN ?2 = 1 AND warning LIKE 'thumbnail not saved%' THEN NULL "
+      "WHEN ?2 = 0 AND (warning IS NULL OR warning LIKE 'thumbnail not saved%') THEN 'thumbnail not saved: ' || ?3 "
+      "ELSE warning END WHERE id = ?1");
+  if (!up.ok()) return up.status();
+  return up->Bind(1, asset_id).Bind(2, has ? 1 : 0).Bind(3, why_not).Run();
+}
+
+Result<std::vector<ThumbnailSource>> Catalog::ThumbnailSources() {
+  // With MIN(), SQLite takes the bare columns from the row holding the minimum.
+  auto q = db_.Prepare(
+      "SELECT a.id, a.hash, MIN(f.path), f.size, f.mtime_ns, a.thumb_state FROM assets a "
+      "JOIN files f ON f.asset_id = a.id AND f.status = 0 "
+      "WHERE a.thumb_state = 1 OR (a.error IS NULL AND a.warning LIKE 'thumbnail not saved%') GROUP BY a.id");
+  if (!q.ok()) return q.status();
+  std::vector<ThumbnailSource> out;
+  Status st;
+  while (q->Step(&st))
+    out.push_back({q->Int(0), q->Text(1), q->Text(2), q->Int(3), q->Int(4), q->Int(5) == 1});
+  if (!st.ok()) return st;
+  return out;
+}
+
 Status Catalog::FinishScan(int64_t source_id, int64_t now) {
   auto up = db_.Prepare("UPDATE sources SET last_scan_at = ?2 WHERE id = ?1");
   if (!up.ok()) return up.status();

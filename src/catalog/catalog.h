@@ -79,6 +79,15 @@ struct ErrorRecord {
   std::string kind;  // "file", "folder" (not indexed) or "warning" (indexed, but damaged)
 };
 
+// A photo whose thumbnail the cache should hold, and one present file to make it from.
+struct ThumbnailSource {
+  int64_t asset_id = 0;
+  std::string hash;
+  std::string path;
+  int64_t size = 0, mtime_ns = 0;
+  bool has_thumbnail = false;  // false: saving it failed before (disk full...)
+};
+
 // A file joined with its asset, for `info` and `ls`.
 struct PhotoRow {
   FileRecord file;
@@ -151,6 +160,13 @@ class Catalog {
                      int64_t now);
   Status ClearError(const std::string& path);
   Status ClearFolderErrorsUnder(const std::string& root);
+  // Whether the thumbnail cache holds the asset's thumbnail. Without one, why_not becomes a
+  // "thumbnail not saved" warning (ThumbnailSources lists it again); with one, that goes.
+  Status SetHasThumbnail(int64_t asset_id, bool has, const std::string& why_not = {});
+
+  // Photos that have, or should have, a thumbnail: those marked as having one, and those
+  // whose thumbnail could not be saved; with a present file each (assets without one are left).
+  Result<std::vector<ThumbnailSource>> ThumbnailSources();
 
   // Queries.
   Result<CatalogStats> Stats();

@@ -47,7 +47,7 @@ Prepared Prepare(const Model& model, const ThumbnailCache* thumbs, ThreadPool& p
       for (const auto& [m, idx] : members) names.insert(m);
       auto& cursor = (*cursors)[archive];
       if (!cursor) cursor = std::make_unique<ArchiveCursor>(archive);
-      auto read = cursor->Read(names, uint64_t{2} << 30);
+      auto read = cursor->Read(names, kMaxArchiveMemberBytes);
       for (const auto& [m, idx] : members) {
         for (size_t i : idx) {
           if (!read.ok()) in_archives.emplace(i, read.status());

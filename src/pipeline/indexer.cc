@@ -263,7 +263,7 @@ class RootIndexer {
         WorkJob job;
         job.entry = we;
         std::vector<uint8_t> bytes;
-        Status read = (*reader)->Read(opt_.max_file_bytes, &bytes);
+        Status read = (*reader)->Read(std::min(opt_.max_file_bytes, kMaxArchiveMemberBytes), &bytes);
         if (read.ok()) job.bytes = std::move(bytes);
         else job.error = read.message();
         submit(std::move(job));

@@ -1,10 +1,16 @@
 #include "search/hnsw_index.h"
 
+#include <fcntl.h>
 #include <hnswlib/hnswlib.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <xxhash.h>
 
 #include <algorithm>
 #include <exception>
 
+#include "base/file_io.h"
 #include "model/tensor/compute_pool.h"
 #include "search/dot_kernels.h"
 
@@ -93,17 +99,41 @@ Status HnswIndex::Remove(int64_t label) {
   return Status::Ok();
 }
 
-Result<std::unique_ptr<HnswIndex>> HnswIndex::Load(const std::filesystem::path& file, int64_t dim, const HnswParams& p) {
-  // hnswlib trusts its file; refuse one too short to hold even the header (it is rebuilt).
-  std::error_code ec;
-  const auto size = std::filesystem::file_size(file, ec);
-  if (ec || size < 96) return Corrupt(file.string() + ": not a usable HNSW index (too short)");
+Result<std::unique_ptr<HnswIndex>> HnswIndex::Load(const std::filesystem::path& file, int64_t dim, const HnswParams& p,
+                                                    const FileDigest* expected) {
+  // One descriptor for the checks and for hnswlib (through /dev/fd/N): an `index` replacing
+  // the graph meanwhile cannot slip an unchecked file in between.
+  const int fd = ::open(file.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return errno == ENOENT ? NotFound(file.string() + ": no graph") : IoError(file.string() + ": " + ErrnoText(errno));
+  struct Closer {
+    int fd;
+    ~Closer() { ::close(fd); }
+  } closer{fd};
+  struct stat st {};
+  if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) return Corrupt(file.string() + ": not a regular file");
+  const size_t size = static_cast<size_t>(st.st_size);
+  if (expected && expected->size != size)
+    return Corrupt(file.string() + ": " + std::to_string(size) + " bytes where " + std::to_string(expected->size) +
+                   " were written (truncated?)");
+  if (size == 0) return Corrupt(file.string() + ": empty");
+  void* map = ::mmap(nullptr, size, PROT_READ, MAP_PRIVATE, fd, 0);
+  if (map == MAP_FAILED) return IoError(file.string() + ": cannot map: " + ErrnoText(errno));
+  const auto* bytes = static_cast<const uint8_t*>(map);
+  Status checked = Status::Ok();
+  if (expected && XXH3_64bits(bytes, size) != expected->xxh3) checked = Corrupt(file.string() + ": checksum mismatch");
+  if (checked.ok()) {
+    checked = ValidateHnswGraph(bytes, size, dim);
+    if (!checked.ok()) checked = Corrupt(file.string() + ": " + checked.message());
+  }
+  ::munmap(map, size);
+  SHOEBOX_RETURN_IF_ERROR(checked);
   std::unique_ptr<HnswIndex> index(new HnswIndex());
   index->params_ = p;
   index->dim_ = dim;
   try {
     index->space_ = MakeSpace(dim);
-    index->graph_ = std::make_unique<hnswlib::HierarchicalNSW<float>>(index->space_.get(), file.string());
+    index->graph_ = std::make_unique<hnswlib::HierarchicalNSW<float>>(index->space_.get(),
+                                                                      "/dev/fd/" + std::to_string(fd));
     // hnswlib 0.6.2's loader adds to a num_deleted_ it never zeroed: count again.
     index->graph_->num_deleted_ = 0;
     for (size_t i = 0; i < index->graph_->cur_element_count; ++i)
@@ -113,6 +143,16 @@ Result<std::unique_ptr<HnswIndex>> HnswIndex::Load(const std::filesystem::path& 
     return Corrupt(file.string() + ": not a usable HNSW index (" + e.what() + ")");
   }
   return index;
+}
+
+std::vector<int64_t> HnswIndex::Labels() const {
+  std::vector<int64_t> out;
+  out.reserve(graph_->cur_element_count);
+  for (size_t i = 0; i < graph_->cur_element_count; ++i)
+    if (!graph_->isMarkedDeleted(static_cast<hnswlib::tableint>(i)))
+      out.push_back(static_cast<int64_t>(graph_->getExternalLabel(static_cast<hnswlib::tableint>(i))));
+  std::sort(out.begin(), out.end());
+  return out;
 }
 
 Status HnswIndex::Save(const std::filesystem::path& file) const {

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "base/status.h"
+#include "search/index_files.h"
 #include "search/vector_index.h"
 
 namespace hnswlib {
@@ -37,7 +38,12 @@ class HnswIndex {
   // rows: [n, dim] L2-normalised; row i gets labels[i] (labels null: i).
   static Result<std::unique_ptr<HnswIndex>> Build(const float* rows, const int64_t* labels, int64_t n, int64_t dim,
                                                   const HnswParams& p);
-  static Result<std::unique_ptr<HnswIndex>> Load(const std::filesystem::path& file, int64_t dim, const HnswParams& p);
+  // A graph saved by Save. expected: the size and XXH3 the file must have (from the ids file,
+  // see index_files.h); null skips that check (fuzzing). The file is read once through one
+  // descriptor, checked by ValidateHnswGraph, and only then handed to hnswlib, which trusts
+  // every offset in it. Anything wrong is kCorrupt, never a crash.
+  static Result<std::unique_ptr<HnswIndex>> Load(const std::filesystem::path& file, int64_t dim, const HnswParams& p,
+                                                 const FileDigest* expected);
   Status Save(const std::filesystem::path& file) const;
 
   // New vectors with labels the graph has never had (a label it had is refused by hnswlib's
@@ -48,6 +54,8 @@ class HnswIndex {
   // The k nearest, best first; Hit::row is the vector's label.
   std::vector<Hit> Search(const float* query, int64_t k) const;
   int64_t size() const;  // vectors present (added minus removed)
+  // The labels present, ascending.
+  std::vector<int64_t> Labels() const;
   int m() const;
   void set_ef(int ef);
 

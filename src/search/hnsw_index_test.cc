@@ -45,13 +45,13 @@ TEST(HnswIndex, RecallOnClusteredVectorsAndSaveLoad) {
   EXPECT_GE(recall, 0.97) << "recall@10";
   auto file = std::filesystem::temp_directory_path() / ("hnsw_" + std::to_string(getpid()) + ".bin");
   ASSERT_TRUE((*ann)->Save(file).ok());
-  auto loaded = HnswIndex::Load(file, dim, {.ef_search = 64});
+  auto loaded = HnswIndex::Load(file, dim, {.ef_search = 64}, nullptr);
   ASSERT_TRUE(loaded.ok()) << loaded.status().ToString();
   EXPECT_EQ(RecallAt10(exact, **loaded, queries, dim), recall);
   std::filesystem::remove(file);
   // A damaged file is an error, not a crash.
   { std::ofstream(file) << "not an index"; }
-  EXPECT_FALSE(HnswIndex::Load(file, dim, {}).ok());
+  EXPECT_FALSE(HnswIndex::Load(file, dim, {}, nullptr).ok());
   std::filesystem::remove(file);
 }
 
@@ -98,7 +98,7 @@ TEST(HnswIndex, GrowsAndShrinksWithoutARebuild) {
   // Saved and loaded, it keeps its labels and its removals.
   auto file = std::filesystem::temp_directory_path() / ("hnsw_grow_" + std::to_string(getpid()) + ".bin");
   ASSERT_TRUE((*ann)->Save(file).ok());
-  auto loaded = HnswIndex::Load(file, dim, p);
+  auto loaded = HnswIndex::Load(file, dim, p, nullptr);
   ASSERT_TRUE(loaded.ok());
   EXPECT_EQ((*loaded)->size(), (*ann)->size());
   ASSERT_TRUE((*loaded)->Add(rows.data(), std::vector<int64_t>{999999}.data(), 1).ok());

@@ -8,17 +8,16 @@
 #include <iterator>
 #include <optional>
 
+#include <fcntl.h>
+#include <unistd.h>
+
 #include "base/file_io.h"
 #include "catalog/embedding_store.h"
-#include "search/vector_file.h"
+#include "search/index_files.h"
 
 namespace shoebox::search {
 
 namespace {
-
-std::filesystem::path VectorFilePath(const Catalog& catalog, const ModelRecord& model) {
-  return catalog.path().string() + ".model-" + std::to_string(model.id) + ".vectors";
-}
 
 int64_t IdHash(int64_t id) { return (id * 2654435761) % 1000000007; }  // as Version() computes it
 
@@ -36,8 +35,10 @@ Result<LoadedVectors> LoadVectors(Catalog* catalog, const ModelRecord& model, bo
   EmbeddingStore store(&catalog->db());
   auto version = store.Version(model.id);
   if (!version.ok()) return version.status();
-  const auto path = VectorFilePath(*catalog, model);
-  auto mapped = MapVectorFile(path, model.dim);
+  const auto path = VectorFilePath(catalog->path(), model.id);
+  FileProblem problem;
+  auto mapped = MapVectorFile(path, model.dim, &problem);
+  if (problem == FileProblem::kDamaged) ReportDamagedOnce(path, mapped.status().message());
   LoadedVectors out;
   if (mapped.ok() && mapped->version == *version) {
     out.ids.assign(mapped->ids, mapped->ids + mapped->count);
@@ -121,52 +122,45 @@ Result<std::unique_ptr<Searcher>> Searcher::Open(Catalog* catalog, const ModelRe
   return s;
 }
 
-namespace {
-std::filesystem::path AnnPathFor(const Catalog& catalog, int64_t model_id) {
-  return catalog.path().string() + ".model-" + std::to_string(model_id) + ".hnsw";
-}
-}  // namespace
-
-std::filesystem::path Searcher::AnnPath() const { return AnnPathFor(*catalog_, model_.id); }
-
-namespace {
-
-// "<graph>.ids": a magic, the largest label the graph has ever held (hnswlib keeps removed
-// labels, so a new vector must never reuse one), then the asset ids it holds, ascending.
-constexpr char kAnnIdsMagic[8] = {'S', 'B', 'H', 'N', 'S', 'W', '2', '\0'};
-
-struct AnnIds {
-  int64_t max_label = 0;
-  std::vector<int64_t> ids;
-};
-
-std::optional<AnnIds> ReadAnnIds(const std::filesystem::path& file) {
-  auto bytes = ReadWholeFile(file, uint64_t{1} << 34);
-  if (!bytes.ok() || bytes->size() < 16 || (bytes->size() - 16) % 8 != 0 ||
-      std::memcmp(bytes->data(), kAnnIdsMagic, 8) != 0)
-    return std::nullopt;  // missing, damaged, or the first version's (labels were rows)
-  AnnIds a;
-  std::memcpy(&a.max_label, bytes->data() + 8, 8);
-  a.ids.resize((bytes->size() - 16) / 8);
-  std::memcpy(a.ids.data(), bytes->data() + 16, bytes->size() - 16);
-  if (!std::is_sorted(a.ids.begin(), a.ids.end()) || (!a.ids.empty() && a.ids.back() > a.max_label))
-    return std::nullopt;
-  return a;
-}
-
-}  // namespace
+std::filesystem::path Searcher::AnnPath() const { return GraphFilePath(catalog_->path(), model_.id); }
 
 Result<IndexHealth> CheckIndexHealth(Catalog* catalog, const ModelRecord& model) {
+  IndexHealth h{model.index_recipe};
   auto recipe = RecipeOf(model);
-  if (!recipe.ok()) return IndexHealth{model.index_recipe, "invalid: " + recipe.status().message()};
+  if (!recipe.ok()) {
+    h.graph = GraphHealth::kInvalidRecipe;
+    h.damage = recipe.status().message();
+    return h;
+  }
+  h.recipe = recipe->ToString();
   EmbeddingStore store(&catalog->db());
   auto version = store.Version(model.id);
   if (!version.ok()) return version.status();
-  IndexHealth h{recipe->ToString(), "exact"};
+  if (version->count > 0) {
+    FileProblem problem;
+    auto vectors = MapVectorFile(VectorFilePath(catalog->path(), model.id), model.dim, &problem);
+    if (problem == FileProblem::kDamaged) h.damage = vectors.status().message();
+  }
   if (!recipe->UsesGraph(version->count)) return h;
-  auto stored = ReadAnnIds(AnnPathFor(*catalog, model.id).string() + ".ids");
-  if (!stored) {
-    h.state = "hnsw (not built yet: the next `index` or `shoebox reindex` builds it; exact scans meanwhile)";
+  FileProblem problem;
+  const auto graph_path = GraphFilePath(catalog->path(), model.id);
+  auto stored = ReadGraphIds(GraphIdsPath(catalog->path(), model.id), &problem);
+  if (!stored.ok()) {
+    h.graph = problem == FileProblem::kDamaged ? GraphHealth::kDamaged : GraphHealth::kNotBuilt;
+    if (problem == FileProblem::kDamaged) h.damage = stored.status().message();
+    return h;
+  }
+  // The graph's own bytes against the checksum its ids file keeps.
+  const int fd = ::open(graph_path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) {
+    h.graph = GraphHealth::kNotBuilt;
+    return h;
+  }
+  auto digest = DigestFile(fd, graph_path);
+  ::close(fd);
+  if (!digest.ok() || digest->size != stored->graph_size || digest->xxh3 != stored->graph_xxh3) {
+    h.graph = GraphHealth::kDamaged;
+    h.damage = graph_path.string() + ": " + (digest.ok() ? "checksum mismatch" : digest.status().message());
     return h;
   }
   // The same identity of the set of ids as EmbeddingStore::Version computes in SQL.
@@ -176,24 +170,40 @@ Result<IndexHealth> CheckIndexHealth(Catalog* catalog, const ModelRecord& model)
     graph.id_hash += IdHash(id);
   }
   graph.max_id = version->max_id;
-  h.state = graph == *version ? "hnsw (fresh)"
-                              : "hnsw (stale: updated by the next `index` or `shoebox reindex`; exact scans meanwhile)";
+  h.graph = graph == *version ? GraphHealth::kFresh : GraphHealth::kStale;
   return h;
 }
 
 Status Searcher::OpenAnn(bool build_if_stale) {
   const auto path = AnnPath();
-  auto stored = ReadAnnIds(path.string() + ".ids");
+  const auto ids_path = GraphIdsPath(catalog_->path(), model_.id);
+  FileProblem problem;
+  auto stored = ReadGraphIds(ids_path, &problem);
+  if (problem == FileProblem::kDamaged) {
+    ann_.damage = stored.status().message();
+    ReportDamagedOnce(ids_path, ann_.damage);
+  }
   Result<std::unique_ptr<HnswIndex>> graph = Status(NotFound("no graph"));
-  if (stored) graph = HnswIndex::Load(path, index_->dim(), recipe_.hnsw);
-  if (stored && graph.ok() && (*graph)->size() == static_cast<int64_t>(stored->ids.size())) {
+  if (stored.ok()) {
+    const FileDigest digest{stored->graph_size, stored->graph_xxh3};
+    graph = HnswIndex::Load(path, index_->dim(), recipe_.hnsw, &digest);
+    if (!graph.ok() && graph.status().code() != StatusCode::kNotFound) {
+      ann_.damage = graph.status().message();
+      ReportDamagedOnce(path, ann_.damage);
+    } else if (graph.ok() && (*graph)->Labels() != stored->ids) {
+      ann_.damage = path.string() + ": the graph holds other photos than its id file lists";
+      ReportDamagedOnce(path, ann_.damage);
+      graph = Status(Corrupt(ann_.damage));
+    }
+  }
+  if (stored.ok() && graph.ok()) {
     if (stored->ids == ids_) {
-      ann_ = std::move(*graph);
-      ann_state_ = "fresh";
+      ann_index_ = std::move(*graph);
+      ann_.state = AnnState::kFresh;
       return Status::Ok();
     }
     if (!build_if_stale) {
-      ann_state_ = "stale";
+      ann_.state = AnnState::kStale;
       return Status::Ok();
     }
     // Vectors are immutable per (asset, model): the difference is photos added and removed.
@@ -212,14 +222,16 @@ Status Searcher::OpenAnn(bool build_if_stale) {
         rows.insert(rows.end(), r.begin(), r.end());
       }
       SHOEBOX_RETURN_IF_ERROR((*graph)->Add(rows.data(), added.data(), static_cast<int64_t>(added.size())));
-      ann_ = std::move(*graph);
+      ann_index_ = std::move(*graph);
       SHOEBOX_RETURN_IF_ERROR(SaveAnn(std::max(stored->max_label, added.empty() ? 0 : added.back())));
-      ann_state_ = "updated (+" + std::to_string(added.size()) + " -" + std::to_string(removed.size()) + ")";
+      ann_.state = AnnState::kUpdated;
+      ann_.added = static_cast<int64_t>(added.size());
+      ann_.removed = static_cast<int64_t>(removed.size());
       return Status::Ok();
     }
   }
   if (!build_if_stale) {
-    ann_state_ = "stale";
+    ann_.state = AnnState::kStale;
     return Status::Ok();
   }
   return RebuildAnn();
@@ -234,26 +246,30 @@ Status Searcher::RebuildAnn() {
     }
   auto built = HnswIndex::Build(rows.data(), ids_.data(), index_->size(), index_->dim(), recipe_.hnsw);
   if (!built.ok()) return built.status();
-  ann_ = std::move(*built);
+  ann_index_ = std::move(*built);
   SHOEBOX_RETURN_IF_ERROR(SaveAnn(ids_.empty() ? 0 : ids_.back()));
-  ann_state_ = "rebuilt";
+  ann_.state = AnnState::kRebuilt;
   return Status::Ok();
 }
 
 Status Searcher::SaveAnn(int64_t max_label) {
   const auto path = AnnPath();
-  // Graph first, then the ids that vouch for it, each replaced atomically: a crash leaves
-  // either the old pair, or a new graph with old ids (its size disagrees: rebuilt next time).
+  // Graph first, then the ids that vouch for it (with its checksum), each replaced
+  // atomically: a crash leaves the old pair, or a new graph whose checksum the old ids file
+  // does not match (rebuilt next time).
   const std::string tmp = path.string() + ".tmp";
-  SHOEBOX_RETURN_IF_ERROR(ann_->Save(tmp));
+  SHOEBOX_RETURN_IF_ERROR(ann_index_->Save(tmp));
+  const int fd = ::open(tmp.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return IoError(tmp + ": " + ErrnoText(errno));
+  auto digest = DigestFile(fd, tmp);
+  if (digest.ok() && ::fsync(fd) != 0) digest = IoError(tmp + ": " + ErrnoText(errno));
+  ::close(fd);
+  if (!digest.ok()) return digest.status();
   std::error_code ec;
   std::filesystem::rename(tmp, path, ec);
   if (ec) return IoError(path.string() + ": " + ec.message());
-  std::vector<uint8_t> ids(16 + ids_.size() * 8);
-  std::memcpy(ids.data(), kAnnIdsMagic, 8);
-  std::memcpy(ids.data() + 8, &max_label, 8);
-  std::memcpy(ids.data() + 16, ids_.data(), ids_.size() * 8);
-  return WriteFileAtomic(path.string() + ".ids", ids.data(), ids.size());
+  GraphIds ids{max_label, digest->size, digest->xxh3, ids_};
+  return WriteGraphIds(GraphIdsPath(catalog_->path(), model_.id), ids);
 }
 
 std::optional<std::vector<float>> Searcher::VectorOf(int64_t asset_id) const {
@@ -399,9 +415,9 @@ Result<std::vector<SearchHit>> Searcher::Search(Catalog& catalog, const std::vec
     }
   }
   std::vector<Hit> hits;
-  if (ann_ && o.filter.empty() && !trash) {
+  if (ann_index_ && o.filter.empty() && !trash) {
     // The graph has no filter: ask for one more when the query photo itself must go.
-    hits = ann_->Search(query.data(), o.n + (o.exclude ? 1 : 0));
+    hits = ann_index_->Search(query.data(), o.n + (o.exclude ? 1 : 0));
     for (Hit& h : hits) {  // the graph's labels are asset ids; rows from here on
       auto it = std::lower_bound(ids_.begin(), ids_.end(), h.row);
       h.row = it != ids_.end() && *it == h.row ? it - ids_.begin() : -1;

@@ -84,10 +84,21 @@ struct SearchTiming {
 // catalog only the vectors it lacks.
 Status UpdateVectorFile(Catalog* catalog, const ModelRecord& model);
 
-// For `status`, without loading vectors or graph: the recipe, and how an unfiltered query of
-// this model runs now: "exact", "hnsw (fresh)", "hnsw (stale: ...)" or "hnsw (not built yet: ...)".
+// For `status`, without loading vectors or graph: the recipe, how an unfiltered query of this
+// model runs now, and whether a file of its index was found damaged (it is then not used, and
+// rebuilt from the catalog by the next `index`, `search` or `reindex`).
+enum class GraphHealth {
+  kExact,          // the recipe scans every vector
+  kFresh,          // the graph holds exactly the catalog's vectors
+  kStale,          // it lags the catalog: exact scans until the next `index` updates it
+  kNotBuilt,       // none yet: the next `index` or `reindex` builds it
+  kDamaged,        // its files fail their checks (see damage)
+  kInvalidRecipe,  // the stored recipe does not parse (see damage)
+};
 struct IndexHealth {
-  std::string recipe, state;
+  std::string recipe;
+  GraphHealth graph = GraphHealth::kExact;
+  std::string damage;  // what is wrong with the vector or graph files, when something is
 };
 Result<IndexHealth> CheckIndexHealth(Catalog* catalog, const ModelRecord& model);
 
@@ -97,17 +108,28 @@ class Searcher {
   // means exact scans, which a long-running server prefers to blocking on a rebuild.
   enum class Ann { kBuildIfStale, kUseIfFresh };
   // The vectors come from the memory-mapped vector file beside the catalog when it is fresh
-  // (see vector_file.h); persist: bring that file up to date when it is not.
+  // (see index_files.h); persist: bring that file up to date when it is not.
   static Result<std::unique_ptr<Searcher>> Open(Catalog* catalog, const ModelRecord& model,
                                                 Storage storage = Storage::kFloat32, Ann ann = Ann::kBuildIfStale,
                                                 bool persist = true);
   // Builds (or rebuilds) the approximate index now and saves it; for `reindex`.
   Status RebuildAnn();
-  bool uses_ann() const { return ann_ != nullptr; }
+  bool uses_ann() const { return ann_index_ != nullptr; }
   const IndexRecipe& recipe() const { return recipe_; }
-  // What opening found and did with the graph: "none" (the recipe scans exactly), "fresh",
-  // "updated" (+added/-removed), "rebuilt", or "stale" (kUseIfFresh: scanning exactly).
-  const std::string& ann_state() const { return ann_state_; }
+  // What opening found and did with the graph.
+  enum class AnnState {
+    kNone,     // the recipe scans exactly
+    kFresh,    // loaded as saved
+    kUpdated,  // vectors added and removed in place, saved again
+    kRebuilt,  // built from the vectors (missing, damaged, or too many removed)
+    kStale,    // kUseIfFresh and not fresh: scanning exactly
+  };
+  struct AnnReport {
+    AnnState state = AnnState::kNone;
+    int64_t added = 0, removed = 0;  // kUpdated
+    std::string damage;              // set when the saved graph failed its checks
+  };
+  const AnnReport& ann() const { return ann_; }
   // Against the catalog it was opened with (single-threaded callers).
   Result<std::vector<SearchHit>> Search(const std::vector<float>& query, const SearchOptions& options);
   // Thread-safe: reads only the loaded vectors; filters and paths come from `catalog`, which
@@ -127,13 +149,13 @@ class Searcher {
   Status SaveAnn(int64_t max_label);
   std::filesystem::path AnnPath() const;
   IndexRecipe recipe_;
-  std::string ann_state_ = "none";
+  AnnReport ann_;
   Catalog* catalog_ = nullptr;
   ModelRecord model_;
   std::vector<int64_t> ids_;  // asset id per index row, ascending
   std::unique_ptr<FlatIndex> index_;
   std::vector<float> rows_;  // kept only while building the graph
-  std::unique_ptr<HnswIndex> ann_;
+  std::unique_ptr<HnswIndex> ann_index_;
 };
 
 }  // namespace shoebox::search

@@ -76,6 +76,12 @@ struct LibraryService::State {
   Clock::time_point last_change = Clock::now() - std::chrono::hours(1);
   double vectors_load_ms = 0, model_load_ms = 0;
 
+  // Uploads are decoded a few at a time, outside model_mu, so one huge image cannot hold
+  // up the others; beyond the queue they are turned away (503) rather than piled up.
+  std::mutex upload_mu;
+  std::condition_variable upload_cv;
+  int uploads_running = 0, uploads_waiting = 0;
+
   // The network: one call at a time.
   std::mutex model_mu;
   std::unique_ptr<Model> model;
@@ -444,21 +450,43 @@ Result<json> LibraryService::SearchImage(const std::string& bytes, const std::st
   if (bytes.size() > s_->options.max_upload_bytes)
     return TooLarge("the upload is " + std::to_string(bytes.size() >> 20) + " MB, over the limit of " +
                     std::to_string(s_->options.max_upload_bytes >> 20) + " MB");
-  // Same checks as the crawler: a real image, within the pixel limit.
+  // A real image, and within the pixel limit by its header, before anything is decoded.
   AnalyzeOptions check;
   check.make_thumbnail = false;
-  check.max_pixels = s_->options.max_pixels;
+  check.max_pixels = UINT64_MAX;
   const auto* data = reinterpret_cast<const uint8_t*>(bytes.data());
   auto analyzed = AnalyzePhoto(data, bytes.size(), file_name, check);
   if (!analyzed.ok()) return analyzed.status();
+  const uint64_t pixels = static_cast<uint64_t>(analyzed->width) * static_cast<uint64_t>(analyzed->height);
+  const uint64_t limit = std::min(s_->options.max_upload_pixels, s_->options.max_pixels);
+  if (pixels > limit)
+    return TooLarge("the image is " + std::to_string(analyzed->width) + "x" + std::to_string(analyzed->height) + " (" +
+                    std::to_string(pixels / 1'000'000) + " megapixels), over the limit of " +
+                    std::to_string(limit / 1'000'000) + " megapixels for a search by image; upload a smaller copy");
   if (!s_->model_ready) {
     std::lock_guard lock(s_->mu);
     if (s_->model_state == "error") return Unsupported(s_->model_error);
     return Busy("the model is still loading");
   }
+  {
+    std::unique_lock lock(s_->upload_mu);
+    if (s_->uploads_running >= s_->options.upload_decoders && s_->uploads_waiting >= s_->options.upload_queue)
+      return Busy("too many searches by image at once; try again in a moment");
+    ++s_->uploads_waiting;
+    s_->upload_cv.wait(lock, [&] { return s_->uploads_running < s_->options.upload_decoders; });
+    --s_->uploads_waiting;
+    ++s_->uploads_running;
+  }
+  auto prepared = s_->model->PrepareBytes(data, bytes.size(), file_name);
+  {
+    std::lock_guard lock(s_->upload_mu);
+    --s_->uploads_running;
+  }
+  s_->upload_cv.notify_one();
+  if (!prepared.ok()) return Corrupt(file_name + ": " + prepared.status().message());
   auto v = [&] {
     std::lock_guard lock(s_->model_mu);
-    return s_->model->EmbedImageBytes(data, bytes.size(), file_name);
+    return s_->model->EmbedPrepared(prepared->pixels.data(), 1);
   }();
   if (!v.ok()) return Corrupt(file_name + ": " + v.status().message());
   return s_->Run(*v, page, std::nullopt, json{{"embed_ms", MsSince(t0)}});
@@ -661,10 +689,13 @@ Result<FileReply> LibraryService::Thumbnail(int64_t asset_id) {
   auto row = PhotoById(**cat, asset_id);
   if (!row.ok()) return row.status();
   const std::string& hash = row->asset.hash;
-  if (!row->asset.has_thumbnail || !s_->thumbs.Has(hash))
-    return NotFound("photo " + std::to_string(asset_id) + " has no thumbnail" +
-                    (row->asset.error ? " (" + *row->asset.error + ")" : std::string()));
-  return FileReply{s_->thumbs.PathFor(hash), {}, "image/jpeg", hash};
+  const std::string missing = "photo " + std::to_string(asset_id) + " has no thumbnail";
+  if (!row->asset.has_thumbnail)
+    return NotFound(missing + (row->asset.error ? " (" + *row->asset.error + ")" : std::string()));
+  auto file = OpenRegularFile(s_->thumbs.PathFor(hash));
+  if (!file.ok() || (*file)->size() == 0)
+    return NotFound(missing + " in the cache (run `shoebox index` to make it again)");
+  return FileReply{std::move(*file), {}, "image/jpeg", hash};
 }
 
 Result<FileReply> LibraryService::Original(int64_t asset_id) {
@@ -679,20 +710,31 @@ Result<FileReply> LibraryService::Original(int64_t asset_id) {
   std::error_code ec;
   if (!std::filesystem::exists(file.path, ec)) in_archive = SplitArchivePath(file.path);
   Result<std::vector<uint8_t>> bytes = std::vector<uint8_t>();
+  std::shared_ptr<OpenedFile> opened;
   if (in_archive) {
-    auto members = ReadArchiveMembers(in_archive->archive, {in_archive->member}, uint64_t{2} << 30);
+    auto members = ReadArchiveMembers(in_archive->archive, {in_archive->member}, kMaxArchiveMemberBytes);
     if (!members.ok()) return members.status();
     auto it = members->find(in_archive->member);
     if (it == members->end()) return NotFound(file.path + ": no longer in its archive");
     bytes = std::move(it->second);
     if (!bytes.ok()) return bytes.status();
+    if (bytes->size() != static_cast<uint64_t>(file.size))
+      return Changed(file.path + " has changed since it was indexed; run `shoebox index` to update the catalog");
+  } else {
+    // Only the file the catalog knows: same size and time, a regular file, and for a folder
+    // source inside the indexed folder (a link put in its place must not leak another file).
+    auto lib = (*cat)->LibraryInfoFor(file.id);
+    const std::string inside = lib.ok() && lib->source_kind == "folder" ? lib->source_root : std::string();
+    auto f = OpenUnchanged(file.path, static_cast<uint64_t>(file.size), file.mtime_ns, inside);
+    if (!f.ok()) return f.status();
+    opened = std::move(*f);
   }
   if (auto mime = BrowserMime(asset.format)) {
-    if (!in_archive) return FileReply{file.path, {}, *mime, asset.hash};
-    return FileReply{{}, std::string(bytes->begin(), bytes->end()), *mime, asset.hash};
+    if (!in_archive) return FileReply{std::move(opened), {}, *mime, asset.hash};
+    return FileReply{nullptr, std::string(bytes->begin(), bytes->end()), *mime, asset.hash};
   }
   // HEIC, RAW, TIFF...: an upright JPEG the browser can show, long side up to 2560 px.
-  if (!in_archive) bytes = ReadWholeFile(file.path, uint64_t{2} << 30);
+  if (!in_archive) bytes = opened->ReadAll(uint64_t{2} << 30);
   if (!bytes.ok()) return bytes.status();
   AnalyzeOptions opt;
   opt.thumbnail_size = 2560;

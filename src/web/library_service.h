@@ -20,6 +20,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "base/file_io.h"
 #include "base/status.h"
 #include "embedding/model.h"
 #include "search/searcher.h"
@@ -32,6 +33,11 @@ struct ServiceOptions {
   std::filesystem::path thumbs;       // empty: the default cache
   uint64_t max_upload_bytes = 50ull << 20;
   uint64_t max_pixels = 200'000'000;  // same limit as the crawler
+  // A search by image: the largest upload decoded (from its header, before any decoding),
+  // and how many are decoded at once / may wait for a turn before the rest get 503.
+  uint64_t max_upload_pixels = 50'000'000;
+  int upload_decoders = 2;
+  int upload_queue = 4;
   int refresh_ms = 2000;              // how often to look for new vectors
   bool load_model = true;             // false: no text or upload queries (tests of the rest)
   // How the network of a catalog model is loaded; default Model::Load(record.location).
@@ -45,9 +51,10 @@ struct PageRequest {
   search::SearchOptions options;  // filters, min score, auto cutoff, sort (its n is ignored)
 };
 
-// A file to send: read from `path`, or `bytes` already in memory (converted originals).
+// A file to send: read from `file` (opened and checked when the reply was made), or `bytes`
+// already in memory (converted originals, archive members).
 struct FileReply {
-  std::filesystem::path path;
+  std::shared_ptr<OpenedFile> file;
   std::string bytes;
   std::string content_type;
   std::string etag;  // strong validator without quotes
@@ -73,7 +80,9 @@ class LibraryService {
   Result<nlohmann::json> LibraryStatus();  // counts, model, indexing progress
   Result<FileReply> Thumbnail(int64_t asset_id);
   // The original as the browser can show it: JPEG/PNG/GIF/WebP as stored, anything else
-  // (HEIC, RAW, TIFF...) converted to an upright JPEG.
+  // (HEIC, RAW, TIFF...) converted to an upright JPEG. Only the file the catalog knows is
+  // read: same size and modification time, a regular file, inside its indexed folder (see
+  // OpenUnchanged); otherwise kChanged (409) or kNotFound, never whatever is at the path now.
   Result<FileReply> Original(int64_t asset_id);
 
   // Blocks until the background load has finished (tests, benchmarks).

@@ -2,7 +2,9 @@
 
 #include <httplib.h>
 
+#include <cmath>
 #include <cstdio>
+#include <cstdlib>
 #include <fstream>
 
 #include "catalog/photo_json.h"
@@ -21,6 +23,7 @@ int HttpStatusFor(const shoebox::Status& s) {
     case StatusCode::kUnsupported: return 415;
     case StatusCode::kCorrupt: return 422;
     case StatusCode::kBusy: return 503;
+    case StatusCode::kChanged: return 409;
     default: return 500;
   }
 }
@@ -77,8 +80,10 @@ bool ParsePage(const httplib::Request& req, httplib::Response& res, PageRequest*
     static const char* kShape = "0000-00-00";
     bool ok = v.size() == 4 || v.size() == 7 || v.size() == 10;
     for (size_t i = 0; ok && i < v.size(); ++i) ok = kShape[i] == '-' ? v[i] == '-' : (v[i] >= '0' && v[i] <= '9');
+    if (ok && v.size() >= 7) ok = v.compare(5, 2, "01") >= 0 && v.compare(5, 2, "12") <= 0;
+    if (ok && v.size() == 10) ok = v.compare(8, 2, "01") >= 0 && v.compare(8, 2, "31") <= 0;
     if (!ok) {
-      SendError(res, 400, std::string("parameter ") + name + " must be a date: YYYY, YYYY-MM or YYYY-MM-DD");
+      SendError(res, 400, std::string("parameter ") + name + " must be a date: YYYY, YYYY-MM or YYYY-MM-DD (month 01-12, day 01-31), got " + v);
       return false;
     }
     *out = v;
@@ -105,12 +110,14 @@ bool ParsePage(const httplib::Request& req, httplib::Response& res, PageRequest*
   }
   f.has_gps = req.get_param_value("has_gps") == "1" || req.get_param_value("has_gps") == "true";
   if (req.has_param("min_score")) {
-    try {
-      page->options.min_score = std::stof(req.get_param_value("min_score"));
-    } catch (...) {
-      SendError(res, 400, "parameter min_score must be a number");
+    const std::string v = req.get_param_value("min_score");
+    char* end = nullptr;
+    const double score = v.empty() ? NAN : std::strtod(v.c_str(), &end);
+    if (!std::isfinite(score) || end != v.c_str() + v.size() || score < -1 || score > 1) {
+      SendError(res, 400, "parameter min_score must be a number from -1 to 1 (a cosine similarity), got " + v);
       return false;
     }
+    page->options.min_score = static_cast<float>(score);
   }
   page->options.auto_cutoff = req.get_param_value("cutoff") == "1" || req.get_param_value("cutoff") == "true";
   const std::string sort = req.get_param_value("sort");
@@ -140,18 +147,11 @@ void SendFile(const httplib::Request& req, httplib::Response& res, const Result<
     res.set_content(f.bytes, f.content_type.c_str());
     return;
   }
-  std::error_code ec;
-  const uint64_t size = std::filesystem::file_size(f.path, ec);
-  auto in = std::make_shared<std::ifstream>(f.path, std::ios::binary);
-  if (ec || !*in) return SendError(res, 404, "the file can no longer be read: " + f.path.string());
-  // Streamed: originals can be hundreds of megabytes.
-  res.set_content_provider(size, f.content_type, [in](size_t offset, size_t length, httplib::DataSink& sink) {
+  // Streamed from the descriptor that was checked: originals can be hundreds of megabytes.
+  auto file = f.file;
+  res.set_content_provider(file->size(), f.content_type, [file](size_t offset, size_t length, httplib::DataSink& sink) {
     char buf[64 * 1024];
-    in->clear();
-    in->seekg(static_cast<std::streamoff>(offset));
-    const size_t want = std::min(length, sizeof buf);
-    in->read(buf, static_cast<std::streamsize>(want));
-    const auto got = in->gcount();
+    const ssize_t got = file->ReadAt(offset, buf, std::min(length, sizeof buf));
     if (got <= 0) return false;
     return sink.write(buf, static_cast<size_t>(got));
   });
@@ -174,9 +174,7 @@ std::string NewToken() {
 }
 
 WebServer::WebServer(LibraryService* service, ServerOptions options)
-    : service_(service), options_(std::move(options)), http_(std::make_unique<httplib::Server>()) {
-  const int threads = options_.threads;
-  http_->new_task_queue = [threads] { return new httplib::ThreadPool(static_cast<size_t>(threads)); };
+    : service_(service), options_(std::move(options)), http_(std::make_unique<GuardedHttpServer>(options_.limits)) {
   http_->set_payload_max_length(options_.max_upload_bytes + (1 << 20));  // + multipart framing
   http_->set_keep_alive_max_count(1000);
   Routes();
@@ -261,10 +259,20 @@ void WebServer::Routes() {
     }
     return Handled::Unhandled;
   });
-  http_->set_error_handler([](const Request& req, Response& res) {
+  http_->set_error_handler([this](const Request& req, Response& res) {
     if (!res.body.empty()) return;  // a handler already explained
-    if (res.status == 413) return SendError(res, 413, "the upload is too large");
+    const std::string type = req.get_header_value("Content-Type");
+    const std::string how = "send the image as the form field `image` (multipart/form-data) or as the raw body "
+                            "with its type, e.g. Content-Type: image/jpeg";
+    if (res.status == 413 && (type.empty() || type.rfind("application/x-www-form-urlencoded", 0) == 0))
+      return SendError(res, 413, "a body of type " + (type.empty() ? std::string("(none given)") : type) +
+                                     " is read as a form, limited to 8 KB; " + how);
+    if (res.status == 413)
+      return SendError(res, 413, "the upload is over the limit of " + std::to_string(options_.max_upload_bytes >> 20) + " MB");
     if (res.status == 404) return SendError(res, 404, "nothing here: " + req.path);
+    if (res.status == 400 && type.rfind("multipart/form-data", 0) == 0)
+      return SendError(res, 400, "the multipart form could not be read (a malformed part or boundary); " + how);
+    if (res.status == 400) return SendError(res, 400, "the request could not be read (malformed HTTP)");
     SendError(res, res.status, "HTTP error " + std::to_string(res.status));
   });
   http_->set_exception_handler([](const Request&, Response& res, std::exception_ptr ep) {

@@ -5,18 +5,16 @@
 // is not the bound name is refused (DNS rebinding); on any other address a token is required
 // (query ?token=, then a SameSite=Strict cookie); files are found only through catalog ids,
 // never through a path from the request; POSTs must come from the page itself (Origin /
-// Sec-Fetch-Site); uploads are size-limited and decoded under the crawler's pixel limit.
+// Sec-Fetch-Site); uploads are size- and pixel-limited (checked before decoding) and decoded a
+// few at a time; slow clients and greedy addresses are bounded (guarded_http_server.h).
 #pragma once
 
 #include <memory>
 #include <string>
 
 #include "base/status.h"
+#include "web/guarded_http_server.h"
 #include "web/library_service.h"
-
-namespace httplib {
-class Server;
-}
 
 namespace shoebox::web {
 
@@ -24,8 +22,8 @@ struct ServerOptions {
   std::string host = "127.0.0.1";
   int port = 8080;      // 0: any free port
   std::string token;    // required from clients when not empty
-  int threads = 64;     // keep-alive connections each hold a thread
   uint64_t max_upload_bytes = 50ull << 20;
+  ConnectionLimits limits;  // slow and greedy clients (web/guarded_http_server.h)
 };
 
 // Whether a host may serve without a token: loopback names and addresses only.
@@ -54,7 +52,7 @@ class WebServer {
   LibraryService* service_;
   ServerOptions options_;
   int port_ = 0;
-  std::unique_ptr<httplib::Server> http_;
+  std::unique_ptr<GuardedHttpServer> http_;
 };
 
 }  // namespace shoebox::web

@@ -12,6 +12,7 @@
 #include "library/takeout/takeout_importer.h"
 #include "pipeline/embedder.h"
 #include "pipeline/indexer.h"
+#include "pipeline/thumbnail_repair.h"
 #include "tools/cli/cli_common.h"
 #include "tools/cli/search_common.h"
 
@@ -102,6 +103,7 @@ void AddIndexOptions(CLI::App* cmd, IndexArgs* args) {
 
 void RunIndex(GlobalOptions& g, int& exit_code, const std::shared_ptr<IndexArgs>& args) {
   {
+    const int64_t run_started = static_cast<int64_t>(std::time(nullptr));
     std::vector<std::string> roots;
     for (const auto& r : args->roots) {
       std::error_code ec;
@@ -225,6 +227,15 @@ void RunIndex(GlobalOptions& g, int& exit_code, const std::shared_ptr<IndexArgs>
                        t->orphan_sidecars + t->bad_sidecars > 0 ? " (see `shoebox errors`)" : "");
       }
     }
+    // The thumbnail cache may have lost files (deleted to free space, a crash): made again.
+    auto repaired = RepairThumbnails(cat->get(), thumbs, opt, run_started);
+    if (!repaired.ok()) {
+      exit_code = Fail(repaired.status());
+      return;
+    }
+    if (!g.quiet && !args->json && (repaired->rebuilt > 0 || repaired->lost > 0))
+      std::fprintf(stderr, "thumbnails: %lld made again (missing from the cache), %lld could not be (file changed or gone)\n",
+                   static_cast<long long>(repaired->rebuilt), static_cast<long long>(repaired->lost));
     nlohmann::json embedded;
     if (model) {
       auto e = RunEmbedStage(cat->get(), model.get(), location, g.quiet || args->json,
@@ -246,6 +257,8 @@ void RunIndex(GlobalOptions& g, int& exit_code, const std::shared_ptr<IndexArgs>
                           {"missing", r.missing},     {"errors", r.errors},
                           {"not_images", r.not_images}, {"folder_problems", r.folder_problems},
                           {"seconds", r.seconds},     {"catalog", path.string()}};
+      j["thumbnails"] = {{"rebuilt", repaired->rebuilt}, {"lost", repaired->lost},
+                         {"temp_files_removed", repaired->temp_removed}};
       if (!embedded.is_null()) j.update(embedded);
       if (!library.is_null()) j["library"] = library;
       if (!r.libraries_found.empty()) j["libraries_found"] = r.libraries_found;

@@ -3,6 +3,7 @@
 #include "catalog/embedding_store.h"
 #include "search/searcher.h"
 #include "tools/cli/cli_common.h"
+#include "tools/cli/search_common.h"
 
 namespace shoebox::cli {
 
@@ -43,8 +44,9 @@ void RegisterStatus(CLI::App& app, GlobalOptions& g, int& exit_code) {
       embeddings.push_back({{"model", m.label}, {"location", m.location}, {"family", m.family}, {"dim", m.dim},
                             {"embedded", c->embedded}, {"failed", c->failed}, {"pending", c->pending},
                             {"index_recipe", health->recipe},
-                            {"index", health->state.substr(0, health->state.find(' '))},
-                            {"index_state", health->state}});
+                            {"index", IndexKind(*health)},
+                            {"index_state", DescribeIndexHealth(*health)},
+                            {"index_damaged", !health->damage.empty() && health->graph != search::GraphHealth::kInvalidRecipe}});
     }
     if (*json) {
       nlohmann::json j = {{"embeddings", embeddings}, {"files", s->files},           {"assets", s->assets},

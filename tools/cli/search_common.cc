@@ -35,16 +35,18 @@ Result<nlohmann::json> RunEmbedStage(Catalog* cat, Model* model, const std::stri
     // The approximate index follows the vectors here (added and removed in place), so that
     // queries and the server find it fresh.
     auto health = search::CheckIndexHealth(cat, **rec);
-    if (health.ok() && health->state.rfind("hnsw", 0) == 0 && health->state != "hnsw (fresh)") {
-      if (!quiet && health->state.find("not built") != std::string::npos)
+    using search::GraphHealth;
+    if (health.ok() && health->graph != GraphHealth::kExact && health->graph != GraphHealth::kFresh &&
+        health->graph != GraphHealth::kInvalidRecipe) {
+      if (!quiet && health->graph == GraphHealth::kNotBuilt)
         std::fprintf(stderr, "building the HNSW index (about 2 minutes per 100,000 photos on 2 cores, once)...\n");
       auto searcher = search::Searcher::Open(cat, **rec);
-      if (searcher.ok()) index_state = (*searcher)->ann_state();
+      if (searcher.ok()) index_state = DescribeAnn((*searcher)->ann());
       else if (!quiet)
         std::fprintf(stderr, "shoebox: warning: could not update the HNSW index: %s\n",
                      searcher.status().message().c_str());
       if (searcher.ok() && !quiet)
-        std::fprintf(stderr, "HNSW index of %zu vectors: %s\n", (*searcher)->ids().size(), (*searcher)->ann_state().c_str());
+        std::fprintf(stderr, "HNSW index of %zu vectors: %s\n", (*searcher)->ids().size(), index_state.get<std::string>().c_str());
     }
   }
   if (!quiet && while_crawling > 0)
@@ -61,6 +63,47 @@ Result<nlohmann::json> RunEmbedStage(Catalog* cat, Model* model, const std::stri
                         {"embed_failed", r->failed},
                         {"embed_seconds", r->seconds + while_crawling_seconds},
                         {"ann_index", index_state}};
+}
+
+std::string DescribeAnn(const search::Searcher::AnnReport& a) {
+  using S = search::Searcher::AnnState;
+  std::string text;
+  switch (a.state) {
+    case S::kNone: text = "none"; break;
+    case S::kFresh: text = "fresh"; break;
+    case S::kUpdated: text = "updated (+" + std::to_string(a.added) + " -" + std::to_string(a.removed) + ")"; break;
+    case S::kRebuilt: text = "rebuilt"; break;
+    case S::kStale: text = "stale"; break;
+  }
+  if (!a.damage.empty()) text += " (the saved graph was damaged: " + a.damage + ")";
+  return text;
+}
+
+std::string IndexKind(const search::IndexHealth& h) {
+  using G = search::GraphHealth;
+  switch (h.graph) {
+    case G::kExact: return "exact";
+    case G::kInvalidRecipe: return "invalid";
+    default: return "hnsw";
+  }
+}
+
+std::string DescribeIndexHealth(const search::IndexHealth& h) {
+  using G = search::GraphHealth;
+  std::string text;
+  switch (h.graph) {
+    case G::kExact: text = "exact"; break;
+    case G::kFresh: text = "hnsw (fresh)"; break;
+    case G::kStale: text = "hnsw (stale: updated by the next `index` or `shoebox reindex`; exact scans meanwhile)"; break;
+    case G::kNotBuilt:
+      text = "hnsw (not built yet: the next `index` or `shoebox reindex` builds it; exact scans meanwhile)";
+      break;
+    case G::kDamaged:
+      return "hnsw (damaged, not used: " + h.damage + "; `shoebox reindex` or the next `index` rebuilds it; exact scans meanwhile)";
+    case G::kInvalidRecipe: return "invalid: " + h.damage + " (set another with `shoebox reindex --recipe`)";
+  }
+  if (!h.damage.empty()) text += " (vector file damaged, not used: " + h.damage + "; the next `index` rewrites it)";
+  return text;
 }
 
 Result<ModelRecord> QueryModel(Catalog* cat, const std::string& model_arg) {

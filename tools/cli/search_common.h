@@ -30,6 +30,12 @@ Result<ModelRecord> QueryModel(Catalog* cat, const std::string& model_arg);
 // Loads the network of a catalog model (for text queries and outside images).
 Result<std::unique_ptr<Model>> LoadNetwork(const ModelRecord& record, const std::string& model_arg);
 
+// How the vector index is, in words for people (`status`, `index`): the search module keeps
+// these states as enums.
+std::string DescribeAnn(const search::Searcher::AnnReport& ann);
+std::string DescribeIndexHealth(const search::IndexHealth& health);
+std::string IndexKind(const search::IndexHealth& health);  // "exact", "hnsw" or "invalid"
+
 // --after/--before/--folder/--camera/--format/--has-gps/--source, --min-score, --auto-cutoff,
 // --sort, -n on a subcommand, filled into `options`.
 void AddSearchOptions(CLI::App* cmd, search::SearchOptions* options, std::string* sort);

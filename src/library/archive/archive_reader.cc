@@ -81,7 +81,8 @@ Result<bool> ArchiveReader::Next(ArchiveEntry* e) {
 Status ArchiveReader::Read(uint64_t max_bytes, std::vector<uint8_t>* out) {
   out->clear();
   if (current_size_ > 0 && static_cast<uint64_t>(current_size_) > max_bytes)
-    return TooLarge(path_ + "/" + current_ + ": " + std::to_string(current_size_) + " bytes, over the limit");
+    return TooLarge(path_ + "/" + current_ + ": " + std::to_string(current_size_) + " bytes, over the limit of " +
+                    std::to_string(max_bytes >> 20) + " MB for one file read from an archive");
   if (current_size_ > 0) out->reserve(static_cast<size_t>(current_size_));
   uint8_t buf[1 << 16];
   for (;;) {
@@ -91,7 +92,8 @@ Status ArchiveReader::Read(uint64_t max_bytes, std::vector<uint8_t>* out) {
       const char* why = archive_error_string(a_);
       return Corrupt(path_ + "/" + current_ + ": cannot be read from the archive (" + (why ? why : "unknown error") + ")");
     }
-    if (out->size() + static_cast<size_t>(n) > max_bytes) return TooLarge(path_ + "/" + current_ + ": over the size limit");
+    if (out->size() + static_cast<size_t>(n) > max_bytes) return TooLarge(path_ + "/" + current_ + ": over the limit of " + std::to_string(max_bytes >> 20) +
+                                                             " MB for one file read from an archive");
     out->insert(out->end(), buf, buf + n);
   }
   return Status::Ok();

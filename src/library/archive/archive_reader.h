@@ -20,6 +20,10 @@ struct archive;
 
 namespace shoebox {
 
+// A member is read whole into memory (a .tgz cannot seek back), so one larger than this is
+// refused by name instead: no photo is this large, a zip bomb is.
+inline constexpr uint64_t kMaxArchiveMemberBytes = uint64_t{256} << 20;
+
 // .zip, .tar, .tgz, .tar.gz (any case).
 bool IsArchiveName(const std::string& name);
 
