@@ -21,7 +21,7 @@ Status ReadUpTo(const std::filesystem::path& path, uint64_t limit, bool limit_is
   int fd = ::open(path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
   if (fd < 0) {
     int e = errno;
-    if (e == ENOENT) return NotFound("file vanished before it could be read");
+    if (e == ENOENT) return NotFound("no such file (gone since it was listed?)");
     return IoError("cannot open: " + ErrnoText(e));
   }
   struct FdCloser {

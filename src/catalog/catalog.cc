@@ -448,7 +448,10 @@ Result<GcResult> Catalog::CollectGarbage(int64_t missing_before) {
 
 Result<std::unique_ptr<WriterLock>> WriterLock::Acquire(const std::filesystem::path& catalog,
                                                         bool wait) {
-  std::string lock_path = catalog.string() + ".lock";
+  // By the catalog's real path: the same catalog reached through a link is one catalog.
+  std::error_code ec;
+  const auto real = std::filesystem::weakly_canonical(catalog, ec);
+  std::string lock_path = (ec ? catalog : real).string() + ".lock";
   int fd = ::open(lock_path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
   if (fd < 0) return IoError("cannot open lock file " + lock_path + ": " + ErrnoText(errno));
   if (::flock(fd, LOCK_EX | (wait ? 0 : LOCK_NB)) != 0) {

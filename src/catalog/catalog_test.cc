@@ -202,5 +202,15 @@ TEST(Catalog, WriterLockIsExclusive) {
   EXPECT_OK(third.status());
 }
 
+TEST(Catalog, WriterLockIsPerCatalogNotPerPathName) {
+  TempDir dir;
+  std::filesystem::create_directory(dir / "real");
+  std::filesystem::create_directory_symlink(dir / "real", dir / "linked");
+  auto first = WriterLock::Acquire(dir / "real/c.db", false);
+  ASSERT_OK(first.status());
+  auto second = WriterLock::Acquire(dir / "linked/c.db", false);
+  EXPECT_EQ(second.status().code(), StatusCode::kBusy) << "the same catalog through a link takes one writer";
+}
+
 }  // namespace
 }  // namespace shoebox

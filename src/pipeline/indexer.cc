@@ -247,7 +247,9 @@ class RootIndexer {
         if (IsKnownNonImageExtension(name)) {
           if (listener && listener->WantsBytes(path)) {
             std::vector<uint8_t> bytes;
-            if ((*reader)->Read(kMaxListenerBytes, &bytes).ok()) listener->OnBytes(path, std::move(bytes));
+            Status read = (*reader)->Read(kMaxListenerBytes, &bytes);
+            if (read.ok()) listener->OnBytes(path, std::move(bytes));
+            else listener->OnBytes(path, read);
           }
           continue;
         }

@@ -78,9 +78,10 @@ class ArchiveListener {
   virtual ~ArchiveListener() = default;
   // Every regular member, as "<archive>/<member>".
   virtual void OnMember(const std::string& path) = 0;
-  // Whether the bytes of this member (not a photo by its name) are wanted; then OnBytes.
+  // Whether the bytes of this member (not a photo by its name) are wanted; then OnBytes,
+  // with the bytes or why they could not be read (kTooLarge over 4 MB).
   virtual bool WantsBytes(const std::string& path) = 0;
-  virtual void OnBytes(const std::string& path, std::vector<uint8_t> bytes) = 0;
+  virtual void OnBytes(const std::string& path, Result<std::vector<uint8_t>> bytes) = 0;
 };
 
 // The same for a .zip / .tar / .tgz archive, read in place (library/archive/archive_reader.h):

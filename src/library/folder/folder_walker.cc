@@ -5,9 +5,15 @@
 #include <fnmatch.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#ifdef __linux__
+#include <linux/magic.h>
+#include <sys/vfs.h>
+#endif
 
 #include <cerrno>
 #include <cstring>
+#include <filesystem>
+#include <optional>
 #include <set>
 #include <utility>
 
@@ -30,6 +36,37 @@ bool Excluded(const std::string& name, const std::string& rel, const WalkOptions
   return false;
 }
 
+// The operating system's own folders: pseudo file systems (by their type) and /dev and /run
+// (tmpfs, which also holds users' /tmp, so by their resolved path).
+std::optional<std::string> SystemFolder(int fd) {
+#ifdef __linux__
+  struct statfs fs {};
+  if (::fstatfs(fd, &fs) == 0) {
+    static const std::pair<unsigned long, const char*> kPseudo[] = {
+        {PROC_SUPER_MAGIC, "proc"},         {SYSFS_MAGIC, "sysfs"},         {DEVPTS_SUPER_MAGIC, "devpts"},
+        {CGROUP_SUPER_MAGIC, "cgroup"},     {CGROUP2_SUPER_MAGIC, "cgroup2"}, {DEBUGFS_MAGIC, "debugfs"},
+        {TRACEFS_MAGIC, "tracefs"},         {SECURITYFS_MAGIC, "securityfs"}, {PSTOREFS_MAGIC, "pstore"},
+        {BPF_FS_MAGIC, "bpf"},              {0x62656570UL, "configfs"},     {0x19800202UL, "mqueue"},
+        {BINFMTFS_MAGIC, "binfmt_misc"},    {0x65735543UL, "fusectl"},      {HUGETLBFS_MAGIC, "hugetlbfs"},
+        {SELINUX_MAGIC, "selinuxfs"},       {EFIVARFS_MAGIC, "efivarfs"}};
+    for (const auto& [magic, name] : kPseudo)
+      if (static_cast<unsigned long>(fs.f_type) == magic) return std::string("a ") + name + " file system";
+  }
+  std::error_code ec;
+  const std::string real = std::filesystem::read_symlink("/proc/self/fd/" + std::to_string(fd), ec).string();
+  auto under = [&](const char* top) {
+    const size_t n = std::strlen(top);
+    return !ec && real.compare(0, n, top) == 0 && (real.size() == n || real[n] == '/');
+  };
+  if (under("/run/media")) return std::nullopt;  // removable drives (udisks) mount here
+  for (const char* top : {"/dev", "/run", "/proc", "/sys"})
+    if (under(top)) return std::string("the system folder ") + top;
+#else
+  (void)fd;
+#endif
+  return std::nullopt;
+}
+
 class Walker {
  public:
   Walker(std::string root, const WalkOptions& opt) : root_(std::move(root)), opt_(opt) {}
@@ -43,6 +80,12 @@ class Walker {
     struct stat st {};
     if (::fstat(fd, &st) != 0 || !visited_.insert({st.st_dev, st.st_ino}).second) {
       ::close(fd);  // already walked (a link back into the tree): stop the loop here
+      return;
+    }
+    if (auto system = SystemFolder(fd)) {
+      // `/` linked from a photo folder must not crawl /proc and /sys (146,821 files).
+      result_.problems.push_back({dir, "skipped: " + *system + ", not photos"});
+      ::close(fd);
       return;
     }
     DIR* d = ::fdopendir(fd);

@@ -136,5 +136,23 @@ TEST(FolderWalker, MissingRootIsAnError) {
   EXPECT_EQ(r.status().code(), StatusCode::kNotFound);
 }
 
+TEST(FolderWalker, LinksToSystemFoldersAreSkippedAndSaidSo) {
+  TempDir d;
+  WriteFile(d / "a.jpg", "x");
+  for (const char* target : {"/proc", "/sys", "/dev", "/run"})
+    std::filesystem::create_directory_symlink(target, d / ("to" + std::string(target).substr(1)));
+  auto r = WalkFolder(d.path().string(), {});
+  ASSERT_OK(r.status());
+  EXPECT_EQ(Names(*r, d.path().string()), (std::vector<std::string>{"a.jpg"}));
+  std::vector<std::string> skipped;
+  for (const auto& p : r->problems)
+    if (p.reason.rfind("skipped: ", 0) == 0) skipped.push_back(p.path.substr(d.path().string().size() + 1));
+  std::sort(skipped.begin(), skipped.end());
+  EXPECT_EQ(skipped, (std::vector<std::string>{"todev", "toproc", "torun", "tosys"}));
+  auto proc = std::find_if(r->problems.begin(), r->problems.end(), [](const WalkProblem& p) { return p.path.ends_with("toproc"); });
+  ASSERT_NE(proc, r->problems.end());
+  EXPECT_EQ(proc->reason, "skipped: a proc file system, not photos");
+}
+
 }  // namespace
 }  // namespace shoebox

@@ -1,5 +1,6 @@
 #include "library/takeout/sidecar.h"
 
+#include <algorithm>
 #include <cstdio>
 #include <ctime>
 
@@ -42,7 +43,32 @@ bool Place(const json& j, const char* key, Sidecar* out) {
   return true;
 }
 
+// How deeply arrays and objects nest (strings skipped): Google's sidecars are 3 deep; a
+// hostile one 100,000 deep is refused before a parser recurses into it.
+int NestingDepth(const std::string& text) {
+  int depth = 0, deepest = 0;
+  bool in_string = false;
+  for (size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (in_string) {
+      if (c == '\\') ++i;
+      else if (c == '"') in_string = false;
+    } else if (c == '"') {
+      in_string = true;
+    } else if (c == '{' || c == '[') {
+      deepest = std::max(deepest, ++depth);
+    } else if (c == '}' || c == ']') {
+      --depth;
+    }
+  }
+  return deepest;
+}
+
 Result<json> Parse(const std::string& text) {
+  constexpr int kMaxDepth = 64;
+  if (const int d = NestingDepth(text); d > kMaxDepth)
+    return Corrupt("nested " + std::to_string(d) + " levels deep, over the limit of " + std::to_string(kMaxDepth) +
+                   " (a Takeout sidecar is 3): not read");
   json j = json::parse(text, nullptr, false);
   if (j.is_discarded()) return Corrupt("not JSON");
   if (!j.is_object()) return Corrupt("not a JSON object");

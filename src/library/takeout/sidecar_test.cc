@@ -82,5 +82,15 @@ TEST(TakeoutSidecar, MalformedSidecarsSayWhatIsWrong) {
   EXPECT_FALSE(s->lat);
 }
 
+TEST(TakeoutSidecar, ADeeplyNestedSidecarIsRefusedSayingHowDeep) {
+  const std::string deep = std::string(100000, '[') + std::string(100000, ']');
+  auto s = ParseSidecar(deep);
+  ASSERT_FALSE(s.ok());
+  EXPECT_NE(s.status().message().find("nested 100000 levels deep"), std::string::npos) << s.status().ToString();
+  // Brackets inside strings are text, not nesting.
+  auto fine = ParseSidecar(R"({"title": ")" + std::string(200, '[') + R"("})");
+  EXPECT_TRUE(fine.ok()) << fine.status().ToString();
+}
+
 }  // namespace
 }  // namespace shoebox::takeout

@@ -1,5 +1,6 @@
 #include "library/takeout/takeout_importer.h"
 
+#include <cstring>
 #include <filesystem>
 #include <functional>
 #include <map>
@@ -17,6 +18,15 @@ namespace {
 namespace fs = std::filesystem;
 
 constexpr uint64_t kMaxSidecarBytes = 4 << 20;
+// Marks a sidecar that could not be read, followed by why (a JSON text never starts with it).
+constexpr char kUnreadable[] = "\x01unreadable:";
+
+std::string WhyUnreadable(const Status& s) {
+  if (s.code() == StatusCode::kTooLarge)
+    return "too large for a Takeout sidecar (over " + std::to_string(kMaxSidecarBytes >> 20) +
+           " MB; Google writes a few KB): not read";
+  return "cannot be read: " + s.message();
+}
 
 // The photo's id in Google Photos, from the sidecar's "url" (…/photo/<id>), when present.
 std::optional<std::string> ExternalId(const std::string& json_text) {
@@ -79,7 +89,10 @@ Result<FolderResult> ApplyFolder(Catalog* cat, int64_t source_id, const fs::path
     if (!m.sidecar) continue;
     const std::string sidecar_path = (dir / *m.sidecar).string();
     auto text = texts.find(*m.sidecar);
-    auto parsed = text == texts.end() ? Result<Sidecar>(IoError("cannot be read")) : ParseSidecar(text->second);
+    auto parsed = text == texts.end() ? Result<Sidecar>(IoError("cannot be read"))
+                  : text->second.rfind(kUnreadable, 0) == 0
+                      ? Result<Sidecar>(IoError(text->second.substr(std::strlen(kUnreadable))))
+                      : ParseSidecar(text->second);
     if (!parsed.ok()) {
       ++r.bad;
       SHOEBOX_RETURN_IF_ERROR(cat->RecordError(sidecar_path, "Takeout sidecar: " + parsed.status().message(), "file", now));
@@ -169,7 +182,8 @@ Result<TakeoutReport> ApplyTakeoutMetadata(Catalog* cat, const std::string& root
         for (const auto& n : names) {
           if (!IsJson(n)) continue;
           auto bytes = ReadWholeFile(fs::path(dir) / n, kMaxSidecarBytes);
-          if (bytes.ok()) texts[n].assign(bytes->begin(), bytes->end());  // else reported as a bad sidecar
+          if (bytes.ok()) texts[n].assign(bytes->begin(), bytes->end());
+          else texts[n] = kUnreadable + WhyUnreadable(bytes.status());  // reported as a bad sidecar
         }
         return texts;
       },
@@ -183,9 +197,11 @@ void TakeoutArchiveCollector::OnMember(const std::string& path) {
 
 bool TakeoutArchiveCollector::WantsBytes(const std::string& path) { return IsJson(path); }
 
-void TakeoutArchiveCollector::OnBytes(const std::string& path, std::vector<uint8_t> bytes) {
+void TakeoutArchiveCollector::OnBytes(const std::string& path, Result<std::vector<uint8_t>> bytes) {
   const auto slash = path.rfind('/');
-  texts_[path.substr(0, slash)][path.substr(slash + 1)].assign(bytes.begin(), bytes.end());
+  std::string& text = texts_[path.substr(0, slash)][path.substr(slash + 1)];
+  if (bytes.ok()) text.assign(bytes->begin(), bytes->end());
+  else text = kUnreadable + WhyUnreadable(bytes.status());
 }
 
 Result<TakeoutReport> ApplyTakeoutArchive(Catalog* cat, const std::string& archive,

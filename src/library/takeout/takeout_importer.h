@@ -37,7 +37,7 @@ class TakeoutArchiveCollector : public ArchiveListener {
  public:
   void OnMember(const std::string& path) override;
   bool WantsBytes(const std::string& path) override;
-  void OnBytes(const std::string& path, std::vector<uint8_t> bytes) override;
+  void OnBytes(const std::string& path, Result<std::vector<uint8_t>> bytes) override;
   const std::map<std::string, std::vector<std::string>>& folders() const { return folders_; }
   const std::map<std::string, std::map<std::string, std::string>>& texts() const { return texts_; }
 

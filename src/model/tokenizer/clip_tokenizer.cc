@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include <climits>
+#include <optional>
 #include <sstream>
 
 #include "base/file_io.h"
@@ -61,6 +62,14 @@ std::vector<std::u32string> PreTokenize(const std::u32string& s) {
 
 Result<std::unique_ptr<ClipTokenizer>> ClipTokenizer::Load(const std::filesystem::path& dir) {
   std::unique_ptr<ClipTokenizer> t(new ClipTokenizer());
+  auto missing = [&](const char* name) -> std::optional<Status> {
+    std::error_code ec;
+    if (std::filesystem::exists(dir / name, ec)) return std::nullopt;
+    return NotFound((dir / name).string() + " is missing: a CLIP model folder needs the tokenizer's vocab.json and "
+                    "merges.txt beside its weights (copy them from the model's repository, or let "
+                    "`shoebox models pull` download the whole model)");
+  };
+  if (auto st = missing("vocab.json")) return *st;
   auto vocab_bytes = ReadWholeFile(dir / "vocab.json", 64 << 20);
   if (!vocab_bytes.ok()) return Status(vocab_bytes.status().code(), (dir / "vocab.json").string() + ": " + vocab_bytes.status().message());
   json vocab = json::parse(vocab_bytes->begin(), vocab_bytes->end(), nullptr, false);
@@ -69,6 +78,7 @@ Result<std::unique_ptr<ClipTokenizer>> ClipTokenizer::Load(const std::filesystem
     if (!it.value().is_number_integer()) return Corrupt((dir / "vocab.json").string() + ": id of '" + it.key() + "' is not an integer");
     t->vocab_[it.key()] = it.value().get<int64_t>();
   }
+  if (auto st = missing("merges.txt")) return *st;
   auto merges_bytes = ReadWholeFile(dir / "merges.txt", 64 << 20);
   if (!merges_bytes.ok()) return Status(merges_bytes.status().code(), (dir / "merges.txt").string() + ": " + merges_bytes.status().message());
   std::istringstream merges(std::string(merges_bytes->begin(), merges_bytes->end()));

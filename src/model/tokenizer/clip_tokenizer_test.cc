@@ -58,5 +58,15 @@ TEST(TextCleanup, PythonSemantics) {
   EXPECT_EQ(text::FixText("e\u0301"), "é");  // NFC
 }
 
+TEST(ClipTokenizer, AFolderWithoutVocabJsonSaysWhichFileIsMissingAndWhatToDo) {
+  testing::TempDir d;
+  testing::WriteFile(d / "merges.txt", "#version: 0.2\n");
+  auto tok = ClipTokenizer::Load(d.path());
+  ASSERT_FALSE(tok.ok());
+  EXPECT_EQ(tok.status().code(), StatusCode::kNotFound);
+  EXPECT_NE(tok.status().message().find("vocab.json is missing"), std::string::npos) << tok.status().ToString();
+  EXPECT_NE(tok.status().message().find("shoebox models pull"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace shoebox::model
