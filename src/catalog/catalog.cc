@@ -228,13 +228,13 @@ Result<std::vector<ThumbnailSource>> Catalog::ThumbnailSources() {
   // With MIN(), SQLite takes the bare columns from the row holding the minimum.
   auto q = db_.Prepare(
       "SELECT a.id, a.hash, MIN(f.path), f.size, f.mtime_ns, a.thumb_state FROM assets a "
-      "JOIN files f ON f.asset_id = a.id AND f.status = 0 "
+      "LEFT JOIN files f ON f.asset_id = a.id AND f.status = 0 "
       "WHERE a.thumb_state = 1 OR (a.error IS NULL AND a.warning LIKE 'thumbnail not saved%') GROUP BY a.id");
   if (!q.ok()) return q.status();
   std::vector<ThumbnailSource> out;
   Status st;
   while (q->Step(&st))
-    out.push_back({q->Int(0), q->Text(1), q->Text(2), q->Int(3), q->Int(4), q->Int(5) == 1});
+    out.push_back({q->Int(0), q->Text(1), q->OptText(2).value_or(""), q->Int(3), q->Int(4), q->Int(5) == 1});
   if (!st.ok()) return st;
   return out;
 }

@@ -83,7 +83,7 @@ struct ErrorRecord {
 struct ThumbnailSource {
   int64_t asset_id = 0;
   std::string hash;
-  std::string path;
+  std::string path;  // empty: no file of the photo is present
   int64_t size = 0, mtime_ns = 0;
   bool has_thumbnail = false;  // false: saving it failed before (disk full...)
 };
@@ -165,7 +165,7 @@ class Catalog {
   Status SetHasThumbnail(int64_t asset_id, bool has, const std::string& why_not = {});
 
   // Photos that have, or should have, a thumbnail: those marked as having one, and those
-  // whose thumbnail could not be saved; with a present file each (assets without one are left).
+  // whose thumbnail could not be saved; each with a present file (path empty when none is).
   Result<std::vector<ThumbnailSource>> ThumbnailSources();
 
   // Queries.

@@ -76,6 +76,10 @@ Result<ThumbnailRepairReport> RepairThumbnails(Catalog* catalog, const Thumbnail
       if (!t.has_thumbnail) outcomes.push_back({&t, Status::Ok()});  // saved by someone since
       continue;
     }
+    if (t.path.empty()) {
+      outcomes.push_back({&t, NotFound("no file of the photo is present")});
+      continue;
+    }
     std::error_code ec;
     if (!fs::exists(t.path, ec)) {
       if (auto a = SplitArchivePath(t.path)) {

@@ -150,6 +150,8 @@ class DeadlineStream : public httplib::Stream {
   }
 
   ssize_t write(const char* ptr, size_t size) override {
+    // httplib answers a head that stopped arriving with 400; the caller sends 408 instead.
+    if (head_timed_out_) return static_cast<ssize_t>(size);
     if (!is_writable()) return -1;
     ssize_t n;
     do n = ::send(fd_, ptr, size, MSG_NOSIGNAL);
@@ -201,6 +203,11 @@ void WriteAndClose(int fd, const std::string& status_line, const std::string& me
 GuardedHttpServer::GuardedHttpServer(ConnectionLimits limits) : limits_(limits) {
   const size_t max_threads = static_cast<size_t>(std::max(1, limits_.max_threads));
   new_task_queue = [max_threads] { return new ElasticPool(max_threads); };
+}
+
+void GuardedHttpServer::WidenBacklog(int length) {
+  const socket_t sock = svr_sock_;
+  if (sock != INVALID_SOCKET) (void)::listen(sock, length);
 }
 
 bool GuardedHttpServer::Admit(const std::string& address) {

@@ -35,6 +35,11 @@ class GuardedHttpServer : public httplib::Server {
  public:
   explicit GuardedHttpServer(ConnectionLimits limits);
 
+  // After binding: httplib 0.11 listens with a backlog of 5, so a burst of connections (a
+  // page's thumbnails, a flood) waits for SYN retransmits (1 s, then 3 s). listen() again
+  // with a longer queue (Linux and the BSDs take the new length).
+  void WidenBacklog(int length = 1024);
+
   // Connections refused for their address, and request heads timed out, since start.
   int64_t refused_connections() const { return refused_.load(); }
   int64_t head_timeouts() const { return head_timeouts_.load(); }

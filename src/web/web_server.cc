@@ -211,6 +211,7 @@ Status WebServer::Bind() {
                      " (in use? try --port)");
     port_ = options_.port;
   }
+  http_->WidenBacklog();
   return Status::Ok();
 }
 

@@ -83,18 +83,34 @@ Status ArchiveReader::Read(uint64_t max_bytes, std::vector<uint8_t>* out) {
   if (current_size_ > 0 && static_cast<uint64_t>(current_size_) > max_bytes)
     return TooLarge(path_ + "/" + current_ + ": " + std::to_string(current_size_) + " bytes, over the limit of " +
                     std::to_string(max_bytes >> 20) + " MB for one file read from an archive");
-  if (current_size_ > 0) out->reserve(static_cast<size_t>(current_size_));
-  uint8_t buf[1 << 16];
+  // A size the archive states is reserved at once. An unstated one (zip entries written as a
+  // stream) is gathered in chunks and joined at the end, so a member that turns out too large
+  // never costs more than the limit (a doubling vector would briefly hold one and a half times it).
+  const bool known = current_size_ > 0;
+  if (known) out->reserve(static_cast<size_t>(current_size_));
+  std::vector<std::vector<uint8_t>> chunks;
+  uint64_t total = 0;
+  std::vector<uint8_t> buf(1 << 20);
   for (;;) {
-    const la_ssize_t n = archive_read_data(a_, buf, sizeof buf);
+    const la_ssize_t n = archive_read_data(a_, buf.data(), buf.size());
     if (n == 0) break;
     if (n < 0) {
       const char* why = archive_error_string(a_);
       return Corrupt(path_ + "/" + current_ + ": cannot be read from the archive (" + (why ? why : "unknown error") + ")");
     }
-    if (out->size() + static_cast<size_t>(n) > max_bytes) return TooLarge(path_ + "/" + current_ + ": over the limit of " + std::to_string(max_bytes >> 20) +
-                                                             " MB for one file read from an archive");
-    out->insert(out->end(), buf, buf + n);
+    total += static_cast<uint64_t>(n);
+    if (total > max_bytes)
+      return TooLarge(path_ + "/" + current_ + ": over the limit of " + std::to_string(max_bytes >> 20) +
+                      " MB for one file read from an archive");
+    if (known) out->insert(out->end(), buf.begin(), buf.begin() + n);
+    else chunks.emplace_back(buf.begin(), buf.begin() + n);
+  }
+  if (!known) {
+    out->reserve(static_cast<size_t>(total));
+    for (auto& c : chunks) {
+      out->insert(out->end(), c.begin(), c.end());
+      std::vector<uint8_t>().swap(c);
+    }
   }
   return Status::Ok();
 }
