@@ -20,7 +20,8 @@ namespace {
 namespace fs = std::filesystem;
 
 // Hashes with a non-empty thumbnail in the cache; removes temporary files older than the run.
-std::unordered_set<std::string> ListCache(const ThumbnailCache& thumbs, int64_t run_started, int64_t* removed) {
+std::unordered_set<std::string> ListCache(const ThumbnailCache& thumbs, int64_t run_started,
+                                          int64_t* removed) {
   std::unordered_set<std::string> present;
   std::error_code ec;
   for (fs::directory_iterator sub(thumbs.dir(), ec), end; !ec && sub != end; sub.increment(ec)) {
@@ -47,9 +48,10 @@ struct Outcome {
 };
 
 // Makes one thumbnail from the photo's bytes, if they are still the catalogued content.
-Status Rebuild(const ThumbnailSource& t, const std::vector<uint8_t>& bytes, const ThumbnailCache& thumbs,
-               const AnalyzeOptions& analyze) {
-  if (ContentHashHex(bytes.data(), bytes.size()) != t.hash) return Changed(t.path + " has changed since it was indexed");
+Status Rebuild(const ThumbnailSource& t, const std::vector<uint8_t>& bytes,
+               const ThumbnailCache& thumbs, const AnalyzeOptions& analyze) {
+  if (ContentHashHex(bytes.data(), bytes.size()) != t.hash)
+    return Changed(t.path + " has changed since it was indexed");
   AnalyzeOptions opt = analyze;
   opt.model_input = nullptr;
   auto photo = AnalyzePhoto(bytes.data(), bytes.size(), fs::path(t.path).filename().string(), opt);
@@ -61,7 +63,8 @@ Status Rebuild(const ThumbnailSource& t, const std::vector<uint8_t>& bytes, cons
 }  // namespace
 
 Result<ThumbnailRepairReport> RepairThumbnails(Catalog* catalog, const ThumbnailCache& thumbs,
-                                               const IndexOptions& options, int64_t run_started_unix) {
+                                               const IndexOptions& options,
+                                               int64_t run_started_unix) {
   ThumbnailRepairReport report;
   auto sources = catalog->ThumbnailSources();
   if (!sources.ok()) return sources.status();
@@ -122,9 +125,12 @@ Result<ThumbnailRepairReport> RepairThumbnails(Catalog* catalog, const Thumbnail
             continue;
           }
           auto it = read->find(m);
-          if (it == read->end()) record(t, NotFound(t->path + ": no longer in its archive"));
-          else if (!it->second.ok()) record(t, it->second.status());
-          else record(t, Rebuild(*t, *it->second, thumbs, options.analyze));
+          if (it == read->end())
+            record(t, NotFound(t->path + ": no longer in its archive"));
+          else if (!it->second.ok())
+            record(t, it->second.status());
+          else
+            record(t, Rebuild(*t, *it->second, thumbs, options.analyze));
         }
       }
     }
@@ -142,7 +148,8 @@ Result<ThumbnailRepairReport> RepairThumbnails(Catalog* catalog, const Thumbnail
       // Pages must not link to a thumbnail that is not there; the warning brings it back to
       // the next run's list, in case the file can be read again then.
       ++report.lost;
-      SHOEBOX_RETURN_IF_ERROR(catalog->SetHasThumbnail(o.source->asset_id, false, o.status.message()));
+      SHOEBOX_RETURN_IF_ERROR(
+          catalog->SetHasThumbnail(o.source->asset_id, false, o.status.message()));
     }
   }
   SHOEBOX_RETURN_IF_ERROR(tx.Commit());

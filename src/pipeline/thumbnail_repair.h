@@ -16,16 +16,17 @@
 namespace shoebox {
 
 struct ThumbnailRepairReport {
-  int64_t checked = 0;         // photos that should have a thumbnail
-  int64_t rebuilt = 0;         // made again
-  int64_t lost = 0;            // missing, and no unchanged file to make them from (now marked as none)
-  int64_t temp_removed = 0;    // orphan temporary files removed
+  int64_t checked = 0;  // photos that should have a thumbnail
+  int64_t rebuilt = 0;  // made again
+  int64_t lost = 0;     // missing, and no unchanged file to make them from (now marked as none)
+  int64_t temp_removed = 0;  // orphan temporary files removed
 };
 
 // options: the decode settings of the crawl (thumbnail size, pixel limit, threads).
 // run_started_unix: temporary files older than this belong to an earlier run and are removed.
 // Fails only when the catalog or the cache cannot be written (disk full).
 Result<ThumbnailRepairReport> RepairThumbnails(Catalog* catalog, const ThumbnailCache& thumbs,
-                                               const IndexOptions& options, int64_t run_started_unix);
+                                               const IndexOptions& options,
+                                               int64_t run_started_unix);
 
 }  // namespace shoebox

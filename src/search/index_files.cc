@@ -69,31 +69,40 @@ void ReportDamagedOnce(const std::filesystem::path& path, const std::string& rea
   static std::set<std::string> told;
   std::lock_guard lock(mu);
   if (!told.insert(path.string()).second) return;
-  std::fprintf(stderr, "shoebox: %s is damaged (%s): not used; it is rebuilt from the catalog\n", path.c_str(),
-               reason.c_str());
+  std::fprintf(stderr, "shoebox: %s is damaged (%s): not used; it is rebuilt from the catalog\n",
+               path.c_str(), reason.c_str());
 }
 
-Result<MappedVectors> MapVectorFile(const std::filesystem::path& path, int64_t dim, FileProblem* problem) {
+Result<MappedVectors> MapVectorFile(const std::filesystem::path& path, int64_t dim,
+                                    FileProblem* problem) {
   if (problem) *problem = FileProblem::kNone;
   auto file = MappedFile::Open(path);
   if (!file.ok())
-    return Fail(problem, file.status().code() == StatusCode::kNotFound ? FileProblem::kMissing : FileProblem::kDamaged,
+    return Fail(problem,
+                file.status().code() == StatusCode::kNotFound ? FileProblem::kMissing
+                                                              : FileProblem::kDamaged,
                 file.status());
   const uint8_t* data = (*file)->data();
   const size_t size = (*file)->size();
   VectorHeader h;
-  if (size < kVectorHeader) return Fail(problem, FileProblem::kDamaged, Corrupt(path.string() + ": shorter than its header"));
+  if (size < kVectorHeader)
+    return Fail(problem, FileProblem::kDamaged,
+                Corrupt(path.string() + ": shorter than its header"));
   std::memcpy(&h, data, kVectorHeader);
   if (std::memcmp(h.magic, kVectorMagicV1, sizeof kVectorMagicV1) == 0)
-    return Fail(problem, FileProblem::kOldFormat, Corrupt(path.string() + ": an older vector file (no checksum)"));
+    return Fail(problem, FileProblem::kOldFormat,
+                Corrupt(path.string() + ": an older vector file (no checksum)"));
   if (std::memcmp(h.magic, kVectorMagic, sizeof kVectorMagic) != 0)
-    return Fail(problem, FileProblem::kDamaged, Corrupt(path.string() + ": not a shoebox vector file"));
+    return Fail(problem, FileProblem::kDamaged,
+                Corrupt(path.string() + ": not a shoebox vector file"));
   if (dim <= 0 || h.dim != dim)
     return Fail(problem, FileProblem::kOldFormat,
-                Corrupt(path.string() + ": vectors have " + std::to_string(h.dim) + " dimensions, not " + std::to_string(dim)));
+                Corrupt(path.string() + ": vectors have " + std::to_string(h.dim) +
+                        " dimensions, not " + std::to_string(dim)));
   if (h.count < 0 || static_cast<uint64_t>(h.count) > (size - kVectorHeader) / 8 ||
       kVectorHeader + static_cast<uint64_t>(h.count) * (8 + 4 * static_cast<uint64_t>(dim)) != size)
-    return Fail(problem, FileProblem::kDamaged, Corrupt(path.string() + ": size does not match its header (truncated?)"));
+    return Fail(problem, FileProblem::kDamaged,
+                Corrupt(path.string() + ": size does not match its header (truncated?)"));
   if (VectorChecksum(h, data + kVectorHeader, size - kVectorHeader) != h.checksum)
     return Fail(problem, FileProblem::kDamaged, Corrupt(path.string() + ": checksum mismatch"));
   MappedVectors m;
@@ -103,13 +112,14 @@ Result<MappedVectors> MapVectorFile(const std::filesystem::path& path, int64_t d
   m.ids = reinterpret_cast<const int64_t*>(data + kVectorHeader);
   m.rows = reinterpret_cast<const float*>(data + kVectorHeader + 8 * h.count);
   if (!std::is_sorted(m.ids, m.ids + m.count))
-    return Fail(problem, FileProblem::kDamaged, Corrupt(path.string() + ": asset ids out of order"));
+    return Fail(problem, FileProblem::kDamaged,
+                Corrupt(path.string() + ": asset ids out of order"));
   m.owner = std::shared_ptr<const void>(std::move(*file));
   return m;
 }
 
-Status WriteVectorFile(const std::filesystem::path& path, const VectorSetVersion& version, int64_t dim,
-                       const int64_t* ids, const float* rows, int64_t count) {
+Status WriteVectorFile(const std::filesystem::path& path, const VectorSetVersion& version,
+                       int64_t dim, const int64_t* ids, const float* rows, int64_t count) {
   VectorHeader h{};
   std::memcpy(h.magic, kVectorMagic, sizeof kVectorMagic);
   h.dim = static_cast<uint32_t>(dim);
@@ -117,7 +127,8 @@ Status WriteVectorFile(const std::filesystem::path& path, const VectorSetVersion
   h.id_sum = version.id_sum;
   h.id_hash = version.id_hash;
   h.max_id = version.max_id;
-  const size_t ids_bytes = static_cast<size_t>(count) * 8, rows_bytes = static_cast<size_t>(count * dim) * 4;
+  const size_t ids_bytes = static_cast<size_t>(count) * 8,
+               rows_bytes = static_cast<size_t>(count * dim) * 4;
   std::vector<uint8_t> out(kVectorHeader + ids_bytes + rows_bytes);
   if (count > 0) {
     std::memcpy(out.data() + kVectorHeader, ids, ids_bytes);
@@ -136,10 +147,12 @@ Result<GraphIds> ReadGraphIds(const std::filesystem::path& path, FileProblem* pr
   if (problem) *problem = FileProblem::kNone;
   auto bytes = ReadWholeFile(path, uint64_t{1} << 34);
   if (!bytes.ok())
-    return fail(bytes.status().code() == StatusCode::kNotFound ? FileProblem::kMissing : FileProblem::kDamaged,
+    return fail(bytes.status().code() == StatusCode::kNotFound ? FileProblem::kMissing
+                                                               : FileProblem::kDamaged,
                 bytes.status());
   if (bytes->size() >= 8 && std::memcmp(bytes->data(), kIdsMagic, 6) == 0 && (*bytes)[6] < '3')
-    return fail(FileProblem::kOldFormat, Corrupt(path.string() + ": an older graph id file (no checksum)"));
+    return fail(FileProblem::kOldFormat,
+                Corrupt(path.string() + ": an older graph id file (no checksum)"));
   if (bytes->size() < kIdsHeader || (bytes->size() - kIdsHeader) % 8 != 0 ||
       std::memcmp(bytes->data(), kIdsMagic, 8) != 0)
     return fail(FileProblem::kDamaged, Corrupt(path.string() + ": not a shoebox graph id file"));
@@ -152,7 +165,8 @@ Result<GraphIds> ReadGraphIds(const std::filesystem::path& path, FileProblem* pr
   if (XXH3_64bits(bytes->data() + kIdsHeader, bytes->size() - kIdsHeader) != ids_sum)
     return fail(FileProblem::kDamaged, Corrupt(path.string() + ": checksum mismatch"));
   g.ids.resize((bytes->size() - kIdsHeader) / 8);
-  if (!g.ids.empty()) std::memcpy(g.ids.data(), bytes->data() + kIdsHeader, bytes->size() - kIdsHeader);
+  if (!g.ids.empty())
+    std::memcpy(g.ids.data(), bytes->data() + kIdsHeader, bytes->size() - kIdsHeader);
   if (!std::is_sorted(g.ids.begin(), g.ids.end()) || (!g.ids.empty() && g.ids.back() > g.max_label))
     return fail(FileProblem::kDamaged, Corrupt(path.string() + ": ids out of order"));
   return g;
@@ -226,9 +240,12 @@ Status ValidateHnswGraph(const uint8_t* data, size_t size, int64_t dim) {
   if (dim <= 0 || dim > 65536) return bad("dimension out of range");
   HnswHeader h;
   std::memcpy(&h, data, sizeof h);
-  if (h.m < 2 || h.m > 4096 || h.max_m != h.m || h.max_m0 != 2 * h.m) return bad("link counts M / maxM / maxM0 disagree");
-  if (!(std::abs(h.mult * std::log(static_cast<double>(h.m)) - 1.0) < 1e-9)) return bad("level multiplier is not 1/ln(M)");
-  if (h.ef_construction < h.m || h.ef_construction > (1u << 20)) return bad("ef_construction out of range");
+  if (h.m < 2 || h.m > 4096 || h.max_m != h.m || h.max_m0 != 2 * h.m)
+    return bad("link counts M / maxM / maxM0 disagree");
+  if (!(std::abs(h.mult * std::log(static_cast<double>(h.m)) - 1.0) < 1e-9))
+    return bad("level multiplier is not 1/ln(M)");
+  if (h.ef_construction < h.m || h.ef_construction > (1u << 20))
+    return bad("ef_construction out of range");
   const uint64_t links0 = h.max_m0 * 4 + 4, links = h.max_m * 4 + 4;
   const uint64_t vector_bytes = static_cast<uint64_t>(dim) * 4;
   if (h.offset_level0 != 0 || h.offset_data != links0 || h.label_offset != links0 + vector_bytes ||
@@ -236,12 +253,14 @@ Status ValidateHnswGraph(const uint8_t* data, size_t size, int64_t dim) {
     return bad("record layout does not match the dimension and M");
   if (h.count > (size - sizeof h) / h.size_data) return bad("more elements than the file holds");
   // Save writes graphs whose capacity is exactly their size (Build and Add size them so).
-  if (h.max_elements < h.count || h.max_elements > std::max<uint64_t>(h.count, 1)) return bad("capacity out of range");
+  if (h.max_elements < h.count || h.max_elements > std::max<uint64_t>(h.count, 1))
+    return bad("capacity out of range");
   if (h.count == 0) {
     if (size != sizeof h) return bad("trailing bytes after an empty graph");
     return Status::Ok();
   }
-  if (h.entry_point >= h.count || h.max_level < 0 || h.max_level > 64) return bad("entry point or top level out of range");
+  if (h.entry_point >= h.count || h.max_level < 0 || h.max_level > 64)
+    return bad("entry point or top level out of range");
   const uint8_t* level0 = data + sizeof h;
   const uint64_t count = h.count;
   // Level 0: every element's list within capacity, every link an element.
@@ -250,7 +269,8 @@ Status ValidateHnswGraph(const uint8_t* data, size_t size, int64_t dim) {
     const uint16_t n = LinkCount(list);
     if (n > h.max_m0) return bad("element " + std::to_string(i) + " has too many links");
     for (uint16_t j = 0; j < n; ++j)
-      if (Link(list, j) >= count) return bad("element " + std::to_string(i) + " links outside the graph");
+      if (Link(list, j) >= count)
+        return bad("element " + std::to_string(i) + " links outside the graph");
   }
   // Upper levels: first every element's level, then their links.
   std::vector<uint8_t> levels(count);
@@ -261,7 +281,8 @@ Status ValidateHnswGraph(const uint8_t* data, size_t size, int64_t dim) {
     uint32_t bytes;
     std::memcpy(&bytes, data + pos, 4);
     pos += 4;
-    if (bytes % links != 0 || bytes / links > static_cast<uint64_t>(h.max_level) || bytes > size - pos)
+    if (bytes % links != 0 || bytes / links > static_cast<uint64_t>(h.max_level) ||
+        bytes > size - pos)
       return bad("element " + std::to_string(i) + " has a malformed level list");
     levels[i] = static_cast<uint8_t>(bytes / links);
     starts[i] = pos;
@@ -273,11 +294,14 @@ Status ValidateHnswGraph(const uint8_t* data, size_t size, int64_t dim) {
     for (uint32_t level = 1; level <= levels[i]; ++level) {
       const uint8_t* list = data + starts[i] + (level - 1) * links;
       const uint16_t n = LinkCount(list);
-      if (n > h.max_m) return bad("element " + std::to_string(i) + " has too many links on level " + std::to_string(level));
+      if (n > h.max_m)
+        return bad("element " + std::to_string(i) + " has too many links on level " +
+                   std::to_string(level));
       for (uint16_t j = 0; j < n; ++j) {
         const uint32_t to = Link(list, j);
         if (to >= count || levels[to] < level)
-          return bad("element " + std::to_string(i) + " links to an element missing from level " + std::to_string(level));
+          return bad("element " + std::to_string(i) + " links to an element missing from level " +
+                     std::to_string(level));
       }
     }
   return Status::Ok();

@@ -61,9 +61,10 @@ struct MappedVectors {
 
 // The file's contents when it is well-formed, its checksum matches and it has dimension dim.
 // On failure *problem (when given) says which kind of failure it was.
-Result<MappedVectors> MapVectorFile(const std::filesystem::path& path, int64_t dim, FileProblem* problem = nullptr);
-Status WriteVectorFile(const std::filesystem::path& path, const VectorSetVersion& version, int64_t dim,
-                       const int64_t* ids, const float* rows, int64_t count);
+Result<MappedVectors> MapVectorFile(const std::filesystem::path& path, int64_t dim,
+                                    FileProblem* problem = nullptr);
+Status WriteVectorFile(const std::filesystem::path& path, const VectorSetVersion& version,
+                       int64_t dim, const int64_t* ids, const float* rows, int64_t count);
 
 struct GraphIds {
   int64_t max_label = 0;

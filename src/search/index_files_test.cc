@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdlib>
 #include <cstring>
 #include <fstream>
 #include <random>
@@ -263,6 +264,35 @@ TEST(HnswFiles, RandomDamageIsDetectedNeverCrashesAndNeverChangesResults) {
   EXPECT_EQ(wrong, 0);
   std::printf("graph damage: %d of 30 damaged graphs passed the structural check alone (and were safe)\n",
               accepted_unchecked);
+}
+
+// The fuzz target's seeds (fuzz/corpus/index_files/) are these three files, written when
+// SHOEBOX_INDEX_FILES_SEED names a folder; each must read back as written.
+TEST(IndexFiles, ASmallGraphAndItsFilesReadBackAsWritten) {
+  TempDir tmp;
+  const auto rows = ClusteredVectors(40, kDim, 4, 5);
+  std::vector<int64_t> ids(40);
+  for (int64_t i = 0; i < 40; ++i) ids[i] = 3 * i + 1;
+  auto graph = HnswIndex::Build(rows.data(), ids.data(), 40, kDim, {.m = 4, .ef_construction = 20, .ef_search = 16});
+  ASSERT_TRUE(graph.ok());
+  ASSERT_TRUE((*graph)->Save(tmp / "graph.hnsw").ok());
+  const std::string bytes = shoebox::testing::ReadFile(tmp / "graph.hnsw");
+  EXPECT_TRUE(ValidateHnswGraph(reinterpret_cast<const uint8_t*>(bytes.data()), bytes.size(), kDim).ok());
+  EXPECT_EQ((*graph)->Labels(), ids);
+  ASSERT_TRUE(WriteVectorFile(tmp / "vectors", {40, 0, 0, 118}, kDim, ids.data(), rows.data(), 40).ok());
+  auto v = MapVectorFile(tmp / "vectors", kDim);
+  ASSERT_TRUE(v.ok()) << v.status().ToString();
+  EXPECT_EQ(std::vector<int64_t>(v->ids, v->ids + v->count), ids);
+  ASSERT_TRUE(WriteGraphIds(tmp / "graph.ids", {118, bytes.size(), 7, ids}).ok());
+  auto g = ReadGraphIds(tmp / "graph.ids");
+  ASSERT_TRUE(g.ok()) << g.status().ToString();
+  EXPECT_EQ(g->ids, ids);
+  EXPECT_EQ(g->graph_size, bytes.size());
+  if (const char* seed = std::getenv("SHOEBOX_INDEX_FILES_SEED")) {
+    for (const char* name : {"graph.hnsw", "vectors", "graph.ids"})
+      std::filesystem::copy_file(tmp / name, std::filesystem::path(seed) / name,
+                                 std::filesystem::copy_options::overwrite_existing);
+  }
 }
 
 }  // namespace

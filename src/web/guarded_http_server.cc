@@ -26,8 +26,10 @@ class ElasticPool : public httplib::TaskQueue {
   void enqueue(std::function<void()> fn) override {
     std::unique_lock lock(mu_);
     jobs_.push_back(std::move(fn));
-    if (jobs_.size() > idle_ && threads_.size() < max_) threads_.emplace_back([this] { Work(); });
-    else cv_.notify_one();
+    if (jobs_.size() > idle_ && threads_.size() < max_)
+      threads_.emplace_back([this] { Work(); });
+    else
+      cv_.notify_one();
   }
 
   void shutdown() override {
@@ -80,8 +82,8 @@ bool WaitFor(int fd, short events, int timeout_ms) {
 
 std::string NumericAddress(const sockaddr_storage& a, socklen_t len, int* port) {
   char host[NI_MAXHOST] = {}, serv[NI_MAXSERV] = {};
-  if (::getnameinfo(reinterpret_cast<const sockaddr*>(&a), len, host, sizeof host, serv, sizeof serv,
-                    NI_NUMERICHOST | NI_NUMERICSERV) != 0)
+  if (::getnameinfo(reinterpret_cast<const sockaddr*>(&a), len, host, sizeof host, serv,
+                    sizeof serv, NI_NUMERICHOST | NI_NUMERICSERV) != 0)
     return {};
   if (port) *port = std::atoi(serv);
   return host;
@@ -159,11 +161,14 @@ class DeadlineStream : public httplib::Stream {
     return n;
   }
 
-  void get_remote_ip_and_port(std::string& ip, int& port) const override { ip = PeerAddress(fd_, &port); }
+  void get_remote_ip_and_port(std::string& ip, int& port) const override {
+    ip = PeerAddress(fd_, &port);
+  }
   void get_local_ip_and_port(std::string& ip, int& port) const override {
     sockaddr_storage a{};
     socklen_t len = sizeof a;
-    if (::getsockname(fd_, reinterpret_cast<sockaddr*>(&a), &len) == 0) ip = NumericAddress(a, len, &port);
+    if (::getsockname(fd_, reinterpret_cast<sockaddr*>(&a), &len) == 0)
+      ip = NumericAddress(a, len, &port);
   }
   socket_t socket() const override { return fd_; }
 
@@ -192,7 +197,8 @@ class DeadlineStream : public httplib::Stream {
 
 void WriteAndClose(int fd, const std::string& status_line, const std::string& message, bool retry) {
   const std::string body = "{\"error\":{\"message\":\"" + message + "\"}}";
-  std::string r = "HTTP/1.1 " + status_line + "\r\nContent-Type: application/json; charset=utf-8\r\n";
+  std::string r =
+      "HTTP/1.1 " + status_line + "\r\nContent-Type: application/json; charset=utf-8\r\n";
   if (retry) r += "Retry-After: 1\r\n";
   r += "Connection: close\r\nContent-Length: " + std::to_string(body.size()) + "\r\n\r\n" + body;
   if (WaitFor(fd, POLLOUT, 1000)) (void)::send(fd, r.data(), r.size(), MSG_NOSIGNAL | MSG_DONTWAIT);
@@ -229,7 +235,8 @@ bool GuardedHttpServer::process_and_close_socket(socket_t sock) {
   bool ret = false;
   if (!Admit(address)) {
     ++refused_;
-    WriteAndClose(sock, "503 Service Unavailable", "too many connections from " + address + " at once", true);
+    WriteAndClose(sock, "503 Service Unavailable",
+                  "too many connections from " + address + " at once", true);
   } else {
     DeadlineStream stream(sock, limits_);
     for (size_t left = keep_alive_max_count_; left > 0; --left) {
@@ -239,7 +246,8 @@ bool GuardedHttpServer::process_and_close_socket(socket_t sock) {
       ret = process_request(stream, left == 1, closed, nullptr);
       if (stream.head_timed_out()) {
         ++head_timeouts_;
-        WriteAndClose(sock, "408 Request Timeout", "the request's headers did not arrive in time", false);
+        WriteAndClose(sock, "408 Request Timeout", "the request's headers did not arrive in time",
+                      false);
         break;
       }
       if (!ret || closed) break;

@@ -4,6 +4,8 @@
 #include <archive.h>
 #include <archive_entry.h>
 #include <arpa/inet.h>
+#include <gtest/gtest.h>
+#include <httplib.h>
 #include <netinet/in.h>
 #include <poll.h>
 #include <sys/resource.h>
@@ -15,11 +17,8 @@
 
 #include <chrono>
 #include <future>
-#include <thread>
-
-#include <gtest/gtest.h>
-#include <httplib.h>
 #include <nlohmann/json.hpp>
+#include <thread>
 
 #include "catalog/catalog.h"
 #include "cli_runner.h"
@@ -32,13 +31,17 @@ namespace {
 using nlohmann::json;
 using Clock = std::chrono::steady_clock;
 
-double MsSince(Clock::time_point t) { return std::chrono::duration<double, std::milli>(Clock::now() - t).count(); }
+double MsSince(Clock::time_point t) {
+  return std::chrono::duration<double, std::milli>(Clock::now() - t).count();
+}
 
 // A few corpus photos copied into a folder of the test's own (the corpus is read-only).
 std::filesystem::path CopyPhotos(const std::filesystem::path& to) {
   std::filesystem::create_directories(to);
-  for (const char* rel : {"phones/Apple iPhone 4.jpg", "phones/Samsung GT-I9000 (Galaxy S).jpg", "png/astronaut.png"})
-    std::filesystem::copy_file(CorpusPath() / "photos" / rel, to / std::filesystem::path(rel).filename());
+  for (const char* rel :
+       {"phones/Apple iPhone 4.jpg", "phones/Samsung GT-I9000 (Galaxy S).jpg", "png/astronaut.png"})
+    std::filesystem::copy_file(CorpusPath() / "photos" / rel,
+                               to / std::filesystem::path(rel).filename());
   return std::filesystem::canonical(to);
 }
 
@@ -78,7 +81,8 @@ struct Served {
       return;
     }
     auto c = server->Client();
-    for (int i = 0; i < 600 && !c.Get("/api/status"); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    for (int i = 0; i < 600 && !c.Get("/api/status"); ++i)
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
   }
 };
 
@@ -130,11 +134,13 @@ TEST(Reliability, AnOriginalIsServedOnlyWhileItIsTheFileTheCatalogKnows) {
 }
 
 uint32_t Crc(const std::string& bytes) {
-  return static_cast<uint32_t>(crc32(0, reinterpret_cast<const Bytef*>(bytes.data()), static_cast<uInt>(bytes.size())));
+  return static_cast<uint32_t>(
+      crc32(0, reinterpret_cast<const Bytef*>(bytes.data()), static_cast<uInt>(bytes.size())));
 }
 
 std::string Be32(uint32_t v) {
-  return {static_cast<char>(v >> 24), static_cast<char>(v >> 16), static_cast<char>(v >> 8), static_cast<char>(v)};
+  return {static_cast<char>(v >> 24), static_cast<char>(v >> 16), static_cast<char>(v >> 8),
+          static_cast<char>(v)};
 }
 
 std::string Chunk(const std::string& type, const std::string& data) {
@@ -148,9 +154,12 @@ std::string BlackPng(uint32_t w, uint32_t h, int level, uint32_t rows) {
   std::vector<uint8_t> raw(static_cast<size_t>(rows) * (w * 3 + 1), 0);
   uLongf n = compressBound(static_cast<uLong>(raw.size()));
   std::string z(n, '\0');
-  EXPECT_EQ(compress2(reinterpret_cast<Bytef*>(z.data()), &n, raw.data(), static_cast<uLong>(raw.size()), level), Z_OK);
+  EXPECT_EQ(compress2(reinterpret_cast<Bytef*>(z.data()), &n, raw.data(),
+                      static_cast<uLong>(raw.size()), level),
+            Z_OK);
   z.resize(n);
-  return std::string("\x89PNG\r\n\x1a\n", 8) + Chunk("IHDR", ihdr) + Chunk("IDAT", z) + Chunk("IEND", "");
+  return std::string("\x89PNG\r\n\x1a\n", 8) + Chunk("IHDR", ihdr) + Chunk("IDAT", z) +
+         Chunk("IEND", "");
 }
 
 httplib::Result PostImage(const Server& server, const std::string& body, const std::string& type) {
@@ -175,10 +184,12 @@ TEST(Reliability, AnImageBombIsRefusedFromItsHeaderWhileOtherSearchesByImageGoOn
   const auto [bomb_status, bomb_info] = bomb_reply.get();
   const auto [small_status, small_ms] = small_reply.get();
   EXPECT_EQ(bomb_status, 413);
-  EXPECT_NE(bomb_info.first.find("14000x14000 (196 megapixels), over the limit of 50"), std::string::npos) << bomb_info.first;
+  EXPECT_NE(bomb_info.first.find("14000x14000 (196 megapixels), over the limit of 50"),
+            std::string::npos)
+      << bomb_info.first;
   EXPECT_EQ(small_status, 200);
-  std::printf("image bomb: refused in %.0f ms; a small upload sent beside it answered in %.0f ms\n", bomb_info.second,
-              small_ms);
+  std::printf("image bomb: refused in %.0f ms; a small upload sent beside it answered in %.0f ms\n",
+              bomb_info.second, small_ms);
   EXPECT_LT(bomb_info.second, 5000) << "refused from the header, not decoded";
 
   // Large images within the limit are decoded two at a time with four waiting; more at once
@@ -189,7 +200,8 @@ TEST(Reliability, AnImageBombIsRefusedFromItsHeaderWhileOtherSearchesByImageGoOn
     replies.push_back(std::async(std::launch::async, [&] {
       auto c = s.server->Client();
       auto r = c.Post("/api/search/image?n=3", big, "image/png");
-      return std::make_pair(r ? r->status : -1, r ? r->get_header_value("Retry-After") : std::string());
+      return std::make_pair(r ? r->status : -1,
+                            r ? r->get_header_value("Retry-After") : std::string());
     }));
   int ok = 0, busy = 0;
   for (auto& f : replies) {
@@ -229,14 +241,16 @@ TEST(Reliability, SlowClientsCannotKeepNormalRequestsWaiting) {
   for (int i = 0; i < 150; ++i) {
     slow.push_back(ConnectFrom("127.0.0.2", port));
     const std::string line = "GET /api/status HTTP/1.1\r\n";
-    ASSERT_EQ(::send(slow.back(), line.data(), line.size(), MSG_NOSIGNAL), static_cast<ssize_t>(line.size()));
+    ASSERT_EQ(::send(slow.back(), line.data(), line.size(), MSG_NOSIGNAL),
+              static_cast<ssize_t>(line.size()));
   }
   std::atomic<bool> stop{false};
   std::thread dribble([&] {
     for (int n = 0; !stop; ++n) {
       const std::string line = "X-Slow-" + std::to_string(n) + ": 1\r\n";
       for (int fd : slow) (void)::send(fd, line.data(), line.size(), MSG_NOSIGNAL | MSG_DONTWAIT);
-      for (int i = 0; i < 10 && !stop; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+      for (int i = 0; i < 10 && !stop; ++i)
+        std::this_thread::sleep_for(std::chrono::milliseconds(100));
     }
   });
   // Normal requests from another address meanwhile, each on a new connection.
@@ -252,7 +266,8 @@ TEST(Reliability, SlowClientsCannotKeepNormalRequestsWaiting) {
     if (r && r->status == 200) ++answered;
     std::this_thread::sleep_for(std::chrono::milliseconds(200));
   }
-  std::printf("normal requests under 150 slow connections: %d answered, slowest %.0f ms\n", answered, worst);
+  std::printf("normal requests under 150 slow connections: %d answered, slowest %.0f ms\n",
+              answered, worst);
   EXPECT_GE(answered, 10);
   EXPECT_LT(worst, 1000);
   // Then every slow connection has its answer: 503 for those over the address's cap at once,
@@ -274,7 +289,8 @@ TEST(Reliability, SlowClientsCannotKeepNormalRequestsWaiting) {
     timed_out += got.rfind("HTTP/1.1 408", 0) == 0;
     ::close(fd);
   }
-  std::printf("slow connections: %d refused (per-address cap), %d timed out (408)\n", refused, timed_out);
+  std::printf("slow connections: %d refused (per-address cap), %d timed out (408)\n", refused,
+              timed_out);
   EXPECT_EQ(refused, 150 - 128);
   EXPECT_EQ(timed_out, 128);
 }
@@ -308,13 +324,15 @@ TEST(Reliability, IndexMakesLostThumbnailsAgainAndRemovesOrphanTemporaryFiles) {
   auto cat = Catalog::Open(cli.catalog(), false);
   for (const char* name : {"Apple iPhone 4.jpg", "astronaut.png"}) {
     const auto out = tmp.path() / (std::string(name) + ".thumb.jpg");
-    CliResult t = cli.Run({"thumb", std::to_string(IdOf(cli, photos / name)), "--out", out.string()});
+    CliResult t =
+        cli.Run({"thumb", std::to_string(IdOf(cli, photos / name)), "--out", out.string()});
     EXPECT_EQ(t.exit_code, 0) << t.err;
   }
   // A lost thumbnail whose photo is gone too: no longer offered to pages.
   std::filesystem::remove(thumbs[0]);
   std::filesystem::remove(thumbs[1]);
-  for (const auto& e : std::filesystem::directory_iterator(photos)) std::filesystem::remove(e.path());
+  for (const auto& e : std::filesystem::directory_iterator(photos))
+    std::filesystem::remove(e.path());
   r = cli.Run({"index", "--no-embed", "--json", photos.string()});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   auto stats = (*Catalog::Open(cli.catalog(), false))->Stats();
@@ -322,7 +340,8 @@ TEST(Reliability, IndexMakesLostThumbnailsAgainAndRemovesOrphanTemporaryFiles) {
 }
 
 // A zip as Google Takeout downloads are, with one member far over any photo's size.
-void WriteZip(const std::filesystem::path& path, const std::string& small_jpeg, uint64_t big_bytes) {
+void WriteZip(const std::filesystem::path& path, const std::string& small_jpeg,
+              uint64_t big_bytes) {
   archive* a = archive_write_new();
   archive_write_set_format_zip(a);
   ASSERT_EQ(archive_write_open_filename(a, path.c_str()), ARCHIVE_OK);
@@ -340,7 +359,8 @@ void WriteZip(const std::filesystem::path& path, const std::string& small_jpeg, 
       [&] { archive_write_data(a, small_jpeg.data(), small_jpeg.size()); });
   add("Takeout/Google Photos/Trip/huge.jpg", big_bytes, [&] {
     std::vector<char> zeros(1 << 20, 0);
-    for (uint64_t done = 0; done < big_bytes; done += zeros.size()) archive_write_data(a, zeros.data(), zeros.size());
+    for (uint64_t done = 0; done < big_bytes; done += zeros.size())
+      archive_write_data(a, zeros.data(), zeros.size());
   });
   archive_write_close(a);
   archive_write_free(a);
@@ -374,7 +394,8 @@ TEST(Reliability, AnArchiveMemberOverTheLimitIsRefusedByNameWithoutBeingBuffered
     if (e["path"].get<std::string>().ends_with("huge.jpg"))
       named = e["reason"].get<std::string>().find("over the limit of 256 MB") != std::string::npos;
   EXPECT_TRUE(named) << errors;
-  EXPECT_EQ(json(cli.Run({"status", "--json"}).Json())["assets"], 1) << "the other photo is indexed";
+  EXPECT_EQ(json(cli.Run({"status", "--json"}).Json())["assets"], 1)
+      << "the other photo is indexed";
 }
 
 TEST(Reliability, UnclearRequestsGetMessagesThatSayWhatToDo) {
@@ -391,14 +412,15 @@ TEST(Reliability, UnclearRequestsGetMessagesThatSayWhatToDo) {
   ASSERT_TRUE(r);
   EXPECT_EQ(r->status, 200) << r->body;
   // A multipart body whose boundary is wrong.
-  r = c.Post("/api/search/image", "--nope\r\nContent-Disposition: form-data; name=\"image\"\r\n\r\nxx\r\n--nope--\r\n",
+  r = c.Post("/api/search/image",
+             "--nope\r\nContent-Disposition: form-data; name=\"image\"\r\n\r\nxx\r\n--nope--\r\n",
              "multipart/form-data; boundary=other");
   ASSERT_TRUE(r);
   EXPECT_EQ(r->status, 400);
   EXPECT_NE(ErrorMessage(r).find("multipart form could not be read"), std::string::npos) << r->body;
   // Impossible dates and scores.
-  for (const char* q : {"after=9999-99-99", "before=2024-13", "after=2024-02-32", "min_score=nan", "min_score=inf",
-                        "min_score=2", "min_score=0.5x"}) {
+  for (const char* q : {"after=9999-99-99", "before=2024-13", "after=2024-02-32", "min_score=nan",
+                        "min_score=inf", "min_score=2", "min_score=0.5x"}) {
     r = c.Get(std::string("/api/search?q=red&") + q);
     ASSERT_TRUE(r);
     EXPECT_EQ(r->status, 400) << q;
@@ -415,13 +437,15 @@ TEST(Reliability, ATooLargeTakeoutSidecarSaysWhy) {
   std::filesystem::create_directories(album);
   std::filesystem::copy_file(CorpusPath() / "photos/phones/Apple iPhone 4.jpg", album / "a.jpg");
   WriteFile(album / "a.jpg.json", "{\"title\": \"" + std::string(50u << 20, 'x') + "\"}");
-  CliResult r = cli.Run({"-q", "import", "takeout", "--no-embed", (tmp.path() / "Takeout").string()});
+  CliResult r =
+      cli.Run({"-q", "import", "takeout", "--no-embed", (tmp.path() / "Takeout").string()});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   json errors = cli.Run({"errors", "--json"}).Json();
   bool said = false;
   for (const auto& e : errors)
     if (e["path"].get<std::string>().ends_with("a.jpg.json"))
-      said = e["reason"].get<std::string>().find("too large for a Takeout sidecar") != std::string::npos;
+      said = e["reason"].get<std::string>().find("too large for a Takeout sidecar") !=
+             std::string::npos;
   EXPECT_TRUE(said) << errors;
 }
 
