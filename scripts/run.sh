@@ -9,7 +9,7 @@
 # Usage: scripts/run.sh [FOLDER] [extra `shoebox index` options]
 set -euo pipefail
 here="$(cd "$(dirname "$0")/.." && pwd)"
-"$here/scripts/build.sh" release >&2
+"$here/scripts/build.sh" release shoebox >&2  # the binary only: no tests or benchmarks
 folder="${1:-$here/tests/data/sample-photos}"
 shift || true
 model="${SHOEBOX_MODEL:-siglip-b16-256-i18n}"

@@ -663,6 +663,8 @@ Result<json> LibraryService::ComputeStatus() {
                     {"count", s_->searcher ? s_->searcher->index().size() : 0},
                     {"load_ms", s_->vectors_load_ms}};
     if (!s_->vectors_error.empty()) j["vectors"]["error"] = s_->vectors_error;
+    // A damaged graph file is left out (exact scans) until `index` rebuilds it.
+    if (s_->searcher && !s_->searcher->ann().damage.empty()) j["vectors"]["damaged"] = s_->searcher->ann().damage;
     j["model"] = {{"state", s_->model_state}, {"load_ms", s_->model_load_ms}};
     if (!s_->model_error.empty()) j["model"]["error"] = s_->model_error;
     j["indexing"] = {{"active", Clock::now() - s_->last_change < std::chrono::seconds(15)}};

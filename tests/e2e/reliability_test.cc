@@ -449,5 +449,30 @@ TEST(Reliability, ATooLargeTakeoutSidecarSaysWhy) {
   EXPECT_TRUE(said) << errors;
 }
 
+TEST(Reliability, ADamagedGraphFileNeverCrashesASearchStatusSaysSoAndSearchRebuildsIt) {
+  TempDir tmp;
+  Cli cli(tmp.path() / "home");
+  const auto photos = CopyPhotos(tmp.path() / "photos");
+  const auto model = GoldenSnapshot(tmp.path(), "clip/tiny-b32", "clip/tokenizer");
+  ASSERT_EQ(cli.Run({"-q", "index", "--model", model.string(), photos.string()}).exit_code, 0);
+  CliResult r = cli.Run({"-q", "reindex", "--recipe", "hnsw,M=8,efc=50,ef=50"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const auto graph = cli.catalog().string() + ".model-1.hnsw";
+  ASSERT_TRUE(std::filesystem::exists(graph));
+  const std::string want = cli.Run({"search", "red", "--json"}).out;
+  std::string bytes = ReadFile(graph);
+  for (size_t i = 0; i < 8; ++i) bytes[bytes.size() / 2 + 13 * i] ^= 0x5a;  // a bad sector's worth
+  WriteFile(graph, bytes);
+  json status = cli.Run({"status", "--json"}).Json();
+  EXPECT_EQ(status["embeddings"][0]["index_damaged"], true) << status;
+  EXPECT_NE(status["embeddings"][0]["index_state"].get<std::string>().find("damaged"), std::string::npos) << status;
+  r = cli.Run({"search", "red", "--json"});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.out, want) << "the same answers";
+  EXPECT_NE(r.err.find("is damaged"), std::string::npos) << "said once on stderr: " << r.err;
+  status = cli.Run({"status", "--json"}).Json();
+  EXPECT_EQ(status["embeddings"][0]["index_damaged"], false) << "rebuilt by the search: " << status;
+}
+
 }  // namespace
 }  // namespace shoebox::testing
