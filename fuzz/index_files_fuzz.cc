@@ -16,6 +16,12 @@
 #include "search/hnsw_index.h"
 #include "search/index_files.h"
 
+// The dispatch lives in vector_index.cc, whose CPU-feature test clang 14 cannot compile
+// ("f16c"); the graph's distance kernel does not matter to reading files: the portable one.
+namespace shoebox::search::internal {
+bool UseDotAvx2() { return false; }
+}  // namespace shoebox::search::internal
+
 namespace {
 void Write(const std::filesystem::path& file, const uint8_t* data, size_t size) {
   if (std::FILE* f = std::fopen(file.c_str(), "wb")) {
