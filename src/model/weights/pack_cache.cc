@@ -8,12 +8,14 @@
 #include <cstdio>
 #include <cstring>
 
+#include <xxhash.h>
+
 #include "base/file_io.h"
 
 namespace shoebox::model {
 namespace {
 
-constexpr char kMagic[8] = {'S', 'B', 'X', 'P', 'A', 'C', 'K', '1'};
+constexpr char kMagic[8] = {'S', 'B', 'X', 'P', 'A', 'C', 'K', '2'};
 constexpr uint64_t kHeader = 64, kAlign = 4096;
 
 template <typename T>
@@ -35,7 +37,7 @@ std::unique_ptr<PackCache> PackCache::Open(const std::filesystem::path& dir,
                                            const std::vector<std::filesystem::path>& checkpoint_files) {
   std::unique_ptr<PackCache> c(new PackCache());
   c->kernel_ = ops::ActiveKernel();
-  std::string key = "shoebox-pack-v1\n" + c->kernel_ + "\n";
+  std::string key = "shoebox-pack-v2\n" + c->kernel_ + "\n";
   for (const auto& f : checkpoint_files) {
     struct stat st {};
     std::error_code ec;
@@ -78,7 +80,8 @@ bool PackCache::Map() {
     uint32_t name_len = 0;
     if (!ReadAt(base_, size_, &pos, &e.out) || !ReadAt(base_, size_, &pos, &e.in) ||
         !ReadAt(base_, size_, &pos, &e.floats) || !ReadAt(base_, size_, &pos, &e.offset) ||
-        !ReadAt(base_, size_, &pos, &name_len) || name_len > 4096 || size_ - pos < name_len)
+        !ReadAt(base_, size_, &pos, &e.xxh3) || !ReadAt(base_, size_, &pos, &name_len) || name_len > 4096 ||
+        size_ - pos < name_len)
       return false;
     std::string name(reinterpret_cast<const char*>(base_ + pos), name_len);
     pos += name_len;
@@ -96,9 +99,15 @@ ops::PackedWeights PackCache::Get(const std::string& name, int64_t out, int64_t 
                                   const std::function<ops::PackedWeights()>& make) {
   if (auto it = entries_.find(name); it != entries_.end() && it->second.out == out && it->second.in == in) {
     const Entry& e = it->second;
-    auto w = ops::PackedWeights::Borrow(mapping_, reinterpret_cast<const float*>(base_ + e.offset), e.floats, out, in,
-                                        kernel_);
-    if (w) {
+    // Checked before use: a flipped bit in a weight would change every embedding silently.
+    const auto* floats = reinterpret_cast<const float*>(base_ + e.offset);
+    if (XXH3_64bits(floats, static_cast<size_t>(e.floats) * sizeof(float)) != e.xxh3) {
+      if (!reported_damage_)
+        std::fprintf(stderr, "shoebox: %s is damaged (matrix %s fails its checksum): repacked from the checkpoint\n",
+                     path_.c_str(), name.c_str());
+      reported_damage_ = true;
+      entries_.erase(it);
+    } else if (auto w = ops::PackedWeights::Borrow(mapping_, floats, e.floats, out, in, kernel_)) {
       ++hits_;
       return std::move(*w);
     }
@@ -122,7 +131,7 @@ Status PackCache::Save() const {
   }
   std::string index;
   uint64_t table = 0;
-  for (const auto& [name, w] : all) table += 4 * sizeof(int64_t) + sizeof(uint32_t) + name.size();
+  for (const auto& [name, w] : all) table += 4 * sizeof(int64_t) + sizeof(uint64_t) + sizeof(uint32_t) + name.size();
   uint64_t offset = (kHeader + table + kAlign - 1) / kAlign * kAlign;
   std::vector<uint64_t> offsets;
   for (const auto& [name, w] : all) {
@@ -131,6 +140,7 @@ Status PackCache::Save() const {
     Append(&index, static_cast<int64_t>(w.in()));
     Append(&index, static_cast<int64_t>(w.floats()));
     Append(&index, static_cast<int64_t>(offset));
+    Append(&index, static_cast<uint64_t>(XXH3_64bits(w.data(), static_cast<size_t>(w.floats()) * sizeof(float))));
     Append(&index, static_cast<uint32_t>(name.size()));
     index += name;
     offset += (static_cast<uint64_t>(w.floats()) * sizeof(float) + kAlign - 1) / kAlign * kAlign;

@@ -5,13 +5,15 @@
 //
 // The file is named after a key that covers the checkpoint files (path, size, mtime, inode),
 // the kernel and this format's version, so a changed checkpoint or another CPU never reads a
-// stale layout. It is ours but lives in a cache directory anyone may tamper with: every
-// offset and size is checked before use, and a file that fails any check is ignored (and
-// replaced by the next load).
+// stale layout. It is ours but lives in a cache directory anyone may tamper with (and on a
+// disk that may lose bits): every offset and size is checked before use, and a file that
+// fails any check is ignored (and replaced by the next load); each matrix's floats carry an
+// XXH3-64 checked before the matrix is used (about 0.1 s for ViT-B's 600 MB), and a matrix
+// that fails it is packed again from the checkpoint and the file rewritten.
 //
-// Layout: 64-byte header ("SBXPACK1", count, the key's hash, the kernel's name), then per
-// matrix {out, in, floats, offset (int64 each), name length (uint32), name}, then the floats
-// of each matrix at a 4096-byte aligned offset.
+// Layout: 64-byte header ("SBXPACK2", count, the key's hash, the kernel's name), then per
+// matrix {out, in, floats, offset (int64 each), xxh3 of the floats (uint64), name length
+// (uint32), name}, then the floats of each matrix at a 4096-byte aligned offset.
 #pragma once
 
 #include <cstdint>
@@ -46,6 +48,7 @@ class PackCache {
  private:
   struct Entry {
     int64_t out = 0, in = 0, floats = 0, offset = 0;
+    uint64_t xxh3 = 0;
   };
   bool Map();  // false: no usable file
   std::filesystem::path path_;
@@ -56,6 +59,7 @@ class PackCache {
   std::map<std::string, Entry> entries_;
   std::vector<std::pair<std::string, ops::PackedWeights>> made_;
   int64_t hits_ = 0;
+  bool reported_damage_ = false;
 };
 
 }  // namespace shoebox::model

@@ -64,5 +64,35 @@ TEST(PackCache, KeepsPackedMatricesAcrossLoadsAndOnlyForTheSameCheckpoint) {
   EXPECT_EQ(fifth->hits(), 0);
 }
 
+TEST(PackCache, AFlippedBitInAMatrixIsCaughtAndThatMatrixPackedAgain) {
+  testing::TempDir tmp;
+  testing::WriteFile(tmp / "model.safetensors", "weights");
+  auto first = PackCache::Open(tmp / "cache", {tmp / "model.safetensors"});
+  (void)first->Get("a", 4, 8, [] { return Matrix(4, 8, 1); });
+  (void)first->Get("b", 16, 8, [] { return Matrix(16, 8, 100); });
+  ASSERT_TRUE(first->Save().ok());
+  // One bit of the last matrix's floats (the file ends with them) flipped on disk.
+  std::string bytes = testing::ReadFile(first->path());
+  bytes[bytes.size() - 8] ^= 0x10;
+  testing::WriteFile(first->path(), bytes);
+  int made = 0;
+  auto second = PackCache::Open(tmp / "cache", {tmp / "model.safetensors"});
+  const auto want_a = Matrix(4, 8, 1), want_b = Matrix(16, 8, 100);
+  auto a = second->Get("a", 4, 8, [&] { return ++made, Matrix(4, 8, 1); });
+  auto b = second->Get("b", 16, 8, [&] { return ++made, Matrix(16, 8, 100); });
+  EXPECT_EQ(made, 1) << "only the damaged matrix is packed again";
+  EXPECT_EQ(second->hits(), 1);
+  ASSERT_EQ(b.floats(), want_b.floats());
+  EXPECT_EQ(std::vector<float>(b.data(), b.data() + b.floats()),
+            std::vector<float>(want_b.data(), want_b.data() + want_b.floats()));
+  EXPECT_EQ(std::vector<float>(a.data(), a.data() + a.floats()),
+            std::vector<float>(want_a.data(), want_a.data() + want_a.floats()));
+  ASSERT_TRUE(second->Save().ok());
+  auto third = PackCache::Open(tmp / "cache", {tmp / "model.safetensors"});
+  (void)third->Get("a", 4, 8, [&] { return ++made, Matrix(4, 8, 1); });
+  (void)third->Get("b", 16, 8, [&] { return ++made, Matrix(16, 8, 100); });
+  EXPECT_EQ(made, 1) << "the rewritten file is whole again";
+}
+
 }  // namespace
 }  // namespace shoebox::model
