@@ -4,7 +4,8 @@
 // an *asset* is unique content, identified by its XXH3-128 hash, carrying the decoded facts
 // (size in pixels, format, orientation, capture time, camera, GPS, thumbnail state, decode
 // error). Many files may point at one asset (exact duplicates, moved copies). A *source* is
-// one indexed root (a folder now; Apple Photos / Lightroom / Takeout importers later).
+// one indexed root: a folder, or a library (Takeout export or archive, Apple Photos, Lightroom,
+// Capture One), whose importer adds what the library knows in library_items and albums.
 //
 // Concurrency: one Catalog object per thread. Any number of processes may read while one
 // writes (WAL). Writers across processes are serialised by WriterLock (see below).

@@ -212,5 +212,24 @@ TEST(Catalog, WriterLockIsPerCatalogNotPerPathName) {
   EXPECT_EQ(second.status().code(), StatusCode::kBusy) << "the same catalog through a link takes one writer";
 }
 
+TEST(Database, AValueSqliteRefusesToBindFailsTheStatementInsteadOfRunningWithoutIt) {
+  TempDir dir;
+  Database db;
+  ASSERT_OK(db.Open((dir / "t.db").string(), true, false));
+  ASSERT_OK(db.Exec("CREATE TABLE t (v TEXT)"));
+  auto ins = db.Prepare("INSERT INTO t (v) VALUES (?1)");
+  ASSERT_OK(ins.status());
+  // Longer than SQLite takes (the size is refused before any byte is read).
+  const std::string_view huge("x", size_t{1} << 32);
+  Status st = ins->Bind(1, huge).Run();
+  EXPECT_FALSE(st.ok());
+  EXPECT_NE(st.message().find("binding a value"), std::string::npos) << st.ToString();
+  auto count = db.Prepare("SELECT count(*) FROM t");
+  ASSERT_TRUE(count->Step(&st));
+  EXPECT_EQ(count->Int(0), 0) << "no row with a NULL in place of the value";
+  // The statement works again after Reset.
+  EXPECT_OK(ins->Bind(1, "ok").Run());
+}
+
 }  // namespace
 }  // namespace shoebox

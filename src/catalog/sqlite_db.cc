@@ -19,6 +19,7 @@ Statement& Statement::operator=(Statement&& o) noexcept {
     db_ = o.db_;
     stmt_ = o.stmt_;
     cached_ = o.cached_;
+    bind_rc_ = o.bind_rc_;
     o.stmt_ = nullptr;
   }
   return *this;
@@ -26,24 +27,23 @@ Statement& Statement::operator=(Statement&& o) noexcept {
 
 Statement::~Statement() { Release(); }
 
-Statement& Statement::Bind(int i, int64_t v) {
-  sqlite3_bind_int64(stmt_, i, v);
+Statement& Statement::Bound(int rc) {
+  if (rc != SQLITE_OK && rc != SQLITE_RANGE && bind_rc_ == SQLITE_OK) bind_rc_ = rc;
   return *this;
 }
-Statement& Statement::Bind(int i, double v) {
-  sqlite3_bind_double(stmt_, i, v);
-  return *this;
-}
+Statement& Statement::Bind(int i, int64_t v) { return Bound(sqlite3_bind_int64(stmt_, i, v)); }
+Statement& Statement::Bind(int i, double v) { return Bound(sqlite3_bind_double(stmt_, i, v)); }
 Statement& Statement::Bind(int i, std::string_view v) {
-  sqlite3_bind_text(stmt_, i, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT);
-  return *this;
+  if (v.size() > static_cast<size_t>(INT32_MAX)) return Bound(SQLITE_TOOBIG);
+  return Bound(sqlite3_bind_text(stmt_, i, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT));
 }
-Statement& Statement::BindNull(int i) {
-  sqlite3_bind_null(stmt_, i);
-  return *this;
-}
+Statement& Statement::BindNull(int i) { return Bound(sqlite3_bind_null(stmt_, i)); }
 
 bool Statement::Step(Status* status) {
+  if (bind_rc_ != SQLITE_OK) {
+    if (status) *status = SqliteStatus(db_, bind_rc_, std::string("binding a value of: ") + sqlite3_sql(stmt_));
+    return false;
+  }
   int rc = sqlite3_step(stmt_);
   if (rc == SQLITE_ROW) return true;
   if (rc != SQLITE_DONE && status) *status = SqliteStatus(db_, rc, sqlite3_sql(stmt_));
@@ -61,11 +61,11 @@ Status Statement::Run() {
 void Statement::Reset() {
   sqlite3_reset(stmt_);
   sqlite3_clear_bindings(stmt_);
+  bind_rc_ = SQLITE_OK;
 }
 
 Statement& Statement::BindBlob(int index, const void* data, size_t size) {
-  sqlite3_bind_blob64(stmt_, index, data, size, SQLITE_TRANSIENT);
-  return *this;
+  return Bound(sqlite3_bind_blob64(stmt_, index, data, size, SQLITE_TRANSIENT));
 }
 
 std::string Statement::Text(int col) const {

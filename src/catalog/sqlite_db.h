@@ -19,7 +19,9 @@ class Statement {
   Statement() = default;
   // cached: owned by the Database's statement cache; reset (not finalized) when done.
   Statement(sqlite3* db, sqlite3_stmt* stmt, bool cached = false) : db_(db), stmt_(stmt), cached_(cached) {}
-  Statement(Statement&& o) noexcept : db_(o.db_), stmt_(o.stmt_), cached_(o.cached_) { o.stmt_ = nullptr; }
+  Statement(Statement&& o) noexcept : db_(o.db_), stmt_(o.stmt_), cached_(o.cached_), bind_rc_(o.bind_rc_) {
+    o.stmt_ = nullptr;
+  }
   Statement& operator=(Statement&& o) noexcept;
   ~Statement();
 
@@ -35,6 +37,9 @@ class Statement {
   }
   Statement& Bind(int index, int v) { return Bind(index, static_cast<int64_t>(v)); }
 
+  // A value SQLite refused to bind (too big, out of memory) fails the next Step or Run with
+  // that error instead of running the statement without it. Binding a number the statement
+  // does not use is allowed: filters bind all their parameters, the SQL uses those it needs.
   // Advances: true when a row is available, false when done. Errors land in *status.
   bool Step(Status* status);
   // Runs to completion, expecting no rows.
@@ -55,9 +60,11 @@ class Statement {
 
  private:
   void Release();
+  Statement& Bound(int rc);
   sqlite3* db_ = nullptr;
   sqlite3_stmt* stmt_ = nullptr;
   bool cached_ = false;
+  int bind_rc_ = 0;  // the first refused binding's result code (SQLITE_OK: none)
 };
 
 // Maps an SQLite result code to our Status, naming what we were doing.

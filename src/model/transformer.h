@@ -74,7 +74,7 @@ struct EncoderLayer {
   ops::QuantizedWeights qkv_q, o_q, fc1_q, fc2_q;
 };
 
-// Switches the layers' four matrix products to int8 (ops/int8_gemm.h) and frees their
+// Switches the layers' four matrix products to int8 (tensor/int8_gemm.h) and frees their
 // float32 copies. False, with the layers untouched, where the CPU has no int8 kernel.
 // Attention, LayerNorm and the towers' embeddings, heads and projections stay float32.
 bool QuantizeEncoderLayers(std::vector<EncoderLayer>& layers);
