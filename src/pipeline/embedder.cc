@@ -70,10 +70,8 @@ Prepared Prepare(const Model& model, const ThumbnailCache* thumbs, ThreadPool& p
       // Formats the decoder cannot read (RAW without a large enough preview) still have the
       // thumbnail the indexer made.
       if (!r.ok() && thumbs) {
-        auto thumb = thumbs->PathFor(p.assets[i].hash);
-        std::error_code ec;
-        if (std::filesystem::exists(thumb, ec)) {
-          auto t = model.PreparePhoto(thumb);
+        if (auto thumb = thumbs->Read(p.assets[i].hash); thumb.ok()) {  // checked: never a damaged one
+          auto t = model.PrepareBytes(thumb->data(), thumb->size(), "thumbnail.jpg");
           if (t.ok()) {
             r = std::move(t);
             r->source = "thumbnail";

@@ -117,9 +117,8 @@ Result<DuplicateReport> FindDuplicates(Catalog* catalog, const Searcher* searche
     auto found = assets->find(id);
     if (found != assets->end()) {
       // The thumbnail when there is one (small, upright), else the photo itself.
-      auto thumb = thumbs.PathFor(found->second.hash);
-      std::error_code ec;
-      auto r = DifferenceHash(std::filesystem::exists(thumb, ec) ? thumb : std::filesystem::path(found->second.paths[0]));
+      const bool thumb_ok = thumbs.Read(found->second.hash).ok();  // whole (a damaged one is removed)
+      auto r = DifferenceHash(thumb_ok ? thumbs.PathFor(found->second.hash) : std::filesystem::path(found->second.paths[0]));
       if (r.ok()) h = *r;
     }
     hashes[id] = h;

@@ -694,10 +694,9 @@ Result<FileReply> LibraryService::Thumbnail(int64_t asset_id) {
   const std::string missing = "photo " + std::to_string(asset_id) + " has no thumbnail";
   if (!row->asset.has_thumbnail)
     return NotFound(missing + (row->asset.error ? " (" + *row->asset.error + ")" : std::string()));
-  auto file = OpenRegularFile(s_->thumbs.PathFor(hash));
-  if (!file.ok() || (*file)->size() == 0)
-    return NotFound(missing + " in the cache (run `shoebox index` to make it again)");
-  return FileReply{std::move(*file), {}, "image/jpeg", hash};
+  auto bytes = s_->thumbs.Read(hash);  // checked: a damaged one is not shown
+  if (!bytes.ok()) return NotFound(missing + " in the cache (run `shoebox index` to make it again)");
+  return FileReply{nullptr, std::string(bytes->begin(), bytes->end()), "image/jpeg", hash};
 }
 
 Result<FileReply> LibraryService::Original(int64_t asset_id) {

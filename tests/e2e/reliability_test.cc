@@ -328,6 +328,29 @@ TEST(Reliability, IndexMakesLostThumbnailsAgainAndRemovesOrphanTemporaryFiles) {
         cli.Run({"thumb", std::to_string(IdOf(cli, photos / name)), "--out", out.string()});
     EXPECT_EQ(t.exit_code, 0) << t.err;
   }
+  // A thumbnail damaged on disk (a bad sector): never served, and `index` makes it again.
+  {
+    Server server(cli, tmp.path() / "serve.log");
+    auto c = server.Client();
+    for (int i = 0; i < 600 && !c.Get("/api/status"); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    const int64_t id = IdOf(cli, photos / "astronaut.png");
+    auto path = cli.thumbs();
+    {
+      auto cat = Catalog::Open(cli.catalog(), false);
+      const std::string hash = (*(*cat)->FindByAssetId(id))->asset.hash;
+      path = path / hash.substr(0, 2) / (hash + ".jpg");
+    }
+    std::string bytes = ReadFile(path);
+    bytes[bytes.size() / 2] ^= 0x04;
+    WriteFile(path, bytes);
+    auto t = c.Get("/thumb/" + std::to_string(id));
+    ASSERT_TRUE(t);
+    EXPECT_EQ(t->status, 404) << "a damaged thumbnail is not served";
+    EXPECT_NE(ErrorMessage(t).find("shoebox index"), std::string::npos) << t->body;
+  }
+  r = cli.Run({"index", "--no-embed", "--json", photos.string()});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.Json()["thumbnails"]["rebuilt"], 1) << r.out;
   // A lost thumbnail whose photo is gone too: no longer offered to pages.
   std::filesystem::remove(thumbs[0]);
   std::filesystem::remove(thumbs[1]);

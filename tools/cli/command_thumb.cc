@@ -26,15 +26,14 @@ void RegisterThumb(CLI::App& app, GlobalOptions& g, int& exit_code) {
       return;
     }
     ThumbnailCache thumbs;
-    if (!row->asset.has_thumbnail || !thumbs.Has(row->asset.hash)) {
-      exit_code = Fail(NotFound("no thumbnail for " + args->what +
-                                (row->asset.error ? " (" + *row->asset.error + ")" : std::string(
-                                    "; run `shoebox index` again to rebuild it"))));
-      return;
-    }
-    auto bytes = ReadWholeFile(thumbs.PathFor(row->asset.hash), uint64_t{64} << 20);
+    auto bytes = row->asset.has_thumbnail ? thumbs.Read(row->asset.hash) : Result<std::vector<uint8_t>>(NotFound(""));
     if (!bytes.ok()) {
-      exit_code = Fail(bytes.status());
+      exit_code = Fail(NotFound("no thumbnail for " + args->what +
+                                (row->asset.error ? " (" + *row->asset.error + ")"
+                                                  : "; run `shoebox index` again to make it (" +
+                                                        (bytes.status().message().empty() ? std::string("not in the cache")
+                                                                                          : bytes.status().message()) +
+                                                        ")")));
       return;
     }
     Status st = WriteFileAtomic(args->out, bytes->data(), bytes->size());
