@@ -16,13 +16,14 @@ namespace shoebox::bench {
 inline double CpuSeconds(int who = RUSAGE_SELF) {
   struct rusage ru {};
   ::getrusage(who, &ru);
-  return ru.ru_utime.tv_sec + ru.ru_utime.tv_usec / 1e6 + ru.ru_stime.tv_sec + ru.ru_stime.tv_usec / 1e6;
+  return ru.ru_utime.tv_sec + ru.ru_utime.tv_usec / 1e6 + ru.ru_stime.tv_sec +
+         ru.ru_stime.tv_usec / 1e6;
 }
 
 // Copies each photo `copies` times into dir with a distinct trailer after its end, so each
 // copy is new content (hashed and decoded) yet decodes identically.
-inline std::vector<std::filesystem::path> MakeDistinctCopies(const std::vector<std::string>& sources, int copies,
-                                                             const std::filesystem::path& dir) {
+inline std::vector<std::filesystem::path> MakeDistinctCopies(
+    const std::vector<std::string>& sources, int copies, const std::filesystem::path& dir) {
   std::vector<std::filesystem::path> out;
   std::filesystem::create_directories(dir);
   for (const auto& s : sources) {

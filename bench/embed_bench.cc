@@ -2,13 +2,13 @@
 // of its config.json, one JSON object (model/embed_benchmark.h; also `shoebox bench embed`).
 // usage: embed --config CONFIG.json [--threads N] [--seconds S] [--int8]
 #include <CLI/CLI.hpp>
-
 #include <cstdio>
 
 #include "model/embed_benchmark.h"
 
 int main(int argc, char** argv) {
-  CLI::App app{"Embeddings per second for a model architecture (random weights in the config's shapes)"};
+  CLI::App app{
+      "Embeddings per second for a model architecture (random weights in the config's shapes)"};
   std::string config;
   shoebox::model::EmbedBenchmarkOptions options;
   app.add_option("--config", config, "A model's config.json")->required();

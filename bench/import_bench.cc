@@ -37,13 +37,13 @@ double Since(std::chrono::steady_clock::time_point t) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - t).count();
 }
 
-#define CHECK_OK(expr)                                                           \
-  do {                                                                           \
-    auto _s = (expr);                                                            \
-    if (!_s.ok()) {                                                              \
-      std::fprintf(stderr, "%s: %s\n", #expr, _s.ToString().c_str());           \
-      std::exit(1);                                                              \
-    }                                                                            \
+#define CHECK_OK(expr)                                                \
+  do {                                                                \
+    auto _s = (expr);                                                 \
+    if (!_s.ok()) {                                                   \
+      std::fprintf(stderr, "%s: %s\n", #expr, _s.ToString().c_str()); \
+      std::exit(1);                                                   \
+    }                                                                 \
   } while (0)
 
 std::string Uuid(int i) {
@@ -62,12 +62,18 @@ void Link(const fs::path& from, const fs::path& to) {
 fs::path BuildPhotos(const fs::path& dir, const fs::path& corpus, const fs::path& jpeg, int n) {
   const fs::path bundle = dir / "Bench.photoslibrary";
   fs::create_directories(bundle / "database");
-  fs::copy_file(corpus / "libraries/apple-photos/Test-Empty-Library-Ventura-13-5.photoslibrary/database/Photos.sqlite",
+  fs::copy_file(corpus /
+                    "libraries/apple-photos/Test-Empty-Library-Ventura-13-5.photoslibrary/database/"
+                    "Photos.sqlite",
                 bundle / "database/Photos.sqlite");
-  fs::copy_file(corpus / "libraries/apple-photos/Test-Empty-Library-Ventura-13-5.photoslibrary/database/Photos.sqlite-wal",
+  fs::copy_file(corpus /
+                    "libraries/apple-photos/Test-Empty-Library-Ventura-13-5.photoslibrary/database/"
+                    "Photos.sqlite-wal",
                 bundle / "database/Photos.sqlite-wal");
-  fs::permissions(bundle / "database/Photos.sqlite", fs::perms::owner_read | fs::perms::owner_write);
-  fs::permissions(bundle / "database/Photos.sqlite-wal", fs::perms::owner_read | fs::perms::owner_write);
+  fs::permissions(bundle / "database/Photos.sqlite",
+                  fs::perms::owner_read | fs::perms::owner_write);
+  fs::permissions(bundle / "database/Photos.sqlite-wal",
+                  fs::perms::owner_read | fs::perms::owner_write);
   Database db;
   CHECK_OK(db.Open((bundle / "database/Photos.sqlite").string(), false, false));
   std::vector<std::string> triggers;
@@ -79,36 +85,52 @@ fs::path BuildPhotos(const fs::path& dir, const fs::path& corpus, const fs::path
   for (const auto& t : triggers) CHECK_OK(db.Exec("DROP TRIGGER \"" + t + "\""));
   CHECK_OK(db.Exec("BEGIN"));
   auto asset = db.Prepare(
-      "INSERT INTO ZASSET(Z_PK, Z_ENT, Z_OPT, ZUUID, ZDIRECTORY, ZFILENAME, ZDATECREATED, ZLATITUDE, ZLONGITUDE, "
-      "ZFAVORITE, ZHIDDEN, ZTRASHEDSTATE, ZKIND, ZADDITIONALATTRIBUTES) VALUES(?1, 3, 1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, 0, 0, 0, ?1)");
+      "INSERT INTO ZASSET(Z_PK, Z_ENT, Z_OPT, ZUUID, ZDIRECTORY, ZFILENAME, ZDATECREATED, "
+      "ZLATITUDE, ZLONGITUDE, "
+      "ZFAVORITE, ZHIDDEN, ZTRASHEDSTATE, ZKIND, ZADDITIONALATTRIBUTES) VALUES(?1, 3, 1, ?2, ?3, "
+      "?4, ?5, ?6, ?7, ?8, 0, 0, 0, ?1)");
   auto attrs = db.Prepare(
-      "INSERT INTO ZADDITIONALASSETATTRIBUTES(Z_PK, Z_ENT, Z_OPT, ZASSET, ZORIGINALFILENAME, ZTITLE, ZTIMEZONEOFFSET, "
+      "INSERT INTO ZADDITIONALASSETATTRIBUTES(Z_PK, Z_ENT, Z_OPT, ZASSET, ZORIGINALFILENAME, "
+      "ZTITLE, ZTIMEZONEOFFSET, "
       "ZASSETDESCRIPTION) VALUES(?1, 1, 1, ?1, ?2, ?3, ?4, ?5)");
-  auto desc = db.Prepare("INSERT INTO ZASSETDESCRIPTION(Z_PK, Z_ENT, Z_OPT, ZASSETATTRIBUTES, ZLONGDESCRIPTION) VALUES(?1, 6, 1, ?1, ?2)");
-  auto member = db.Prepare("INSERT OR IGNORE INTO Z_28ASSETS(Z_28ALBUMS, Z_3ASSETS, Z_FOK_3ASSETS) VALUES(?1, ?2, ?2)");
-  auto kw = db.Prepare("INSERT OR IGNORE INTO Z_1KEYWORDS(Z_1ASSETATTRIBUTES, Z_40KEYWORDS) VALUES(?1, ?2)");
+  auto desc = db.Prepare(
+      "INSERT INTO ZASSETDESCRIPTION(Z_PK, Z_ENT, Z_OPT, ZASSETATTRIBUTES, ZLONGDESCRIPTION) "
+      "VALUES(?1, 6, 1, ?1, ?2)");
+  auto member = db.Prepare(
+      "INSERT OR IGNORE INTO Z_28ASSETS(Z_28ALBUMS, Z_3ASSETS, Z_FOK_3ASSETS) VALUES(?1, ?2, ?2)");
+  auto kw = db.Prepare(
+      "INSERT OR IGNORE INTO Z_1KEYWORDS(Z_1ASSETATTRIBUTES, Z_40KEYWORDS) VALUES(?1, ?2)");
   for (int a = 0; a < 1000; ++a)
-    CHECK_OK(db.Exec("INSERT INTO ZGENERICALBUM(Z_PK, Z_ENT, Z_OPT, ZKIND, ZTITLE, ZTRASHEDSTATE) VALUES(" +
-                     std::to_string(1000 + a) + ", 28, 1, 2, 'Album " + std::to_string(a) + "', 0)"));
+    CHECK_OK(db.Exec(
+        "INSERT INTO ZGENERICALBUM(Z_PK, Z_ENT, Z_OPT, ZKIND, ZTITLE, ZTRASHEDSTATE) VALUES(" +
+        std::to_string(1000 + a) + ", 28, 1, 2, 'Album " + std::to_string(a) + "', 0)"));
   for (int k = 0; k < 300; ++k)
-    CHECK_OK(db.Exec("INSERT INTO ZKEYWORD(Z_PK, Z_ENT, Z_OPT, ZTITLE) VALUES(" + std::to_string(1 + k) +
-                     ", 40, 1, 'keyword " + std::to_string(k) + "')"));
+    CHECK_OK(db.Exec("INSERT INTO ZKEYWORD(Z_PK, Z_ENT, Z_OPT, ZTITLE) VALUES(" +
+                     std::to_string(1 + k) + ", 40, 1, 'keyword " + std::to_string(k) + "')"));
   for (int i = 1; i <= n; ++i) {
     const std::string uuid = Uuid(i), file = uuid + ".jpeg";
     asset->Bind(1, int64_t{i}).Bind(2, uuid).Bind(3, uuid.substr(0, 1)).Bind(4, file);
-    asset->Bind(5, 400000000.0 + i * 600.0).Bind(6, 35.0 + i % 1000 / 100.0).Bind(7, 139.0 + i % 700 / 100.0).Bind(8, i % 20 == 0);
+    asset->Bind(5, 400000000.0 + i * 600.0)
+        .Bind(6, 35.0 + i % 1000 / 100.0)
+        .Bind(7, 139.0 + i % 700 / 100.0)
+        .Bind(8, i % 20 == 0);
     CHECK_OK(asset->Run());
     asset->Reset();
     attrs->Bind(1, int64_t{i}).Bind(2, "IMG_" + std::to_string(i) + ".JPG");
-    if (i % 7 == 0) attrs->Bind(3, "Title " + std::to_string(i));
-    else attrs->BindNull(3);
+    if (i % 7 == 0)
+      attrs->Bind(3, "Title " + std::to_string(i));
+    else
+      attrs->BindNull(3);
     attrs->Bind(4, int64_t{(i % 5 - 2) * 3600});
-    if (i % 10 == 0) attrs->Bind(5, int64_t{i});
-    else attrs->BindNull(5);
+    if (i % 10 == 0)
+      attrs->Bind(5, int64_t{i});
+    else
+      attrs->BindNull(5);
     CHECK_OK(attrs->Run());
     attrs->Reset();
     if (i % 10 == 0) {
-      CHECK_OK(desc->Bind(1, int64_t{i}).Bind(2, "A description of photo " + std::to_string(i)).Run());
+      CHECK_OK(
+          desc->Bind(1, int64_t{i}).Bind(2, "A description of photo " + std::to_string(i)).Run());
       desc->Reset();
     }
     for (int m = 0; m < 1 + i % 2; ++m) {
@@ -135,40 +157,66 @@ fs::path BuildLightroom(const fs::path& dir, const fs::path& corpus, const fs::p
   CHECK_OK(db.Open(catalog.string(), false, false));
   CHECK_OK(db.Exec("BEGIN"));
   CHECK_OK(db.Exec("DELETE FROM Adobe_images"));  // the sample's own 4 images (offline here)
-  CHECK_OK(db.Exec("INSERT INTO AgLibraryRootFolder(id_local, id_global, absolutePath, name, relativePathFromCatalog) "
-                   "VALUES(5000000, 'ROOT-B', '" + photos.string() + "/', 'LightroomPhotos', '../../LightroomPhotos/')"));
+  CHECK_OK(
+      db.Exec("INSERT INTO AgLibraryRootFolder(id_local, id_global, absolutePath, name, "
+              "relativePathFromCatalog) "
+              "VALUES(5000000, 'ROOT-B', '" +
+              photos.string() + "/', 'LightroomPhotos', '../../LightroomPhotos/')"));
   for (int f = 0; f < 100; ++f)
-    CHECK_OK(db.Exec("INSERT INTO AgLibraryFolder(id_local, id_global, pathFromRoot, rootFolder) VALUES(" +
-                     std::to_string(5000001 + f) + ", 'F-" + std::to_string(f) + "', '2019/day-" + std::to_string(f) +
-                     "/', 5000000)"));
+    CHECK_OK(db.Exec(
+        "INSERT INTO AgLibraryFolder(id_local, id_global, pathFromRoot, rootFolder) VALUES(" +
+        std::to_string(5000001 + f) + ", 'F-" + std::to_string(f) + "', '2019/day-" +
+        std::to_string(f) + "/', 5000000)"));
   for (int c = 0; c < 1000; ++c)
-    CHECK_OK(db.Exec("INSERT INTO AgLibraryCollection(id_local, creationId, name) VALUES(" + std::to_string(5100000 + c) +
-                     ", 'com.adobe.ag.library.collection', 'Collection " + std::to_string(c) + "')"));
+    CHECK_OK(db.Exec("INSERT INTO AgLibraryCollection(id_local, creationId, name) VALUES(" +
+                     std::to_string(5100000 + c) +
+                     ", 'com.adobe.ag.library.collection', 'Collection " + std::to_string(c) +
+                     "')"));
   for (int k = 0; k < 300; ++k)
-    CHECK_OK(db.Exec("INSERT INTO AgLibraryKeyword(id_local, id_global, name, lc_name, parent) VALUES(" +
-                     std::to_string(5200000 + k) + ", 'K-" + std::to_string(k) + "', 'keyword " + std::to_string(k) +
-                     "', 'keyword " + std::to_string(k) + "', 20)"));
-  auto file = db.Prepare("INSERT INTO AgLibraryFile(id_local, id_global, baseName, extension, folder, idx_filename, "
-                         "lc_idx_filename, originalFilename) VALUES(?1, ?2, ?3, 'jpg', ?4, ?3, ?3, ?3)");
-  auto image = db.Prepare("INSERT INTO Adobe_images(id_local, id_global, rootFile, captureTime, orientation, rating, "
-                          "pick, colorLabels, fileFormat) VALUES(?1, ?2, ?3, ?4, 'AB', ?5, ?6, ?7, 'JPG')");
-  auto exif = db.Prepare("INSERT INTO AgHarvestedExifMetadata(id_local, image, hasGPS, gpsLatitude, gpsLongitude) VALUES(?1, ?2, 1, ?3, ?4)");
+    CHECK_OK(
+        db.Exec("INSERT INTO AgLibraryKeyword(id_local, id_global, name, lc_name, parent) VALUES(" +
+                std::to_string(5200000 + k) + ", 'K-" + std::to_string(k) + "', 'keyword " +
+                std::to_string(k) + "', 'keyword " + std::to_string(k) + "', 20)"));
+  auto file = db.Prepare(
+      "INSERT INTO AgLibraryFile(id_local, id_global, baseName, extension, folder, idx_filename, "
+      "lc_idx_filename, originalFilename) VALUES(?1, ?2, ?3, 'jpg', ?4, ?3, ?3, ?3)");
+  auto image = db.Prepare(
+      "INSERT INTO Adobe_images(id_local, id_global, rootFile, captureTime, orientation, rating, "
+      "pick, colorLabels, fileFormat) VALUES(?1, ?2, ?3, ?4, 'AB', ?5, ?6, ?7, 'JPG')");
+  auto exif = db.Prepare(
+      "INSERT INTO AgHarvestedExifMetadata(id_local, image, hasGPS, gpsLatitude, gpsLongitude) "
+      "VALUES(?1, ?2, 1, ?3, ?4)");
   auto iptc = db.Prepare("INSERT INTO AgLibraryIPTC(id_local, image, caption) VALUES(?1, ?2, ?3)");
-  auto col = db.Prepare("INSERT INTO AgLibraryCollectionImage(id_local, collection, image) VALUES(?1, ?2, ?3)");
-  auto kw = db.Prepare("INSERT INTO AgLibraryKeywordImage(id_local, image, tag) VALUES(?1, ?2, ?3)");
+  auto col = db.Prepare(
+      "INSERT INTO AgLibraryCollectionImage(id_local, collection, image) VALUES(?1, ?2, ?3)");
+  auto kw =
+      db.Prepare("INSERT INTO AgLibraryKeywordImage(id_local, image, tag) VALUES(?1, ?2, ?3)");
   int64_t next = 6000000;
   for (int i = 0; i < n; ++i) {
     const int64_t file_id = next++, image_id = next++;
     const std::string name = "IMG_" + std::to_string(i);
-    CHECK_OK(file->Bind(1, file_id).Bind(2, "FILE-" + std::to_string(i)).Bind(3, name).Bind(4, int64_t{5000001 + i % 100}).Run());
+    CHECK_OK(file->Bind(1, file_id)
+                 .Bind(2, "FILE-" + std::to_string(i))
+                 .Bind(3, name)
+                 .Bind(4, int64_t{5000001 + i % 100})
+                 .Run());
     file->Reset();
     char when[32];
-    std::snprintf(when, sizeof when, "2019-%02d-%02dT%02d:%02d:00.00", 1 + i % 12, 1 + i % 28, i % 24, i % 60);
-    image->Bind(1, image_id).Bind(2, Uuid(i)).Bind(3, file_id).Bind(4, when).Bind(5, int64_t{i % 6});
+    std::snprintf(when, sizeof when, "2019-%02d-%02dT%02d:%02d:00.00", 1 + i % 12, 1 + i % 28,
+                  i % 24, i % 60);
+    image->Bind(1, image_id)
+        .Bind(2, Uuid(i))
+        .Bind(3, file_id)
+        .Bind(4, when)
+        .Bind(5, int64_t{i % 6});
     image->Bind(6, double{i % 10 == 0 ? 1.0 : 0.0}).Bind(7, i % 9 == 0 ? "Red" : "");
     CHECK_OK(image->Run());
     image->Reset();
-    CHECK_OK(exif->Bind(1, next++).Bind(2, image_id).Bind(3, 60.0 + i % 100 / 100.0).Bind(4, 24.0 + i % 50 / 100.0).Run());
+    CHECK_OK(exif->Bind(1, next++)
+                 .Bind(2, image_id)
+                 .Bind(3, 60.0 + i % 100 / 100.0)
+                 .Bind(4, 24.0 + i % 50 / 100.0)
+                 .Run());
     exif->Reset();
     CHECK_OK(iptc->Bind(1, next++).Bind(2, image_id).Bind(3, i % 10 == 0 ? "A caption" : "").Run());
     iptc->Reset();
@@ -221,8 +269,8 @@ void Measure(const char* label, const fs::path& dir, ReadFn read, int n) {
   CHECK_OK(scan.status());
   const double read_s = Since(t);
   if (static_cast<int>(scan->assets.size()) != n) {
-    std::fprintf(stderr, "%s: %zu assets read, %d expected (%zu problems)\n", label, scan->assets.size(), n,
-                 scan->problems.size());
+    std::fprintf(stderr, "%s: %zu assets read, %d expected (%zu problems)\n", label,
+                 scan->assets.size(), n, scan->problems.size());
     std::exit(1);
   }
   auto cat = Catalog::Open(dir / (std::string(label) + ".db"), true);
@@ -242,13 +290,16 @@ void Measure(const char* label, const fs::path& dir, ReadFn read, int n) {
   const double reimport_s = Since(t);
   if (imported->index.added != 0 || imported->index.unchanged != n) {
     std::fprintf(stderr, "%s: re-import decoded something (added %lld, unchanged %lld)\n", label,
-                 static_cast<long long>(imported->index.added), static_cast<long long>(imported->index.unchanged));
+                 static_cast<long long>(imported->index.added),
+                 static_cast<long long>(imported->index.unchanged));
     std::exit(1);
   }
-  std::printf("{\"library\": \"%s\", \"assets\": %d, \"read_s\": %.2f, \"facts_s\": %.2f, \"read_plus_facts_s\": %.2f, "
-              "\"reimport_s\": %.2f, \"albums\": %lld, \"keywords\": %lld}\n",
-              label, n, read_s, report.write_seconds, read_s + report.write_seconds, reimport_s,
-              static_cast<long long>(report.albums), static_cast<long long>(report.keywords));
+  std::printf(
+      "{\"library\": \"%s\", \"assets\": %d, \"read_s\": %.2f, \"facts_s\": %.2f, "
+      "\"read_plus_facts_s\": %.2f, "
+      "\"reimport_s\": %.2f, \"albums\": %lld, \"keywords\": %lld}\n",
+      label, n, read_s, report.write_seconds, read_s + report.write_seconds, reimport_s,
+      static_cast<long long>(report.albums), static_cast<long long>(report.keywords));
   std::fflush(stdout);
 }
 
@@ -256,8 +307,10 @@ void Measure(const char* label, const fs::path& dir, ReadFn read, int n) {
 
 int main(int argc, char** argv) {
   const int n = argc > 1 ? std::atoi(argv[1]) : 100000;
-  const fs::path corpus = argc > 2 ? fs::path(argv[2]) : fs::path(SHOEBOX_SOURCE_DIR "/../shared/corpus");
-  const fs::path dir = fs::temp_directory_path() / ("shoebox-import-bench-" + std::to_string(::getpid()));
+  const fs::path corpus =
+      argc > 2 ? fs::path(argv[2]) : fs::path(SHOEBOX_SOURCE_DIR "/../shared/corpus");
+  const fs::path dir =
+      fs::temp_directory_path() / ("shoebox-import-bench-" + std::to_string(::getpid()));
   fs::create_directories(dir);
   const fs::path jpeg = dir / "photo.jpg";
   fs::copy_file(SHOEBOX_SOURCE_DIR "/tests/data/fixtures/1x1_iphone_xr.jpg", jpeg);
@@ -265,8 +318,15 @@ int main(int argc, char** argv) {
   const fs::path bundle = BuildPhotos(dir, corpus, jpeg, n);
   const fs::path catalog = BuildLightroom(dir, corpus, jpeg, n);
   std::fprintf(stderr, "built both libraries of %d assets in %.1f s\n", n, Since(t));
-  Measure("apple-photos", dir, [&] { return apple_photos::ReadPhotosLibrary(bundle.string()); }, n);
-  Measure("lightroom", dir, [&] { return lightroom::ReadLightroomLibrary(catalog.string(), false, (dir / "previews").string()); }, n);
+  Measure(
+      "apple-photos", dir, [&] { return apple_photos::ReadPhotosLibrary(bundle.string()); }, n);
+  Measure(
+      "lightroom", dir,
+      [&] {
+        return lightroom::ReadLightroomLibrary(catalog.string(), false,
+                                               (dir / "previews").string());
+      },
+      n);
   std::error_code ec;
   fs::remove_all(dir, ec);
   return 0;

@@ -14,8 +14,8 @@
 #include <vector>
 
 #include "base/allocator.h"
-#include "bench_util.h"
 #include "base/file_io.h"
+#include "bench_util.h"
 #include "catalog/catalog.h"
 #include "imaging/photo_analyzer.h"
 #include "pipeline/indexer.h"
@@ -42,8 +42,8 @@ double DjpegCpu(const std::vector<std::filesystem::path>& files) {
 }
 
 // Wall seconds for a full first index of `dir` on `threads` workers, and our CPU seconds.
-std::pair<double, double> IndexRun(const std::filesystem::path& dir, const std::filesystem::path& work,
-                                   unsigned threads) {
+std::pair<double, double> IndexRun(const std::filesystem::path& dir,
+                                   const std::filesystem::path& work, unsigned threads) {
   std::filesystem::remove_all(work);
   auto cat = Catalog::Open(work / "catalog.db", true);
   IndexOptions opt;
@@ -66,7 +66,8 @@ int main(int argc, char** argv) {
   TuneAllocatorForBatchWork();  // as the CLI does
   int copies = std::getenv("COPIES") ? std::atoi(std::getenv("COPIES")) : 8;
   std::vector<std::string> sources(argv + 1, argv + argc);
-  auto tmp = std::filesystem::temp_directory_path() / ("shoebox-index-bench-" + std::to_string(::getpid()));
+  auto tmp = std::filesystem::temp_directory_path() /
+             ("shoebox-index-bench-" + std::to_string(::getpid()));
   auto files = bench::MakeDistinctCopies(sources, copies, tmp / "library");
   if (files.empty()) return 1;
   if (!InitImaging().ok()) return 1;
@@ -80,7 +81,8 @@ int main(int argc, char** argv) {
       "{\"photos\": %zu, \"djpeg_scale_1_8_cpu_ms\": %.2f, \"shoebox_cpu_ms_1_thread\": %.2f, "
       "\"cpu_ratio_vs_djpeg\": %.2f, \"photos_per_s_1_thread\": %.1f, \"photos_per_s_2_threads\": "
       "%.1f, \"scaling_2_vs_1\": %.2f}\n",
-      files.size(), 1000 * djpeg / n, 1000 * cpu1 / n, cpu1 / djpeg, n / wall1, n / wall2, wall1 / wall2);
+      files.size(), 1000 * djpeg / n, 1000 * cpu1 / n, cpu1 / djpeg, n / wall1, n / wall2,
+      wall1 / wall2);
   std::filesystem::remove_all(tmp);
   return 0;
 }

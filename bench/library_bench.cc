@@ -29,7 +29,8 @@ double PeakRssMb() {
 int main(int argc, char** argv) {
   TuneAllocatorForBatchWork();  // as the CLI does
   int n = argc > 1 ? std::atoi(argv[1]) : 100000;
-  std::string photo = argc > 2 ? argv[2] : SHOEBOX_SOURCE_DIR "/tests/data/fixtures/1x1_iphone_xr.jpg";
+  std::string photo =
+      argc > 2 ? argv[2] : SHOEBOX_SOURCE_DIR "/tests/data/fixtures/1x1_iphone_xr.jpg";
   auto bytes = ReadWholeFile(photo, 1 << 20);
   if (!bytes.ok()) return std::fprintf(stderr, "%s\n", bytes.status().ToString().c_str()), 1;
   std::filesystem::path dir = std::filesystem::temp_directory_path() /
@@ -42,7 +43,8 @@ int main(int argc, char** argv) {
     std::string path = (folder / ("IMG_" + std::to_string(i) + ".JPG")).string();
     int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
     std::string tag = std::to_string(i);
-    if (::write(fd, bytes->data(), bytes->size()) < 0 || ::write(fd, tag.data(), tag.size()) < 0) return 1;
+    if (::write(fd, bytes->data(), bytes->size()) < 0 || ::write(fd, tag.data(), tag.size()) < 0)
+      return 1;
     ::close(fd);
   }
   auto cat = Catalog::Open(dir / "catalog.db", true);

@@ -11,11 +11,10 @@
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <thread>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "base/file_io.h"
 #include "catalog/catalog.h"
@@ -31,7 +30,9 @@ using Clock = std::chrono::steady_clock;
 using nlohmann::json;
 using namespace shoebox;
 
-double Ms(Clock::time_point a, Clock::time_point b) { return std::chrono::duration<double, std::milli>(b - a).count(); }
+double Ms(Clock::time_point a, Clock::time_point b) {
+  return std::chrono::duration<double, std::milli>(b - a).count();
+}
 
 double Median(std::vector<double> v) {
   std::sort(v.begin(), v.end());
@@ -56,7 +57,8 @@ Status BuildCatalog(const std::filesystem::path& path, int64_t n, const ModelRec
   EmbeddingStore store(&(*cat)->db());
   auto model_id = store.EnsureModel(model, now);
   if (!model_id.ok()) return model_id.status();
-  const std::vector<float> vectors = search::ClusteredVectors(n, model.dim, std::max<int64_t>(16, n / 200), 7);
+  const std::vector<float> vectors =
+      search::ClusteredVectors(n, model.dim, std::max<int64_t>(16, n / 200), 7);
   const char* formats[] = {"jpeg", "heif", "png", "raw"};
   const int64_t batch = 5000;
   for (int64_t start = 0; start < n; start += batch) {
@@ -82,7 +84,8 @@ Status BuildCatalog(const std::filesystem::path& path, int64_t n, const ModelRec
       if (!id.ok()) return id.status();
       FileRecord f;
       f.source_id = *source;
-      f.path = "/synthetic/Pictures/" + std::to_string(2005 + i % 20) + "/IMG_" + std::to_string(i) + ".JPG";
+      f.path = "/synthetic/Pictures/" + std::to_string(2005 + i % 20) + "/IMG_" +
+               std::to_string(i) + ".JPG";
       f.size = a.size;
       f.mtime_ns = now * 1'000'000'000;
       f.asset_id = *id;
@@ -104,16 +107,23 @@ Status BuildCatalog(const std::filesystem::path& path, int64_t n, const ModelRec
 int main(int argc, char** argv) {
   int64_t assets = 200000;
   int queries = 30;
-  std::filesystem::path config = std::filesystem::path(SHOEBOX_SOURCE_DIR) / "bench/configs/openai-clip-vit-base-patch32.json";
-  std::filesystem::path tokenizer = std::filesystem::path(SHOEBOX_SOURCE_DIR) / "tests/data/golden/clip/tokenizer";
+  std::filesystem::path config =
+      std::filesystem::path(SHOEBOX_SOURCE_DIR) / "bench/configs/openai-clip-vit-base-patch32.json";
+  std::filesystem::path tokenizer =
+      std::filesystem::path(SHOEBOX_SOURCE_DIR) / "tests/data/golden/clip/tokenizer";
   std::filesystem::path work = std::filesystem::temp_directory_path() / "shoebox-serve-bench";
   for (int i = 1; i + 1 < argc; i += 2) {
     const std::string k = argv[i];
-    if (k == "--assets") assets = std::atoll(argv[i + 1]);
-    else if (k == "--queries") queries = std::atoi(argv[i + 1]);
-    else if (k == "--config") config = argv[i + 1];
-    else if (k == "--tokenizer") tokenizer = argv[i + 1];
-    else if (k == "--work") work = argv[i + 1];
+    if (k == "--assets")
+      assets = std::atoll(argv[i + 1]);
+    else if (k == "--queries")
+      queries = std::atoi(argv[i + 1]);
+    else if (k == "--config")
+      config = argv[i + 1];
+    else if (k == "--tokenizer")
+      tokenizer = argv[i + 1];
+    else if (k == "--work")
+      work = argv[i + 1];
   }
   auto config_text = ReadWholeFile(config, 1 << 20);
   if (!config_text.ok()) return Fail(config_text.status());
@@ -125,14 +135,21 @@ int main(int argc, char** argv) {
   {
     auto probe = Model::CreateRandom(config_json, tokenizer, label);
     if (!probe.ok()) return Fail(probe.status());
-    record = {0, (*probe)->fingerprint(), label, "(random)", (*probe)->family(), (*probe)->dim(), Model::kPreprocessVersion, 0};
+    record = {0,
+              (*probe)->fingerprint(),
+              label,
+              "(random)",
+              (*probe)->family(),
+              (*probe)->dim(),
+              Model::kPreprocessVersion,
+              0};
   }
 
   std::filesystem::create_directories(work);
   const auto catalog = work / ("catalog-" + std::to_string(assets) + ".db");
   if (!std::filesystem::exists(catalog)) {
-    std::fprintf(stderr, "building a synthetic catalog of %lld assets in %s...\n", static_cast<long long>(assets),
-                 catalog.c_str());
+    std::fprintf(stderr, "building a synthetic catalog of %lld assets in %s...\n",
+                 static_cast<long long>(assets), catalog.c_str());
     const auto t0 = Clock::now();
     Status st = BuildCatalog(catalog.string() + ".tmp", assets, record);
     if (!st.ok()) return Fail(st);
@@ -156,7 +173,9 @@ int main(int argc, char** argv) {
   web::ServiceOptions so;
   so.catalog = catalog;
   so.thumbs = work / "thumbs";
-  so.model_loader = [&](const ModelRecord&) { return Model::CreateRandom(config_json, tokenizer, label); };
+  so.model_loader = [&](const ModelRecord&) {
+    return Model::CreateRandom(config_json, tokenizer, label);
+  };
   auto service = web::LibraryService::Open(so);
   if (!service.ok()) return Fail(service.status());
   web::ServerOptions opt;
@@ -179,16 +198,40 @@ int main(int argc, char** argv) {
   const double ready_ms = Ms(t_open, Clock::now());
   auto status = json::parse(client.Get("/api/status")->body);
 
-  const std::vector<std::string> phrases = {
-      "money", "red", "bokeh", "surprised face", "mount fuji from a plane", "a dog on the beach", "birthday cake",
-      "snow in the mountains", "receipt", "screenshot of a chat", "sunset over the sea", "my cat sleeping",
-      "wedding dress", "night city lights", "a bowl of ramen", "whiteboard with notes", "passport photo",
-      "fireworks", "kids playing football", "old black and white photo", "autumn leaves", "a red car",
-      "perro en la playa", "concert crowd", "flowers in a vase", "rainbow", "beach +sunset -people",
-      "cat 2:dog", "hiking trail in the forest", "christmas tree"};
+  const std::vector<std::string> phrases = {"money",
+                                            "red",
+                                            "bokeh",
+                                            "surprised face",
+                                            "mount fuji from a plane",
+                                            "a dog on the beach",
+                                            "birthday cake",
+                                            "snow in the mountains",
+                                            "receipt",
+                                            "screenshot of a chat",
+                                            "sunset over the sea",
+                                            "my cat sleeping",
+                                            "wedding dress",
+                                            "night city lights",
+                                            "a bowl of ramen",
+                                            "whiteboard with notes",
+                                            "passport photo",
+                                            "fireworks",
+                                            "kids playing football",
+                                            "old black and white photo",
+                                            "autumn leaves",
+                                            "a red car",
+                                            "perro en la playa",
+                                            "concert crowd",
+                                            "flowers in a vase",
+                                            "rainbow",
+                                            "beach +sunset -people",
+                                            "cat 2:dog",
+                                            "hiking trail in the forest",
+                                            "christmas tree"};
   std::vector<double> total, embed, scan, join, client_ms;
   for (int i = 0; i < queries; ++i) {
-    const std::string q = phrases[i % phrases.size()] + (i >= static_cast<int>(phrases.size()) ? " " + std::to_string(i) : "");
+    const std::string q = phrases[i % phrases.size()] +
+                          (i >= static_cast<int>(phrases.size()) ? " " + std::to_string(i) : "");
     httplib::Params params = {{"q", q}, {"n", "60"}};
     const auto t0 = Clock::now();
     auto r = client.Get("/api/search", params, httplib::Headers{});
@@ -202,16 +245,19 @@ int main(int argc, char** argv) {
     embed.push_back(t["embed_ms"]);
     scan.push_back(t["scan_ms"]);
     join.push_back(t["join_ms"]);
-    total.push_back(t["embed_ms"].get<double>() + t["scan_ms"].get<double>() + t["join_ms"].get<double>());
+    total.push_back(t["embed_ms"].get<double>() + t["scan_ms"].get<double>() +
+                    t["join_ms"].get<double>());
     client_ms.push_back(c);
   }
   // A filtered query (date range + format) over the same vectors.
   std::vector<double> filtered;
   for (int i = 0; i < 10; ++i) {
-    httplib::Params params = {{"q", phrases[i]}, {"n", "60"}, {"after", "2010"}, {"before", "2015"}, {"format", "jpeg"}};
+    httplib::Params params = {
+        {"q", phrases[i]}, {"n", "60"}, {"after", "2010"}, {"before", "2015"}, {"format", "jpeg"}};
     auto r = client.Get("/api/search", params, httplib::Headers{});
     auto t = json::parse(r->body)["timing"];
-    filtered.push_back(t["embed_ms"].get<double>() + t["scan_ms"].get<double>() + t["join_ms"].get<double>());
+    filtered.push_back(t["embed_ms"].get<double>() + t["scan_ms"].get<double>() +
+                       t["join_ms"].get<double>());
   }
   // Browsing without a query (catalog only): the first page newest first, a page deep in the
   // listing, and one folder.
@@ -221,7 +267,8 @@ int main(int argc, char** argv) {
       const auto t0 = Clock::now();
       auto r = client.Get("/api/browse", params, httplib::Headers{});
       ms.push_back(Ms(t0, Clock::now()));
-      if (!r || r->status != 200) std::fprintf(stderr, "browse failed: %s\n", r ? r->body.c_str() : "no answer");
+      if (!r || r->status != 200)
+        std::fprintf(stderr, "browse failed: %s\n", r ? r->body.c_str() : "no answer");
     }
     return Median(ms);
   };

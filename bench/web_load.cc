@@ -10,12 +10,11 @@
 #include <cstdio>
 #include <cstdlib>
 #include <mutex>
+#include <nlohmann/json.hpp>
 #include <random>
 #include <string>
 #include <thread>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 namespace {
 
@@ -46,16 +45,29 @@ int main(int argc, char** argv) {
   std::string host = "127.0.0.1";
   for (int i = 2; i + 1 < argc; i += 2) {
     std::string k = argv[i];
-    if (k == "--clients") clients = std::atoi(argv[i + 1]);
-    else if (k == "--seconds") seconds = std::atof(argv[i + 1]);
-    else if (k == "--host") host = argv[i + 1];
+    if (k == "--clients")
+      clients = std::atoi(argv[i + 1]);
+    else if (k == "--seconds")
+      seconds = std::atof(argv[i + 1]);
+    else if (k == "--host")
+      host = argv[i + 1];
   }
-  const std::vector<std::string> queries = {
-      "a%20dog%20on%20the%20beach", "red", "money", "bokeh", "surprised%20face", "mount%20fuji%20from%20a%20plane",
-      "coffee", "perro%20en%20la%20playa", "sunset%20-people", "a%20photo%20of%20a%20cat", "waterfall", "night%20city"};
+  const std::vector<std::string> queries = {"a%20dog%20on%20the%20beach",
+                                            "red",
+                                            "money",
+                                            "bokeh",
+                                            "surprised%20face",
+                                            "mount%20fuji%20from%20a%20plane",
+                                            "coffee",
+                                            "perro%20en%20la%20playa",
+                                            "sunset%20-people",
+                                            "a%20photo%20of%20a%20cat",
+                                            "waterfall",
+                                            "night%20city"};
   std::mutex mu;
   Samples all;
-  const auto deadline = Clock::now() + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(seconds));
+  const auto deadline = Clock::now() + std::chrono::duration_cast<Clock::duration>(
+                                           std::chrono::duration<double>(seconds));
   const auto start = Clock::now();
   std::vector<std::thread> threads;
   for (int c = 0; c < clients; ++c) {
@@ -72,7 +84,9 @@ int main(int argc, char** argv) {
         if (!r || (r->status != 200 && r->status != 304)) {
           ++mine.errors;
           if (mine.first_error.empty())
-            mine.first_error = path + ": " + (r ? std::to_string(r->status) + " " + r->body : httplib::to_string(r.error()));
+            mine.first_error =
+                path + ": " +
+                (r ? std::to_string(r->status) + " " + r->body : httplib::to_string(r.error()));
           return {};
         }
         into->push_back(ms);
@@ -81,7 +95,8 @@ int main(int argc, char** argv) {
       while (Clock::now() < deadline) {
         const std::string q = queries[rng() % queries.size()];
         const int offset = static_cast<int>(rng() % 3) * 20;
-        const std::string body = timed("/api/search?q=" + q + "&n=20&offset=" + std::to_string(offset), &mine.search_ms);
+        const std::string body =
+            timed("/api/search?q=" + q + "&n=20&offset=" + std::to_string(offset), &mine.search_ms);
         if (body.empty()) continue;
         auto j = nlohmann::json::parse(body, nullptr, false);
         if (j.is_discarded()) continue;
@@ -100,14 +115,19 @@ int main(int argc, char** argv) {
   for (auto& t : threads) t.join();
   const double wall = std::chrono::duration<double>(Clock::now() - start).count();
   const double n = static_cast<double>(all.search_ms.size() + all.thumb_ms.size());
-  nlohmann::json out = {
-      {"clients", clients},
-      {"seconds", wall},
-      {"requests", n},
-      {"requests_per_s", n / wall},
-      {"search", {{"count", all.search_ms.size()}, {"p50_ms", Percentile(all.search_ms, 0.5)}, {"p99_ms", Percentile(all.search_ms, 0.99)}}},
-      {"thumb", {{"count", all.thumb_ms.size()}, {"p50_ms", Percentile(all.thumb_ms, 0.5)}, {"p99_ms", Percentile(all.thumb_ms, 0.99)}}},
-      {"errors", all.errors}};
+  nlohmann::json out = {{"clients", clients},
+                        {"seconds", wall},
+                        {"requests", n},
+                        {"requests_per_s", n / wall},
+                        {"search",
+                         {{"count", all.search_ms.size()},
+                          {"p50_ms", Percentile(all.search_ms, 0.5)},
+                          {"p99_ms", Percentile(all.search_ms, 0.99)}}},
+                        {"thumb",
+                         {{"count", all.thumb_ms.size()},
+                          {"p50_ms", Percentile(all.thumb_ms, 0.5)},
+                          {"p99_ms", Percentile(all.thumb_ms, 0.99)}}},
+                        {"errors", all.errors}};
   if (!all.first_error.empty()) out["first_error"] = all.first_error;
   std::printf("%s\n", out.dump().c_str());
   return all.errors == 0 && n > 0 ? 0 : 1;

@@ -35,7 +35,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   using namespace shoebox::search;
   constexpr int64_t kDim = 16;
   static const std::filesystem::path dir = [] {
-    auto d = std::filesystem::temp_directory_path() / ("index_files_fuzz_" + std::to_string(::getpid()));
+    auto d =
+        std::filesystem::temp_directory_path() / ("index_files_fuzz_" + std::to_string(::getpid()));
     std::filesystem::create_directories(d);
     return d;
   }();
@@ -43,11 +44,13 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   Write(file, data, size);
   volatile float sum = 0;
   if (auto v = MapVectorFile(file, kDim); v.ok())
-    for (int64_t i = 0; i < v->count * kDim; ++i) sum = sum + v->rows[i] + static_cast<float>(v->ids[i / kDim]);
+    for (int64_t i = 0; i < v->count * kDim; ++i)
+      sum = sum + v->rows[i] + static_cast<float>(v->ids[i / kDim]);
   if (auto ids = ReadGraphIds(file); ids.ok())
     for (int64_t id : ids->ids) sum = sum + static_cast<float>(id);
   if (ValidateHnswGraph(data, size, kDim).ok()) {
-    auto graph = HnswIndex::Load(file, kDim, {.m = 4, .ef_construction = 20, .ef_search = 16}, nullptr);
+    auto graph =
+        HnswIndex::Load(file, kDim, {.m = 4, .ef_construction = 20, .ef_search = 16}, nullptr);
     if (!graph.ok()) __builtin_trap();  // validated, yet hnswlib refused it
     std::vector<float> query(kDim, 0.25f);
     for (const auto& hit : (*graph)->Search(query.data(), 10)) sum = sum + hit.score;

@@ -13,7 +13,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   auto p = shoebox::lightroom::ParseLrprev(bytes);
   if (p.ok()) {
     for (const auto& l : p->levels) {
-      if (l.jpeg.data() < bytes.data() || l.jpeg.data() + l.jpeg.size() > bytes.data() + bytes.size()) std::abort();
+      if (l.jpeg.data() < bytes.data() ||
+          l.jpeg.data() + l.jpeg.size() > bytes.data() + bytes.size())
+        std::abort();
     }
   }
   return 0;

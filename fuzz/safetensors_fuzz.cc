@@ -1,7 +1,7 @@
 // libFuzzer target for the safetensors reader: any bytes must give a Status, never a crash
 // or an out-of-bounds read (run under ASan). Seed corpus: fuzz/corpus/safetensors/.
-#include <cstdint>
 #include <cstddef>
+#include <cstdint>
 
 #include "model/weights/safetensors.h"
 

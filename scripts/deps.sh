@@ -12,8 +12,8 @@ PACKAGES=(
   libhnswlib-dev libcpp-httplib-dev libarchive-dev
   # tests and benchmarks
   libgtest-dev libgmock-dev libbenchmark-dev sqlite3 libjpeg-turbo-progs python3
-  # fuzzing (libFuzzer comes with clang)
-  clang
+  # fuzzing (libFuzzer comes with clang); the format check
+  clang clang-format
 )
 
 missing=()

@@ -30,6 +30,14 @@ scripts/build.sh asan || { echo "0 passed, 1 failed"; exit 1; }
 scripts/build.sh fuzz || { echo "0 passed, 1 failed"; exit 1; }
 
 passed=0; failed=0
+# The C++ sources follow .clang-format (clang-format 14, Debian 12's): one check for the tree.
+if git ls-files '*.cc' '*.h' | xargs clang-format --dry-run -Werror > /tmp/shoebox-format.log 2>&1; then
+  echo "format: every source follows .clang-format"; passed=$((passed + 1))
+else
+  echo "format: FAILED (run: git ls-files '*.cc' '*.h' | xargs clang-format -i)"
+  grep -E '^[^ ].*: (error|warning):' /tmp/shoebox-format.log | cut -d: -f1 | sort -u | head -20
+  failed=$((failed + 1))
+fi
 run_ctest() {  # $1 = build dir, $2... extra ctest args
   local dir="$1"; shift
   local log; log="$(mktemp)"

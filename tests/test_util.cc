@@ -28,8 +28,9 @@ std::filesystem::path DataPath(const std::string& rel) {
 
 std::filesystem::path CorpusPath() {
   const char* env = std::getenv("SHOEBOX_CORPUS");
-  std::filesystem::path p = env && *env ? std::filesystem::path(env)
-                                        : std::filesystem::path(SHOEBOX_SOURCE_DIR) / ".." / "shared" / "corpus";
+  std::filesystem::path p =
+      env && *env ? std::filesystem::path(env)
+                  : std::filesystem::path(SHOEBOX_SOURCE_DIR) / ".." / "shared" / "corpus";
   if (!std::filesystem::exists(p / "manifest.jsonl")) {
     ADD_FAILURE() << "test corpus not found at " << p << " (set SHOEBOX_CORPUS)";
   }
@@ -38,8 +39,9 @@ std::filesystem::path CorpusPath() {
 
 std::filesystem::path GoldenPath() {
   const char* env = std::getenv("SHOEBOX_GOLDEN");
-  std::filesystem::path p = env && *env ? std::filesystem::path(env)
-                                        : std::filesystem::path(SHOEBOX_SOURCE_DIR) / "tests" / "data" / "golden";
+  std::filesystem::path p =
+      env && *env ? std::filesystem::path(env)
+                  : std::filesystem::path(SHOEBOX_SOURCE_DIR) / "tests" / "data" / "golden";
   if (!std::filesystem::exists(p / "README.md")) {
     ADD_FAILURE() << "golden reference data not found at " << p << " (set SHOEBOX_GOLDEN)";
   }
@@ -70,8 +72,9 @@ std::map<std::string, std::string> SnapshotTree(const std::filesystem::path& dir
     if (!e.is_regular_file()) continue;
     const std::string bytes = ReadFile(e.path());
     const auto mtime = std::filesystem::last_write_time(e.path()).time_since_epoch().count();
-    out[e.path().string()] = std::to_string(bytes.size()) + ":" + std::to_string(std::hash<std::string>{}(bytes)) +
-                             ":" + std::to_string(mtime);
+    out[e.path().string()] = std::to_string(bytes.size()) + ":" +
+                             std::to_string(std::hash<std::string>{}(bytes)) + ":" +
+                             std::to_string(mtime);
   }
   return out;
 }

@@ -10,15 +10,15 @@
 
 #include "base/status.h"
 
-#define ASSERT_OK(expr)                                  \
-  do {                                                   \
-    auto _s = (expr);                                    \
-    ASSERT_TRUE(_s.ok()) << _s.ToString();               \
+#define ASSERT_OK(expr)                    \
+  do {                                     \
+    auto _s = (expr);                      \
+    ASSERT_TRUE(_s.ok()) << _s.ToString(); \
   } while (0)
-#define EXPECT_OK(expr)                                  \
-  do {                                                   \
-    auto _s = (expr);                                    \
-    EXPECT_TRUE(_s.ok()) << _s.ToString();               \
+#define EXPECT_OK(expr)                    \
+  do {                                     \
+    auto _s = (expr);                      \
+    EXPECT_TRUE(_s.ok()) << _s.ToString(); \
   } while (0)
 
 namespace shoebox::testing {

@@ -118,7 +118,8 @@ ssize_t OpenedFile::ReadAt(uint64_t offset, void* out, size_t n) const {
 
 Result<std::vector<uint8_t>> OpenedFile::ReadAll(uint64_t max_bytes) const {
   if (size_ > max_bytes)
-    return TooLarge(std::to_string(size_ >> 20) + " MB, over the limit of " + std::to_string(max_bytes >> 20) + " MB");
+    return TooLarge(std::to_string(size_ >> 20) + " MB, over the limit of " +
+                    std::to_string(max_bytes >> 20) + " MB");
   std::vector<uint8_t> out(size_);
   uint64_t done = 0;
   while (done < size_) {
@@ -144,11 +145,13 @@ Result<std::shared_ptr<OpenedFile>> OpenRegularFile(const std::filesystem::path&
   return std::make_shared<OpenedFile>(fd, static_cast<uint64_t>(st.st_size));
 }
 
-Result<std::shared_ptr<OpenedFile>> OpenUnchanged(const std::filesystem::path& path, uint64_t size, int64_t mtime_ns,
+Result<std::shared_ptr<OpenedFile>> OpenUnchanged(const std::filesystem::path& path, uint64_t size,
+                                                  int64_t mtime_ns,
                                                   const std::filesystem::path& inside) {
   const int fd = ::open(path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
   if (fd < 0) {
-    if (errno == ENOENT) return NotFound(path.string() + " is gone (run `shoebox index` to update the catalog)");
+    if (errno == ENOENT)
+      return NotFound(path.string() + " is gone (run `shoebox index` to update the catalog)");
     return IoError("cannot open " + path.string() + ": " + ErrnoText(errno));
   }
   struct Guard {
@@ -158,13 +161,16 @@ Result<std::shared_ptr<OpenedFile>> OpenUnchanged(const std::filesystem::path& p
     }
   } guard{fd};
   struct stat st {};
-  if (::fstat(fd, &st) != 0) return IoError("cannot stat " + path.string() + ": " + ErrnoText(errno));
+  if (::fstat(fd, &st) != 0)
+    return IoError("cannot stat " + path.string() + ": " + ErrnoText(errno));
   const std::string rerun = "; run `shoebox index` to update the catalog";
   if (!S_ISREG(st.st_mode)) return Changed(path.string() + " is no longer a regular file" + rerun);
-  const int64_t mtime = static_cast<int64_t>(st.st_mtim.tv_sec) * 1'000'000'000 + st.st_mtim.tv_nsec;
+  const int64_t mtime =
+      static_cast<int64_t>(st.st_mtim.tv_sec) * 1'000'000'000 + st.st_mtim.tv_nsec;
   if (static_cast<uint64_t>(st.st_size) != size || mtime != mtime_ns)
-    return Changed(path.string() + " has changed since it was indexed (" + std::to_string(st.st_size) + " bytes where " +
-                   std::to_string(size) + " were catalogued, or another modification time)" + rerun);
+    return Changed(path.string() + " has changed since it was indexed (" +
+                   std::to_string(st.st_size) + " bytes where " + std::to_string(size) +
+                   " were catalogued, or another modification time)" + rerun);
   if (!inside.empty()) {
     std::error_code ec;
 #ifdef __linux__
@@ -173,14 +179,18 @@ Result<std::shared_ptr<OpenedFile>> OpenUnchanged(const std::filesystem::path& p
     const auto resolved = std::filesystem::canonical(path, ec);
 #endif
     const auto root = std::filesystem::canonical(inside, ec);
-    if (ec) return Changed(path.string() + ": its folder " + inside.string() + " cannot be resolved" + rerun);
+    if (ec)
+      return Changed(path.string() + ": its folder " + inside.string() + " cannot be resolved" +
+                     rerun);
     const auto [r, p] = std::mismatch(root.begin(), root.end(), resolved.begin(), resolved.end());
     // A folder link the crawl followed may lead outside the root; the file itself may not.
     std::error_code pec;
     const auto parent = std::filesystem::canonical(path.parent_path(), pec);
-    const bool same_folder = !pec && resolved.parent_path() == parent && resolved.filename() == path.filename();
+    const bool same_folder =
+        !pec && resolved.parent_path() == parent && resolved.filename() == path.filename();
     if (resolved.empty() || (r != root.end() && !same_folder))
-      return Changed(path.string() + " now leads outside the indexed folder " + inside.string() + rerun);
+      return Changed(path.string() + " now leads outside the indexed folder " + inside.string() +
+                     rerun);
   }
   guard.fd = -1;
   return std::make_shared<OpenedFile>(fd, static_cast<uint64_t>(st.st_size));

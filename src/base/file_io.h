@@ -1,9 +1,9 @@
 // Read-only access to the user's files, and atomic writes to our own.
 #pragma once
 
-#include <cstdint>
 #include <sys/types.h>
 
+#include <cstdint>
 #include <filesystem>
 #include <memory>
 #include <string>
@@ -50,9 +50,11 @@ Result<std::shared_ptr<OpenedFile>> OpenRegularFile(const std::filesystem::path&
 // (links followed, as the crawl follows them) of the recorded size and modification time
 // (nanoseconds), and, when inside is not empty, whose resolved path lies inside that folder
 // (resolved too) or is the catalogued name itself (a folder link the crawl followed may
-// lead elsewhere; a link put in place of the file may not). Otherwise kChanged saying what differs, or kNotFound. The checks run on
-// the descriptor that is then read, so the file cannot be swapped between check and read.
-Result<std::shared_ptr<OpenedFile>> OpenUnchanged(const std::filesystem::path& path, uint64_t size, int64_t mtime_ns,
+// lead elsewhere; a link put in place of the file may not). Otherwise kChanged saying what differs,
+// or kNotFound. The checks run on the descriptor that is then read, so the file cannot be swapped
+// between check and read.
+Result<std::shared_ptr<OpenedFile>> OpenUnchanged(const std::filesystem::path& path, uint64_t size,
+                                                  int64_t mtime_ns,
                                                   const std::filesystem::path& inside);
 
 // Writes data to path via a temporary file in the same folder + rename, so a crash never

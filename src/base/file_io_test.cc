@@ -1,9 +1,8 @@
 #include "base/file_io.h"
 
 #include <fcntl.h>
-#include <sys/stat.h>
-
 #include <gtest/gtest.h>
+#include <sys/stat.h>
 
 #include "test_util.h"
 
@@ -77,7 +76,8 @@ TEST(FileIo, OpenUnchangedOpensOnlyTheFileTheCatalogRecorded) {
   std::filesystem::create_symlink(d / "secret", root / "a.jpg");
   auto leak = OpenUnchanged(root / "a.jpg", 14, mtime, root);
   EXPECT_EQ(leak.status().code(), StatusCode::kChanged);
-  EXPECT_NE(leak.status().message().find("outside the indexed folder"), std::string::npos) << leak.status().ToString();
+  EXPECT_NE(leak.status().message().find("outside the indexed folder"), std::string::npos)
+      << leak.status().ToString();
 
   // A folder link the crawl followed may lead elsewhere: its files are served.
   std::filesystem::create_directory_symlink(d / "elsewhere", root / "linked");

@@ -5,7 +5,11 @@
 namespace shoebox {
 
 Progress::Progress(std::string label, uint64_t total, FILE* out, bool bytes)
-    : label_(std::move(label)), total_(total), out_(out), tty_(isatty(fileno(out)) != 0), bytes_(bytes) {
+    : label_(std::move(label)),
+      total_(total),
+      out_(out),
+      tty_(isatty(fileno(out)) != 0),
+      bytes_(bytes) {
   start_ = last_draw_ = std::chrono::steady_clock::now();
 }
 
@@ -37,16 +41,19 @@ void Progress::Draw(bool final_line) {
   }
   if (bytes_) {
     double mib = 1024.0 * 1024.0;
-    std::fprintf(out_, tty_ ? "\r\033[K%s %.1f/%.1f MiB  %.1f MiB/s%s%s" : "%s %.1f/%.1f MiB  %.1f MiB/s%s%s\n",
-                 label_.c_str(), static_cast<double>(done_) / mib, static_cast<double>(total_) / mib, rate / mib, eta,
-                 tty_ && final_line ? "\n" : "");
+    std::fprintf(
+        out_,
+        tty_ ? "\r\033[K%s %.1f/%.1f MiB  %.1f MiB/s%s%s" : "%s %.1f/%.1f MiB  %.1f MiB/s%s%s\n",
+        label_.c_str(), static_cast<double>(done_) / mib, static_cast<double>(total_) / mib,
+        rate / mib, eta, tty_ && final_line ? "\n" : "");
     std::fflush(out_);
     return;
   }
   if (tty_) {
     char bar[31] = "";
     if (total_ > 0) {
-      int filled = static_cast<int>(30.0 * static_cast<double>(done_) / static_cast<double>(total_));
+      int filled =
+          static_cast<int>(30.0 * static_cast<double>(done_) / static_cast<double>(total_));
       for (int i = 0; i < 30; ++i) bar[i] = i < filled ? '#' : '.';
       bar[30] = 0;
     }

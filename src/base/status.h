@@ -15,11 +15,11 @@ enum class StatusCode {
   kInvalidArgument,
   kNotFound,
   kIoError,
-  kCorrupt,       // the input is damaged (truncated photo, bad catalog page)
-  kUnsupported,   // valid input we cannot handle (unknown format, newer catalog)
-  kTooLarge,      // refused by a size / pixel limit
-  kBusy,          // another process holds a lock we need
-  kChanged,       // a file is no longer what the catalog recorded (edited, replaced, swapped for a link)
+  kCorrupt,      // the input is damaged (truncated photo, bad catalog page)
+  kUnsupported,  // valid input we cannot handle (unknown format, newer catalog)
+  kTooLarge,     // refused by a size / pixel limit
+  kBusy,         // another process holds a lock we need
+  kChanged,  // a file is no longer what the catalog recorded (edited, replaced, swapped for a link)
   kDiskFull,
   kInternal,
 };
@@ -43,7 +43,9 @@ class [[nodiscard]] Status {
   std::string message_;
 };
 
-inline Status InvalidArgument(std::string m) { return {StatusCode::kInvalidArgument, std::move(m)}; }
+inline Status InvalidArgument(std::string m) {
+  return {StatusCode::kInvalidArgument, std::move(m)};
+}
 inline Status NotFound(std::string m) { return {StatusCode::kNotFound, std::move(m)}; }
 inline Status IoError(std::string m) { return {StatusCode::kIoError, std::move(m)}; }
 inline Status Corrupt(std::string m) { return {StatusCode::kCorrupt, std::move(m)}; }
@@ -62,9 +64,18 @@ class [[nodiscard]] Result {
 
   bool ok() const { return value_.has_value(); }
   const Status& status() const { return status_; }
-  T& value() & { assert(ok()); return *value_; }
-  const T& value() const& { assert(ok()); return *value_; }
-  T&& value() && { assert(ok()); return std::move(*value_); }
+  T& value() & {
+    assert(ok());
+    return *value_;
+  }
+  const T& value() const& {
+    assert(ok());
+    return *value_;
+  }
+  T&& value() && {
+    assert(ok());
+    return std::move(*value_);
+  }
   T* operator->() { return &value(); }
   const T* operator->() const { return &value(); }
   T& operator*() & { return value(); }
@@ -78,8 +89,8 @@ class [[nodiscard]] Result {
 
 }  // namespace shoebox
 
-#define SHOEBOX_RETURN_IF_ERROR(expr)            \
-  do {                                           \
-    ::shoebox::Status _st = (expr);              \
-    if (!_st.ok()) return _st;                   \
+#define SHOEBOX_RETURN_IF_ERROR(expr) \
+  do {                                \
+    ::shoebox::Status _st = (expr);   \
+    if (!_st.ok()) return _st;        \
   } while (0)

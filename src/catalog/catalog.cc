@@ -31,7 +31,8 @@ std::string FolderOf(const std::string& path) {
 constexpr const char* kPhotoColumns =
     "f.id, f.source_id, f.path, f.size, f.mtime_ns, f.asset_id, f.status, f.first_seen, "
     "CASE WHEN f.status = 0 THEN max(f.last_seen, coalesce((SELECT s.last_scan_at FROM sources s "
-    "WHERE s.id = f.source_id), 0)) ELSE f.last_seen END, a.id, a.hash, a.size, a.format, a.width, a.height, a.orientation, a.taken_at, "
+    "WHERE s.id = f.source_id), 0)) ELSE f.last_seen END, a.id, a.hash, a.size, a.format, a.width, "
+    "a.height, a.orientation, a.taken_at, "
     "a.tz_offset, a.make, a.model, a.lens, a.gps_lat, a.gps_lon, a.gps_alt, a.rating, "
     "a.thumb_state, a.error, a.warning, f.missing_since";
 
@@ -116,7 +117,8 @@ Status Catalog::Migrate() {
   return tx.Commit();
 }
 
-Result<int64_t> Catalog::EnsureSource(const std::string& kind, const std::string& root, int64_t now) {
+Result<int64_t> Catalog::EnsureSource(const std::string& kind, const std::string& root,
+                                      int64_t now) {
   auto ins = db_.Prepare(
       "INSERT INTO sources(kind, root, added_at) VALUES(?1, ?2, ?3) ON CONFLICT DO NOTHING");
   if (!ins.ok()) return ins.status();
@@ -135,16 +137,18 @@ Result<std::unordered_map<std::string, KnownFile>> ReadKnownFiles(Statement& sel
   std::unordered_map<std::string, KnownFile> out;
   Status st;
   while (sel.Step(&st)) {
-    out.emplace(sel.Text(0), KnownFile{sel.Int(1), sel.Int(2), sel.Int(3), static_cast<FileStatus>(sel.Int(4)),
-                                       sel.Int(5) != 0});
+    out.emplace(sel.Text(0), KnownFile{sel.Int(1), sel.Int(2), sel.Int(3),
+                                       static_cast<FileStatus>(sel.Int(4)), sel.Int(5) != 0});
   }
   if (!st.ok()) return st;
   return out;
 }
-constexpr char kKnownFileColumns[] = "SELECT path, id, size, mtime_ns, status, asset_id IS NOT NULL FROM files ";
+constexpr char kKnownFileColumns[] =
+    "SELECT path, id, size, mtime_ns, status, asset_id IS NOT NULL FROM files ";
 }  // namespace
 
-Result<std::unordered_map<std::string, KnownFile>> Catalog::LoadFilesUnder(const std::string& root) {
+Result<std::unordered_map<std::string, KnownFile>> Catalog::LoadFilesUnder(
+    const std::string& root) {
   auto [lo, hi] = PrefixRange(root);
   auto sel = db_.Prepare(std::string(kKnownFileColumns) + "WHERE path >= ?1 AND path < ?2");
   if (!sel.ok()) return sel.status();
@@ -199,7 +203,10 @@ Status Catalog::UpsertFile(const FileRecord& f) {
       "missing_since=NULL");
   if (!up.ok()) return up.status();
   up->Bind(1, f.source_id).Bind(2, f.path).Bind(3, FolderOf(f.path)).Bind(4, f.size);
-  up->Bind(5, f.mtime_ns).Bind(6, f.asset_id).Bind(7, static_cast<int>(f.status)).Bind(8, f.last_seen);
+  up->Bind(5, f.mtime_ns)
+      .Bind(6, f.asset_id)
+      .Bind(7, static_cast<int>(f.status))
+      .Bind(8, f.last_seen);
   return up->Run();
 }
 
@@ -217,8 +224,10 @@ Status Catalog::MarkMissing(int64_t file_id, int64_t now) {
 
 Status Catalog::SetHasThumbnail(int64_t asset_id, bool has, const std::string& why_not) {
   auto up = db_.Prepare(
-      "UPDATE assets SET thumb_state = ?2, warning = CASE WHEN ?2 = 1 AND warning LIKE 'thumbnail not saved%' THEN NULL "
-      "WHEN ?2 = 0 AND (warning IS NULL OR warning LIKE 'thumbnail not saved%') THEN 'thumbnail not saved: ' || ?3 "
+      "UPDATE assets SET thumb_state = ?2, warning = CASE WHEN ?2 = 1 AND warning LIKE 'thumbnail "
+      "not saved%' THEN NULL "
+      "WHEN ?2 = 0 AND (warning IS NULL OR warning LIKE 'thumbnail not saved%') THEN 'thumbnail "
+      "not saved: ' || ?3 "
       "ELSE warning END WHERE id = ?1");
   if (!up.ok()) return up.status();
   return up->Bind(1, asset_id).Bind(2, has ? 1 : 0).Bind(3, why_not).Run();
@@ -229,12 +238,14 @@ Result<std::vector<ThumbnailSource>> Catalog::ThumbnailSources() {
   auto q = db_.Prepare(
       "SELECT a.id, a.hash, MIN(f.path), f.size, f.mtime_ns, a.thumb_state FROM assets a "
       "LEFT JOIN files f ON f.asset_id = a.id AND f.status = 0 "
-      "WHERE a.thumb_state = 1 OR (a.error IS NULL AND a.warning LIKE 'thumbnail not saved%') GROUP BY a.id");
+      "WHERE a.thumb_state = 1 OR (a.error IS NULL AND a.warning LIKE 'thumbnail not saved%') "
+      "GROUP BY a.id");
   if (!q.ok()) return q.status();
   std::vector<ThumbnailSource> out;
   Status st;
   while (q->Step(&st))
-    out.push_back({q->Int(0), q->Text(1), q->OptText(2).value_or(""), q->Int(3), q->Int(4), q->Int(5) == 1});
+    out.push_back(
+        {q->Int(0), q->Text(1), q->OptText(2).value_or(""), q->Int(3), q->Int(4), q->Int(5) == 1});
   if (!st.ok()) return st;
   return out;
 }
@@ -272,7 +283,8 @@ Result<CatalogStats> Catalog::Stats() {
   CatalogStats s;
   auto q = db_.Prepare(
       "SELECT (SELECT count(*) FROM files WHERE status = 0), (SELECT count(*) FROM files WHERE "
-      "status = 1), (SELECT count(*) FROM assets), (SELECT count(*) FROM errors WHERE kind != 'warning'), "
+      "status = 1), (SELECT count(*) FROM assets), (SELECT count(*) FROM errors WHERE kind != "
+      "'warning'), "
       "(SELECT count(*) FROM assets WHERE thumb_state = 1), (SELECT count(*) FROM files WHERE "
       "status = 2), (SELECT count(*) FROM errors WHERE kind = 'warning')");
   if (!q.ok()) return q.status();
@@ -314,33 +326,39 @@ Result<std::optional<PhotoRow>> FindOne(Database& db, const std::string& sql, co
 }  // namespace
 
 Result<std::optional<PhotoRow>> Catalog::FindByOriginalPath(const std::string& path) {
-  static const std::string kSql = std::string("SELECT ") + kPhotoColumns +
-                                  " FROM library_items li JOIN files f ON f.id = li.file_id "
-                                  "LEFT JOIN assets a ON a.id = f.asset_id WHERE li.original_path = ?1 "
-                                  "ORDER BY f.status LIMIT 1";
+  static const std::string kSql =
+      std::string("SELECT ") + kPhotoColumns +
+      " FROM library_items li JOIN files f ON f.id = li.file_id "
+      "LEFT JOIN assets a ON a.id = f.asset_id WHERE li.original_path = ?1 "
+      "ORDER BY f.status LIMIT 1";
   return FindOne(db_, kSql, path);
 }
 
 Result<std::optional<PhotoRow>> Catalog::FindByPath(const std::string& path) {
   static const std::string kSql =
-      std::string("SELECT ") + kPhotoColumns + " FROM files f LEFT JOIN assets a ON a.id = f.asset_id WHERE f.path = ?1";
+      std::string("SELECT ") + kPhotoColumns +
+      " FROM files f LEFT JOIN assets a ON a.id = f.asset_id WHERE f.path = ?1";
   return FindOne(db_, kSql, path);
 }
 
 Result<std::optional<PhotoRow>> Catalog::FindByAssetId(int64_t asset_id) {
-  static const std::string kSql = std::string("SELECT ") + kPhotoColumns +
-                                  " FROM assets a JOIN files f ON a.id = f.asset_id WHERE a.id = ?1 "
-                                  "ORDER BY f.status, f.path LIMIT 1";
+  static const std::string kSql =
+      std::string("SELECT ") + kPhotoColumns +
+      " FROM assets a JOIN files f ON a.id = f.asset_id WHERE a.id = ?1 "
+      "ORDER BY f.status, f.path LIMIT 1";
   return FindOne(db_, kSql, asset_id);
 }
 
 Result<LibraryInfo> Catalog::LibraryInfoFor(int64_t file_id) {
   LibraryInfo info;
   auto q = db_.Prepare(
-      "SELECT s.kind, s.root, li.external_id, li.original_filename, li.title, li.description, li.rating, "
-      "COALESCE(li.favorite, 0), COALESCE(li.hidden, 0), COALESCE(li.trashed, 0), li.taken_utc, li.pick, "
+      "SELECT s.kind, s.root, li.external_id, li.original_filename, li.title, li.description, "
+      "li.rating, "
+      "COALESCE(li.favorite, 0), COALESCE(li.hidden, 0), COALESCE(li.trashed, 0), li.taken_utc, "
+      "li.pick, "
       "li.color_label, li.stand_in, li.original_path, li.orientation "
-      "FROM files f JOIN sources s ON s.id = f.source_id LEFT JOIN library_items li ON li.file_id = f.id WHERE f.id = ?1");
+      "FROM files f JOIN sources s ON s.id = f.source_id LEFT JOIN library_items li ON li.file_id "
+      "= f.id WHERE f.id = ?1");
   if (!q.ok()) return q.status();
   q->Bind(1, file_id);
   Status st;
@@ -370,10 +388,12 @@ Result<LibraryInfo> Catalog::LibraryInfoFor(int64_t file_id) {
     while (list->Step(&s)) out->push_back(list->Text(0));
     return s;
   };
-  SHOEBOX_RETURN_IF_ERROR(strings(
-      "SELECT a.name FROM album_files af JOIN albums a ON a.id = af.album_id WHERE af.file_id = ?1 ORDER BY a.name",
-      &info.albums));
-  SHOEBOX_RETURN_IF_ERROR(strings("SELECT keyword FROM keywords WHERE file_id = ?1 ORDER BY keyword", &info.keywords));
+  SHOEBOX_RETURN_IF_ERROR(
+      strings("SELECT a.name FROM album_files af JOIN albums a ON a.id = af.album_id WHERE "
+              "af.file_id = ?1 ORDER BY a.name",
+              &info.albums));
+  SHOEBOX_RETURN_IF_ERROR(
+      strings("SELECT keyword FROM keywords WHERE file_id = ?1 ORDER BY keyword", &info.keywords));
   return info;
 }
 

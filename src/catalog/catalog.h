@@ -100,9 +100,9 @@ struct LibraryInfo {
   std::string source_kind, source_root;  // "folder", "takeout", ...
   std::optional<std::string> external_id, original_filename, title, description;
   std::optional<int> rating;
-  std::optional<int> pick;                  // Lightroom: 1 picked, -1 rejected, 0 neither
-  std::optional<std::string> color_label;   // Lightroom
-  std::optional<int> orientation;           // how the library shows it (EXIF value), when it says
+  std::optional<int> pick;                 // Lightroom: 1 picked, -1 rejected, 0 neither
+  std::optional<std::string> color_label;  // Lightroom
+  std::optional<int> orientation;          // how the library shows it (EXIF value), when it says
   bool favorite = false, hidden = false, trashed = false;
   std::optional<int64_t> taken_utc;
   std::vector<std::string> albums, keywords;
@@ -197,7 +197,8 @@ class Catalog {
 class WriterLock {
  public:
   // wait=false: fails at once with kBusy if another process holds it.
-  static Result<std::unique_ptr<WriterLock>> Acquire(const std::filesystem::path& catalog, bool wait);
+  static Result<std::unique_ptr<WriterLock>> Acquire(const std::filesystem::path& catalog,
+                                                     bool wait);
   ~WriterLock();
 
  private:

@@ -20,7 +20,8 @@ AssetRecord Asset(const std::string& hash) {
   return a;
 }
 
-FileRecord File(int64_t source, const std::string& path, std::optional<int64_t> asset, int64_t now) {
+FileRecord File(int64_t source, const std::string& path, std::optional<int64_t> asset,
+                int64_t now) {
   FileRecord f;
   f.source_id = source;
   f.path = path;
@@ -130,7 +131,7 @@ TEST(Catalog, MissingFilesAreKeptUntilGarbageCollected) {
   EXPECT_EQ(stats->files, 1);
   EXPECT_EQ(stats->missing, 1);
   EXPECT_EQ(stats->assets, 2);
-  EXPECT_EQ(stats->errors, 0);  // errors of vanished files go with them
+  EXPECT_EQ(stats->errors, 0);        // errors of vanished files go with them
   auto none = c.CollectGarbage(199);  // missing since 200: too recent
   ASSERT_OK(none.status());
   EXPECT_EQ(none->files_removed, 0);
@@ -209,7 +210,8 @@ TEST(Catalog, WriterLockIsPerCatalogNotPerPathName) {
   auto first = WriterLock::Acquire(dir / "real/c.db", false);
   ASSERT_OK(first.status());
   auto second = WriterLock::Acquire(dir / "linked/c.db", false);
-  EXPECT_EQ(second.status().code(), StatusCode::kBusy) << "the same catalog through a link takes one writer";
+  EXPECT_EQ(second.status().code(), StatusCode::kBusy)
+      << "the same catalog through a link takes one writer";
 }
 
 TEST(Database, AValueSqliteRefusesToBindFailsTheStatementInsteadOfRunningWithoutIt) {

@@ -29,9 +29,11 @@ static_assert(sizeof(float) == 4);
 
 Result<int64_t> EmbeddingStore::EnsureModel(const ModelRecord& m, int64_t now) {
   auto ins = db_->Prepare(
-      "INSERT INTO models(fingerprint, label, location, family, dim, preprocess_version, added_at, used_at) "
+      "INSERT INTO models(fingerprint, label, location, family, dim, preprocess_version, added_at, "
+      "used_at) "
       "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?7) "
-      "ON CONFLICT(fingerprint) DO UPDATE SET used_at = excluded.used_at, location = excluded.location");
+      "ON CONFLICT(fingerprint) DO UPDATE SET used_at = excluded.used_at, location = "
+      "excluded.location");
   if (!ins.ok()) return ins.status();
   ins->Bind(1, m.fingerprint).Bind(2, m.label).Bind(3, m.location).Bind(4, m.family).Bind(5, m.dim);
   ins->Bind(6, m.preprocess_version).Bind(7, now);
@@ -50,7 +52,8 @@ Status EmbeddingStore::SetIndexRecipe(int64_t model_id, const std::string& recip
 }
 
 Result<std::vector<ModelRecord>> EmbeddingStore::Models() {
-  auto q = db_->Prepare(std::string("SELECT ") + kModelColumns + " FROM models ORDER BY used_at DESC, id DESC");
+  auto q = db_->Prepare(std::string("SELECT ") + kModelColumns +
+                        " FROM models ORDER BY used_at DESC, id DESC");
   if (!q.ok()) return q.status();
   std::vector<ModelRecord> out;
   Status st;
@@ -60,7 +63,8 @@ Result<std::vector<ModelRecord>> EmbeddingStore::Models() {
 }
 
 Result<std::optional<ModelRecord>> EmbeddingStore::FindModel(const std::string& fingerprint) {
-  auto q = db_->Prepare(std::string("SELECT ") + kModelColumns + " FROM models WHERE fingerprint = ?1");
+  auto q =
+      db_->Prepare(std::string("SELECT ") + kModelColumns + " FROM models WHERE fingerprint = ?1");
   if (!q.ok()) return q.status();
   q->Bind(1, fingerprint);
   Status st;
@@ -71,10 +75,13 @@ Result<std::optional<ModelRecord>> EmbeddingStore::FindModel(const std::string& 
   return std::optional<ModelRecord>(ReadModel(*q));
 }
 
-Result<std::vector<PendingAsset>> EmbeddingStore::Pending(int64_t model_id, int64_t after, int64_t limit) {
+Result<std::vector<PendingAsset>> EmbeddingStore::Pending(int64_t model_id, int64_t after,
+                                                          int64_t limit) {
   auto q = db_->Prepare(
-      "SELECT a.id, MIN(f.path), a.hash FROM assets a JOIN files f ON f.asset_id = a.id AND f.status = 0 "
-      "WHERE a.id > ?2 AND NOT EXISTS (SELECT 1 FROM embeddings e INDEXED BY embeddings_model WHERE e.model_id = ?1 AND e.asset_id = a.id) "
+      "SELECT a.id, MIN(f.path), a.hash FROM assets a JOIN files f ON f.asset_id = a.id AND "
+      "f.status = 0 "
+      "WHERE a.id > ?2 AND NOT EXISTS (SELECT 1 FROM embeddings e INDEXED BY embeddings_model "
+      "WHERE e.model_id = ?1 AND e.asset_id = a.id) "
       "GROUP BY a.id ORDER BY a.id LIMIT ?3");
   if (!q.ok()) return q.status();
   q->Bind(1, model_id).Bind(2, after).Bind(3, limit);
@@ -88,7 +95,9 @@ Result<std::vector<PendingAsset>> EmbeddingStore::Pending(int64_t model_id, int6
 Status EmbeddingStore::Put(int64_t model_id, const std::vector<EmbeddingRow>& rows) {
   Transaction tx(db_);
   SHOEBOX_RETURN_IF_ERROR(tx.Begin());
-  auto q = db_->Prepare("INSERT OR REPLACE INTO embeddings(asset_id, model_id, vector, error, source) VALUES(?1, ?2, ?3, ?4, ?5)");
+  auto q = db_->Prepare(
+      "INSERT OR REPLACE INTO embeddings(asset_id, model_id, vector, error, source) VALUES(?1, ?2, "
+      "?3, ?4, ?5)");
   if (!q.ok()) return q.status();
   for (const auto& r : rows) {
     q->Reset();
@@ -96,7 +105,9 @@ Status EmbeddingStore::Put(int64_t model_id, const std::vector<EmbeddingRow>& ro
     if (r.vector.empty()) {
       q->BindNull(3).Bind(4, r.error).BindNull(5);
     } else {
-      q->BindBlob(3, r.vector.data(), r.vector.size() * sizeof(float)).BindNull(4).Bind(5, r.source);
+      q->BindBlob(3, r.vector.data(), r.vector.size() * sizeof(float))
+          .BindNull(4)
+          .Bind(5, r.source);
     }
     SHOEBOX_RETURN_IF_ERROR(q->Run());
   }
@@ -105,19 +116,25 @@ Status EmbeddingStore::Put(int64_t model_id, const std::vector<EmbeddingRow>& ro
 
 Result<VectorSetVersion> EmbeddingStore::Version(int64_t model_id) {
   // All rows minus the failed ones (vector NULL), each side read from its own index.
-  static const char* kSums = "COUNT(*), COALESCE(SUM(asset_id), 0), COALESCE(SUM((asset_id * 2654435761) % 1000000007), 0)";
-  auto q = db_->Prepare(std::string("SELECT ") + kSums + ", COALESCE(MAX(asset_id), 0) FROM embeddings INDEXED BY embeddings_model "
+  static const char* kSums =
+      "COUNT(*), COALESCE(SUM(asset_id), 0), COALESCE(SUM((asset_id * 2654435761) % 1000000007), "
+      "0)";
+  auto q = db_->Prepare(std::string("SELECT ") + kSums +
+                        ", COALESCE(MAX(asset_id), 0) FROM embeddings INDEXED BY embeddings_model "
                         "WHERE model_id = ?1");
   if (!q.ok()) return q.status();
-  auto f = db_->Prepare(std::string("SELECT ") + kSums + " FROM embeddings INDEXED BY embeddings_failed "
+  auto f = db_->Prepare(std::string("SELECT ") + kSums +
+                        " FROM embeddings INDEXED BY embeddings_failed "
                         "WHERE model_id = ?1 AND vector IS NULL");
   if (!f.ok()) return f.status();
   q->Bind(1, model_id);
   f->Bind(1, model_id);
   Status st;
-  if (!q->Step(&st) || !f->Step(&st)) return st.ok() ? Internal("version query returned nothing") : st;
+  if (!q->Step(&st) || !f->Step(&st))
+    return st.ok() ? Internal("version query returned nothing") : st;
   // max_id may belong to a failed row; it only bounds incremental loads, so that is harmless.
-  return VectorSetVersion{q->Int(0) - f->Int(0), q->Int(1) - f->Int(1), q->Int(2) - f->Int(2), q->Int(3)};
+  return VectorSetVersion{q->Int(0) - f->Int(0), q->Int(1) - f->Int(1), q->Int(2) - f->Int(2),
+                          q->Int(3)};
 }
 
 Result<VectorSet> EmbeddingStore::Load(int64_t model_id, int64_t after) {
@@ -125,11 +142,13 @@ Result<VectorSet> EmbeddingStore::Load(int64_t model_id, int64_t after) {
   if (!dim_q.ok()) return dim_q.status();
   dim_q->Bind(1, model_id);
   Status st;
-  if (!dim_q->Step(&st)) return st.ok() ? NotFound("no model with id " + std::to_string(model_id)) : st;
+  if (!dim_q->Step(&st))
+    return st.ok() ? NotFound("no model with id " + std::to_string(model_id)) : st;
   VectorSet set;
   set.dim = dim_q->Int(0);
   auto q = db_->Prepare(
-      "SELECT asset_id, vector FROM embeddings WHERE model_id = ?1 AND asset_id > ?2 AND vector IS NOT NULL "
+      "SELECT asset_id, vector FROM embeddings WHERE model_id = ?1 AND asset_id > ?2 AND vector IS "
+      "NOT NULL "
       "ORDER BY asset_id");
   if (!q.ok()) return q.status();
   q->Bind(1, model_id).Bind(2, after);
@@ -137,8 +156,8 @@ Result<VectorSet> EmbeddingStore::Load(int64_t model_id, int64_t after) {
   while (q->Step(&st)) {
     std::string_view blob = q->Blob(1);
     if (blob.size() != bytes)
-      return Corrupt("embedding of asset " + std::to_string(q->Int(0)) + " has " + std::to_string(blob.size()) +
-                     " bytes, expected " + std::to_string(bytes));
+      return Corrupt("embedding of asset " + std::to_string(q->Int(0)) + " has " +
+                     std::to_string(blob.size()) + " bytes, expected " + std::to_string(bytes));
     set.ids.push_back(q->Int(0));
     const size_t at = set.data.size();
     set.data.resize(at + static_cast<size_t>(set.dim));
@@ -149,7 +168,8 @@ Result<VectorSet> EmbeddingStore::Load(int64_t model_id, int64_t after) {
 }
 
 Result<std::optional<std::vector<float>>> EmbeddingStore::Get(int64_t asset_id, int64_t model_id) {
-  auto q = db_->Prepare("SELECT vector FROM embeddings WHERE asset_id = ?1 AND model_id = ?2 AND vector IS NOT NULL");
+  auto q = db_->Prepare(
+      "SELECT vector FROM embeddings WHERE asset_id = ?1 AND model_id = ?2 AND vector IS NOT NULL");
   if (!q.ok()) return q.status();
   q->Bind(1, asset_id).Bind(2, model_id);
   Status st;
@@ -168,9 +188,12 @@ Result<EmbeddingCoverage> EmbeddingStore::Coverage(int64_t model_id) {
       // Only indexes are read: each row's vector lives on overflow pages, and touching the
       // rows made this take seconds at 200k photos.
       "SELECT (SELECT COUNT(*) FROM embeddings INDEXED BY embeddings_model WHERE model_id = ?1), "
-      "(SELECT COUNT(*) FROM embeddings INDEXED BY embeddings_failed WHERE model_id = ?1 AND vector IS NULL), "
-      "(SELECT COUNT(DISTINCT f.asset_id) FROM files f WHERE f.status = 0 AND f.asset_id IS NOT NULL "
-      " AND NOT EXISTS (SELECT 1 FROM embeddings e INDEXED BY embeddings_model WHERE e.model_id = ?1 AND e.asset_id = f.asset_id))");
+      "(SELECT COUNT(*) FROM embeddings INDEXED BY embeddings_failed WHERE model_id = ?1 AND "
+      "vector IS NULL), "
+      "(SELECT COUNT(DISTINCT f.asset_id) FROM files f WHERE f.status = 0 AND f.asset_id IS NOT "
+      "NULL "
+      " AND NOT EXISTS (SELECT 1 FROM embeddings e INDEXED BY embeddings_model WHERE e.model_id = "
+      "?1 AND e.asset_id = f.asset_id))");
   if (!q.ok()) return q.status();
   q->Bind(1, model_id);
   Status st;

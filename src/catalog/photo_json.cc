@@ -40,7 +40,8 @@ nlohmann::json PhotoJson(const PhotoRow& row) {
   j["mtime_ns"] = row.file.mtime_ns;
   j["first_seen"] = row.file.first_seen;
   j["last_seen"] = row.file.last_seen;
-  j["missing_since"] = row.file.missing_since ? nlohmann::json(*row.file.missing_since) : nlohmann::json(nullptr);
+  j["missing_since"] =
+      row.file.missing_since ? nlohmann::json(*row.file.missing_since) : nlohmann::json(nullptr);
   return j;
 }
 

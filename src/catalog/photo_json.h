@@ -2,9 +2,8 @@
 // `ls --json` and the web API, so that every consumer sees the same field names.
 #pragma once
 
-#include <string>
-
 #include <nlohmann/json.hpp>
+#include <string>
 
 #include "catalog/catalog.h"
 

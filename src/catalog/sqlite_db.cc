@@ -41,7 +41,9 @@ Statement& Statement::BindNull(int i) { return Bound(sqlite3_bind_null(stmt_, i)
 
 bool Statement::Step(Status* status) {
   if (bind_rc_ != SQLITE_OK) {
-    if (status) *status = SqliteStatus(db_, bind_rc_, std::string("binding a value of: ") + sqlite3_sql(stmt_));
+    if (status)
+      *status =
+          SqliteStatus(db_, bind_rc_, std::string("binding a value of: ") + sqlite3_sql(stmt_));
     return false;
   }
   int rc = sqlite3_step(stmt_);
@@ -89,14 +91,20 @@ Status SqliteStatus(sqlite3* db, int rc, std::string_view what) {
   std::string msg = std::string(db ? sqlite3_errmsg(db) : sqlite3_errstr(rc));
   msg += " (while: " + std::string(what.substr(0, 80)) + ")";
   switch (rc & 0xff) {
-    case SQLITE_FULL: return Status(StatusCode::kDiskFull, "disk full: " + msg);
+    case SQLITE_FULL:
+      return Status(StatusCode::kDiskFull, "disk full: " + msg);
     case SQLITE_BUSY:
-    case SQLITE_LOCKED: return Busy("catalog is busy: " + msg);
+    case SQLITE_LOCKED:
+      return Busy("catalog is busy: " + msg);
     case SQLITE_CORRUPT:
-    case SQLITE_NOTADB: return Corrupt("catalog is damaged: " + msg);
-    case SQLITE_CANTOPEN: return IoError("cannot open catalog: " + msg);
-    case SQLITE_READONLY: return IoError("catalog is read-only: " + msg);
-    default: return IoError("catalog error: " + msg);
+    case SQLITE_NOTADB:
+      return Corrupt("catalog is damaged: " + msg);
+    case SQLITE_CANTOPEN:
+      return IoError("cannot open catalog: " + msg);
+    case SQLITE_READONLY:
+      return IoError("catalog is read-only: " + msg);
+    default:
+      return IoError("catalog error: " + msg);
   }
 }
 
@@ -116,7 +124,8 @@ Result<Statement> Database::PrepareCached(const std::string& sql) {
     return Statement(db_, it->second, true);
   }
   sqlite3_stmt* stmt = nullptr;
-  int rc = sqlite3_prepare_v3(db_, sql.data(), static_cast<int>(sql.size()), SQLITE_PREPARE_PERSISTENT, &stmt, nullptr);
+  int rc = sqlite3_prepare_v3(db_, sql.data(), static_cast<int>(sql.size()),
+                              SQLITE_PREPARE_PERSISTENT, &stmt, nullptr);
   if (rc != SQLITE_OK) return SqliteStatus(db_, rc, sql);
   cache_.emplace(sql, stmt);
   return Statement(db_, stmt, true);

@@ -7,8 +7,8 @@
 #include <cstdint>
 #include <optional>
 #include <string>
-#include <unordered_map>
 #include <string_view>
+#include <unordered_map>
 
 #include "base/status.h"
 
@@ -18,8 +18,10 @@ class Statement {
  public:
   Statement() = default;
   // cached: owned by the Database's statement cache; reset (not finalized) when done.
-  Statement(sqlite3* db, sqlite3_stmt* stmt, bool cached = false) : db_(db), stmt_(stmt), cached_(cached) {}
-  Statement(Statement&& o) noexcept : db_(o.db_), stmt_(o.stmt_), cached_(o.cached_), bind_rc_(o.bind_rc_) {
+  Statement(sqlite3* db, sqlite3_stmt* stmt, bool cached = false)
+      : db_(db), stmt_(stmt), cached_(cached) {}
+  Statement(Statement&& o) noexcept
+      : db_(o.db_), stmt_(o.stmt_), cached_(o.cached_), bind_rc_(o.bind_rc_) {
     o.stmt_ = nullptr;
   }
   Statement& operator=(Statement&& o) noexcept;
@@ -52,7 +54,8 @@ class Statement {
   std::string Text(int col) const;
   // The bytes of a BLOB column, valid until the next Step/Reset.
   std::string_view Blob(int col) const {
-    return {static_cast<const char*>(sqlite3_column_blob(stmt_, col)), static_cast<size_t>(sqlite3_column_bytes(stmt_, col))};
+    return {static_cast<const char*>(sqlite3_column_blob(stmt_, col)),
+            static_cast<size_t>(sqlite3_column_bytes(stmt_, col))};
   }
   std::optional<std::string> OptText(int col) const;
   std::optional<int64_t> OptInt(int col) const;

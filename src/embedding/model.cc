@@ -51,9 +51,12 @@ Result<std::unique_ptr<Model>> Model::Load(const std::string& name_or_dir) {
     std::string repo = ResolveRepo(name_or_dir);
     dir = ModelDir(repo);
     if (!std::filesystem::is_directory(dir, ec))
-      return NotFound("model '" + name_or_dir + "' is not a folder and is not downloaded: run `shoebox models pull " +
-                      name_or_dir + "`, or (offline) put its Hugging Face files (config.json, model.safetensors, "
-                      "preprocessor_config.json and the tokenizer files) in " + dir.string());
+      return NotFound("model '" + name_or_dir +
+                      "' is not a folder and is not downloaded: run `shoebox models pull " +
+                      name_or_dir +
+                      "`, or (offline) put its Hugging Face files (config.json, model.safetensors, "
+                      "preprocessor_config.json and the tokenizer files) in " +
+                      dir.string());
   }
   SHOEBOX_RETURN_IF_ERROR(InitImaging());
   std::unique_ptr<Model> m(new Model());
@@ -73,15 +76,18 @@ Result<std::unique_ptr<Model>> Model::Load(const std::string& name_or_dir) {
   m->family_ = m->net_->family();
   auto pre_text = ReadWholeFile(dir / "preprocessor_config.json", 16 << 20);
   if (!pre_text.ok())
-    return Status(pre_text.status().code(), (dir / "preprocessor_config.json").string() + ": " + pre_text.status().message());
+    return Status(pre_text.status().code(),
+                  (dir / "preprocessor_config.json").string() + ": " + pre_text.status().message());
   auto pre = ParsePreprocessConfig(std::string(pre_text->begin(), pre_text->end()),
                                    (dir / "preprocessor_config.json").string());
   if (!pre.ok()) return pre.status();
   m->preprocess_ = *pre;
-  if (m->preprocess_.out_height() != m->net_->image_size() || m->preprocess_.out_width() != m->net_->image_size())
-    return Corrupt(dir.string() + ": preprocessor output " + std::to_string(m->preprocess_.out_width()) + "x" +
-                   std::to_string(m->preprocess_.out_height()) + " does not match the model's image size " +
-                   std::to_string(m->net_->image_size()));
+  if (m->preprocess_.out_height() != m->net_->image_size() ||
+      m->preprocess_.out_width() != m->net_->image_size())
+    return Corrupt(
+        dir.string() + ": preprocessor output " + std::to_string(m->preprocess_.out_width()) + "x" +
+        std::to_string(m->preprocess_.out_height()) + " does not match the model's image size " +
+        std::to_string(m->net_->image_size()));
   SHOEBOX_RETURN_IF_ERROR(m->LoadTokenizer(dir));
   return m;
 }
@@ -100,7 +106,8 @@ Status Model::LoadTokenizer(const std::filesystem::path& dir) {
 }
 
 Result<std::unique_ptr<Model>> Model::CreateRandom(const std::string& config_json,
-                                                   const std::filesystem::path& tokenizer_dir, const std::string& label) {
+                                                   const std::filesystem::path& tokenizer_dir,
+                                                   const std::string& label) {
   SHOEBOX_RETURN_IF_ERROR(InitImaging());
   auto int8 = WantInt8();
   if (!int8.ok()) return int8.status();
@@ -117,8 +124,8 @@ Result<std::unique_ptr<Model>> Model::CreateRandom(const std::string& config_jso
   const int size = static_cast<int>(m->net_->image_size());
   auto pre = ParsePreprocessConfig(
       "{\"do_resize\": true, \"size\": {\"shortest_edge\": " + std::to_string(size) +
-          "}, \"do_center_crop\": true, \"crop_size\": {\"height\": " + std::to_string(size) + ", \"width\": " +
-          std::to_string(size) +
+          "}, \"do_center_crop\": true, \"crop_size\": {\"height\": " + std::to_string(size) +
+          ", \"width\": " + std::to_string(size) +
           "}, \"image_mean\": [0.4815, 0.4578, 0.4082], \"image_std\": [0.2686, 0.2613, 0.2758]}",
       label);
   if (!pre.ok()) return pre.status();
@@ -127,7 +134,8 @@ Result<std::unique_ptr<Model>> Model::CreateRandom(const std::string& config_jso
   return m;
 }
 
-Result<Model::Prepared> Model::PrepareBytes(const uint8_t* data, size_t size, std::string_view name) const {
+Result<Model::Prepared> Model::PrepareBytes(const uint8_t* data, size_t size,
+                                            std::string_view name) const {
   auto image = DecodeForModel(data, size, preprocess_, name);
   if (!image.ok()) return image.status();
   return Prepared{Preprocess(image->rgb, preprocess_), image->source};
@@ -135,9 +143,11 @@ Result<Model::Prepared> Model::PrepareBytes(const uint8_t* data, size_t size, st
 
 Result<Model::Prepared> Model::PreparePhoto(const std::filesystem::path& photo) const {
   auto bytes = ReadWholeFile(photo, uint64_t{2} << 30);
-  if (!bytes.ok()) return Status(bytes.status().code(), photo.string() + ": " + bytes.status().message());
+  if (!bytes.ok())
+    return Status(bytes.status().code(), photo.string() + ": " + bytes.status().message());
   auto pixels = PrepareBytes(bytes->data(), bytes->size(), photo.filename().string());
-  if (!pixels.ok()) return Status(pixels.status().code(), photo.string() + ": " + pixels.status().message());
+  if (!pixels.ok())
+    return Status(pixels.status().code(), photo.string() + ": " + pixels.status().message());
   return pixels;
 }
 
@@ -148,7 +158,8 @@ Result<std::vector<float>> Model::EmbedPrepared(const float* pixels, int64_t n) 
   return e;
 }
 
-Result<std::vector<float>> Model::EmbedImageBytes(const uint8_t* data, size_t size, std::string_view name) {
+Result<std::vector<float>> Model::EmbedImageBytes(const uint8_t* data, size_t size,
+                                                  std::string_view name) {
   auto prepared = PrepareBytes(data, size, name);
   if (!prepared.ok()) return prepared.status();
   return EmbedPrepared(prepared->pixels.data(), 1);
@@ -156,13 +167,15 @@ Result<std::vector<float>> Model::EmbedImageBytes(const uint8_t* data, size_t si
 
 Result<std::vector<float>> Model::EmbedImage(const std::filesystem::path& photo) {
   auto bytes = ReadWholeFile(photo, uint64_t{2} << 30);
-  if (!bytes.ok()) return Status(bytes.status().code(), photo.string() + ": " + bytes.status().message());
+  if (!bytes.ok())
+    return Status(bytes.status().code(), photo.string() + ": " + bytes.status().message());
   auto e = EmbedImageBytes(bytes->data(), bytes->size(), photo.filename().string());
   if (!e.ok()) return Status(e.status().code(), photo.string() + ": " + e.status().message());
   return e;
 }
 
-std::vector<Result<std::vector<float>>> Model::EmbedImages(const std::vector<std::filesystem::path>& photos) {
+std::vector<Result<std::vector<float>>> Model::EmbedImages(
+    const std::vector<std::filesystem::path>& photos) {
   std::vector<Result<std::vector<float>>> out;
   for (const auto& p : photos) out.push_back(EmbedImage(p));
   return out;
@@ -188,7 +201,8 @@ Result<std::vector<std::vector<float>>> Model::EmbedTexts(const std::vector<std:
   if (!emb.ok()) return emb.status();
   model::NormalizeRows(emb->data(), n, dim());
   std::vector<std::vector<float>> out;
-  for (int64_t i = 0; i < n; ++i) out.emplace_back(emb->begin() + i * dim(), emb->begin() + (i + 1) * dim());
+  for (int64_t i = 0; i < n; ++i)
+    out.emplace_back(emb->begin() + i * dim(), emb->begin() + (i + 1) * dim());
   return out;
 }
 

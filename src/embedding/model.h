@@ -43,10 +43,12 @@ class Model {
                                                      const std::string& label);
 
   Result<std::vector<float>> EmbedImage(const std::filesystem::path& photo);
-  Result<std::vector<float>> EmbedImageBytes(const uint8_t* data, size_t size, std::string_view name = {});
+  Result<std::vector<float>> EmbedImageBytes(const uint8_t* data, size_t size,
+                                             std::string_view name = {});
   Result<std::vector<float>> EmbedText(const std::string& text);
   // Batches: one Result per input, in order; a bad photo does not fail the others.
-  std::vector<Result<std::vector<float>>> EmbedImages(const std::vector<std::filesystem::path>& photos);
+  std::vector<Result<std::vector<float>>> EmbedImages(
+      const std::vector<std::filesystem::path>& photos);
   Result<std::vector<std::vector<float>>> EmbedTexts(const std::vector<std::string>& texts);
 
   // Decode + preprocess only, without touching the network: safe to call from several

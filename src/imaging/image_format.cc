@@ -22,9 +22,9 @@ bool StartsWith(const uint8_t* d, size_t n, const char* magic, size_t len, size_
   return n >= at + len && std::memcmp(d + at, magic, len) == 0;
 }
 
-constexpr std::array kTiffRawExtensions = {"nef", "nrw", "dng", "arw", "srf", "sr2", "pef",
-                                           "cr2", "raw", "rwl", "3fr", "erf", "kdc", "mef",
-                                           "mos", "iiq", "srw", "x3f"};
+constexpr std::array kTiffRawExtensions = {"nef", "nrw", "dng", "arw", "srf", "sr2",
+                                           "pef", "cr2", "raw", "rwl", "3fr", "erf",
+                                           "kdc", "mef", "mos", "iiq", "srw", "x3f"};
 
 // ISO-BMFF (HEIF/AVIF/CR3): size(4) 'ftyp' major(4) minor(4) compatible brands(4 each).
 ImageFormat SniffBmff(const uint8_t* d, size_t n) {
@@ -34,7 +34,7 @@ ImageFormat SniffBmff(const uint8_t* d, size_t n) {
   auto brand_is = [&](size_t off, const char* b) { return std::memcmp(d + off, b, 4) == 0; };
   bool heic = false, avif = false, heif = false;
   for (size_t off = 8; off + 4 <= end; off += 4) {
-    if (off == 12) continue;  // minor version, not a brand
+    if (off == 12) continue;                              // minor version, not a brand
     if (brand_is(off, "crx ")) return ImageFormat::kRaw;  // Canon CR3
     if (brand_is(off, "avif") || brand_is(off, "avis")) avif = true;
     if (brand_is(off, "heic") || brand_is(off, "heix") || brand_is(off, "heim") ||
@@ -54,26 +54,37 @@ ImageFormat SniffBmff(const uint8_t* d, size_t n) {
 
 std::string_view FormatName(ImageFormat format) {
   switch (format) {
-    case ImageFormat::kJpeg: return "jpeg";
-    case ImageFormat::kPng: return "png";
-    case ImageFormat::kWebp: return "webp";
-    case ImageFormat::kGif: return "gif";
-    case ImageFormat::kHeic: return "heic";
-    case ImageFormat::kAvif: return "avif";
-    case ImageFormat::kTiff: return "tiff";
-    case ImageFormat::kBmp: return "bmp";
-    case ImageFormat::kJxl: return "jxl";
-    case ImageFormat::kRaw: return "raw";
-    case ImageFormat::kUnknown: break;
+    case ImageFormat::kJpeg:
+      return "jpeg";
+    case ImageFormat::kPng:
+      return "png";
+    case ImageFormat::kWebp:
+      return "webp";
+    case ImageFormat::kGif:
+      return "gif";
+    case ImageFormat::kHeic:
+      return "heic";
+    case ImageFormat::kAvif:
+      return "avif";
+    case ImageFormat::kTiff:
+      return "tiff";
+    case ImageFormat::kBmp:
+      return "bmp";
+    case ImageFormat::kJxl:
+      return "jxl";
+    case ImageFormat::kRaw:
+      return "raw";
+    case ImageFormat::kUnknown:
+      break;
   }
   return "unknown";
 }
 
 ImageFormat FormatFromName(std::string_view name) {
-  for (ImageFormat f : {ImageFormat::kJpeg, ImageFormat::kPng, ImageFormat::kWebp,
-                        ImageFormat::kGif, ImageFormat::kHeic, ImageFormat::kAvif,
-                        ImageFormat::kTiff, ImageFormat::kBmp, ImageFormat::kJxl,
-                        ImageFormat::kRaw}) {
+  for (ImageFormat f :
+       {ImageFormat::kJpeg, ImageFormat::kPng, ImageFormat::kWebp, ImageFormat::kGif,
+        ImageFormat::kHeic, ImageFormat::kAvif, ImageFormat::kTiff, ImageFormat::kBmp,
+        ImageFormat::kJxl, ImageFormat::kRaw}) {
     if (FormatName(f) == name) return f;
   }
   return ImageFormat::kUnknown;
@@ -113,7 +124,8 @@ std::string DescribeNonImage(const uint8_t* d, size_t n) {
   size_t probe = std::min<size_t>(n, 512);
   size_t printable = 0;
   for (size_t i = 0; i < probe; ++i)
-    if ((d[i] >= 0x20 && d[i] < 0x7F) || d[i] == '\n' || d[i] == '\r' || d[i] == '\t' || d[i] >= 0x80)
+    if ((d[i] >= 0x20 && d[i] < 0x7F) || d[i] == '\n' || d[i] == '\r' || d[i] == '\t' ||
+        d[i] >= 0x80)
       ++printable;
   if (printable == probe) return "not an image: the file contains text";
   char hex[64];
@@ -124,12 +136,12 @@ std::string DescribeNonImage(const uint8_t* d, size_t n) {
 
 bool IsKnownNonImageExtension(std::string_view file_name) {
   static constexpr std::array kSkip = {
-      "json", "xmp",  "aae", "txt",  "md",  "pdf", "html", "htm",  "xml",  "db",   "sqlite",
-      "mp4",  "mov",  "m4v", "avi",  "mkv", "webm", "3gp", "mts",  "m2ts", "wmv",  "mpg",
-      "mpeg", "mp3",  "wav", "m4a",  "aac", "flac", "ogg", "zip",  "gz",   "tar",  "7z",
-      "rar",  "exe",  "dll", "so",   "js",  "css", "py",   "c",    "cc",   "h",    "ini",
-      "lrcat", "lrdata", "lrprev", "plist", "thm", "xcf", "psd", "doc", "docx", "xls", "xlsx",
-      "csv",  "log",  "ds_store", "pp3", "dop", "on1"};
+      "json",  "xmp",    "aae",      "txt",   "md",  "pdf",  "html", "htm", "xml",  "db",  "sqlite",
+      "mp4",   "mov",    "m4v",      "avi",   "mkv", "webm", "3gp",  "mts", "m2ts", "wmv", "mpg",
+      "mpeg",  "mp3",    "wav",      "m4a",   "aac", "flac", "ogg",  "zip", "gz",   "tar", "7z",
+      "rar",   "exe",    "dll",      "so",    "js",  "css",  "py",   "c",   "cc",   "h",   "ini",
+      "lrcat", "lrdata", "lrprev",   "plist", "thm", "xcf",  "psd",  "doc", "docx", "xls", "xlsx",
+      "csv",   "log",    "ds_store", "pp3",   "dop", "on1"};
   std::string ext = LowerExtension(file_name);
   if (ext.empty()) return false;
   for (const char* s : kSkip)
@@ -139,10 +151,10 @@ bool IsKnownNonImageExtension(std::string_view file_name) {
 
 bool HasImageExtension(std::string_view file_name) {
   static constexpr std::array kImage = {
-      "jpg", "jpeg", "jpe",  "jfif", "png", "webp", "gif", "heic", "heif", "hif", "avif",
-      "tif", "tiff", "bmp",  "dib",  "jxl", "dng",  "cr2", "cr3",  "nef",  "nrw", "arw",
-      "srf", "sr2",  "orf",  "rw2",  "raf", "pef",  "srw", "raw",  "rwl",  "3fr", "erf",
-      "kdc", "mef",  "mos",  "iiq",  "x3f"};
+      "jpg",  "jpeg", "jpe",  "jfif", "png", "webp", "gif", "heic", "heif", "hif",
+      "avif", "tif",  "tiff", "bmp",  "dib", "jxl",  "dng", "cr2",  "cr3",  "nef",
+      "nrw",  "arw",  "srf",  "sr2",  "orf", "rw2",  "raf", "pef",  "srw",  "raw",
+      "rwl",  "3fr",  "erf",  "kdc",  "mef", "mos",  "iiq", "x3f"};
   std::string ext = LowerExtension(file_name);
   for (const char* s : kImage)
     if (ext == s) return true;

@@ -8,7 +8,19 @@
 
 namespace shoebox {
 
-enum class ImageFormat { kUnknown, kJpeg, kPng, kWebp, kGif, kHeic, kAvif, kTiff, kBmp, kJxl, kRaw };
+enum class ImageFormat {
+  kUnknown,
+  kJpeg,
+  kPng,
+  kWebp,
+  kGif,
+  kHeic,
+  kAvif,
+  kTiff,
+  kBmp,
+  kJxl,
+  kRaw
+};
 
 // The lowercase name used in the catalog and JSON output ("jpeg", "heic", "raw"...).
 std::string_view FormatName(ImageFormat format);

@@ -16,10 +16,22 @@ TEST(ImageFormat, RecognisesEachFormatByContent) {
   EXPECT_EQ(Sniff(std::string("\x89PNG\r\n\x1A\n", 8) + "rest"), ImageFormat::kPng);
   EXPECT_EQ(Sniff("GIF89a...."), ImageFormat::kGif);
   EXPECT_EQ(Sniff(std::string("RIFF\x10\0\0\0WEBPVP8 ", 16)), ImageFormat::kWebp);
-  EXPECT_EQ(Sniff(std::string("\0\0\0\x18" "ftypheic\0\0\0\0mif1heic", 24)), ImageFormat::kHeic);
-  EXPECT_EQ(Sniff(std::string("\0\0\0\x18" "ftypmif1\0\0\0\0mif1heic", 24)), ImageFormat::kHeic);
-  EXPECT_EQ(Sniff(std::string("\0\0\0\x1c" "ftypavif\0\0\0\0avifmif1miaf", 28)), ImageFormat::kAvif);
-  EXPECT_EQ(Sniff(std::string("\0\0\0\x18" "ftypcrx \0\0\0\0crx isom", 24)), ImageFormat::kRaw);
+  EXPECT_EQ(Sniff(std::string("\0\0\0\x18"
+                              "ftypheic\0\0\0\0mif1heic",
+                              24)),
+            ImageFormat::kHeic);
+  EXPECT_EQ(Sniff(std::string("\0\0\0\x18"
+                              "ftypmif1\0\0\0\0mif1heic",
+                              24)),
+            ImageFormat::kHeic);
+  EXPECT_EQ(Sniff(std::string("\0\0\0\x1c"
+                              "ftypavif\0\0\0\0avifmif1miaf",
+                              28)),
+            ImageFormat::kAvif);
+  EXPECT_EQ(Sniff(std::string("\0\0\0\x18"
+                              "ftypcrx \0\0\0\0crx isom",
+                              24)),
+            ImageFormat::kRaw);
   EXPECT_EQ(Sniff(std::string("II*\0\x08\0\0\0", 8), "scan.TIF"), ImageFormat::kTiff);
   EXPECT_EQ(Sniff(std::string("II*\0\x08\0\0\0", 8), "DSC_0001.NEF"), ImageFormat::kRaw);
   EXPECT_EQ(Sniff(std::string("MM\0*\0\0\0\x08", 8), "a.dng"), ImageFormat::kRaw);
@@ -28,7 +40,8 @@ TEST(ImageFormat, RecognisesEachFormatByContent) {
   EXPECT_EQ(Sniff("FUJIFILMCCD-RAW 0201"), ImageFormat::kRaw);
   EXPECT_EQ(Sniff(std::string("\xFF\x0A\xFA\x7F", 4)), ImageFormat::kJxl);
   EXPECT_EQ(Sniff(std::string("\0\0\0\x0CJXL \x0D\x0A\x87\x0A", 12)), ImageFormat::kJxl);
-  std::string bmp = "BM" + std::string(12, '\0') + std::string("\x28\0\0\0", 4) + std::string(12, '\0');
+  std::string bmp =
+      "BM" + std::string(12, '\0') + std::string("\x28\0\0\0", 4) + std::string(12, '\0');
   EXPECT_EQ(Sniff(bmp), ImageFormat::kBmp);
 }
 
@@ -45,7 +58,8 @@ TEST(ImageFormat, DescribesNonImages) {
             "not an image: the file contains text");
   EXPECT_EQ(DescribeNonImage(nullptr, 0), "empty file (0 bytes)");
   std::string bin("\x01\x02\x03\x04\x00", 5);
-  EXPECT_NE(DescribeNonImage(reinterpret_cast<const uint8_t*>(bin.data()), bin.size()).find("01 02 03 04"),
+  EXPECT_NE(DescribeNonImage(reinterpret_cast<const uint8_t*>(bin.data()), bin.size())
+                .find("01 02 03 04"),
             std::string::npos);
 }
 

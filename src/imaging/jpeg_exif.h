@@ -13,10 +13,11 @@
 namespace shoebox {
 
 struct ExifStamp {
-  std::optional<int> orientation;                // 1..8
+  std::optional<int> orientation;                 // 1..8
   std::optional<std::string> date_time_original;  // "YYYY:MM:DD HH:MM:SS"
 };
 
-Result<std::vector<uint8_t>> StampJpegExif(const uint8_t* jpeg, size_t size, const ExifStamp& stamp);
+Result<std::vector<uint8_t>> StampJpegExif(const uint8_t* jpeg, size_t size,
+                                           const ExifStamp& stamp);
 
 }  // namespace shoebox

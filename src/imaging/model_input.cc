@@ -1,14 +1,14 @@
 #include "imaging/model_input.h"
 
-#include "imaging/image_format.h"
-#include "imaging/photo_metadata.h"
-#include "imaging/reduced_decode.h"
-
-#include <nlohmann/json.hpp>
 #include <vips/vips.h>
 
 #include <algorithm>
 #include <cmath>
+#include <nlohmann/json.hpp>
+
+#include "imaging/image_format.h"
+#include "imaging/photo_metadata.h"
+#include "imaging/reduced_decode.h"
 
 namespace shoebox {
 namespace {
@@ -28,8 +28,8 @@ constexpr int kPrecisionBits = 32 - 8 - 2;
 
 struct Coefficients {
   int ksize = 0;
-  std::vector<int> bounds;   // per output: xmin, count
-  std::vector<int32_t> k;    // per output: ksize fixed-point weights
+  std::vector<int> bounds;  // per output: xmin, count
+  std::vector<int32_t> k;   // per output: ksize fixed-point weights
 };
 
 // precompute_coeffs + normalize_coeffs_8bpc from Pillow's Resample.c.
@@ -79,7 +79,8 @@ RgbImage ResizeHorizontal(const RgbImage& in, int out_w) {
     const uint8_t* row = in.pixels.data() + static_cast<size_t>(y) * in.width * 3;
     uint8_t* dst = out.pixels.data() + static_cast<size_t>(y) * out_w * 3;
     for (int xx = 0; xx < out_w; ++xx) {
-      int xmin = c.bounds[static_cast<size_t>(xx) * 2], n = c.bounds[static_cast<size_t>(xx) * 2 + 1];
+      int xmin = c.bounds[static_cast<size_t>(xx) * 2],
+          n = c.bounds[static_cast<size_t>(xx) * 2 + 1];
       const int32_t* k = c.k.data() + static_cast<size_t>(xx) * c.ksize;
       int64_t s0 = 1 << (kPrecisionBits - 1), s1 = s0, s2 = s0;
       for (int x = 0; x < n; ++x) {
@@ -106,7 +107,8 @@ RgbImage ResizeVertical(const RgbImage& in, int out_h) {
     uint8_t* dst = out.pixels.data() + yy * stride;
     for (size_t xc = 0; xc < stride; ++xc) {
       int64_t s = 1 << (kPrecisionBits - 1);
-      for (int y = 0; y < n; ++y) s += in.pixels[(y + ymin) * stride + xc] * static_cast<int64_t>(k[y]);
+      for (int y = 0; y < n; ++y)
+        s += in.pixels[(y + ymin) * stride + xc] * static_cast<int64_t>(k[y]);
       dst[xc] = Clip8(s);
     }
   }
@@ -133,14 +135,16 @@ Result<PreprocessConfig> ParsePreprocessConfig(const std::string& text, const st
     c.rescale_factor = Get<double>(j, "rescale_factor", 1.0 / 255.0);
     c.do_normalize = Get<bool>(j, "do_normalize", true);
     c.resample = Get<int>(j, "resample", 3);
-    if (c.resample != 3) return Unsupported(label + ": resample " + std::to_string(c.resample) + " (only bicubic, 3)");
+    if (c.resample != 3)
+      return Unsupported(label + ": resample " + std::to_string(c.resample) + " (only bicubic, 3)");
     if (auto s = j.find("size"); s != j.end()) {
       if (s->is_number_integer()) {
         c.shortest_edge = s->get<int>();  // legacy layout: an int means the shortest edge
       } else if (!s->is_object()) {
         return Corrupt(label + ": size must be a number or an object");
       } else {
-        if (s->contains("shortest_edge")) c.shortest_edge = (*s)["shortest_edge"].get<int>();
+        if (s->contains("shortest_edge"))
+          c.shortest_edge = (*s)["shortest_edge"].get<int>();
         else {
           c.height = Get<int>(*s, "height", 224);
           c.width = Get<int>(*s, "width", 224);
@@ -148,7 +152,8 @@ Result<PreprocessConfig> ParsePreprocessConfig(const std::string& text, const st
       }
     }
     if (auto s = j.find("crop_size"); s != j.end()) {
-      if (s->is_number_integer()) c.crop_height = c.crop_width = s->get<int>();
+      if (s->is_number_integer())
+        c.crop_height = c.crop_width = s->get<int>();
       else if (s->is_object()) {
         c.crop_height = Get<int>(*s, "height", 224);
         c.crop_width = Get<int>(*s, "width", 224);
@@ -157,7 +162,8 @@ Result<PreprocessConfig> ParsePreprocessConfig(const std::string& text, const st
     for (const char* key : {"image_mean", "image_std"}) {
       auto it = j.find(key);
       if (it == j.end()) continue;
-      if (!it->is_array() || it->size() != 3) return Corrupt(label + ": " + key + " must list 3 values");
+      if (!it->is_array() || it->size() != 3)
+        return Corrupt(label + ": " + key + " must list 3 values");
       float* dst = std::string(key) == "image_mean" ? c.mean : c.std;
       for (int i = 0; i < 3; ++i) dst[i] = (*it)[i].get<float>();
     }
@@ -166,7 +172,8 @@ Result<PreprocessConfig> ParsePreprocessConfig(const std::string& text, const st
   }
   auto sane = [](int v) { return v > 0 && v <= 8192; };
   if (!sane(c.height) || !sane(c.width) || !sane(c.crop_height) || !sane(c.crop_width) ||
-      c.shortest_edge < 0 || c.shortest_edge > 8192 || c.std[0] == 0 || c.std[1] == 0 || c.std[2] == 0)
+      c.shortest_edge < 0 || c.shortest_edge > 8192 || c.std[0] == 0 || c.std[1] == 0 ||
+      c.std[2] == 0)
     return Corrupt(label + ": sizes or image_std out of range");
   return c;
 }
@@ -226,7 +233,8 @@ std::vector<float> Preprocess(const RgbImage& rgb, const PreprocessConfig& c) {
     if (c.shortest_edge > 0) {
       bool portrait = img.height > img.width;
       int short_side = std::min(img.width, img.height), long_side = std::max(img.width, img.height);
-      int new_long = static_cast<int>(static_cast<int64_t>(c.shortest_edge) * long_side / short_side);
+      int new_long =
+          static_cast<int>(static_cast<int64_t>(c.shortest_edge) * long_side / short_side);
       w = portrait ? c.shortest_edge : new_long;
       h = portrait ? new_long : c.shortest_edge;
     }
@@ -244,7 +252,8 @@ std::vector<float> Preprocess(const RgbImage& rgb, const PreprocessConfig& c) {
     for (int y = 0; y < oh; ++y)
       for (int x = 0; x < ow; ++x) {
         int sy = y + top, sx = x + left;
-        if (sy < 0 || sx < 0 || sy >= img.height || sx >= img.width) continue;  // crop larger than image
+        if (sy < 0 || sx < 0 || sy >= img.height || sx >= img.width)
+          continue;  // crop larger than image
         double u = img.pixels[(static_cast<size_t>(sy) * img.width + sx) * 3 + ch];
         float v = static_cast<float>(c.do_rescale ? u * c.rescale_factor : u);
         if (c.do_normalize) v = (v - c.mean[ch]) / c.std[ch];

@@ -36,7 +36,8 @@ struct PreprocessConfig {
 
 // Parses preprocessor_config.json (both the legacy integer "size"/"crop_size" layout and the
 // dict layout; unknown keys ignored). label names the file in errors.
-Result<PreprocessConfig> ParsePreprocessConfig(const std::string& json_text, const std::string& label);
+Result<PreprocessConfig> ParsePreprocessConfig(const std::string& json_text,
+                                               const std::string& label);
 
 // 8-bit interleaved RGB.
 struct RgbImage {

@@ -49,27 +49,32 @@ TEST_P(GoldenPreprocess, MatchesReferenceProcessorsExactly) {
   ASSERT_TRUE(rgb.ok()) << rgb.status().ToString();
   if (const TensorView* decoded = (*expected)->Find("rgb")) {  // JPEG: same decoder output?
     ASSERT_EQ(decoded->nbytes, rgb->pixels.size());
-    EXPECT_EQ(std::memcmp(decoded->data, rgb->pixels.data(), decoded->nbytes), 0) << "decoder differs";
+    EXPECT_EQ(std::memcmp(decoded->data, rgb->pixels.data(), decoded->nbytes), 0)
+        << "decoder differs";
   }
   EXPECT_LE(MaxAbsDiff(Preprocess(*rgb, Config("clip_preprocessor_config.json")),
-                       (*expected)->Find("clip_pixel_values")), 1e-6f);
+                       (*expected)->Find("clip_pixel_values")),
+            1e-6f);
   EXPECT_LE(MaxAbsDiff(Preprocess(*rgb, Config("siglip_preprocessor_config.json")),
-                       (*expected)->Find("siglip_pixel_values")), 1e-6f);
+                       (*expected)->Find("siglip_pixel_values")),
+            1e-6f);
   if ((*expected)->Find("clip_pixel_values_exif_transposed")) {
     // Our default: upright first.
     auto upright = DecodeRgb(reinterpret_cast<const uint8_t*>(bytes.data()), bytes.size(), true);
     ASSERT_TRUE(upright.ok());
     EXPECT_EQ(upright->width, 427);
     EXPECT_LE(MaxAbsDiff(Preprocess(*upright, Config("clip_preprocessor_config.json")),
-                         (*expected)->Find("clip_pixel_values_exif_transposed")), 1e-6f);
+                         (*expected)->Find("clip_pixel_values_exif_transposed")),
+              1e-6f);
     EXPECT_LE(MaxAbsDiff(Preprocess(*upright, Config("siglip_preprocessor_config.json")),
-                         (*expected)->Find("siglip_pixel_values_exif_transposed")), 1e-6f);
+                         (*expected)->Find("siglip_pixel_values_exif_transposed")),
+              1e-6f);
   }
 }
 
 INSTANTIATE_TEST_SUITE_P(AllImages, GoldenPreprocess,
-                         ::testing::Values("astronaut", "chelsea_alpha", "coffee_portrait", "coffee_tiny",
-                                           "coins", "rocket_exif6"));
+                         ::testing::Values("astronaut", "chelsea_alpha", "coffee_portrait",
+                                           "coffee_tiny", "coins", "rocket_exif6"));
 
 TEST(JpegShrinkFor, KeepsTheShortSideAtLeastTheTarget) {
   EXPECT_EQ(JpegShrinkFor(4000, 3000, 224), 8);  // 375 >= 224
@@ -92,7 +97,8 @@ TEST(DecodeForModel, ReducesLargeJpegsAndStaysCloseToTheFullDecode) {
     const auto* data = reinterpret_cast<const uint8_t*>(bytes.data());
     auto full = DecodeRgb(data, bytes.size(), true);
     ASSERT_TRUE(full.ok()) << name;
-    for (const char* config : {"clip_preprocessor_config.json", "siglip_preprocessor_config.json"}) {
+    for (const char* config :
+         {"clip_preprocessor_config.json", "siglip_preprocessor_config.json"}) {
       const PreprocessConfig c = Config(config);
       auto reduced = DecodeForModel(data, bytes.size(), c, name);
       ASSERT_TRUE(reduced.ok()) << reduced.status().ToString();
@@ -132,7 +138,8 @@ TEST(DecodeForModel, SmallPhotosAreDecodedWhole) {
 TEST(DecodeForModel, UsesAnIphonesEmbeddedHeifThumbnailWhenBigEnough) {
   ASSERT_TRUE(InitImaging().ok());
   // iPhone 13 Pro Max: 4032 x 3024 stored, turned by irot, with a 240 x 320 thumbnail.
-  std::string bytes = testing::ReadFile(testing::CorpusPath() / "photos/phones/iphone_13_pro_max.HEIC");
+  std::string bytes =
+      testing::ReadFile(testing::CorpusPath() / "photos/phones/iphone_13_pro_max.HEIC");
   const auto* data = reinterpret_cast<const uint8_t*>(bytes.data());
   auto clip = DecodeForModel(data, bytes.size(), Config("clip_preprocessor_config.json"));
   ASSERT_TRUE(clip.ok()) << clip.status().ToString();
@@ -150,11 +157,13 @@ TEST(DecodeForModel, UsesAnIphonesEmbeddedHeifThumbnailWhenBigEnough) {
 }
 
 TEST(PreprocessConfig, ReadsBothLayoutsAndRejectsNonsense) {
-  auto legacy = ParsePreprocessConfig(R"({"size": 224, "crop_size": 224, "do_center_crop": true})", "a");
+  auto legacy =
+      ParsePreprocessConfig(R"({"size": 224, "crop_size": 224, "do_center_crop": true})", "a");
   ASSERT_TRUE(legacy.ok());
   EXPECT_EQ(legacy->shortest_edge, 224);
   EXPECT_EQ(legacy->out_width(), 224);
-  auto dict = ParsePreprocessConfig(R"({"size": {"height": 256, "width": 256}, "_valid_processor_keys": []})", "b");
+  auto dict = ParsePreprocessConfig(
+      R"({"size": {"height": 256, "width": 256}, "_valid_processor_keys": []})", "b");
   ASSERT_TRUE(dict.ok());
   EXPECT_EQ(dict->shortest_edge, 0);
   EXPECT_EQ(dict->out_height(), 256);
@@ -162,7 +171,8 @@ TEST(PreprocessConfig, ReadsBothLayoutsAndRejectsNonsense) {
   EXPECT_FALSE(ParsePreprocessConfig(R"({"image_mean": [1, 2]})", "d").ok());
   EXPECT_FALSE(ParsePreprocessConfig(R"({"size": "big"})", "e").ok());
   EXPECT_FALSE(ParsePreprocessConfig(R"({"size": {"height": -4}})", "f").ok());
-  EXPECT_EQ(ParsePreprocessConfig(R"({"resample": 2})", "g").status().code(), StatusCode::kUnsupported);
+  EXPECT_EQ(ParsePreprocessConfig(R"({"resample": 2})", "g").status().code(),
+            StatusCode::kUnsupported);
 }
 
 TEST(ResizeBicubicLikePillow, IdentityWhenSizeUnchangedAndConstantStaysConstant) {

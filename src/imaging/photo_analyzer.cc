@@ -35,7 +35,8 @@ std::string TakeVipsError() {
   size_t start = 0;
   while (start < msg.size() && joined.size() < 200) {
     size_t end = msg.find('\n', start);
-    std::string line = msg.substr(start, end == std::string::npos ? std::string::npos : end - start);
+    std::string line =
+        msg.substr(start, end == std::string::npos ? std::string::npos : end - start);
     // "source: bad seek to N" is libvips probing past the end, not the reason.
     bool noise = line.find("bad seek to") != std::string::npos;
     if (!line.empty() && !noise && joined.find(line) == std::string::npos) {
@@ -83,8 +84,10 @@ Status DecodeFailure(ImageFormat format, const std::string& detail) {
   std::string lower = detail;
   std::transform(lower.begin(), lower.end(), lower.begin(), ::tolower);
   std::string fmt = Upper(FormatName(format));
-  if (lower.find("premature end") != std::string::npos || lower.find("truncated") != std::string::npos ||
-      lower.find("not enough data") != std::string::npos || lower.find("unexpected end") != std::string::npos)
+  if (lower.find("premature end") != std::string::npos ||
+      lower.find("truncated") != std::string::npos ||
+      lower.find("not enough data") != std::string::npos ||
+      lower.find("unexpected end") != std::string::npos)
     return Corrupt("truncated " + fmt + " (" + detail + ")");
   return Corrupt("damaged " + fmt + ", cannot decode (" + detail + ")");
 }
@@ -170,13 +173,14 @@ Status TryThumbnail(const uint8_t* data, size_t size, ImageFormat format, int ta
 }
 
 // Shrinks an already decoded image (a RAW's bitmap preview, a libheif or ImageMagick decode).
-Status ThumbnailFromImage(VipsImage* full, int target, int orientation, std::vector<uint8_t>* jpeg) {
+Status ThumbnailFromImage(VipsImage* full, int target, int orientation,
+                          std::vector<uint8_t>* jpeg) {
   std::string error;
   bool ok = RunVipsJob(
       [&] {
         VipsRef small;
-        if (vips_thumbnail_image(full, small.out(), target, "height", target, "size", VIPS_SIZE_DOWN,
-                                 nullptr) != 0)
+        if (vips_thumbnail_image(full, small.out(), target, "height", target, "size",
+                                 VIPS_SIZE_DOWN, nullptr) != 0)
           return false;
         return EncodeThumbnail(small.im, orientation, jpeg);
       },
@@ -195,7 +199,8 @@ Status HeifThumbnailFallback(const uint8_t* data, size_t size, int target,
   heif_error err = heif_context_read_from_memory_without_copy(ctx, data, size, nullptr);
   if (err.code == heif_error_Ok) err = heif_context_get_primary_image_handle(ctx, &handle);
   if (err.code == heif_error_Ok)
-    err = heif_decode_image(handle, &img, heif_colorspace_RGB, heif_chroma_interleaved_RGB, nullptr);
+    err =
+        heif_decode_image(handle, &img, heif_colorspace_RGB, heif_chroma_interleaved_RGB, nullptr);
   if (err.code == heif_error_Ok) {
     int stride = 0;
     const uint8_t* px = heif_image_get_plane_readonly(img, heif_channel_interleaved, &stride);
@@ -205,13 +210,14 @@ Status HeifThumbnailFallback(const uint8_t* data, size_t size, int target,
       // Copy out row by row: the plane stride may exceed w * 3.
       std::vector<uint8_t> rgb(static_cast<size_t>(w) * h * 3);
       for (int y = 0; y < h; ++y)
-        std::memcpy(rgb.data() + static_cast<size_t>(y) * w * 3, px + static_cast<size_t>(y) * stride,
-                    static_cast<size_t>(w) * 3);
+        std::memcpy(rgb.data() + static_cast<size_t>(y) * w * 3,
+                    px + static_cast<size_t>(y) * stride, static_cast<size_t>(w) * 3);
       VipsRef full(vips_image_new_from_memory(rgb.data(), rgb.size(), w, h, 3, VIPS_FORMAT_UCHAR));
       st = full.im ? ThumbnailFromImage(full.im, target, 0, jpeg) : Corrupt("damaged HEIF");
     }
   } else {
-    st = Corrupt(std::string("damaged HEIF, cannot decode (") + (err.message ? err.message : "") + ")");
+    st = Corrupt(std::string("damaged HEIF, cannot decode (") + (err.message ? err.message : "") +
+                 ")");
   }
   if (img) heif_image_release(img);
   if (handle) heif_image_handle_release(handle);
@@ -240,8 +246,10 @@ Status MagickThumbnailFallback(const uint8_t* data, size_t size, int target,
 // Strict first, so that damage is noticed; a photo that decodes only leniently is still
 // indexed, with the damage reported in *warning. Truncated files are errors either way.
 Status ThumbnailFromBuffer(const uint8_t* data, size_t size, ImageFormat format, int target,
-                           int extra_orientation, std::vector<uint8_t>* jpeg, std::string* warning) {
-  Status strict = TryThumbnail(data, size, format, target, extra_orientation, "fail_on=warning", jpeg);
+                           int extra_orientation, std::vector<uint8_t>* jpeg,
+                           std::string* warning) {
+  Status strict =
+      TryThumbnail(data, size, format, target, extra_orientation, "fail_on=warning", jpeg);
   if (strict.ok()) return strict;
   bool truncated = strict.message().rfind("truncated", 0) == 0;
   if (!truncated) {
@@ -285,7 +293,8 @@ bool ThumbnailAndModelInput(const Open& open, const AnalyzeOptions& opt, Analyze
     const int tw = std::max(1, static_cast<int>(std::lround(w * scale)));
     const int th = std::max(1, static_cast<int>(std::lround(h * scale)));
     RgbImage small = ResizeBicubicLikePillow(*rgb, tw, th);
-    VipsRef thumb(vips_image_new_from_memory(small.pixels.data(), small.pixels.size(), tw, th, 3, VIPS_FORMAT_UCHAR));
+    VipsRef thumb(vips_image_new_from_memory(small.pixels.data(), small.pixels.size(), tw, th, 3,
+                                             VIPS_FORMAT_UCHAR));
     if (!thumb.im || !EncodeThumbnail(thumb.im, 0, &jpeg)) return false;
   } else {
     // Alpha, CMYK, 16 bits: the thumbnail needs libvips' flattening and colour conversion,
@@ -293,8 +302,8 @@ bool ThumbnailAndModelInput(const Open& open, const AnalyzeOptions& opt, Analyze
     VipsRef decoded(vips_image_copy_memory(im));
     VipsRef small;
     if (!decoded.im ||
-        vips_thumbnail_image(decoded.im, small.out(), opt.thumbnail_size, "height", opt.thumbnail_size, "size",
-                             VIPS_SIZE_DOWN, nullptr) != 0 ||
+        vips_thumbnail_image(decoded.im, small.out(), opt.thumbnail_size, "height",
+                             opt.thumbnail_size, "size", VIPS_SIZE_DOWN, nullptr) != 0 ||
         !EncodeThumbnail(small.im, 0, &jpeg))
       return false;
     rgb = ToRgb(decoded.im);
@@ -371,8 +380,9 @@ Status InitImaging() {
     vips_concurrency_set(1);
     vips_cache_set_max(0);
     vips_leak_set(FALSE);
-    g_log_set_handler("VIPS", static_cast<GLogLevelFlags>(G_LOG_LEVEL_WARNING | G_LOG_LEVEL_MESSAGE |
-                                                          G_LOG_LEVEL_INFO | G_LOG_LEVEL_DEBUG),
+    g_log_set_handler("VIPS",
+                      static_cast<GLogLevelFlags>(G_LOG_LEVEL_WARNING | G_LOG_LEVEL_MESSAGE |
+                                                  G_LOG_LEVEL_INFO | G_LOG_LEVEL_DEBUG),
                       QuietGlibLog, nullptr);
     InitMetadataReader();
   });
@@ -395,7 +405,8 @@ Result<AnalyzedPhoto> AnalyzePhoto(const uint8_t* data, size_t size, std::string
     default:
       photo.metadata = ReadMetadataFromFile(data, size, &photo.warning);
   }
-  if (photo.format == ImageFormat::kRaw) return AnalyzeRaw(data, size, opt, std::move(photo), partial);
+  if (photo.format == ImageFormat::kRaw)
+    return AnalyzeRaw(data, size, opt, std::move(photo), partial);
 
   // The header alone (lazy load): size, and the EXIF block for formats exiv2 could not read.
   VipsRef header;
@@ -405,7 +416,8 @@ Result<AnalyzedPhoto> AnalyzePhoto(const uint8_t* data, size_t size, std::string
       [&] {
         header.reset(vips_image_new_from_buffer(data, size, "fail_on=truncated", "access",
                                                 VIPS_ACCESS_SEQUENTIAL, nullptr));
-        if (!header.im && magick) vips_magickload_buffer(const_cast<uint8_t*>(data), size, header.out(), nullptr);
+        if (!header.im && magick)
+          vips_magickload_buffer(const_cast<uint8_t*>(data), size, header.out(), nullptr);
         return header.im != nullptr;
       },
       &header_error);
@@ -419,7 +431,8 @@ Result<AnalyzedPhoto> AnalyzePhoto(const uint8_t* data, size_t size, std::string
       vips_image_get_typeof(header.im, VIPS_META_EXIF_NAME)) {
     const void* blob = nullptr;
     size_t blob_len = 0;
-    if (vips_image_get_blob(header.im, VIPS_META_EXIF_NAME, &blob, &blob_len) == 0 && blob_len > 0) {
+    if (vips_image_get_blob(header.im, VIPS_META_EXIF_NAME, &blob, &blob_len) == 0 &&
+        blob_len > 0) {
       std::string exif_warning;
       photo.metadata =
           ReadMetadataFromExifBlock(static_cast<const uint8_t*>(blob), blob_len, &exif_warning);
@@ -453,13 +466,16 @@ Result<AnalyzedPhoto> AnalyzePhoto(const uint8_t* data, size_t size, std::string
     // the EXIF tag merely mirrors it and must not be applied twice. Everywhere else
     // vips_thumbnail applies EXIF orientation itself.
     if (opt.model_input) {
-      auto open = [&](int min_short) { return OpenReduced(data, size, photo.format, min_short, "warning"); };
+      auto open = [&](int min_short) {
+        return OpenReduced(data, size, photo.format, min_short, "warning");
+      };
       if (ThumbnailAndModelInput(open, opt, &photo)) return photo;
     }
     std::string damage;
     Status st = ThumbnailFromBuffer(data, size, photo.format, opt.thumbnail_size, 0,
                                     &photo.thumbnail_jpeg, &damage);
-    if (!damage.empty()) photo.warning = photo.warning.empty() ? damage : photo.warning + "; " + damage;
+    if (!damage.empty())
+      photo.warning = photo.warning.empty() ? damage : photo.warning + "; " + damage;
     if (!st.ok()) {
       if (partial) *partial = photo;
       return st;

@@ -29,7 +29,7 @@ struct AnalyzeOptions {
 
 struct AnalyzedPhoto {
   ImageFormat format = ImageFormat::kUnknown;
-  int width = 0;   // pixels as stored, before EXIF orientation
+  int width = 0;  // pixels as stored, before EXIF orientation
   int height = 0;
   PhotoMetadata metadata;
   std::vector<uint8_t> thumbnail_jpeg;  // empty when not requested

@@ -17,7 +17,8 @@ class PhotoAnalyzerTest : public ::testing::Test {
 
   Result<AnalyzedPhoto> Analyze(const std::string& fixture, AnalyzeOptions opt = {}) {
     bytes_ = ReadFile(DataPath("fixtures/" + fixture));
-    return AnalyzePhoto(reinterpret_cast<const uint8_t*>(bytes_.data()), bytes_.size(), fixture, opt);
+    return AnalyzePhoto(reinterpret_cast<const uint8_t*>(bytes_.data()), bytes_.size(), fixture,
+                        opt);
   }
 
   // Size of a JPEG thumbnail, decoded back.
@@ -122,7 +123,11 @@ TEST_F(PhotoAnalyzerTest, GarbageAfterAValidMagicIsAnErrorNotACrash) {
   std::string junk = "\xFF\xD8\xFF\xE1" + std::string(4000, '\x5A');
   auto p = AnalyzePhoto(reinterpret_cast<const uint8_t*>(junk.data()), junk.size(), "x.jpg", {});
   EXPECT_FALSE(p.ok());
-  std::string heif = std::string("\0\0\0\x18" "ftypheic\0\0\0\0mif1heic", 24) + std::string(500, '\x01');
+  std::string heif = std::string(
+                         "\0\0\0\x18"
+                         "ftypheic\0\0\0\0mif1heic",
+                         24) +
+                     std::string(500, '\x01');
   auto h = AnalyzePhoto(reinterpret_cast<const uint8_t*>(heif.data()), heif.size(), "x.heic", {});
   EXPECT_FALSE(h.ok());
 }

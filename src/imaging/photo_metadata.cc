@@ -1,10 +1,9 @@
 #include "imaging/photo_metadata.h"
 
-#include <exiv2/exiv2.hpp>
-
 #include <cmath>
 #include <cstdio>
 #include <cstring>
+#include <exiv2/exiv2.hpp>
 #include <mutex>
 
 namespace shoebox {
@@ -151,8 +150,8 @@ std::optional<std::string> ExifDateToIso(const std::string& d) {
       std::sscanf(d.c_str(), "%4d-%2d-%2d %2d:%2d:%2d", &y, &mo, &da, &h, &mi, &s) != 6 &&
       std::sscanf(d.c_str(), "%4d-%2d-%2dT%2d:%2d:%2d", &y, &mo, &da, &h, &mi, &s) != 6)
     return std::nullopt;
-  if (y < 1800 || y > 2200 || mo < 1 || mo > 12 || da < 1 || da > 31 || h < 0 || h > 23 ||
-      mi < 0 || mi > 59 || s < 0 || s > 60)
+  if (y < 1800 || y > 2200 || mo < 1 || mo > 12 || da < 1 || da > 31 || h < 0 || h > 23 || mi < 0 ||
+      mi > 59 || s < 0 || s > 60)
     return std::nullopt;
   char buf[32];
   std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d", y, mo, da, h, mi, s);

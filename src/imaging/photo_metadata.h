@@ -11,9 +11,9 @@
 namespace shoebox {
 
 struct PhotoMetadata {
-  int orientation = 1;                  // EXIF Orientation 1..8; 1 when absent or invalid
-  std::optional<std::string> taken_at;  // ISO 8601 local time, e.g. "2019-08-21T11:21:36"
-  std::optional<std::string> tz_offset; // "+02:00" from OffsetTimeOriginal, when recorded
+  int orientation = 1;                   // EXIF Orientation 1..8; 1 when absent or invalid
+  std::optional<std::string> taken_at;   // ISO 8601 local time, e.g. "2019-08-21T11:21:36"
+  std::optional<std::string> tz_offset;  // "+02:00" from OffsetTimeOriginal, when recorded
   std::optional<std::string> make, model, lens;
   std::optional<double> gps_lat, gps_lon, gps_alt;  // absent, or [0,0] in the file, = none
   std::optional<int> rating;                        // 0..5 (-1 = rejected)

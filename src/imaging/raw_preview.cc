@@ -9,15 +9,23 @@ namespace shoebox {
 Result<RawPreview> ExtractRawPreview(const uint8_t* data, size_t size) {
   auto raw = std::make_unique<LibRaw>();
   int rc = raw->open_buffer(const_cast<uint8_t*>(data), size);
-  if (rc != LIBRAW_SUCCESS) return Unsupported(std::string("RAW not readable: ") + libraw_strerror(rc));
+  if (rc != LIBRAW_SUCCESS)
+    return Unsupported(std::string("RAW not readable: ") + libraw_strerror(rc));
   RawPreview out;
   out.width = raw->imgdata.sizes.width;
   out.height = raw->imgdata.sizes.height;
   switch (raw->imgdata.sizes.flip) {
-    case 3: out.orientation = 3; break;
-    case 5: out.orientation = 8; break;
-    case 6: out.orientation = 6; break;
-    default: out.orientation = 1;
+    case 3:
+      out.orientation = 3;
+      break;
+    case 5:
+      out.orientation = 8;
+      break;
+    case 6:
+      out.orientation = 6;
+      break;
+    default:
+      out.orientation = 1;
   }
   rc = raw->unpack_thumb();
   if (rc != LIBRAW_SUCCESS)

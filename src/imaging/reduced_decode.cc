@@ -17,7 +17,8 @@ constexpr int kJpegMargin = 2;
 // Random access: a 90-degree turn, or grey joined three times into RGB, reads the source out
 // of order (sequential access failed on a grey JPEG with orientation 6).
 VipsImage* Load(const uint8_t* data, size_t size, const std::string& options) {
-  return vips_image_new_from_buffer(data, size, options.c_str(), "access", VIPS_ACCESS_RANDOM, nullptr);
+  return vips_image_new_from_buffer(data, size, options.c_str(), "access", VIPS_ACCESS_RANDOM,
+                                    nullptr);
 }
 
 Status Upright(ReducedImage* r, int orientation_to_set) {
@@ -43,8 +44,8 @@ int JpegShrinkFor(int width, int height, int min_short) {
   return 1;
 }
 
-Result<ReducedImage> OpenReduced(const uint8_t* data, size_t size, ImageFormat format, int min_short,
-                                 const char* fail_on) {
+Result<ReducedImage> OpenReduced(const uint8_t* data, size_t size, ImageFormat format,
+                                 int min_short, const char* fail_on) {
   ReducedImage r;
   r.source = "photo";
   const std::string strict = std::string("fail_on=") + fail_on;
@@ -52,8 +53,10 @@ Result<ReducedImage> OpenReduced(const uint8_t* data, size_t size, ImageFormat f
     VipsRef header(Load(data, size, strict));
     if (!header.im) return Corrupt("cannot decode image");
     const int shrink = JpegShrinkFor(header.im->Xsize, header.im->Ysize, kJpegMargin * min_short);
-    if (shrink > 1) r.image.reset(Load(data, size, strict + ",shrink=" + std::to_string(shrink)));
-    else r.image.reset(header.release());
+    if (shrink > 1)
+      r.image.reset(Load(data, size, strict + ",shrink=" + std::to_string(shrink)));
+    else
+      r.image.reset(header.release());
   } else if (format == ImageFormat::kHeic || format == ImageFormat::kAvif) {
     r.image.reset(Load(data, size, strict));
     if (!r.image.im) return Corrupt("cannot decode image");
@@ -72,7 +75,8 @@ Result<ReducedImage> OpenReduced(const uint8_t* data, size_t size, ImageFormat f
   return r;
 }
 
-Result<ReducedImage> OpenRawPreview(RawPreview preview, int orientation, int min_short, const char* fail_on) {
+Result<ReducedImage> OpenRawPreview(RawPreview preview, int orientation, int min_short,
+                                    const char* fail_on) {
   ReducedImage r;
   r.source = "preview";
   r.keepalive = std::move(preview.preview);
@@ -84,13 +88,17 @@ Result<ReducedImage> OpenRawPreview(RawPreview preview, int orientation, int min
       return Unsupported("the RAW's preview (" + std::to_string(header.im->Xsize) + "x" +
                          std::to_string(header.im->Ysize) + ") is smaller than the model's input");
     const int shrink = JpegShrinkFor(header.im->Xsize, header.im->Ysize, kJpegMargin * min_short);
-    if (shrink > 1) r.image.reset(Load(r.keepalive.data(), r.keepalive.size(), strict + ",shrink=" + std::to_string(shrink)));
-    else r.image.reset(header.release());
+    if (shrink > 1)
+      r.image.reset(Load(r.keepalive.data(), r.keepalive.size(),
+                         strict + ",shrink=" + std::to_string(shrink)));
+    else
+      r.image.reset(header.release());
   } else {
     if (std::min(preview.preview_width, preview.preview_height) < min_short)
       return Unsupported("the RAW's preview is smaller than the model's input");
-    r.image.reset(vips_image_new_from_memory(r.keepalive.data(), r.keepalive.size(), preview.preview_width,
-                                             preview.preview_height, 3, VIPS_FORMAT_UCHAR));
+    r.image.reset(vips_image_new_from_memory(r.keepalive.data(), r.keepalive.size(),
+                                             preview.preview_width, preview.preview_height, 3,
+                                             VIPS_FORMAT_UCHAR));
   }
   if (!r.image.im) return Corrupt("cannot decode the RAW's preview");
   SHOEBOX_RETURN_IF_ERROR(Upright(&r, std::max(orientation, 1)));
@@ -107,19 +115,26 @@ Result<RgbImage> ToRgb(VipsImage* image) {
     cur.reset(out);
     return true;
   };
-  if (cur.im->BandFmt != VIPS_FORMAT_UCHAR &&  // 16-bit: keep the top byte, as Pillow's 8-bit conversion
-      !apply([](VipsImage* in, VipsImage** out) { return vips_cast(in, out, VIPS_FORMAT_UCHAR, "shift", TRUE, nullptr); }))
+  if (cur.im->BandFmt !=
+          VIPS_FORMAT_UCHAR &&  // 16-bit: keep the top byte, as Pillow's 8-bit conversion
+      !apply([](VipsImage* in, VipsImage** out) {
+        return vips_cast(in, out, VIPS_FORMAT_UCHAR, "shift", TRUE, nullptr);
+      }))
     return Corrupt("cannot convert to 8 bits");
   int bands = cur.im->Bands;
   if (bands == 1 || bands == 2) {  // grey (+ alpha): R = G = B = grey, alpha dropped
-    if (!apply([](VipsImage* in, VipsImage** out) { return vips_extract_band(in, out, 0, nullptr); }) ||
+    if (!apply([](VipsImage* in, VipsImage** out) {
+          return vips_extract_band(in, out, 0, nullptr);
+        }) ||
         !apply([](VipsImage* in, VipsImage** out) {
           VipsImage* three[3] = {in, in, in};
           return vips_bandjoin(three, out, 3, nullptr);
         }))
       return Corrupt("cannot convert grey to RGB");
   } else if (bands > 3) {  // RGBA / CMYK...: PIL's convert("RGB") drops alpha without compositing
-    if (!apply([](VipsImage* in, VipsImage** out) { return vips_extract_band(in, out, 0, "n", 3, nullptr); }))
+    if (!apply([](VipsImage* in, VipsImage** out) {
+          return vips_extract_band(in, out, 0, "n", 3, nullptr);
+        }))
       return Corrupt("cannot drop alpha");
   }
   size_t len = 0;

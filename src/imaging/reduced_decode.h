@@ -57,16 +57,17 @@ int JpegShrinkFor(int width, int height, int min_short);
 // A lazily decoded, upright image and where its pixels come from.
 struct ReducedImage {
   VipsRef image;
-  std::string source;             // "photo", or "preview" (HEIF thumbnail, RAW preview)
+  std::string source;              // "photo", or "preview" (HEIF thumbnail, RAW preview)
   std::vector<uint8_t> keepalive;  // bytes the lazy image still reads (a RAW's preview)
 };
 
 // fail_on: libvips' loader strictness ("none", "truncated", "warning").
 // Nothing is decoded yet: evaluating the image runs the decoder.
-Result<ReducedImage> OpenReduced(const uint8_t* data, size_t size, ImageFormat format, int min_short,
-                                 const char* fail_on);
+Result<ReducedImage> OpenReduced(const uint8_t* data, size_t size, ImageFormat format,
+                                 int min_short, const char* fail_on);
 // The same for a RAW's extracted preview (JPEG or bitmap), turned by the RAW's orientation.
-Result<ReducedImage> OpenRawPreview(RawPreview preview, int orientation, int min_short, const char* fail_on);
+Result<ReducedImage> OpenRawPreview(RawPreview preview, int orientation, int min_short,
+                                    const char* fail_on);
 
 // Runs the decode into 8-bit RGB the way Pillow's convert("RGB") would: 16-bit keeps the top
 // byte, grey is replicated, alpha and extra bands dropped without compositing, no ICC.

@@ -29,13 +29,15 @@ Status RecordOffline(Catalog* cat, const LibraryScan& scan, int64_t now) {
   Transaction tx(&cat->db());
   SHOEBOX_RETURN_IF_ERROR(tx.Begin());
   auto ins = cat->db().Prepare(
-      "INSERT INTO files(source_id, path, folder, size, mtime_ns, status, first_seen, last_seen, missing_since) "
+      "INSERT INTO files(source_id, path, folder, size, mtime_ns, status, first_seen, last_seen, "
+      "missing_since) "
       "VALUES(?1, ?2, ?3, 0, 0, 1, ?4, ?4, ?4) ON CONFLICT(path) DO NOTHING");
   if (!ins.ok()) return ins.status();
   for (const LibraryAsset& a : scan.assets) {
     if (!a.offline) continue;
     const std::filesystem::path p(a.path);
-    SHOEBOX_RETURN_IF_ERROR(ins->Bind(1, *source).Bind(2, a.path).Bind(3, p.parent_path().string()).Bind(4, now).Run());
+    SHOEBOX_RETURN_IF_ERROR(
+        ins->Bind(1, *source).Bind(2, a.path).Bind(3, p.parent_path().string()).Bind(4, now).Run());
     ins->Reset();
   }
   return tx.Commit();
@@ -43,17 +45,24 @@ Status RecordOffline(Catalog* cat, const LibraryScan& scan, int64_t now) {
 
 }  // namespace
 
-Status WriteLibraryItem(Catalog* cat, const PhotoRow& row, const LibraryAsset& a, const std::string& metadata_path) {
+Status WriteLibraryItem(Catalog* cat, const PhotoRow& row, const LibraryAsset& a,
+                        const std::string& metadata_path) {
   Database& db = cat->db();
   auto upsert = db.PrepareCached(
-      "INSERT INTO library_items(file_id, external_id, original_filename, title, description, rating, favorite, "
-      "hidden, trashed, taken_utc, metadata_path, pick, color_label, stand_in, original_path, orientation) "
-      "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16) ON CONFLICT(file_id) DO UPDATE SET "
-      "external_id = excluded.external_id, original_filename = excluded.original_filename, title = excluded.title, "
+      "INSERT INTO library_items(file_id, external_id, original_filename, title, description, "
+      "rating, favorite, "
+      "hidden, trashed, taken_utc, metadata_path, pick, color_label, stand_in, original_path, "
+      "orientation) "
+      "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16) ON "
+      "CONFLICT(file_id) DO UPDATE SET "
+      "external_id = excluded.external_id, original_filename = excluded.original_filename, title = "
+      "excluded.title, "
       "description = excluded.description, rating = excluded.rating, favorite = excluded.favorite, "
       "hidden = excluded.hidden, trashed = excluded.trashed, taken_utc = excluded.taken_utc, "
-      "metadata_path = excluded.metadata_path, pick = excluded.pick, color_label = excluded.color_label, "
-      "stand_in = excluded.stand_in, original_path = excluded.original_path, orientation = excluded.orientation");
+      "metadata_path = excluded.metadata_path, pick = excluded.pick, color_label = "
+      "excluded.color_label, "
+      "stand_in = excluded.stand_in, original_path = excluded.original_path, orientation = "
+      "excluded.orientation");
   if (!upsert.ok()) return upsert.status();
   upsert->Bind(1, row.file.id)
       .Bind(2, NonEmpty(std::optional<std::string>(a.external_id)))
@@ -88,11 +97,17 @@ Status WriteLibraryItem(Catalog* cat, const PhotoRow& row, const LibraryAsset& a
       "gps_lon = CASE WHEN gps_lat IS NULL THEN ?5 ELSE gps_lon END, "
       "gps_alt = CASE WHEN gps_lat IS NULL THEN ?6 ELSE gps_alt END WHERE id = ?1");
   if (!fill.ok()) return fill.status();
-  fill->Bind(1, *row.file.asset_id).Bind(2, taken).Bind(3, offset).Bind(4, a.lat).Bind(5, a.lon).Bind(6, a.alt);
+  fill->Bind(1, *row.file.asset_id)
+      .Bind(2, taken)
+      .Bind(3, offset)
+      .Bind(4, a.lat)
+      .Bind(5, a.lon)
+      .Bind(6, a.alt);
   return fill->Run();
 }
 
-Status WriteLibraryFacts(Catalog* cat, const LibraryScan& scan, int64_t now, LibraryImportReport* report) {
+Status WriteLibraryFacts(Catalog* cat, const LibraryScan& scan, int64_t now,
+                         LibraryImportReport* report) {
   const auto start = std::chrono::steady_clock::now();
   auto source = cat->EnsureSource(scan.kind, scan.root, now);
   if (!source.ok()) return source.status();
@@ -105,11 +120,13 @@ Status WriteLibraryFacts(Catalog* cat, const LibraryScan& scan, int64_t now, Lib
       "DELETE FROM album_files WHERE album_id IN (SELECT id FROM albums WHERE source_id = ?1)");
   if (!clear_members.ok()) return clear_members.status();
   SHOEBOX_RETURN_IF_ERROR(clear_members->Bind(1, *source).Run());
-  auto clear_keywords = db.Prepare("DELETE FROM keywords WHERE file_id IN (SELECT id FROM files WHERE source_id = ?1)");
+  auto clear_keywords = db.Prepare(
+      "DELETE FROM keywords WHERE file_id IN (SELECT id FROM files WHERE source_id = ?1)");
   if (!clear_keywords.ok()) return clear_keywords.status();
   SHOEBOX_RETURN_IF_ERROR(clear_keywords->Bind(1, *source).Run());
 
-  auto add_album = db.Prepare("INSERT INTO albums(source_id, name) VALUES(?1, ?2) ON CONFLICT DO NOTHING");
+  auto add_album =
+      db.Prepare("INSERT INTO albums(source_id, name) VALUES(?1, ?2) ON CONFLICT DO NOTHING");
   if (!add_album.ok()) return add_album.status();
   auto album_id = db.Prepare("SELECT id FROM albums WHERE source_id = ?1 AND name = ?2");
   if (!album_id.ok()) return album_id.status();
@@ -150,10 +167,12 @@ Status WriteLibraryFacts(Catalog* cat, const LibraryScan& scan, int64_t now, Lib
   }
   // Albums that lost their last photo (deleted or emptied in the library) go too.
   auto drop_empty = db.Prepare(
-      "DELETE FROM albums WHERE source_id = ?1 AND NOT EXISTS (SELECT 1 FROM album_files af WHERE af.album_id = albums.id)");
+      "DELETE FROM albums WHERE source_id = ?1 AND NOT EXISTS (SELECT 1 FROM album_files af WHERE "
+      "af.album_id = albums.id)");
   if (!drop_empty.ok()) return drop_empty.status();
   SHOEBOX_RETURN_IF_ERROR(drop_empty->Bind(1, *source).Run());
-  for (const LibraryProblem& p : scan.problems) SHOEBOX_RETURN_IF_ERROR(cat->RecordError(p.path, p.reason, "file", now));
+  for (const LibraryProblem& p : scan.problems)
+    SHOEBOX_RETURN_IF_ERROR(cat->RecordError(p.path, p.reason, "file", now));
   SHOEBOX_RETURN_IF_ERROR(tx.Commit());
   report->albums = static_cast<int64_t>(albums.size());
   report->keywords = static_cast<int64_t>(keywords.size());
@@ -161,8 +180,9 @@ Status WriteLibraryFacts(Catalog* cat, const LibraryScan& scan, int64_t now, Lib
   return Status::Ok();
 }
 
-Result<LibraryImportReport> ImportLibrary(Catalog* cat, const LibraryScan& scan, const ThumbnailCache& thumbs,
-                                          const IndexOptions& options, int64_t now) {
+Result<LibraryImportReport> ImportLibrary(Catalog* cat, const LibraryScan& scan,
+                                          const ThumbnailCache& thumbs, const IndexOptions& options,
+                                          int64_t now) {
   LibraryImportReport report;
   report.assets = static_cast<int64_t>(scan.assets.size());
   report.problems = static_cast<int64_t>(scan.problems.size());
@@ -176,8 +196,10 @@ Result<LibraryImportReport> ImportLibrary(Catalog* cat, const LibraryScan& scan,
       continue;
     }
     struct stat st {};
-    if (::stat(a.path.c_str(), &st) != 0 || !S_ISREG(st.st_mode)) continue;  // the importer checked; raced
-    if (!listed.insert(a.path).second) continue;  // two library entries, one file (Lightroom virtual copies)
+    if (::stat(a.path.c_str(), &st) != 0 || !S_ISREG(st.st_mode))
+      continue;  // the importer checked; raced
+    if (!listed.insert(a.path).second)
+      continue;  // two library entries, one file (Lightroom virtual copies)
     files.push_back({a.path, static_cast<int64_t>(st.st_size),
                      static_cast<int64_t>(st.st_mtim.tv_sec) * 1'000'000'000 + st.st_mtim.tv_nsec});
   }

@@ -56,21 +56,21 @@ struct LibraryScan {
   std::string database;  // the database the facts were read from
   std::vector<LibraryAsset> assets;
   std::vector<LibraryProblem> problems;
-  int64_t skipped = 0;   // entries that are not photos (videos), left out on purpose
+  int64_t skipped = 0;  // entries that are not photos (videos), left out on purpose
 };
 
 struct LibraryImportReport {
-  int64_t assets = 0;       // photos the library lists
-  int64_t indexed = 0;      // of which a file was found and catalogued
-  int64_t stand_ins = 0;    // of which through a derivative or preview
-  int64_t offline = 0;      // of which nothing can be read now (recorded as missing files)
-  int64_t problems = 0;     // recorded in errors
+  int64_t assets = 0;     // photos the library lists
+  int64_t indexed = 0;    // of which a file was found and catalogued
+  int64_t stand_ins = 0;  // of which through a derivative or preview
+  int64_t offline = 0;    // of which nothing can be read now (recorded as missing files)
+  int64_t problems = 0;   // recorded in errors
   int64_t albums = 0;
-  int64_t keywords = 0;     // distinct
+  int64_t keywords = 0;  // distinct
   int64_t skipped = 0;
-  double read_seconds = 0;  // time spent reading the library's database (the importer's part)
-  double write_seconds = 0; // time spent writing the library's facts to the catalog
-  IndexReport index;        // the crawl of its files
+  double read_seconds = 0;   // time spent reading the library's database (the importer's part)
+  double write_seconds = 0;  // time spent writing the library's facts to the catalog
+  IndexReport index;         // the crawl of its files
 };
 
 // Catalogs scan (see above). `now` in unix seconds.
@@ -86,6 +86,7 @@ Status WriteLibraryItem(Catalog* catalog, const PhotoRow& row, const LibraryAsse
 
 // Writes only the library's facts for files already catalogued (ImportLibrary's second half;
 // also what the import speed benchmark times).
-Status WriteLibraryFacts(Catalog* catalog, const LibraryScan& scan, int64_t now, LibraryImportReport* report);
+Status WriteLibraryFacts(Catalog* catalog, const LibraryScan& scan, int64_t now,
+                         LibraryImportReport* report);
 
 }  // namespace shoebox

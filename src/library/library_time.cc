@@ -18,7 +18,9 @@ std::string Format(int64_t t, const char* fmt) {
 
 std::string UtcIso(int64_t t) { return Format(t, "%Y-%m-%dT%H:%M:%SZ"); }
 
-std::string LocalIso(int64_t t, int64_t seconds_east) { return Format(t + seconds_east, "%Y-%m-%dT%H:%M:%S"); }
+std::string LocalIso(int64_t t, int64_t seconds_east) {
+  return Format(t + seconds_east, "%Y-%m-%dT%H:%M:%S");
+}
 
 std::string OffsetString(int64_t s) {
   const int64_t a = s < 0 ? -s : s;
@@ -30,7 +32,8 @@ std::string OffsetString(int64_t s) {
 
 std::optional<std::string> OffsetBetween(const std::string& local_iso, int64_t utc) {
   std::tm tm{};
-  if (local_iso.size() < 19 || !strptime(local_iso.substr(0, 19).c_str(), "%Y-%m-%dT%H:%M:%S", &tm)) return std::nullopt;
+  if (local_iso.size() < 19 || !strptime(local_iso.substr(0, 19).c_str(), "%Y-%m-%dT%H:%M:%S", &tm))
+    return std::nullopt;
   const int64_t diff = static_cast<int64_t>(timegm(&tm)) - utc;
   if (diff % 900 != 0 || diff > 14 * 3600 || diff < -14 * 3600) return std::nullopt;
   return OffsetString(diff);

@@ -37,7 +37,9 @@ Result<std::unique_ptr<PrivateDbCopy>> PrivateDbCopy::Open(const std::string& pa
   auto head = ReadFilePrefix(path, 16);
   if (!head.ok()) return head.status();
   if (head->size() < 16 || std::memcmp(head->data(), "SQLite format 3", 16) != 0)
-    return Corrupt(path + ": not a readable SQLite database (no SQLite header: damaged, encrypted or another format)");
+    return Corrupt(path +
+                   ": not a readable SQLite database (no SQLite header: damaged, encrypted or "
+                   "another format)");
   std::unique_ptr<PrivateDbCopy> copy(new PrivateDbCopy());
   copy->original_ = path;
   // In shoebox's cache (on disk; /tmp may be memory, and Photos.sqlite can be gigabytes), one
@@ -46,7 +48,8 @@ Result<std::unique_ptr<PrivateDbCopy>> PrivateDbCopy::Open(const std::string& pa
   fs::create_directories(parent, ec);
   RemoveLeftovers(parent);
   std::string tmpl = (parent / ("copy-" + std::to_string(getpid()) + "-XXXXXX")).string();
-  if (!mkdtemp(tmpl.data())) return IoError("cannot create a folder for a copy of " + path + " in " + parent.string());
+  if (!mkdtemp(tmpl.data()))
+    return IoError("cannot create a folder for a copy of " + path + " in " + parent.string());
   copy->dir_ = tmpl;
   const fs::path target = fs::path(tmpl) / "library.sqlite";
   for (const char* suffix : {"", "-wal", "-shm", "-journal"}) {
@@ -55,15 +58,18 @@ Result<std::unique_ptr<PrivateDbCopy>> PrivateDbCopy::Open(const std::string& pa
     fs::copy_file(from, target.string() + suffix, fs::copy_options::overwrite_existing, ec);
     if (ec) return IoError("cannot copy " + from.string() + ": " + ec.message());
     // The copy is ours to write (WAL replay), whatever the original's permissions were.
-    fs::permissions(target.string() + suffix, fs::perms::owner_read | fs::perms::owner_write, fs::perm_options::replace, ec);
+    fs::permissions(target.string() + suffix, fs::perms::owner_read | fs::perms::owner_write,
+                    fs::perm_options::replace, ec);
   }
   Status st = copy->db_.Open(target.string(), false, false);
   if (!st.ok()) return IoError(path + ": cannot open as SQLite: " + st.message());
   auto probe = copy->db_.Prepare("SELECT count(*) FROM sqlite_master");
-  if (!probe.ok()) return Corrupt(path + ": not a readable SQLite database (" + probe.status().message() + ")");
+  if (!probe.ok())
+    return Corrupt(path + ": not a readable SQLite database (" + probe.status().message() + ")");
   Status step;
   probe->Step(&step);
-  if (!step.ok()) return Corrupt(path + ": not a readable SQLite database (" + step.message() + ")");
+  if (!step.ok())
+    return Corrupt(path + ": not a readable SQLite database (" + step.message() + ")");
   return copy;
 }
 

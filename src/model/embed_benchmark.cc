@@ -30,7 +30,8 @@ double Rate(int batch, double seconds, Fn fn) {
 
 }  // namespace
 
-Result<nlohmann::json> RunEmbedBenchmark(const std::string& config_path, const EmbedBenchmarkOptions& options) {
+Result<nlohmann::json> RunEmbedBenchmark(const std::string& config_path,
+                                         const EmbedBenchmarkOptions& options) {
   auto text = ReadWholeFile(config_path, 16 << 20);
   if (!text.ok()) return Status(text.status().code(), config_path + ": " + text.status().message());
   ops::ComputePool::Get().SetThreads(options.threads);
@@ -53,7 +54,9 @@ Result<nlohmann::json> RunEmbedBenchmark(const std::string& config_path, const E
   for (int b = 0; b < 32; ++b) mask[static_cast<size_t>(b * len + 10)] = 1;
   const bool clip = net.family() == "clip";
   auto images = [&](int n) { (void)net.EncodeImages(pixels.data(), n); };
-  auto texts = [&](int n) { (void)net.EncodeTexts(ids.data(), clip ? mask.data() : nullptr, n, len); };
+  auto texts = [&](int n) {
+    (void)net.EncodeTexts(ids.data(), clip ? mask.data() : nullptr, n, len);
+  };
   double q = options.seconds;
   nlohmann::json j = {{"config", config_path},
                       {"family", net.family()},
@@ -79,9 +82,11 @@ Result<nlohmann::json> RunEmbedBenchmark(const std::string& config_path, const E
       auto q_texts = net.EncodeTexts(ids.data(), clip ? mask.data() : nullptr, 32, len);
       const int64_t dim = net.embed_dim();
       if (f32_images.ok() && q_images.ok())
-        j["int8_cosine_image_min"] = ops::WorstRowCosine(f32_images->data(), q_images->data(), 32, dim);
+        j["int8_cosine_image_min"] =
+            ops::WorstRowCosine(f32_images->data(), q_images->data(), 32, dim);
       if (f32_texts.ok() && q_texts.ok())
-        j["int8_cosine_text_min"] = ops::WorstRowCosine(f32_texts->data(), q_texts->data(), 32, dim);
+        j["int8_cosine_text_min"] =
+            ops::WorstRowCosine(f32_texts->data(), q_texts->data(), 32, dim);
     }
   }
   return j;

@@ -3,23 +3,23 @@
 // binary print, and what bench/embed.sh sets beside PyTorch and ONNX Runtime.
 #pragma once
 
-#include <string>
-
 #include <nlohmann/json.hpp>
+#include <string>
 
 #include "base/status.h"
 
 namespace shoebox::model {
 
 struct EmbedBenchmarkOptions {
-  int threads = 0;       // compute threads; 0 = one per core
-  double seconds = 3;    // per measurement (after one warm-up call)
-  bool int8 = false;     // then the same in the int8 mode, and its worst cosine to float32
+  int threads = 0;     // compute threads; 0 = one per core
+  double seconds = 3;  // per measurement (after one warm-up call)
+  bool int8 = false;   // then the same in the int8 mode, and its worst cosine to float32
 };
 
 // One JSON object: config, family, threads, kernel, image_per_s_b1/_b8/_b32,
 // text_per_s_b1/_b32; with int8 also *_int8 and int8_cosine_image_min/_text_min over 32
 // images and 32 texts (or "int8": "unavailable on this CPU").
-Result<nlohmann::json> RunEmbedBenchmark(const std::string& config_path, const EmbedBenchmarkOptions& options);
+Result<nlohmann::json> RunEmbedBenchmark(const std::string& config_path,
+                                         const EmbedBenchmarkOptions& options);
 
 }  // namespace shoebox::model

@@ -12,10 +12,11 @@
 namespace shoebox::model {
 
 Result<std::unique_ptr<ImageTextModel>> LoadImageTextModel(const std::filesystem::path& dir,
-                                                          const LoadOptions& options) {
+                                                           const LoadOptions& options) {
   auto config_path = dir / "config.json";
   auto text = ReadWholeFile(config_path, 16 << 20);
-  if (!text.ok()) return Status(text.status().code(), config_path.string() + ": " + text.status().message());
+  if (!text.ok())
+    return Status(text.status().code(), config_path.string() + ": " + text.status().message());
   auto config = ParseImageTextConfig(std::string(text->begin(), text->end()), config_path.string());
   if (!config.ok()) return config.status();
   // Weights as the Hub publishes them: one safetensors file, shards + index, or PyTorch's .bin.
@@ -30,7 +31,9 @@ Result<std::unique_ptr<ImageTextModel>> LoadImageTextModel(const std::filesystem
     weights_path = dir / "pytorch_model.bin";
     weights = OpenTorchCheckpoint(weights_path);
   } else {
-    return NotFound(dir.string() + ": no weights (model.safetensors, model.safetensors.index.json or pytorch_model.bin)");
+    return NotFound(
+        dir.string() +
+        ": no weights (model.safetensors, model.safetensors.index.json or pytorch_model.bin)");
   }
   if (!weights.ok()) return weights.status();
   WeightLoader loader(weights->get(), weights_path.string());
@@ -40,7 +43,8 @@ Result<std::unique_ptr<ImageTextModel>> LoadImageTextModel(const std::filesystem
     std::error_code ec;
     for (const auto& e : std::filesystem::directory_iterator(dir, ec)) {
       const std::string name = e.path().filename().string();
-      if (name.ends_with(".safetensors") || name.ends_with(".bin") || name == "model.safetensors.index.json")
+      if (name.ends_with(".safetensors") || name.ends_with(".bin") ||
+          name == "model.safetensors.index.json")
         files.push_back(e.path());
     }
     std::sort(files.begin(), files.end());
@@ -48,7 +52,8 @@ Result<std::unique_ptr<ImageTextModel>> LoadImageTextModel(const std::filesystem
     loader.set_pack_cache(cache.get());
   }
   // The one registry of families.
-  auto model = config->model_type == "clip" ? LoadClip(*config, loader) : LoadSiglip(*config, loader);
+  auto model =
+      config->model_type == "clip" ? LoadClip(*config, loader) : LoadSiglip(*config, loader);
   // Only a complete load is worth keeping; failing to keep it costs only time next load.
   if (model.ok() && cache) (void)cache->Save();
   if (model.ok() && options.pack_cache_stats && cache)
@@ -58,7 +63,8 @@ Result<std::unique_ptr<ImageTextModel>> LoadImageTextModel(const std::filesystem
 }
 
 Result<std::unique_ptr<ImageTextModel>> CreateRandomImageTextModel(const std::string& config_json,
-                                                                  const std::string& label, uint64_t seed) {
+                                                                   const std::string& label,
+                                                                   uint64_t seed) {
   auto config = ParseImageTextConfig(config_json, label);
   if (!config.ok()) return config.status();
   WeightLoader loader(nullptr, label + " (random weights)", seed);
@@ -66,13 +72,15 @@ Result<std::unique_ptr<ImageTextModel>> CreateRandomImageTextModel(const std::st
   return LoadSiglip(*config, loader);
 }
 
-Status WriteRandomCheckpoint(const std::string& config_json, const std::filesystem::path& dir, uint64_t seed) {
+Status WriteRandomCheckpoint(const std::string& config_json, const std::filesystem::path& dir,
+                             uint64_t seed) {
   auto config = ParseImageTextConfig(config_json, "config");
   if (!config.ok()) return config.status();
   WeightLoader loader(nullptr, "random", seed);
   std::vector<WeightLoader::Drawn> drawn;
   loader.set_record(&drawn);
-  auto model = config->model_type == "clip" ? LoadClip(*config, loader) : LoadSiglip(*config, loader);
+  auto model =
+      config->model_type == "clip" ? LoadClip(*config, loader) : LoadSiglip(*config, loader);
   if (!model.ok()) return model.status();
   // safetensors: 8-byte header length, JSON header, then the data, in the order drawn.
   std::string header = "{";
@@ -81,23 +89,27 @@ Status WriteRandomCheckpoint(const std::string& config_json, const std::filesyst
     std::string shape;
     for (int64_t x : d.shape) shape += (shape.empty() ? "" : ",") + std::to_string(x);
     const uint64_t bytes = d.values.size() * sizeof(float);
-    header += (header.size() > 1 ? "," : "") + std::string("\"") + d.name + "\":{\"dtype\":\"F32\",\"shape\":[" +
-              shape + "],\"data_offsets\":[" + std::to_string(offset) + "," + std::to_string(offset + bytes) + "]}";
+    header += (header.size() > 1 ? "," : "") + std::string("\"") + d.name +
+              "\":{\"dtype\":\"F32\",\"shape\":[" + shape + "],\"data_offsets\":[" +
+              std::to_string(offset) + "," + std::to_string(offset + bytes) + "]}";
     offset += bytes;
   }
   header += "}";
   header.append((8 - header.size() % 8) % 8, ' ');
   std::error_code ec;
   std::filesystem::create_directories(dir, ec);
-  SHOEBOX_RETURN_IF_ERROR(WriteFileAtomic(dir / "config.json", reinterpret_cast<const uint8_t*>(config_json.data()),
+  SHOEBOX_RETURN_IF_ERROR(WriteFileAtomic(dir / "config.json",
+                                          reinterpret_cast<const uint8_t*>(config_json.data()),
                                           config_json.size()));
   std::string out(8, '\0');
   const uint64_t n = header.size();
   for (int i = 0; i < 8; ++i) out[i] = static_cast<char>((n >> (8 * i)) & 0xFF);
   out += header;
   out.reserve(out.size() + offset);
-  for (const auto& d : drawn) out.append(reinterpret_cast<const char*>(d.values.data()), d.values.size() * sizeof(float));
-  return WriteFileAtomic(dir / "model.safetensors", reinterpret_cast<const uint8_t*>(out.data()), out.size());
+  for (const auto& d : drawn)
+    out.append(reinterpret_cast<const char*>(d.values.data()), d.values.size() * sizeof(float));
+  return WriteFileAtomic(dir / "model.safetensors", reinterpret_cast<const uint8_t*>(out.data()),
+                         out.size());
 }
 
 void NormalizeRows(float* x, int64_t n, int64_t dim) {

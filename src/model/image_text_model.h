@@ -20,11 +20,11 @@ class ImageTextModel {
  public:
   virtual ~ImageTextModel() = default;
 
-  virtual std::string family() const = 0;  // "clip", "siglip"
-  virtual int64_t image_size() const = 0;  // input side in pixels (224...)
-  virtual int64_t embed_dim() const = 0;   // length of image and text embeddings
-  virtual int64_t text_length() const = 0; // token positions (77 CLIP, 64 SigLIP)
-  virtual float logit_scale() const = 0;   // exp() already applied
+  virtual std::string family() const = 0;   // "clip", "siglip"
+  virtual int64_t image_size() const = 0;   // input side in pixels (224...)
+  virtual int64_t embed_dim() const = 0;    // length of image and text embeddings
+  virtual int64_t text_length() const = 0;  // token positions (77 CLIP, 64 SigLIP)
+  virtual float logit_scale() const = 0;    // exp() already applied
   virtual float logit_bias() const { return 0.0f; }
 
   // The faster mode: both towers' encoder layers switch to int8 products (per-channel
@@ -57,16 +57,18 @@ struct LoadOptions {
 };
 
 Result<std::unique_ptr<ImageTextModel>> LoadImageTextModel(const std::filesystem::path& dir,
-                                                          const LoadOptions& options = {});
+                                                           const LoadOptions& options = {});
 
 // Writes dir/config.json and dir/model.safetensors (float32) holding the random weights of
 // CreateRandomImageTextModel, under the Hub's parameter names: a real-sized checkpoint for
 // load benchmarks.
-Status WriteRandomCheckpoint(const std::string& config_json, const std::filesystem::path& dir, uint64_t seed);
+Status WriteRandomCheckpoint(const std::string& config_json, const std::filesystem::path& dir,
+                             uint64_t seed);
 
 // The architecture a config.json describes, with random weights: for benchmarks.
 Result<std::unique_ptr<ImageTextModel>> CreateRandomImageTextModel(const std::string& config_json,
-                                                                  const std::string& label, uint64_t seed);
+                                                                   const std::string& label,
+                                                                   uint64_t seed);
 
 // In-place L2 normalisation of each of the n rows of length dim.
 void NormalizeRows(float* x, int64_t n, int64_t dim);

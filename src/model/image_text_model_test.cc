@@ -1,14 +1,15 @@
-// The models against the reference implementation's outputs (tests/data/golden, a copy of ../shared/golden; its README §6-7):
-// from the stored pixel_values / input_ids, float32 embeddings and logits must match.
+// The models against the reference implementation's outputs (tests/data/golden, a copy of
+// ../shared/golden; its README §6-7): from the stored pixel_values / input_ids, float32 embeddings
+// and logits must match.
 #include "model/image_text_model.h"
 
 #include <gtest/gtest.h>
 
 #include <chrono>
 #include <cmath>
-#include <thread>
 #include <cstdlib>
 #include <cstring>
+#include <thread>
 
 #include "model/tensor/ops.h"
 #include "model/weights/safetensors.h"
@@ -67,7 +68,8 @@ TEST_P(GoldenModel, ReproducesReferenceEmbeddingsAndLogits) {
   auto ids = Ints(c, "input_ids");
   const TensorView* ids_t = c.Find("input_ids");
   int64_t n_txt = ids_t->shape[0], len = ids_t->shape[1];
-  std::vector<int64_t> mask = GetParam().has_mask ? Ints(c, "attention_mask") : std::vector<int64_t>();
+  std::vector<int64_t> mask =
+      GetParam().has_mask ? Ints(c, "attention_mask") : std::vector<int64_t>();
   auto text = (*model)->EncodeTexts(ids.data(), mask.empty() ? nullptr : mask.data(), n_txt, len);
   ASSERT_TRUE(text.ok()) << text.status().ToString();
   EXPECT_LE(MaxAbsDiff(*text, Floats(c, "text_embeds")), 5e-5f);
@@ -83,7 +85,8 @@ TEST_P(GoldenModel, ReproducesReferenceEmbeddingsAndLogits) {
     for (int64_t j = 0; j < n_txt; ++j) {
       double dot = 0;
       for (int64_t k = 0; k < dim; ++k) dot += (*image)[i * dim + k] * (*text)[j * dim + k];
-      logits[i * n_txt + j] = static_cast<float>((*model)->logit_scale() * dot + (*model)->logit_bias());
+      logits[i * n_txt + j] =
+          static_cast<float>((*model)->logit_scale() * dot + (*model)->logit_bias());
     }
   EXPECT_LE(MaxAbsDiff(logits, Floats(c, "logits_per_image")), 2e-3f);
 }
@@ -97,18 +100,21 @@ TEST_P(GoldenModel, Int8ModeStaysWithinCosine0999OfFloat32) {
   auto q8 = LoadImageTextModel(dir, LoadOptions{.int8 = true});
   ASSERT_TRUE(q8.ok()) << q8.status().ToString();
   EXPECT_EQ((*f32)->precision(), "float32");
-  if ((*q8)->precision() != "int8") GTEST_SKIP() << "no int8 kernel on this CPU (the model stayed float32)";
+  if ((*q8)->precision() != "int8")
+    GTEST_SKIP() << "no int8 kernel on this CPU (the model stayed float32)";
   auto cases = SafetensorsFile::Open(dir / "cases.safetensors");
   ASSERT_TRUE(cases.ok());
   const SafetensorsFile& c = **cases;
   auto pixels = Floats(c, "pixel_values");
   const int64_t n_img = c.Find("pixel_values")->shape[0], dim = (*f32)->embed_dim();
-  auto a = (*f32)->EncodeImages(pixels.data(), n_img), b = (*q8)->EncodeImages(pixels.data(), n_img);
+  auto a = (*f32)->EncodeImages(pixels.data(), n_img),
+       b = (*q8)->EncodeImages(pixels.data(), n_img);
   ASSERT_TRUE(a.ok() && b.ok());
   const double image_cos = ops::WorstRowCosine(a->data(), b->data(), n_img, dim);
   auto ids = Ints(c, "input_ids");
   const int64_t n_txt = c.Find("input_ids")->shape[0], len = c.Find("input_ids")->shape[1];
-  std::vector<int64_t> mask = GetParam().has_mask ? Ints(c, "attention_mask") : std::vector<int64_t>();
+  std::vector<int64_t> mask =
+      GetParam().has_mask ? Ints(c, "attention_mask") : std::vector<int64_t>();
   auto ta = (*f32)->EncodeTexts(ids.data(), mask.empty() ? nullptr : mask.data(), n_txt, len);
   auto tb = (*q8)->EncodeTexts(ids.data(), mask.empty() ? nullptr : mask.data(), n_txt, len);
   ASSERT_TRUE(ta.ok() && tb.ok());
@@ -125,7 +131,8 @@ INSTANTIATE_TEST_SUITE_P(AllGoldenModels, GoldenModel,
                                            GoldenCase{"siglip/tiny-b16", false}),
                          [](const auto& info) {
                            std::string s = info.param.dir;
-                           for (char& ch : s) if (!isalnum(static_cast<unsigned char>(ch))) ch = '_';
+                           for (char& ch : s)
+                             if (!isalnum(static_cast<unsigned char>(ch))) ch = '_';
                            return s;
                          });
 
@@ -147,12 +154,14 @@ TEST(ImageTextModel, MissingTensorsAreListed) {
   ASSERT_FALSE(m.ok());
   EXPECT_EQ(m.status().code(), StatusCode::kNotFound);
   EXPECT_NE(m.status().message().find("tensor(s) missing: "), std::string::npos);
-  EXPECT_NE(m.status().message().find("vision_model.embeddings.patch_embedding.weight"), std::string::npos);
+  EXPECT_NE(m.status().message().find("vision_model.embeddings.patch_embedding.weight"),
+            std::string::npos);
 }
 
 TEST(ImageTextModel, RandomWeightsInTheConfigsShapes) {
   for (const char* dir : {"clip/tiny-b16-gelu", "siglip/tiny-b16"}) {
-    auto m = CreateRandomImageTextModel(testing::ReadFile(GoldenPath() / dir / "config.json"), dir, 3);
+    auto m =
+        CreateRandomImageTextModel(testing::ReadFile(GoldenPath() / dir / "config.json"), dir, 3);
     ASSERT_TRUE(m.ok()) << m.status().ToString();
     std::vector<float> pixels(static_cast<size_t>(2 * 3 * 224 * 224), 0.5f);
     auto e = (*m)->EncodeImages(pixels.data(), 2);
@@ -204,7 +213,8 @@ TEST(ImageTextModel, PackedWeightsCacheGivesTheSameModel) {
     EXPECT_GT(stats.hits, 4) << "rewritten whole";
     // A checkpoint rewritten in place (same size, new time) has another key.
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
-    testing::WriteFile(tmp / "model" / "model.safetensors", testing::ReadFile(golden / "model.safetensors"));
+    testing::WriteFile(tmp / "model" / "model.safetensors",
+                       testing::ReadFile(golden / "model.safetensors"));
     EXPECT_EQ(embed(o), plain);
     EXPECT_EQ(stats.hits, 0);
     EXPECT_NE(stats.file, file);

@@ -3,7 +3,6 @@
 #pragma once
 
 #include <nlohmann/json.hpp>
-
 #include <string>
 
 #include "base/status.h"
@@ -33,6 +32,7 @@ struct ImageTextConfig {
 };
 
 // Parses config.json text. label names the file in errors.
-Result<ImageTextConfig> ParseImageTextConfig(const std::string& json_text, const std::string& label);
+Result<ImageTextConfig> ParseImageTextConfig(const std::string& json_text,
+                                             const std::string& label);
 
 }  // namespace shoebox::model

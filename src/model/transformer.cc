@@ -25,27 +25,32 @@ std::vector<float> WeightLoader::Random(const std::string& name, int64_t n) {
       rng_state_ ^= rng_state_ >> 12;
       rng_state_ ^= rng_state_ << 25;
       rng_state_ ^= rng_state_ >> 27;
-      sum += static_cast<float>((rng_state_ * 2685821657736338717ull) >> 40) / static_cast<float>(1 << 24) - 0.5f;
+      sum += static_cast<float>((rng_state_ * 2685821657736338717ull) >> 40) /
+                 static_cast<float>(1 << 24) -
+             0.5f;
     }
     x = gain ? 1.0f : sum * 0.035f;  // std ~0.02
   }
   return v;
 }
 
-const TensorView* WeightLoader::Lookup(const std::string& name, const std::vector<int64_t>& expected) {
+const TensorView* WeightLoader::Lookup(const std::string& name,
+                                       const std::vector<int64_t>& expected) {
   const TensorView* t = file_->Find(name);
   if (!t) {
     missing_.push_back(name);
     return nullptr;
   }
   if (t->shape != expected) {
-    wrong_.push_back(name + " is " + ShapeText(t->shape) + ", config implies " + ShapeText(expected));
+    wrong_.push_back(name + " is " + ShapeText(t->shape) + ", config implies " +
+                     ShapeText(expected));
     return nullptr;
   }
   return t;
 }
 
-std::vector<float> WeightLoader::Get(const std::string& name, const std::vector<int64_t>& expected) {
+std::vector<float> WeightLoader::Get(const std::string& name,
+                                     const std::vector<int64_t>& expected) {
   if (!file_) {
     int64_t n = 1;
     for (int64_t d : expected) n *= d;
@@ -156,7 +161,10 @@ void Scratch::Reserve(int64_t rows, int64_t t, const TowerConfig& cfg) {
 bool QuantizeEncoderLayers(std::vector<EncoderLayer>& layers) {
   if (!ops::Int8Available()) return false;
   for (EncoderLayer& l : layers) {
-    for (auto [f, q] : {std::pair{&l.qkv_w, &l.qkv_q}, {&l.o_w, &l.o_q}, {&l.fc1_w, &l.fc1_q}, {&l.fc2_w, &l.fc2_q}}) {
+    for (auto [f, q] : {std::pair{&l.qkv_w, &l.qkv_q},
+                        {&l.o_w, &l.o_q},
+                        {&l.fc1_w, &l.fc1_q},
+                        {&l.fc2_w, &l.fc2_q}}) {
       if (f->empty()) continue;  // already quantized
       *q = ops::QuantizedWeights::Quantize(*f);
       *f = ops::PackedWeights();
@@ -168,16 +176,19 @@ bool QuantizeEncoderLayers(std::vector<EncoderLayer>& layers) {
 namespace {
 
 // One of the layer's products, in whichever precision it holds.
-void Product(const float* x, int64_t rows, const ops::PackedWeights& f, const ops::QuantizedWeights& q,
-             const float* bias, float* y, const ops::LinearOptions& o = {}) {
-  if (!q.empty()) ops::Linear(x, rows, q, bias, y, o);
-  else ops::Linear(x, rows, f, bias, y, o);
+void Product(const float* x, int64_t rows, const ops::PackedWeights& f,
+             const ops::QuantizedWeights& q, const float* bias, float* y,
+             const ops::LinearOptions& o = {}) {
+  if (!q.empty())
+    ops::Linear(x, rows, q, bias, y, o);
+  else
+    ops::Linear(x, rows, f, bias, y, o);
 }
 
 }  // namespace
 
-void RunEncoderLayer(const EncoderLayer& l, const TowerConfig& cfg, float* x, int64_t batch, int64_t t,
-                     bool causal, const int64_t* key_valid, Scratch* s) {
+void RunEncoderLayer(const EncoderLayer& l, const TowerConfig& cfg, float* x, int64_t batch,
+                     int64_t t, bool causal, const int64_t* key_valid, Scratch* s) {
   const int64_t d = cfg.hidden, rows = batch * t, heads = cfg.heads, hd = cfg.head_dim();
   s->Reserve(rows, t, cfg);
   ops::LayerNorm(x, rows, d, l.ln1_g.data(), l.ln1_b.data(), cfg.eps, s->norm.data());
@@ -189,17 +200,20 @@ void RunEncoderLayer(const EncoderLayer& l, const TowerConfig& cfg, float* x, in
     const float* q = qkv + b * t * 3 * d + h * hd;
     thread_local std::vector<float> scores;
     if (static_cast<int64_t>(scores.size()) < t * t) scores.resize(static_cast<size_t>(t * t));
-    ops::Attention(q, q + d, q + 2 * d, 3 * d, t, t, 1, hd, causal, key_valid ? key_valid + b * t : nullptr,
-                   attn + b * t * d + h * hd, d, scores.data());
+    ops::Attention(q, q + d, q + 2 * d, 3 * d, t, t, 1, hd, causal,
+                   key_valid ? key_valid + b * t : nullptr, attn + b * t * d + h * hd, d,
+                   scores.data());
   });
   Product(attn, rows, l.o_w, l.o_q, l.o_b.data(), x, {.accumulate = true});
   ops::LayerNorm(x, rows, d, l.ln2_g.data(), l.ln2_b.data(), cfg.eps, s->norm.data());
-  Product(s->norm.data(), rows, l.fc1_w, l.fc1_q, l.fc1_b.data(), s->mlp.data(), {.activation = cfg.act});
+  Product(s->norm.data(), rows, l.fc1_w, l.fc1_q, l.fc1_b.data(), s->mlp.data(),
+          {.activation = cfg.act});
   Product(s->mlp.data(), rows, l.fc2_w, l.fc2_q, l.fc2_b.data(), x, {.accumulate = true});
 }
 
-void RunEncoderLayerAt(const EncoderLayer& l, const TowerConfig& cfg, float* x, int64_t batch, int64_t t,
-                       bool causal, const int64_t* key_valid, const int64_t* positions, Scratch* s) {
+void RunEncoderLayerAt(const EncoderLayer& l, const TowerConfig& cfg, float* x, int64_t batch,
+                       int64_t t, bool causal, const int64_t* key_valid, const int64_t* positions,
+                       Scratch* s) {
   const int64_t d = cfg.hidden, rows = batch * t, heads = cfg.heads, hd = cfg.head_dim();
   s->Reserve(rows, t, cfg);
   ops::LayerNorm(x, rows, d, l.ln1_g.data(), l.ln1_b.data(), cfg.eps, s->norm.data());
@@ -212,15 +226,17 @@ void RunEncoderLayerAt(const EncoderLayer& l, const TowerConfig& cfg, float* x, 
     thread_local std::vector<float> scores;
     if (static_cast<int64_t>(scores.size()) < t) scores.resize(static_cast<size_t>(t));
     // Causal: the query at pos sees keys 0..pos, i.e. an unmasked attention over pos + 1 keys.
-    ops::Attention(seq + pos * 3 * d, seq + d, seq + 2 * d, 3 * d, 1, causal ? pos + 1 : t, 1, hd, false,
-                   key_valid ? key_valid + b * t : nullptr, attn + b * d + h * hd, d, scores.data());
+    ops::Attention(seq + pos * 3 * d, seq + d, seq + 2 * d, 3 * d, 1, causal ? pos + 1 : t, 1, hd,
+                   false, key_valid ? key_valid + b * t : nullptr, attn + b * d + h * hd, d,
+                   scores.data());
   });
   float* picked = s->picked.data();  // [batch, d]: the rows of x that are read afterwards
   for (int64_t b = 0; b < batch; ++b)
     std::copy(x + (b * t + positions[b]) * d, x + (b * t + positions[b] + 1) * d, picked + b * d);
   Product(attn, batch, l.o_w, l.o_q, l.o_b.data(), picked, {.accumulate = true});
   ops::LayerNorm(picked, batch, d, l.ln2_g.data(), l.ln2_b.data(), cfg.eps, s->norm.data());
-  Product(s->norm.data(), batch, l.fc1_w, l.fc1_q, l.fc1_b.data(), s->mlp.data(), {.activation = cfg.act});
+  Product(s->norm.data(), batch, l.fc1_w, l.fc1_q, l.fc1_b.data(), s->mlp.data(),
+          {.activation = cfg.act});
   Product(s->mlp.data(), batch, l.fc2_w, l.fc2_q, l.fc2_b.data(), picked, {.accumulate = true});
   for (int64_t b = 0; b < batch; ++b)
     std::copy(picked + b * d, picked + (b + 1) * d, x + (b * t + positions[b]) * d);

@@ -83,7 +83,6 @@ bool QuantizeEncoderLayers(std::vector<EncoderLayer>& layers);
 // (recorded in the loader).
 ops::PackedWeights GetPacked(WeightLoader& w, const std::string& name, int64_t out, int64_t in);
 
-
 // prefix: e.g. "vision_model.encoder.layers."
 std::vector<EncoderLayer> LoadEncoderLayers(WeightLoader& w, const std::string& prefix,
                                             const TowerConfig& cfg);
@@ -109,6 +108,7 @@ void RunEncoderLayer(const EncoderLayer& layer, const TowerConfig& cfg, float* x
 // each row's arithmetic is the same as in RunEncoderLayer. (ViT-B/32 images: the MLP and
 // projection of 49 of 50 tokens, ~7% of the tower, are skipped.)
 void RunEncoderLayerAt(const EncoderLayer& layer, const TowerConfig& cfg, float* x, int64_t batch,
-                       int64_t t, bool causal, const int64_t* key_valid, const int64_t* positions, Scratch* s);
+                       int64_t t, bool causal, const int64_t* key_valid, const int64_t* positions,
+                       Scratch* s);
 
 }  // namespace shoebox::model

@@ -31,7 +31,8 @@ TEST(EncoderLayerAt, PooledPositionsEqualTheFullLayer) {
       auto full = x;
       Scratch s1, s2;
       RunEncoderLayer(layers[0], cfg, full.data(), batch, t, causal, key_valid, &s1);
-      RunEncoderLayerAt(layers[0], cfg, x.data(), batch, t, causal, key_valid, positions.data(), &s2);
+      RunEncoderLayerAt(layers[0], cfg, x.data(), batch, t, causal, key_valid, positions.data(),
+                        &s2);
       for (int64_t b = 0; b < batch; ++b)
         for (int64_t j = 0; j < d; ++j) {
           const int64_t i = (b * t + positions[b]) * d + j;

@@ -5,8 +5,8 @@
 #include <filesystem>
 #include <future>
 #include <map>
-#include <set>
 #include <mutex>
+#include <set>
 
 #include "base/progress.h"
 #include "base/thread_pool.h"
@@ -18,8 +18,8 @@ namespace {
 
 struct Prepared {
   std::vector<PendingAsset> assets;
-  std::vector<float> pixels;       // rows of the assets that decoded, in order
-  std::vector<int64_t> ok_ids;     // their asset ids
+  std::vector<float> pixels;         // rows of the assets that decoded, in order
+  std::vector<int64_t> ok_ids;       // their asset ids
   std::vector<std::string> sources;  // "photo", "preview" or "thumbnail", per ok id
   std::vector<EmbeddingRow> failed;
 };
@@ -27,8 +27,8 @@ struct Prepared {
 // Open archives, kept across batches (one Prepare runs at a time).
 using Cursors = std::map<std::string, std::unique_ptr<ArchiveCursor>>;
 
-Prepared Prepare(const Model& model, const ThumbnailCache* thumbs, ThreadPool& pool, Cursors* cursors,
-                 std::vector<PendingAsset> assets) {
+Prepared Prepare(const Model& model, const ThumbnailCache* thumbs, ThreadPool& pool,
+                 Cursors* cursors, std::vector<PendingAsset> assets) {
   Prepared p;
   p.assets = std::move(assets);
   std::vector<Result<Model::Prepared>> results(p.assets.size(), Status(Internal("not run")));
@@ -36,11 +36,13 @@ Prepared Prepare(const Model& model, const ThumbnailCache* thumbs, ThreadPool& p
   // archive's order (asset ids follow it), and decoded from memory by the workers.
   std::map<size_t, Result<std::vector<uint8_t>>> in_archives;
   {
-    std::map<std::string, std::map<std::string, std::vector<size_t>>> wanted;  // archive -> member -> indexes
+    std::map<std::string, std::map<std::string, std::vector<size_t>>>
+        wanted;  // archive -> member -> indexes
     for (size_t i = 0; i < p.assets.size(); ++i) {
       std::error_code ec;
       if (std::filesystem::exists(p.assets[i].path, ec)) continue;
-      if (auto split = SplitArchivePath(p.assets[i].path)) wanted[split->archive][split->member].push_back(i);
+      if (auto split = SplitArchivePath(p.assets[i].path))
+        wanted[split->archive][split->member].push_back(i);
     }
     for (const auto& [archive, members] : wanted) {
       std::set<std::string> names;
@@ -50,9 +52,12 @@ Prepared Prepare(const Model& model, const ThumbnailCache* thumbs, ThreadPool& p
       auto read = cursor->Read(names, kMaxArchiveMemberBytes);
       for (const auto& [m, idx] : members) {
         for (size_t i : idx) {
-          if (!read.ok()) in_archives.emplace(i, read.status());
-          else if (auto it = read->find(m); it != read->end()) in_archives.emplace(i, it->second);
-          else in_archives.emplace(i, Status(NotFound(archive + ": no member " + m + " any more")));
+          if (!read.ok())
+            in_archives.emplace(i, read.status());
+          else if (auto it = read->find(m); it != read->end())
+            in_archives.emplace(i, it->second);
+          else
+            in_archives.emplace(i, Status(NotFound(archive + ": no member " + m + " any more")));
         }
       }
     }
@@ -63,14 +68,16 @@ Prepared Prepare(const Model& model, const ThumbnailCache* thumbs, ThreadPool& p
       const std::string name = std::filesystem::path(p.assets[i].path).filename().string();
       Result<Model::Prepared> r =
           member == in_archives.end() ? model.PreparePhoto(p.assets[i].path)
-          : member->second.ok()       ? model.PrepareBytes(member->second->data(), member->second->size(), name)
-                                      : Result<Model::Prepared>(member->second.status());
+          : member->second.ok()
+              ? model.PrepareBytes(member->second->data(), member->second->size(), name)
+              : Result<Model::Prepared>(member->second.status());
       if (!r.ok() && member != in_archives.end())
         r = Status(r.status().code(), p.assets[i].path + ": " + r.status().message());
       // Formats the decoder cannot read (RAW without a large enough preview) still have the
       // thumbnail the indexer made.
       if (!r.ok() && thumbs) {
-        if (auto thumb = thumbs->Read(p.assets[i].hash); thumb.ok()) {  // checked: never a damaged one
+        if (auto thumb = thumbs->Read(p.assets[i].hash);
+            thumb.ok()) {  // checked: never a damaged one
           auto t = model.PrepareBytes(thumb->data(), thumb->size(), "thumbnail.jpg");
           if (t.ok()) {
             r = std::move(t);
@@ -94,8 +101,8 @@ Prepared Prepare(const Model& model, const ThumbnailCache* thumbs, ThreadPool& p
   return p;
 }
 
-
-Result<int64_t> RegisterModel(EmbeddingStore& store, const Model& model, const EmbedOptions& options) {
+Result<int64_t> RegisterModel(EmbeddingStore& store, const Model& model,
+                              const EmbedOptions& options) {
   ModelRecord record;
   record.fingerprint = model.fingerprint();
   record.label = model.label();
@@ -140,8 +147,10 @@ Status InlineEmbedder::Flush() {
   std::vector<EmbeddingRow> rows;
   for (int64_t i = 0; i < n; ++i)
     rows.push_back({ids_[static_cast<size_t>(i)],
-                    std::vector<float>(vectors->begin() + i * model_->dim(), vectors->begin() + (i + 1) * model_->dim()),
-                    {}, sources_[static_cast<size_t>(i)]});
+                    std::vector<float>(vectors->begin() + i * model_->dim(),
+                                       vectors->begin() + (i + 1) * model_->dim()),
+                    {},
+                    sources_[static_cast<size_t>(i)]});
   SHOEBOX_RETURN_IF_ERROR(store_.Put(model_id_, rows));
   embedded_ += n;
   pixels_.clear();
@@ -185,8 +194,8 @@ Result<EmbedReport> EmbedMissing(Catalog& catalog, Model& model, const Thumbnail
     std::vector<PendingAsset> next;
     SHOEBOX_RETURN_IF_ERROR(fetch(&next));
     if (!next.empty())
-      pending = std::async(std::launch::async, Prepare, std::cref(model), thumbs, std::ref(pool), &cursors,
-                           std::move(next));
+      pending = std::async(std::launch::async, Prepare, std::cref(model), thumbs, std::ref(pool),
+                           &cursors, std::move(next));
     std::vector<EmbeddingRow> rows = std::move(batch.failed);
     const int64_t n = static_cast<int64_t>(batch.ok_ids.size());
     if (n > 0) {
@@ -194,8 +203,10 @@ Result<EmbedReport> EmbedMissing(Catalog& catalog, Model& model, const Thumbnail
       if (!vectors.ok()) return vectors.status();
       for (int64_t i = 0; i < n; ++i)
         rows.push_back({batch.ok_ids[static_cast<size_t>(i)],
-                        std::vector<float>(vectors->begin() + i * model.dim(), vectors->begin() + (i + 1) * model.dim()),
-                        {}, batch.sources[static_cast<size_t>(i)]});
+                        std::vector<float>(vectors->begin() + i * model.dim(),
+                                           vectors->begin() + (i + 1) * model.dim()),
+                        {},
+                        batch.sources[static_cast<size_t>(i)]});
     }
     SHOEBOX_RETURN_IF_ERROR(store.Put(*model_id, rows));
     report.embedded += n;

@@ -43,7 +43,8 @@ struct EmbedReport {
 // being collected: those photos have no vector yet, and EmbedMissing picks them up.
 class InlineEmbedder : public CrawlEmbedder {
  public:
-  static Result<std::unique_ptr<InlineEmbedder>> Create(Catalog* catalog, Model* model, const EmbedOptions& options);
+  static Result<std::unique_ptr<InlineEmbedder>> Create(Catalog* catalog, Model* model,
+                                                        const EmbedOptions& options);
   const PreprocessConfig& input() const override { return model_->preprocess(); }
   // pixels: as Model::PrepareBytes makes them. Runs the batch when it is full.
   Status Add(int64_t asset_id, std::vector<float> pixels, const std::string& source) override;

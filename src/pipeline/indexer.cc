@@ -37,7 +37,7 @@ struct WorkResult {
   Status fatal;                           // ends the run (our own disk is full)
   std::vector<float> model_input;         // for IndexOptions::embedder
   std::string model_input_source;
-  int64_t new_asset_id = 0;               // set when committed
+  int64_t new_asset_id = 0;  // set when committed
 };
 
 AssetRecord ToAsset(const std::string& hash, int64_t size, const AnalyzedPhoto& p) {
@@ -66,8 +66,8 @@ AssetRecord ToAsset(const std::string& hash, int64_t size, const AnalyzedPhoto& 
 
 // Hash, link or decode one photo's bytes (format already sniffed) into *r.
 void ProcessBytes(const std::string& name, ImageFormat format, const std::vector<uint8_t>& bytes,
-                  const std::unordered_map<std::string, int64_t>& known_assets, const ThumbnailCache& thumbs,
-                  const IndexOptions& opt, WorkResult* r) {
+                  const std::unordered_map<std::string, int64_t>& known_assets,
+                  const ThumbnailCache& thumbs, const IndexOptions& opt, WorkResult* r) {
   std::string hash = ContentHashHex(bytes.data(), bytes.size());
   if (auto it = known_assets.find(hash); it != known_assets.end()) {
     r->known_asset_id = it->second;  // moved, renamed or copied: nothing to decode
@@ -87,24 +87,29 @@ void ProcessBytes(const std::string& name, ImageFormat format, const std::vector
   r->model_input_source = std::move(photo->model_input_source);
   if (!photo->thumbnail_jpeg.empty()) {
     Status st = thumbs.Put(hash, photo->thumbnail_jpeg);
-    if (st.ok()) a.has_thumbnail = true;
-    else if (st.code() == StatusCode::kDiskFull) r->fatal = st;
-    else a.warning = "thumbnail not saved: " + st.message();
+    if (st.ok())
+      a.has_thumbnail = true;
+    else if (st.code() == StatusCode::kDiskFull)
+      r->fatal = st;
+    else
+      a.warning = "thumbnail not saved: " + st.message();
   }
   r->asset = std::move(a);
 }
 
 // A file already read into memory (an archive member): sniffed here, then as above.
 WorkResult ProcessMemory(const WalkEntry& entry, const std::vector<uint8_t>& bytes,
-                         const std::unordered_map<std::string, int64_t>& known_assets, const ThumbnailCache& thumbs,
-                         const IndexOptions& opt) {
+                         const std::unordered_map<std::string, int64_t>& known_assets,
+                         const ThumbnailCache& thumbs, const IndexOptions& opt) {
   WorkResult r;
   r.entry = entry;
   const std::string name = BaseName(entry.path);
   ImageFormat format = SniffFormat(bytes.data(), std::min(bytes.size(), kSniffBytes), name);
   if (format == ImageFormat::kUnknown) {
-    if (HasImageExtension(name)) r.error = DescribeNonImage(bytes.data(), std::min(bytes.size(), kSniffBytes));
-    else r.not_image = true;
+    if (HasImageExtension(name))
+      r.error = DescribeNonImage(bytes.data(), std::min(bytes.size(), kSniffBytes));
+    else
+      r.not_image = true;
     return r;
   }
   ProcessBytes(name, format, bytes, known_assets, thumbs, opt, &r);
@@ -120,14 +125,18 @@ WorkResult ProcessFile(const WalkEntry& entry,
   // Sniff before reading everything: a 4 GB video with an unknown extension costs 64 bytes.
   auto head = ReadFilePrefix(entry.path, kSniffBytes);
   if (!head.ok()) {
-    if (head.status().code() == StatusCode::kNotFound) r.vanished = true;
-    else r.error = head.status().message();
+    if (head.status().code() == StatusCode::kNotFound)
+      r.vanished = true;
+    else
+      r.error = head.status().message();
     return r;
   }
   ImageFormat format = SniffFormat(head->data(), head->size(), name);
   if (format == ImageFormat::kUnknown) {
-    if (HasImageExtension(name)) r.error = DescribeNonImage(head->data(), head->size());
-    else r.not_image = true;
+    if (HasImageExtension(name))
+      r.error = DescribeNonImage(head->data(), head->size());
+    else
+      r.not_image = true;
     return r;
   }
   // One buffer per worker, reused: a fresh 5 MB allocation per photo costs page faults.
@@ -139,8 +148,10 @@ WorkResult ProcessFile(const WalkEntry& entry,
   } release_if_huge;
   Status read = ReadWholeFileInto(entry.path, opt.max_file_bytes, &buffer);
   if (!read.ok()) {
-    if (read.code() == StatusCode::kNotFound) r.vanished = true;
-    else r.error = read.message();
+    if (read.code() == StatusCode::kNotFound)
+      r.vanished = true;
+    else
+      r.error = read.message();
     return r;
   }
   ProcessBytes(name, format, buffer, known_assets, thumbs, opt, &r);
@@ -198,12 +209,14 @@ class RootIndexer {
     if (!walk.ok()) return walk.status();
     auto known = cat_->LoadFilesUnder(root);
     if (!known.ok()) return known.status();
-    report_->libraries_found.insert(report_->libraries_found.end(), walk->libraries.begin(), walk->libraries.end());
+    report_->libraries_found.insert(report_->libraries_found.end(), walk->libraries.begin(),
+                                    walk->libraries.end());
     return Reconcile(root, *walk, &*known, true);
   }
 
   // A library's own file list: files of this source that are not in it are missing now.
-  Status RunList(const std::string& kind, const std::string& root, const std::vector<WalkEntry>& files) {
+  Status RunList(const std::string& kind, const std::string& root,
+                 const std::vector<WalkEntry>& files) {
     auto source = cat_->EnsureSource(kind, root, Now());
     if (!source.ok()) return source.status();
     source_id_ = *source;
@@ -216,7 +229,8 @@ class RootIndexer {
 
   // An archive read front to back: new or changed members are read into memory here and
   // handed to the pool; the others are skipped unread.
-  Status RunArchive(const std::string& kind, const std::string& archive, ArchiveListener* listener) {
+  Status RunArchive(const std::string& kind, const std::string& archive,
+                    ArchiveListener* listener) {
     auto source = cat_->EnsureSource(kind, archive, Now());
     if (!source.ok()) return source.status();
     source_id_ = *source;
@@ -248,8 +262,10 @@ class RootIndexer {
           if (listener && listener->WantsBytes(path)) {
             std::vector<uint8_t> bytes;
             Status read = (*reader)->Read(kMaxListenerBytes, &bytes);
-            if (read.ok()) listener->OnBytes(path, std::move(bytes));
-            else listener->OnBytes(path, read);
+            if (read.ok())
+              listener->OnBytes(path, std::move(bytes));
+            else
+              listener->OnBytes(path, read);
           }
           continue;
         }
@@ -258,16 +274,21 @@ class RootIndexer {
         ++report_->seen;
         if (auto it = known->find(path);
             it != known->end() && it->second.size == e.size && it->second.mtime_ns == e.mtime_ns) {
-          if (it->second.status == FileStatus::kMissing) revived.push_back(we);
-          else ++report_->unchanged;
+          if (it->second.status == FileStatus::kMissing)
+            revived.push_back(we);
+          else
+            ++report_->unchanged;
           continue;
         }
         WorkJob job;
         job.entry = we;
         std::vector<uint8_t> bytes;
-        Status read = (*reader)->Read(std::min(opt_.max_file_bytes, kMaxArchiveMemberBytes), &bytes);
-        if (read.ok()) job.bytes = std::move(bytes);
-        else job.error = read.message();
+        Status read =
+            (*reader)->Read(std::min(opt_.max_file_bytes, kMaxArchiveMemberBytes), &bytes);
+        if (read.ok())
+          job.bytes = std::move(bytes);
+        else
+          job.error = read.message();
         submit(std::move(job));
       }
     };
@@ -295,8 +316,10 @@ class RootIndexer {
       seen.insert(e.path);
       auto it = known->find(e.path);
       if (it != known->end() && it->second.size == e.size && it->second.mtime_ns == e.mtime_ns) {
-        if (it->second.status == FileStatus::kMissing) revived.push_back(e);
-        else ++report_->unchanged;
+        if (it->second.status == FileStatus::kMissing)
+          revived.push_back(e);
+        else
+          ++report_->unchanged;
         continue;
       }
       work.push_back(&e);
@@ -352,9 +375,10 @@ class RootIndexer {
   // Runs produce (on its own thread) to submit jobs to the worker pool, and commits their
   // results here in batches. At most a bounded number of jobs is in flight, so an archive's
   // members are never all held in memory at once.
-  Status ProcessJobs(size_t expected,
-                     const std::function<Status(const Submit&, const std::atomic<bool>& cancel)>& produce,
-                     const std::unordered_map<std::string, int64_t>& assets) {
+  Status ProcessJobs(
+      size_t expected,
+      const std::function<Status(const Submit&, const std::atomic<bool>& cancel)>& produce,
+      const std::unordered_map<std::string, int64_t>& assets) {
     Progress progress(opt_.embedder ? "indexing + embedding" : "indexing", expected);
     progress.set_enabled(opt_.show_progress && expected > 0);
     ResultQueue results;
@@ -376,7 +400,8 @@ class RootIndexer {
       {
         std::unique_lock<std::mutex> lock(flight_mu);
         flight_cv.wait(lock, [&] {
-          return in_flight < max_in_flight && (bytes_in_flight + bytes <= kMaxBytesInFlight || bytes_in_flight == 0);
+          return in_flight < max_in_flight &&
+                 (bytes_in_flight + bytes <= kMaxBytesInFlight || bytes_in_flight == 0);
         });
         ++in_flight;
         bytes_in_flight += bytes;
@@ -508,7 +533,8 @@ class RootIndexer {
     if (opt_.embedder) {  // only once the assets exist for good
       for (WorkResult& r : *batch) {
         if (r.new_asset_id == 0 || r.model_input.empty()) continue;
-        SHOEBOX_RETURN_IF_ERROR(opt_.embedder->Add(r.new_asset_id, std::move(r.model_input), r.model_input_source));
+        SHOEBOX_RETURN_IF_ERROR(
+            opt_.embedder->Add(r.new_asset_id, std::move(r.model_input), r.model_input_source));
         ++report_->embedded;
       }
     }
@@ -539,7 +565,8 @@ Result<IndexReport> IndexFolders(Catalog* catalog, const std::vector<std::string
 
 namespace {
 // Runs one indexer pass, timing it.
-Result<IndexReport> Timed(Catalog* catalog, const ThumbnailCache& thumbs, const IndexOptions& options,
+Result<IndexReport> Timed(Catalog* catalog, const ThumbnailCache& thumbs,
+                          const IndexOptions& options,
                           const std::function<Status(RootIndexer&)>& run) {
   SHOEBOX_RETURN_IF_ERROR(InitImaging());
   IndexReport report;
@@ -551,15 +578,18 @@ Result<IndexReport> Timed(Catalog* catalog, const ThumbnailCache& thumbs, const 
 }
 }  // namespace
 
-Result<IndexReport> IndexArchive(Catalog* catalog, const std::string& kind, const std::string& archive,
-                                 const ThumbnailCache& thumbs, const IndexOptions& options, ArchiveListener* listener) {
-  return Timed(catalog, thumbs, options, [&](RootIndexer& i) { return i.RunArchive(kind, archive, listener); });
+Result<IndexReport> IndexArchive(Catalog* catalog, const std::string& kind,
+                                 const std::string& archive, const ThumbnailCache& thumbs,
+                                 const IndexOptions& options, ArchiveListener* listener) {
+  return Timed(catalog, thumbs, options,
+               [&](RootIndexer& i) { return i.RunArchive(kind, archive, listener); });
 }
 
-Result<IndexReport> IndexFileList(Catalog* catalog, const std::string& kind, const std::string& root,
-                                  const std::vector<WalkEntry>& files, const ThumbnailCache& thumbs,
-                                  const IndexOptions& options) {
-  return Timed(catalog, thumbs, options, [&](RootIndexer& i) { return i.RunList(kind, root, files); });
+Result<IndexReport> IndexFileList(Catalog* catalog, const std::string& kind,
+                                  const std::string& root, const std::vector<WalkEntry>& files,
+                                  const ThumbnailCache& thumbs, const IndexOptions& options) {
+  return Timed(catalog, thumbs, options,
+               [&](RootIndexer& i) { return i.RunList(kind, root, files); });
 }
 
 }  // namespace shoebox

@@ -61,7 +61,7 @@ struct IndexReport {
   int64_t errors = 0;      // files that failed this run
   int64_t not_images = 0;  // files that turned out not to be photos
   int64_t folder_problems = 0;
-  int64_t embedded = 0;    // vectors made during the crawl (IndexOptions::embedder)
+  int64_t embedded = 0;  // vectors made during the crawl (IndexOptions::embedder)
   double seconds = 0;
   std::vector<std::string> libraries_found;  // photo libraries inside the folders, not crawled
 };
@@ -88,15 +88,16 @@ class ArchiveListener {
 // its members are catalogued as "<archive>/<member>" files of one source (kind, archive);
 // unchanged members (same size and time) are skipped unread; members gone from a rewritten
 // archive become missing.
-Result<IndexReport> IndexArchive(Catalog* catalog, const std::string& kind, const std::string& archive,
-                                 const ThumbnailCache& thumbs, const IndexOptions& options, ArchiveListener* listener);
+Result<IndexReport> IndexArchive(Catalog* catalog, const std::string& kind,
+                                 const std::string& archive, const ThumbnailCache& thumbs,
+                                 const IndexOptions& options, ArchiveListener* listener);
 
 // The same for a photo library that lists its own files (Apple Photos, Lightroom): files are
 // the library's present files (absolute paths, anywhere on disk), all under one source
 // (kind, root = the library itself). This source's files that are not in the list become
 // missing.
-Result<IndexReport> IndexFileList(Catalog* catalog, const std::string& kind, const std::string& root,
-                                  const std::vector<WalkEntry>& files, const ThumbnailCache& thumbs,
-                                  const IndexOptions& options);
+Result<IndexReport> IndexFileList(Catalog* catalog, const std::string& kind,
+                                  const std::string& root, const std::vector<WalkEntry>& files,
+                                  const ThumbnailCache& thumbs, const IndexOptions& options);
 
 }  // namespace shoebox

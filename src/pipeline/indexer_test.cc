@@ -1,10 +1,9 @@
 #include "pipeline/indexer.h"
 
 #include <fcntl.h>
+#include <gtest/gtest.h>
 #include <sys/stat.h>
 #include <utime.h>
-
-#include <gtest/gtest.h>
 
 #include <map>
 
@@ -81,7 +80,9 @@ TEST_F(IndexerTest, UnchangedFilesAreSkippedWithoutReading) {
 TEST_F(IndexerTest, TouchedFileIsRehashedButNotRedecoded) {
   Index();
   auto before = Row("palette.png");
-  struct utimbuf t {1000000000, 1000000000};
+  struct utimbuf t {
+    1000000000, 1000000000
+  };
   ASSERT_EQ(::utime((root_ + "/palette.png").c_str(), &t), 0);
   IndexReport r = Index();
   EXPECT_EQ(r.added, 0);
@@ -93,7 +94,8 @@ TEST_F(IndexerTest, TouchedFileIsRehashedButNotRedecoded) {
 TEST_F(IndexerTest, EditedFileGetsNewContent) {
   Index();
   auto before = Row("2008/Canon_40D.jpg");
-  CopyFile(DataPath("fixtures/basn6a16.png"), root_ + "/2008/Canon_40D.jpg");  // same name, new bytes
+  CopyFile(DataPath("fixtures/basn6a16.png"),
+           root_ + "/2008/Canon_40D.jpg");  // same name, new bytes
   IndexReport r = Index();
   EXPECT_EQ(r.added, 1);
   auto after = Row("2008/Canon_40D.jpg");
@@ -175,7 +177,7 @@ TEST_F(IndexerTest, TextFileWithoutImageNameIsRememberedNotReported) {
   testing::WriteFile(root_ + "/notes", "shopping list");
   IndexReport r = Index();
   EXPECT_EQ(r.not_images, 1);
-  EXPECT_EQ(r.errors, 1);  // only broken.jpg
+  EXPECT_EQ(r.errors, 1);           // only broken.jpg
   EXPECT_EQ(Index().unchanged, 5);  // and not sniffed again
 }
 
@@ -231,23 +233,27 @@ TEST_F(IndexerTest, NewPhotosAreDecodedOnceForThumbnailAndModelInput) {
   IndexReport r = Index();
   EXPECT_EQ(r.added, 4);
   EXPECT_EQ(r.embedded, 4);
-  EXPECT_EQ(PhotoDecodeCount() - decodes, 4u) << "one decode per photo for thumbnail and model input";
+  EXPECT_EQ(PhotoDecodeCount() - decodes, 4u)
+      << "one decode per photo for thumbnail and model input";
   EXPECT_GE(embedder.flushes, 1);
   ASSERT_EQ(embedder.got.size(), 4u);
-  for (const char* rel : {"2008/Canon_40D.jpg", "with space/paisaje ñ.jpg", "palette.png", "big/oppo.jpg"}) {
+  for (const char* rel :
+       {"2008/Canon_40D.jpg", "with space/paisaje ñ.jpg", "palette.png", "big/oppo.jpg"}) {
     auto row = Row(rel);
     ASSERT_TRUE(row) << rel;
     EXPECT_TRUE(row->asset.has_thumbnail) << rel;
     ASSERT_TRUE(embedder.got.count(row->asset.id)) << rel;
     // Exactly what the embedding stage (and `shoebox embed`) would prepare from the file.
     std::string bytes = testing::ReadFile(root_ + "/" + rel);
-    auto expected = DecodeForModel(reinterpret_cast<const uint8_t*>(bytes.data()), bytes.size(), clip, rel);
+    auto expected =
+        DecodeForModel(reinterpret_cast<const uint8_t*>(bytes.data()), bytes.size(), clip, rel);
     ASSERT_OK(expected.status());
     EXPECT_EQ(embedder.got[row->asset.id].first, Preprocess(expected->rgb, clip)) << rel;
     EXPECT_EQ(embedder.got[row->asset.id].second, "photo");
   }
   auto big = Row("big/oppo.jpg");
-  EXPECT_EQ(std::max(*big->asset.width, *big->asset.height), 4160);  // stored size, not the reduced decode's
+  EXPECT_EQ(std::max(*big->asset.width, *big->asset.height),
+            4160);  // stored size, not the reduced decode's
   // Nothing new: nothing decoded, nothing handed over.
   embedder.got.clear();
   const uint64_t again = PhotoDecodeCount();

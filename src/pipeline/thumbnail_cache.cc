@@ -40,7 +40,8 @@ Result<std::vector<uint8_t>> ThumbnailCache::Read(const std::string& hash) const
   auto bytes = ReadWholeFile(path, uint64_t{16} << 20);
   if (!bytes.ok()) return bytes.status();
   const size_t n = bytes->size();
-  const bool has_trailer = n >= kTrailer && std::memcmp(bytes->data() + n - kTrailer, kTrailerMagic, 8) == 0;
+  const bool has_trailer =
+      n >= kTrailer && std::memcmp(bytes->data() + n - kTrailer, kTrailerMagic, 8) == 0;
   bool whole = n > 0;
   if (has_trailer) {
     uint64_t sum;
@@ -50,7 +51,8 @@ Result<std::vector<uint8_t>> ThumbnailCache::Read(const std::string& hash) const
   if (!whole) {
     std::error_code ec;
     std::filesystem::remove(path, ec);
-    return Corrupt(path.string() + " was damaged in the thumbnail cache (removed; `shoebox index` makes it again)");
+    return Corrupt(path.string() +
+                   " was damaged in the thumbnail cache (removed; `shoebox index` makes it again)");
   }
   return bytes;
 }

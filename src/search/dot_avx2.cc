@@ -24,10 +24,12 @@ inline float Sum(__m256 v) {
 // out[r] = rows[r] . q for r in [0, n); rows [n, dim] contiguous; load(p) gives 8 floats,
 // scalar(p) one.
 template <typename T, typename Load, typename Scalar>
-void DotRows(const T* rows, int64_t n, int64_t dim, const float* q, float* out, Load load, Scalar scalar) {
+void DotRows(const T* rows, int64_t n, int64_t dim, const float* q, float* out, Load load,
+             Scalar scalar) {
   for (int64_t r = 0; r < n; ++r) {
     const T* a = rows + r * dim;
-    __m256 s0 = _mm256_setzero_ps(), s1 = _mm256_setzero_ps(), s2 = _mm256_setzero_ps(), s3 = _mm256_setzero_ps();
+    __m256 s0 = _mm256_setzero_ps(), s1 = _mm256_setzero_ps(), s2 = _mm256_setzero_ps(),
+           s3 = _mm256_setzero_ps();
     int64_t i = 0;
     for (; i + 32 <= dim; i += 32) {
       s0 = _mm256_fmadd_ps(load(a + i), _mm256_loadu_ps(q + i), s0);
@@ -45,20 +47,25 @@ void DotRows(const T* rows, int64_t n, int64_t dim, const float* q, float* out, 
 }  // namespace
 
 void DotRowsAvx2(const float* rows, int64_t n, int64_t dim, const float* q, float* out) {
-  DotRows(rows, n, dim, q, out, [](const float* p) { return _mm256_loadu_ps(p); }, [](const float* p) { return *p; });
+  DotRows(
+      rows, n, dim, q, out, [](const float* p) { return _mm256_loadu_ps(p); },
+      [](const float* p) { return *p; });
 }
 
 void DotRowsHalfAvx2(const uint16_t* rows, int64_t n, int64_t dim, const float* q, float* out) {
   DotRows(
       rows, n, dim, q, out,
-      [](const uint16_t* p) { return _mm256_cvtph_ps(_mm_loadu_si128(reinterpret_cast<const __m128i*>(p))); },
+      [](const uint16_t* p) {
+        return _mm256_cvtph_ps(_mm_loadu_si128(reinterpret_cast<const __m128i*>(p)));
+      },
       [](const uint16_t* p) { return _cvtsh_ss(*p); });
 }
 
 float InnerProductDistanceAvx2(const void* a, const void* b, const void* dim) {
   float dot = 0;
-  DotRowsAvx2(static_cast<const float*>(a), 1, static_cast<int64_t>(*static_cast<const size_t*>(dim)),
-              static_cast<const float*>(b), &dot);
+  DotRowsAvx2(static_cast<const float*>(a), 1,
+              static_cast<int64_t>(*static_cast<const size_t*>(dim)), static_cast<const float*>(b),
+              &dot);
   return 1.0f - dot;
 }
 

@@ -22,7 +22,8 @@ struct AssetInfo {
 
 Result<std::map<int64_t, AssetInfo>> LoadAssets(Catalog* catalog) {
   auto q = catalog->db().Prepare(
-      "SELECT a.id, f.path, COALESCE(a.width * a.height, 0), a.size, a.taken_at, a.hash FROM assets a "
+      "SELECT a.id, f.path, COALESCE(a.width * a.height, 0), a.size, a.taken_at, a.hash FROM "
+      "assets a "
       "JOIN files f ON f.asset_id = a.id AND f.status = 0 ORDER BY a.id, f.path");
   if (!q.ok()) return q.status();
   std::map<int64_t, AssetInfo> out;
@@ -97,8 +98,8 @@ Result<uint64_t> DifferenceHash(const std::filesystem::path& image) {
   return hash;
 }
 
-Result<DuplicateReport> FindDuplicates(Catalog* catalog, const Searcher* searcher, const ThumbnailCache& thumbs,
-                                       const DuplicateOptions& o) {
+Result<DuplicateReport> FindDuplicates(Catalog* catalog, const Searcher* searcher,
+                                       const ThumbnailCache& thumbs, const DuplicateOptions& o) {
   auto assets = LoadAssets(catalog);
   if (!assets.ok()) return assets.status();
   SHOEBOX_RETURN_IF_ERROR(InitImaging());
@@ -117,8 +118,10 @@ Result<DuplicateReport> FindDuplicates(Catalog* catalog, const Searcher* searche
     auto found = assets->find(id);
     if (found != assets->end()) {
       // The thumbnail when there is one (small, upright), else the photo itself.
-      const bool thumb_ok = thumbs.Read(found->second.hash).ok();  // whole (a damaged one is removed)
-      auto r = DifferenceHash(thumb_ok ? thumbs.PathFor(found->second.hash) : std::filesystem::path(found->second.paths[0]));
+      const bool thumb_ok =
+          thumbs.Read(found->second.hash).ok();  // whole (a damaged one is removed)
+      auto r = DifferenceHash(thumb_ok ? thumbs.PathFor(found->second.hash)
+                                       : std::filesystem::path(found->second.paths[0]));
       if (r.ok()) h = *r;
     }
     hashes[id] = h;
@@ -134,7 +137,8 @@ Result<DuplicateReport> FindDuplicates(Catalog* catalog, const Searcher* searche
     for (size_t j = i + 1; j < ids.size(); ++j) {
       if (scores[j] < o.threshold || !assets->count(ids[j])) continue;
       auto hi = hash_of(ids[i]), hj = hash_of(ids[j]);
-      if (!hi || !hj || !Informative(*hi) || !Informative(*hj) || std::popcount(*hi ^ *hj) > o.max_hash_distance)
+      if (!hi || !hj || !Informative(*hi) || !Informative(*hj) ||
+          std::popcount(*hi ^ *hj) > o.max_hash_distance)
         continue;
       const size_t ri = uf.Find(i), rj = uf.Find(j);
       const float s = std::min({scores[j], link_score[ri], link_score[rj]});

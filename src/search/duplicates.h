@@ -26,7 +26,7 @@ struct DuplicateOptions {
 };
 
 struct NearCluster {
-  std::string keep;                 // largest resolution, then most bytes, earliest capture, shortest path
+  std::string keep;  // largest resolution, then most bytes, earliest capture, shortest path
   std::vector<std::string> others;  // every present file of the other assets
   float score = 0;                  // the lowest cosine among the links that joined it
 };
@@ -37,7 +37,8 @@ struct DuplicateReport {
 };
 
 // searcher may be null (no vectors yet): exact duplicates only.
-Result<DuplicateReport> FindDuplicates(Catalog* catalog, const Searcher* searcher, const ThumbnailCache& thumbs,
+Result<DuplicateReport> FindDuplicates(Catalog* catalog, const Searcher* searcher,
+                                       const ThumbnailCache& thumbs,
                                        const DuplicateOptions& options);
 
 // dHash of an encoded image (9x8 grey, one bit per horizontal neighbour pair that brightens

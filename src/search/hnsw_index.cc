@@ -30,7 +30,8 @@ class DispatchedInnerProductSpace : public hnswlib::SpaceInterface<float> {
 };
 
 std::unique_ptr<hnswlib::SpaceInterface<float>> MakeSpace(int64_t dim) {
-  if (internal::UseDotAvx2()) return std::make_unique<DispatchedInnerProductSpace>(static_cast<size_t>(dim));
+  if (internal::UseDotAvx2())
+    return std::make_unique<DispatchedInnerProductSpace>(static_cast<size_t>(dim));
   return std::make_unique<hnswlib::InnerProductSpace>(static_cast<size_t>(dim));
 }
 
@@ -38,8 +39,8 @@ std::unique_ptr<hnswlib::SpaceInterface<float>> MakeSpace(int64_t dim) {
 
 HnswIndex::~HnswIndex() = default;
 
-Result<std::unique_ptr<HnswIndex>> HnswIndex::Build(const float* rows, const int64_t* labels, int64_t n,
-                                                     int64_t dim, const HnswParams& p) {
+Result<std::unique_ptr<HnswIndex>> HnswIndex::Build(const float* rows, const int64_t* labels,
+                                                    int64_t n, int64_t dim, const HnswParams& p) {
   std::unique_ptr<HnswIndex> index(new HnswIndex());
   index->params_ = p;
   index->dim_ = dim;
@@ -99,28 +100,33 @@ Status HnswIndex::Remove(int64_t label) {
   return Status::Ok();
 }
 
-Result<std::unique_ptr<HnswIndex>> HnswIndex::Load(const std::filesystem::path& file, int64_t dim, const HnswParams& p,
-                                                    const FileDigest* expected) {
+Result<std::unique_ptr<HnswIndex>> HnswIndex::Load(const std::filesystem::path& file, int64_t dim,
+                                                   const HnswParams& p,
+                                                   const FileDigest* expected) {
   // One descriptor for the checks and for hnswlib (through /dev/fd/N): an `index` replacing
   // the graph meanwhile cannot slip an unchecked file in between.
   const int fd = ::open(file.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return errno == ENOENT ? NotFound(file.string() + ": no graph") : IoError(file.string() + ": " + ErrnoText(errno));
+  if (fd < 0)
+    return errno == ENOENT ? NotFound(file.string() + ": no graph")
+                           : IoError(file.string() + ": " + ErrnoText(errno));
   struct Closer {
     int fd;
     ~Closer() { ::close(fd); }
   } closer{fd};
   struct stat st {};
-  if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) return Corrupt(file.string() + ": not a regular file");
+  if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode))
+    return Corrupt(file.string() + ": not a regular file");
   const size_t size = static_cast<size_t>(st.st_size);
   if (expected && expected->size != size)
-    return Corrupt(file.string() + ": " + std::to_string(size) + " bytes where " + std::to_string(expected->size) +
-                   " were written (truncated?)");
+    return Corrupt(file.string() + ": " + std::to_string(size) + " bytes where " +
+                   std::to_string(expected->size) + " were written (truncated?)");
   if (size == 0) return Corrupt(file.string() + ": empty");
   void* map = ::mmap(nullptr, size, PROT_READ, MAP_PRIVATE, fd, 0);
   if (map == MAP_FAILED) return IoError(file.string() + ": cannot map: " + ErrnoText(errno));
   const auto* bytes = static_cast<const uint8_t*>(map);
   Status checked = Status::Ok();
-  if (expected && XXH3_64bits(bytes, size) != expected->xxh3) checked = Corrupt(file.string() + ": checksum mismatch");
+  if (expected && XXH3_64bits(bytes, size) != expected->xxh3)
+    checked = Corrupt(file.string() + ": checksum mismatch");
   if (checked.ok()) {
     checked = ValidateHnswGraph(bytes, size, dim);
     if (!checked.ok()) checked = Corrupt(file.string() + ": " + checked.message());
@@ -132,12 +138,13 @@ Result<std::unique_ptr<HnswIndex>> HnswIndex::Load(const std::filesystem::path& 
   index->dim_ = dim;
   try {
     index->space_ = MakeSpace(dim);
-    index->graph_ = std::make_unique<hnswlib::HierarchicalNSW<float>>(index->space_.get(),
-                                                                      "/dev/fd/" + std::to_string(fd));
+    index->graph_ = std::make_unique<hnswlib::HierarchicalNSW<float>>(
+        index->space_.get(), "/dev/fd/" + std::to_string(fd));
     // hnswlib 0.6.2's loader adds to a num_deleted_ it never zeroed: count again.
     index->graph_->num_deleted_ = 0;
     for (size_t i = 0; i < index->graph_->cur_element_count; ++i)
-      if (index->graph_->isMarkedDeleted(static_cast<hnswlib::tableint>(i))) ++index->graph_->num_deleted_;
+      if (index->graph_->isMarkedDeleted(static_cast<hnswlib::tableint>(i)))
+        ++index->graph_->num_deleted_;
     index->graph_->setEf(static_cast<size_t>(p.ef_search));
   } catch (const std::exception& e) {
     return Corrupt(file.string() + ": not a usable HNSW index (" + e.what() + ")");
@@ -150,7 +157,8 @@ std::vector<int64_t> HnswIndex::Labels() const {
   out.reserve(graph_->cur_element_count);
   for (size_t i = 0; i < graph_->cur_element_count; ++i)
     if (!graph_->isMarkedDeleted(static_cast<hnswlib::tableint>(i)))
-      out.push_back(static_cast<int64_t>(graph_->getExternalLabel(static_cast<hnswlib::tableint>(i))));
+      out.push_back(
+          static_cast<int64_t>(graph_->getExternalLabel(static_cast<hnswlib::tableint>(i))));
   std::sort(out.begin(), out.end());
   return out;
 }
@@ -178,7 +186,8 @@ std::vector<Hit> HnswIndex::Search(const float* query, int64_t k) const {
 }
 
 int64_t HnswIndex::size() const {
-  return static_cast<int64_t>(graph_->cur_element_count) - static_cast<int64_t>(graph_->num_deleted_);
+  return static_cast<int64_t>(graph_->cur_element_count) -
+         static_cast<int64_t>(graph_->num_deleted_);
 }
 
 int HnswIndex::m() const { return static_cast<int>(graph_->M_); }

@@ -36,14 +36,14 @@ class HnswIndex {
  public:
   ~HnswIndex();
   // rows: [n, dim] L2-normalised; row i gets labels[i] (labels null: i).
-  static Result<std::unique_ptr<HnswIndex>> Build(const float* rows, const int64_t* labels, int64_t n, int64_t dim,
-                                                  const HnswParams& p);
+  static Result<std::unique_ptr<HnswIndex>> Build(const float* rows, const int64_t* labels,
+                                                  int64_t n, int64_t dim, const HnswParams& p);
   // A graph saved by Save. expected: the size and XXH3 the file must have (from the ids file,
   // see index_files.h); null skips that check (fuzzing). The file is read once through one
   // descriptor, checked by ValidateHnswGraph, and only then handed to hnswlib, which trusts
   // every offset in it. Anything wrong is kCorrupt, never a crash.
-  static Result<std::unique_ptr<HnswIndex>> Load(const std::filesystem::path& file, int64_t dim, const HnswParams& p,
-                                                 const FileDigest* expected);
+  static Result<std::unique_ptr<HnswIndex>> Load(const std::filesystem::path& file, int64_t dim,
+                                                 const HnswParams& p, const FileDigest* expected);
   Status Save(const std::filesystem::path& file) const;
 
   // New vectors with labels the graph has never had (a label it had is refused by hnswlib's

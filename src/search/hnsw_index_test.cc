@@ -1,18 +1,19 @@
 #include "search/hnsw_index.h"
 
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <filesystem>
 #include <fstream>
 #include <set>
-#include <unistd.h>
 
 #include "search/synthetic.h"
 
 namespace shoebox::search {
 namespace {
 
-double RecallAt10(const FlatIndex& exact, const HnswIndex& ann, const std::vector<float>& queries, int64_t dim) {
+double RecallAt10(const FlatIndex& exact, const HnswIndex& ann, const std::vector<float>& queries,
+                  int64_t dim) {
   const int64_t nq = static_cast<int64_t>(queries.size()) / dim;
   double found = 0;
   for (int64_t q = 0; q < nq; ++q) {
@@ -38,12 +39,14 @@ TEST(HnswIndex, RecallOnClusteredVectorsAndSaveLoad) {
   std::vector<float> queries(rows.begin() + n * dim, rows.end());
   rows.resize(static_cast<size_t>(n * dim));
   FlatIndex exact(rows.data(), n, dim);
-  auto ann = HnswIndex::Build(rows.data(), nullptr, n, dim, {.m = 16, .ef_construction = 100, .ef_search = 64});
+  auto ann = HnswIndex::Build(rows.data(), nullptr, n, dim,
+                              {.m = 16, .ef_construction = 100, .ef_search = 64});
   ASSERT_TRUE(ann.ok()) << ann.status().ToString();
   EXPECT_EQ((*ann)->size(), n);
   const double recall = RecallAt10(exact, **ann, queries, dim);
   EXPECT_GE(recall, 0.97) << "recall@10";
-  auto file = std::filesystem::temp_directory_path() / ("hnsw_" + std::to_string(getpid()) + ".bin");
+  auto file =
+      std::filesystem::temp_directory_path() / ("hnsw_" + std::to_string(getpid()) + ".bin");
   ASSERT_TRUE((*ann)->Save(file).ok());
   auto loaded = HnswIndex::Load(file, dim, {.ef_search = 64}, nullptr);
   ASSERT_TRUE(loaded.ok()) << loaded.status().ToString();
@@ -88,7 +91,8 @@ TEST(HnswIndex, GrowsAndShrinksWithoutARebuild) {
   const int64_t nq = 200;
   for (int64_t q = 0; q < nq; ++q) {
     std::set<int64_t> truth;
-    for (const auto& h : exact.Search(queries.data() + q * dim, 10)) truth.insert(kept_labels[h.row]);
+    for (const auto& h : exact.Search(queries.data() + q * dim, 10))
+      truth.insert(kept_labels[h.row]);
     for (const auto& h : (*ann)->Search(queries.data() + q * dim, 10)) {
       EXPECT_FALSE(removed.count(h.row)) << "a removed vector came back";
       found += truth.count(h.row);
@@ -96,7 +100,8 @@ TEST(HnswIndex, GrowsAndShrinksWithoutARebuild) {
   }
   EXPECT_GE(found / (10.0 * nq), 0.95) << "recall@10 after growing and shrinking";
   // Saved and loaded, it keeps its labels and its removals.
-  auto file = std::filesystem::temp_directory_path() / ("hnsw_grow_" + std::to_string(getpid()) + ".bin");
+  auto file =
+      std::filesystem::temp_directory_path() / ("hnsw_grow_" + std::to_string(getpid()) + ".bin");
   ASSERT_TRUE((*ann)->Save(file).ok());
   auto loaded = HnswIndex::Load(file, dim, p, nullptr);
   ASSERT_TRUE(loaded.ok());

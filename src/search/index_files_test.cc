@@ -60,8 +60,10 @@ struct Fixture {
       ++next_asset;
       EmbeddingRow r;
       r.asset_id = *id;
-      if (i < n) r.vector.assign(rows.begin() + i * kDim, rows.begin() + (i + 1) * kDim);
-      else r.error = "could not decode";
+      if (i < n)
+        r.vector.assign(rows.begin() + i * kDim, rows.begin() + (i + 1) * kDim);
+      else
+        r.error = "could not decode";
       batch.push_back(r);
     }
     ASSERT_TRUE(store.Put(model.id, batch).ok());
@@ -102,7 +104,8 @@ TEST(VectorFile, ExtendedWhenNewerAssetsAreEmbedded) {
   ASSERT_TRUE(UpdateVectorFile(f.cat.get(), f.model).ok());
   f.Add(25, 2);
   EmbeddingStore store(&f.cat->db());
-  EXPECT_NE(MapVectorFile(f.file(), kDim)->version, *store.Version(f.model.id)) << "stale after new vectors";
+  EXPECT_NE(MapVectorFile(f.file(), kDim)->version, *store.Version(f.model.id))
+      << "stale after new vectors";
   auto s = Searcher::Open(f.cat.get(), f.model);
   ASSERT_TRUE(s.ok());
   EXPECT_EQ((*s)->ids().size(), 65u);
@@ -134,9 +137,10 @@ TEST(VectorFile, DamagedFilesAreIgnoredAndReplaced) {
   const std::string good = shoebox::testing::ReadFile(f.file());
   // Truncated, garbage, empty; a file of the first format (no checksum), and one of this
   // format for another version of the catalog (empty).
-  for (const std::string& bad : {good.substr(0, good.size() - 5), good.substr(0, 20), std::string("garbage"),
-                                 std::string(), "SBXVEC01" + good.substr(8, 4) + std::string(52, '\0'),
-                                 "SBXVEC02" + good.substr(8, 4) + std::string(52, '\0')}) {
+  for (const std::string& bad :
+       {good.substr(0, good.size() - 5), good.substr(0, 20), std::string("garbage"), std::string(),
+        "SBXVEC01" + good.substr(8, 4) + std::string(52, '\0'),
+        "SBXVEC02" + good.substr(8, 4) + std::string(52, '\0')}) {
     shoebox::testing::WriteFile(f.file(), bad);
     if (bad.size() != 64) EXPECT_FALSE(MapVectorFile(f.file(), kDim).ok()) << bad.size();
     auto s = Searcher::Open(f.cat.get(), f.model);
@@ -150,7 +154,8 @@ TEST(VectorFile, DamagedFilesAreIgnoredAndReplaced) {
 TEST(VectorFile, NotWrittenWhenPersistIsOff) {
   Fixture f;
   f.Add(10, 1);
-  auto s = Searcher::Open(f.cat.get(), f.model, Storage::kFloat16, Searcher::Ann::kUseIfFresh, /*persist=*/false);
+  auto s = Searcher::Open(f.cat.get(), f.model, Storage::kFloat16, Searcher::Ann::kUseIfFresh,
+                          /*persist=*/false);
   ASSERT_TRUE(s.ok());
   EXPECT_EQ((*s)->ids().size(), 10u);
   EXPECT_FALSE(std::filesystem::exists(f.file()));
@@ -215,15 +220,20 @@ TEST(HnswFiles, RandomDamageIsDetectedNeverCrashesAndNeverChangesResults) {
   auto fresh = Searcher::Open(f.cat.get(), f.model);
   ASSERT_TRUE(fresh.ok());
   ASSERT_TRUE((*fresh)->uses_ann());
-  const auto graph = GraphFilePath(f.cat->path(), f.model.id), ids = GraphIdsPath(f.cat->path(), f.model.id);
-  const std::string good_graph = shoebox::testing::ReadFile(graph), good_ids = shoebox::testing::ReadFile(ids);
-  ASSERT_TRUE(ValidateHnswGraph(reinterpret_cast<const uint8_t*>(good_graph.data()), good_graph.size(), kDim).ok());
+  const auto graph = GraphFilePath(f.cat->path(), f.model.id),
+             ids = GraphIdsPath(f.cat->path(), f.model.id);
+  const std::string good_graph = shoebox::testing::ReadFile(graph),
+                    good_ids = shoebox::testing::ReadFile(ids);
+  ASSERT_TRUE(ValidateHnswGraph(reinterpret_cast<const uint8_t*>(good_graph.data()),
+                                good_graph.size(), kDim)
+                  .ok());
   std::vector<std::vector<float>> queries;
   for (int i = 0; i < 5; ++i) queries.push_back(ClusteredVectors(1, kDim, 1, 100 + i));
   std::vector<std::vector<int64_t>> want;  // exact answers
   for (const auto& q : queries) {
     std::vector<int64_t> top;
-    for (const auto& h : (*fresh)->index().Search(q.data(), 5)) top.push_back((*fresh)->ids()[h.row]);
+    for (const auto& h : (*fresh)->index().Search(q.data(), 5))
+      top.push_back((*fresh)->ids()[h.row]);
     EXPECT_EQ(TopIds(**fresh, q, 5), top) << "the graph finds the exact answers";
     want.push_back(top);
   }
@@ -247,7 +257,8 @@ TEST(HnswFiles, RandomDamageIsDetectedNeverCrashesAndNeverChangesResults) {
     ASSERT_TRUE(health.ok());
     EXPECT_EQ(health->graph, GraphHealth::kDamaged) << "trial " << trial;
     // The server's way: not used, exact scans, same answers.
-    auto server = Searcher::Open(f.cat.get(), f.model, Storage::kFloat16, Searcher::Ann::kUseIfFresh, false);
+    auto server =
+        Searcher::Open(f.cat.get(), f.model, Storage::kFloat16, Searcher::Ann::kUseIfFresh, false);
     ASSERT_TRUE(server.ok());
     EXPECT_FALSE((*server)->uses_ann());
     EXPECT_FALSE((*server)->ann().damage.empty());
@@ -262,8 +273,9 @@ TEST(HnswFiles, RandomDamageIsDetectedNeverCrashesAndNeverChangesResults) {
     shoebox::testing::WriteFile(ids, good_ids);
   }
   EXPECT_EQ(wrong, 0);
-  std::printf("graph damage: %d of 30 damaged graphs passed the structural check alone (and were safe)\n",
-              accepted_unchecked);
+  std::printf(
+      "graph damage: %d of 30 damaged graphs passed the structural check alone (and were safe)\n",
+      accepted_unchecked);
 }
 
 // The fuzz target's seeds (fuzz/corpus/index_files/) are these three files, written when
@@ -273,13 +285,16 @@ TEST(IndexFiles, ASmallGraphAndItsFilesReadBackAsWritten) {
   const auto rows = ClusteredVectors(40, kDim, 4, 5);
   std::vector<int64_t> ids(40);
   for (int64_t i = 0; i < 40; ++i) ids[i] = 3 * i + 1;
-  auto graph = HnswIndex::Build(rows.data(), ids.data(), 40, kDim, {.m = 4, .ef_construction = 20, .ef_search = 16});
+  auto graph = HnswIndex::Build(rows.data(), ids.data(), 40, kDim,
+                                {.m = 4, .ef_construction = 20, .ef_search = 16});
   ASSERT_TRUE(graph.ok());
   ASSERT_TRUE((*graph)->Save(tmp / "graph.hnsw").ok());
   const std::string bytes = shoebox::testing::ReadFile(tmp / "graph.hnsw");
-  EXPECT_TRUE(ValidateHnswGraph(reinterpret_cast<const uint8_t*>(bytes.data()), bytes.size(), kDim).ok());
+  EXPECT_TRUE(
+      ValidateHnswGraph(reinterpret_cast<const uint8_t*>(bytes.data()), bytes.size(), kDim).ok());
   EXPECT_EQ((*graph)->Labels(), ids);
-  ASSERT_TRUE(WriteVectorFile(tmp / "vectors", {40, 0, 0, 118}, kDim, ids.data(), rows.data(), 40).ok());
+  ASSERT_TRUE(
+      WriteVectorFile(tmp / "vectors", {40, 0, 0, 118}, kDim, ids.data(), rows.data(), 40).ok());
   auto v = MapVectorFile(tmp / "vectors", kDim);
   ASSERT_TRUE(v.ok()) << v.status().ToString();
   EXPECT_EQ(std::vector<int64_t>(v->ids, v->ids + v->count), ids);

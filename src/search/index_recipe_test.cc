@@ -37,7 +37,8 @@ TEST(IndexRecipe, RefusesNonsenseNamingWhatIsWrong) {
   EXPECT_NE(message("hnsw,M").find("not key=value"), std::string::npos);
   EXPECT_NE(message("hnsw,ef=-3").find("positive whole number"), std::string::npos);
   EXPECT_NE(message("hnsw,ef=12x").find("positive whole number"), std::string::npos);
-  EXPECT_NE(message("auto,threshold=99999999999999999999").find("positive whole number"), std::string::npos);
+  EXPECT_NE(message("auto,threshold=99999999999999999999").find("positive whole number"),
+            std::string::npos);
 }
 
 }  // namespace

@@ -50,7 +50,8 @@ Result<std::vector<QueryTerm>> ParseQuery(const std::string& query) {
       return error;
     }
     if (starts) {
-      if (open && terms.back().text.empty()) return InvalidArgument("empty term in query '" + query + "'");
+      if (open && terms.back().text.empty())
+        return InvalidArgument("empty term in query '" + query + "'");
       terms.push_back({word, sign * weight});
       open = true;
     } else {
@@ -65,10 +66,12 @@ Result<std::vector<QueryTerm>> ParseQuery(const std::string& query) {
 
 Result<std::vector<float>> CombineTerms(const std::vector<std::vector<float>>& vectors,
                                         const std::vector<float>& weights) {
-  if (vectors.empty() || vectors.size() != weights.size()) return InvalidArgument("no query vectors");
+  if (vectors.empty() || vectors.size() != weights.size())
+    return InvalidArgument("no query vectors");
   std::vector<float> sum(vectors[0].size(), 0.0f);
   for (size_t t = 0; t < vectors.size(); ++t) {
-    if (vectors[t].size() != sum.size()) return InvalidArgument("query vectors of different lengths");
+    if (vectors[t].size() != sum.size())
+      return InvalidArgument("query vectors of different lengths");
     for (size_t i = 0; i < sum.size(); ++i) sum[i] += weights[t] * vectors[t][i];
   }
   double norm = 0;

@@ -15,21 +15,26 @@ std::vector<std::pair<std::string, float>> Terms(const std::string& q) {
 }
 
 TEST(Query, PlainTextIsOneTerm) {
-  EXPECT_EQ(Terms("a photo of a dog"), (std::vector<std::pair<std::string, float>>{{"a photo of a dog", 1.0f}}));
-  EXPECT_EQ(Terms("  Mount   Fuji  "), (std::vector<std::pair<std::string, float>>{{"Mount Fuji", 1.0f}}));
+  EXPECT_EQ(Terms("a photo of a dog"),
+            (std::vector<std::pair<std::string, float>>{{"a photo of a dog", 1.0f}}));
+  EXPECT_EQ(Terms("  Mount   Fuji  "),
+            (std::vector<std::pair<std::string, float>>{{"Mount Fuji", 1.0f}}));
 }
 
 TEST(Query, PlusMinusAndWeightsStartTerms) {
-  EXPECT_EQ(Terms("beach +sunset -people"),
-            (std::vector<std::pair<std::string, float>>{{"beach", 1}, {"sunset", 1}, {"people", -1}}));
-  EXPECT_EQ(Terms("cat 2:dog"), (std::vector<std::pair<std::string, float>>{{"cat", 1}, {"dog", 2}}));
+  EXPECT_EQ(Terms("beach +sunset -people"), (std::vector<std::pair<std::string, float>>{
+                                                {"beach", 1}, {"sunset", 1}, {"people", -1}}));
+  EXPECT_EQ(Terms("cat 2:dog"),
+            (std::vector<std::pair<std::string, float>>{{"cat", 1}, {"dog", 2}}));
   EXPECT_EQ(Terms("red car -0.5:rain at night"),
             (std::vector<std::pair<std::string, float>>{{"red car", 1}, {"rain at night", -0.5f}}));
-  EXPECT_EQ(Terms("café +ñandú"), (std::vector<std::pair<std::string, float>>{{"café", 1}, {"ñandú", 1}}));
+  EXPECT_EQ(Terms("café +ñandú"),
+            (std::vector<std::pair<std::string, float>>{{"café", 1}, {"ñandú", 1}}));
 }
 
 TEST(Query, ColonsInWordsAreText) {
-  EXPECT_EQ(Terms("re: the meeting"), (std::vector<std::pair<std::string, float>>{{"re: the meeting", 1}}));
+  EXPECT_EQ(Terms("re: the meeting"),
+            (std::vector<std::pair<std::string, float>>{{"re: the meeting", 1}}));
 }
 
 TEST(Query, MalformedQueriesAreErrors) {

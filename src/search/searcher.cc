@@ -1,5 +1,8 @@
 #include "search/searcher.h"
 
+#include <fcntl.h>
+#include <unistd.h>
+
 #include <algorithm>
 #include <chrono>
 #include <cmath>
@@ -7,9 +10,6 @@
 #include <cstring>
 #include <iterator>
 #include <optional>
-
-#include <fcntl.h>
-#include <unistd.h>
 
 #include "base/file_io.h"
 #include "catalog/embedding_store.h"
@@ -73,7 +73,9 @@ Result<LoadedVectors> LoadVectors(Catalog* catalog, const ModelRecord& model, bo
   }
   out.rows = out.owned.data();
   // Best effort: a catalog folder we cannot write to only costs the next query the slow path.
-  if (persist) (void)WriteVectorFile(path, *version, model.dim, out.ids.data(), out.rows, static_cast<int64_t>(out.ids.size()));
+  if (persist)
+    (void)WriteVectorFile(path, *version, model.dim, out.ids.data(), out.rows,
+                          static_cast<int64_t>(out.ids.size()));
   return out;
 }
 
@@ -89,15 +91,16 @@ namespace {
 Result<IndexRecipe> RecipeOf(const ModelRecord& model) {
   auto recipe = ParseIndexRecipe(model.index_recipe);
   if (!recipe.ok())
-    return Corrupt("model " + model.label + ": " + recipe.status().message() + " (set another with `shoebox reindex --recipe`)");
+    return Corrupt("model " + model.label + ": " + recipe.status().message() +
+                   " (set another with `shoebox reindex --recipe`)");
   const char* env = std::getenv("SHOEBOX_ANN_THRESHOLD");
   if (env && *env && recipe->kind == IndexRecipe::Kind::kAuto) recipe->threshold = std::atoll(env);
   return recipe;
 }
 }  // namespace
 
-Result<std::unique_ptr<Searcher>> Searcher::Open(Catalog* catalog, const ModelRecord& model, Storage storage,
-                                                 Ann ann, bool persist) {
+Result<std::unique_ptr<Searcher>> Searcher::Open(Catalog* catalog, const ModelRecord& model,
+                                                 Storage storage, Ann ann, bool persist) {
   auto loaded = LoadVectors(catalog, model, persist);
   if (!loaded.ok()) return loaded.status();
   std::unique_ptr<Searcher> s(new Searcher());
@@ -114,15 +117,19 @@ Result<std::unique_ptr<Searcher>> Searcher::Open(Catalog* catalog, const ModelRe
   s->recipe_ = *recipe;
   if (s->recipe_.UsesGraph(n)) {
     // The graph is built from full-precision rows.
-    if (loaded->owner && storage != Storage::kFloat32) s->rows_.assign(loaded->rows, loaded->rows + n * model.dim);
-    else if (!loaded->owner) s->rows_ = std::move(loaded->owned);
+    if (loaded->owner && storage != Storage::kFloat32)
+      s->rows_.assign(loaded->rows, loaded->rows + n * model.dim);
+    else if (!loaded->owner)
+      s->rows_ = std::move(loaded->owned);
     SHOEBOX_RETURN_IF_ERROR(s->OpenAnn(ann == Ann::kBuildIfStale));
     s->rows_ = {};
   }
   return s;
 }
 
-std::filesystem::path Searcher::AnnPath() const { return GraphFilePath(catalog_->path(), model_.id); }
+std::filesystem::path Searcher::AnnPath() const {
+  return GraphFilePath(catalog_->path(), model_.id);
+}
 
 Result<IndexHealth> CheckIndexHealth(Catalog* catalog, const ModelRecord& model) {
   IndexHealth h{model.index_recipe};
@@ -160,7 +167,8 @@ Result<IndexHealth> CheckIndexHealth(Catalog* catalog, const ModelRecord& model)
   ::close(fd);
   if (!digest.ok() || digest->size != stored->graph_size || digest->xxh3 != stored->graph_xxh3) {
     h.graph = GraphHealth::kDamaged;
-    h.damage = graph_path.string() + ": " + (digest.ok() ? "checksum mismatch" : digest.status().message());
+    h.damage = graph_path.string() + ": " +
+               (digest.ok() ? "checksum mismatch" : digest.status().message());
     return h;
   }
   // The same identity of the set of ids as EmbeddingStore::Version computes in SQL.
@@ -208,8 +216,10 @@ Status Searcher::OpenAnn(bool build_if_stale) {
     }
     // Vectors are immutable per (asset, model): the difference is photos added and removed.
     std::vector<int64_t> added, removed;
-    std::set_difference(ids_.begin(), ids_.end(), stored->ids.begin(), stored->ids.end(), std::back_inserter(added));
-    std::set_difference(stored->ids.begin(), stored->ids.end(), ids_.begin(), ids_.end(), std::back_inserter(removed));
+    std::set_difference(ids_.begin(), ids_.end(), stored->ids.begin(), stored->ids.end(),
+                        std::back_inserter(added));
+    std::set_difference(stored->ids.begin(), stored->ids.end(), ids_.begin(), ids_.end(),
+                        std::back_inserter(removed));
     const bool few_removed = removed.size() * 5 <= stored->ids.size();
     const bool labels_new = added.empty() || added.front() > stored->max_label;
     if (few_removed && labels_new) {
@@ -221,9 +231,11 @@ Status Searcher::OpenAnn(bool build_if_stale) {
         auto r = index_->Row(row);
         rows.insert(rows.end(), r.begin(), r.end());
       }
-      SHOEBOX_RETURN_IF_ERROR((*graph)->Add(rows.data(), added.data(), static_cast<int64_t>(added.size())));
+      SHOEBOX_RETURN_IF_ERROR(
+          (*graph)->Add(rows.data(), added.data(), static_cast<int64_t>(added.size())));
       ann_index_ = std::move(*graph);
-      SHOEBOX_RETURN_IF_ERROR(SaveAnn(std::max(stored->max_label, added.empty() ? 0 : added.back())));
+      SHOEBOX_RETURN_IF_ERROR(
+          SaveAnn(std::max(stored->max_label, added.empty() ? 0 : added.back())));
       ann_.state = AnnState::kUpdated;
       ann_.added = static_cast<int64_t>(added.size());
       ann_.removed = static_cast<int64_t>(removed.size());
@@ -244,7 +256,8 @@ Status Searcher::RebuildAnn() {
       auto r = index_->Row(i);
       rows.insert(rows.end(), r.begin(), r.end());
     }
-  auto built = HnswIndex::Build(rows.data(), ids_.data(), index_->size(), index_->dim(), recipe_.hnsw);
+  auto built =
+      HnswIndex::Build(rows.data(), ids_.data(), index_->size(), index_->dim(), recipe_.hnsw);
   if (!built.ok()) return built.status();
   ann_index_ = std::move(*built);
   SHOEBOX_RETURN_IF_ERROR(SaveAnn(ids_.empty() ? 0 : ids_.back()));
@@ -297,21 +310,33 @@ FilterClauses BuildFilterClauses(const SearchFilter& f) {
   FilterClauses c;
   if (f.after) c.asset += " AND a.taken_at >= ?1";
   if (f.before) c.asset += " AND a.taken_at < ?2";
-  if (f.camera) c.asset += " AND (instr(lower(a.make), lower(?4)) > 0 OR instr(lower(a.model), lower(?4)) > 0)";
+  if (f.camera)
+    c.asset += " AND (instr(lower(a.make), lower(?4)) > 0 OR instr(lower(a.model), lower(?4)) > 0)";
   if (f.format) c.asset += " AND lower(a.format) = lower(?5)";
   if (f.has_gps) c.asset += " AND a.gps_lat IS NOT NULL AND a.gps_lon IS NOT NULL";
   // The folder or below it: an index range ('/' + 1 is '0'), not a function of every row.
-  if (f.folder) c.file += " AND (f.folder = ?3 OR (f.folder >= ?3 || '/' AND f.folder < ?3 || '0'))";
+  if (f.folder)
+    c.file += " AND (f.folder = ?3 OR (f.folder >= ?3 || '/' AND f.folder < ?3 || '0'))";
   if (f.source) c.file += " AND s.root = ?6";
   if (f.album)
-    c.file += " AND EXISTS (SELECT 1 FROM album_files af JOIN albums al ON al.id = af.album_id "
-              "WHERE af.file_id = f.id AND al.name = ?7)";
-  if (f.keyword) c.file += " AND EXISTS (SELECT 1 FROM keywords k WHERE k.file_id = f.id AND lower(k.keyword) = lower(?8))";
-  if (f.favorite) c.file += " AND EXISTS (SELECT 1 FROM library_items li WHERE li.file_id = f.id AND li.favorite = 1)";
+    c.file +=
+        " AND EXISTS (SELECT 1 FROM album_files af JOIN albums al ON al.id = af.album_id "
+        "WHERE af.file_id = f.id AND al.name = ?7)";
+  if (f.keyword)
+    c.file +=
+        " AND EXISTS (SELECT 1 FROM keywords k WHERE k.file_id = f.id AND lower(k.keyword) = "
+        "lower(?8))";
+  if (f.favorite)
+    c.file +=
+        " AND EXISTS (SELECT 1 FROM library_items li WHERE li.file_id = f.id AND li.favorite = 1)";
   if (f.min_rating)
-    c.file += " AND COALESCE((SELECT li.rating FROM library_items li WHERE li.file_id = f.id), a.rating) >= ?9";
+    c.file +=
+        " AND COALESCE((SELECT li.rating FROM library_items li WHERE li.file_id = f.id), a.rating) "
+        ">= ?9";
   if (!f.include_trashed)
-    c.file += " AND NOT EXISTS (SELECT 1 FROM library_items li WHERE li.file_id = f.id AND li.trashed = 1)";
+    c.file +=
+        " AND NOT EXISTS (SELECT 1 FROM library_items li WHERE li.file_id = f.id AND li.trashed = "
+        "1)";
   return c;
 }
 
@@ -345,13 +370,17 @@ Result<Statement> PrepareFiltered(Database& db, const SearchFilter& f, const std
   return q;
 }
 
-Result<Statement> PrepareFilteredAssets(Database& db, const SearchFilter& f, const std::string& columns,
-                                        const std::string& tail, bool with_path) {
+Result<Statement> PrepareFilteredAssets(Database& db, const SearchFilter& f,
+                                        const std::string& columns, const std::string& tail,
+                                        bool with_path) {
   const FilterClauses c = BuildFilterClauses(f);
-  const std::string files = " FROM files f JOIN sources s ON s.id = f.source_id WHERE f.asset_id = a.id AND f.status = 0" + c.file;
+  const std::string files =
+      " FROM files f JOIN sources s ON s.id = f.source_id WHERE f.asset_id = a.id AND f.status = "
+      "0" +
+      c.file;
   const std::string path = with_path ? ", (SELECT MIN(f.path)" + files + ")" : "";
-  auto q = db.Prepare("SELECT " + columns + path + " FROM assets a WHERE 1" + c.asset + " AND EXISTS (SELECT 1" + files +
-                      ")" + tail);
+  auto q = db.Prepare("SELECT " + columns + path + " FROM assets a WHERE 1" + c.asset +
+                      " AND EXISTS (SELECT 1" + files + ")" + tail);
   if (!q.ok()) return q.status();
   BindFilter(*q, f);
   return q;
@@ -370,12 +399,14 @@ Result<std::vector<uint8_t>> Searcher::Allowed(Catalog& catalog, const SearchFil
   return allow;
 }
 
-Result<std::vector<SearchHit>> Searcher::Search(const std::vector<float>& query, const SearchOptions& o) {
+Result<std::vector<SearchHit>> Searcher::Search(const std::vector<float>& query,
+                                                const SearchOptions& o) {
   return Search(*catalog_, query, o);
 }
 
 Result<std::vector<SearchHit>> Searcher::Search(Catalog& catalog, const std::vector<float>& query,
-                                                const SearchOptions& o, SearchTiming* timing) const {
+                                                const SearchOptions& o,
+                                                SearchTiming* timing) const {
   const auto t0 = std::chrono::steady_clock::now();
   if (static_cast<int64_t>(query.size()) != index_->dim())
     return InvalidArgument("query has " + std::to_string(query.size()) + " dimensions, the index " +
@@ -383,7 +414,8 @@ Result<std::vector<SearchHit>> Searcher::Search(Catalog& catalog, const std::vec
   std::vector<uint8_t> allow;
   bool trash = false;
   if (o.filter.empty() && !o.filter.include_trashed) {
-    auto t = catalog.db().PrepareCached("SELECT EXISTS (SELECT 1 FROM library_items WHERE trashed = 1)");
+    auto t =
+        catalog.db().PrepareCached("SELECT EXISTS (SELECT 1 FROM library_items WHERE trashed = 1)");
     Status st;
     if (t.ok() && t->Step(&st)) trash = t->Int(0) != 0;
   }
@@ -422,7 +454,9 @@ Result<std::vector<SearchHit>> Searcher::Search(Catalog& catalog, const std::vec
       auto it = std::lower_bound(ids_.begin(), ids_.end(), h.row);
       h.row = it != ids_.end() && *it == h.row ? it - ids_.begin() : -1;
     }
-    std::erase_if(hits, [&](const Hit& h) { return h.row < 0 || ids_[static_cast<size_t>(h.row)] == o.exclude; });
+    std::erase_if(hits, [&](const Hit& h) {
+      return h.row < 0 || ids_[static_cast<size_t>(h.row)] == o.exclude;
+    });
     if (static_cast<int64_t>(hits.size()) > o.n) hits.resize(static_cast<size_t>(o.n));
   } else {
     hits = index_->Search(query.data(), o.n, allow.empty() ? nullptr : allow.data());
@@ -435,7 +469,8 @@ Result<std::vector<SearchHit>> Searcher::Search(Catalog& catalog, const std::vec
     auto row = catalog.FindByAssetId(id);
     if (!row.ok()) return row.status();
     if (!*row) continue;  // collected since the vectors were loaded
-    out.push_back({id, (*row)->file.path, h.score, (*row)->asset.taken_at, (*row)->asset.has_thumbnail});
+    out.push_back(
+        {id, (*row)->file.path, h.score, (*row)->asset.taken_at, (*row)->asset.has_thumbnail});
   }
   if (o.sort_by_date)
     std::stable_sort(out.begin(), out.end(), [](const SearchHit& a, const SearchHit& b) {

@@ -26,29 +26,30 @@ struct SearchFilter {
   std::optional<std::string> source;         // a source root, as `status` lists them
   std::optional<std::string> album;          // album / collection name (library imports)
   std::optional<std::string> keyword;
-  std::optional<int> min_rating;             // the library's rating, else the EXIF one
+  std::optional<int> min_rating;  // the library's rating, else the EXIF one
   bool favorite = false;
   bool has_gps = false;
   bool include_trashed = false;  // photos a library has in its trash are left out unless asked
   bool empty() const {
-    return !after && !before && !folder && !camera && !format && !source && !album && !keyword && !min_rating &&
-           !favorite && !has_gps;
+    return !after && !before && !folder && !camera && !format && !source && !album && !keyword &&
+           !min_rating && !favorite && !has_gps;
   }
 };
 
 // Prepares `select` (e.g. "SELECT DISTINCT a.id") over the present photos the filter allows
 // (tables: a = assets, f = files, s = sources), then `tail` (GROUP BY / ORDER BY / LIMIT; its
 // parameters start at ?10). Shared by filtered search and browsing without a query.
-Result<Statement> PrepareFiltered(Database& db, const SearchFilter& filter, const std::string& select,
-                                  const std::string& tail);
+Result<Statement> PrepareFiltered(Database& db, const SearchFilter& filter,
+                                  const std::string& select, const std::string& tail);
 // The same, one row per asset without a join: "SELECT <columns>[, <the first path of the asset
 // among the files the filter allows>] FROM assets a WHERE ..." + tail. Walks an index on assets
 // (ORDER BY a.taken_at DESC uses assets_taken_at) and stops at the LIMIT: a first page of
 // 200,000 photos costs a few milliseconds instead of a sort of all of them.
 // Whether the filter looks at files (folder, source, library facts), not only at assets.
 bool HasFileConditions(const SearchFilter& filter);
-Result<Statement> PrepareFilteredAssets(Database& db, const SearchFilter& filter, const std::string& columns,
-                                        const std::string& tail, bool with_path);
+Result<Statement> PrepareFilteredAssets(Database& db, const SearchFilter& filter,
+                                        const std::string& columns, const std::string& tail,
+                                        bool with_path);
 
 struct SearchOptions {
   int64_t n = 20;
@@ -110,8 +111,8 @@ class Searcher {
   // The vectors come from the memory-mapped vector file beside the catalog when it is fresh
   // (see index_files.h); persist: bring that file up to date when it is not.
   static Result<std::unique_ptr<Searcher>> Open(Catalog* catalog, const ModelRecord& model,
-                                                Storage storage = Storage::kFloat32, Ann ann = Ann::kBuildIfStale,
-                                                bool persist = true);
+                                                Storage storage = Storage::kFloat32,
+                                                Ann ann = Ann::kBuildIfStale, bool persist = true);
   // Builds (or rebuilds) the approximate index now and saves it; for `reindex`.
   Status RebuildAnn();
   bool uses_ann() const { return ann_index_ != nullptr; }
@@ -131,11 +132,13 @@ class Searcher {
   };
   const AnnReport& ann() const { return ann_; }
   // Against the catalog it was opened with (single-threaded callers).
-  Result<std::vector<SearchHit>> Search(const std::vector<float>& query, const SearchOptions& options);
+  Result<std::vector<SearchHit>> Search(const std::vector<float>& query,
+                                        const SearchOptions& options);
   // Thread-safe: reads only the loaded vectors; filters and paths come from `catalog`, which
   // must be the caller's own connection to the same catalog file.
   Result<std::vector<SearchHit>> Search(Catalog& catalog, const std::vector<float>& query,
-                                        const SearchOptions& options, SearchTiming* timing = nullptr) const;
+                                        const SearchOptions& options,
+                                        SearchTiming* timing = nullptr) const;
   // The stored vector of an asset (nullopt: none for this model).
   std::optional<std::vector<float>> VectorOf(int64_t asset_id) const;
   const FlatIndex& index() const { return *index_; }

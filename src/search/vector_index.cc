@@ -1,11 +1,11 @@
 #include "search/vector_index.h"
 
-#include "model/tensor/compute_pool.h"
-#include "search/dot_kernels.h"
-
 #include <algorithm>
 #include <cstring>
 #include <queue>
+
+#include "model/tensor/compute_pool.h"
+#include "search/dot_kernels.h"
 
 namespace shoebox::search {
 namespace internal {
@@ -108,8 +108,10 @@ FlatIndex::FlatIndex(std::shared_ptr<const void> owner, const float* rows, int64
 
 void FlatIndex::ScoreBlock(const float* query, int64_t r0, int64_t n, float* out) const {
   if (UseAvx2()) {
-    if (storage_ == Storage::kFloat32) internal::DotRowsAvx2(f32p_ + r0 * dim_, n, dim_, query, out);
-    else internal::DotRowsHalfAvx2(f16p_ + r0 * dim_, n, dim_, query, out);
+    if (storage_ == Storage::kFloat32)
+      internal::DotRowsAvx2(f32p_ + r0 * dim_, n, dim_, query, out);
+    else
+      internal::DotRowsHalfAvx2(f16p_ + r0 * dim_, n, dim_, query, out);
     return;
   }
   for (int64_t r = 0; r < n; ++r)
@@ -118,12 +120,15 @@ void FlatIndex::ScoreBlock(const float* query, int64_t r0, int64_t n, float* out
 }
 
 void FlatIndex::Scores(const float* query, float* out) const {
-  for (int64_t r0 = 0; r0 < n_; r0 += kBlock) ScoreBlock(query, r0, std::min(kBlock, n_ - r0), out + r0);
+  for (int64_t r0 = 0; r0 < n_; r0 += kBlock)
+    ScoreBlock(query, r0, std::min(kBlock, n_ - r0), out + r0);
 }
 
 namespace {
 
-bool Better(const Hit& a, const Hit& b) { return a.score > b.score || (a.score == b.score && a.row < b.row); }
+bool Better(const Hit& a, const Hit& b) {
+  return a.score > b.score || (a.score == b.score && a.row < b.row);
+}
 
 // Below this many rows one thread is faster than waking the others.
 constexpr int64_t kParallelRows = 32768;
@@ -132,14 +137,17 @@ constexpr int64_t kParallelRows = 32768;
 
 std::vector<Hit> FlatIndex::Search(const float* query, int64_t k, const uint8_t* allow) const {
   if (k <= 0) return {};
-  const int64_t parts = n_ >= kParallelRows ? std::min<int64_t>(ops::ComputePool::Get().threads(), 8) : 1;
+  const int64_t parts =
+      n_ >= kParallelRows ? std::min<int64_t>(ops::ComputePool::Get().threads(), 8) : 1;
   if (parts <= 1) return SearchRange(query, k, allow, 0, n_);
   // Each part keeps its own best k; the merged best k are the same rows in the same order.
   const int64_t chunk = ((n_ + parts - 1) / parts + kBlock - 1) / kBlock * kBlock;
   std::vector<std::vector<Hit>> partial(static_cast<size_t>(parts));
   ops::ParallelFor(parts, [&](int64_t p) {
     const int64_t begin = p * chunk;
-    if (begin < n_) partial[static_cast<size_t>(p)] = SearchRange(query, k, allow, begin, std::min(n_, begin + chunk));
+    if (begin < n_)
+      partial[static_cast<size_t>(p)] =
+          SearchRange(query, k, allow, begin, std::min(n_, begin + chunk));
   });
   std::vector<Hit> out;
   for (auto& p : partial) out.insert(out.end(), p.begin(), p.end());
@@ -148,15 +156,18 @@ std::vector<Hit> FlatIndex::Search(const float* query, int64_t k, const uint8_t*
   return out;
 }
 
-std::vector<Hit> FlatIndex::SearchRange(const float* query, int64_t k, const uint8_t* allow, int64_t begin,
-                                        int64_t end) const {
+std::vector<Hit> FlatIndex::SearchRange(const float* query, int64_t k, const uint8_t* allow,
+                                        int64_t begin, int64_t end) const {
   // A min-heap of the best k so far: the worst kept is on top.
-  auto worse = [](const Hit& a, const Hit& b) { return a.score > b.score || (a.score == b.score && a.row < b.row); };
+  auto worse = [](const Hit& a, const Hit& b) {
+    return a.score > b.score || (a.score == b.score && a.row < b.row);
+  };
   std::priority_queue<Hit, std::vector<Hit>, decltype(worse)> best(worse);
   float block[kBlock];
   for (int64_t r0 = begin; r0 < end; r0 += kBlock) {
     const int64_t m = std::min(kBlock, end - r0);
-    ScoreBlock(query, r0, m, block);  // rows the filter drops are scored too: cheaper than branching
+    ScoreBlock(query, r0, m,
+               block);  // rows the filter drops are scored too: cheaper than branching
     for (int64_t i = 0; i < m; ++i) {
       const int64_t r = r0 + i;
       if (allow && !allow[r]) continue;
@@ -181,8 +192,9 @@ std::vector<Hit> FlatIndex::SearchRange(const float* query, int64_t k, const uin
 std::vector<float> FlatIndex::Row(int64_t i) const {
   std::vector<float> v(static_cast<size_t>(dim_));
   for (int64_t j = 0; j < dim_; ++j)
-    v[static_cast<size_t>(j)] = storage_ == Storage::kFloat32 ? f32p_[static_cast<size_t>(i * dim_ + j)]
-                                                              : HalfToFloatFast(f16p_[static_cast<size_t>(i * dim_ + j)]);
+    v[static_cast<size_t>(j)] = storage_ == Storage::kFloat32
+                                    ? f32p_[static_cast<size_t>(i * dim_ + j)]
+                                    : HalfToFloatFast(f16p_[static_cast<size_t>(i * dim_ + j)]);
   return v;
 }
 

@@ -2,9 +2,9 @@
 //
 // FlatIndex is exact: one pass over contiguous rows, float32 or float16 storage, the dot
 // products in AVX2+FMA (+F16C) where the CPU has them (dot_avx2.cc), else loops the compiler
-// vectorises (16 independent lanes, no reassociation needed). It is memory-bound: 200,000 x 512 float32 is 400 MB read per query. An optional
-// allow-list is applied inside the scan, so a filtered query still returns k hits when k
-// rows pass the filter (never "top-k, then filter").
+// vectorises (16 independent lanes, no reassociation needed). It is memory-bound: 200,000 x 512
+// float32 is 400 MB read per query. An optional allow-list is applied inside the scan, so a
+// filtered query still returns k hits when k rows pass the filter (never "top-k, then filter").
 #pragma once
 
 #include <cstdint>
@@ -44,7 +44,8 @@ class FlatIndex {
 
  private:
   void ScoreBlock(const float* query, int64_t r0, int64_t n, float* out) const;
-  std::vector<Hit> SearchRange(const float* query, int64_t k, const uint8_t* allow, int64_t begin, int64_t end) const;
+  std::vector<Hit> SearchRange(const float* query, int64_t k, const uint8_t* allow, int64_t begin,
+                               int64_t end) const;
   int64_t n_, dim_;
   Storage storage_;
   std::vector<float> f32_;

@@ -16,13 +16,14 @@ std::vector<float> UnitRows(int64_t n, int64_t dim, unsigned seed) {
   for (int64_t r = 0; r < n; ++r) {
     double norm = 0;
     for (int64_t j = 0; j < dim; ++j) norm += std::pow(v[r * dim + j] = d(rng), 2);
-    for (int64_t j = 0; j < dim; ++j) v[r * dim + j] = static_cast<float>(v[r * dim + j] / std::sqrt(norm));
+    for (int64_t j = 0; j < dim; ++j)
+      v[r * dim + j] = static_cast<float>(v[r * dim + j] / std::sqrt(norm));
   }
   return v;
 }
 
-std::vector<int64_t> Exact(const std::vector<float>& rows, int64_t n, int64_t dim, const float* q, int64_t k,
-                           const std::vector<uint8_t>* allow) {
+std::vector<int64_t> Exact(const std::vector<float>& rows, int64_t n, int64_t dim, const float* q,
+                           int64_t k, const std::vector<uint8_t>* allow) {
   std::vector<std::pair<double, int64_t>> s;
   for (int64_t r = 0; r < n; ++r) {
     if (allow && !(*allow)[r]) continue;

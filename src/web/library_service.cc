@@ -29,9 +29,13 @@ namespace {
 using Clock = std::chrono::steady_clock;
 using nlohmann::json;
 
-double MsSince(Clock::time_point t) { return std::chrono::duration<double, std::milli>(Clock::now() - t).count(); }
+double MsSince(Clock::time_point t) {
+  return std::chrono::duration<double, std::milli>(Clock::now() - t).count();
+}
 
-std::string FileName(const std::string& path) { return std::filesystem::path(path).filename().string(); }
+std::string FileName(const std::string& path) {
+  return std::filesystem::path(path).filename().string();
+}
 
 // Formats every current browser shows as they are; the rest is converted to JPEG.
 std::optional<std::string> BrowserMime(const std::string& format) {
@@ -110,8 +114,8 @@ struct LibraryService::State {
   void Refresh(Catalog& cat);
   void LoadModel();
   Result<std::vector<float>> EmbedText(const std::string& text);
-  Result<json> Run(const std::vector<float>& query, const PageRequest& page, std::optional<int64_t> exclude,
-                   json timing);
+  Result<json> Run(const std::vector<float>& query, const PageRequest& page,
+                   std::optional<int64_t> exclude, json timing);
   std::shared_ptr<const search::Searcher> CurrentSearcher();
   json HitJson(const search::SearchHit& h);
   void StartDupes();
@@ -207,7 +211,8 @@ void LibraryService::State::Refresh(Catalog& cat) {
     if (now == version && searcher) return;
   }
   const auto t0 = Clock::now();
-  auto opened = search::Searcher::Open(&cat, *rec, search::Storage::kFloat16, search::Searcher::Ann::kUseIfFresh,
+  auto opened = search::Searcher::Open(&cat, *rec, search::Storage::kFloat16,
+                                       search::Searcher::Ann::kUseIfFresh,
                                        /*persist=*/false);
   std::lock_guard lock(mu);
   if (!opened.ok()) {
@@ -235,13 +240,15 @@ void LibraryService::State::LoadModel() {
   cv.notify_all();  // WaitUntilReady: whatever happens below ends the loading state
   if (!m.ok()) {
     model_state = "error";
-    model_error = "cannot load " + rec.label + " from " + rec.location + ": " + m.status().message() +
+    model_error = "cannot load " + rec.label + " from " + rec.location + ": " +
+                  m.status().message() +
                   " (text and image queries are off; `shoebox models pull` or --model fixes it)";
     return;
   }
   if ((*m)->fingerprint() != rec.fingerprint) {
     model_state = "error";
-    model_error = "the model at " + rec.location + " has changed since the vectors were made; re-run `shoebox index`";
+    model_error = "the model at " + rec.location +
+                  " has changed since the vectors were made; re-run `shoebox index`";
     return;
   }
   model = std::move(*m);
@@ -279,7 +286,10 @@ std::shared_ptr<const search::Searcher> LibraryService::State::CurrentSearcher()
 json LibraryService::State::HitJson(const search::SearchHit& h) {
   // No thumbnail (a file the decoders cannot read): null, so the page shows a placeholder
   // instead of asking for a 404.
-  json j = {{"id", h.id}, {"score", h.score}, {"name", FileName(h.path)}, {"path", h.path},
+  json j = {{"id", h.id},
+            {"score", h.score},
+            {"name", FileName(h.path)},
+            {"path", h.path},
             {"thumb", h.has_thumbnail ? json("/thumb/" + std::to_string(h.id)) : json(nullptr)}};
   j["taken_at"] = h.taken_at ? json(*h.taken_at) : json(nullptr);
   if (siglip && model_ready) {
@@ -303,7 +313,8 @@ Result<json> LibraryService::State::Run(const std::vector<float>& query, const P
   auto hits = s->Search(**cat, query, o, &t);
   if (!hits.ok()) return hits.status();
   json results = json::array();
-  for (size_t i = static_cast<size_t>(page.offset); i < hits->size() && i < static_cast<size_t>(page.offset + page.n); ++i)
+  for (size_t i = static_cast<size_t>(page.offset);
+       i < hits->size() && i < static_cast<size_t>(page.offset + page.n); ++i)
     results.push_back(HitJson((*hits)[i]));
   timing["scan_ms"] = t.scan_ms;
   timing["join_ms"] = t.join_ms;
@@ -338,8 +349,9 @@ void LibraryService::State::StartDupes() {
         json j = {{"path", path}, {"name", FileName(path)}};
         if (row.ok() && *row && (*row)->file.asset_id) {
           j["id"] = *(*row)->file.asset_id;
-          j["thumb"] = (*row)->asset.has_thumbnail ? json("/thumb/" + std::to_string(*(*row)->file.asset_id))
-                                                   : json(nullptr);
+          j["thumb"] = (*row)->asset.has_thumbnail
+                           ? json("/thumb/" + std::to_string(*(*row)->file.asset_id))
+                           : json(nullptr);
         }
         return j;
       };
@@ -402,9 +414,8 @@ void LibraryService::WaitUntilReady() {
   s_->cv.wait(lock, [&] { return s_->first_load_done; });
   if (!s_->options.load_model) return;
   // The model loads right after the first refresh when there are vectors to query.
-  s_->cv.wait_for(lock, std::chrono::minutes(5), [&] {
-    return s_->model_state != "loading" || s_->vectors_state != "ready";
-  });
+  s_->cv.wait_for(lock, std::chrono::minutes(5),
+                  [&] { return s_->model_state != "loading" || s_->vectors_state != "ready"; });
 }
 
 Result<json> LibraryService::SearchText(const std::string& text, const PageRequest& page) {
@@ -414,7 +425,8 @@ Result<json> LibraryService::SearchText(const std::string& text, const PageReque
   if (!s_->model_ready) {
     std::lock_guard lock(s_->mu);
     if (s_->model_state == "error") return Unsupported(s_->model_error);
-    if (s_->vectors_state == "none") return NotFound("the catalog has no embeddings yet: run `shoebox index --model NAME FOLDER`");
+    if (s_->vectors_state == "none")
+      return NotFound("the catalog has no embeddings yet: run `shoebox index --model NAME FOLDER`");
     return Busy("the model is still loading");
   }
   std::vector<std::vector<float>> vectors;
@@ -439,17 +451,20 @@ Result<json> LibraryService::Similar(int64_t asset_id, const PageRequest& page) 
     if (!cat.ok()) return cat.status();
     auto row = PhotoById(**cat, asset_id);
     if (!row.ok()) return row.status();
-    return NotFound("photo " + std::to_string(asset_id) + " has no vector yet (it is waiting to be embedded, or could not be)");
+    return NotFound("photo " + std::to_string(asset_id) +
+                    " has no vector yet (it is waiting to be embedded, or could not be)");
   }
   return s_->Run(*v, page, asset_id, json{{"embed_ms", 0}});
 }
 
-Result<json> LibraryService::SearchImage(const std::string& bytes, const std::string& file_name, const PageRequest& page) {
+Result<json> LibraryService::SearchImage(const std::string& bytes, const std::string& file_name,
+                                         const PageRequest& page) {
   const auto t0 = Clock::now();
   if (bytes.empty()) return InvalidArgument("the upload is empty");
   if (bytes.size() > s_->options.max_upload_bytes)
-    return TooLarge("the upload is " + std::to_string(bytes.size() >> 20) + " MB, over the limit of " +
-                    std::to_string(s_->options.max_upload_bytes >> 20) + " MB");
+    return TooLarge("the upload is " + std::to_string(bytes.size() >> 20) +
+                    " MB, over the limit of " + std::to_string(s_->options.max_upload_bytes >> 20) +
+                    " MB");
   // A real image, and within the pixel limit by its header, before anything is decoded.
   AnalyzeOptions check;
   check.make_thumbnail = false;
@@ -457,12 +472,14 @@ Result<json> LibraryService::SearchImage(const std::string& bytes, const std::st
   const auto* data = reinterpret_cast<const uint8_t*>(bytes.data());
   auto analyzed = AnalyzePhoto(data, bytes.size(), file_name, check);
   if (!analyzed.ok()) return analyzed.status();
-  const uint64_t pixels = static_cast<uint64_t>(analyzed->width) * static_cast<uint64_t>(analyzed->height);
+  const uint64_t pixels =
+      static_cast<uint64_t>(analyzed->width) * static_cast<uint64_t>(analyzed->height);
   const uint64_t limit = std::min(s_->options.max_upload_pixels, s_->options.max_pixels);
   if (pixels > limit)
-    return TooLarge("the image is " + std::to_string(analyzed->width) + "x" + std::to_string(analyzed->height) + " (" +
-                    std::to_string(pixels / 1'000'000) + " megapixels), over the limit of " +
-                    std::to_string(limit / 1'000'000) + " megapixels for a search by image; upload a smaller copy");
+    return TooLarge("the image is " + std::to_string(analyzed->width) + "x" +
+                    std::to_string(analyzed->height) + " (" + std::to_string(pixels / 1'000'000) +
+                    " megapixels), over the limit of " + std::to_string(limit / 1'000'000) +
+                    " megapixels for a search by image; upload a smaller copy");
   if (!s_->model_ready) {
     std::lock_guard lock(s_->mu);
     if (s_->model_state == "error") return Unsupported(s_->model_error);
@@ -470,7 +487,8 @@ Result<json> LibraryService::SearchImage(const std::string& bytes, const std::st
   }
   {
     std::unique_lock lock(s_->upload_mu);
-    if (s_->uploads_running >= s_->options.upload_decoders && s_->uploads_waiting >= s_->options.upload_queue)
+    if (s_->uploads_running >= s_->options.upload_decoders &&
+        s_->uploads_waiting >= s_->options.upload_queue)
       return Busy("too many searches by image at once; try again in a moment");
     ++s_->uploads_waiting;
     s_->upload_cv.wait(lock, [&] { return s_->uploads_running < s_->options.upload_decoders; });
@@ -498,18 +516,23 @@ Result<json> LibraryService::Asset(int64_t asset_id) {
   auto row = PhotoById(**cat, asset_id);
   if (!row.ok()) return row.status();
   json j = PhotoJson(*row);
-  if (auto library = (*cat)->LibraryInfoFor(row->file.id); library.ok()) AddLibraryJson(*library, &j);
+  if (auto library = (*cat)->LibraryInfoFor(row->file.id); library.ok())
+    AddLibraryJson(*library, &j);
   j["name"] = FileName(row->file.path);
   j["folder"] = std::filesystem::path(row->file.path).parent_path().string();
-  j["thumb"] = row->asset.has_thumbnail ? json("/thumb/" + std::to_string(asset_id)) : json(nullptr);
+  j["thumb"] =
+      row->asset.has_thumbnail ? json("/thumb/" + std::to_string(asset_id)) : json(nullptr);
   j["original"] = "/original/" + std::to_string(asset_id);
   json files = json::array();
-  auto q = (*cat)->db().Prepare("SELECT path, status, size FROM files WHERE asset_id = ?1 ORDER BY path");
+  auto q = (*cat)->db().Prepare(
+      "SELECT path, status, size FROM files WHERE asset_id = ?1 ORDER BY path");
   if (!q.ok()) return q.status();
   q->Bind(1, asset_id);
   Status st;
   while (q->Step(&st))
-    files.push_back({{"path", q->Text(0)}, {"status", q->Int(1) == 0 ? "present" : "missing"}, {"size", q->Int(2)}});
+    files.push_back({{"path", q->Text(0)},
+                     {"status", q->Int(1) == 0 ? "present" : "missing"},
+                     {"size", q->Int(2)}});
   if (!st.ok()) return st;
   j["files"] = files;
   // Exact duplicates are this asset's other present files; near ones come from the
@@ -561,7 +584,8 @@ Result<json> LibraryService::Random(int64_t n) {
     seen[id] = true;
     auto row = (*cat)->FindByAssetId(id);
     if (!row.ok()) return row.status();
-    if (!*row || (*row)->file.status != FileStatus::kPresent || !(*row)->asset.has_thumbnail) continue;
+    if (!*row || (*row)->file.status != FileStatus::kPresent || !(*row)->asset.has_thumbnail)
+      continue;
     // Photos in a library's trash are not shown unasked, here as in searches.
     auto trashed = (*cat)->db().PrepareCached(
         "SELECT EXISTS (SELECT 1 FROM files f JOIN library_items li ON li.file_id = f.id "
@@ -588,16 +612,22 @@ Result<json> LibraryService::Browse(const PageRequest& page, const std::string& 
   // costs milliseconds instead of a sort of all of them.
   const bool by_files = search::HasFileConditions(f);
   std::string sort;
-  if (order == "newest" || order.empty()) sort = " ORDER BY a.taken_at DESC, a.id DESC";  // NULL sorts lowest: undated last
-  else if (order == "oldest") sort = " ORDER BY a.taken_at IS NULL, a.taken_at, a.id";
-  else if (order == "path") sort = " ORDER BY 4";  // the path column
-  else return InvalidArgument("order must be newest, oldest or path");
+  if (order == "newest" || order.empty())
+    sort = " ORDER BY a.taken_at DESC, a.id DESC";  // NULL sorts lowest: undated last
+  else if (order == "oldest")
+    sort = " ORDER BY a.taken_at IS NULL, a.taken_at, a.id";
+  else if (order == "path")
+    sort = " ORDER BY 4";  // the path column
+  else
+    return InvalidArgument("order must be newest, oldest or path");
   auto cat = s_->pool->Acquire();
   if (!cat.ok()) return cat.status();
   const std::string tail = sort + " LIMIT ?10 OFFSET ?11";
-  auto q = by_files ? search::PrepareFiltered((*cat)->db(), f, "SELECT a.id, a.taken_at, a.thumb_state, MIN(f.path)",
+  auto q = by_files ? search::PrepareFiltered((*cat)->db(), f,
+                                              "SELECT a.id, a.taken_at, a.thumb_state, MIN(f.path)",
                                               " GROUP BY a.id" + tail)
-                    : search::PrepareFilteredAssets((*cat)->db(), f, "a.id, a.taken_at, a.thumb_state", tail,
+                    : search::PrepareFilteredAssets((*cat)->db(), f,
+                                                    "a.id, a.taken_at, a.thumb_state", tail,
                                                     /*with_path=*/true);
   if (!q.ok()) return q.status();
   q->Bind(10, page.n + 1).Bind(11, page.offset);
@@ -627,7 +657,8 @@ Result<json> LibraryService::Dupes() {
   }
   std::lock_guard lock(s_->dupes_mu);
   if (!s_->dupes || !(s_->dupes_version == v)) s_->StartDupes();
-  if (!s_->dupes) return json{{"state", "computing"}, {"exact", json::array()}, {"near", json::array()}};
+  if (!s_->dupes)
+    return json{{"state", "computing"}, {"exact", json::array()}, {"near", json::array()}};
   json out = *s_->dupes;
   out["state"] = s_->dupes_running ? "refreshing" : "ready";
   return out;
@@ -637,7 +668,8 @@ Result<json> LibraryService::LibraryStatus() {
   // Counting a 200k-photo catalog takes a few hundred ms; pages poll this every few seconds.
   {
     std::lock_guard lock(s_->status_mu);
-    if (s_->status_cache && Clock::now() - s_->status_time < std::chrono::seconds(2)) return *s_->status_cache;
+    if (s_->status_cache && Clock::now() - s_->status_time < std::chrono::seconds(2))
+      return *s_->status_cache;
   }
   auto fresh = ComputeStatus();
   if (fresh.ok()) {
@@ -653,8 +685,9 @@ Result<json> LibraryService::ComputeStatus() {
   if (!cat.ok()) return cat.status();
   auto stats = (*cat)->Stats();
   if (!stats.ok()) return stats.status();
-  json j = {{"assets", stats->assets}, {"files", stats->files}, {"missing", stats->missing},
-            {"thumbnails", stats->thumbnails}, {"errors", stats->errors}, {"formats", stats->by_format}};
+  json j = {{"assets", stats->assets},   {"files", stats->files},
+            {"missing", stats->missing}, {"thumbnails", stats->thumbnails},
+            {"errors", stats->errors},   {"formats", stats->by_format}};
   std::optional<ModelRecord> rec;
   {
     std::lock_guard lock(s_->mu);
@@ -664,7 +697,8 @@ Result<json> LibraryService::ComputeStatus() {
                     {"load_ms", s_->vectors_load_ms}};
     if (!s_->vectors_error.empty()) j["vectors"]["error"] = s_->vectors_error;
     // A damaged graph file is left out (exact scans) until `index` rebuilds it.
-    if (s_->searcher && !s_->searcher->ann().damage.empty()) j["vectors"]["damaged"] = s_->searcher->ann().damage;
+    if (s_->searcher && !s_->searcher->ann().damage.empty())
+      j["vectors"]["damaged"] = s_->searcher->ann().damage;
     j["model"] = {{"state", s_->model_state}, {"load_ms", s_->model_load_ms}};
     if (!s_->model_error.empty()) j["model"]["error"] = s_->model_error;
     j["indexing"] = {{"active", Clock::now() - s_->last_change < std::chrono::seconds(15)}};
@@ -695,7 +729,8 @@ Result<FileReply> LibraryService::Thumbnail(int64_t asset_id) {
   if (!row->asset.has_thumbnail)
     return NotFound(missing + (row->asset.error ? " (" + *row->asset.error + ")" : std::string()));
   auto bytes = s_->thumbs.Read(hash);  // checked: a damaged one is not shown
-  if (!bytes.ok()) return NotFound(missing + " in the cache (run `shoebox index` to make it again)");
+  if (!bytes.ok())
+    return NotFound(missing + " in the cache (run `shoebox index` to make it again)");
   return FileReply{nullptr, std::string(bytes->begin(), bytes->end()), "image/jpeg", hash};
 }
 
@@ -705,7 +740,8 @@ Result<FileReply> LibraryService::Original(int64_t asset_id) {
   auto row = PhotoById(**cat, asset_id);
   if (!row.ok()) return row.status();
   const auto& [file, asset] = *row;
-  if (file.status != FileStatus::kPresent) return NotFound("every file of photo " + std::to_string(asset_id) + " is missing");
+  if (file.status != FileStatus::kPresent)
+    return NotFound("every file of photo " + std::to_string(asset_id) + " is missing");
   // A photo inside a Takeout archive is read out of it (the path is "<archive>/<member>").
   std::optional<ArchivePath> in_archive;
   std::error_code ec;
@@ -713,19 +749,23 @@ Result<FileReply> LibraryService::Original(int64_t asset_id) {
   Result<std::vector<uint8_t>> bytes = std::vector<uint8_t>();
   std::shared_ptr<OpenedFile> opened;
   if (in_archive) {
-    auto members = ReadArchiveMembers(in_archive->archive, {in_archive->member}, kMaxArchiveMemberBytes);
+    auto members =
+        ReadArchiveMembers(in_archive->archive, {in_archive->member}, kMaxArchiveMemberBytes);
     if (!members.ok()) return members.status();
     auto it = members->find(in_archive->member);
     if (it == members->end()) return NotFound(file.path + ": no longer in its archive");
     bytes = std::move(it->second);
     if (!bytes.ok()) return bytes.status();
     if (bytes->size() != static_cast<uint64_t>(file.size))
-      return Changed(file.path + " has changed since it was indexed; run `shoebox index` to update the catalog");
+      return Changed(
+          file.path +
+          " has changed since it was indexed; run `shoebox index` to update the catalog");
   } else {
     // Only the file the catalog knows: same size and time, a regular file, and for a folder
     // source inside the indexed folder (a link put in its place must not leak another file).
     auto lib = (*cat)->LibraryInfoFor(file.id);
-    const std::string inside = lib.ok() && lib->source_kind == "folder" ? lib->source_root : std::string();
+    const std::string inside =
+        lib.ok() && lib->source_kind == "folder" ? lib->source_root : std::string();
     auto f = OpenUnchanged(file.path, static_cast<uint64_t>(file.size), file.mtime_ns, inside);
     if (!f.ok()) return f.status();
     opened = std::move(*f);

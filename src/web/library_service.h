@@ -15,10 +15,9 @@
 #include <filesystem>
 #include <functional>
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
-
-#include <nlohmann/json.hpp>
 
 #include "base/file_io.h"
 #include "base/status.h"
@@ -29,8 +28,8 @@ namespace shoebox::web {
 
 struct ServiceOptions {
   std::filesystem::path catalog;
-  std::string model;                  // name, repo id or folder; empty: the catalog's latest model
-  std::filesystem::path thumbs;       // empty: the default cache
+  std::string model;             // name, repo id or folder; empty: the catalog's latest model
+  std::filesystem::path thumbs;  // empty: the default cache
   uint64_t max_upload_bytes = 50ull << 20;
   uint64_t max_pixels = 200'000'000;  // same limit as the crawler
   // A search by image: the largest upload decoded (from its header, before any decoding),
@@ -38,8 +37,8 @@ struct ServiceOptions {
   uint64_t max_upload_pixels = 50'000'000;
   int upload_decoders = 2;
   int upload_queue = 4;
-  int refresh_ms = 2000;              // how often to look for new vectors
-  bool load_model = true;             // false: no text or upload queries (tests of the rest)
+  int refresh_ms = 2000;   // how often to look for new vectors
+  bool load_model = true;  // false: no text or upload queries (tests of the rest)
   // How the network of a catalog model is loaded; default Model::Load(record.location).
   // Benchmarks hand in a random-weight model of the right shape.
   std::function<Result<std::unique_ptr<Model>>(const ModelRecord&)> model_loader;
@@ -69,7 +68,8 @@ class LibraryService {
   Result<nlohmann::json> SearchText(const std::string& query, const PageRequest& page);
   Result<nlohmann::json> Similar(int64_t asset_id, const PageRequest& page);
   // An image that need not be in the library: validated and embedded in memory, never stored.
-  Result<nlohmann::json> SearchImage(const std::string& bytes, const std::string& file_name, const PageRequest& page);
+  Result<nlohmann::json> SearchImage(const std::string& bytes, const std::string& file_name,
+                                     const PageRequest& page);
   // Metadata, every file of the asset, exact and near duplicates.
   Result<nlohmann::json> Asset(int64_t asset_id);
   Result<nlohmann::json> Random(int64_t n);

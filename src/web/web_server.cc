@@ -17,14 +17,22 @@ using nlohmann::json;
 
 int HttpStatusFor(const shoebox::Status& s) {
   switch (s.code()) {
-    case StatusCode::kInvalidArgument: return 400;
-    case StatusCode::kNotFound: return 404;
-    case StatusCode::kTooLarge: return 413;
-    case StatusCode::kUnsupported: return 415;
-    case StatusCode::kCorrupt: return 422;
-    case StatusCode::kBusy: return 503;
-    case StatusCode::kChanged: return 409;
-    default: return 500;
+    case StatusCode::kInvalidArgument:
+      return 400;
+    case StatusCode::kNotFound:
+      return 404;
+    case StatusCode::kTooLarge:
+      return 413;
+    case StatusCode::kUnsupported:
+      return 415;
+    case StatusCode::kCorrupt:
+      return 422;
+    case StatusCode::kBusy:
+      return 503;
+    case StatusCode::kChanged:
+      return 409;
+    default:
+      return 500;
   }
 }
 
@@ -45,13 +53,16 @@ void SendError(httplib::Response& res, const shoebox::Status& s) {
 
 template <typename T>
 void Reply(httplib::Response& res, const Result<T>& r) {
-  if (r.ok()) SendJson(res, *r);
-  else SendError(res, r.status());
+  if (r.ok())
+    SendJson(res, *r);
+  else
+    SendError(res, r.status());
 }
 
 // Strict integer parsing: the whole string, in range, no sign games.
 std::optional<int64_t> ParseInt(const std::string& s, int64_t lo, int64_t hi) {
-  if (s.empty() || s.size() > 18 || s.find_first_not_of("0123456789") != std::string::npos) return std::nullopt;
+  if (s.empty() || s.size() > 18 || s.find_first_not_of("0123456789") != std::string::npos)
+    return std::nullopt;
   const int64_t v = std::stoll(s);
   if (v < lo || v > hi) return std::nullopt;
   return v;
@@ -64,8 +75,9 @@ bool ParsePage(const httplib::Request& req, httplib::Response& res, PageRequest*
     if (!req.has_param(name)) return true;
     auto v = ParseInt(req.get_param_value(name), lo, hi);
     if (!v) {
-      SendError(res, 400, std::string("parameter ") + name + " must be a whole number from " + std::to_string(lo) +
-                              " to " + std::to_string(hi));
+      SendError(res, 400,
+                std::string("parameter ") + name + " must be a whole number from " +
+                    std::to_string(lo) + " to " + std::to_string(hi));
       return false;
     }
     *out = *v;
@@ -79,11 +91,15 @@ bool ParsePage(const httplib::Request& req, httplib::Response& res, PageRequest*
     // YYYY, YYYY-MM, YYYY-MM-DD (compared as text with the ISO capture time).
     static const char* kShape = "0000-00-00";
     bool ok = v.size() == 4 || v.size() == 7 || v.size() == 10;
-    for (size_t i = 0; ok && i < v.size(); ++i) ok = kShape[i] == '-' ? v[i] == '-' : (v[i] >= '0' && v[i] <= '9');
+    for (size_t i = 0; ok && i < v.size(); ++i)
+      ok = kShape[i] == '-' ? v[i] == '-' : (v[i] >= '0' && v[i] <= '9');
     if (ok && v.size() >= 7) ok = v.compare(5, 2, "01") >= 0 && v.compare(5, 2, "12") <= 0;
     if (ok && v.size() == 10) ok = v.compare(8, 2, "01") >= 0 && v.compare(8, 2, "31") <= 0;
     if (!ok) {
-      SendError(res, 400, std::string("parameter ") + name + " must be a date: YYYY, YYYY-MM or YYYY-MM-DD (month 01-12, day 01-31), got " + v);
+      SendError(res, 400,
+                std::string("parameter ") + name +
+                    " must be a date: YYYY, YYYY-MM or YYYY-MM-DD (month 01-12, day 01-31), got " +
+                    v);
       return false;
     }
     *out = v;
@@ -114,12 +130,15 @@ bool ParsePage(const httplib::Request& req, httplib::Response& res, PageRequest*
     char* end = nullptr;
     const double score = v.empty() ? NAN : std::strtod(v.c_str(), &end);
     if (!std::isfinite(score) || end != v.c_str() + v.size() || score < -1 || score > 1) {
-      SendError(res, 400, "parameter min_score must be a number from -1 to 1 (a cosine similarity), got " + v);
+      SendError(
+          res, 400,
+          "parameter min_score must be a number from -1 to 1 (a cosine similarity), got " + v);
       return false;
     }
     page->options.min_score = static_cast<float>(score);
   }
-  page->options.auto_cutoff = req.get_param_value("cutoff") == "1" || req.get_param_value("cutoff") == "true";
+  page->options.auto_cutoff =
+      req.get_param_value("cutoff") == "1" || req.get_param_value("cutoff") == "true";
   const std::string sort = req.get_param_value("sort");
   if (!sort.empty() && sort != "score" && sort != "date") {
     SendError(res, 400, "parameter sort must be score or date");
@@ -134,11 +153,13 @@ bool IfNoneMatch(const httplib::Request& req, const std::string& etag) {
   return !v.empty() && (v == "\"" + etag + "\"" || v == "*");
 }
 
-void SendFile(const httplib::Request& req, httplib::Response& res, const Result<FileReply>& r, bool immutable) {
+void SendFile(const httplib::Request& req, httplib::Response& res, const Result<FileReply>& r,
+              bool immutable) {
   if (!r.ok()) return SendError(res, r.status());
   const FileReply& f = *r;
   res.set_header("ETag", "\"" + f.etag + "\"");
-  res.set_header("Cache-Control", immutable ? "private, max-age=31536000, immutable" : "private, max-age=3600");
+  res.set_header("Cache-Control",
+                 immutable ? "private, max-age=31536000, immutable" : "private, max-age=3600");
   if (IfNoneMatch(req, f.etag)) {
     res.status = 304;
     return;
@@ -149,12 +170,13 @@ void SendFile(const httplib::Request& req, httplib::Response& res, const Result<
   }
   // Streamed from the descriptor that was checked: originals can be hundreds of megabytes.
   auto file = f.file;
-  res.set_content_provider(file->size(), f.content_type, [file](size_t offset, size_t length, httplib::DataSink& sink) {
-    char buf[64 * 1024];
-    const ssize_t got = file->ReadAt(offset, buf, std::min(length, sizeof buf));
-    if (got <= 0) return false;
-    return sink.write(buf, static_cast<size_t>(got));
-  });
+  res.set_content_provider(
+      file->size(), f.content_type, [file](size_t offset, size_t length, httplib::DataSink& sink) {
+        char buf[64 * 1024];
+        const ssize_t got = file->ReadAt(offset, buf, std::min(length, sizeof buf));
+        if (got <= 0) return false;
+        return sink.write(buf, static_cast<size_t>(got));
+      });
 }
 
 }  // namespace
@@ -174,7 +196,9 @@ std::string NewToken() {
 }
 
 WebServer::WebServer(LibraryService* service, ServerOptions options)
-    : service_(service), options_(std::move(options)), http_(std::make_unique<GuardedHttpServer>(options_.limits)) {
+    : service_(service),
+      options_(std::move(options)),
+      http_(std::make_unique<GuardedHttpServer>(options_.limits)) {
   http_->set_payload_max_length(options_.max_upload_bytes + (1 << 20));  // + multipart framing
   http_->set_keep_alive_max_count(1000);
   Routes();
@@ -195,7 +219,8 @@ bool WebServer::HostAllowed(const std::string& host_header) const {
 }
 
 std::string WebServer::Url() const {
-  std::string host = options_.host.find(':') != std::string::npos ? "[" + options_.host + "]" : options_.host;
+  std::string host =
+      options_.host.find(':') != std::string::npos ? "[" + options_.host + "]" : options_.host;
   std::string url = "http://" + host + ":" + std::to_string(port_) + "/";
   if (!options_.token.empty()) url += "?token=" + options_.token;
   return url;
@@ -232,8 +257,9 @@ void WebServer::Routes() {
     res.set_header("Referrer-Policy", "no-referrer");
     res.set_header("X-Frame-Options", "DENY");
     if (!HostAllowed(req.get_header_value("Host"))) {
-      SendError(res, 421, "this server answers only to " + options_.host + ":" + std::to_string(port_) +
-                              " (Host header refused)");
+      SendError(res, 421,
+                "this server answers only to " + options_.host + ":" + std::to_string(port_) +
+                    " (Host header refused)");
       return Handled::Handled;
     }
     if (!options_.token.empty()) {
@@ -246,14 +272,16 @@ void WebServer::Routes() {
         return Handled::Handled;
       }
       if (by_param && !by_cookie)
-        res.set_header("Set-Cookie", "shoebox_token=" + options_.token + "; Path=/; HttpOnly; SameSite=Strict");
+        res.set_header("Set-Cookie",
+                       "shoebox_token=" + options_.token + "; Path=/; HttpOnly; SameSite=Strict");
     }
     if (req.method != "GET" && req.method != "HEAD") {
       // Only the page itself may POST: a browser always says where a request comes from.
       const std::string origin = req.get_header_value("Origin");
       const std::string site = req.get_header_value("Sec-Fetch-Site");
       const std::string self = "http://" + req.get_header_value("Host");
-      if ((!origin.empty() && origin != self) || (!site.empty() && site != "same-origin" && site != "none")) {
+      if ((!origin.empty() && origin != self) ||
+          (!site.empty() && site != "same-origin" && site != "none")) {
         SendError(res, 403, "cross-site requests are refused");
         return Handled::Handled;
       }
@@ -263,17 +291,24 @@ void WebServer::Routes() {
   http_->set_error_handler([this](const Request& req, Response& res) {
     if (!res.body.empty()) return;  // a handler already explained
     const std::string type = req.get_header_value("Content-Type");
-    const std::string how = "send the image as the form field `image` (multipart/form-data) or as the raw body "
-                            "with its type, e.g. Content-Type: image/jpeg";
-    if (res.status == 413 && (type.empty() || type.rfind("application/x-www-form-urlencoded", 0) == 0))
-      return SendError(res, 413, "a body of type " + (type.empty() ? std::string("(none given)") : type) +
-                                     " is read as a form, limited to 8 KB; " + how);
+    const std::string how =
+        "send the image as the form field `image` (multipart/form-data) or as the raw body "
+        "with its type, e.g. Content-Type: image/jpeg";
+    if (res.status == 413 &&
+        (type.empty() || type.rfind("application/x-www-form-urlencoded", 0) == 0))
+      return SendError(res, 413,
+                       "a body of type " + (type.empty() ? std::string("(none given)") : type) +
+                           " is read as a form, limited to 8 KB; " + how);
     if (res.status == 413)
-      return SendError(res, 413, "the upload is over the limit of " + std::to_string(options_.max_upload_bytes >> 20) + " MB");
+      return SendError(res, 413,
+                       "the upload is over the limit of " +
+                           std::to_string(options_.max_upload_bytes >> 20) + " MB");
     if (res.status == 404) return SendError(res, 404, "nothing here: " + req.path);
     if (res.status == 400 && type.rfind("multipart/form-data", 0) == 0)
-      return SendError(res, 400, "the multipart form could not be read (a malformed part or boundary); " + how);
-    if (res.status == 400) return SendError(res, 400, "the request could not be read (malformed HTTP)");
+      return SendError(
+          res, 400, "the multipart form could not be read (a malformed part or boundary); " + how);
+    if (res.status == 400)
+      return SendError(res, 400, "the request could not be read (malformed HTTP)");
     SendError(res, res.status, "HTTP error " + std::to_string(res.status));
   });
   http_->set_exception_handler([](const Request&, Response& res, std::exception_ptr ep) {
@@ -293,9 +328,10 @@ void WebServer::Routes() {
     if (!a) return SendError(res, 404, "nothing here: " + req.path);
     res.set_header("ETag", std::string("\"") + a->etag + "\"");
     res.set_header("Cache-Control", "no-cache");
-    res.set_header("Content-Security-Policy",
-                   "default-src 'self'; img-src 'self' blob: data:; style-src 'self'; script-src 'self'; "
-                   "connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'");
+    res.set_header(
+        "Content-Security-Policy",
+        "default-src 'self'; img-src 'self' blob: data:; style-src 'self'; script-src 'self'; "
+        "connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'");
     if (IfNoneMatch(req, a->etag)) {
       res.status = 304;
       return;
@@ -339,7 +375,9 @@ void WebServer::Routes() {
       if (!file.filename.empty()) name = std::filesystem::path(file.filename).filename().string();
     }
     if (body->size() > options_.max_upload_bytes)
-      return SendError(res, 413, "the upload is over the limit of " + std::to_string(options_.max_upload_bytes >> 20) + " MB");
+      return SendError(res, 413,
+                       "the upload is over the limit of " +
+                           std::to_string(options_.max_upload_bytes >> 20) + " MB");
     Reply(res, service_->SearchImage(*body, name, page));
   });
   http_->Get(R"(/api/assets/([^/]+))", [this, id_of](const Request& req, Response& res) {
@@ -362,8 +400,10 @@ void WebServer::Routes() {
       return SendError(res, 400, "parameter order must be newest, oldest or path");
     Reply(res, service_->Browse(page, order));
   });
-  http_->Get("/api/dupes", [this](const Request&, Response& res) { Reply(res, service_->Dupes()); });
-  http_->Get("/api/status", [this](const Request&, Response& res) { Reply(res, service_->LibraryStatus()); });
+  http_->Get("/api/dupes",
+             [this](const Request&, Response& res) { Reply(res, service_->Dupes()); });
+  http_->Get("/api/status",
+             [this](const Request&, Response& res) { Reply(res, service_->LibraryStatus()); });
   http_->Get(R"(/thumb/([^/]+))", [this, id_of](const Request& req, Response& res) {
     if (auto id = id_of(req, res)) SendFile(req, res, service_->Thumbnail(*id), true);
   });

@@ -20,8 +20,8 @@ namespace shoebox::web {
 
 struct ServerOptions {
   std::string host = "127.0.0.1";
-  int port = 8080;      // 0: any free port
-  std::string token;    // required from clients when not empty
+  int port = 8080;    // 0: any free port
+  std::string token;  // required from clients when not empty
   uint64_t max_upload_bytes = 50ull << 20;
   ConnectionLimits limits;  // slow and greedy clients (web/guarded_http_server.h)
 };

@@ -9,10 +9,10 @@
 // place from Photos); an iCloud-only photo with two derivatives; a trashed photo; an
 // iCloud-only photo without derivatives; a video.
 #include <gtest/gtest.h>
-#include <nlohmann/json.hpp>
 #include <sqlite3.h>
 
 #include <ctime>
+#include <nlohmann/json.hpp>
 
 #include "catalog/sqlite_db.h"
 #include "cli_runner.h"
@@ -59,12 +59,15 @@ void Exec(Database& db, const std::string& sql) {
 
 // The miniature Ventura library described above, as <dir>/Mini.photoslibrary.
 fs::path BuildVenturaLibrary(const fs::path& dir) {
-  const fs::path real = CorpusPath() / "libraries/apple-photos/Test-Empty-Library-Ventura-13-5.photoslibrary/database";
+  const fs::path real =
+      CorpusPath() /
+      "libraries/apple-photos/Test-Empty-Library-Ventura-13-5.photoslibrary/database";
   const fs::path work = dir / "build";
   const fs::path bundle = dir / "Mini.photoslibrary";
   for (const char* s : {"", "-wal", "-shm"}) {
     CopyFile(real / (std::string("Photos.sqlite") + s), work / (std::string("Photos.sqlite") + s));
-    fs::permissions(work / (std::string("Photos.sqlite") + s), fs::perms::owner_read | fs::perms::owner_write);
+    fs::permissions(work / (std::string("Photos.sqlite") + s),
+                    fs::perms::owner_read | fs::perms::owner_write);
   }
   Database db;
   EXPECT_TRUE(db.Open((work / "Photos.sqlite").string(), false, false).ok());
@@ -77,7 +80,8 @@ fs::path BuildVenturaLibrary(const fs::path& dir) {
   }
   for (const auto& t : triggers) Exec(db, "DROP TRIGGER \"" + t + "\"");
   const int64_t asset = Entity(db, "Asset"), attrs = Entity(db, "AdditionalAssetAttributes"),
-                desc = Entity(db, "AssetDescription"), album = Entity(db, "Album"), keyword = Entity(db, "Keyword");
+                desc = Entity(db, "AssetDescription"), album = Entity(db, "Album"),
+                keyword = Entity(db, "Keyword");
   const std::string album_join = "Z_" + std::to_string(album) + "ASSETS";
   const std::string kw_join = "Z_" + std::to_string(attrs) + "KEYWORDS";
   struct Row {
@@ -93,48 +97,81 @@ fs::path BuildVenturaLibrary(const fs::path& dir) {
     int tz;
   };
   const Row rows[] = {
-      {1, kUuidA, "A", "A1B2C3D4-0000-4000-8000-00000000000A.jpeg", CoreDataTime(2011, 1, 13, 13, 33, 39), 41.9, 12.5, 1, 0, 0, 0, "IMG_0001.JPG", "Colosseum", 3600},
-      {2, kUuidB, "B", "B1B2C3D4-0000-4000-8000-00000000000B.png", CoreDataTime(2020, 1, 2, 3, 4, 5), 35.3606, 138.7274, 0, 1, 0, 0, "astronaut.png", nullptr, 32400},
-      {3, kUuidC, "C", "C1B2C3D4-0000-4000-8000-00000000000C.heic", CoreDataTime(2003, 8, 27, 11, 9, 56), -180, -180, 0, 0, 0, 0, "IMG_0003.HEIC", nullptr, 7200},
-      {4, kUuidD, "D", "D1B2C3D4-0000-4000-8000-00000000000D.jpeg", CoreDataTime(2011, 4, 2, 16, 30, 10), -180, -180, 0, 0, 1, 0, "IMG_0004.JPG", nullptr, 7200},
-      {5, kUuidE, "E", "E1B2C3D4-0000-4000-8000-00000000000E.jpeg", CoreDataTime(2022, 5, 5, 5, 5, 5), -180, -180, 0, 0, 0, 0, "IMG_0005.JPG", nullptr, 0},
-      {6, kUuidF, "F", "F1B2C3D4-0000-4000-8000-00000000000F.mov", CoreDataTime(2022, 6, 6, 6, 6, 6), -180, -180, 0, 0, 0, 1, "IMG_0006.MOV", nullptr, 0},
+      {1, kUuidA, "A", "A1B2C3D4-0000-4000-8000-00000000000A.jpeg",
+       CoreDataTime(2011, 1, 13, 13, 33, 39), 41.9, 12.5, 1, 0, 0, 0, "IMG_0001.JPG", "Colosseum",
+       3600},
+      {2, kUuidB, "B", "B1B2C3D4-0000-4000-8000-00000000000B.png",
+       CoreDataTime(2020, 1, 2, 3, 4, 5), 35.3606, 138.7274, 0, 1, 0, 0, "astronaut.png", nullptr,
+       32400},
+      {3, kUuidC, "C", "C1B2C3D4-0000-4000-8000-00000000000C.heic",
+       CoreDataTime(2003, 8, 27, 11, 9, 56), -180, -180, 0, 0, 0, 0, "IMG_0003.HEIC", nullptr,
+       7200},
+      {4, kUuidD, "D", "D1B2C3D4-0000-4000-8000-00000000000D.jpeg",
+       CoreDataTime(2011, 4, 2, 16, 30, 10), -180, -180, 0, 0, 1, 0, "IMG_0004.JPG", nullptr, 7200},
+      {5, kUuidE, "E", "E1B2C3D4-0000-4000-8000-00000000000E.jpeg",
+       CoreDataTime(2022, 5, 5, 5, 5, 5), -180, -180, 0, 0, 0, 0, "IMG_0005.JPG", nullptr, 0},
+      {6, kUuidF, "F", "F1B2C3D4-0000-4000-8000-00000000000F.mov",
+       CoreDataTime(2022, 6, 6, 6, 6, 6), -180, -180, 0, 0, 0, 1, "IMG_0006.MOV", nullptr, 0},
   };
   Exec(db, "BEGIN");
   for (const Row& r : rows) {
     auto ins = db.Prepare(
-        "INSERT INTO ZASSET(Z_PK, Z_ENT, Z_OPT, ZUUID, ZDIRECTORY, ZFILENAME, ZDATECREATED, ZLATITUDE, ZLONGITUDE, "
+        "INSERT INTO ZASSET(Z_PK, Z_ENT, Z_OPT, ZUUID, ZDIRECTORY, ZFILENAME, ZDATECREATED, "
+        "ZLATITUDE, ZLONGITUDE, "
         "ZFAVORITE, ZHIDDEN, ZTRASHEDSTATE, ZKIND, ZADDITIONALATTRIBUTES) "
         "VALUES(?1, ?2, 1, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?1)");
-    ins->Bind(1, int64_t{r.pk}).Bind(2, asset).Bind(3, r.uuid).Bind(4, r.dir).Bind(5, r.file).Bind(6, r.created);
-    ins->Bind(7, r.lat).Bind(8, r.lon).Bind(9, r.favorite).Bind(10, r.hidden).Bind(11, r.trashed).Bind(12, r.kind);
+    ins->Bind(1, int64_t{r.pk})
+        .Bind(2, asset)
+        .Bind(3, r.uuid)
+        .Bind(4, r.dir)
+        .Bind(5, r.file)
+        .Bind(6, r.created);
+    ins->Bind(7, r.lat)
+        .Bind(8, r.lon)
+        .Bind(9, r.favorite)
+        .Bind(10, r.hidden)
+        .Bind(11, r.trashed)
+        .Bind(12, r.kind);
     EXPECT_TRUE(ins->Run().ok());
     auto attr = db.Prepare(
-        "INSERT INTO ZADDITIONALASSETATTRIBUTES(Z_PK, Z_ENT, Z_OPT, ZASSET, ZORIGINALFILENAME, ZTITLE, "
+        "INSERT INTO ZADDITIONALASSETATTRIBUTES(Z_PK, Z_ENT, Z_OPT, ZASSET, ZORIGINALFILENAME, "
+        "ZTITLE, "
         "ZTIMEZONEOFFSET, ZASSETDESCRIPTION) VALUES(?1, ?2, 1, ?1, ?3, ?4, ?5, ?6)");
     attr->Bind(1, int64_t{r.pk}).Bind(2, attrs).Bind(3, r.original_name);
-    if (r.title) attr->Bind(4, r.title);
-    else attr->BindNull(4);
+    if (r.title)
+      attr->Bind(4, r.title);
+    else
+      attr->BindNull(4);
     attr->Bind(5, r.tz);
-    if (r.pk == 1) attr->Bind(6, int64_t{1});
-    else attr->BindNull(6);
+    if (r.pk == 1)
+      attr->Bind(6, int64_t{1});
+    else
+      attr->BindNull(6);
     EXPECT_TRUE(attr->Run().ok());
   }
-  Exec(db, "INSERT INTO ZASSETDESCRIPTION(Z_PK, Z_ENT, Z_OPT, ZASSETATTRIBUTES, ZLONGDESCRIPTION) VALUES(1, " +
-               std::to_string(desc) + ", 1, 1, 'Evening walk by the arena')");
+  Exec(db,
+       "INSERT INTO ZASSETDESCRIPTION(Z_PK, Z_ENT, Z_OPT, ZASSETATTRIBUTES, ZLONGDESCRIPTION) "
+       "VALUES(1, " +
+           std::to_string(desc) + ", 1, 1, 'Evening walk by the arena')");
   // Albums: Rome (A, D), Space (B), a trashed album (A) and a smart album (kind 1507).
-  Exec(db, "INSERT INTO ZGENERICALBUM(Z_PK, Z_ENT, Z_OPT, ZKIND, ZTITLE, ZTRASHEDSTATE) VALUES "
-           "(900, " + std::to_string(album) + ", 1, 2, 'Rome', 0), (901, " + std::to_string(album) +
-               ", 1, 2, 'Space', 0), (902, " + std::to_string(album) + ", 1, 2, 'Deleted album', 1), (903, " +
-               std::to_string(album) + ", 1, 1507, 'Smart', 0)");
-  Exec(db, "INSERT INTO " + album_join + " VALUES (900, 1, 1), (900, 4, 2), (901, 2, 1), (902, 1, 1), (903, 1, 1)");
-  Exec(db, "INSERT INTO ZKEYWORD(Z_PK, Z_ENT, Z_OPT, ZTITLE) VALUES (1, " + std::to_string(keyword) +
-               ", 1, 'travel'), (2, " + std::to_string(keyword) + ", 1, 'family')");
+  Exec(db,
+       "INSERT INTO ZGENERICALBUM(Z_PK, Z_ENT, Z_OPT, ZKIND, ZTITLE, ZTRASHEDSTATE) VALUES "
+       "(900, " +
+           std::to_string(album) + ", 1, 2, 'Rome', 0), (901, " + std::to_string(album) +
+           ", 1, 2, 'Space', 0), (902, " + std::to_string(album) +
+           ", 1, 2, 'Deleted album', 1), (903, " + std::to_string(album) +
+           ", 1, 1507, 'Smart', 0)");
+  Exec(db, "INSERT INTO " + album_join +
+               " VALUES (900, 1, 1), (900, 4, 2), (901, 2, 1), (902, 1, 1), (903, 1, 1)");
+  Exec(db, "INSERT INTO ZKEYWORD(Z_PK, Z_ENT, Z_OPT, ZTITLE) VALUES (1, " +
+               std::to_string(keyword) + ", 1, 'travel'), (2, " + std::to_string(keyword) +
+               ", 1, 'family')");
   Exec(db, "INSERT INTO " + kw_join + " VALUES (1, 1), (1, 2)");
   Exec(db, "COMMIT");
   // Copied while the writer is open: the rows are in the -wal only, as Photos leaves them.
   for (const char* s : {"", "-wal", "-shm"})
-    CopyFile(work / (std::string("Photos.sqlite") + s), bundle / "database" / (std::string("Photos.sqlite") + s));
+    CopyFile(work / (std::string("Photos.sqlite") + s),
+             bundle / "database" / (std::string("Photos.sqlite") + s));
   db.Close();
 
   const fs::path photos = CorpusPath() / "photos";
@@ -144,14 +181,16 @@ fs::path BuildVenturaLibrary(const fs::path& dir) {
            bundle / "resources/derivatives/C" / (std::string(kUuidC) + "_1_105_c.jpeg"));
   CopyFile(photos / "jpeg-variants/1x1 Issue 508.jpg",
            bundle / "resources/derivatives/masters/C" / (std::string(kUuidC) + "_4_5005_c.jpeg"));
-  CopyFile(photos / "phones/Samsung GT-I9000 (Galaxy S).jpg", bundle / "originals/D" / rows[3].file);
+  CopyFile(photos / "phones/Samsung GT-I9000 (Galaxy S).jpg",
+           bundle / "originals/D" / rows[3].file);
   return bundle;
 }
 
 int64_t CountAssetsIgnoringWal(const fs::path& db_path) {
   sqlite3* db = nullptr;
   const std::string uri = "file:" + db_path.string() + "?immutable=1";
-  EXPECT_EQ(sqlite3_open_v2(uri.c_str(), &db, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI, nullptr), SQLITE_OK);
+  EXPECT_EQ(sqlite3_open_v2(uri.c_str(), &db, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI, nullptr),
+            SQLITE_OK);
   sqlite3_stmt* st = nullptr;
   EXPECT_EQ(sqlite3_prepare_v2(db, "SELECT count(*) FROM ZASSET", -1, &st, nullptr), SQLITE_OK);
   EXPECT_EQ(sqlite3_step(st), SQLITE_ROW);
@@ -164,7 +203,8 @@ int64_t CountAssetsIgnoringWal(const fs::path& db_path) {
 TEST(ApplePhotosImport, RealPhotos5LibraryWithItsWal) {
   TempDir tmp;
   Cli cli(tmp / "home");
-  const fs::path bundle = fs::canonical(CorpusPath() / "libraries/apple-photos/Test-Lock-10_15_1.photoslibrary");
+  const fs::path bundle =
+      fs::canonical(CorpusPath() / "libraries/apple-photos/Test-Lock-10_15_1.photoslibrary");
   const auto before = SnapshotTree(bundle);
   // `index` recognises the bundle by its structure.
   CliResult r = cli.Run({"index", "--no-embed", "--json", bundle.string()});
@@ -196,7 +236,8 @@ TEST(ApplePhotosImport, RealPhotos5LibraryWithItsWal) {
   EXPECT_EQ(a["keywords"], json::array({"Maria"}));
   EXPECT_EQ(a["albums"], json::array());
   // The modern (ZASSET) schema family reads too, though this library is empty.
-  const fs::path ventura = fs::canonical(CorpusPath() / "libraries/apple-photos/Test-Empty-Library-Ventura-13-5.photoslibrary");
+  const fs::path ventura = fs::canonical(
+      CorpusPath() / "libraries/apple-photos/Test-Empty-Library-Ventura-13-5.photoslibrary");
   const auto ventura_before = SnapshotTree(ventura);
   r = cli.Run({"import", "apple-photos", "--no-embed", "--json", ventura.string()});
   ASSERT_EQ(r.exit_code, 0) << r.err;
@@ -225,7 +266,8 @@ TEST(ApplePhotosImport, MiniatureVenturaLibraryCarriesEveryFact) {
   EXPECT_EQ(j["library"]["albums"], 2);
   EXPECT_EQ(j["library"]["keywords"], 2);
 
-  r = cli.Run({"info", (bundle / "originals/A" / (std::string(kUuidA) + ".jpeg")).string(), "--json"});
+  r = cli.Run(
+      {"info", (bundle / "originals/A" / (std::string(kUuidA) + ".jpeg")).string(), "--json"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   json a = r.Json();
   EXPECT_EQ(a["external_id"], kUuidA);
@@ -241,7 +283,8 @@ TEST(ApplePhotosImport, MiniatureVenturaLibraryCarriesEveryFact) {
   EXPECT_NEAR(a["gps"]["lat"].get<double>(), 41.853, 1e-3) << "the photo's own GPS is kept";
 
   // No EXIF at all: Photos' date (with its zone) and place.
-  r = cli.Run({"info", (bundle / "originals/B" / (std::string(kUuidB) + ".png")).string(), "--json"});
+  r = cli.Run(
+      {"info", (bundle / "originals/B" / (std::string(kUuidB) + ".png")).string(), "--json"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   json b = r.Json();
   EXPECT_EQ(b["taken_at"], "2020-01-02T12:04:05+09:00");
@@ -252,16 +295,20 @@ TEST(ApplePhotosImport, MiniatureVenturaLibraryCarriesEveryFact) {
   EXPECT_EQ(b["albums"], json::array({"Space"}));
 
   // iCloud-only: the largest derivative stands in; asking for the original finds it.
-  const std::string c_original = (bundle / "originals/C" / (std::string(kUuidC) + ".heic")).string();
+  const std::string c_original =
+      (bundle / "originals/C" / (std::string(kUuidC) + ".heic")).string();
   r = cli.Run({"info", c_original, "--json"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   json c = r.Json();
   EXPECT_EQ(c["stand_in"], "derivative");
   EXPECT_EQ(c["original_path"], c_original);
-  EXPECT_EQ(c["path"], (bundle / "resources/derivatives/C" / (std::string(kUuidC) + "_1_105_c.jpeg")).string());
+  EXPECT_EQ(
+      c["path"],
+      (bundle / "resources/derivatives/C" / (std::string(kUuidC) + "_1_105_c.jpeg")).string());
   EXPECT_EQ(c["width"], 1536);
 
-  r = cli.Run({"info", (bundle / "originals/D" / (std::string(kUuidD) + ".jpeg")).string(), "--json"});
+  r = cli.Run(
+      {"info", (bundle / "originals/D" / (std::string(kUuidD) + ".jpeg")).string(), "--json"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_EQ(r.Json()["trashed"], true);
   EXPECT_EQ(r.Json()["albums"], json::array({"Rome"}));
@@ -278,7 +325,8 @@ TEST(ApplePhotosImport, MiniatureVenturaLibraryCarriesEveryFact) {
   }
   EXPECT_TRUE(reported);
   // ...and kept as a known, missing file with its facts, so a later import can find it.
-  r = cli.Run({"info", (bundle / "originals/E" / (std::string(kUuidE) + ".jpeg")).string(), "--json"});
+  r = cli.Run(
+      {"info", (bundle / "originals/E" / (std::string(kUuidE) + ".jpeg")).string(), "--json"});
   EXPECT_NE(r.exit_code, 0);
   EXPECT_NE(r.err.find("not a usable photo"), std::string::npos) << r.err;
 
@@ -289,7 +337,8 @@ TEST(ApplePhotosImport, MiniatureVenturaLibraryCarriesEveryFact) {
   EXPECT_EQ(j["added"], 0);
   EXPECT_EQ(j["unchanged"], j["seen"]);
   EXPECT_EQ(j["seen"], 4);
-  r = cli.Run({"info", (bundle / "originals/A" / (std::string(kUuidA) + ".jpeg")).string(), "--json"});
+  r = cli.Run(
+      {"info", (bundle / "originals/A" / (std::string(kUuidA) + ".jpeg")).string(), "--json"});
   EXPECT_EQ(r.Json()["albums"], json::array({"Rome"}));
   EXPECT_EQ(r.Json()["keywords"].size(), 2u);
 
@@ -302,7 +351,8 @@ TEST(ApplePhotosImport, MiniatureVenturaLibraryCarriesEveryFact) {
   r = cli.Run({"index", "--no-embed", "--json", moved.string()});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_EQ(r.Json()["added"], 0) << "the same photos, known by content";
-  r = cli.Run({"info", (moved / "originals/A" / (std::string(kUuidA) + ".jpeg")).string(), "--json"});
+  r = cli.Run(
+      {"info", (moved / "originals/A" / (std::string(kUuidA) + ".jpeg")).string(), "--json"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_EQ(r.Json()["albums"], json::array({"Rome"}));
   EXPECT_EQ(r.Json()["source"]["root"], moved.string());
@@ -313,9 +363,12 @@ TEST(ApplePhotosImport, SearchFiltersByAlbumKeywordFavoriteAndTrash) {
   Cli cli(tmp / "home");
   const fs::path bundle = BuildVenturaLibrary(tmp.path());
   const fs::path model = GoldenSnapshot(tmp.path(), "clip/tiny-b32", "clip/tokenizer");
-  CliResult r = cli.Run({"-q", "import", "apple-photos", "--model", model.string(), bundle.string()});
+  CliResult r =
+      cli.Run({"-q", "import", "apple-photos", "--model", model.string(), bundle.string()});
   ASSERT_EQ(r.exit_code, 0) << r.err;
-  auto paths = [&](std::vector<std::string> extra) { return SearchFileNames(cli, "a photo", extra); };
+  auto paths = [&](std::vector<std::string> extra) {
+    return SearchFileNames(cli, "a photo", extra);
+  };
   const std::string a = std::string(kUuidA) + ".jpeg", b = std::string(kUuidB) + ".png",
                     c = std::string(kUuidC) + "_1_105_c.jpeg", d = std::string(kUuidD) + ".jpeg";
   EXPECT_EQ(paths({}), (std::vector<std::string>{a, b, c})) << "the trashed photo is left out";

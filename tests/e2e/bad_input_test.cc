@@ -1,10 +1,9 @@
 // Bad files end as recorded errors with human reasons; the library is never modified.
+#include <gtest/gtest.h>
 #include <sys/stat.h>
 
 #include <fstream>
 #include <map>
-
-#include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
 #include "base/file_io.h"
@@ -67,7 +66,8 @@ std::map<std::string, std::string> Snapshot(const std::filesystem::path& root) {
     struct stat st {};
     ::lstat(e.path().c_str(), &st);
     std::string facts = std::to_string(st.st_mode) + "/" + std::to_string(st.st_size) + "/" +
-                        std::to_string(st.st_mtim.tv_sec) + "." + std::to_string(st.st_mtim.tv_nsec);
+                        std::to_string(st.st_mtim.tv_sec) + "." +
+                        std::to_string(st.st_mtim.tv_nsec);
     if (e.is_regular_file()) {
       std::string data = ReadFile(e.path());
       facts += "/" + ContentHashHex(reinterpret_cast<const uint8_t*>(data.data()), data.size());

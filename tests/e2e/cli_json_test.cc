@@ -1,5 +1,6 @@
 // The CLI's JSON shapes and exit codes, which later tooling relies on.
 #include <gtest/gtest.h>
+
 #include <nlohmann/json.hpp>
 
 #include "catalog/catalog.h"
@@ -64,7 +65,9 @@ TEST_F(CliJson, LsFilters) {
   EXPECT_EQ(cli_.Run({"ls", "--json"}).Json().size(), 4u);
   EXPECT_EQ(cli_.Run({"ls", "--json", "--format", "png"}).Json().size(), 1u);
   EXPECT_EQ(cli_.Run({"ls", "--json", "--folder", (lib_ / "rotated").string()}).Json().size(), 1u);
-  EXPECT_EQ(cli_.Run({"ls", "--json", "--after", "2008-01-01", "--before", "2009-01-01"}).Json().size(), 1u);
+  EXPECT_EQ(
+      cli_.Run({"ls", "--json", "--after", "2008-01-01", "--before", "2009-01-01"}).Json().size(),
+      1u);
 }
 
 TEST_F(CliJson, ThumbWritesAnUprightJpeg) {
@@ -125,7 +128,8 @@ TEST_F(CliJson, HelpForEverySubcommand) {
 
 TEST_F(CliJson, DbFlagAndEnvironmentChooseTheCatalog) {
   std::filesystem::path other = tmp_ / "elsewhere/cat.db";
-  ASSERT_EQ(cli_.Run({"--db", other.string(), "-q", "index", (lib_ / "png").string()}).exit_code, 0);
+  ASSERT_EQ(cli_.Run({"--db", other.string(), "-q", "index", (lib_ / "png").string()}).exit_code,
+            0);
   EXPECT_TRUE(std::filesystem::exists(other));
   EXPECT_EQ(cli_.Run({"--db", other.string(), "status", "--json"}).Json()["files"], 1);
 }

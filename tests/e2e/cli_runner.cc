@@ -1,15 +1,14 @@
 #include "cli_runner.h"
 
-#include "test_util.h"
-
 #include <fcntl.h>
+#include <gtest/gtest.h>
 #include <poll.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include <gtest/gtest.h>
-
 #include <algorithm>
+
+#include "test_util.h"
 
 extern char** environ;
 
@@ -32,7 +31,8 @@ std::vector<std::string> Cli::Env() const {
   std::vector<std::string> env;
   for (char** e = environ; *e; ++e) {
     std::string kv = *e;
-    if (kv.rfind("SHOEBOX_DB=", 0) == 0 || kv.rfind("XDG_", 0) == 0 || kv.rfind("HOME=", 0) == 0) continue;
+    if (kv.rfind("SHOEBOX_DB=", 0) == 0 || kv.rfind("XDG_", 0) == 0 || kv.rfind("HOME=", 0) == 0)
+      continue;
     env.push_back(kv);
   }
   env.push_back("HOME=" + home_.string());
@@ -99,7 +99,8 @@ CliResult Cli::Run(const std::vector<std::string>& args) const {
 
 pid_t Cli::Start(const std::vector<std::string>& args) const { return Spawn(args, Env(), -1, -1); }
 
-pid_t Cli::StartLogged(const std::vector<std::string>& args, const std::filesystem::path& log) const {
+pid_t Cli::StartLogged(const std::vector<std::string>& args,
+                       const std::filesystem::path& log) const {
   int fd = ::open(log.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
   EXPECT_GE(fd, 0) << log;
   pid_t pid = Spawn(args, Env(), fd, fd);
@@ -109,23 +110,28 @@ pid_t Cli::StartLogged(const std::vector<std::string>& args, const std::filesyst
 
 std::filesystem::path GoldenSnapshot(const std::filesystem::path& parent, const std::string& model,
                                      const std::string& tokenizer) {
-  std::filesystem::path dir = parent / ("snapshot-" + std::filesystem::path(model).filename().string());
+  std::filesystem::path dir =
+      parent / ("snapshot-" + std::filesystem::path(model).filename().string());
   std::filesystem::create_directories(dir);
   for (const char* f : {"config.json", "model.safetensors", "preprocessor_config.json"})
-    std::filesystem::copy_file(GoldenPath() / model / f, dir / f, std::filesystem::copy_options::overwrite_existing);
+    std::filesystem::copy_file(GoldenPath() / model / f, dir / f,
+                               std::filesystem::copy_options::overwrite_existing);
   for (const auto& e : std::filesystem::directory_iterator(GoldenPath() / tokenizer))
     if (e.path().extension() != ".jsonl")
-      std::filesystem::copy_file(e.path(), dir / e.path().filename(), std::filesystem::copy_options::overwrite_existing);
+      std::filesystem::copy_file(e.path(), dir / e.path().filename(),
+                                 std::filesystem::copy_options::overwrite_existing);
   return dir;
 }
 
-std::vector<std::string> SearchFileNames(const Cli& cli, const std::string& query, const std::vector<std::string>& extra) {
+std::vector<std::string> SearchFileNames(const Cli& cli, const std::string& query,
+                                         const std::vector<std::string>& extra) {
   std::vector<std::string> args = {"search", query, "-n", "50", "--json"};
   args.insert(args.end(), extra.begin(), extra.end());
   CliResult s = cli.Run(args);
   EXPECT_EQ(s.exit_code, 0) << s.err;
   std::vector<std::string> out;
-  for (const auto& h : s.Json()) out.push_back(std::filesystem::path(h["path"].get<std::string>()).filename().string());
+  for (const auto& h : s.Json())
+    out.push_back(std::filesystem::path(h["path"].get<std::string>()).filename().string());
   std::sort(out.begin(), out.end());
   return out;
 }

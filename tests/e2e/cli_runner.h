@@ -4,10 +4,9 @@
 #include <sys/types.h>
 
 #include <filesystem>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 namespace shoebox::testing {
 
@@ -35,7 +34,8 @@ class Cli {
 };
 
 // `shoebox search QUERY -n 50 --json EXTRA...`: the file names of the hits, sorted.
-std::vector<std::string> SearchFileNames(const Cli& cli, const std::string& query, const std::vector<std::string>& extra);
+std::vector<std::string> SearchFileNames(const Cli& cli, const std::string& query,
+                                         const std::vector<std::string>& extra);
 
 // A Hub-style snapshot folder under dir: a golden model (e.g. "clip/tiny-b32") plus its
 // family's tokenizer files (e.g. "clip/tokenizer").

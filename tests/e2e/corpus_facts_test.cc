@@ -1,9 +1,9 @@
 // Indexes the shared corpus' photos/ and checks every fact its manifest.jsonl states.
+#include <gtest/gtest.h>
+
 #include <cmath>
 #include <fstream>
 #include <map>
-
-#include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
 #include "cli_runner.h"
@@ -16,9 +16,10 @@ using nlohmann::json;
 
 std::string ExpectedFormat(const std::string& manifest_format) {
   static const std::map<std::string, std::string> kMap = {
-      {"JPEG", "jpeg"}, {"PNG", "png"},   {"WEBP", "webp"}, {"Extended WEBP", "webp"}, {"GIF", "gif"}, {"HEIC", "heic"},
-      {"HEIF", "heic"}, {"AVIF", "avif"}, {"TIFF", "tiff"}, {"NEF", "raw"}, {"DNG", "raw"},
-      {"CR2", "raw"},   {"JXL", "jxl"},   {"BMP", "bmp"}};
+      {"JPEG", "jpeg"}, {"PNG", "png"},   {"WEBP", "webp"}, {"Extended WEBP", "webp"},
+      {"GIF", "gif"},   {"HEIC", "heic"}, {"HEIF", "heic"}, {"AVIF", "avif"},
+      {"TIFF", "tiff"}, {"NEF", "raw"},   {"DNG", "raw"},   {"CR2", "raw"},
+      {"JXL", "jxl"},   {"BMP", "bmp"}};
   auto it = kMap.find(manifest_format);
   return it == kMap.end() ? "?" + manifest_format : it->second;
 }
@@ -27,7 +28,8 @@ std::string ExpectedFormat(const std::string& manifest_format) {
 json ExpectedTakenAt(const json& image) {
   std::string d = image.value("capture_date", "unknown");
   if (d == "unknown" || d.size() < 19) return nullptr;
-  std::string iso = d.substr(0, 4) + "-" + d.substr(5, 2) + "-" + d.substr(8, 2) + "T" + d.substr(11, 8);
+  std::string iso =
+      d.substr(0, 4) + "-" + d.substr(5, 2) + "-" + d.substr(8, 2) + "T" + d.substr(11, 8);
   if (image.contains("capture_tz_offset") && image["capture_tz_offset"].is_string())
     iso += image["capture_tz_offset"].get<std::string>();
   return iso;

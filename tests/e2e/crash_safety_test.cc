@@ -1,16 +1,15 @@
 // SIGKILL at random moments never corrupts the catalog; the next run finishes the job.
 // Concurrent runs are refused; readers work while an index runs.
+#include <gtest/gtest.h>
 #include <signal.h>
 #include <sys/file.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <chrono>
+#include <nlohmann/json.hpp>
 #include <random>
 #include <thread>
-
-#include <gtest/gtest.h>
-#include <nlohmann/json.hpp>
 
 #include "catalog/catalog.h"
 #include "cli_runner.h"
@@ -66,7 +65,8 @@ TEST(CrashSafety, RandomSigkillsNeverCorruptAndTheNextRunCompletes) {
   for (const char* key : {"files", "assets", "missing", "errors", "thumbnails"})
     EXPECT_EQ(got[key], want[key]) << key;
   auto cat = Catalog::Open(cli.catalog(), false);
-  EXPECT_EQ(Scalar(cat->get(), "SELECT count(*) FROM files WHERE status = 0 AND asset_id IS NULL"), "0");
+  EXPECT_EQ(Scalar(cat->get(), "SELECT count(*) FROM files WHERE status = 0 AND asset_id IS NULL"),
+            "0");
   EXPECT_EQ(Scalar(cat->get(), "SELECT count(*) - count(DISTINCT hash) FROM assets"), "0");
 }
 
@@ -85,7 +85,8 @@ TEST(CrashSafety, SecondIndexIsRefusedAndReadersStillWork) {
   EXPECT_NE(second.err.find("another `shoebox index` is already updating"), std::string::npos)
       << second.err;
   EXPECT_EQ(cli.Run({"status", "--json"}).exit_code, 0);
-  EXPECT_EQ(cli.Run({"info", "--json", (lib / "orientation/landscape_3.jpg").string()}).exit_code, 0);
+  EXPECT_EQ(cli.Run({"info", "--json", (lib / "orientation/landscape_3.jpg").string()}).exit_code,
+            0);
   ::close(fd);
   EXPECT_EQ(cli.Run({"-q", "index", lib.string()}).exit_code, 0);
 }

@@ -1,9 +1,9 @@
 // `shoebox embed` end to end: files in, the reference implementation's normalised embeddings
 // out (golden data: the texts and photos of cases.json, row by row).
+#include <gtest/gtest.h>
+
 #include <cmath>
 #include <cstdlib>
-
-#include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
 #include "cli_runner.h"
@@ -15,7 +15,8 @@ namespace {
 
 std::filesystem::path Golden() { return GoldenPath(); }
 
-std::filesystem::path Snapshot(const TempDir& tmp, const std::string& model, const std::string& tokenizer) {
+std::filesystem::path Snapshot(const TempDir& tmp, const std::string& model,
+                               const std::string& tokenizer) {
   return GoldenSnapshot(tmp.path(), model, tokenizer);
 }
 
@@ -31,7 +32,8 @@ std::vector<float> Row(const std::filesystem::path& cases, const std::string& te
 float MaxAbsDiff(const nlohmann::json& got, const std::vector<float>& want) {
   EXPECT_EQ(got.size(), want.size());
   float m = 0;
-  for (size_t i = 0; i < want.size() && i < got.size(); ++i) m = std::max(m, std::fabs(got[i].get<float>() - want[i]));
+  for (size_t i = 0; i < want.size() && i < got.size(); ++i)
+    m = std::max(m, std::fabs(got[i].get<float>() - want[i]));
   return m;
 }
 
@@ -54,7 +56,8 @@ TEST_P(EmbedCli, TextsAndPhotosMatchTheReference) {
   std::string line;
   for (int row = 0; std::getline(lines, line); ++row) {
     auto j = nlohmann::json::parse(line);
-    EXPECT_LE(MaxAbsDiff(j["embedding"], Row(cases, "text_embeds_normalized", row)), 1e-5f) << j["input"];
+    EXPECT_LE(MaxAbsDiff(j["embedding"], Row(cases, "text_embeds_normalized", row)), 1e-5f)
+        << j["input"];
   }
   // Photos: astronaut and the alpha PNG have no EXIF orientation, so upright == reference.
   CliResult image = cli.Run({"embed", "--model", dir.string(), "--image",
@@ -64,14 +67,17 @@ TEST_P(EmbedCli, TextsAndPhotosMatchTheReference) {
   std::istringstream ilines(image.out);
   for (int row = 0; std::getline(ilines, line); ++row) {
     auto j = nlohmann::json::parse(line);
-    EXPECT_LE(MaxAbsDiff(j["embedding"], Row(cases, "image_embeds_normalized", row)), 1e-5f) << j["input"];
+    EXPECT_LE(MaxAbsDiff(j["embedding"], Row(cases, "image_embeds_normalized", row)), 1e-5f)
+        << j["input"];
   }
 }
 
 INSTANTIATE_TEST_SUITE_P(Families, EmbedCli,
                          ::testing::Values(Family{"clip/tiny-b32", "clip/tokenizer"},
                                            Family{"siglip/tiny-b16", "siglip/tokenizer"}),
-                         [](const auto& info) { return std::string(info.param.model).substr(0, 4); });
+                         [](const auto& info) {
+                           return std::string(info.param.model).substr(0, 4);
+                         });
 
 double Dot(const nlohmann::json& got, const std::vector<float>& want) {
   double d = 0;
@@ -88,14 +94,18 @@ TEST_P(EmbedCli, Int8PrecisionStaysWithinCosine0999OfTheReference) {
   auto cases = Golden() / GetParam().model / "cases.safetensors";
   const std::string image_path = (Golden() / "preprocess/images/astronaut.png").string();
   CliResult f32 = cli.Run({"embed", "--model", dir.string(), "--text", "a photo of a cat"});
-  CliResult q8 = cli.Run({"--precision", "int8", "embed", "--model", dir.string(), "--text", "a photo of a cat"});
-  CliResult q8_image = cli.Run({"--precision", "int8", "embed", "--model", dir.string(), "--image", image_path});
+  CliResult q8 = cli.Run(
+      {"--precision", "int8", "embed", "--model", dir.string(), "--text", "a photo of a cat"});
+  CliResult q8_image =
+      cli.Run({"--precision", "int8", "embed", "--model", dir.string(), "--image", image_path});
   ASSERT_EQ(f32.exit_code, 0) << f32.err;
   ASSERT_EQ(q8.exit_code, 0) << q8.err;
   ASSERT_EQ(q8_image.exit_code, 0) << q8_image.err;
   auto text = nlohmann::json::parse(q8.out), text_f32 = nlohmann::json::parse(f32.out);
   EXPECT_GE(Dot(text["embedding"], Row(cases, "text_embeds_normalized", 0)), 0.999);
-  EXPECT_GE(Dot(nlohmann::json::parse(q8_image.out)["embedding"], Row(cases, "image_embeds_normalized", 0)), 0.999);
+  EXPECT_GE(Dot(nlohmann::json::parse(q8_image.out)["embedding"],
+                Row(cases, "image_embeds_normalized", 0)),
+            0.999);
   EXPECT_NE(text["embedding"], text_f32["embedding"]) << "--precision int8 ran in float32";
 
   CliResult bad = cli.Run({"--precision", "fp8", "embed", "--model", dir.string(), "--text", "x"});
@@ -112,8 +122,8 @@ TEST(EmbedCliErrors, BadPhotoIsReportedAndTheRestEmbedded) {
   Cli cli(tmp / "home");
   auto dir = Snapshot(tmp, "clip/tiny-b32", "clip/tokenizer");
   WriteFile(tmp / "notes.jpg", "not a photo");
-  CliResult r = cli.Run({"embed", "--model", dir.string(), "--image", (tmp / "notes.jpg").string(), "--image",
-                         (Golden() / "preprocess/images/coins.png").string()});
+  CliResult r = cli.Run({"embed", "--model", dir.string(), "--image", (tmp / "notes.jpg").string(),
+                         "--image", (Golden() / "preprocess/images/coins.png").string()});
   EXPECT_EQ(r.exit_code, 1);
   std::istringstream lines(r.out);
   std::string first, second;
@@ -135,8 +145,9 @@ TEST(EmbedCliErrors, MissingModelSaysWhereToPutTheFiles) {
 TEST(BenchEmbed, ReportsTheFourRates) {
   TempDir tmp;
   Cli cli(tmp / "home");
-  CliResult r = cli.Run({"bench", "embed", "--config", (Golden() / "clip/tiny-b32/config.json").string(),
-                         "--seconds", "0.05", "--threads", "1", "--json"});
+  CliResult r =
+      cli.Run({"bench", "embed", "--config", (Golden() / "clip/tiny-b32/config.json").string(),
+               "--seconds", "0.05", "--threads", "1", "--json"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   auto j = r.Json();
   for (const char* key : {"image_per_s_b1", "image_per_s_b32", "text_per_s_b1", "text_per_s_b32"})
@@ -146,11 +157,13 @@ TEST(BenchEmbed, ReportsTheFourRates) {
 TEST(BenchEmbed, Int8ReportsItsRatesAndCosineToFloat32) {
   TempDir tmp;
   Cli cli(tmp / "home");
-  CliResult r = cli.Run({"bench", "embed", "--config", (Golden() / "clip/tiny-b32/config.json").string(),
-                         "--seconds", "0.05", "--threads", "1", "--json", "--int8"});
+  CliResult r =
+      cli.Run({"bench", "embed", "--config", (Golden() / "clip/tiny-b32/config.json").string(),
+               "--seconds", "0.05", "--threads", "1", "--json", "--int8"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   auto j = r.Json();
-  for (const char* key : {"image_per_s_b1_int8", "image_per_s_b32_int8", "text_per_s_b1_int8", "text_per_s_b32_int8"})
+  for (const char* key :
+       {"image_per_s_b1_int8", "image_per_s_b32_int8", "text_per_s_b1_int8", "text_per_s_b32_int8"})
     EXPECT_GT(j[key].get<double>(), 0) << key;
   EXPECT_GE(j["int8_cosine_image_min"].get<double>(), 0.999);
   EXPECT_LT(j["int8_cosine_image_min"].get<double>(), 1.0);

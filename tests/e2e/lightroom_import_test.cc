@@ -10,8 +10,8 @@
 // previews.db's ImageCacheEntry (imageId, uuid, digest) as Lightroom Classic lays it out and
 // an .lrprev written section by section (no public .lrprev file exists to copy).
 #include <gtest/gtest.h>
-#include <nlohmann/json.hpp>
 
+#include <nlohmann/json.hpp>
 #include <set>
 
 #include "catalog/sqlite_db.h"
@@ -29,9 +29,12 @@ constexpr char kPreviewDigest[] = "5f1d7a0c2b9e8d7c6b5a4f3e2d1c0b9a";
 const char* const kNef7667 = "Pictures/2013/12-01 (MO) Pre-party Phoelix/_MAX7667.NEF";
 const char* const kJpg3047 = "Dropbox/Photos/Exports Random/fb_vaasa/_MAX3047.jpg";
 const char* const kJpg3065 = "Dropbox/Photos/Exports Random/fb_vaasa/_MAX3065.jpg";
-const char* const kOffline7674 = "/Users/maxmouchet/Pictures/2013/12-01 (MO) Pre-party Phoelix/_MAX7674.NEF";
+const char* const kOffline7674 =
+    "/Users/maxmouchet/Pictures/2013/12-01 (MO) Pre-party Phoelix/_MAX7674.NEF";
 
-fs::path RealCatalog() { return CorpusPath() / "libraries/lightroom/test_catalog_1/test_catalog_1.lrcat"; }
+fs::path RealCatalog() {
+  return CorpusPath() / "libraries/lightroom/test_catalog_1/test_catalog_1.lrcat";
+}
 
 void Exec(Database& db, const std::string& sql) {
   Status st = db.Exec(sql);
@@ -39,16 +42,19 @@ void Exec(Database& db, const std::string& sql) {
 }
 
 std::string PreviewFile(const std::string& level1, const std::string& level2) {
-  const std::string header = std::string("pyramid = {\n\tcolorProfile = \"AdobeRGB\",\n\tcroppedHeight = 2832,\n") +
-                             "\tcroppedWidth = 4256,\n\tdigest = \"" + kPreviewDigest +
-                             "\",\n\tformatVersion = 3,\n\tfromProxy = false,\n\tlevels = {\n" +
-                             "\t\t{\n\t\t\theight = 1,\n\t\t\twidth = 1,\n\t\t},\n" +
-                             "\t\t{\n\t\t\theight = 968,\n\t\t\twidth = 1296,\n\t\t},\n\t},\n" +
-                             "\tquality = \"standard\",\n\tuuid = \"" + kPreviewUuid + "\",\n}\n";
-  return LrprevSection("header", header) + LrprevSection("level_1", level1) + LrprevSection("level_2", level2);
+  const std::string header =
+      std::string("pyramid = {\n\tcolorProfile = \"AdobeRGB\",\n\tcroppedHeight = 2832,\n") +
+      "\tcroppedWidth = 4256,\n\tdigest = \"" + kPreviewDigest +
+      "\",\n\tformatVersion = 3,\n\tfromProxy = false,\n\tlevels = {\n" +
+      "\t\t{\n\t\t\theight = 1,\n\t\t\twidth = 1,\n\t\t},\n" +
+      "\t\t{\n\t\t\theight = 968,\n\t\t\twidth = 1296,\n\t\t},\n\t},\n" +
+      "\tquality = \"standard\",\n\tuuid = \"" + kPreviewUuid + "\",\n}\n";
+  return LrprevSection("header", header) + LrprevSection("level_1", level1) +
+         LrprevSection("level_2", level2);
 }
 
-// The moved library described above; returns the catalog's path. <top>/a/b/c/d/test_catalog_1.lrcat.
+// The moved library described above; returns the catalog's path.
+// <top>/a/b/c/d/test_catalog_1.lrcat.
 fs::path BuildMovedLibrary(const fs::path& top) {
   const fs::path catalog = top / "a/b/c/d/test_catalog_1.lrcat";
   CopyFile(RealCatalog(), catalog);
@@ -57,24 +63,35 @@ fs::path BuildMovedLibrary(const fs::path& top) {
     Database db;
     EXPECT_TRUE(db.Open(catalog.string(), false, false).ok());
     // _MAX7667.NEF (id 21): five stars, picked, red, captioned, two keywords, a collection.
-    Exec(db, "UPDATE Adobe_images SET rating = 5, pick = 1.0, colorLabels = 'Red' WHERE id_local = 21");
+    Exec(db,
+         "UPDATE Adobe_images SET rating = 5, pick = 1.0, colorLabels = 'Red' WHERE id_local = 21");
     Exec(db, "UPDATE AgLibraryIPTC SET caption = 'Pre-party at Phoelix' WHERE image = 21");
     // _MAX7674.NEF (id 40): rejected, turned 90 degrees clockwise; offline, with a preview.
     Exec(db, "UPDATE Adobe_images SET pick = -1.0, orientation = 'BC' WHERE id_local = 40");
     // _MAX3047.jpg (id 63): a place and a keyword; _MAX3065.jpg (id 78): three stars.
-    Exec(db, "UPDATE AgHarvestedExifMetadata SET hasGPS = 1, gpsLatitude = 63.0951, gpsLongitude = 21.6165 WHERE image = 63");
+    Exec(db,
+         "UPDATE AgHarvestedExifMetadata SET hasGPS = 1, gpsLatitude = 63.0951, gpsLongitude = "
+         "21.6165 WHERE image = 63");
     Exec(db, "UPDATE Adobe_images SET rating = 3 WHERE id_local = 78");
-    Exec(db, "INSERT INTO AgLibraryKeyword(id_local, id_global, name, lc_name, parent) VALUES "
-             "(900, 'K-900', 'party', 'party', 20), (901, 'K-901', 'friends', 'friends', 20), "
-             "(902, 'K-902', 'vaasa', 'vaasa', 20)");
-    Exec(db, "INSERT INTO AgLibraryKeywordImage(id_local, image, tag) VALUES (910, 21, 900), (911, 21, 901), (912, 63, 902)");
-    Exec(db, "INSERT INTO AgLibraryCollection(id_local, creationId, name) VALUES "
-             "(920, 'com.adobe.ag.library.collection', 'Best of 2013')");
-    Exec(db, "INSERT INTO AgLibraryCollectionImage(id_local, collection, image) VALUES (930, 920, 21), (931, 920, 63), "
-             "(932, 4, 78)");  // 4 is a smart collection: rules, not a membership
+    Exec(db,
+         "INSERT INTO AgLibraryKeyword(id_local, id_global, name, lc_name, parent) VALUES "
+         "(900, 'K-900', 'party', 'party', 20), (901, 'K-901', 'friends', 'friends', 20), "
+         "(902, 'K-902', 'vaasa', 'vaasa', 20)");
+    Exec(db,
+         "INSERT INTO AgLibraryKeywordImage(id_local, image, tag) VALUES (910, 21, 900), (911, 21, "
+         "901), (912, 63, 902)");
+    Exec(db,
+         "INSERT INTO AgLibraryCollection(id_local, creationId, name) VALUES "
+         "(920, 'com.adobe.ag.library.collection', 'Best of 2013')");
+    Exec(db,
+         "INSERT INTO AgLibraryCollectionImage(id_local, collection, image) VALUES (930, 920, 21), "
+         "(931, 920, 63), "
+         "(932, 4, 78)");  // 4 is a smart collection: rules, not a membership
     // A virtual copy of _MAX3047.jpg: the same file, not a second photo.
-    Exec(db, "INSERT INTO Adobe_images(id_local, id_global, rootFile, masterImage, copyName, captureTime, fileFormat) "
-             "VALUES (940, 'VC-940', 64, 63, 'Copy 1', '2013-09-08T06:52:07.90', 'JPG')");
+    Exec(db,
+         "INSERT INTO Adobe_images(id_local, id_global, rootFile, masterImage, copyName, "
+         "captureTime, fileFormat) "
+         "VALUES (940, 'VC-940', 64, 63, 'Copy 1', '2013-09-08T06:52:07.90', 'JPG')");
   }
   const fs::path photos = CorpusPath() / "photos";
   CopyFile(photos / "raw/RAW_NIKON_D1.NEF", top / kNef7667);
@@ -86,11 +103,15 @@ fs::path BuildMovedLibrary(const fs::path& top) {
     Database db;
     fs::create_directories(lrdata);
     EXPECT_TRUE(db.Open((lrdata / "previews.db").string(), true, false).ok());
-    Exec(db, "CREATE TABLE ImageCacheEntry (imageId INTEGER PRIMARY KEY, uuid NOT NULL, digest NOT NULL, orientation)");
-    Exec(db, std::string("INSERT INTO ImageCacheEntry VALUES (40, '") + kPreviewUuid + "', '" + kPreviewDigest + "', 'AB')");
+    Exec(db,
+         "CREATE TABLE ImageCacheEntry (imageId INTEGER PRIMARY KEY, uuid NOT NULL, digest NOT "
+         "NULL, orientation)");
+    Exec(db, std::string("INSERT INTO ImageCacheEntry VALUES (40, '") + kPreviewUuid + "', '" +
+                 kPreviewDigest + "', 'AB')");
   }
   WriteFile(lrdata / "7/7B3E" / (std::string(kPreviewUuid) + "-" + kPreviewDigest + ".lrprev"),
-            PreviewFile(ReadFile(photos / "jpeg-variants/1x1 Issue 508.jpg"), ReadFile(photos / "phones/Apple iPhone 4.jpg")));
+            PreviewFile(ReadFile(photos / "jpeg-variants/1x1 Issue 508.jpg"),
+                        ReadFile(photos / "phones/Apple iPhone 4.jpg")));
   return catalog;
 }
 
@@ -116,10 +137,12 @@ TEST(LightroomImport, RealCatalogWithEveryOriginalOffline) {
     EXPECT_NE(e["reason"].get<std::string>().find("offline"), std::string::npos) << e;
     EXPECT_NE(e["reason"].get<std::string>().find("no preview"), std::string::npos) << e;
   }
-  EXPECT_EQ(reported, (std::set<std::string>{"/Users/maxmouchet/Dropbox/Photos/Exports Random/fb_vaasa/_MAX3047.jpg",
-                                             "/Users/maxmouchet/Dropbox/Photos/Exports Random/fb_vaasa/_MAX3065.jpg",
-                                             "/Users/maxmouchet/Pictures/2013/12-01 (MO) Pre-party Phoelix/_MAX7667.NEF",
-                                             kOffline7674}));
+  EXPECT_EQ(reported,
+            (std::set<std::string>{
+                "/Users/maxmouchet/Dropbox/Photos/Exports Random/fb_vaasa/_MAX3047.jpg",
+                "/Users/maxmouchet/Dropbox/Photos/Exports Random/fb_vaasa/_MAX3065.jpg",
+                "/Users/maxmouchet/Pictures/2013/12-01 (MO) Pre-party Phoelix/_MAX7667.NEF",
+                kOffline7674}));
   r = cli.Run({"info", kOffline7674});
   EXPECT_NE(r.exit_code, 0);
   EXPECT_NE(r.err.find("not a usable photo"), std::string::npos) << r.err;
@@ -189,7 +212,8 @@ TEST(LightroomImport, MovedLibraryResolvesWithFactsAndPreviews) {
   EXPECT_EQ(prev["width"], 1296);
   EXPECT_EQ(prev["taken_at"], "2013-12-01T23:39:00");
   const std::string preview_path = prev["path"].get<std::string>();
-  EXPECT_EQ(preview_path.rfind((tmp / "home/cache").string(), 0), 0u) << "extracted into shoebox's cache: " << preview_path;
+  EXPECT_EQ(preview_path.rfind((tmp / "home/cache").string(), 0), 0u)
+      << "extracted into shoebox's cache: " << preview_path;
 
   // Re-import: nothing decoded or extracted again.
   const auto preview_time = fs::last_write_time(preview_path);
@@ -223,11 +247,15 @@ TEST(LightroomImport, SearchFiltersByCollectionKeywordAndRating) {
   const fs::path model = GoldenSnapshot(tmp.path(), "clip/tiny-b32", "clip/tokenizer");
   CliResult r = cli.Run({"-q", "index", "--model", model.string(), catalog.string()});
   ASSERT_EQ(r.exit_code, 0) << r.err;
-  auto names = [&](std::vector<std::string> extra) { return SearchFileNames(cli, "a photo", extra); };
+  auto names = [&](std::vector<std::string> extra) {
+    return SearchFileNames(cli, "a photo", extra);
+  };
   EXPECT_EQ(names({}).size(), 4u);
-  EXPECT_EQ(names({"--album", "Best of 2013"}), (std::vector<std::string>{"_MAX3047.jpg", "_MAX7667.NEF"}));
+  EXPECT_EQ(names({"--album", "Best of 2013"}),
+            (std::vector<std::string>{"_MAX3047.jpg", "_MAX7667.NEF"}));
   EXPECT_EQ(names({"--keyword", "vaasa"}), (std::vector<std::string>{"_MAX3047.jpg"}));
-  EXPECT_EQ(names({"--min-rating", "3"}), (std::vector<std::string>{"_MAX3065.jpg", "_MAX7667.NEF"}));
+  EXPECT_EQ(names({"--min-rating", "3"}),
+            (std::vector<std::string>{"_MAX3065.jpg", "_MAX7667.NEF"}));
   EXPECT_EQ(names({"--source", catalog.string()}).size(), 4u);
 }
 
@@ -237,7 +265,8 @@ TEST(LightroomImport, MalformedCatalogsGetClearErrors) {
   WriteFile(tmp / "garbage.lrcat", std::string(4096, 'G'));
   CliResult r = cli.Run({"import", "lightroom", "--no-embed", (tmp / "garbage.lrcat").string()});
   EXPECT_NE(r.exit_code, 0);
-  EXPECT_NE(r.err.find("garbage.lrcat: not a readable SQLite database"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("garbage.lrcat: not a readable SQLite database"), std::string::npos)
+      << r.err;
   {
     Database db;
     ASSERT_TRUE(db.Open((tmp / "other.lrcat").string(), true, false).ok());
@@ -245,7 +274,8 @@ TEST(LightroomImport, MalformedCatalogsGetClearErrors) {
   }
   r = cli.Run({"import", "lightroom", "--no-embed", (tmp / "other.lrcat").string()});
   EXPECT_NE(r.exit_code, 0);
-  EXPECT_NE(r.err.find("not a Lightroom catalog (no AgLibraryFile table)"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("not a Lightroom catalog (no AgLibraryFile table)"), std::string::npos)
+      << r.err;
   r = cli.Run({"import", "lightroom", "--no-embed", (tmp / "missing.lrcat").string()});
   EXPECT_NE(r.exit_code, 0);
   r = cli.Run({"import", "lightroom", "--no-embed", tmp.path().string()});
@@ -262,7 +292,8 @@ TEST(LightroomImport, MalformedCatalogsGetClearErrors) {
   bool named = false;
   for (const auto& e : r.Json())
     if (e["path"] == kOffline7674)
-      named = e["reason"].get<std::string>().find("previews.db: not a readable SQLite database") != std::string::npos;
+      named = e["reason"].get<std::string>().find("previews.db: not a readable SQLite database") !=
+              std::string::npos;
   EXPECT_TRUE(named) << r.out;
 }
 
@@ -274,8 +305,8 @@ TEST(LrprevExtract, WritesPreviewsNamedAndStampedFromTheCatalog) {
   const fs::path lrdata = top / "a/b/c/d/test_catalog_1 Previews.lrdata";
   const auto before = SnapshotTree(top);
   // With the catalog: the original's name, its orientation and capture time as EXIF.
-  CliResult r = cli.Run({"lrprev", "extract", lrdata.string(), "--out", (tmp / "out").string(), "--catalog",
-                         catalog.string(), "--json"});
+  CliResult r = cli.Run({"lrprev", "extract", lrdata.string(), "--out", (tmp / "out").string(),
+                         "--catalog", catalog.string(), "--json"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   json line = json::parse(r.out);
   EXPECT_EQ(line["level"], 2);
@@ -292,12 +323,15 @@ TEST(LrprevExtract, WritesPreviewsNamedAndStampedFromTheCatalog) {
   EXPECT_EQ(r.Json()["taken_at"], "2013-12-01T23:39:00");
   EXPECT_EQ(r.Json()["width"], 1296);
   // Without a catalog: named by the preview's uuid; --level picks a smaller one.
-  const fs::path file = lrdata / "7/7B3E" / (std::string(kPreviewUuid) + "-" + kPreviewDigest + ".lrprev");
-  r = cli.Run({"lrprev", "extract", file.string(), "--out", (tmp / "bare").string(), "--level", "1", "--json"});
+  const fs::path file =
+      lrdata / "7/7B3E" / (std::string(kPreviewUuid) + "-" + kPreviewDigest + ".lrprev");
+  r = cli.Run({"lrprev", "extract", file.string(), "--out", (tmp / "bare").string(), "--level", "1",
+               "--json"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_EQ(json::parse(r.out)["level"], 1);
   EXPECT_TRUE(fs::exists(tmp / "bare" / (std::string(kPreviewUuid) + ".jpg")));
-  r = cli.Run({"lrprev", "extract", file.string(), "--out", (tmp / "bare").string(), "--level", "7"});
+  r = cli.Run(
+      {"lrprev", "extract", file.string(), "--out", (tmp / "bare").string(), "--level", "7"});
   EXPECT_NE(r.exit_code, 0);
   EXPECT_NE(r.err.find("no level 7 (it has levels 1-2)"), std::string::npos) << r.err;
   // Never into the cache being read.
@@ -320,7 +354,8 @@ TEST(LrprevExtract, DamagedFilesAreNamedAndTheRestExtracted) {
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_NE(r.err.find("truncated.lrprev"), std::string::npos) << r.err;
   EXPECT_NE(r.err.find("truncated?"), std::string::npos) << r.err;
-  EXPECT_NE(r.err.find("garbage.lrprev: section at byte 0: no AgHg marker"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("garbage.lrprev: section at byte 0: no AgHg marker"), std::string::npos)
+      << r.err;
   EXPECT_NE(r.err.find("extracted 1 of 3 previews"), std::string::npos) << r.err;
   EXPECT_TRUE(fs::exists(tmp / "out/good.jpg")) << "named after the file when no catalog maps it";
 }

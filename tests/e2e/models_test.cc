@@ -1,12 +1,11 @@
 // `shoebox models pull` against a local stand-in for the Hub (tests/e2e/mock_hub.py on
 // 127.0.0.1): download, resume after a dropped connection, checksum mismatch, 404, gated.
+#include <gtest/gtest.h>
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <cstdlib>
-
-#include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
 #include "cli_runner.h"
@@ -57,7 +56,9 @@ class MockHub : public ::testing::Test {
       ::waitpid(pid_, nullptr, 0);
     }
   }
-  std::filesystem::path ModelDir(const std::string& flat) { return tmp_ / "home/cache/shoebox/models" / flat; }
+  std::filesystem::path ModelDir(const std::string& flat) {
+    return tmp_ / "home/cache/shoebox/models" / flat;
+  }
 
   TempDir tmp_;
   Cli cli_{tmp_ / "home"};
@@ -70,7 +71,8 @@ TEST_F(MockHub, PullsVerifiesAndTheModelThenLoadsByName) {
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_EQ(ReadFile(ModelDir("test--tiny") / "model.safetensors"),
             ReadFile(Golden() / "clip/tiny-b32/model.safetensors"));
-  EXPECT_FALSE(std::filesystem::exists(ModelDir("test--tiny") / "README.md"));  // only what a model needs
+  EXPECT_FALSE(
+      std::filesystem::exists(ModelDir("test--tiny") / "README.md"));  // only what a model needs
   EXPECT_FALSE(std::filesystem::exists(ModelDir("test--tiny.partial")));
   CliResult e = cli_.Run({"embed", "--model", "test/tiny", "--text", "a photo of a cat"});
   ASSERT_EQ(e.exit_code, 0) << e.err;
@@ -120,7 +122,8 @@ TEST_F(MockHub, ListsKnownModelsWithTheDefault) {
   for (const auto& m : j) {
     defaults += m["default"].get<bool>();
     EXPECT_FALSE(m["downloaded"].get<bool>());
-    if (m["default"].get<bool>()) EXPECT_EQ(m["repo"], "google/siglip-base-patch16-256-multilingual");
+    if (m["default"].get<bool>())
+      EXPECT_EQ(m["repo"], "google/siglip-base-patch16-256-multilingual");
   }
   EXPECT_EQ(defaults, 1);
 }

@@ -332,7 +332,8 @@ TEST(Reliability, IndexMakesLostThumbnailsAgainAndRemovesOrphanTemporaryFiles) {
   {
     Server server(cli, tmp.path() / "serve.log");
     auto c = server.Client();
-    for (int i = 0; i < 600 && !c.Get("/api/status"); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    for (int i = 0; i < 600 && !c.Get("/api/status"); ++i)
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
     const int64_t id = IdOf(cli, photos / "astronaut.png");
     auto path = cli.thumbs();
     {
@@ -488,7 +489,9 @@ TEST(Reliability, ADamagedGraphFileNeverCrashesASearchStatusSaysSoAndSearchRebui
   WriteFile(graph, bytes);
   json status = cli.Run({"status", "--json"}).Json();
   EXPECT_EQ(status["embeddings"][0]["index_damaged"], true) << status;
-  EXPECT_NE(status["embeddings"][0]["index_state"].get<std::string>().find("damaged"), std::string::npos) << status;
+  EXPECT_NE(status["embeddings"][0]["index_state"].get<std::string>().find("damaged"),
+            std::string::npos)
+      << status;
   r = cli.Run({"search", "red", "--json"});
   EXPECT_EQ(r.exit_code, 0) << r.err;
   EXPECT_EQ(r.out, want) << "the same answers";

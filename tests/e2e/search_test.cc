@@ -2,6 +2,7 @@
 // equal a fresh `shoebox embed`, `search`/`similar` return exactly the brute-force ranking over
 // the stored vectors (filters applied before top-k), several models coexist, and `dupes`
 // finds the corpus' near-duplicate group and nothing else.
+#include <gtest/gtest.h>
 #include <signal.h>
 #include <sys/wait.h>
 
@@ -10,13 +11,11 @@
 #include <cmath>
 #include <fstream>
 #include <map>
+#include <nlohmann/json.hpp>
 #include <random>
 #include <set>
 #include <sstream>
 #include <thread>
-
-#include <gtest/gtest.h>
-#include <nlohmann/json.hpp>
 
 #include "catalog/catalog.h"
 #include "catalog/embedding_store.h"
@@ -42,7 +41,8 @@ Library& Shared() {
     l.clip = GoldenSnapshot(l.tmp->path(), "clip/tiny-b32", "clip/tokenizer");
     l.siglip = GoldenSnapshot(l.tmp->path(), "siglip/tiny-b16", "siglip/tokenizer");
     l.photos = std::filesystem::canonical(CorpusPath() / "photos");
-    CliResult r = l.cli->Run({"-q", "index", "--json", "--model", l.clip.string(), l.photos.string()});
+    CliResult r =
+        l.cli->Run({"-q", "index", "--json", "--model", l.clip.string(), l.photos.string()});
     EXPECT_EQ(r.exit_code, 0) << r.err;
     l.index_report = r.Json();
     r = l.cli->Run({"-q", "embed-missing", "--model", l.siglip.string()});
@@ -70,13 +70,15 @@ Stored Load(const std::filesystem::path& catalog, const std::string& family) {
       EXPECT_TRUE(set.ok()) << set.status().ToString();
       if (set.ok()) s.set = std::move(*set);
     }
-  auto q = (*cat)->db().Prepare("SELECT asset_id, MIN(path) FROM files WHERE status = 0 GROUP BY asset_id");
+  auto q = (*cat)->db().Prepare(
+      "SELECT asset_id, MIN(path) FROM files WHERE status = 0 GROUP BY asset_id");
   Status st;
   while (q->Step(&st)) s.paths[q->Int(0)] = q->Text(1);
   return s;
 }
 
-std::vector<float> EmbedText(const Cli& cli, const std::filesystem::path& model, const std::string& text) {
+std::vector<float> EmbedText(const Cli& cli, const std::filesystem::path& model,
+                             const std::string& text) {
   CliResult r = cli.Run({"embed", "--model", model.string(), "--text", text});
   EXPECT_EQ(r.exit_code, 0) << r.err;
   return r.Json()["embedding"].get<std::vector<float>>();
@@ -114,7 +116,8 @@ TEST(SemanticIndex, StoredVectorsEqualAFreshEmbed) {
   {
     auto cat = Catalog::Open(lib.cli->catalog(), false);
     auto q = (*cat)->db().Prepare(
-        "SELECT MIN(f.path) FROM embeddings e JOIN files f ON f.asset_id = e.asset_id AND f.status = 0 "
+        "SELECT MIN(f.path) FROM embeddings e JOIN files f ON f.asset_id = e.asset_id AND f.status "
+        "= 0 "
         "WHERE e.source = 'thumbnail' GROUP BY e.asset_id");
     Status st;
     while (q->Step(&st)) from_thumbnail.insert(q->Text(0));
@@ -134,7 +137,8 @@ TEST(SemanticIndex, StoredVectorsEqualAFreshEmbed) {
     auto j = nlohmann::json::parse(line);
     ASSERT_LT(row, s.set.ids.size());
     if (from_thumbnail.count(j["input"])) {
-      EXPECT_TRUE(j.contains("error")) << "embedded from the thumbnail although the photo decodes: " << line;
+      EXPECT_TRUE(j.contains("error"))
+          << "embedded from the thumbnail although the photo decodes: " << line;
       ++row;
       continue;
     }
@@ -142,7 +146,8 @@ TEST(SemanticIndex, StoredVectorsEqualAFreshEmbed) {
     ASSERT_EQ(j["input"], s.paths.at(s.set.ids[row]));
     auto v = j["embedding"].get<std::vector<float>>();
     float worst = 0;
-    for (int64_t k = 0; k < s.set.dim; ++k) worst = std::max(worst, std::fabs(v[k] - s.set.data[row * s.set.dim + k]));
+    for (int64_t k = 0; k < s.set.dim; ++k)
+      worst = std::max(worst, std::fabs(v[k] - s.set.data[row * s.set.dim + k]));
     EXPECT_LT(worst, 1e-6) << j["input"];
     ++row;
   }
@@ -161,7 +166,8 @@ TEST(SemanticIndex, NewPhotosAreEmbeddedFromTheDecodeThatMadeTheirThumbnail) {
   ASSERT_TRUE(cat.ok());
   auto source = [&](const std::string& rel) {
     auto q = (*cat)->db().Prepare(
-        "SELECT e.source FROM embeddings e JOIN models m ON m.id = e.model_id AND m.family = 'clip' "
+        "SELECT e.source FROM embeddings e JOIN models m ON m.id = e.model_id AND m.family = "
+        "'clip' "
         "JOIN files f ON f.asset_id = e.asset_id WHERE f.path = ?1");
     q->Bind(1, (lib.photos / rel).string());
     Status st;
@@ -169,15 +175,16 @@ TEST(SemanticIndex, NewPhotosAreEmbeddedFromTheDecodeThatMadeTheirThumbnail) {
   };
   EXPECT_EQ(source("big/Oppo R7 Plus.jpg"), "photo");
   EXPECT_EQ(source("phones/iphone_13_pro_max.HEIC"), "preview");  // its 240 x 320 HEIF thumbnail
-  EXPECT_EQ(source("phones/IMG_5195.HEIC"), "photo");               // has none
-  EXPECT_EQ(source("raw/RAW_NIKON_D1.NEF"), "thumbnail");           // its preview is too small
+  EXPECT_EQ(source("phones/IMG_5195.HEIC"), "photo");             // has none
+  EXPECT_EQ(source("raw/RAW_NIKON_D1.NEF"), "thumbnail");         // its preview is too small
 }
 
 TEST(SemanticIndex, EveryPhotoHasOneVectorPerModelAndUndecodableOnesAreRecorded) {
   Library& lib = Shared();
   auto cat = Catalog::Open(lib.cli->catalog(), false);
   auto q = (*cat)->db().Prepare(
-      "SELECT m.family, count(e.vector), count(*) - count(e.vector) FROM models m JOIN embeddings e ON e.model_id = m.id "
+      "SELECT m.family, count(e.vector), count(*) - count(e.vector) FROM models m JOIN embeddings "
+      "e ON e.model_id = m.id "
       "GROUP BY m.id ORDER BY m.family");
   Status st;
   std::map<std::string, std::pair<int64_t, int64_t>> per_model;
@@ -197,7 +204,8 @@ TEST(SemanticIndex, SearchIsTheBruteForceRanking) {
   Library& lib = Shared();
   Stored s = Load(lib.cli->catalog(), "clip");
   for (const std::string text : {"a red car", "a cup of coffee", "mountains at sunset", "a cat"}) {
-    CliResult r = lib.cli->Run({"search", text, "-n", "10", "--json", "--model", lib.clip.string()});
+    CliResult r =
+        lib.cli->Run({"search", text, "-n", "10", "--json", "--model", lib.clip.string()});
     ASSERT_EQ(r.exit_code, 0) << r.err;
     EXPECT_EQ(Ids(r.Json()), BruteForce(s.set, EmbedText(*lib.cli, lib.clip, text), 10)) << text;
   }
@@ -215,10 +223,12 @@ TEST(SemanticIndex, QueryArithmeticIsTheNormalisedSum) {
     norm += double(q[i]) * q[i];
   }
   for (auto& v : q) v = static_cast<float>(v / std::sqrt(norm));
-  CliResult r = lib.cli->Run({"search", "beach +2:sunset -people", "-n", "8", "--json", "--model", lib.clip.string()});
+  CliResult r = lib.cli->Run(
+      {"search", "beach +2:sunset -people", "-n", "8", "--json", "--model", lib.clip.string()});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_EQ(Ids(r.Json()), BruteForce(s.set, q, 8));
-  EXPECT_NE(lib.cli->Run({"search", "cat -cat", "--model", lib.clip.string()}).exit_code, 0) << "terms that cancel out are an error";
+  EXPECT_NE(lib.cli->Run({"search", "cat -cat", "--model", lib.clip.string()}).exit_code, 0)
+      << "terms that cancel out are an error";
 }
 
 TEST(SemanticIndex, FiltersApplyBeforeTopK) {
@@ -231,24 +241,30 @@ TEST(SemanticIndex, FiltersApplyBeforeTopK) {
   while (q->Step(&st)) png.insert(q->Int(0));
   ASSERT_GE(png.size(), 5u);
   auto text = EmbedText(*lib.cli, lib.clip, "a photo");
-  CliResult r = lib.cli->Run({"search", "a photo", "-n", "5", "--format", "png", "--json", "--model", lib.clip.string()});
+  CliResult r = lib.cli->Run(
+      {"search", "a photo", "-n", "5", "--format", "png", "--json", "--model", lib.clip.string()});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   auto got = Ids(r.Json());
   EXPECT_EQ(got.size(), 5u) << "a filtered query still returns n hits";
   EXPECT_EQ(got, BruteForce(s.set, text, 5, &png));
   // A folder filter, with the folder's own photos only.
-  r = lib.cli->Run({"search", "a photo", "-n", "50", "--folder", (lib.photos / "duplicates").string(), "--json", "--model", lib.clip.string()});
+  r = lib.cli->Run({"search", "a photo", "-n", "50", "--folder",
+                    (lib.photos / "duplicates").string(), "--json", "--model", lib.clip.string()});
   ASSERT_EQ(r.exit_code, 0) << r.err;
-  for (const auto& h : r.Json()) EXPECT_NE(h["path"].get<std::string>().find("/duplicates/"), std::string::npos);
+  for (const auto& h : r.Json())
+    EXPECT_NE(h["path"].get<std::string>().find("/duplicates/"), std::string::npos);
   EXPECT_EQ(r.Json().size(), 6u) << "the near-duplicate folder holds 6 distinct assets";
-  r = lib.cli->Run({"search", "a photo", "--has-gps", "--json", "-n", "100", "--model", lib.clip.string()});
+  r = lib.cli->Run(
+      {"search", "a photo", "--has-gps", "--json", "-n", "100", "--model", lib.clip.string()});
   ASSERT_EQ(r.exit_code, 0);
   auto gps = (*cat)->db().Prepare(
       "SELECT count(DISTINCT e.asset_id) FROM embeddings e JOIN assets a ON a.id = e.asset_id "
-      "WHERE a.gps_lat IS NOT NULL AND e.vector IS NOT NULL AND e.model_id = (SELECT id FROM models WHERE family='clip')");
+      "WHERE a.gps_lat IS NOT NULL AND e.vector IS NOT NULL AND e.model_id = (SELECT id FROM "
+      "models WHERE family='clip')");
   ASSERT_TRUE(gps->Step(&st));
   EXPECT_EQ(static_cast<int64_t>(r.Json().size()), gps->Int(0));
-  r = lib.cli->Run({"search", "a photo", "--min-score", "2", "--json", "--model", lib.clip.string()});
+  r = lib.cli->Run(
+      {"search", "a photo", "--min-score", "2", "--json", "--model", lib.clip.string()});
   EXPECT_EQ(r.Json().size(), 0u) << "no cosine reaches 2";
 }
 
@@ -256,7 +272,8 @@ TEST(SemanticIndex, SimilarIsTheBruteForceRankingWithoutTheQueryPhoto) {
   Library& lib = Shared();
   Stored s = Load(lib.cli->catalog(), "clip");
   const std::string coffee = (lib.photos / "duplicates/coffee q90.jpg").string();
-  CliResult r = lib.cli->Run({"similar", coffee, "-n", "6", "--json", "--model", lib.clip.string()});
+  CliResult r =
+      lib.cli->Run({"similar", coffee, "-n", "6", "--json", "--model", lib.clip.string()});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   int64_t id = -1;
   for (const auto& [asset, path] : s.paths)
@@ -264,10 +281,12 @@ TEST(SemanticIndex, SimilarIsTheBruteForceRankingWithoutTheQueryPhoto) {
   auto it = std::find(s.set.ids.begin(), s.set.ids.end(), id);
   ASSERT_NE(it, s.set.ids.end());
   const size_t row = static_cast<size_t>(it - s.set.ids.begin());
-  std::vector<float> q(s.set.data.begin() + row * s.set.dim, s.set.data.begin() + (row + 1) * s.set.dim);
+  std::vector<float> q(s.set.data.begin() + row * s.set.dim,
+                       s.set.data.begin() + (row + 1) * s.set.dim);
   EXPECT_EQ(Ids(r.Json()), BruteForce(s.set, q, 6, nullptr, id));
   // An image outside the library: embedded in memory, not stored.
-  r = lib.cli->Run({"similar", "--file", coffee, "-n", "3", "--json", "--model", lib.clip.string()});
+  r = lib.cli->Run(
+      {"similar", "--file", coffee, "-n", "3", "--json", "--model", lib.clip.string()});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_EQ(Ids(r.Json()), BruteForce(s.set, q, 3));
 }
@@ -300,24 +319,29 @@ TEST(SemanticIndex, DupesFindsTheNearDuplicateGroupAndNoFalsePairs) {
   auto j = r.Json();
   const std::string dup = (lib.photos / "duplicates").string() + "/";
   ASSERT_EQ(j["exact"].size(), 1u);
-  EXPECT_EQ(j["exact"][0], nlohmann::json::array({dup + "coffee original.png", dup + "exact copy/coffee original.png"}));
+  EXPECT_EQ(j["exact"][0], nlohmann::json::array({dup + "coffee original.png",
+                                                  dup + "exact copy/coffee original.png"}));
   bool found = false;
   for (const auto& c : j["near"]) {
     const std::string keep = c["keep"];
     if (keep.find("/duplicates/") != std::string::npos) {
       found = true;
-      EXPECT_EQ(keep, dup + "coffee original.png") << "largest resolution, then the least compressed";
-      EXPECT_EQ(c["others"], nlohmann::json::array({dup + "coffee cropped.jpg", dup + "coffee half size.jpg",
-                                                    dup + "coffee q35.jpg", dup + "coffee q90.jpg",
-                                                    dup + "coffee.webp"}))
+      EXPECT_EQ(keep, dup + "coffee original.png")
+          << "largest resolution, then the least compressed";
+      EXPECT_EQ(c["others"],
+                nlohmann::json::array({dup + "coffee cropped.jpg", dup + "coffee half size.jpg",
+                                       dup + "coffee q35.jpg", dup + "coffee q90.jpg",
+                                       dup + "coffee.webp"}))
           << "the keeper's own exact copy is listed under exact";
       continue;
     }
     // The only other group allowed: one picture stored in the 8 EXIF orientations, which is
     // the same photo once turned upright.
-    EXPECT_NE(keep.find("/orientation/landscape_"), std::string::npos) << "false pair: " << c.dump();
+    EXPECT_NE(keep.find("/orientation/landscape_"), std::string::npos)
+        << "false pair: " << c.dump();
     for (const auto& o : c["others"])
-      EXPECT_NE(o.get<std::string>().find("/orientation/landscape_"), std::string::npos) << "false pair: " << c.dump();
+      EXPECT_NE(o.get<std::string>().find("/orientation/landscape_"), std::string::npos)
+          << "false pair: " << c.dump();
   }
   EXPECT_TRUE(found) << j.dump();
 }
@@ -331,13 +355,15 @@ TEST(SemanticIndex, ApproximateIndexIsPersistedAndFollowsTheVectors) {
   auto model = GoldenSnapshot(tmp.path(), "clip/tiny-b32", "clip/tokenizer");
   const auto photos = std::filesystem::canonical(CorpusPath() / "photos");
   setenv("SHOEBOX_ANN_THRESHOLD", "1", 1);  // "auto" uses the graph from one vector on
-  CliResult r = cli.Run({"-q", "index", "--json", "--model", model.string(), (photos / "duplicates").string()});
+  CliResult r = cli.Run(
+      {"-q", "index", "--json", "--model", model.string(), (photos / "duplicates").string()});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_EQ(r.Json()["ann_index"], "rebuilt") << "the embedding stage builds the graph";
   nlohmann::json status = cli.Run({"status", "--json"}).Json()["embeddings"][0];
   EXPECT_EQ(status["index"], "hnsw");
   EXPECT_EQ(status["index_state"], "hnsw (fresh)");
-  EXPECT_EQ(status["index_recipe"], "auto,threshold=1");  // in effect: the stored "auto" with the override
+  EXPECT_EQ(status["index_recipe"],
+            "auto,threshold=1");  // in effect: the stored "auto" with the override
   r = cli.Run({"search", "a cup of coffee", "-n", "4", "--json"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   Stored s = Load(cli.catalog(), "clip");
@@ -352,7 +378,8 @@ TEST(SemanticIndex, ApproximateIndexIsPersistedAndFollowsTheVectors) {
   EXPECT_EQ(std::filesystem::last_write_time(graph), built) << "unchanged vectors reuse the file";
   std::this_thread::sleep_for(std::chrono::milliseconds(20));
   // New photos: their vectors are added to the saved graph, not rebuilt from scratch.
-  r = cli.Run({"-q", "index", "--json", "--model", model.string(), (photos / "orientation").string()});
+  r = cli.Run(
+      {"-q", "index", "--json", "--model", model.string(), (photos / "orientation").string()});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_EQ(r.Json()["ann_index"], "updated (+8 -0)");
   EXPECT_NE(std::filesystem::last_write_time(graph), built);
@@ -361,7 +388,9 @@ TEST(SemanticIndex, ApproximateIndexIsPersistedAndFollowsTheVectors) {
   EXPECT_EQ(s.set.ids.size(), 14u);
   r = cli.Run({"similar", (photos / "duplicates/coffee q90.jpg").string(), "-n", "5", "--json"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
-  auto coffee = Ids(cli.Run({"similar", (photos / "duplicates/coffee q90.jpg").string(), "-n", "13", "--json"}).Json());
+  auto coffee = Ids(
+      cli.Run({"similar", (photos / "duplicates/coffee q90.jpg").string(), "-n", "13", "--json"})
+          .Json());
   EXPECT_EQ(coffee.size(), 13u) << "every other vector is reachable through the updated graph";
   // The recipe is stored with the model and decides: flat scans exactly, whatever the size.
   r = cli.Run({"reindex", "--recipe", "flat"});
@@ -373,12 +402,15 @@ TEST(SemanticIndex, ApproximateIndexIsPersistedAndFollowsTheVectors) {
   EXPECT_EQ(Ids(r.Json()), BruteForce(s.set, q, 4));
   r = cli.Run({"reindex", "--recipe", "HNSW, M=8, ef=64"});
   EXPECT_EQ(r.exit_code, 0) << r.err;
-  EXPECT_NE(r.err.find("rebuilt the HNSW index of 14 vectors (recipe hnsw,M=8,efc=200,ef=64)"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("rebuilt the HNSW index of 14 vectors (recipe hnsw,M=8,efc=200,ef=64)"),
+            std::string::npos)
+      << r.err;
   EXPECT_EQ(cli.Run({"status", "--json"}).Json()["embeddings"][0]["index_state"], "hnsw (fresh)");
   r = cli.Run({"reindex", "--recipe", "hnsw,M=8,speed=11"});
   EXPECT_NE(r.exit_code, 0);
   EXPECT_NE(r.err.find("'speed' is not a setting of hnsw"), std::string::npos) << r.err;
-  EXPECT_EQ(cli.Run({"status", "--json"}).Json()["embeddings"][0]["index_recipe"], "hnsw,M=8,efc=200,ef=64")
+  EXPECT_EQ(cli.Run({"status", "--json"}).Json()["embeddings"][0]["index_recipe"],
+            "hnsw,M=8,efc=200,ef=64")
       << "a refused recipe changes nothing";
   unsetenv("SHOEBOX_ANN_THRESHOLD");
 }
@@ -408,8 +440,9 @@ TEST(SemanticIndex, RandomSigkillsDuringEmbeddingResume) {
   int killed = 0;
   for (int round = 0; round < 10; ++round) {
     // Kills while the crawl embeds what it decodes, and while embed-missing catches up.
-    pid_t pid = round % 2 == 0 ? cli.Start({"-q", "index", "--model", model.string(), photos.string()})
-                               : cli.Start({"-q", "embed-missing", "--model", model.string()});
+    pid_t pid = round % 2 == 0
+                    ? cli.Start({"-q", "index", "--model", model.string(), photos.string()})
+                    : cli.Start({"-q", "embed-missing", "--model", model.string()});
     std::this_thread::sleep_for(std::chrono::milliseconds(delay_ms(rng)));
     bool running = ::kill(pid, SIGKILL) == 0;
     int status = 0;
@@ -418,7 +451,9 @@ TEST(SemanticIndex, RandomSigkillsDuringEmbeddingResume) {
     // A kill before the first run created its catalog leaves nothing to check (seen in the
     // slower ASan build).
     std::error_code ec;
-    if (!std::filesystem::exists(cli.catalog(), ec) || std::filesystem::file_size(cli.catalog(), ec) == 0) continue;
+    if (!std::filesystem::exists(cli.catalog(), ec) ||
+        std::filesystem::file_size(cli.catalog(), ec) == 0)
+      continue;
     auto cat = Catalog::Open(cli.catalog(), false);
     ASSERT_TRUE(cat.ok()) << "round " << round << ": " << cat.status().ToString();
     auto check = (*cat)->db().Prepare("PRAGMA integrity_check");
@@ -431,7 +466,8 @@ TEST(SemanticIndex, RandomSigkillsDuringEmbeddingResume) {
   ASSERT_EQ(last.exit_code, 0) << last.err;
   auto cat = Catalog::Open(cli.catalog(), false);
   auto q = (*cat)->db().Prepare(
-      "SELECT (SELECT count(*) FROM embeddings), (SELECT count(DISTINCT asset_id) FROM embeddings), "
+      "SELECT (SELECT count(*) FROM embeddings), (SELECT count(DISTINCT asset_id) FROM "
+      "embeddings), "
       "(SELECT count(DISTINCT asset_id) FROM files WHERE status = 0 AND asset_id IS NOT NULL)");
   Status st;
   ASSERT_TRUE(q->Step(&st));

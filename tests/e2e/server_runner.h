@@ -2,6 +2,8 @@
 // SIGTERM (and required to exit cleanly) when destroyed.
 #pragma once
 
+#include <gtest/gtest.h>
+#include <httplib.h>
 #include <netinet/in.h>
 #include <signal.h>
 #include <sys/socket.h>
@@ -10,13 +12,10 @@
 
 #include <chrono>
 #include <filesystem>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <thread>
 #include <vector>
-
-#include <gtest/gtest.h>
-#include <httplib.h>
-#include <nlohmann/json.hpp>
 
 #include "cli_runner.h"
 #include "test_util.h"
@@ -38,7 +37,8 @@ inline int FreePort() {
 // A running `shoebox serve`, stopped (SIGTERM) when destroyed.
 class Server {
  public:
-  Server(const Cli& cli, const std::filesystem::path& log, std::vector<std::string> extra = {}) : port_(FreePort()) {
+  Server(const Cli& cli, const std::filesystem::path& log, std::vector<std::string> extra = {})
+      : port_(FreePort()) {
     std::vector<std::string> args = {"serve", "--port", std::to_string(port_)};
     args.insert(args.end(), extra.begin(), extra.end());
     pid_ = cli.StartLogged(args, log);
@@ -48,7 +48,8 @@ class Server {
     ::kill(pid_, SIGTERM);
     int status = 0;
     ::waitpid(pid_, &status, 0);
-    EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << "serve did not stop cleanly: " << status;
+    EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0)
+        << "serve did not stop cleanly: " << status;
   }
   int port() const { return port_; }
   std::string log() const { return ReadFile(log_); }

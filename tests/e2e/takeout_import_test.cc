@@ -3,12 +3,12 @@
 // membership, favourites, sidecar dates and places (with the offset they reveal), orphan
 // sidecars reported, re-import a no-op, search filters by album and favourite, and the
 // export byte-identical afterwards.
-#include <gtest/gtest.h>
 #include <archive.h>
 #include <archive_entry.h>
-#include <nlohmann/json.hpp>
+#include <gtest/gtest.h>
 
 #include <algorithm>
+#include <nlohmann/json.hpp>
 
 #include "catalog/sqlite_db.h"
 #include "cli_runner.h"
@@ -48,8 +48,10 @@ TEST(TakeoutImport, ExportsImportWithTheirSidecarsAlbumsAndFlags) {
   EXPECT_EQ(j["library"]["kind"], "takeout");
 
   // The same gopher in the year folder and in the album: one asset, two files, in the album.
-  const std::string in_album = gophers + "/Google Photos/gophers/PinClipart.com_gopher-clipart_4000243.jpg";
-  const std::string in_year = gophers + "/Google Photos/Photos from 2025/PinClipart.com_gopher-clipart_4000243.jpg";
+  const std::string in_album =
+      gophers + "/Google Photos/gophers/PinClipart.com_gopher-clipart_4000243.jpg";
+  const std::string in_year =
+      gophers + "/Google Photos/Photos from 2025/PinClipart.com_gopher-clipart_4000243.jpg";
   r = cli.Run({"info", in_album, "--json"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   json a = r.Json();
@@ -64,11 +66,13 @@ TEST(TakeoutImport, ExportsImportWithTheirSidecarsAlbumsAndFlags) {
   json y = r.Json();
   EXPECT_EQ(y["id"], a["id"]) << "one asset for both copies";
   EXPECT_EQ(y["albums"], json::array());
-  r = cli.Run({"info", gophers + "/Google Photos/gophers/PinClipart.com_gopher-clipart_4000224.jpg", "--json"});
+  r = cli.Run({"info", gophers + "/Google Photos/gophers/PinClipart.com_gopher-clipart_4000224.jpg",
+               "--json"});
   EXPECT_EQ(r.Json()["favorite"], false);
 
   // A photo whose own EXIF time is local: the sidecar's UTC instant gives its offset.
-  const std::string received = polish + "/Zdjęcia Google/Photos from 2019/received_1475305699271723.jpeg";
+  const std::string received =
+      polish + "/Zdjęcia Google/Photos from 2019/received_1475305699271723.jpeg";
   r = cli.Run({"info", received, "--json"});
   json p = r.Json();
   EXPECT_EQ(p["taken_at"], "2019-04-29T22:05:59+02:00");
@@ -108,8 +112,10 @@ TEST(TakeoutImport, SearchFiltersByAlbumAndFavorite) {
   TempDir tmp;
   Cli cli(tmp / "home");
   const fs::path model = GoldenSnapshot(tmp.path(), "clip/tiny-b32", "clip/tokenizer");
-  const std::string gophers = (CorpusPath() / "libraries/google-takeout/immich-go-gophers/Takeout").string();
-  const std::string polish = (CorpusPath() / "libraries/google-takeout/seb-reference-collection/Takeout").string();
+  const std::string gophers =
+      (CorpusPath() / "libraries/google-takeout/immich-go-gophers/Takeout").string();
+  const std::string polish =
+      (CorpusPath() / "libraries/google-takeout/seb-reference-collection/Takeout").string();
   CliResult r = cli.Run({"-q", "import", "takeout", "--model", model.string(), gophers, polish});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   r = cli.Run({"search", "a gopher", "-n", "50", "--json"});
@@ -119,7 +125,8 @@ TEST(TakeoutImport, SearchFiltersByAlbumAndFavorite) {
   ASSERT_EQ(r.exit_code, 0) << r.err;
   json album = r.Json();
   EXPECT_EQ(album.size(), 5u) << album;
-  for (const auto& h : album) EXPECT_NE(h["path"].get<std::string>().find("immich-go-gophers"), std::string::npos);
+  for (const auto& h : album)
+    EXPECT_NE(h["path"].get<std::string>().find("immich-go-gophers"), std::string::npos);
   r = cli.Run({"search", "a gopher", "-n", "50", "--favorite", "--json"});
   json fav = r.Json();
   ASSERT_EQ(fav.size(), 1u) << fav;
@@ -148,7 +155,8 @@ void WriteArchive(const fs::path& dir, const fs::path& out, bool zip,
     archive_entry_set_perm(e, 0644);
     archive_entry_set_mtime(e, mtime, 0);
     ASSERT_GE(archive_write_header(a, e), ARCHIVE_WARN) << archive_error_string(a);
-    ASSERT_EQ(archive_write_data(a, data.data(), data.size()), static_cast<la_ssize_t>(data.size()));
+    ASSERT_EQ(archive_write_data(a, data.data(), data.size()),
+              static_cast<la_ssize_t>(data.size()));
     archive_entry_free(e);
   };
   std::vector<fs::path> files;
@@ -175,7 +183,8 @@ TEST(TakeoutImport, ZipAndTgzDownloadsAreReadInPlace) {
                 {"Takeout/Zdjęcia Google/Photos from 2019/broken.jpg.json", "{\"title\": "}});
   const auto before = SnapshotTree(downloads);
   const fs::path model = GoldenSnapshot(tmp.path(), "clip/tiny-b32", "clip/tokenizer");
-  const std::string zip = (downloads / "takeout-001.zip").string(), tgz = (downloads / "takeout-002.tgz").string();
+  const std::string zip = (downloads / "takeout-001.zip").string(),
+                    tgz = (downloads / "takeout-002.tgz").string();
   CliResult r = cli.Run({"import", "takeout", "--model", model.string(), "--json", zip});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   json j = r.Json();
@@ -187,8 +196,10 @@ TEST(TakeoutImport, ZipAndTgzDownloadsAreReadInPlace) {
   EXPECT_EQ(r.Json()["library"]["bad_sidecars"], 1);
 
   // The same facts as from the extracted folders (ExportsImportWithTheirSidecarsAlbumsAndFlags).
-  const std::string in_album = zip + "/Takeout/Google Photos/gophers/PinClipart.com_gopher-clipart_4000243.jpg";
-  const std::string in_year = zip + "/Takeout/Google Photos/Photos from 2025/PinClipart.com_gopher-clipart_4000243.jpg";
+  const std::string in_album =
+      zip + "/Takeout/Google Photos/gophers/PinClipart.com_gopher-clipart_4000243.jpg";
+  const std::string in_year =
+      zip + "/Takeout/Google Photos/Photos from 2025/PinClipart.com_gopher-clipart_4000243.jpg";
   r = cli.Run({"info", in_album, "--json"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   json a = r.Json();
@@ -199,7 +210,9 @@ TEST(TakeoutImport, ZipAndTgzDownloadsAreReadInPlace) {
   EXPECT_EQ(a["thumbnail"], true);
   r = cli.Run({"info", in_year, "--json"});
   EXPECT_EQ(r.Json()["id"], a["id"]) << "one asset for both copies";
-  r = cli.Run({"info", tgz + "/Takeout/Zdjęcia Google/Photos from 2019/received_1475305699271723.jpeg", "--json"});
+  r = cli.Run({"info",
+               tgz + "/Takeout/Zdjęcia Google/Photos from 2019/received_1475305699271723.jpeg",
+               "--json"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_EQ(r.Json()["taken_at"], "2019-04-29T22:05:59+02:00");
   EXPECT_DOUBLE_EQ(r.Json()["gps"]["lat"].get<double>(), 49.210771);
@@ -228,7 +241,9 @@ TEST(TakeoutImport, ZipAndTgzDownloadsAreReadInPlace) {
     auto res = c.Get(("/original/" + std::to_string(a["id"].get<int64_t>())).c_str());
     ASSERT_TRUE(res) << server.log();
     EXPECT_EQ(res->status, 200) << res->body;
-    EXPECT_EQ(res->body, ReadFile(root / "immich-go-gophers/Takeout/Google Photos/gophers/PinClipart.com_gopher-clipart_4000243.jpg"));
+    EXPECT_EQ(res->body,
+              ReadFile(root / "immich-go-gophers/Takeout/Google "
+                              "Photos/gophers/PinClipart.com_gopher-clipart_4000243.jpg"));
     EXPECT_EQ(res->get_header_value("Content-Type"), "image/jpeg");
   }
 
@@ -242,9 +257,11 @@ TEST(TakeoutImport, ZipAndTgzDownloadsAreReadInPlace) {
   bool broken = false;
   for (const auto& e : r.Json())
     if (e["path"] == tgz + "/Takeout/Zdjęcia Google/Photos from 2019/broken.jpg.json")
-      broken = e["reason"].get<std::string>().find("Takeout sidecar: not JSON") != std::string::npos;
+      broken =
+          e["reason"].get<std::string>().find("Takeout sidecar: not JSON") != std::string::npos;
   EXPECT_TRUE(broken) << r.out;
-  EXPECT_EQ(cli.Run({"info", tgz + "/Takeout/Zdjęcia Google/Photos from 2019/broken.jpg"}).exit_code, 0);
+  EXPECT_EQ(
+      cli.Run({"info", tgz + "/Takeout/Zdjęcia Google/Photos from 2019/broken.jpg"}).exit_code, 0);
   EXPECT_FALSE(fs::exists(tmp / "escape.jpg"));
   EXPECT_EQ(SnapshotTree(downloads), before);
 

@@ -1,6 +1,8 @@
 // The web server's JSON API, files and defences, end to end: the real `shoebox serve` over a
 // catalog indexed from the shared corpus with the tiny golden CLIP model, driven over HTTP.
 // Answers are checked against the CLI (same ranking), the catalog and the files themselves.
+#include <gtest/gtest.h>
+#include <httplib.h>
 #include <netinet/in.h>
 #include <signal.h>
 #include <sys/socket.h>
@@ -9,13 +11,10 @@
 
 #include <cctype>
 #include <chrono>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <set>
 #include <thread>
-
-#include <gtest/gtest.h>
-#include <httplib.h>
-#include <nlohmann/json.hpp>
 
 #include "catalog/catalog.h"
 #include "cli_runner.h"
@@ -92,10 +91,12 @@ void ExpectSameRanking(const json& server, const json& cli) {
   ASSERT_EQ(server.size(), cli.size());
   for (size_t i = 0; i < server.size(); ++i) {
     if (server[i]["id"] == cli[i]["id"]) continue;
-    EXPECT_NEAR(server[i]["score"].get<double>(), cli[i]["score"].get<double>(), 2e-3) << "rank " << i;
+    EXPECT_NEAR(server[i]["score"].get<double>(), cli[i]["score"].get<double>(), 2e-3)
+        << "rank " << i;
   }
   for (size_t i = 0; i < server.size(); ++i)
-    EXPECT_NEAR(server[i]["score"].get<double>(), cli[i]["score"].get<double>(), 2e-3) << "rank " << i;
+    EXPECT_NEAR(server[i]["score"].get<double>(), cli[i]["score"].get<double>(), 2e-3)
+        << "rank " << i;
 }
 
 TEST(WebApi, StatusReportsTheCatalogAndTheModel) {
@@ -124,14 +125,18 @@ TEST(WebApi, TextSearchRanksAsTheCliAndPages) {
     for (const auto& h : page["results"]) {
       // A link to the thumbnail exactly when there is one (no 404s for the page to request).
       const bool has = (*(*cat)->FindByAssetId(h["id"].get<int64_t>()))->asset.has_thumbnail;
-      EXPECT_EQ(h["thumb"], has ? json("/thumb/" + std::to_string(h["id"].get<int64_t>())) : json(nullptr)) << h;
+      EXPECT_EQ(h["thumb"],
+                has ? json("/thumb/" + std::to_string(h["id"].get<int64_t>())) : json(nullptr))
+          << h;
       EXPECT_FALSE(h["name"].get<std::string>().empty());
     }
-    for (const char* k : {"embed_ms", "scan_ms", "join_ms"}) EXPECT_TRUE(page["timing"].contains(k)) << k;
+    for (const char* k : {"embed_ms", "scan_ms", "join_ms"})
+      EXPECT_TRUE(page["timing"].contains(k)) << k;
     // Pages are slices of one ranking.
     json second = Get("/api/search?q=" + Encode(q) + "&n=6&offset=6");
     ASSERT_EQ(second["results"].size(), 6u);
-    for (size_t i = 0; i < 6; ++i) EXPECT_EQ(second["results"][i]["id"], page["results"][i + 6]["id"]);
+    for (size_t i = 0; i < 6; ++i)
+      EXPECT_EQ(second["results"][i]["id"], page["results"][i + 6]["id"]);
   }
   // The last page says there is no more.
   json all = Get("/api/search?q=red&n=500");
@@ -176,7 +181,8 @@ TEST(WebApi, SimilarMatchesTheCliAndExcludesThePhoto) {
   // The five re-encoded, resized and cropped copies come first.
   std::set<int64_t> top5, copies;
   for (int i = 0; i < 5; ++i) top5.insert(page["results"][i]["id"].get<int64_t>());
-  for (const char* f : {"coffee half size.jpg", "coffee q90.jpg", "coffee q35.jpg", "coffee.webp", "coffee cropped.jpg"})
+  for (const char* f : {"coffee half size.jpg", "coffee q90.jpg", "coffee q35.jpg", "coffee.webp",
+                        "coffee cropped.jpg"})
     copies.insert(IdOf(std::string("duplicates/") + f));
   EXPECT_EQ(top5, copies) << page;
   Get("/api/similar/99999999", 404);
@@ -343,7 +349,8 @@ TEST(WebApi, OriginalsStreamAsStoredOrConvertedForTheBrowser) {
   EXPECT_EQ(r->get_header_value("Content-Type"), "image/jpeg");
   EXPECT_EQ(r->body, ReadFile(jpeg));
   // A byte range of the same file.
-  r = c.Get("/original/" + std::to_string(IdOf("Vacaciones 2019/Playa día 2.jpg")), {{"Range", "bytes=10-19"}});
+  r = c.Get("/original/" + std::to_string(IdOf("Vacaciones 2019/Playa día 2.jpg")),
+            {{"Range", "bytes=10-19"}});
   ASSERT_TRUE(r);
   EXPECT_EQ(r->status, 206);
   EXPECT_EQ(r->body, ReadFile(jpeg).substr(10, 10));
@@ -362,10 +369,11 @@ TEST(WebApi, OriginalsStreamAsStoredOrConvertedForTheBrowser) {
 TEST(WebApi, RequestPathsNeverReachTheFileSystem) {
   auto c = Shared().server->Client();
   for (const std::string path :
-       {"/thumb/../../etc/passwd", "/thumb/..%2f..%2fetc%2fpasswd", "/thumb/%2e%2e/%2e%2e/etc/passwd",
-        "/original/..%2F..%2Fetc%2Fpasswd", "/original/1/../../../etc/passwd", "/../../etc/passwd",
-        "/%2e%2e/%2e%2e/etc/passwd", "/index.html/../../etc/passwd", "/app.js%00.html", "/thumb/1%00",
-        "/original//etc/passwd", "/src/web/ui/app.js", "/ui/", "/thumb/"}) {
+       {"/thumb/../../etc/passwd", "/thumb/..%2f..%2fetc%2fpasswd",
+        "/thumb/%2e%2e/%2e%2e/etc/passwd", "/original/..%2F..%2Fetc%2Fpasswd",
+        "/original/1/../../../etc/passwd", "/../../etc/passwd", "/%2e%2e/%2e%2e/etc/passwd",
+        "/index.html/../../etc/passwd", "/app.js%00.html", "/thumb/1%00", "/original//etc/passwd",
+        "/src/web/ui/app.js", "/ui/", "/thumb/"}) {
     auto r = c.Get(path);
     ASSERT_TRUE(r) << path;
     EXPECT_TRUE(r->status == 404 || r->status == 400) << path << " -> " << r->status;
@@ -380,7 +388,8 @@ TEST(WebApi, RequestPathsNeverReachTheFileSystem) {
 
 TEST(WebApi, ForeignHostsAndCrossSiteRequestsAreRefused) {
   auto c = Shared().server->Client();
-  auto r = c.Get("/api/status", {{"Host", "evil.example:" + std::to_string(Shared().server->port())}});
+  auto r =
+      c.Get("/api/status", {{"Host", "evil.example:" + std::to_string(Shared().server->port())}});
   ASSERT_TRUE(r);
   EXPECT_EQ(r->status, 421);
   r = c.Get("/", {{"Host", "attacker.test"}});
@@ -398,7 +407,8 @@ TEST(WebApi, ForeignHostsAndCrossSiteRequestsAreRefused) {
   ASSERT_TRUE(r);
   EXPECT_EQ(r->status, 403);
   r = c.Post("/api/search/image",
-             {{"Origin", "http://127.0.0.1:" + std::to_string(Shared().server->port())}, {"Sec-Fetch-Site", "same-origin"}},
+             {{"Origin", "http://127.0.0.1:" + std::to_string(Shared().server->port())},
+              {"Sec-Fetch-Site", "same-origin"}},
              form);
   ASSERT_TRUE(r);
   EXPECT_EQ(r->status, 200) << r->body;
@@ -411,14 +421,17 @@ TEST(WebApi, UiIsEmbeddedWithAStrictPolicy) {
   ASSERT_EQ(r->status, 200);
   EXPECT_EQ(r->get_header_value("Content-Type"), "text/html; charset=utf-8");
   EXPECT_NE(r->body.find("<script src=\"/app.js\""), std::string::npos);
-  EXPECT_EQ(r->body.find("http"), std::string::npos) << "the page must not load anything from the network";
-  EXPECT_NE(r->get_header_value("Content-Security-Policy").find("default-src 'self'"), std::string::npos);
+  EXPECT_EQ(r->body.find("http"), std::string::npos)
+      << "the page must not load anything from the network";
+  EXPECT_NE(r->get_header_value("Content-Security-Policy").find("default-src 'self'"),
+            std::string::npos);
   EXPECT_EQ(r->get_header_value("X-Content-Type-Options"), "nosniff");
   for (const char* f : {"/app.js", "/style.css", "/favicon.svg"}) {
     auto a = c.Get(f);
     ASSERT_TRUE(a) << f;
     EXPECT_EQ(a->status, 200) << f;
-    EXPECT_EQ(a->body.find("https://"), std::string::npos) << f << " must not reference the network";
+    EXPECT_EQ(a->body.find("https://"), std::string::npos)
+        << f << " must not reference the network";
   }
 }
 
@@ -502,7 +515,8 @@ TEST(WebApi, BrowseListsByDateFolderAndFiltersWithoutAQuery) {
   // Oldest first, and a folder with a date range.
   json oldest = Get("/api/browse?n=5&order=oldest");
   ASSERT_FALSE(oldest["results"].empty());
-  EXPECT_LE(oldest["results"][0]["taken_at"].get<std::string>(), oldest["results"][1]["taken_at"].get<std::string>());
+  EXPECT_LE(oldest["results"][0]["taken_at"].get<std::string>(),
+            oldest["results"][1]["taken_at"].get<std::string>());
   const std::string folder = Encode((Shared().photos / "Vacaciones 2019").string());
   json in_folder = Get("/api/browse?order=path&folder=" + folder);
   ASSERT_FALSE(in_folder["results"].empty());
@@ -515,11 +529,13 @@ TEST(WebApi, BrowseListsByDateFolderAndFiltersWithoutAQuery) {
   for (size_t i = 1; i < folder_newest["results"].size(); ++i) {
     const auto& prev = folder_newest["results"][i - 1]["taken_at"];
     const auto& cur = folder_newest["results"][i]["taken_at"];
-    if (prev.is_string() && cur.is_string()) EXPECT_GE(prev.get<std::string>(), cur.get<std::string>());
+    if (prev.is_string() && cur.is_string())
+      EXPECT_GE(prev.get<std::string>(), cur.get<std::string>());
   }
   json by_path = Get("/api/browse?order=path&n=500");
   for (size_t i = 1; i < by_path["results"].size(); ++i)
-    EXPECT_LE(by_path["results"][i - 1]["path"].get<std::string>(), by_path["results"][i]["path"].get<std::string>());
+    EXPECT_LE(by_path["results"][i - 1]["path"].get<std::string>(),
+              by_path["results"][i]["path"].get<std::string>());
   Get("/api/browse?order=sideways", 400);
 }
 
@@ -529,7 +545,8 @@ TEST(WebApi, BrowsingNeedsNoModelAndNoVectors) {
   TempDir tmp;
   Cli cli(tmp / "home");
   const auto photos = tmp / "photos";
-  for (const char* f : {"Vacaciones 2019/Playa día 2.jpg", "duplicates/coffee original.png", "png/basn6a16.png"})
+  for (const char* f :
+       {"Vacaciones 2019/Playa día 2.jpg", "duplicates/coffee original.png", "png/basn6a16.png"})
     CopyFile(Shared().photos / f, photos / std::filesystem::path(f).filename());
   ASSERT_EQ(cli.Run({"-q", "index", "--no-embed", photos.string()}).exit_code, 0);
   Server s(cli, tmp / "serve.log", {"--model", (tmp / "no-such-model").string()});
@@ -560,12 +577,14 @@ TEST(WebApi, ServingWhileIndexingShowsNewPhotosWithoutRestart) {
   const auto photos = tmp / "photos";
   std::filesystem::create_directories(photos);
   CopyFile(Shared().photos / "Vacaciones 2019/Playa día 2.jpg", photos / "a.jpg");
-  ASSERT_EQ(cli.Run({"-q", "index", "--model", Shared().model.string(), photos.string()}).exit_code, 0);
+  ASSERT_EQ(cli.Run({"-q", "index", "--model", Shared().model.string(), photos.string()}).exit_code,
+            0);
   Server s(cli, tmp / "serve.log");
   s.WaitReady();
   auto c = s.Client();
   ASSERT_EQ(json::parse(c.Get("/api/status")->body)["vectors"]["count"], 1);
-  for (const char* f : {"duplicates/coffee original.png", "png/basn6a16.png", "webp/Alpha Lossless (1).webp"})
+  for (const char* f :
+       {"duplicates/coffee original.png", "png/basn6a16.png", "webp/Alpha Lossless (1).webp"})
     CopyFile(Shared().photos / f, photos / std::filesystem::path(f).filename());
   CliResult r = cli.Run({"-q", "index", "--model", Shared().model.string(), photos.string()});
   ASSERT_EQ(r.exit_code, 0) << r.err;

@@ -8,11 +8,16 @@ namespace shoebox::cli {
 
 int ExitCodeFor(const Status& s) {
   switch (s.code()) {
-    case StatusCode::kOk: return 0;
-    case StatusCode::kInvalidArgument: return 2;
-    case StatusCode::kBusy: return 3;
-    case StatusCode::kNotFound: return 4;
-    default: return 1;
+    case StatusCode::kOk:
+      return 0;
+    case StatusCode::kInvalidArgument:
+      return 2;
+    case StatusCode::kBusy:
+      return 3;
+    case StatusCode::kNotFound:
+      return 4;
+    default:
+      return 1;
   }
 }
 

@@ -2,8 +2,8 @@
 #include <unistd.h>
 
 #include <chrono>
-#include <filesystem>
 #include <cstdio>
+#include <filesystem>
 
 #include "base/file_io.h"
 #include "model/embed_benchmark.h"
@@ -36,10 +36,12 @@ void RegisterBenchLoad(CLI::App* bench, int& exit_code) {
     bool json = false;
   };
   auto args = std::make_shared<Args>();
-  CLI::App* cmd = bench->add_subcommand("load", "Model load time, with and without the packed-weights cache");
+  CLI::App* cmd =
+      bench->add_subcommand("load", "Model load time, with and without the packed-weights cache");
   cmd->add_option("--config", args->config, "A model's config.json")->required();
   cmd->add_flag("--json", args->json, "Print one JSON object");
-  cmd->add_option("--checkpoint", args->checkpoint)->group("");  // internal: one load, in this process
+  cmd->add_option("--checkpoint", args->checkpoint)
+      ->group("");  // internal: one load, in this process
   cmd->add_option("--mode", args->mode)->group("");
   cmd->callback([&exit_code, args] {
     if (!args->checkpoint.empty()) {  // the child: one load, one JSON line
@@ -53,7 +55,8 @@ void RegisterBenchLoad(CLI::App* bench, int& exit_code) {
         exit_code = Fail(m.status());
         return;
       }
-      nlohmann::json j = {{"s", Since(t0)}, {"peak_rss_mb", PeakRssMb()}, {"cache_hits", stats.hits}};
+      nlohmann::json j = {
+          {"s", Since(t0)}, {"peak_rss_mb", PeakRssMb()}, {"cache_hits", stats.hits}};
       const int64_t s = (*m)->image_size();
       std::vector<float> pixels(static_cast<size_t>(3 * s * s), 0.1f);
       t0 = std::chrono::steady_clock::now();
@@ -70,19 +73,25 @@ void RegisterBenchLoad(CLI::App* bench, int& exit_code) {
       exit_code = Fail(Status(text.status().code(), args->config + ": " + text.status().message()));
       return;
     }
-    const auto tmp = std::filesystem::temp_directory_path() / ("shoebox-bench-load-" + std::to_string(::getpid()));
-    Status st = model::WriteRandomCheckpoint(std::string(text->begin(), text->end()), tmp / "model", 1);
+    const auto tmp = std::filesystem::temp_directory_path() /
+                     ("shoebox-bench-load-" + std::to_string(::getpid()));
+    Status st =
+        model::WriteRandomCheckpoint(std::string(text->begin(), text->end()), tmp / "model", 1);
     if (!st.ok()) {
       exit_code = Fail(st);
       return;
     }
-    nlohmann::json j = {{"config", args->config},
-                        {"checkpoint_mb", static_cast<double>(std::filesystem::file_size(tmp / "model/model.safetensors")) / (1 << 20)}};
+    nlohmann::json j = {
+        {"config", args->config},
+        {"checkpoint_mb",
+         static_cast<double>(std::filesystem::file_size(tmp / "model/model.safetensors")) /
+             (1 << 20)}};
     for (const char* mode : {"no-cache", "packing-into-cache", "from-cache"}) {
       std::error_code self_ec;
       const std::string self = std::filesystem::read_symlink("/proc/self/exe", self_ec).string();
-      const std::string command = "'" + self + "' bench load --config '" + args->config + "' --checkpoint '" +
-                                  (tmp / "model").string() + "' --mode " + mode;
+      const std::string command = "'" + self + "' bench load --config '" + args->config +
+                                  "' --checkpoint '" + (tmp / "model").string() + "' --mode " +
+                                  mode;
       std::FILE* child = ::popen(command.c_str(), "r");
       std::string out;
       char buf[4096];
@@ -121,15 +130,17 @@ void RegisterBench(CLI::App& app, GlobalOptions& g, int& exit_code) {
   RegisterBenchSearch(bench, g, exit_code);
   RegisterBenchLoad(bench, exit_code);
   CLI::App* cmd = bench->add_subcommand(
-      "embed", "Embeddings per second for a model architecture (random weights in the config's shapes)");
+      "embed",
+      "Embeddings per second for a model architecture (random weights in the config's shapes)");
   bench->require_subcommand(1);
   cmd->add_option("--config", args->config, "A model's config.json")->required();
   cmd->add_option("--threads", args->threads, "Compute threads (default: one per core)");
   cmd->add_option("--seconds", args->seconds, "Seconds per measurement")->capture_default_str();
   cmd->add_flag("--json", args->json, "Print one JSON object");
-  cmd->add_flag("--int8", args->int8,
-                "Then the same in the int8 mode (*_int8 figures), with its worst cosine to float32 over 32 "
-                "images and 32 texts");
+  cmd->add_flag(
+      "--int8", args->int8,
+      "Then the same in the int8 mode (*_int8 figures), with its worst cosine to float32 over 32 "
+      "images and 32 texts");
   cmd->callback([&exit_code, args] {
     auto result = model::RunEmbedBenchmark(
         args->config, {.threads = args->threads, .seconds = args->seconds, .int8 = args->int8});

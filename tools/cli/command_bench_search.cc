@@ -2,8 +2,8 @@
 #include <unistd.h>
 
 #include <chrono>
-#include <fstream>
 #include <cstdio>
+#include <fstream>
 #include <set>
 
 #include "base/file_io.h"
@@ -48,17 +48,20 @@ void RegisterBenchSearch(CLI::App* bench, GlobalOptions& g, int& exit_code) {
     std::string dump;
   };
   auto args = std::make_shared<Args>();
-  CLI::App* cmd = bench->add_subcommand("search", "Vector search speed on generated clustered vectors");
+  CLI::App* cmd =
+      bench->add_subcommand("search", "Vector search speed on generated clustered vectors");
   cmd->add_option("--n", args->n, "Vectors")->capture_default_str();
   cmd->add_option("--dim", args->dim, "Dimensions")->capture_default_str();
-  cmd->add_option("--clusters", args->clusters, "Clusters in the generated data")->capture_default_str();
+  cmd->add_option("--clusters", args->clusters, "Clusters in the generated data")
+      ->capture_default_str();
   cmd->add_option("--queries", args->queries, "Queries timed")->capture_default_str();
   cmd->add_option("--ann-n", args->ann_n, "Vectors for the approximate index (default: --n)");
   cmd->add_option("--m", args->hnsw.m, "HNSW links per node")->capture_default_str();
   cmd->add_option("--ef", args->hnsw.ef_search, "HNSW search breadth")->capture_default_str();
   cmd->add_flag("--no-ann", args->no_ann, "Exact search only");
   cmd->add_option("--dump", args->dump,
-                  "Also write the generated vectors to this file (float32 rows: max(n, ann-n) vectors, then the "
+                  "Also write the generated vectors to this file (float32 rows: max(n, ann-n) "
+                  "vectors, then the "
                   "queries) for the peers in bench/peers/ann_peers.py");
   cmd->add_flag("--json", args->json, "Print one JSON object");
   cmd->callback([&exit_code, args] {
@@ -66,24 +69,31 @@ void RegisterBenchSearch(CLI::App* bench, GlobalOptions& g, int& exit_code) {
     auto all = search::ClusteredVectors(n + args->queries, dim, args->clusters, 7);
     const float* queries = all.data() + n * dim;
     if (!args->dump.empty()) {
-      Status st = WriteFileAtomic(args->dump, reinterpret_cast<const uint8_t*>(all.data()), all.size() * sizeof(float));
+      Status st = WriteFileAtomic(args->dump, reinterpret_cast<const uint8_t*>(all.data()),
+                                  all.size() * sizeof(float));
       if (!st.ok()) {
         exit_code = Fail(st);
         return;
       }
     }
-    search::FlatIndex f32(all.data(), args->n, dim), f16(all.data(), args->n, dim, search::Storage::kFloat16);
-    nlohmann::json j = {{"n", args->n}, {"dim", dim}, {"clusters", args->clusters}, {"queries", args->queries}};
+    search::FlatIndex f32(all.data(), args->n, dim),
+        f16(all.data(), args->n, dim, search::Storage::kFloat16);
+    nlohmann::json j = {
+        {"n", args->n}, {"dim", dim}, {"clusters", args->clusters}, {"queries", args->queries}};
     // One core, as the peers run; then every core of the compute pool, as queries run.
     auto& pool = ops::ComputePool::Get();
     const int threads = pool.threads();
     pool.SetThreads(1);
-    j["exact_ms"] = MsPerQuery(args->queries, [&](int64_t q) { (void)f32.Search(queries + q * dim, 20); });
-    j["exact_f16_ms"] = MsPerQuery(args->queries, [&](int64_t q) { (void)f16.Search(queries + q * dim, 20); });
+    j["exact_ms"] =
+        MsPerQuery(args->queries, [&](int64_t q) { (void)f32.Search(queries + q * dim, 20); });
+    j["exact_f16_ms"] =
+        MsPerQuery(args->queries, [&](int64_t q) { (void)f16.Search(queries + q * dim, 20); });
     pool.SetThreads(threads);
     j["threads"] = threads;
-    j["exact_ms_all_threads"] = MsPerQuery(args->queries, [&](int64_t q) { (void)f32.Search(queries + q * dim, 20); });
-    j["exact_f16_ms_all_threads"] = MsPerQuery(args->queries, [&](int64_t q) { (void)f16.Search(queries + q * dim, 20); });
+    j["exact_ms_all_threads"] =
+        MsPerQuery(args->queries, [&](int64_t q) { (void)f32.Search(queries + q * dim, 20); });
+    j["exact_f16_ms_all_threads"] =
+        MsPerQuery(args->queries, [&](int64_t q) { (void)f16.Search(queries + q * dim, 20); });
     if (!args->no_ann) {
       const int64_t ann_n = args->ann_n > 0 ? args->ann_n : args->n;
       const int64_t rss0 = ResidentBytes();
@@ -97,7 +107,8 @@ void RegisterBenchSearch(CLI::App* bench, GlobalOptions& g, int& exit_code) {
       j["ann_memory_mb"] = static_cast<double>(ResidentBytes() - rss0) / (1 << 20);
       j["ann_n"] = ann_n;
       j["ann_threads"] = ops::ComputePool::Get().threads();
-      j["ann_ms"] = MsPerQuery(args->queries, [&](int64_t q) { (void)(*ann)->Search(queries + q * dim, 10); });
+      j["ann_ms"] = MsPerQuery(args->queries,
+                               [&](int64_t q) { (void)(*ann)->Search(queries + q * dim, 10); });
       search::FlatIndex truth(all.data(), ann_n, dim);
       double found = 0;
       for (int64_t q = 0; q < args->queries; ++q) {

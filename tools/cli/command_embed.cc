@@ -14,7 +14,9 @@ void RegisterEmbed(CLI::App& app, GlobalOptions& g, int& exit_code) {
   auto args = std::make_shared<Args>();
   CLI::App* cmd = app.add_subcommand(
       "embed", "Print L2-normalised embeddings of photos or texts, one JSON line per input");
-  cmd->add_option("--model", args->model, "Model folder (a Hugging Face snapshot) or downloaded model name")->required();
+  cmd->add_option("--model", args->model,
+                  "Model folder (a Hugging Face snapshot) or downloaded model name")
+      ->required();
   auto* img = cmd->add_option("--image", args->images, "Photos to embed");
   auto* txt = cmd->add_option("--text", args->texts, "Texts to embed");
   img->excludes(txt);

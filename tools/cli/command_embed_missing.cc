@@ -13,14 +13,18 @@ void RegisterEmbedMissing(CLI::App& app, GlobalOptions& g, int& exit_code) {
     bool json = false;
   };
   auto args = std::make_shared<Args>();
-  CLI::App* cmd = app.add_subcommand("embed-missing", "Embed the cataloged photos that have no vector for a model yet");
+  CLI::App* cmd = app.add_subcommand(
+      "embed-missing", "Embed the cataloged photos that have no vector for a model yet");
   cmd->add_option("--model", args->model,
-                  std::string("Short name, Hub repo or folder (default: $SHOEBOX_MODEL, else ") + kDefaultModel + ")");
+                  std::string("Short name, Hub repo or folder (default: $SHOEBOX_MODEL, else ") +
+                      kDefaultModel + ")");
   cmd->add_flag("--wait", args->wait, "Wait for a running index instead of refusing");
   cmd->add_flag("--json", args->json, "Print the summary as JSON");
   cmd->callback([&g, &exit_code, args] {
     const char* env = std::getenv("SHOEBOX_MODEL");
-    const std::string name = !args->model.empty() ? args->model : (env && *env) ? env : kDefaultModel;
+    const std::string name = !args->model.empty() ? args->model
+                             : (env && *env)      ? env
+                                                  : kDefaultModel;
     auto model = Model::Load(name);
     if (!model.ok()) {
       exit_code = Fail(model.status());
@@ -31,7 +35,8 @@ void RegisterEmbedMissing(CLI::App& app, GlobalOptions& g, int& exit_code) {
       exit_code = Fail(writable.status());
       return;
     }
-    auto j = RunEmbedStage(writable->catalog.get(), model->get(), ModelLocation(name), g.quiet || args->json);
+    auto j = RunEmbedStage(writable->catalog.get(), model->get(), ModelLocation(name),
+                           g.quiet || args->json);
     if (!j.ok()) {
       exit_code = Fail(j.status());
       return;

@@ -6,7 +6,8 @@ namespace shoebox::cli {
 
 void RegisterErrors(CLI::App& app, GlobalOptions& g, int& exit_code) {
   auto json = std::make_shared<bool>(false);
-  CLI::App* cmd = app.add_subcommand("errors", "Files and folders that could not be indexed, and why");
+  CLI::App* cmd =
+      app.add_subcommand("errors", "Files and folders that could not be indexed, and why");
   cmd->add_flag("--json", *json, "Print as a JSON array of {path, reason}");
   cmd->callback([&g, &exit_code, json] {
     auto cat = OpenCatalog(g, false);
@@ -21,7 +22,8 @@ void RegisterErrors(CLI::App& app, GlobalOptions& g, int& exit_code) {
     }
     if (*json) {
       nlohmann::json j = nlohmann::json::array();
-      for (const auto& e : *errors) j.push_back({{"path", e.path}, {"reason", e.reason}, {"kind", e.kind}});
+      for (const auto& e : *errors)
+        j.push_back({{"path", e.path}, {"reason", e.reason}, {"kind", e.kind}});
       std::printf("%s\n", Dump(j).c_str());
       return;
     }

@@ -14,8 +14,10 @@ void RegisterGc(CLI::App& app, GlobalOptions& g, int& exit_code) {
   };
   auto args = std::make_shared<Args>();
   CLI::App* cmd = app.add_subcommand(
-      "gc", "Forget files missing for longer than --older-than days, and photos left without files");
-  cmd->add_option("--older-than", args->days, "Days a file must have been missing")->capture_default_str();
+      "gc",
+      "Forget files missing for longer than --older-than days, and photos left without files");
+  cmd->add_option("--older-than", args->days, "Days a file must have been missing")
+      ->capture_default_str();
   cmd->add_flag("--json", args->json, "Print as JSON");
   cmd->callback([&g, &exit_code, args] {
     auto writable = OpenCatalogForWriting(g, false);
@@ -24,7 +26,8 @@ void RegisterGc(CLI::App& app, GlobalOptions& g, int& exit_code) {
       return;
     }
     auto* cat = &writable->catalog;
-    int64_t cutoff = static_cast<int64_t>(std::time(nullptr)) - static_cast<int64_t>(args->days * 86400);
+    int64_t cutoff =
+        static_cast<int64_t>(std::time(nullptr)) - static_cast<int64_t>(args->days * 86400);
     auto r = (*cat)->CollectGarbage(cutoff);
     if (!r.ok()) {
       exit_code = Fail(r.status());
@@ -33,10 +36,13 @@ void RegisterGc(CLI::App& app, GlobalOptions& g, int& exit_code) {
     ThumbnailCache thumbs;
     for (const auto& h : r->removed_hashes) thumbs.Remove(h);
     if (args->json) {
-      std::printf("%s\n", Dump({{"files_removed", r->files_removed}, {"assets_removed", r->assets_removed}}).c_str());
+      std::printf("%s\n",
+                  Dump({{"files_removed", r->files_removed}, {"assets_removed", r->assets_removed}})
+                      .c_str());
     } else {
       std::printf("removed %lld missing files and %lld photos without files\n",
-                  static_cast<long long>(r->files_removed), static_cast<long long>(r->assets_removed));
+                  static_cast<long long>(r->files_removed),
+                  static_cast<long long>(r->assets_removed));
     }
   });
 }

@@ -19,7 +19,8 @@ Result<PhotoRow> ResolvePhoto(Catalog* cat, const std::string& what) {
     if (!row.ok()) return row.status();
     if (*row) {
       if (!(*row)->file.asset_id) {
-        return NotFound(candidate + " is in the catalog but is not a usable photo; see `shoebox errors`");
+        return NotFound(candidate +
+                        " is in the catalog but is not a usable photo; see `shoebox errors`");
       }
       return **row;
     }
@@ -64,7 +65,8 @@ void RegisterInfo(CLI::App& app, GlobalOptions& g, int& exit_code) {
     }
     for (auto& [k, v] : j.items()) {
       if (v.is_null()) continue;
-      std::printf("%-12s %s\n", k.c_str(), v.is_string() ? v.get<std::string>().c_str() : Dump(v).c_str());
+      std::printf("%-12s %s\n", k.c_str(),
+                  v.is_string() ? v.get<std::string>().c_str() : Dump(v).c_str());
     }
   });
 }

@@ -38,15 +38,19 @@ int RunExtract(const LrprevArgs& a) {
   if (!fs::exists(input, ec)) return Fail(NotFound(a.input + ": no such file or folder"));
   std::optional<int> level;
   if (a.level != "largest") {
-    if (a.level.empty() || a.level.size() > 2 || a.level.find_first_not_of("0123456789") != std::string::npos || std::stoi(a.level) < 1)
+    if (a.level.empty() || a.level.size() > 2 ||
+        a.level.find_first_not_of("0123456789") != std::string::npos || std::stoi(a.level) < 1)
       return Fail(InvalidArgument("--level must be 'largest' or a level number (1, 2, ...)"));
     level = std::stoi(a.level);
   }
   std::vector<fs::path> files;
   if (fs::is_directory(input, ec)) {
-    for (fs::recursive_directory_iterator it(input, fs::directory_options::skip_permission_denied, ec), end;
+    for (fs::recursive_directory_iterator
+             it(input, fs::directory_options::skip_permission_denied, ec),
+         end;
          !ec && it != end; it.increment(ec))
-      if (it->is_regular_file(ec) && it->path().extension() == ".lrprev") files.push_back(it->path());
+      if (it->is_regular_file(ec) && it->path().extension() == ".lrprev")
+        files.push_back(it->path());
     std::sort(files.begin(), files.end());
   } else {
     files.push_back(input);
@@ -55,7 +59,8 @@ int RunExtract(const LrprevArgs& a) {
   // Never write inside the library's preview cache (nor the folder being read).
   auto lrdata = EnclosingLrdata(input);
   if ((lrdata && Inside(out, *lrdata)) || (fs::is_directory(input, ec) && Inside(out, input)))
-    return Fail(InvalidArgument("--out " + a.out + " is inside the previews being read; choose a folder outside it"));
+    return Fail(InvalidArgument("--out " + a.out +
+                                " is inside the previews being read; choose a folder outside it"));
 
   // uuid -> the catalog's image, through previews.db.
   std::map<std::string, lightroom::CatalogImage> by_uuid;
@@ -83,7 +88,8 @@ int RunExtract(const LrprevArgs& a) {
       used.insert(name);
     }
     const fs::path target = out / (name + ".jpg");
-    auto x = lightroom::ExtractPreview(f.string(), level, im ? std::optional<int>(im->orientation) : std::nullopt,
+    auto x = lightroom::ExtractPreview(f.string(), level,
+                                       im ? std::optional<int>(im->orientation) : std::nullopt,
                                        im ? im->capture_time : std::nullopt, target.string());
     if (!x.ok()) {
       ++failed;
@@ -93,14 +99,15 @@ int RunExtract(const LrprevArgs& a) {
     ++done;
     if (a.json) {
       nlohmann::json j = {{"file", f.string()}, {"out", target.string()}, {"level", x->level},
-                          {"width", x->width},  {"height", x->height},  {"uuid", x->uuid}};
+                          {"width", x->width},  {"height", x->height},    {"uuid", x->uuid}};
       j["original"] = im ? nlohmann::json(im->path) : nlohmann::json(nullptr);
-      j["capture_time"] = im && im->capture_time ? nlohmann::json(*im->capture_time) : nlohmann::json(nullptr);
+      j["capture_time"] =
+          im && im->capture_time ? nlohmann::json(*im->capture_time) : nlohmann::json(nullptr);
       std::printf("%s\n", Dump(j).c_str());
     }
   }
-  std::fprintf(stderr, "extracted %d of %zu previews into %s%s\n", done, files.size(), out.string().c_str(),
-               failed ? " (the others are named above)" : "");
+  std::fprintf(stderr, "extracted %d of %zu previews into %s%s\n", done, files.size(),
+               out.string().c_str(), failed ? " (the others are named above)" : "");
   if (files.empty()) return Fail(NotFound("no .lrprev files in " + a.input));
   return failed ? 1 : 0;
 }
@@ -111,15 +118,21 @@ void RegisterLrprev(CLI::App& app, GlobalOptions&, int& exit_code) {
   auto args = std::make_shared<LrprevArgs>();
   CLI::App* cmd = app.add_subcommand("lrprev", "Lightroom preview files (.lrprev)");
   cmd->require_subcommand(1);
-  CLI::App* extract = cmd->add_subcommand("extract", "Write the JPEGs inside .lrprev files as plain files");
-  extract->add_option("input", args->input, "An .lrprev file, or a folder of them (e.g. 'Catalog Previews.lrdata')")
+  CLI::App* extract =
+      cmd->add_subcommand("extract", "Write the JPEGs inside .lrprev files as plain files");
+  extract
+      ->add_option("input", args->input,
+                   "An .lrprev file, or a folder of them (e.g. 'Catalog Previews.lrdata')")
       ->required();
   extract->add_option("--out", args->out, "Folder to write the JPEGs into")->required();
-  extract->add_option("--level", args->level, "'largest' or a level number (1 = smallest)")->capture_default_str();
-  extract->add_option("--catalog", args->catalog,
-                      "The .lrcat the previews belong to: names files after their originals, with capture time and "
-                      "orientation as EXIF");
-  extract->add_flag("--force-read", args->force_read, "Read the catalog even while Lightroom has it open");
+  extract->add_option("--level", args->level, "'largest' or a level number (1 = smallest)")
+      ->capture_default_str();
+  extract->add_option(
+      "--catalog", args->catalog,
+      "The .lrcat the previews belong to: names files after their originals, with capture time and "
+      "orientation as EXIF");
+  extract->add_flag("--force-read", args->force_read,
+                    "Read the catalog even while Lightroom has it open");
   extract->add_flag("--json", args->json, "One JSON line per extracted preview");
   extract->callback([&exit_code, args] { exit_code = RunExtract(*args); });
 }

@@ -27,7 +27,8 @@ void RegisterLs(CLI::App& app, GlobalOptions& g, int& exit_code) {
     ListFilter f = args->filter;
     if (!args->folder.empty()) {
       std::error_code ec;
-      f.folder = std::filesystem::weakly_canonical(std::filesystem::absolute(args->folder), ec).string();
+      f.folder =
+          std::filesystem::weakly_canonical(std::filesystem::absolute(args->folder), ec).string();
     }
     if (!args->format.empty()) f.format = args->format;
     if (!args->after.empty()) f.after = args->after;
@@ -45,7 +46,8 @@ void RegisterLs(CLI::App& app, GlobalOptions& g, int& exit_code) {
     }
     for (const auto& r : *rows) {
       std::printf("%8lld  %-25s %-5s %s\n", static_cast<long long>(r.asset.id),
-                  r.asset.taken_at.value_or("-").c_str(), r.asset.format.c_str(), r.file.path.c_str());
+                  r.asset.taken_at.value_or("-").c_str(), r.asset.format.c_str(),
+                  r.file.path.c_str());
     }
   });
 }

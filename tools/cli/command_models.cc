@@ -15,18 +15,27 @@ void RegisterModels(CLI::App& app, GlobalOptions& g, int& exit_code) {
     nlohmann::json out = nlohmann::json::array();
     for (const auto& m : KnownModels()) {
       bool have = IsDownloaded(m.repo);
-      out.push_back({{"name", m.name}, {"repo", m.repo}, {"downloaded", have}, {"default", std::string(m.name) == kDefaultModel},
-                     {"path", ModelDir(m.repo).string()}, {"note", m.note}});
+      out.push_back({{"name", m.name},
+                     {"repo", m.repo},
+                     {"downloaded", have},
+                     {"default", std::string(m.name) == kDefaultModel},
+                     {"path", ModelDir(m.repo).string()},
+                     {"note", m.note}});
       if (!*json)
-        std::printf("%s %-20s %-45s %s\n", have ? "*" : " ", m.name, m.repo,
-                    (std::string(m.note) + (std::string(m.name) == kDefaultModel ? "" : "")).c_str());
+        std::printf(
+            "%s %-20s %-45s %s\n", have ? "*" : " ", m.name, m.repo,
+            (std::string(m.note) + (std::string(m.name) == kDefaultModel ? "" : "")).c_str());
     }
-    if (*json) std::printf("%s\n", Dump(out).c_str());
-    else std::printf("(* = downloaded; models live in %s)\n", ModelDir("x").parent_path().c_str());
+    if (*json)
+      std::printf("%s\n", Dump(out).c_str());
+    else
+      std::printf("(* = downloaded; models live in %s)\n", ModelDir("x").parent_path().c_str());
   });
   auto name = std::make_shared<std::string>();
-  CLI::App* pull = models->add_subcommand("pull", "Download a model from the Hugging Face Hub (resumable, verified)");
-  pull->add_option("model", *name, "Short name (see `models list`) or Hub repo id (org/name)")->required();
+  CLI::App* pull = models->add_subcommand(
+      "pull", "Download a model from the Hugging Face Hub (resumable, verified)");
+  pull->add_option("model", *name, "Short name (see `models list`) or Hub repo id (org/name)")
+      ->required();
   pull->callback([&g, &exit_code, name] {
     PullOptions o;
     o.show_progress = !g.quiet;

@@ -11,11 +11,15 @@ namespace shoebox::cli {
 void RegisterReindex(CLI::App& app, GlobalOptions& g, int& exit_code) {
   auto model = std::make_shared<std::string>();
   auto recipe = std::make_shared<std::string>();
-  CLI::App* cmd = app.add_subcommand("reindex", "Rebuild a model's vector index, or choose how its vectors are searched");
-  cmd->add_option("--model", *model, "Model whose index to rebuild (default: the catalog's latest)");
-  cmd->add_option("--recipe", *recipe,
-                  "How to search this model's vectors from now on: auto[,threshold=N] (exact below N, default "
-                  "100000, HNSW above), flat (always exact), hnsw[,M=32][,efc=200][,ef=128]; stored in the catalog");
+  CLI::App* cmd = app.add_subcommand(
+      "reindex", "Rebuild a model's vector index, or choose how its vectors are searched");
+  cmd->add_option("--model", *model,
+                  "Model whose index to rebuild (default: the catalog's latest)");
+  cmd->add_option(
+      "--recipe", *recipe,
+      "How to search this model's vectors from now on: auto[,threshold=N] (exact below N, default "
+      "100000, HNSW above), flat (always exact), hnsw[,M=32][,efc=200][,ef=128]; stored in the "
+      "catalog");
   cmd->callback([&g, &exit_code, model, recipe] {
     auto fail = [&](const Status& s) { exit_code = Fail(s); };
     // The writer lock: `index` updates the same graph files, and the recipe is a catalog write.
@@ -38,8 +42,8 @@ void RegisterReindex(CLI::App& app, GlobalOptions& g, int& exit_code) {
     const size_t n = (*searcher)->ids().size();
     if (!(*searcher)->recipe().UsesGraph(static_cast<int64_t>(n))) {
       if (!g.quiet)
-        std::fprintf(stderr, "%zu vectors, recipe %s: exact search, no approximate index needed\n", n,
-                     (*searcher)->recipe().ToString().c_str());
+        std::fprintf(stderr, "%zu vectors, recipe %s: exact search, no approximate index needed\n",
+                     n, (*searcher)->recipe().ToString().c_str());
       return;
     }
     Status st = (*searcher)->RebuildAnn();

@@ -14,10 +14,13 @@ void RegisterSearch(CLI::App& app, GlobalOptions& g, int& exit_code) {
   };
   auto args = std::make_shared<Args>();
   CLI::App* cmd = app.add_subcommand(
-      "search", "Find photos by a description: \"beach +sunset -people\", \"cat 2:dog\" (terms add up)");
+      "search",
+      "Find photos by a description: \"beach +sunset -people\", \"cat 2:dog\" (terms add up)");
   cmd->add_option("query", args->query, "What to look for")->required();
-  cmd->add_option("--model", args->model, "Model whose vectors to search (default: the catalog's latest)");
-  cmd->add_option("--like", args->like, "Also like this photo (catalog id or path), added to the text");
+  cmd->add_option("--model", args->model,
+                  "Model whose vectors to search (default: the catalog's latest)");
+  cmd->add_option("--like", args->like,
+                  "Also like this photo (catalog id or path), added to the text");
   AddSearchOptions(cmd, &args->options, &args->sort);
   cmd->add_flag("--json", args->json, "Print a JSON array");
   cmd->callback([&g, &exit_code, args] {
@@ -62,7 +65,8 @@ void RegisterSearch(CLI::App& app, GlobalOptions& g, int& exit_code) {
       std::printf("%s\n", Dump(HitsJson(*hits, scale, bias)).c_str());
       return;
     }
-    for (const auto& h : *hits) std::printf("%.4f  %6lld  %s\n", h.score, static_cast<long long>(h.id), h.path.c_str());
+    for (const auto& h : *hits)
+      std::printf("%.4f  %6lld  %s\n", h.score, static_cast<long long>(h.id), h.path.c_str());
     if (hits->empty() && !g.quiet) std::fprintf(stderr, "no matches\n");
   });
 }

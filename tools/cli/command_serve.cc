@@ -1,5 +1,5 @@
-#include <signal.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -51,12 +51,18 @@ void RegisterServe(CLI::App& app, GlobalOptions& g, int& exit_code) {
     bool open = false;
   };
   auto args = std::make_shared<Args>();
-  CLI::App* cmd = app.add_subcommand("serve", "Serve the web app on 127.0.0.1 (search, similar, duplicates)");
-  cmd->add_option("--port", args->port, "TCP port (0: any free one)")->capture_default_str()->check(CLI::Range(0, 65535));
-  cmd->add_option("--host", args->host, "Address to listen on; anything but loopback requires a token")
+  CLI::App* cmd =
+      app.add_subcommand("serve", "Serve the web app on 127.0.0.1 (search, similar, duplicates)");
+  cmd->add_option("--port", args->port, "TCP port (0: any free one)")
+      ->capture_default_str()
+      ->check(CLI::Range(0, 65535));
+  cmd->add_option("--host", args->host,
+                  "Address to listen on; anything but loopback requires a token")
       ->capture_default_str();
-  cmd->add_option("--token", args->token, "Secret clients must present (generated when --host is not loopback)");
-  cmd->add_option("--model", args->model, "Model for text and image queries (default: the catalog's latest)");
+  cmd->add_option("--token", args->token,
+                  "Secret clients must present (generated when --host is not loopback)");
+  cmd->add_option("--model", args->model,
+                  "Model for text and image queries (default: the catalog's latest)");
   cmd->add_flag("--open", args->open, "Open the app in the default browser");
   cmd->callback([&g, &exit_code, args] {
     // Ctrl-C / SIGTERM raise a flag that a watcher turns into a clean stop. (Masking the
@@ -81,10 +87,11 @@ void RegisterServe(CLI::App& app, GlobalOptions& g, int& exit_code) {
     opt.token = args->token;
     if (!web::IsLoopbackHost(opt.host)) {
       if (opt.token.empty()) opt.token = web::NewToken();
-      std::fprintf(stderr,
-                   "shoebox: warning: listening on %s makes your photos reachable from other machines; "
-                   "only clients with the token in the URL below get in\n",
-                   opt.host.c_str());
+      std::fprintf(
+          stderr,
+          "shoebox: warning: listening on %s makes your photos reachable from other machines; "
+          "only clients with the token in the URL below get in\n",
+          opt.host.c_str());
     }
     web::WebServer server(service->get(), opt);
     if (Status st = server.Bind(); !st.ok()) {

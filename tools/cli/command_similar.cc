@@ -12,10 +12,13 @@ void RegisterSimilar(CLI::App& app, GlobalOptions& g, int& exit_code) {
     bool json = false;
   };
   auto args = std::make_shared<Args>();
-  CLI::App* cmd = app.add_subcommand("similar", "Photos that look like a photo of the library, or like any image file");
+  CLI::App* cmd = app.add_subcommand(
+      "similar", "Photos that look like a photo of the library, or like any image file");
   cmd->add_option("photo", args->photo, "A catalog id or the path of a cataloged photo");
-  cmd->add_option("--file", args->file, "An image outside the library (embedded in memory, never stored)");
-  cmd->add_option("--model", args->model, "Model whose vectors to search (default: the catalog's latest)");
+  cmd->add_option("--file", args->file,
+                  "An image outside the library (embedded in memory, never stored)");
+  cmd->add_option("--model", args->model,
+                  "Model whose vectors to search (default: the catalog's latest)");
   AddSearchOptions(cmd, &args->options, &args->sort);
   cmd->add_flag("--json", args->json, "Print a JSON array");
   cmd->callback([&g, &exit_code, args] {
@@ -33,7 +36,9 @@ void RegisterSimilar(CLI::App& app, GlobalOptions& g, int& exit_code) {
       auto photo = ResolvePhoto(cat->get(), args->photo);
       if (!photo.ok()) return fail(photo.status());
       auto v = (*searcher)->VectorOf(photo->asset.id);
-      if (!v) return fail(NotFound(args->photo + " has no vector for " + record->label + " (see `shoebox errors`)"));
+      if (!v)
+        return fail(NotFound(args->photo + " has no vector for " + record->label +
+                             " (see `shoebox errors`)"));
       query = std::move(*v);
       args->options.exclude = photo->asset.id;
     } else {
@@ -50,7 +55,8 @@ void RegisterSimilar(CLI::App& app, GlobalOptions& g, int& exit_code) {
       std::printf("%s\n", Dump(HitsJson(*hits, std::nullopt, std::nullopt)).c_str());
       return;
     }
-    for (const auto& h : *hits) std::printf("%.4f  %6lld  %s\n", h.score, static_cast<long long>(h.id), h.path.c_str());
+    for (const auto& h : *hits)
+      std::printf("%.4f  %6lld  %s\n", h.score, static_cast<long long>(h.id), h.path.c_str());
   });
 }
 

@@ -41,18 +41,31 @@ void RegisterStatus(CLI::App& app, GlobalOptions& g, int& exit_code) {
         exit_code = Fail(health.status());
         return;
       }
-      embeddings.push_back({{"model", m.label}, {"location", m.location}, {"family", m.family}, {"dim", m.dim},
-                            {"embedded", c->embedded}, {"failed", c->failed}, {"pending", c->pending},
-                            {"index_recipe", health->recipe},
-                            {"index", IndexKind(*health)},
-                            {"index_state", DescribeIndexHealth(*health)},
-                            {"index_damaged", !health->damage.empty() && health->graph != search::GraphHealth::kInvalidRecipe}});
+      embeddings.push_back(
+          {{"model", m.label},
+           {"location", m.location},
+           {"family", m.family},
+           {"dim", m.dim},
+           {"embedded", c->embedded},
+           {"failed", c->failed},
+           {"pending", c->pending},
+           {"index_recipe", health->recipe},
+           {"index", IndexKind(*health)},
+           {"index_state", DescribeIndexHealth(*health)},
+           {"index_damaged",
+            !health->damage.empty() && health->graph != search::GraphHealth::kInvalidRecipe}});
     }
     if (*json) {
-      nlohmann::json j = {{"embeddings", embeddings}, {"files", s->files},           {"assets", s->assets},
-                          {"missing", s->missing},       {"errors", s->errors}, {"warnings", s->warnings},
-                          {"thumbnails", s->thumbnails}, {"not_images", s->not_images},
-                          {"formats", s->by_format},     {"catalog", (*cat)->path().string()},
+      nlohmann::json j = {{"embeddings", embeddings},
+                          {"files", s->files},
+                          {"assets", s->assets},
+                          {"missing", s->missing},
+                          {"errors", s->errors},
+                          {"warnings", s->warnings},
+                          {"thumbnails", s->thumbnails},
+                          {"not_images", s->not_images},
+                          {"formats", s->by_format},
+                          {"catalog", (*cat)->path().string()},
                           {"catalog_bytes", s->catalog_bytes}};
       std::printf("%s\n", Dump(j).c_str());
       return;
@@ -70,8 +83,10 @@ void RegisterStatus(CLI::App& app, GlobalOptions& g, int& exit_code) {
       std::printf("  %-9s %lld\n", fmt.c_str(), static_cast<long long>(n));
     for (const auto& e : embeddings) {
       std::printf("embeddings  %s: %lld embedded, %lld could not be decoded, %lld to do%s\n",
-                  e["model"].get<std::string>().c_str(), static_cast<long long>(e["embedded"].get<int64_t>()),
-                  static_cast<long long>(e["failed"].get<int64_t>()), static_cast<long long>(e["pending"].get<int64_t>()),
+                  e["model"].get<std::string>().c_str(),
+                  static_cast<long long>(e["embedded"].get<int64_t>()),
+                  static_cast<long long>(e["failed"].get<int64_t>()),
+                  static_cast<long long>(e["pending"].get<int64_t>()),
                   e["pending"].get<int64_t>() > 0 ? "  (shoebox embed-missing)" : "");
       std::printf("  index     %s, recipe %s\n", e["index_state"].get<std::string>().c_str(),
                   e["index_recipe"].get<std::string>().c_str());

@@ -26,13 +26,15 @@ void RegisterThumb(CLI::App& app, GlobalOptions& g, int& exit_code) {
       return;
     }
     ThumbnailCache thumbs;
-    auto bytes = row->asset.has_thumbnail ? thumbs.Read(row->asset.hash) : Result<std::vector<uint8_t>>(NotFound(""));
+    auto bytes = row->asset.has_thumbnail ? thumbs.Read(row->asset.hash)
+                                          : Result<std::vector<uint8_t>>(NotFound(""));
     if (!bytes.ok()) {
       exit_code = Fail(NotFound("no thumbnail for " + args->what +
                                 (row->asset.error ? " (" + *row->asset.error + ")"
                                                   : "; run `shoebox index` again to make it (" +
-                                                        (bytes.status().message().empty() ? std::string("not in the cache")
-                                                                                          : bytes.status().message()) +
+                                                        (bytes.status().message().empty()
+                                                             ? std::string("not in the cache")
+                                                             : bytes.status().message()) +
                                                         ")")));
       return;
     }

@@ -1,6 +1,5 @@
 // shoebox: one binary, one subcommand per file (command_<verb>.cc).
 #include <CLI/CLI.hpp>
-
 #include <cstdlib>
 
 #include "base/allocator.h"
@@ -12,12 +11,14 @@ int main(int argc, char** argv) {
   CLI::App app{"shoebox: private, local semantic search for your photo library"};
   app.require_subcommand(1);
   GlobalOptions g;
-  app.add_option("--db", g.db, "Catalog file (default: $SHOEBOX_DB or ~/.local/share/shoebox/catalog.db)");
+  app.add_option("--db", g.db,
+                 "Catalog file (default: $SHOEBOX_DB or ~/.local/share/shoebox/catalog.db)");
   app.add_flag("-q,--quiet", g.quiet, "No progress output");
   std::string precision;
-  app.add_option("--precision", precision,
-                 "Model arithmetic: float32 (default, or $SHOEBOX_PRECISION) or int8 (1.1-1.4x the images "
-                 "per second, cosine >= 0.999 to float32)")
+  app.add_option(
+         "--precision", precision,
+         "Model arithmetic: float32 (default, or $SHOEBOX_PRECISION) or int8 (1.1-1.4x the images "
+         "per second, cosine >= 0.999 to float32)")
       ->check(CLI::IsMember({"float32", "int8"}))
       ->each([](const std::string& p) { ::setenv("SHOEBOX_PRECISION", p.c_str(), 1); });
   int exit_code = 0;

@@ -17,8 +17,9 @@ std::string ModelLocation(const std::string& arg) {
   return arg;
 }
 
-Result<nlohmann::json> RunEmbedStage(Catalog* cat, Model* model, const std::string& location, bool quiet,
-                                     int64_t while_crawling, double while_crawling_seconds) {
+Result<nlohmann::json> RunEmbedStage(Catalog* cat, Model* model, const std::string& location,
+                                     bool quiet, int64_t while_crawling,
+                                     double while_crawling_seconds) {
   ThumbnailCache thumbs;
   EmbedOptions opt;
   opt.progress = !quiet;
@@ -31,32 +32,40 @@ Result<nlohmann::json> RunEmbedStage(Catalog* cat, Model* model, const std::stri
   nlohmann::json index_state;
   if (auto rec = store.FindModel(model->fingerprint()); rec.ok() && *rec) {
     if (Status st = search::UpdateVectorFile(cat, **rec); !st.ok() && !quiet)
-      std::fprintf(stderr, "shoebox: warning: could not write the vector file: %s\n", st.message().c_str());
+      std::fprintf(stderr, "shoebox: warning: could not write the vector file: %s\n",
+                   st.message().c_str());
     // The approximate index follows the vectors here (added and removed in place), so that
     // queries and the server find it fresh.
     auto health = search::CheckIndexHealth(cat, **rec);
     using search::GraphHealth;
-    if (health.ok() && health->graph != GraphHealth::kExact && health->graph != GraphHealth::kFresh &&
-        health->graph != GraphHealth::kInvalidRecipe) {
+    if (health.ok() && health->graph != GraphHealth::kExact &&
+        health->graph != GraphHealth::kFresh && health->graph != GraphHealth::kInvalidRecipe) {
       if (!quiet && health->graph == GraphHealth::kNotBuilt)
-        std::fprintf(stderr, "building the HNSW index (about 2 minutes per 100,000 photos on 2 cores, once)...\n");
+        std::fprintf(
+            stderr,
+            "building the HNSW index (about 2 minutes per 100,000 photos on 2 cores, once)...\n");
       auto searcher = search::Searcher::Open(cat, **rec);
-      if (searcher.ok()) index_state = DescribeAnn((*searcher)->ann());
+      if (searcher.ok())
+        index_state = DescribeAnn((*searcher)->ann());
       else if (!quiet)
         std::fprintf(stderr, "shoebox: warning: could not update the HNSW index: %s\n",
                      searcher.status().message().c_str());
       if (searcher.ok() && !quiet)
-        std::fprintf(stderr, "HNSW index of %zu vectors: %s\n", (*searcher)->ids().size(), index_state.get<std::string>().c_str());
+        std::fprintf(stderr, "HNSW index of %zu vectors: %s\n", (*searcher)->ids().size(),
+                     index_state.get<std::string>().c_str());
     }
   }
   if (!quiet && while_crawling > 0)
-    std::fprintf(stderr, "embedded %lld photos with %s while indexing them (%.1f s in the network)\n",
-                 static_cast<long long>(while_crawling), model->label().c_str(), while_crawling_seconds);
+    std::fprintf(
+        stderr, "embedded %lld photos with %s while indexing them (%.1f s in the network)\n",
+        static_cast<long long>(while_crawling), model->label().c_str(), while_crawling_seconds);
   if (!quiet && r->embedded + r->failed > 0)
-    std::fprintf(stderr, "embedded %lld %sphotos with %s in %.1f s (%.1f photos/s)%s\n",
-                 static_cast<long long>(r->embedded), while_crawling > 0 ? "more " : "", model->label().c_str(),
-                 r->seconds, r->seconds > 0 ? static_cast<double>(r->embedded + r->failed) / r->seconds : 0.0,
-                 r->failed ? (", " + std::to_string(r->failed) + " could not be decoded").c_str() : "");
+    std::fprintf(
+        stderr, "embedded %lld %sphotos with %s in %.1f s (%.1f photos/s)%s\n",
+        static_cast<long long>(r->embedded), while_crawling > 0 ? "more " : "",
+        model->label().c_str(), r->seconds,
+        r->seconds > 0 ? static_cast<double>(r->embedded + r->failed) / r->seconds : 0.0,
+        r->failed ? (", " + std::to_string(r->failed) + " could not be decoded").c_str() : "");
   return nlohmann::json{{"model", model->label()},
                         {"embedded", r->embedded + while_crawling},
                         {"embedded_while_indexing", while_crawling},
@@ -69,11 +78,21 @@ std::string DescribeAnn(const search::Searcher::AnnReport& a) {
   using S = search::Searcher::AnnState;
   std::string text;
   switch (a.state) {
-    case S::kNone: text = "none"; break;
-    case S::kFresh: text = "fresh"; break;
-    case S::kUpdated: text = "updated (+" + std::to_string(a.added) + " -" + std::to_string(a.removed) + ")"; break;
-    case S::kRebuilt: text = "rebuilt"; break;
-    case S::kStale: text = "stale"; break;
+    case S::kNone:
+      text = "none";
+      break;
+    case S::kFresh:
+      text = "fresh";
+      break;
+    case S::kUpdated:
+      text = "updated (+" + std::to_string(a.added) + " -" + std::to_string(a.removed) + ")";
+      break;
+    case S::kRebuilt:
+      text = "rebuilt";
+      break;
+    case S::kStale:
+      text = "stale";
+      break;
   }
   if (!a.damage.empty()) text += " (the saved graph was damaged: " + a.damage + ")";
   return text;
@@ -82,9 +101,12 @@ std::string DescribeAnn(const search::Searcher::AnnReport& a) {
 std::string IndexKind(const search::IndexHealth& h) {
   using G = search::GraphHealth;
   switch (h.graph) {
-    case G::kExact: return "exact";
-    case G::kInvalidRecipe: return "invalid";
-    default: return "hnsw";
+    case G::kExact:
+      return "exact";
+    case G::kInvalidRecipe:
+      return "invalid";
+    default:
+      return "hnsw";
   }
 }
 
@@ -92,17 +114,29 @@ std::string DescribeIndexHealth(const search::IndexHealth& h) {
   using G = search::GraphHealth;
   std::string text;
   switch (h.graph) {
-    case G::kExact: text = "exact"; break;
-    case G::kFresh: text = "hnsw (fresh)"; break;
-    case G::kStale: text = "hnsw (stale: updated by the next `index` or `shoebox reindex`; exact scans meanwhile)"; break;
+    case G::kExact:
+      text = "exact";
+      break;
+    case G::kFresh:
+      text = "hnsw (fresh)";
+      break;
+    case G::kStale:
+      text =
+          "hnsw (stale: updated by the next `index` or `shoebox reindex`; exact scans meanwhile)";
+      break;
     case G::kNotBuilt:
-      text = "hnsw (not built yet: the next `index` or `shoebox reindex` builds it; exact scans meanwhile)";
+      text =
+          "hnsw (not built yet: the next `index` or `shoebox reindex` builds it; exact scans "
+          "meanwhile)";
       break;
     case G::kDamaged:
-      return "hnsw (damaged, not used: " + h.damage + "; `shoebox reindex` or the next `index` rebuilds it; exact scans meanwhile)";
-    case G::kInvalidRecipe: return "invalid: " + h.damage + " (set another with `shoebox reindex --recipe`)";
+      return "hnsw (damaged, not used: " + h.damage +
+             "; `shoebox reindex` or the next `index` rebuilds it; exact scans meanwhile)";
+    case G::kInvalidRecipe:
+      return "invalid: " + h.damage + " (set another with `shoebox reindex --recipe`)";
   }
-  if (!h.damage.empty()) text += " (vector file damaged, not used: " + h.damage + "; the next `index` rewrites it)";
+  if (!h.damage.empty())
+    text += " (vector file damaged, not used: " + h.damage + "; the next `index` rewrites it)";
   return text;
 }
 
@@ -119,7 +153,8 @@ Result<ModelRecord> QueryModel(Catalog* cat, const std::string& model_arg) {
         if (!c.ok()) return c.status();
         if (c->embedded > 0) return r;
       }
-    return NotFound("the catalog has no vectors made with " + model_arg + ": run `shoebox index --model " + model_arg +
+    return NotFound("the catalog has no vectors made with " + model_arg +
+                    ": run `shoebox index --model " + model_arg +
                     " FOLDER` (or `shoebox embed-missing --model " + model_arg + "`) first");
   }
   for (const auto& r : *models) {
@@ -127,20 +162,26 @@ Result<ModelRecord> QueryModel(Catalog* cat, const std::string& model_arg) {
     if (!c.ok()) return c.status();
     if (c->embedded > 0) return r;
   }
-  return NotFound("the catalog has no embeddings yet: run `shoebox index --model NAME FOLDER` (see `shoebox models list`)");
+  return NotFound(
+      "the catalog has no embeddings yet: run `shoebox index --model NAME FOLDER` (see `shoebox "
+      "models list`)");
 }
 
-Result<std::unique_ptr<Model>> LoadNetwork(const ModelRecord& record, const std::string& model_arg) {
+Result<std::unique_ptr<Model>> LoadNetwork(const ModelRecord& record,
+                                           const std::string& model_arg) {
   auto m = Model::Load(model_arg.empty() ? record.location : model_arg);
   if (!m.ok()) return m.status();
   if ((*m)->fingerprint() != record.fingerprint)
-    return Corrupt("the model at " + record.location + " has changed since the catalog's vectors were made with it; "
+    return Corrupt("the model at " + record.location +
+                   " has changed since the catalog's vectors were made with it; "
                    "re-run `shoebox index` to embed again");
   return m;
 }
 
 void AddSearchOptions(CLI::App* cmd, search::SearchOptions* o, std::string* sort) {
-  cmd->add_option("-n,--limit", o->n, "Results to return")->capture_default_str()->check(CLI::PositiveNumber);
+  cmd->add_option("-n,--limit", o->n, "Results to return")
+      ->capture_default_str()
+      ->check(CLI::PositiveNumber);
   cmd->add_option("--min-score", o->min_score, "Drop hits below this cosine similarity");
   cmd->add_flag("--auto-cutoff", o->auto_cutoff, "Keep only hits that stand out from the library");
   cmd->add_option("--sort", *sort, "Order of the hits kept: score or date")
@@ -153,21 +194,25 @@ void AddSearchOptions(CLI::App* cmd, search::SearchOptions* o, std::string* sort
   cmd->add_option("--format", o->filter.format, "File format (jpeg, png, heif, ...)");
   cmd->add_option("--source", o->filter.source, "Only photos of this indexed root");
   cmd->add_flag("--has-gps", o->filter.has_gps, "Only photos with a location");
-  cmd->add_option("--album", o->filter.album, "Only photos in this album or collection (library imports)");
+  cmd->add_option("--album", o->filter.album,
+                  "Only photos in this album or collection (library imports)");
   cmd->add_option("--keyword", o->filter.keyword, "Only photos with this keyword");
-  cmd->add_option("--min-rating", o->filter.min_rating, "Only photos rated at least this (0-5)")->check(CLI::Range(0, 5));
+  cmd->add_option("--min-rating", o->filter.min_rating, "Only photos rated at least this (0-5)")
+      ->check(CLI::Range(0, 5));
   cmd->add_flag("--favorite", o->filter.favorite, "Only photos marked favourite in their library");
   cmd->add_flag("--include-trashed", o->filter.include_trashed, "Also photos in a library's trash");
 }
 
-nlohmann::json HitsJson(const std::vector<search::SearchHit>& hits, const std::optional<float>& logit_scale,
+nlohmann::json HitsJson(const std::vector<search::SearchHit>& hits,
+                        const std::optional<float>& logit_scale,
                         const std::optional<float>& logit_bias) {
   nlohmann::json out = nlohmann::json::array();
   for (const auto& h : hits) {
     nlohmann::json j = {{"id", h.id}, {"path", h.path}, {"score", h.score}};
     if (h.taken_at) j["taken_at"] = *h.taken_at;
     // SigLIP is trained with a sigmoid: its calibrated "this text matches" probability.
-    if (logit_scale && logit_bias) j["probability"] = 1.0 / (1.0 + std::exp(-(h.score * *logit_scale + *logit_bias)));
+    if (logit_scale && logit_bias)
+      j["probability"] = 1.0 / (1.0 + std::exp(-(h.score * *logit_scale + *logit_bias)));
     out.push_back(j);
   }
   return out;

@@ -21,8 +21,9 @@ std::string ModelLocation(const std::string& arg);
 // Runs the embedding stage and prints its summary (unless quiet). Returns the report's JSON.
 // The embedding stage: vectors for every photo still without one. while_crawling: how many the
 // crawl already embedded (InlineEmbedder), and its seconds in the network, for the report.
-Result<nlohmann::json> RunEmbedStage(Catalog* cat, Model* model, const std::string& location, bool quiet,
-                                     int64_t while_crawling = 0, double while_crawling_seconds = 0);
+Result<nlohmann::json> RunEmbedStage(Catalog* cat, Model* model, const std::string& location,
+                                     bool quiet, int64_t while_crawling = 0,
+                                     double while_crawling_seconds = 0);
 
 // The catalog's model for a query: the one --model names (it must have vectors here), else
 // the most recently used model with vectors.
@@ -39,7 +40,8 @@ std::string IndexKind(const search::IndexHealth& health);  // "exact", "hnsw" or
 // --after/--before/--folder/--camera/--format/--has-gps/--source, --min-score, --auto-cutoff,
 // --sort, -n on a subcommand, filled into `options`.
 void AddSearchOptions(CLI::App* cmd, search::SearchOptions* options, std::string* sort);
-nlohmann::json HitsJson(const std::vector<search::SearchHit>& hits, const std::optional<float>& logit_scale,
+nlohmann::json HitsJson(const std::vector<search::SearchHit>& hits,
+                        const std::optional<float>& logit_scale,
                         const std::optional<float>& logit_bias);
 
 }  // namespace shoebox::cli

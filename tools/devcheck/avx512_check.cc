@@ -1,7 +1,9 @@
 // Standalone check of the AVX-512 kernels against a naive product, for machines without the
 // project's libraries (this CPU may hide AVX-512; build static here, copy, run there):
-//   g++ -std=c++20 -O3 -static -fno-trapping-math -mavx512f -mfma -Isrc tools/devcheck/avx512_check.cc \
-//       src/model/tensor/compute_pool.cc src/model/tensor/kernels_avx512.cc -pthread -o avx512_check
+//   g++ -std=c++20 -O3 -static -fno-trapping-math -mavx512f -mfma -Isrc
+//   tools/devcheck/avx512_check.cc \
+//       src/model/tensor/compute_pool.cc src/model/tensor/kernels_avx512.cc -pthread -o
+//       avx512_check
 // Prints one line per shape; exit 1 on any mismatch, 2 if the CPU lacks AVX-512.
 #include <chrono>
 #include <cmath>
@@ -25,7 +27,8 @@ int main() {
   std::mt19937 rng(1);
   std::normal_distribution<float> nd(0, 1);
   int bad = 0;
-  const int shapes[][3] = {{1, 1, 1}, {5, 17, 3}, {13, 96, 257}, {50, 768, 64}, {61, 100, 520}, {200, 72, 33}};
+  const int shapes[][3] = {{1, 1, 1},     {5, 17, 3},     {13, 96, 257},
+                           {50, 768, 64}, {61, 100, 520}, {200, 72, 33}};
   for (auto& s : shapes) {
     int m = s[0], n = s[1], k = s[2];
     std::vector<float> x(m * k), w(n * k), b(n), y(m * n), packed(PackedFloats(n, k, t->nr));
@@ -46,7 +49,8 @@ int main() {
         }
       bool ok = worst < 1e-5 + 1e-7 * k;
       bad += !ok;
-      std::printf("%s %dx%dx%d act %d: max rel err %.2e %s\n", t->name, m, n, k, act, worst, ok ? "ok" : "BAD");
+      std::printf("%s %dx%dx%d act %d: max rel err %.2e %s\n", t->name, m, n, k, act, worst,
+                  ok ? "ok" : "BAD");
     }
   }
   // Speed of one large product on one thread.
@@ -61,7 +65,7 @@ int main() {
     ++reps;
     sec = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   } while (sec < 2);
-  std::printf("%dx%dx%d: %.1f GFLOP/s on %d thread(s)\n", m, n, k, 2.0 * m * n * k * reps / sec / 1e9,
-              shoebox::ops::ComputePool::Get().threads());
+  std::printf("%dx%dx%d: %.1f GFLOP/s on %d thread(s)\n", m, n, k,
+              2.0 * m * n * k * reps / sec / 1e9, shoebox::ops::ComputePool::Get().threads());
   return bad ? 1 : 0;
 }

@@ -26,7 +26,8 @@ std::optional<int64_t> EntityNumber(Database& db, const std::string& name) {
 
 // The column of a join table whose name ends with suffix ("ALBUMS", "ASSETS"), skipping
 // Core Data's ordering columns (Z_FOK_...).
-std::optional<std::string> JoinColumn(Database& db, const std::string& table, const std::string& suffix) {
+std::optional<std::string> JoinColumn(Database& db, const std::string& table,
+                                      const std::string& suffix) {
   auto q = db.Prepare("SELECT name FROM pragma_table_info(?1)");
   if (!q.ok()) return std::nullopt;
   q->Bind(1, table);
@@ -40,7 +41,8 @@ std::optional<std::string> JoinColumn(Database& db, const std::string& table, co
 }
 
 // Runs a two-column query (key id, text) into a multimap-like index.
-Status CollectNames(Database& db, const std::string& sql, std::unordered_map<int64_t, std::vector<std::string>>* out) {
+Status CollectNames(Database& db, const std::string& sql,
+                    std::unordered_map<int64_t, std::vector<std::string>>* out) {
   auto q = db.Prepare(sql);
   if (!q.ok()) return q.status();
   Status st;
@@ -105,11 +107,15 @@ Result<LibraryScan> ReadPhotosLibrary(const std::string& bundle) {
   if (!copy.ok()) return copy.status();
   Database& db = (*copy)->db();
   std::string asset_table;
-  if ((*copy)->HasTable("ZASSET")) asset_table = "ZASSET";                 // Photos 6+ (macOS 11+)
-  else if ((*copy)->HasTable("ZGENERICASSET")) asset_table = "ZGENERICASSET";  // Photos 5 (macOS 10.15)
+  if ((*copy)->HasTable("ZASSET"))
+    asset_table = "ZASSET";  // Photos 6+ (macOS 11+)
+  else if ((*copy)->HasTable("ZGENERICASSET"))
+    asset_table = "ZGENERICASSET";  // Photos 5 (macOS 10.15)
   else
-    return Unsupported(db_path + ": no ZASSET or ZGENERICASSET table; libraries of Photos 4 and older "
-                                 "(macOS 10.14 and before) are not supported — open the library once in a newer Photos");
+    return Unsupported(
+        db_path +
+        ": no ZASSET or ZGENERICASSET table; libraries of Photos 4 and older "
+        "(macOS 10.14 and before) are not supported — open the library once in a newer Photos");
   const bool has_attributes = (*copy)->HasTable("ZADDITIONALASSETATTRIBUTES");
   const bool has_descriptions = has_attributes && (*copy)->HasTable("ZASSETDESCRIPTION");
 
@@ -122,30 +128,36 @@ Result<LibraryScan> ReadPhotosLibrary(const std::string& bundle) {
       // ZKIND 2: albums the user made (folders, smart albums and system lists are other kinds).
       SHOEBOX_RETURN_IF_ERROR(CollectNames(
           db,
-          "SELECT j." + *asset_col + ", al.ZTITLE FROM " + join + " j JOIN ZGENERICALBUM al ON al.Z_PK = j." +
-              *album_col + " WHERE al.ZKIND = 2 AND COALESCE(al.ZTRASHEDSTATE, 0) = 0 AND al.ZTITLE <> ''",
+          "SELECT j." + *asset_col + ", al.ZTITLE FROM " + join +
+              " j JOIN ZGENERICALBUM al ON al.Z_PK = j." + *album_col +
+              " WHERE al.ZKIND = 2 AND COALESCE(al.ZTRASHEDSTATE, 0) = 0 AND al.ZTITLE <> ''",
           &albums));
     }
   }
-  if (auto attr_ent = EntityNumber(db, "AdditionalAssetAttributes"); attr_ent && has_attributes && (*copy)->HasTable("ZKEYWORD")) {
+  if (auto attr_ent = EntityNumber(db, "AdditionalAssetAttributes");
+      attr_ent && has_attributes && (*copy)->HasTable("ZKEYWORD")) {
     const std::string join = "Z_" + std::to_string(*attr_ent) + "KEYWORDS";
-    auto attr_col = JoinColumn(db, join, "ASSETATTRIBUTES"), kw_col = JoinColumn(db, join, "KEYWORDS");
+    auto attr_col = JoinColumn(db, join, "ASSETATTRIBUTES"),
+         kw_col = JoinColumn(db, join, "KEYWORDS");
     if ((*copy)->HasTable(join) && attr_col && kw_col) {
       SHOEBOX_RETURN_IF_ERROR(CollectNames(db,
                                            "SELECT j." + *attr_col + ", k.ZTITLE FROM " + join +
-                                               " j JOIN ZKEYWORD k ON k.Z_PK = j." + *kw_col + " WHERE k.ZTITLE <> ''",
+                                               " j JOIN ZKEYWORD k ON k.Z_PK = j." + *kw_col +
+                                               " WHERE k.ZTITLE <> ''",
                                            &keywords));
     }
   }
 
   const std::string sql =
-      "SELECT a.Z_PK, a.ZUUID, a.ZDIRECTORY, a.ZFILENAME, a.ZDATECREATED, a.ZLATITUDE, a.ZLONGITUDE, a.ZFAVORITE, "
+      "SELECT a.Z_PK, a.ZUUID, a.ZDIRECTORY, a.ZFILENAME, a.ZDATECREATED, a.ZLATITUDE, "
+      "a.ZLONGITUDE, a.ZFAVORITE, "
       "a.ZHIDDEN, a.ZTRASHEDSTATE, a.ZKIND, " +
       std::string(has_attributes ? "x.Z_PK, x.ZORIGINALFILENAME, x.ZTITLE, x.ZTIMEZONEOFFSET, "
                                  : "NULL, NULL, NULL, NULL, ") +
       (has_descriptions ? "d.ZLONGDESCRIPTION " : "NULL ") + "FROM " + asset_table + " a " +
       (has_attributes ? "LEFT JOIN ZADDITIONALASSETATTRIBUTES x ON x.ZASSET = a.Z_PK " : "") +
-      (has_descriptions ? "LEFT JOIN ZASSETDESCRIPTION d ON d.Z_PK = x.ZASSETDESCRIPTION " : "") + "ORDER BY a.Z_PK";
+      (has_descriptions ? "LEFT JOIN ZASSETDESCRIPTION d ON d.Z_PK = x.ZASSETDESCRIPTION " : "") +
+      "ORDER BY a.Z_PK";
   auto q = db.Prepare(sql);
   if (!q.ok()) return Corrupt(db_path + ": unexpected Photos schema: " + q.status().message());
 
@@ -166,15 +178,20 @@ Result<LibraryScan> ReadPhotosLibrary(const std::string& bundle) {
     a.original_filename = q->OptText(12);
     a.title = q->OptText(13);
     a.description = q->OptText(15);
-    const std::string label = a.external_id + (a.original_filename ? " (" + *a.original_filename + ")" : "");
+    const std::string label =
+        a.external_id + (a.original_filename ? " (" + *a.original_filename + ")" : "");
     if (file.empty()) {
-      scan.problems.push_back({db_path + "#" + a.external_id, "Apple Photos asset " + label + " has no file name"});
+      scan.problems.push_back(
+          {db_path + "#" + a.external_id, "Apple Photos asset " + label + " has no file name"});
       continue;
     }
     fs::path original;
-    if (!dir.empty() && dir[0] == '/') original = fs::path(dir) / file;  // referenced, outside the bundle
-    else if (dir.rfind("originals/", 0) == 0) original = root / dir / file;
-    else original = root / "originals" / dir / file;
+    if (!dir.empty() && dir[0] == '/')
+      original = fs::path(dir) / file;  // referenced, outside the bundle
+    else if (dir.rfind("originals/", 0) == 0)
+      original = root / dir / file;
+    else
+      original = root / "originals" / dir / file;
     std::error_code ec;
     if (fs::is_regular_file(original, ec)) {
       a.path = original.string();
@@ -183,9 +200,10 @@ Result<LibraryScan> ReadPhotosLibrary(const std::string& bundle) {
       a.stand_in = "derivative";
       a.original_path = original.string();
     } else {
-      scan.problems.push_back({original.string(), "Apple Photos asset " + label +
-                                                      ": the original is not in the library (stored in iCloud "
-                                                      "only?) and Photos kept no derivative of it"});
+      scan.problems.push_back(
+          {original.string(), "Apple Photos asset " + label +
+                                  ": the original is not in the library (stored in iCloud "
+                                  "only?) and Photos kept no derivative of it"});
       a.path = original.string();
       a.offline = true;
     }
@@ -201,8 +219,8 @@ Result<LibraryScan> ReadPhotosLibrary(const std::string& bundle) {
     }
     // Photos writes -180/-180 for "no location".
     auto lat = q->OptDouble(5), lon = q->OptDouble(6);
-    if (lat && lon && *lat >= -90 && *lat <= 90 && *lon >= -180 && *lon <= 180 && !(*lat == 0 && *lon == 0) &&
-        !(*lat == -180 || *lon == -180)) {
+    if (lat && lon && *lat >= -90 && *lat <= 90 && *lon >= -180 && *lon <= 180 &&
+        !(*lat == 0 && *lon == 0) && !(*lat == -180 || *lon == -180)) {
       a.lat = lat;
       a.lon = lon;
     }

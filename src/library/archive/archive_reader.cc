@@ -23,7 +23,8 @@ bool IsArchiveName(const std::string& name) {
 
 std::optional<ArchivePath> SplitArchivePath(const std::string& path) {
   // Walk from the end towards the root: the longest prefix that is an archive file.
-  for (size_t slash = path.rfind('/'); slash != std::string::npos && slash > 0; slash = path.rfind('/', slash - 1)) {
+  for (size_t slash = path.rfind('/'); slash != std::string::npos && slash > 0;
+       slash = path.rfind('/', slash - 1)) {
     const std::string prefix = path.substr(0, slash);
     if (!IsArchiveName(prefix)) continue;
     std::error_code ec;
@@ -43,7 +44,8 @@ Result<std::unique_ptr<ArchiveReader>> ArchiveReader::Open(const std::string& pa
   archive_read_support_format_gnutar(r->a_);
   if (archive_read_open_filename(r->a_, path.c_str(), 1 << 16) != ARCHIVE_OK) {
     const char* why = archive_error_string(r->a_);
-    return Corrupt(path + ": not a readable archive (" + std::string(why ? why : "unknown error") + ")");
+    return Corrupt(path + ": not a readable archive (" + std::string(why ? why : "unknown error") +
+                   ")");
   }
   return r;
 }
@@ -70,9 +72,11 @@ Result<bool> ArchiveReader::Next(ArchiveEntry* e) {
   e->regular = archive_entry_filetype(entry) == AE_IFREG;
   e->size = archive_entry_size_is_set(entry) ? archive_entry_size(entry) : -1;
   current_size_ = e->size;
-  e->mtime_ns = static_cast<int64_t>(archive_entry_mtime(entry)) * 1'000'000'000 + archive_entry_mtime_nsec(entry);
+  e->mtime_ns = static_cast<int64_t>(archive_entry_mtime(entry)) * 1'000'000'000 +
+                archive_entry_mtime_nsec(entry);
   if (member.empty() || member[0] == '/' || member == ".." || member.rfind("../", 0) == 0 ||
-      member.find("/../") != std::string::npos || (member.size() >= 3 && member.compare(member.size() - 3, 3, "/..") == 0)) {
+      member.find("/../") != std::string::npos ||
+      (member.size() >= 3 && member.compare(member.size() - 3, 3, "/..") == 0)) {
     e->problem = "unsafe member name '" + member + "' (absolute or leaving the archive)";
   }
   return true;
@@ -81,8 +85,9 @@ Result<bool> ArchiveReader::Next(ArchiveEntry* e) {
 Status ArchiveReader::Read(uint64_t max_bytes, std::vector<uint8_t>* out) {
   out->clear();
   if (current_size_ > 0 && static_cast<uint64_t>(current_size_) > max_bytes)
-    return TooLarge(path_ + "/" + current_ + ": " + std::to_string(current_size_) + " bytes, over the limit of " +
-                    std::to_string(max_bytes >> 20) + " MB for one file read from an archive");
+    return TooLarge(path_ + "/" + current_ + ": " + std::to_string(current_size_) +
+                    " bytes, over the limit of " + std::to_string(max_bytes >> 20) +
+                    " MB for one file read from an archive");
   // A size the archive states is reserved at once. An unstated one (zip entries written as a
   // stream) is gathered in chunks and joined at the end, so a member that turns out too large
   // never costs more than the limit (a doubling vector would briefly hold one and a half times it).
@@ -96,14 +101,17 @@ Status ArchiveReader::Read(uint64_t max_bytes, std::vector<uint8_t>* out) {
     if (n == 0) break;
     if (n < 0) {
       const char* why = archive_error_string(a_);
-      return Corrupt(path_ + "/" + current_ + ": cannot be read from the archive (" + (why ? why : "unknown error") + ")");
+      return Corrupt(path_ + "/" + current_ + ": cannot be read from the archive (" +
+                     (why ? why : "unknown error") + ")");
     }
     total += static_cast<uint64_t>(n);
     if (total > max_bytes)
-      return TooLarge(path_ + "/" + current_ + ": over the limit of " + std::to_string(max_bytes >> 20) +
-                      " MB for one file read from an archive");
-    if (known) out->insert(out->end(), buf.begin(), buf.begin() + n);
-    else chunks.emplace_back(buf.begin(), buf.begin() + n);
+      return TooLarge(path_ + "/" + current_ + ": over the limit of " +
+                      std::to_string(max_bytes >> 20) + " MB for one file read from an archive");
+    if (known)
+      out->insert(out->end(), buf.begin(), buf.begin() + n);
+    else
+      chunks.emplace_back(buf.begin(), buf.begin() + n);
   }
   if (!known) {
     out->reserve(static_cast<size_t>(total));
@@ -131,15 +139,17 @@ Status ReadForward(ArchiveReader* reader, const std::set<std::string>& wanted, u
     if (!e.regular || e.problem || !wanted.count(e.member) || out->count(e.member)) continue;
     std::vector<uint8_t> bytes;
     Status st = reader->Read(max_bytes, &bytes);
-    if (st.ok()) out->emplace(e.member, std::move(bytes));
-    else out->emplace(e.member, st);
+    if (st.ok())
+      out->emplace(e.member, std::move(bytes));
+    else
+      out->emplace(e.member, st);
   }
   return Status::Ok();
 }
 }  // namespace
 
-Result<std::map<std::string, Result<std::vector<uint8_t>>>> ArchiveCursor::Read(const std::set<std::string>& members,
-                                                                                uint64_t max_bytes) {
+Result<std::map<std::string, Result<std::vector<uint8_t>>>> ArchiveCursor::Read(
+    const std::set<std::string>& members, uint64_t max_bytes) {
   std::map<std::string, Result<std::vector<uint8_t>>> out;
   bool at_end = false;
   if (reader_) {
@@ -155,9 +165,8 @@ Result<std::map<std::string, Result<std::vector<uint8_t>>>> ArchiveCursor::Read(
   return out;
 }
 
-Result<std::map<std::string, Result<std::vector<uint8_t>>>> ReadArchiveMembers(const std::string& archive,
-                                                                               const std::set<std::string>& members,
-                                                                               uint64_t max_bytes) {
+Result<std::map<std::string, Result<std::vector<uint8_t>>>> ReadArchiveMembers(
+    const std::string& archive, const std::set<std::string>& members, uint64_t max_bytes) {
   return ArchiveCursor(archive).Read(members, max_bytes);
 }
 

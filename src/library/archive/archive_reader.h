@@ -68,8 +68,8 @@ class ArchiveReader {
 class ArchiveCursor {
  public:
   explicit ArchiveCursor(std::string archive) : archive_(std::move(archive)) {}
-  Result<std::map<std::string, Result<std::vector<uint8_t>>>> Read(const std::set<std::string>& members,
-                                                                    uint64_t max_bytes);
+  Result<std::map<std::string, Result<std::vector<uint8_t>>>> Read(
+      const std::set<std::string>& members, uint64_t max_bytes);
 
  private:
   std::string archive_;
@@ -78,8 +78,7 @@ class ArchiveCursor {
 
 // Reads the named members in one pass over the archive. Members not found are absent from
 // the result; members that could not be read carry their error.
-Result<std::map<std::string, Result<std::vector<uint8_t>>>> ReadArchiveMembers(const std::string& archive,
-                                                                               const std::set<std::string>& members,
-                                                                               uint64_t max_bytes);
+Result<std::map<std::string, Result<std::vector<uint8_t>>>> ReadArchiveMembers(
+    const std::string& archive, const std::set<std::string>& members, uint64_t max_bytes);
 
 }  // namespace shoebox

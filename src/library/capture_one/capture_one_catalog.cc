@@ -44,7 +44,8 @@ std::vector<std::string> ParseKeywords(const std::string& text) {
     if (auto bars = entry.rfind("||"); bars != std::string::npos) entry = entry.substr(0, bars);
     while (!entry.empty() && entry.front() == ' ') entry.erase(0, 1);
     while (!entry.empty() && entry.back() == ' ') entry.pop_back();
-    if (!entry.empty() && std::find(out.begin(), out.end(), entry) == out.end()) out.push_back(entry);
+    if (!entry.empty() && std::find(out.begin(), out.end(), entry) == out.end())
+      out.push_back(entry);
     start = comma + 1;
   }
   std::sort(out.begin(), out.end());
@@ -52,7 +53,8 @@ std::vector<std::string> ParseKeywords(const std::string& text) {
 }
 
 const char* ColorName(int64_t index) {
-  static const char* kNames[] = {nullptr, "Red", "Orange", "Yellow", "Green", "Blue", "Pink", "Purple"};
+  static const char* kNames[] = {nullptr, "Red",  "Orange", "Yellow",
+                                 "Green", "Blue", "Pink",   "Purple"};
   return index >= 1 && index <= 7 ? kNames[index] : nullptr;
 }
 
@@ -66,11 +68,13 @@ std::optional<double> ParseCaptureOneCoordinate(const std::string& text) {
   const auto comma = text.find(',');
   if (comma == std::string::npos) return std::nullopt;
   char* end = nullptr;
-  const std::string deg_text = text.substr(0, comma), min_text = text.substr(comma + 1, text.size() - comma - 2);
+  const std::string deg_text = text.substr(0, comma),
+                    min_text = text.substr(comma + 1, text.size() - comma - 2);
   const double deg = std::strtod(deg_text.c_str(), &end);
   if (end != deg_text.c_str() + deg_text.size() || deg_text.empty()) return std::nullopt;
   const double min = std::strtod(min_text.c_str(), &end);
-  if (end != min_text.c_str() + min_text.size() || min_text.empty() || min < 0 || min >= 60) return std::nullopt;
+  if (end != min_text.c_str() + min_text.size() || min_text.empty() || min < 0 || min >= 60)
+    return std::nullopt;
   double v = deg + min / 60.0;
   if (hemi == 'S' || hemi == 'W') v = -v;
   if (v < -180 || v > 180) return std::nullopt;
@@ -81,10 +85,13 @@ bool LooksLikeCaptureOneCatalog(const std::string& path) { return DatabaseOf(pat
 
 Result<LibraryScan> ReadCaptureOneCatalog(const std::string& bundle, bool force_read) {
   const auto db_path = DatabaseOf(bundle);
-  if (!db_path) return NotFound(bundle + " is not a Capture One catalog (a .cocatalog folder with a .cocatalogdb inside)");
+  if (!db_path)
+    return NotFound(
+        bundle + " is not a Capture One catalog (a .cocatalog folder with a .cocatalogdb inside)");
   std::error_code ec;
   if (!force_read && fs::exists(db_path->string() + "-journal", ec)) {
-    return Busy("Capture One is writing " + db_path->string() + " (its -journal exists): close Capture One first, "
+    return Busy("Capture One is writing " + db_path->string() +
+                " (its -journal exists): close Capture One first, "
                 "or pass --force-read to read a snapshot anyway (also right after a crash)");
   }
   auto copy = PrivateDbCopy::Open(db_path->string());
@@ -92,48 +99,62 @@ Result<LibraryScan> ReadCaptureOneCatalog(const std::string& bundle, bool force_
   Database& db = (*copy)->db();
   for (const char* table : {"ZIMAGE", "ZPATHLOCATION"})
     if (!(*copy)->HasTable(table))
-      return Corrupt(db_path->string() + ": not a Capture One catalog (no " + std::string(table) + " table)");
+      return Corrupt(db_path->string() + ": not a Capture One catalog (no " + std::string(table) +
+                     " table)");
   auto column = [&](const char* table, const char* col) { return (*copy)->HasColumn(table, col); };
 
   // Metadata of each image's first variant, through its combined settings layer.
   std::string meta_join;
-  const bool has_variants = (*copy)->HasTable("ZVARIANT") && (*copy)->HasTable("ZVARIANTMETADATA") &&
+  const bool has_variants = (*copy)->HasTable("ZVARIANT") &&
+                            (*copy)->HasTable("ZVARIANTMETADATA") &&
                             column("ZVARIANT", "ZCOMBINEDSETTINGS");
   if (has_variants && column("ZVARIANTMETADATA", "ZLAYER")) {
     meta_join = "LEFT JOIN ZVARIANTMETADATA m ON m.ZLAYER = v.ZCOMBINEDSETTINGS ";
-  } else if (has_variants && (*copy)->HasTable("ZVARIANTLAYER") && column("ZVARIANTLAYER", "ZMETADATA")) {
-    meta_join = "LEFT JOIN ZVARIANTLAYER l ON l.Z_PK = v.ZCOMBINEDSETTINGS LEFT JOIN ZVARIANTMETADATA m ON m.Z_PK = l.ZMETADATA ";
+  } else if (has_variants && (*copy)->HasTable("ZVARIANTLAYER") &&
+             column("ZVARIANTLAYER", "ZMETADATA")) {
+    meta_join =
+        "LEFT JOIN ZVARIANTLAYER l ON l.Z_PK = v.ZCOMBINEDSETTINGS LEFT JOIN ZVARIANTMETADATA m ON "
+        "m.Z_PK = l.ZMETADATA ";
   }
   auto meta = [&](const char* col) {
-    return !meta_join.empty() && column("ZVARIANTMETADATA", col) ? std::string("m.") + col : std::string("NULL");
+    return !meta_join.empty() && column("ZVARIANTMETADATA", col) ? std::string("m.") + col
+                                                                 : std::string("NULL");
   };
-  auto image_col = [&](const char* col) { return column("ZIMAGE", col) ? std::string("i.") + col : std::string("NULL"); };
-  const std::string variant_join =
-      meta_join.empty() ? "" : "LEFT JOIN ZVARIANT v ON v.Z_PK = (SELECT MIN(Z_PK) FROM ZVARIANT WHERE ZIMAGE = i.Z_PK) ";
+  auto image_col = [&](const char* col) {
+    return column("ZIMAGE", col) ? std::string("i.") + col : std::string("NULL");
+  };
+  const std::string variant_join = meta_join.empty()
+                                       ? ""
+                                       : "LEFT JOIN ZVARIANT v ON v.Z_PK = (SELECT MIN(Z_PK) FROM "
+                                         "ZVARIANT WHERE ZIMAGE = i.Z_PK) ";
   const std::string sql = "SELECT i.Z_PK, " + image_col("ZIMAGEUUID") + ", i.ZIMAGEFILENAME, " +
-                          image_col("ZISTRASHED") + ", " + image_col("ZIMAGECLASSIFICATION") + ", " +
-                          image_col("ZGPSLATITUDE") + ", " + image_col("ZGPSLONGITUDE") +
+                          image_col("ZISTRASHED") + ", " + image_col("ZIMAGECLASSIFICATION") +
+                          ", " + image_col("ZGPSLATITUDE") + ", " + image_col("ZGPSLONGITUDE") +
                           ", p.ZISRELATIVE, p.ZRELATIVEPATH, " +
                           (column("ZPATHLOCATION", "ZMACROOT") ? "p.ZMACROOT" : "NULL") + ", " +
-                          (column("ZPATHLOCATION", "ZWINROOT") ? "p.ZWINROOT" : "NULL") + ", " + meta("ZBASIC_RATING") +
-                          ", " + meta("ZCOLOR_TAG_INDEX") + ", " + meta("ZCONTENT_KEYWORDS") + ", " +
-                          meta("ZSTATUS_TITLE") + ", " + meta("ZCONTENT_DESCRIPTION") + ", " +
+                          (column("ZPATHLOCATION", "ZWINROOT") ? "p.ZWINROOT" : "NULL") + ", " +
+                          meta("ZBASIC_RATING") + ", " + meta("ZCOLOR_TAG_INDEX") + ", " +
+                          meta("ZCONTENT_KEYWORDS") + ", " + meta("ZSTATUS_TITLE") + ", " +
+                          meta("ZCONTENT_DESCRIPTION") + ", " +
                           (meta_join.empty() ? "NULL" : "v.Z_PK") +
-                          " FROM ZIMAGE i LEFT JOIN ZPATHLOCATION p ON p.Z_PK = i.ZIMAGELOCATION " + variant_join +
-                          meta_join + "ORDER BY i.Z_PK";
+                          " FROM ZIMAGE i LEFT JOIN ZPATHLOCATION p ON p.Z_PK = i.ZIMAGELOCATION " +
+                          variant_join + meta_join + "ORDER BY i.Z_PK";
   auto q = db.Prepare(sql);
-  if (!q.ok()) return Corrupt(db_path->string() + ": unexpected Capture One schema: " + q.status().message());
+  if (!q.ok())
+    return Corrupt(db_path->string() + ": unexpected Capture One schema: " + q.status().message());
 
   // Album memberships by image and by variant.
   std::unordered_map<int64_t, std::vector<std::string>> image_albums, variant_albums;
   if ((*copy)->HasTable("ZCOLLECTION") && (*copy)->HasTable("ZENTITIES")) {
     const std::string albums = "(SELECT Z_ENT FROM ZENTITIES WHERE ZNAME = 'AlbumCollection')";
-    for (auto [table, member, out] : {std::tuple{"ZIMAGEINCOLLECTION", "ZIMAGE", &image_albums},
-                                      std::tuple{"ZVARIANTINCOLLECTION", "ZVARIANT", &variant_albums}}) {
-      if (!(*copy)->HasTable(table) || !column(table, member) || !column(table, "ZCOLLECTION")) continue;
+    for (auto [table, member, out] :
+         {std::tuple{"ZIMAGEINCOLLECTION", "ZIMAGE", &image_albums},
+          std::tuple{"ZVARIANTINCOLLECTION", "ZVARIANT", &variant_albums}}) {
+      if (!(*copy)->HasTable(table) || !column(table, member) || !column(table, "ZCOLLECTION"))
+        continue;
       auto m = db.Prepare(std::string("SELECT j.") + member + ", c.ZNAME FROM " + table +
-                          " j JOIN ZCOLLECTION c ON c.Z_PK = j.ZCOLLECTION WHERE c.Z_ENT IN " + albums +
-                          " AND c.ZNAME <> ''");
+                          " j JOIN ZCOLLECTION c ON c.Z_PK = j.ZCOLLECTION WHERE c.Z_ENT IN " +
+                          albums + " AND c.ZNAME <> ''");
       if (!m.ok()) continue;
       Status st;
       while (m->Step(&st)) (*out)[m->Int(0)].push_back(m->Text(1));
@@ -164,7 +185,8 @@ Result<LibraryScan> ReadCaptureOneCatalog(const std::string& bundle, bool force_
       dir = Join(Slashes(root), rel);
     }
     if (file.empty() || dir.empty()) {
-      scan.problems.push_back({scan.database + "#" + a.external_id, "Capture One image " + a.external_id + " has no file location"});
+      scan.problems.push_back({scan.database + "#" + a.external_id,
+                               "Capture One image " + a.external_id + " has no file location"});
       continue;
     }
     a.path = fs::path(Join(dir, file)).lexically_normal().string();
@@ -189,8 +211,9 @@ Result<LibraryScan> ReadCaptureOneCatalog(const std::string& bundle, bool force_
     std::sort(a.albums.begin(), a.albums.end());
     a.albums.erase(std::unique(a.albums.begin(), a.albums.end()), a.albums.end());
     if (!fs::is_regular_file(a.path, ec)) {
-      scan.problems.push_back({a.path, "Capture One image " + file + ": the original is offline (drive not mounted, "
-                                       "or moved outside Capture One)"});
+      scan.problems.push_back({a.path, "Capture One image " + file +
+                                           ": the original is offline (drive not mounted, "
+                                           "or moved outside Capture One)"});
       a.offline = true;
     }
     scan.assets.push_back(std::move(a));

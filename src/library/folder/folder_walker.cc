@@ -43,17 +43,22 @@ std::optional<std::string> SystemFolder(int fd) {
   struct statfs fs {};
   if (::fstatfs(fd, &fs) == 0) {
     static const std::pair<unsigned long, const char*> kPseudo[] = {
-        {PROC_SUPER_MAGIC, "proc"},         {SYSFS_MAGIC, "sysfs"},         {DEVPTS_SUPER_MAGIC, "devpts"},
-        {CGROUP_SUPER_MAGIC, "cgroup"},     {CGROUP2_SUPER_MAGIC, "cgroup2"}, {DEBUGFS_MAGIC, "debugfs"},
-        {TRACEFS_MAGIC, "tracefs"},         {SECURITYFS_MAGIC, "securityfs"}, {PSTOREFS_MAGIC, "pstore"},
-        {BPF_FS_MAGIC, "bpf"},              {0x62656570UL, "configfs"},     {0x19800202UL, "mqueue"},
-        {BINFMTFS_MAGIC, "binfmt_misc"},    {0x65735543UL, "fusectl"},      {HUGETLBFS_MAGIC, "hugetlbfs"},
-        {SELINUX_MAGIC, "selinuxfs"},       {EFIVARFS_MAGIC, "efivarfs"}};
+        {PROC_SUPER_MAGIC, "proc"},       {SYSFS_MAGIC, "sysfs"},
+        {DEVPTS_SUPER_MAGIC, "devpts"},   {CGROUP_SUPER_MAGIC, "cgroup"},
+        {CGROUP2_SUPER_MAGIC, "cgroup2"}, {DEBUGFS_MAGIC, "debugfs"},
+        {TRACEFS_MAGIC, "tracefs"},       {SECURITYFS_MAGIC, "securityfs"},
+        {PSTOREFS_MAGIC, "pstore"},       {BPF_FS_MAGIC, "bpf"},
+        {0x62656570UL, "configfs"},       {0x19800202UL, "mqueue"},
+        {BINFMTFS_MAGIC, "binfmt_misc"},  {0x65735543UL, "fusectl"},
+        {HUGETLBFS_MAGIC, "hugetlbfs"},   {SELINUX_MAGIC, "selinuxfs"},
+        {EFIVARFS_MAGIC, "efivarfs"}};
     for (const auto& [magic, name] : kPseudo)
-      if (static_cast<unsigned long>(fs.f_type) == magic) return std::string("a ") + name + " file system";
+      if (static_cast<unsigned long>(fs.f_type) == magic)
+        return std::string("a ") + name + " file system";
   }
   std::error_code ec;
-  const std::string real = std::filesystem::read_symlink("/proc/self/fd/" + std::to_string(fd), ec).string();
+  const std::string real =
+      std::filesystem::read_symlink("/proc/self/fd/" + std::to_string(fd), ec).string();
   auto under = [&](const char* top) {
     const size_t n = std::strlen(top);
     return !ec && real.compare(0, n, top) == 0 && (real.size() == n || real[n] == '/');
@@ -127,7 +132,8 @@ class Walker {
         } else if (S_ISREG(cst.st_mode)) {
           if (EndsWith(name, ".lrcat")) result_.libraries.push_back(child);
           if (opt_.skip_known_non_images && IsKnownNonImageExtension(name)) continue;
-          int64_t mtime = static_cast<int64_t>(cst.st_mtim.tv_sec) * 1'000'000'000 + cst.st_mtim.tv_nsec;
+          int64_t mtime =
+              static_cast<int64_t>(cst.st_mtim.tv_sec) * 1'000'000'000 + cst.st_mtim.tv_nsec;
           result_.files.push_back({child, static_cast<int64_t>(cst.st_size), mtime});
           continue;
         } else {
@@ -157,8 +163,9 @@ class Walker {
 
 bool IsSkippedFolderName(const std::string& name) {
   if (name.empty() || name[0] == '.') return true;
-  static const char* kExact[] = {"@eaDir", "#recycle", "$RECYCLE.BIN", "System Volume Information",
-                                 "lost+found", "#snapshot", "@Recycle", "@Recently-Snapshot"};
+  static const char* kExact[] = {
+      "@eaDir",     "#recycle",  "$RECYCLE.BIN", "System Volume Information",
+      "lost+found", "#snapshot", "@Recycle",     "@Recently-Snapshot"};
   for (const char* e : kExact)
     if (name == e) return true;
   // Application libraries are imported as such, not crawled as loose files (their caches
@@ -173,7 +180,8 @@ bool IsLibraryBundleName(const std::string& name) {
 
 Result<WalkResult> WalkFolder(const std::string& root, const WalkOptions& options) {
   struct stat st {};
-  if (::stat(root.c_str(), &st) != 0) return NotFound("cannot open " + root + ": " + ErrnoText(errno));
+  if (::stat(root.c_str(), &st) != 0)
+    return NotFound("cannot open " + root + ": " + ErrnoText(errno));
   if (!S_ISDIR(st.st_mode)) return InvalidArgument(root + " is not a folder");
   Walker w(root, options);
   w.Walk(root, "");

@@ -1,11 +1,11 @@
 #include "library/folder/folder_walker.h"
 
+#include <gtest/gtest.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
-#include <gtest/gtest.h>
 
 #include "test_util.h"
 
@@ -60,7 +60,8 @@ TEST(FolderWalker, NamesThePhotoLibrariesItDoesNotCrawl) {
   std::vector<std::string> libs;
   for (const auto& l : r->libraries) libs.push_back(l.substr(d.path().string().size() + 1));
   std::sort(libs.begin(), libs.end());
-  EXPECT_EQ(libs, (std::vector<std::string>{"Lightroom/Catalog.lrcat", "Photos Library.photoslibrary", "Studio.cocatalog"}));
+  EXPECT_EQ(libs, (std::vector<std::string>{"Lightroom/Catalog.lrcat",
+                                            "Photos Library.photoslibrary", "Studio.cocatalog"}));
 }
 
 TEST(FolderWalker, SkipsKnownNonImagesUnopenedButKeepsUnknownExtensions) {
@@ -121,7 +122,8 @@ TEST(FolderWalker, UnreadableFolderIsReportedNotFatal) {
     auto r = WalkFolder(d.path().string(), {});
     if (!r.ok()) ::_exit(11);
     if (r->files.size() != 1) ::_exit(12);
-    if (r->problems.size() != 1 || r->problems[0].reason.find("cannot open folder") != 0) ::_exit(13);
+    if (r->problems.size() != 1 || r->problems[0].reason.find("cannot open folder") != 0)
+      ::_exit(13);
     ::_exit(0);
   }
   int status = 0;
@@ -146,10 +148,12 @@ TEST(FolderWalker, LinksToSystemFoldersAreSkippedAndSaidSo) {
   EXPECT_EQ(Names(*r, d.path().string()), (std::vector<std::string>{"a.jpg"}));
   std::vector<std::string> skipped;
   for (const auto& p : r->problems)
-    if (p.reason.rfind("skipped: ", 0) == 0) skipped.push_back(p.path.substr(d.path().string().size() + 1));
+    if (p.reason.rfind("skipped: ", 0) == 0)
+      skipped.push_back(p.path.substr(d.path().string().size() + 1));
   std::sort(skipped.begin(), skipped.end());
   EXPECT_EQ(skipped, (std::vector<std::string>{"todev", "toproc", "torun", "tosys"}));
-  auto proc = std::find_if(r->problems.begin(), r->problems.end(), [](const WalkProblem& p) { return p.path.ends_with("toproc"); });
+  auto proc = std::find_if(r->problems.begin(), r->problems.end(),
+                           [](const WalkProblem& p) { return p.path.ends_with("toproc"); });
   ASSERT_NE(proc, r->problems.end());
   EXPECT_EQ(proc->reason, "skipped: a proc file system, not photos");
 }

@@ -25,7 +25,8 @@ std::string Join(std::string dir, const std::string& rest) {
   return dir + rest;
 }
 
-Status CollectNames(Database& db, const char* sql, std::unordered_map<int64_t, std::vector<std::string>>* out) {
+Status CollectNames(Database& db, const char* sql,
+                    std::unordered_map<int64_t, std::vector<std::string>>* out) {
   auto q = db.Prepare(sql);
   if (!q.ok()) return q.status();
   Status st;
@@ -55,15 +56,18 @@ Result<CatalogContents> ReadCatalog(const std::string& catalog_path, bool force_
   if (!Exists(catalog_path)) return NotFound(catalog_path + ": no such Lightroom catalog");
   if (!force_read && Exists(catalog_path + ".lock")) {
     return Busy("Lightroom has " + catalog_path + " open (" + catalog_path +
-                ".lock exists): close Lightroom first, or pass --force-read to read a snapshot of it anyway "
+                ".lock exists): close Lightroom first, or pass --force-read to read a snapshot of "
+                "it anyway "
                 "(also right when the lock is left over from a crash)");
   }
   auto copy = PrivateDbCopy::Open(catalog_path);
   if (!copy.ok()) return copy.status();
   Database& db = (*copy)->db();
-  for (const char* table : {"Adobe_images", "AgLibraryFile", "AgLibraryFolder", "AgLibraryRootFolder"}) {
+  for (const char* table :
+       {"Adobe_images", "AgLibraryFile", "AgLibraryFolder", "AgLibraryRootFolder"}) {
     if (!(*copy)->HasTable(table))
-      return Corrupt(catalog_path + ": not a Lightroom catalog (no " + std::string(table) + " table)");
+      return Corrupt(catalog_path + ": not a Lightroom catalog (no " + std::string(table) +
+                     " table)");
   }
   CatalogContents out;
   out.path = catalog_path;
@@ -74,34 +78,40 @@ Result<CatalogContents> ReadCatalog(const std::string& catalog_path, bool force_
   }
   std::unordered_map<int64_t, std::vector<std::string>> keywords, collections;
   if ((*copy)->HasTable("AgLibraryKeywordImage") && (*copy)->HasTable("AgLibraryKeyword")) {
-    SHOEBOX_RETURN_IF_ERROR(CollectNames(db,
-                                         "SELECT ki.image, k.name FROM AgLibraryKeywordImage ki "
-                                         "JOIN AgLibraryKeyword k ON k.id_local = ki.tag ORDER BY k.name",
-                                         &keywords));
+    SHOEBOX_RETURN_IF_ERROR(
+        CollectNames(db,
+                     "SELECT ki.image, k.name FROM AgLibraryKeywordImage ki "
+                     "JOIN AgLibraryKeyword k ON k.id_local = ki.tag ORDER BY k.name",
+                     &keywords));
   }
   if ((*copy)->HasTable("AgLibraryCollectionImage") && (*copy)->HasTable("AgLibraryCollection")) {
     // Plain collections only: smart collections hold rules, groups hold collections.
-    SHOEBOX_RETURN_IF_ERROR(CollectNames(db,
-                                         "SELECT ci.image, c.name FROM AgLibraryCollectionImage ci "
-                                         "JOIN AgLibraryCollection c ON c.id_local = ci.collection "
-                                         "WHERE c.creationId = 'com.adobe.ag.library.collection' ORDER BY c.name",
-                                         &collections));
+    SHOEBOX_RETURN_IF_ERROR(
+        CollectNames(db,
+                     "SELECT ci.image, c.name FROM AgLibraryCollectionImage ci "
+                     "JOIN AgLibraryCollection c ON c.id_local = ci.collection "
+                     "WHERE c.creationId = 'com.adobe.ag.library.collection' ORDER BY c.name",
+                     &collections));
   }
   const bool has_iptc = (*copy)->HasTable("AgLibraryIPTC");
   const bool has_exif = (*copy)->HasTable("AgHarvestedExifMetadata");
   const std::string sql =
       std::string(
-          "SELECT i.id_local, i.id_global, i.captureTime, i.orientation, i.rating, i.pick, i.colorLabels, "
+          "SELECT i.id_local, i.id_global, i.captureTime, i.orientation, i.rating, i.pick, "
+          "i.colorLabels, "
           "i.fileFormat, i.masterImage, f.baseName, f.extension, fo.pathFromRoot, r.absolutePath, "
           "r.relativePathFromCatalog, ") +
       (has_iptc ? "ip.caption, " : "NULL, ") +
       (has_exif ? "e.hasGPS, e.gpsLatitude, e.gpsLongitude " : "NULL, NULL, NULL ") +
       "FROM Adobe_images i JOIN AgLibraryFile f ON f.id_local = i.rootFile "
-      "JOIN AgLibraryFolder fo ON fo.id_local = f.folder JOIN AgLibraryRootFolder r ON r.id_local = fo.rootFolder " +
+      "JOIN AgLibraryFolder fo ON fo.id_local = f.folder JOIN AgLibraryRootFolder r ON r.id_local "
+      "= fo.rootFolder " +
       (has_iptc ? "LEFT JOIN AgLibraryIPTC ip ON ip.image = i.id_local " : "") +
-      (has_exif ? "LEFT JOIN AgHarvestedExifMetadata e ON e.image = i.id_local " : "") + "ORDER BY i.id_local";
+      (has_exif ? "LEFT JOIN AgHarvestedExifMetadata e ON e.image = i.id_local " : "") +
+      "ORDER BY i.id_local";
   auto q = db.Prepare(sql);
-  if (!q.ok()) return Corrupt(catalog_path + ": unexpected Lightroom schema: " + q.status().message());
+  if (!q.ok())
+    return Corrupt(catalog_path + ": unexpected Lightroom schema: " + q.status().message());
   const fs::path catalog_dir = fs::path(catalog_path).parent_path();
   Status st;
   while (q->Step(&st)) {
@@ -152,7 +162,8 @@ Result<std::vector<PreviewEntry>> ReadPreviewIndex(const std::string& lrdata) {
   const std::string db_path = (fs::path(lrdata) / "previews.db").string();
   auto copy = PrivateDbCopy::Open(db_path);
   if (!copy.ok()) return copy.status();
-  if (!(*copy)->HasTable("ImageCacheEntry")) return Corrupt(db_path + ": no ImageCacheEntry table (not Lightroom's previews.db)");
+  if (!(*copy)->HasTable("ImageCacheEntry"))
+    return Corrupt(db_path + ": no ImageCacheEntry table (not Lightroom's previews.db)");
   auto q = (*copy)->db().Prepare("SELECT imageId, uuid, digest FROM ImageCacheEntry");
   if (!q.ok()) return Corrupt(db_path + ": " + q.status().message());
   std::vector<PreviewEntry> out;
@@ -164,7 +175,9 @@ Result<std::vector<PreviewEntry>> ReadPreviewIndex(const std::string& lrdata) {
     e.digest = q->OptText(2).value_or("");
     // The cache spreads files over <first hex digit>/<first four>/ folders.
     if (e.uuid.size() < 4) continue;
-    e.file = (fs::path(lrdata) / e.uuid.substr(0, 1) / e.uuid.substr(0, 4) / (e.uuid + "-" + e.digest + ".lrprev")).string();
+    e.file = (fs::path(lrdata) / e.uuid.substr(0, 1) / e.uuid.substr(0, 4) /
+              (e.uuid + "-" + e.digest + ".lrprev"))
+                 .string();
     out.push_back(std::move(e));
   }
   if (!st.ok()) return Corrupt(db_path + ": " + st.message());
@@ -172,7 +185,8 @@ Result<std::vector<PreviewEntry>> ReadPreviewIndex(const std::string& lrdata) {
 }
 
 Result<ExtractedPreview> ExtractPreview(const std::string& lrprev_path, std::optional<int> level,
-                                        std::optional<int> orientation, const std::optional<std::string>& capture_time,
+                                        std::optional<int> orientation,
+                                        const std::optional<std::string>& capture_time,
                                         const std::string& out_path) {
   auto bytes = ReadWholeFile(lrprev_path, uint64_t{512} << 20);
   if (!bytes.ok()) return bytes.status();
@@ -182,7 +196,8 @@ Result<ExtractedPreview> ExtractPreview(const std::string& lrprev_path, std::opt
   const LrprevLevel* chosen = level ? prev->Level(*level) : prev->Largest();
   if (!chosen) {
     return NotFound(lrprev_path + ": no level " + std::to_string(*level) + " (it has levels " +
-                    std::to_string(prev->levels.front().number) + "-" + std::to_string(prev->levels.back().number) + ")");
+                    std::to_string(prev->levels.front().number) + "-" +
+                    std::to_string(prev->levels.back().number) + ")");
   }
   ExifStamp stamp;
   stamp.orientation = orientation;
@@ -192,15 +207,19 @@ Result<ExtractedPreview> ExtractPreview(const std::string& lrprev_path, std::opt
     t[10] = ' ';
     stamp.date_time_original = t;
   }
-  auto jpeg = StampJpegExif(reinterpret_cast<const uint8_t*>(chosen->jpeg.data()), chosen->jpeg.size(), stamp);
-  if (!jpeg.ok()) return Corrupt(lrprev_path + " level_" + std::to_string(chosen->number) + ": " + jpeg.status().message());
+  auto jpeg = StampJpegExif(reinterpret_cast<const uint8_t*>(chosen->jpeg.data()),
+                            chosen->jpeg.size(), stamp);
+  if (!jpeg.ok())
+    return Corrupt(lrprev_path + " level_" + std::to_string(chosen->number) + ": " +
+                   jpeg.status().message());
   std::error_code ec;
   fs::create_directories(fs::path(out_path).parent_path(), ec);
   SHOEBOX_RETURN_IF_ERROR(WriteFileAtomic(out_path, jpeg->data(), jpeg->size()));
   return ExtractedPreview{chosen->number, chosen->width, chosen->height, prev->uuid};
 }
 
-Result<LibraryScan> ReadLightroomLibrary(const std::string& catalog_path, bool force_read, const std::string& preview_dir) {
+Result<LibraryScan> ReadLightroomLibrary(const std::string& catalog_path, bool force_read,
+                                         const std::string& preview_dir) {
   auto catalog = ReadCatalog(catalog_path, force_read);
   if (!catalog.ok()) return catalog.status();
   LibraryScan scan;
@@ -243,17 +262,21 @@ Result<LibraryScan> ReadLightroomLibrary(const std::string& catalog_path, bool f
       if (p != previews.end() && Exists(p->second.file)) {
         // Named by the image's UUID: stable across imports, one file per image. The catalog is
         // not trusted to hold a plain UUID there: anything else is named by its hash.
-        const bool plain = !im.id_global.empty() && im.id_global.size() <= 64 &&
-                           im.id_global.find_first_not_of("0123456789ABCDEFabcdef-") == std::string::npos;
+        const bool plain =
+            !im.id_global.empty() && im.id_global.size() <= 64 &&
+            im.id_global.find_first_not_of("0123456789ABCDEFabcdef-") == std::string::npos;
         const std::string stem =
             plain ? im.id_global
-                  : ContentHashHex(reinterpret_cast<const uint8_t*>(im.id_global.data()), im.id_global.size());
+                  : ContentHashHex(reinterpret_cast<const uint8_t*>(im.id_global.data()),
+                                   im.id_global.size());
         const std::string out = (fs::path(preview_dir) / (stem + ".jpg")).string();
         std::error_code ec;
-        const bool fresh = Exists(out) && fs::last_write_time(out, ec) >= fs::last_write_time(p->second.file, ec);
+        const bool fresh =
+            Exists(out) && fs::last_write_time(out, ec) >= fs::last_write_time(p->second.file, ec);
         Status extracted = Status::Ok();
         if (!fresh) {
-          auto x = ExtractPreview(p->second.file, std::nullopt, im.orientation, im.capture_time, out);
+          auto x =
+              ExtractPreview(p->second.file, std::nullopt, im.orientation, im.capture_time, out);
           if (!x.ok()) extracted = x.status();
         }
         if (extracted.ok()) {

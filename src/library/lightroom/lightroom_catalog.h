@@ -25,11 +25,11 @@
 namespace shoebox::lightroom {
 
 struct CatalogImage {
-  int64_t id = 0;         // Adobe_images.id_local
-  std::string id_global;  // Lightroom's UUID for the image
-  std::string path;       // the original, resolved (it may not exist: offline)
-  bool present = false;   // whether path exists now
-  std::string file_name;  // baseName.extension, as imported
+  int64_t id = 0;                           // Adobe_images.id_local
+  std::string id_global;                    // Lightroom's UUID for the image
+  std::string path;                         // the original, resolved (it may not exist: offline)
+  bool present = false;                     // whether path exists now
+  std::string file_name;                    // baseName.extension, as imported
   std::optional<std::string> capture_time;  // local, "2013-12-01T22:39:09"
   int orientation = 1;                      // EXIF value of the catalog's orientation
   std::optional<int> rating;
@@ -74,7 +74,8 @@ struct ExtractedPreview {
   std::string uuid;
 };
 Result<ExtractedPreview> ExtractPreview(const std::string& lrprev_path, std::optional<int> level,
-                                        std::optional<int> orientation, const std::optional<std::string>& capture_time,
+                                        std::optional<int> orientation,
+                                        const std::optional<std::string>& capture_time,
                                         const std::string& out_path);
 
 // The whole import's read step: the catalog's images as a LibraryScan; offline originals

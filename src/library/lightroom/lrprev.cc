@@ -42,22 +42,25 @@ Result<Lrprev> ParseLrprev(std::string_view data) {
   while (at < data.size()) {
     const std::string where = "section at byte " + std::to_string(at);
     if (data.size() - at < kMinHeader) return Corrupt(where + ": truncated section header");
-    if (std::memcmp(bytes + at, "AgHg", 4) != 0) return Corrupt(where + ": no AgHg marker (not a Lightroom preview, or damaged)");
+    if (std::memcmp(bytes + at, "AgHg", 4) != 0)
+      return Corrupt(where + ": no AgHg marker (not a Lightroom preview, or damaged)");
     const uint64_t header_len = BigEndian(bytes + at + 4, 2);
     LrprevSection s;
     s.version = bytes[at + 6];
     s.kind = bytes[at + 7];
     const uint64_t length = BigEndian(bytes + at + 8, 8);
     const uint64_t padding = BigEndian(bytes + at + 16, 8);
-    if (header_len < kMinHeader || header_len > 4096) return Corrupt(where + ": header length " + std::to_string(header_len) + " is impossible");
+    if (header_len < kMinHeader || header_len > 4096)
+      return Corrupt(where + ": header length " + std::to_string(header_len) + " is impossible");
     if (header_len > data.size() - at) return Corrupt(where + ": truncated section header");
     const char* name = data.data() + at + kMinHeader;
     s.name.assign(name, strnlen(name, header_len - kMinHeader));
     s.offset = at + header_len;
     const uint64_t left = data.size() - s.offset;
     if (length > left) {
-      return Corrupt(where + " ('" + s.name + "'): says " + std::to_string(length) + " bytes of data but the file has " +
-                     std::to_string(left) + " left (truncated?)");
+      return Corrupt(where + " ('" + s.name + "'): says " + std::to_string(length) +
+                     " bytes of data but the file has " + std::to_string(left) +
+                     " left (truncated?)");
     }
     s.length = length;
     // The last section's padding may be cut off at the end of the file.
@@ -69,10 +72,12 @@ Result<Lrprev> ParseLrprev(std::string_view data) {
       header = std::move(*parsed);
     } else if (s.name.rfind("level_", 0) == 0) {
       const std::string digits = s.name.substr(6);
-      if (digits.empty() || digits.size() > 3 || digits.find_first_not_of("0123456789") != std::string::npos)
+      if (digits.empty() || digits.size() > 3 ||
+          digits.find_first_not_of("0123456789") != std::string::npos)
         return Corrupt(where + ": bad level name '" + s.name + "'");
       std::string_view jpeg = data.substr(s.offset, s.length);
-      if (jpeg.size() < 4 || static_cast<unsigned char>(jpeg[0]) != 0xFF || static_cast<unsigned char>(jpeg[1]) != 0xD8)
+      if (jpeg.size() < 4 || static_cast<unsigned char>(jpeg[0]) != 0xFF ||
+          static_cast<unsigned char>(jpeg[1]) != 0xD8)
         return Corrupt(where + " ('" + s.name + "'): the level is not a JPEG");
       out.levels.push_back({std::stoi(digits), 0, 0, jpeg});
     }
@@ -80,7 +85,8 @@ Result<Lrprev> ParseLrprev(std::string_view data) {
   }
   if (out.sections.empty()) return Corrupt("empty file");
   if (out.levels.empty()) return Corrupt("no level_N section (no preview image inside)");
-  std::sort(out.levels.begin(), out.levels.end(), [](const auto& a, const auto& b) { return a.number < b.number; });
+  std::sort(out.levels.begin(), out.levels.end(),
+            [](const auto& a, const auto& b) { return a.number < b.number; });
   if (header) {
     out.uuid = TextField(*header, "uuid");
     out.digest = TextField(*header, "digest");
@@ -89,7 +95,8 @@ Result<Lrprev> ParseLrprev(std::string_view data) {
     auto levels = header->find("levels");
     if (levels != header->end() && levels->is_array()) {
       for (auto& l : out.levels) {
-        if (l.number >= 1 && static_cast<size_t>(l.number) <= levels->size() && (*levels)[l.number - 1].is_object()) {
+        if (l.number >= 1 && static_cast<size_t>(l.number) <= levels->size() &&
+            (*levels)[l.number - 1].is_object()) {
           l.width = IntField((*levels)[l.number - 1], "width");
           l.height = IntField((*levels)[l.number - 1], "height");
         }

@@ -25,7 +25,7 @@ struct LrprevSection {
 };
 
 struct LrprevLevel {
-  int number = 0;  // N of level_N
+  int number = 0;             // N of level_N
   int width = 0, height = 0;  // from the header's levels table (0 when it does not say)
   std::string_view jpeg;      // into the parsed buffer
 };

@@ -11,19 +11,25 @@
 namespace shoebox::lightroom {
 namespace {
 
-std::string Section(const std::string& name, const std::string& data) { return testing::LrprevSection(name, data); }
+std::string Section(const std::string& name, const std::string& data) {
+  return testing::LrprevSection(name, data);
+}
 
 const char kHeader[] =
     "pyramid = {\n\tcolorProfile = \"AdobeRGB\",\n\tcroppedHeight = 2832,\n\tcroppedWidth = 4256,\n"
-    "\tdigest = \"0a1b2c3d4e5f60718293a4b5c6d7e8f9\",\n\tfileTimeStamp = 408546219,\n\tformatVersion = 3,\n"
+    "\tdigest = \"0a1b2c3d4e5f60718293a4b5c6d7e8f9\",\n\tfileTimeStamp = "
+    "408546219,\n\tformatVersion = 3,\n"
     "\tfromProxy = false,\n\tlevels = {\n\t\t{\n\t\t\theight = 60,\n\t\t\twidth = 90,\n\t\t},\n"
     "\t\t{\n\t\t\theight = 120,\n\t\t\twidth = 180,\n\t\t},\n\t},\n\tquality = \"standard\",\n"
     "\tuuid = \"50025F26-FBAA-4EE4-9C13-1A6D6AA65C83\",\n}\n";
 
-std::string Jpeg(char fill, size_t n) { return std::string("\xFF\xD8\xFF\xE0", 4) + std::string(n, fill); }
+std::string Jpeg(char fill, size_t n) {
+  return std::string("\xFF\xD8\xFF\xE0", 4) + std::string(n, fill);
+}
 
 TEST(LrprevFormat, ReadsHeaderAndLevels) {
-  const std::string file = Section("header", kHeader) + Section("level_1", Jpeg('a', 37)) + Section("level_2", Jpeg('b', 101));
+  const std::string file = Section("header", kHeader) + Section("level_1", Jpeg('a', 37)) +
+                           Section("level_2", Jpeg('b', 101));
   auto p = ParseLrprev(file);
   ASSERT_TRUE(p.ok()) << p.status().ToString();
   EXPECT_EQ(p->uuid, "50025F26-FBAA-4EE4-9C13-1A6D6AA65C83");
@@ -78,7 +84,8 @@ TEST(LrprevFormat, DamageIsNamedWithItsOffset) {
     EXPECT_NE(p.status().message().find(c.expect), std::string::npos) << p.status().message();
   }
   auto p = ParseLrprev(bad_magic);
-  EXPECT_NE(p.status().message().find("byte " + std::to_string(Section("header", kHeader).size())), std::string::npos);
+  EXPECT_NE(p.status().message().find("byte " + std::to_string(Section("header", kHeader).size())),
+            std::string::npos);
 }
 
 TEST(LuaTable, ParsesLightroomStyleTables) {
@@ -88,13 +95,15 @@ TEST(LuaTable, ParsesLightroomStyleTables) {
   EXPECT_EQ((*j)["fromProxy"], false);
   EXPECT_EQ((*j)["levels"].size(), 2u);
   EXPECT_EQ((*j)["levels"][1]["width"], 180);
-  auto k = ParseLuaAssignment("s = { [\"a b\"] = 'x\\\"y', 1.5, -2, nil, { }, -- comment\n n = 1e3 }");
+  auto k =
+      ParseLuaAssignment("s = { [\"a b\"] = 'x\\\"y', 1.5, -2, nil, { }, -- comment\n n = 1e3 }");
   ASSERT_TRUE(k.ok()) << k.status().ToString();
   EXPECT_EQ((*k)["a b"], "x\"y");
   EXPECT_EQ((*k)["[1]"], 1.5);
   EXPECT_EQ((*k)["[2]"], -2);
   EXPECT_EQ((*k)["n"], 1000.0);
-  for (const char* bad : {"x = {", "x = { a = }", "x = \"open", "x = { 1 2 }", "x = {} junk", "x = bogus"}) {
+  for (const char* bad :
+       {"x = {", "x = { a = }", "x = \"open", "x = { 1 2 }", "x = {} junk", "x = bogus"}) {
     auto r = ParseLuaAssignment(bad);
     EXPECT_FALSE(r.ok()) << bad;
   }

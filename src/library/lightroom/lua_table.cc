@@ -57,7 +57,8 @@ class Parser {
   }
   std::string Name() {
     size_t s = i_;
-    while (i_ < t_.size() && (std::isalnum(static_cast<unsigned char>(t_[i_])) || t_[i_] == '_')) ++i_;
+    while (i_ < t_.size() && (std::isalnum(static_cast<unsigned char>(t_[i_])) || t_[i_] == '_'))
+      ++i_;
     return std::string(t_.substr(s, i_ - s));
   }
 
@@ -69,10 +70,17 @@ class Parser {
       if (c == '\\' && i_ < t_.size()) {
         char e = t_[i_++];
         switch (e) {
-          case 'n': out += '\n'; break;
-          case 't': out += '\t'; break;
-          case 'r': out += '\r'; break;
-          default: out += e;  // \" \\ \' and the rest taken literally
+          case 'n':
+            out += '\n';
+            break;
+          case 't':
+            out += '\t';
+            break;
+          case 'r':
+            out += '\r';
+            break;
+          default:
+            out += e;  // \" \\ \' and the rest taken literally
         }
       } else {
         out += c;
@@ -89,7 +97,8 @@ class Parser {
     const double d = std::strtod(s.c_str(), &end);
     if (end == s.c_str()) return Error("expected a value");
     i_ += static_cast<size_t>(end - s.c_str());
-    if (d == static_cast<double>(static_cast<int64_t>(d)) && s.find_first_of(".eE") >= static_cast<size_t>(end - s.c_str()))
+    if (d == static_cast<double>(static_cast<int64_t>(d)) &&
+        s.find_first_of(".eE") >= static_cast<size_t>(end - s.c_str()))
       return nlohmann::json(static_cast<int64_t>(d));
     return nlohmann::json(d);
   }
@@ -147,14 +156,19 @@ class Parser {
       }
       auto v = Value(depth);
       if (!v.ok()) return v;
-      if (key) keyed[*key] = std::move(*v);
-      else positional.push_back(std::move(*v));
+      if (key)
+        keyed[*key] = std::move(*v);
+      else
+        positional.push_back(std::move(*v));
       Skip();
-      if (i_ < t_.size() && (t_[i_] == ',' || t_[i_] == ';')) ++i_;
-      else if (i_ < t_.size() && t_[i_] != '}') return Error("expected ',' or '}'");
+      if (i_ < t_.size() && (t_[i_] == ',' || t_[i_] == ';'))
+        ++i_;
+      else if (i_ < t_.size() && t_[i_] != '}')
+        return Error("expected ',' or '}'");
     }
     if (keyed.empty()) return positional;
-    for (size_t k = 0; k < positional.size(); ++k) keyed["[" + std::to_string(k + 1) + "]"] = positional[k];
+    for (size_t k = 0; k < positional.size(); ++k)
+      keyed["[" + std::to_string(k + 1) + "]"] = positional[k];
     return keyed;
   }
 

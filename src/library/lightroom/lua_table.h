@@ -5,9 +5,8 @@
 // Depth and size are bounded; malformed text is an error naming the byte offset.
 #pragma once
 
-#include <string_view>
-
 #include <nlohmann/json.hpp>
+#include <string_view>
 
 #include "base/status.h"
 

@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <cstdio>
 #include <ctime>
-
 #include <nlohmann/json.hpp>
 
 namespace shoebox::takeout {
@@ -51,8 +50,10 @@ int NestingDepth(const std::string& text) {
   for (size_t i = 0; i < text.size(); ++i) {
     const char c = text[i];
     if (in_string) {
-      if (c == '\\') ++i;
-      else if (c == '"') in_string = false;
+      if (c == '\\')
+        ++i;
+      else if (c == '"')
+        in_string = false;
     } else if (c == '"') {
       in_string = true;
     } else if (c == '{' || c == '[') {
@@ -67,8 +68,8 @@ int NestingDepth(const std::string& text) {
 Result<json> Parse(const std::string& text) {
   constexpr int kMaxDepth = 64;
   if (const int d = NestingDepth(text); d > kMaxDepth)
-    return Corrupt("nested " + std::to_string(d) + " levels deep, over the limit of " + std::to_string(kMaxDepth) +
-                   " (a Takeout sidecar is 3): not read");
+    return Corrupt("nested " + std::to_string(d) + " levels deep, over the limit of " +
+                   std::to_string(kMaxDepth) + " (a Takeout sidecar is 3): not read");
   json j = json::parse(text, nullptr, false);
   if (j.is_discarded()) return Corrupt("not JSON");
   if (!j.is_object()) return Corrupt("not a JSON object");
@@ -110,7 +111,8 @@ Result<AlbumMetadata> ParseAlbumMetadata(const std::string& text) {
   auto j = Parse(text);
   if (!j.ok()) return j.status();
   // Older exports nest it: {"albumData": {"title": ...}}.
-  const json& a = j->contains("albumData") && (*j)["albumData"].is_object() ? (*j)["albumData"] : *j;
+  const json& a =
+      j->contains("albumData") && (*j)["albumData"].is_object() ? (*j)["albumData"] : *j;
   return AlbumMetadata{Text(a, "title"), Text(a, "description")};
 }
 

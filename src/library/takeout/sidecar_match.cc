@@ -12,20 +12,22 @@ constexpr std::string_view kSupplemental = ".supplemental-metadata";
 
 // Folder-level album files, as Takeout names them in the languages seen in the wild.
 const std::set<std::string, std::less<>> kAlbumMetadata = {
-    "metadata.json", "metadane.json", "Metadaten.json", "métadonnées.json", "metadatos.json",
+    "metadata.json", "metadane.json",  "Metadaten.json",    "métadonnées.json", "metadatos.json",
     "metadati.json", "metadados.json", "metagegevens.json", "メタデータ.json"};
 // Account-level files at the top of the export.
 const std::set<std::string, std::less<>> kAccountFiles = {
     "print-subscriptions.json", "shared_album_comments.json", "user-generated-memory-titles.json"};
 // Suffixes of edited copies, by export language.
-const std::string_view kEditedSuffixes[] = {"-edited",   "-bearbeitet", "-modifié",  "-editado",  "-modificato",
-                                            "-bewerkt",  "-redigert",   "-muokattu", "-edytowane", "-upravené",
-                                            "-redigerad", "-編集済み",   "-수정됨",   "-已修改"};
+const std::string_view kEditedSuffixes[] = {
+    "-edited",   "-bearbeitet", "-modifié",  "-editado",   "-modificato", "-bewerkt", "-redigert",
+    "-muokattu", "-edytowane",  "-upravené", "-redigerad", "-編集済み",   "-수정됨",  "-已修改"};
 
 bool EndsWith(std::string_view s, std::string_view suffix) {
   return s.size() >= suffix.size() && s.substr(s.size() - suffix.size()) == suffix;
 }
-bool StartsWith(std::string_view s, std::string_view prefix) { return s.substr(0, prefix.size()) == prefix; }
+bool StartsWith(std::string_view s, std::string_view prefix) {
+  return s.substr(0, prefix.size()) == prefix;
+}
 
 // Characters, not bytes: Takeout's truncation counts characters.
 size_t Utf8Length(std::string_view s) {
@@ -53,13 +55,15 @@ std::optional<std::string> EditedFrom(const std::string& name) {
   const std::string stem = dot == std::string::npos ? name : name.substr(0, dot);
   const std::string ext = dot == std::string::npos ? "" : name.substr(dot);
   for (std::string_view suffix : kEditedSuffixes)
-    if (stem.size() > suffix.size() && EndsWith(stem, suffix)) return stem.substr(0, stem.size() - suffix.size()) + ext;
+    if (stem.size() > suffix.size() && EndsWith(stem, suffix))
+      return stem.substr(0, stem.size() - suffix.size()) + ext;
   return std::nullopt;
 }
 
 // Sidecar names Takeout writes in full for a media name.
 std::vector<std::string> ExactCandidates(const std::string& media) {
-  std::vector<std::string> out = {media + std::string(kJson), media + std::string(kSupplemental) + std::string(kJson)};
+  std::vector<std::string> out = {media + std::string(kJson),
+                                  media + std::string(kSupplemental) + std::string(kJson)};
   if (auto split = SplitCounter(media)) {
     const auto& [base, counter] = *split;
     out.push_back(base + counter + std::string(kJson));
@@ -77,13 +81,15 @@ size_t TruncatedFit(const std::string& media, const std::string& sidecar) {
   if (base.size() > media.size() + 1 && StartsWith(full, base)) return base.size();
   // A long name cut to 46 or 51 characters (".json" included), the media name running on.
   const size_t length = Utf8Length(sidecar);
-  if (length >= 46 && length <= 51 && base.size() >= 16 && StartsWith(media, base)) return base.size();
+  if (length >= 46 && length <= 51 && base.size() >= 16 && StartsWith(media, base))
+    return base.size();
   return 0;
 }
 
 }  // namespace
 
-FolderPairing PairSidecars(const std::vector<std::string>& names, const std::map<std::string, std::string>& titles) {
+FolderPairing PairSidecars(const std::vector<std::string>& names,
+                           const std::map<std::string, std::string>& titles) {
   FolderPairing out;
   std::set<std::string> unclaimed;
   std::vector<std::string> media;
@@ -125,7 +131,8 @@ FolderPairing PairSidecars(const std::vector<std::string>& names, const std::map
       if (!fit) continue;
       auto t = titles.find(s);
       const bool titled = t != titles.end() && t->second == m;
-      if (t != titles.end() && !titled && !t->second.empty()) continue;  // the sidecar names another file
+      if (t != titles.end() && !titled && !t->second.empty())
+        continue;  // the sidecar names another file
       if (titled > best_titled || (titled == best_titled && fit > best_fit)) {
         best = s;
         best_fit = fit;

@@ -29,8 +29,9 @@ struct MediaSidecar {
 };
 
 struct FolderPairing {
-  std::vector<MediaSidecar> media;            // every non-JSON file, in name order
-  std::vector<std::string> orphan_sidecars;   // sidecars of media not in the folder (videos left out...)
+  std::vector<MediaSidecar> media;  // every non-JSON file, in name order
+  std::vector<std::string>
+      orphan_sidecars;  // sidecars of media not in the folder (videos left out...)
   std::optional<std::string> album_metadata;  // "metadata.json" or a localised name
   std::vector<std::string> other_json;        // account-level files, not about one photo
 };

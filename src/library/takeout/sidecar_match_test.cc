@@ -5,7 +5,6 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
-
 #include <nlohmann/json.hpp>
 
 #include "test_util.h"
@@ -51,23 +50,29 @@ TEST(TakeoutSidecars, RealExportsPairAsTheManifestSays) {
         if (m.sidecar == name) media = m.media;
       if (!t.contains("media") || t["media"].is_null()) {
         EXPECT_FALSE(media) << name << " paired with " << *media;
-        EXPECT_NE(std::find(p.orphan_sidecars.begin(), p.orphan_sidecars.end(), name), p.orphan_sidecars.end()) << name;
+        EXPECT_NE(std::find(p.orphan_sidecars.begin(), p.orphan_sidecars.end(), name),
+                  p.orphan_sidecars.end())
+            << name;
       } else {
-        EXPECT_EQ(media, std::filesystem::path(t["media"].get<std::string>()).filename().string()) << name;
+        EXPECT_EQ(media, std::filesystem::path(t["media"].get<std::string>()).filename().string())
+            << name;
       }
     } else if (role.find("album metadata") != std::string::npos) {
       EXPECT_EQ(p.album_metadata, name);
     } else if (role.find("account-level") != std::string::npos) {
-      EXPECT_NE(std::find(p.other_json.begin(), p.other_json.end(), name), p.other_json.end()) << name;
+      EXPECT_NE(std::find(p.other_json.begin(), p.other_json.end(), name), p.other_json.end())
+          << name;
     }
     ++checked;
   }
   EXPECT_GE(checked, 40);
   // The media without any sidecar in the Polish export.
-  const auto pl = corpus / "libraries/google-takeout/seb-reference-collection/Takeout/Zdjęcia Google";
+  const auto pl =
+      corpus / "libraries/google-takeout/seb-reference-collection/Takeout/Zdjęcia Google";
   for (const auto& e : std::filesystem::recursive_directory_iterator(pl)) {
     if (e.path().filename() == "tia3059641059518022454.gif") {
-      EXPECT_EQ(SidecarOf(pairing(e.path().parent_path()), "tia3059641059518022454.gif"), std::nullopt);
+      EXPECT_EQ(SidecarOf(pairing(e.path().parent_path()), "tia3059641059518022454.gif"),
+                std::nullopt);
     }
   }
 }
@@ -82,9 +87,11 @@ TEST(TakeoutSidecars, CounterMovesBehindTheExtension) {
 }
 
 TEST(TakeoutSidecars, TruncatedSupplementalSuffixes) {
-  auto p = PairSidecars({"PXL_20240101_123456789.MP.jpg", "PXL_20240101_123456789.MP.jpg.supplemental-met.json",
-                         "a.png", "a.png.suppl.json", "b.png", "b.png.s.json"});
-  EXPECT_EQ(SidecarOf(p, "PXL_20240101_123456789.MP.jpg"), "PXL_20240101_123456789.MP.jpg.supplemental-met.json");
+  auto p = PairSidecars({"PXL_20240101_123456789.MP.jpg",
+                         "PXL_20240101_123456789.MP.jpg.supplemental-met.json", "a.png",
+                         "a.png.suppl.json", "b.png", "b.png.s.json"});
+  EXPECT_EQ(SidecarOf(p, "PXL_20240101_123456789.MP.jpg"),
+            "PXL_20240101_123456789.MP.jpg.supplemental-met.json");
   EXPECT_EQ(SidecarOf(p, "a.png"), "a.png.suppl.json");
   EXPECT_EQ(SidecarOf(p, "b.png"), "b.png.s.json");
 }
@@ -108,8 +115,9 @@ TEST(TakeoutSidecars, LongNamesCutTo46Or51Characters) {
 }
 
 TEST(TakeoutSidecars, EditedCopiesShareTheOriginalsSidecar) {
-  auto p = PairSidecars({"IMG_1234.jpg", "IMG_1234-edited.jpg", "IMG_1234.jpg.json", "DSC_1-bearbeitet.JPG",
-                         "DSC_1.JPG.supplemental-metadata.json", "P1-modifié.png", "P1.png.json"});
+  auto p = PairSidecars({"IMG_1234.jpg", "IMG_1234-edited.jpg", "IMG_1234.jpg.json",
+                         "DSC_1-bearbeitet.JPG", "DSC_1.JPG.supplemental-metadata.json",
+                         "P1-modifié.png", "P1.png.json"});
   EXPECT_EQ(SidecarOf(p, "IMG_1234.jpg"), "IMG_1234.jpg.json");
   EXPECT_EQ(SidecarOf(p, "IMG_1234-edited.jpg"), "IMG_1234.jpg.json");
   // Only the edit was exported: the original's sidecar is still its description.
@@ -120,7 +128,8 @@ TEST(TakeoutSidecars, EditedCopiesShareTheOriginalsSidecar) {
 }
 
 TEST(TakeoutSidecars, FilesWithoutExtensionAndFolderFiles) {
-  auto p = PairSidecars({"IMG_0001", "IMG_0001.json", "metadane.json", "print-subscriptions.json", "x.mp4.json"});
+  auto p = PairSidecars(
+      {"IMG_0001", "IMG_0001.json", "metadane.json", "print-subscriptions.json", "x.mp4.json"});
   EXPECT_EQ(SidecarOf(p, "IMG_0001"), "IMG_0001.json");
   EXPECT_EQ(p.album_metadata, "metadane.json");
   EXPECT_EQ(p.other_json, std::vector<std::string>{"print-subscriptions.json"});

@@ -3,7 +3,6 @@
 #include <gtest/gtest.h>
 
 #include <fstream>
-
 #include <nlohmann/json.hpp>
 
 #include "test_util.h"
@@ -42,21 +41,26 @@ TEST(TakeoutSidecar, RealSidecarsGiveTheManifestsDatesAndPlaces) {
 }
 
 TEST(TakeoutSidecar, FlagsAltitudeAndAlbumMetadata) {
-  const auto dir = shoebox::testing::CorpusPath() / "libraries/google-takeout/immich-go-gophers/Takeout/Google Photos/gophers";
-  auto fav = ParseSidecar(shoebox::testing::ReadFile(dir / "PinClipart.com_gopher-clipart_4000243.jpg.supplemental-metadata.json"));
+  const auto dir = shoebox::testing::CorpusPath() /
+                   "libraries/google-takeout/immich-go-gophers/Takeout/Google Photos/gophers";
+  auto fav = ParseSidecar(shoebox::testing::ReadFile(
+      dir / "PinClipart.com_gopher-clipart_4000243.jpg.supplemental-metadata.json"));
   ASSERT_TRUE(fav.ok());
   EXPECT_TRUE(fav->favorited);
-  auto plain = ParseSidecar(shoebox::testing::ReadFile(dir / "PinClipart.com_gopher-clipart_4000224.jpg.supplemental-metadata.json"));
+  auto plain = ParseSidecar(shoebox::testing::ReadFile(
+      dir / "PinClipart.com_gopher-clipart_4000224.jpg.supplemental-metadata.json"));
   EXPECT_FALSE(plain->favorited);
   auto album = ParseAlbumMetadata(shoebox::testing::ReadFile(dir / "metadata.json"));
   ASSERT_TRUE(album.ok());
   EXPECT_EQ(album->title, "Gopher's gallery");
-  auto dsc = ParseSidecar(shoebox::testing::ReadFile(shoebox::testing::CorpusPath() /
-                                                    "libraries/google-takeout/immich-go-Takeout3/Takeout/Photos from 2023/DSC_0238.JPG.json"));
+  auto dsc = ParseSidecar(shoebox::testing::ReadFile(
+      shoebox::testing::CorpusPath() /
+      "libraries/google-takeout/immich-go-Takeout3/Takeout/Photos from 2023/DSC_0238.JPG.json"));
   ASSERT_TRUE(dsc.ok());
   EXPECT_DOUBLE_EQ(*dsc->alt, 82.09);
   EXPECT_EQ(UtcIso(*dsc->created_utc), "2023-10-21T07:12:31Z");
-  auto trashed = ParseSidecar(R"({"title": "a.jpg", "trashed": true, "geoData": {"latitude": 0, "longitude": 0},
+  auto trashed = ParseSidecar(
+      R"({"title": "a.jpg", "trashed": true, "geoData": {"latitude": 0, "longitude": 0},
                                   "geoDataExif": {"latitude": 1.5, "longitude": 2.5}})");
   ASSERT_TRUE(trashed.ok());
   EXPECT_TRUE(trashed->trashed);
@@ -69,7 +73,8 @@ TEST(TakeoutSidecar, MalformedSidecarsSayWhatIsWrong) {
            {"", "not JSON"},
            {"{\"title\": ", "not JSON"},
            {"[1, 2]", "not a JSON object"},
-           {R"({"photoTakenTime": {"timestamp": "12abc"}})", "photoTakenTime.timestamp is not a number"},
+           {R"({"photoTakenTime": {"timestamp": "12abc"}})",
+            "photoTakenTime.timestamp is not a number"},
            {R"({"photoTakenTime": "yesterday"})", "photoTakenTime is not an object"},
            {R"({"creationTime": {"timestamp": [1]}})", "creationTime.timestamp is not a number"}}) {
     auto s = ParseSidecar(text);
@@ -86,7 +91,8 @@ TEST(TakeoutSidecar, ADeeplyNestedSidecarIsRefusedSayingHowDeep) {
   const std::string deep = std::string(100000, '[') + std::string(100000, ']');
   auto s = ParseSidecar(deep);
   ASSERT_FALSE(s.ok());
-  EXPECT_NE(s.status().message().find("nested 100000 levels deep"), std::string::npos) << s.status().ToString();
+  EXPECT_NE(s.status().message().find("nested 100000 levels deep"), std::string::npos)
+      << s.status().ToString();
   // Brackets inside strings are text, not nesting.
   auto fine = ParseSidecar(R"({"title": ")" + std::string(200, '[') + R"("})");
   EXPECT_TRUE(fine.ok()) << fine.status().ToString();

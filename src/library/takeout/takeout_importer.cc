@@ -35,7 +35,8 @@ std::optional<std::string> ExternalId(const std::string& json_text) {
   if (at == std::string::npos) return std::nullopt;
   const auto start = at + key.size();
   const auto end = json_text.find_first_of("\"?/", start);
-  std::string id = json_text.substr(start, end == std::string::npos ? std::string::npos : end - start);
+  std::string id =
+      json_text.substr(start, end == std::string::npos ? std::string::npos : end - start);
   if (id.empty() || id.find("redacted") != std::string::npos) return std::nullopt;
   return id;
 }
@@ -45,12 +46,14 @@ struct FolderResult {
   bool album = false;
 };
 
-bool IsJson(const std::string& n) { return n.size() >= 5 && n.compare(n.size() - 5, 5, ".json") == 0; }
+bool IsJson(const std::string& n) {
+  return n.size() >= 5 && n.compare(n.size() - 5, 5, ".json") == 0;
+}
 
 // texts: the folder's .json files that could be read, by name.
 Result<FolderResult> ApplyFolder(Catalog* cat, int64_t source_id, const fs::path& dir,
-                                 const std::vector<std::string>& names, std::map<std::string, std::string> texts,
-                                 int64_t now) {
+                                 const std::vector<std::string>& names,
+                                 std::map<std::string, std::string> texts, int64_t now) {
   FolderResult r;
   // Titles settle truncated names.
   std::map<std::string, std::string> titles;
@@ -61,8 +64,10 @@ Result<FolderResult> ApplyFolder(Catalog* cat, int64_t source_id, const fs::path
   std::optional<int64_t> album_id;
   if (pairing.album_metadata) {
     auto album = ParseAlbumMetadata(texts[*pairing.album_metadata]);
-    const std::string name = album.ok() && !album->title.empty() ? album->title : dir.filename().string();
-    auto ins = db.Prepare("INSERT INTO albums(source_id, name) VALUES(?1, ?2) ON CONFLICT DO NOTHING");
+    const std::string name =
+        album.ok() && !album->title.empty() ? album->title : dir.filename().string();
+    auto ins =
+        db.Prepare("INSERT INTO albums(source_id, name) VALUES(?1, ?2) ON CONFLICT DO NOTHING");
     if (!ins.ok()) return ins.status();
     SHOEBOX_RETURN_IF_ERROR(ins->Bind(1, source_id).Bind(2, name).Run());
     auto sel = db.Prepare("SELECT id FROM albums WHERE source_id = ?1 AND name = ?2");
@@ -95,7 +100,8 @@ Result<FolderResult> ApplyFolder(Catalog* cat, int64_t source_id, const fs::path
                       : ParseSidecar(text->second);
     if (!parsed.ok()) {
       ++r.bad;
-      SHOEBOX_RETURN_IF_ERROR(cat->RecordError(sidecar_path, "Takeout sidecar: " + parsed.status().message(), "file", now));
+      SHOEBOX_RETURN_IF_ERROR(cat->RecordError(
+          sidecar_path, "Takeout sidecar: " + parsed.status().message(), "file", now));
       continue;
     }
     ++r.with_sidecar;
@@ -121,11 +127,12 @@ Result<FolderResult> ApplyFolder(Catalog* cat, int64_t source_id, const fs::path
     ++r.orphans;
     auto s = ParseSidecar(texts[o]);
     const std::string title = s.ok() && !s->title.empty() ? " (" + s->title + ")" : "";
-    SHOEBOX_RETURN_IF_ERROR(cat->RecordError((dir / o).string(),
-                                             "Takeout sidecar without its photo" + title +
-                                                 ": the photo is not in the export (videos and items over the "
-                                                 "archive limit are often left out)",
-                                             "file", now));
+    SHOEBOX_RETURN_IF_ERROR(
+        cat->RecordError((dir / o).string(),
+                         "Takeout sidecar without its photo" + title +
+                             ": the photo is not in the export (videos and items over the "
+                             "archive limit are often left out)",
+                         "file", now));
   }
   return r;
 }
@@ -141,11 +148,12 @@ bool LooksLikeTakeout(const std::string& root) {
 namespace {
 
 // Each folder in its own transaction.
-Result<TakeoutReport> ApplyFolders(Catalog* cat, const std::string& root,
-                                   const std::map<std::string, std::vector<std::string>>& folders,
-                                   const std::function<std::map<std::string, std::string>(
-                                       const std::string& dir, const std::vector<std::string>& names)>& texts_of,
-                                   int64_t now) {
+Result<TakeoutReport> ApplyFolders(
+    Catalog* cat, const std::string& root,
+    const std::map<std::string, std::vector<std::string>>& folders,
+    const std::function<std::map<std::string, std::string>(
+        const std::string& dir, const std::vector<std::string>& names)>& texts_of,
+    int64_t now) {
   auto source = cat->EnsureSource("takeout", root, now);
   if (!source.ok()) return source.status();
   TakeoutReport report;
@@ -170,9 +178,11 @@ Result<TakeoutReport> ApplyFolders(Catalog* cat, const std::string& root,
 Result<TakeoutReport> ApplyTakeoutMetadata(Catalog* cat, const std::string& root, int64_t now) {
   std::map<std::string, std::vector<std::string>> folders;
   std::error_code ec;
-  for (fs::recursive_directory_iterator it(root, fs::directory_options::skip_permission_denied, ec), end;
+  for (fs::recursive_directory_iterator it(root, fs::directory_options::skip_permission_denied, ec),
+       end;
        !ec && it != end; it.increment(ec)) {
-    if (it->is_regular_file(ec)) folders[it->path().parent_path().string()].push_back(it->path().filename().string());
+    if (it->is_regular_file(ec))
+      folders[it->path().parent_path().string()].push_back(it->path().filename().string());
   }
   if (ec) return IoError(root + ": " + ec.message());
   return ApplyFolders(
@@ -182,8 +192,10 @@ Result<TakeoutReport> ApplyTakeoutMetadata(Catalog* cat, const std::string& root
         for (const auto& n : names) {
           if (!IsJson(n)) continue;
           auto bytes = ReadWholeFile(fs::path(dir) / n, kMaxSidecarBytes);
-          if (bytes.ok()) texts[n].assign(bytes->begin(), bytes->end());
-          else texts[n] = kUnreadable + WhyUnreadable(bytes.status());  // reported as a bad sidecar
+          if (bytes.ok())
+            texts[n].assign(bytes->begin(), bytes->end());
+          else
+            texts[n] = kUnreadable + WhyUnreadable(bytes.status());  // reported as a bad sidecar
         }
         return texts;
       },
@@ -200,8 +212,10 @@ bool TakeoutArchiveCollector::WantsBytes(const std::string& path) { return IsJso
 void TakeoutArchiveCollector::OnBytes(const std::string& path, Result<std::vector<uint8_t>> bytes) {
   const auto slash = path.rfind('/');
   std::string& text = texts_[path.substr(0, slash)][path.substr(slash + 1)];
-  if (bytes.ok()) text.assign(bytes->begin(), bytes->end());
-  else text = kUnreadable + WhyUnreadable(bytes.status());
+  if (bytes.ok())
+    text.assign(bytes->begin(), bytes->end());
+  else
+    text = kUnreadable + WhyUnreadable(bytes.status());
 }
 
 Result<TakeoutReport> ApplyTakeoutArchive(Catalog* cat, const std::string& archive,

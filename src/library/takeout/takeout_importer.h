@@ -1,11 +1,11 @@
 // `shoebox import takeout DIR`: a Google Photos Takeout export (extracted folders) read into
-// the catalog; also .zip / .tgz Takeout downloads, read in place. The photos are crawled like any folder (source kind "takeout": content hashes,
-// thumbnails, one asset for the same photo in a year folder and in album folders); then each
-// folder's JSON sidecars are paired with its files (sidecar_match.h) and their facts stored
-// per file: original name, description, favorite, trashed, the UTC capture instant and the
-// place; folders with an album metadata.json make album memberships. A photo without EXIF
-// date or GPS takes them from its sidecar. Sidecars whose photo is not in the export are
-// reported in `errors`. Nothing in DIR is ever written.
+// the catalog; also .zip / .tgz Takeout downloads, read in place. The photos are crawled like any
+// folder (source kind "takeout": content hashes, thumbnails, one asset for the same photo in a year
+// folder and in album folders); then each folder's JSON sidecars are paired with its files
+// (sidecar_match.h) and their facts stored per file: original name, description, favorite, trashed,
+// the UTC capture instant and the place; folders with an album metadata.json make album
+// memberships. A photo without EXIF date or GPS takes them from its sidecar. Sidecars whose photo
+// is not in the export are reported in `errors`. Nothing in DIR is ever written.
 #pragma once
 
 #include <cstdint>
@@ -20,7 +20,7 @@
 namespace shoebox::takeout {
 
 struct TakeoutReport {
-  int64_t media = 0;            // files of the export that are in the catalog (photos)
+  int64_t media = 0;  // files of the export that are in the catalog (photos)
   int64_t with_sidecar = 0;
   int64_t orphan_sidecars = 0;  // recorded in errors
   int64_t bad_sidecars = 0;     // unreadable or malformed, recorded in errors
@@ -42,7 +42,7 @@ class TakeoutArchiveCollector : public ArchiveListener {
   const std::map<std::string, std::map<std::string, std::string>>& texts() const { return texts_; }
 
  private:
-  std::map<std::string, std::vector<std::string>> folders_;         // "<archive>/dir" -> names
+  std::map<std::string, std::vector<std::string>> folders_;          // "<archive>/dir" -> names
   std::map<std::string, std::map<std::string, std::string>> texts_;  // dir -> .json name -> text
 };
 

@@ -27,8 +27,10 @@ class ClipModel : public ImageTextModel {
     post_ln_g_ = w.Get("vision_model.post_layernorm.weight", {vt.hidden});
     post_ln_b_ = w.Get("vision_model.post_layernorm.bias", {vt.hidden});
     visual_proj_ = GetPacked(w, "visual_projection.weight", cfg_.projection_dim, vt.hidden);
-    token_emb_ = w.Get("text_model.embeddings.token_embedding.weight", {cfg_.text.vocab_size, tt.hidden});
-    text_pos_ = w.Get("text_model.embeddings.position_embedding.weight", {cfg_.text.max_positions, tt.hidden});
+    token_emb_ =
+        w.Get("text_model.embeddings.token_embedding.weight", {cfg_.text.vocab_size, tt.hidden});
+    text_pos_ = w.Get("text_model.embeddings.position_embedding.weight",
+                      {cfg_.text.max_positions, tt.hidden});
     text_layers_ = LoadEncoderLayers(w, "text_model.encoder.layers.", tt);
     final_ln_g_ = w.Get("text_model.final_layer_norm.weight", {tt.hidden});
     final_ln_b_ = w.Get("text_model.final_layer_norm.bias", {tt.hidden});
@@ -41,7 +43,8 @@ class ClipModel : public ImageTextModel {
 
   std::string family() const override { return "clip"; }
   bool UseInt8() override {
-    if (!QuantizeEncoderLayers(vision_layers_) || !QuantizeEncoderLayers(text_layers_)) return false;
+    if (!QuantizeEncoderLayers(vision_layers_) || !QuantizeEncoderLayers(text_layers_))
+      return false;
     int8_ = true;
     return true;
   }
@@ -75,12 +78,16 @@ class ClipModel : public ImageTextModel {
       // Pooling reads the class token alone: the last layer computes only its row.
       const std::vector<int64_t> class_token(static_cast<size_t>(nb), 0);
       for (size_t i = 0; i < vision_layers_.size(); ++i) {
-        if (i + 1 < vision_layers_.size()) RunEncoderLayer(vision_layers_[i], vt, x_.data(), nb, t, false, nullptr, &scratch_);
-        else RunEncoderLayerAt(vision_layers_[i], vt, x_.data(), nb, t, false, nullptr, class_token.data(), &scratch_);
+        if (i + 1 < vision_layers_.size())
+          RunEncoderLayer(vision_layers_[i], vt, x_.data(), nb, t, false, nullptr, &scratch_);
+        else
+          RunEncoderLayerAt(vision_layers_[i], vt, x_.data(), nb, t, false, nullptr,
+                            class_token.data(), &scratch_);
       }
       pooled.resize(static_cast<size_t>(nb * d));
       for (int64_t b = 0; b < nb; ++b)
-        ops::LayerNorm(x_.data() + b * t * d, 1, d, post_ln_g_.data(), post_ln_b_.data(), vt.eps, pooled.data() + b * d);
+        ops::LayerNorm(x_.data() + b * t * d, 1, d, post_ln_g_.data(), post_ln_b_.data(), vt.eps,
+                       pooled.data() + b * d);
       ops::Linear(pooled.data(), nb, visual_proj_, nullptr, out.data() + b0 * cfg_.projection_dim);
     }
     return out;
@@ -120,18 +127,22 @@ class ClipModel : public ImageTextModel {
         const int64_t* row = ids + (b0 + b) * len;
         for (int64_t i = 0; i < t; ++i)
           for (int64_t j = 0; j < d; ++j)
-            x_[static_cast<size_t>((b * t + i) * d + j)] = token_emb_[static_cast<size_t>(row[i] * d + j)] +
-                                                           text_pos_[static_cast<size_t>(i * d + j)];
+            x_[static_cast<size_t>((b * t + i) * d + j)] =
+                token_emb_[static_cast<size_t>(row[i] * d + j)] +
+                text_pos_[static_cast<size_t>(i * d + j)];
       }
       for (size_t i = 0; i < text_layers_.size(); ++i) {
         const int64_t* key_valid = mask ? valid.data() : nullptr;
-        if (i + 1 < text_layers_.size()) RunEncoderLayer(text_layers_[i], tt, x_.data(), nb, t, true, key_valid, &scratch_);
-        else RunEncoderLayerAt(text_layers_[i], tt, x_.data(), nb, t, true, key_valid, eos.data(), &scratch_);
+        if (i + 1 < text_layers_.size())
+          RunEncoderLayer(text_layers_[i], tt, x_.data(), nb, t, true, key_valid, &scratch_);
+        else
+          RunEncoderLayerAt(text_layers_[i], tt, x_.data(), nb, t, true, key_valid, eos.data(),
+                            &scratch_);
       }
       pooled.resize(static_cast<size_t>(nb * d));
       for (int64_t b = 0; b < nb; ++b)
-        ops::LayerNorm(x_.data() + (b * t + eos[static_cast<size_t>(b)]) * d, 1, d, final_ln_g_.data(),
-                       final_ln_b_.data(), tt.eps, pooled.data() + b * d);
+        ops::LayerNorm(x_.data() + (b * t + eos[static_cast<size_t>(b)]) * d, 1, d,
+                       final_ln_g_.data(), final_ln_b_.data(), tt.eps, pooled.data() + b * d);
       ops::Linear(pooled.data(), nb, text_proj_, nullptr, out.data() + b0 * cfg_.projection_dim);
     }
     return out;
@@ -149,8 +160,8 @@ class ClipModel : public ImageTextModel {
   }
 
   ImageTextConfig cfg_;
-  std::vector<float> class_emb_, vision_pos_, pre_ln_g_, pre_ln_b_, post_ln_g_, post_ln_b_, token_emb_,
-      text_pos_, final_ln_g_, final_ln_b_;
+  std::vector<float> class_emb_, vision_pos_, pre_ln_g_, pre_ln_b_, post_ln_g_, post_ln_b_,
+      token_emb_, text_pos_, final_ln_g_, final_ln_b_;
   ops::PackedWeights patch_w_, visual_proj_, text_proj_;
   std::vector<EncoderLayer> vision_layers_, text_layers_;
   bool int8_ = false;
@@ -164,7 +175,8 @@ class ClipModel : public ImageTextModel {
 
 }  // namespace
 
-Result<std::unique_ptr<ImageTextModel>> LoadClip(const ImageTextConfig& config, WeightLoader& weights) {
+Result<std::unique_ptr<ImageTextModel>> LoadClip(const ImageTextConfig& config,
+                                                 WeightLoader& weights) {
   auto m = std::make_unique<ClipModel>(config);
   SHOEBOX_RETURN_IF_ERROR(m->Load(weights, weights.label()));
   return std::unique_ptr<ImageTextModel>(std::move(m));

@@ -1,7 +1,6 @@
 #include "model/hub/model_store.h"
 
 #include <curl/curl.h>
-#include <nlohmann/json.hpp>
 #include <openssl/evp.h>
 
 #include <algorithm>
@@ -9,6 +8,7 @@
 #include <cstdlib>
 #include <fstream>
 #include <mutex>
+#include <nlohmann/json.hpp>
 
 #include "base/progress.h"
 #include "base/xdg_dirs.h"
@@ -55,7 +55,8 @@ struct Request {
     InitCurl();
     c = curl_easy_init();
     std::string token = Token(o);
-    if (!token.empty()) headers = curl_slist_append(headers, ("Authorization: Bearer " + token).c_str());
+    if (!token.empty())
+      headers = curl_slist_append(headers, ("Authorization: Bearer " + token).c_str());
     curl_easy_setopt(c, CURLOPT_URL, url.c_str());
     curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 1L);
     curl_easy_setopt(c, CURLOPT_HTTPHEADER, headers);
@@ -86,17 +87,20 @@ Status HttpFailure(const Response& r, const std::string& what, const std::string
   if (r.code != CURLE_OK)
     return IoError("cannot reach the model hub for " + what + ": " + r.error +
                    ". Offline? Put the model's files (config.json, model.safetensors, "
-                   "preprocessor_config.json, tokenizer files) in " + ModelDir(repo).string());
+                   "preprocessor_config.json, tokenizer files) in " +
+                   ModelDir(repo).string());
   if (r.status == 401 || r.status == 403)
     return Status(StatusCode::kInvalidArgument,
                   repo + " is gated or private (HTTP " + std::to_string(r.status) +
                       "): accept its terms on the Hub and set HF_TOKEN to an access token");
-  if (r.status == 404) return NotFound("no model " + repo + " on the hub (HTTP 404 for " + what + ")");
+  if (r.status == 404)
+    return NotFound("no model " + repo + " on the hub (HTTP 404 for " + what + ")");
   return IoError("the hub answered HTTP " + std::to_string(r.status) + " for " + what);
 }
 
 // Hex digest of a file with the given OpenSSL digest; prefix is hashed first (git blobs).
-std::string FileDigest(const std::filesystem::path& path, const EVP_MD* md, const std::string& prefix) {
+std::string FileDigest(const std::filesystem::path& path, const EVP_MD* md,
+                       const std::string& prefix) {
   EVP_MD_CTX* ctx = EVP_MD_CTX_new();
   EVP_DigestInit_ex(ctx, md, nullptr);
   EVP_DigestUpdate(ctx, prefix.data(), prefix.size());
@@ -157,14 +161,17 @@ Status FetchOnce(const std::string& repo, const std::string& url, const std::fil
   curl_easy_setopt(c, CURLOPT_XFERINFODATA, &d);
   curl_easy_setopt(c, CURLOPT_NOPROGRESS, 0L);
   curl_easy_setopt(c, CURLOPT_FAILONERROR, 1L);
-  curl_easy_setopt(c, CURLOPT_LOW_SPEED_LIMIT, 1L);  // a stalled transfer is an error, then a resume
+  curl_easy_setopt(c, CURLOPT_LOW_SPEED_LIMIT,
+                   1L);  // a stalled transfer is an error, then a resume
   curl_easy_setopt(c, CURLOPT_LOW_SPEED_TIME, 60L);
   if (have) curl_easy_setopt(c, CURLOPT_RESUME_FROM_LARGE, static_cast<curl_off_t>(have));
   CURLcode rc = curl_easy_perform(c);
   long status = 0;
   curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
   bool write_ok = std::fclose(out) == 0;
-  if (!write_ok) return Status(StatusCode::kDiskFull, "cannot finish writing " + part.string() + " (disk full?)");
+  if (!write_ok)
+    return Status(StatusCode::kDiskFull,
+                  "cannot finish writing " + part.string() + " (disk full?)");
   if (rc != CURLE_OK) {
     Response r;
     r.code = status >= 400 ? CURLE_OK : rc;
@@ -180,7 +187,8 @@ Status FetchOnce(const std::string& repo, const std::string& url, const std::fil
 
 const std::vector<KnownModel>& KnownModels() {
   static const std::vector<KnownModel> kModels = {
-      {"siglip-b16-256-i18n", "google/siglip-base-patch16-256-multilingual", "default; multilingual (Spanish, ...)"},
+      {"siglip-b16-256-i18n", "google/siglip-base-patch16-256-multilingual",
+       "default; multilingual (Spanish, ...)"},
       {"siglip-b16-224", "google/siglip-base-patch16-224", "SigLIP base, English"},
       {"siglip-so400m", "google/siglip-so400m-patch14-384", "larger, slower, better"},
       {"clip-vit-b32", "openai/clip-vit-base-patch32", "the fast choice"},
@@ -223,10 +231,12 @@ Result<std::vector<HubFile>> ListHubFiles(const std::string& repo, const PullOpt
     HubFile f;
     f.name = s["rfilename"].get<std::string>();
     if (s.contains("size") && s["size"].is_number_unsigned()) f.size = s["size"].get<uint64_t>();
-    if (s.contains("blobId") && s["blobId"].is_string()) f.git_sha1 = s["blobId"].get<std::string>();
+    if (s.contains("blobId") && s["blobId"].is_string())
+      f.git_sha1 = s["blobId"].get<std::string>();
     if (s.contains("lfs") && s["lfs"].is_object()) {
       const auto& l = s["lfs"];
-      if (l.contains("sha256") && l["sha256"].is_string()) f.sha256 = l["sha256"].get<std::string>();
+      if (l.contains("sha256") && l["sha256"].is_string())
+        f.sha256 = l["sha256"].get<std::string>();
       if (l.contains("size") && l["size"].is_number_unsigned()) f.size = l["size"].get<uint64_t>();
     }
     files.push_back(f);
@@ -234,29 +244,40 @@ Result<std::vector<HubFile>> ListHubFiles(const std::string& repo, const PullOpt
   return files;
 }
 
-Result<std::vector<HubFile>> SelectModelFiles(const std::vector<HubFile>& files, const std::string& repo) {
+Result<std::vector<HubFile>> SelectModelFiles(const std::vector<HubFile>& files,
+                                              const std::string& repo) {
   auto has = [&](const std::string& n) {
     for (const auto& f : files)
       if (f.name == n) return true;
     return false;
   };
-  std::vector<std::string> wanted = {"config.json", "preprocessor_config.json", "tokenizer_config.json",
-                                     "special_tokens_map.json", "vocab.json", "merges.txt", "spiece.model",
+  std::vector<std::string> wanted = {"config.json",
+                                     "preprocessor_config.json",
+                                     "tokenizer_config.json",
+                                     "special_tokens_map.json",
+                                     "vocab.json",
+                                     "merges.txt",
+                                     "spiece.model",
                                      "tokenizer.model"};
   std::vector<HubFile> out;
   for (const auto& f : files) {
     bool take = std::find(wanted.begin(), wanted.end(), f.name) != wanted.end();
-    if (has("model.safetensors")) take |= f.name == "model.safetensors";
+    if (has("model.safetensors"))
+      take |= f.name == "model.safetensors";
     else if (has("model.safetensors.index.json"))
       take |= f.name == "model.safetensors.index.json" ||
               (f.name.rfind("model-", 0) == 0 && f.name.ends_with(".safetensors"));
-    else take |= f.name == "pytorch_model.bin";
+    else
+      take |= f.name == "pytorch_model.bin";
     // Only files at the repo's top level: a name never leaves the model folder.
-    if (take && f.name.find('/') == std::string::npos && f.name.find("..") == std::string::npos) out.push_back(f);
+    if (take && f.name.find('/') == std::string::npos && f.name.find("..") == std::string::npos)
+      out.push_back(f);
   }
   if (!has("config.json")) return NotFound(repo + " has no config.json: not a transformers model");
-  if (!has("model.safetensors") && !has("model.safetensors.index.json") && !has("pytorch_model.bin"))
-    return NotFound(repo + " has no weights shoebox can read (model.safetensors or pytorch_model.bin)");
+  if (!has("model.safetensors") && !has("model.safetensors.index.json") &&
+      !has("pytorch_model.bin"))
+    return NotFound(repo +
+                    " has no weights shoebox can read (model.safetensors or pytorch_model.bin)");
   return out;
 }
 
@@ -283,15 +304,21 @@ Result<std::filesystem::path> PullModel(const std::string& repo, const PullOptio
       Status st;
       for (int attempt = 0; attempt <= o.retries; ++attempt) {
         st = FetchOnce(repo, url, part, f, o, &progress, done);
-        if (st.ok() || st.code() != StatusCode::kIoError) break;  // only transfer errors are retried
+        if (st.ok() || st.code() != StatusCode::kIoError)
+          break;  // only transfer errors are retried
       }
-      if (!st.ok()) return Status(st.code(), st.message().empty() ? "download failed" : st.message() +
-                                  (st.code() == StatusCode::kIoError ? " (run the pull again to resume)" : ""));
+      if (!st.ok())
+        return Status(st.code(), st.message().empty()
+                                     ? "download failed"
+                                     : st.message() + (st.code() == StatusCode::kIoError
+                                                           ? " (run the pull again to resume)"
+                                                           : ""));
       uint64_t got = std::filesystem::file_size(part, ec);
       if (got != f.size) {
         std::filesystem::remove(part, ec);
-        return Corrupt(repo + "/" + f.name + ": downloaded " + std::to_string(got) + " bytes, the hub says " +
-                       std::to_string(f.size) + "; removed, run the pull again");
+        return Corrupt(repo + "/" + f.name + ": downloaded " + std::to_string(got) +
+                       " bytes, the hub says " + std::to_string(f.size) +
+                       "; removed, run the pull again");
       }
       bool verified = true;
       std::string expected, actual;
@@ -305,8 +332,8 @@ Result<std::filesystem::path> PullModel(const std::string& repo, const PullOptio
       verified = expected == actual;
       if (!verified) {
         std::filesystem::remove(part, ec);
-        return Corrupt(repo + "/" + f.name + ": checksum mismatch (expected " + expected + ", got " + actual +
-                       "); the damaged file was removed, run the pull again");
+        return Corrupt(repo + "/" + f.name + ": checksum mismatch (expected " + expected +
+                       ", got " + actual + "); the damaged file was removed, run the pull again");
       }
       std::filesystem::rename(part, final_path, ec);
       if (ec) return IoError("cannot rename " + part.string() + ": " + ec.message());

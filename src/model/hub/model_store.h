@@ -52,7 +52,8 @@ struct PullOptions {
 Result<std::vector<HubFile>> ListHubFiles(const std::string& repo, const PullOptions& options);
 // The ones a model needs: configs, tokenizer, and one weights format (safetensors, then
 // sharded safetensors, then pytorch_model.bin).
-Result<std::vector<HubFile>> SelectModelFiles(const std::vector<HubFile>& files, const std::string& repo);
+Result<std::vector<HubFile>> SelectModelFiles(const std::vector<HubFile>& files,
+                                              const std::string& repo);
 // Downloads repo into ModelDir(repo). Returns that folder.
 Result<std::filesystem::path> PullModel(const std::string& repo, const PullOptions& options);
 

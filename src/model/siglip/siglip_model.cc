@@ -4,7 +4,6 @@
 #include <cmath>
 
 #include "model/tensor/compute_pool.h"
-
 #include "model/transformer.h"
 #include "model/vision_patches.h"
 
@@ -19,9 +18,11 @@ class SiglipModel : public ImageTextModel {
     const auto& vt = cfg_.vision.tower;
     const auto& tt = cfg_.text.tower;
     const int64_t p = cfg_.vision.patch_size, d = vt.hidden;
-    patch_w_ = w.GetPacked("vision_model.embeddings.patch_embedding.weight", d, 3 * p * p, {d, 3, p, p});
+    patch_w_ =
+        w.GetPacked("vision_model.embeddings.patch_embedding.weight", d, 3 * p * p, {d, 3, p, p});
     patch_b_ = w.Get("vision_model.embeddings.patch_embedding.bias", {d});
-    vision_pos_ = w.Get("vision_model.embeddings.position_embedding.weight", {cfg_.vision.num_patches(), d});
+    vision_pos_ =
+        w.Get("vision_model.embeddings.position_embedding.weight", {cfg_.vision.num_patches(), d});
     vision_layers_ = LoadEncoderLayers(w, "vision_model.encoder.layers.", vt);
     post_ln_g_ = w.Get("vision_model.post_layernorm.weight", {d});
     post_ln_b_ = w.Get("vision_model.post_layernorm.bias", {d});
@@ -49,8 +50,10 @@ class SiglipModel : public ImageTextModel {
     head_fc1_b_ = w.Get(h + "mlp.fc1.bias", {vt.intermediate});
     head_fc2_w_ = GetPacked(w, h + "mlp.fc2.weight", d, vt.intermediate);
     head_fc2_b_ = w.Get(h + "mlp.fc2.bias", {d});
-    token_emb_ = w.Get("text_model.embeddings.token_embedding.weight", {cfg_.text.vocab_size, tt.hidden});
-    text_pos_ = w.Get("text_model.embeddings.position_embedding.weight", {cfg_.text.max_positions, tt.hidden});
+    token_emb_ =
+        w.Get("text_model.embeddings.token_embedding.weight", {cfg_.text.vocab_size, tt.hidden});
+    text_pos_ = w.Get("text_model.embeddings.position_embedding.weight",
+                      {cfg_.text.max_positions, tt.hidden});
     text_layers_ = LoadEncoderLayers(w, "text_model.encoder.layers.", tt);
     final_ln_g_ = w.Get("text_model.final_layer_norm.weight", {tt.hidden});
     final_ln_b_ = w.Get("text_model.final_layer_norm.bias", {tt.hidden});
@@ -60,8 +63,8 @@ class SiglipModel : public ImageTextModel {
     auto bias = w.Get("logit_bias", {1});
     SHOEBOX_RETURN_IF_ERROR(w.Finish());
     if (vt.hidden != tt.hidden)
-      return Corrupt(label + ": SigLIP needs equal text and vision widths (" + std::to_string(tt.hidden) +
-                     " vs " + std::to_string(vt.hidden) + ")");
+      return Corrupt(label + ": SigLIP needs equal text and vision widths (" +
+                     std::to_string(tt.hidden) + " vs " + std::to_string(vt.hidden) + ")");
     logit_scale_ = std::exp(scale[0]);
     logit_bias_ = bias[0];
     return Status::Ok();
@@ -69,7 +72,8 @@ class SiglipModel : public ImageTextModel {
 
   std::string family() const override { return "siglip"; }
   bool UseInt8() override {
-    if (!QuantizeEncoderLayers(vision_layers_) || !QuantizeEncoderLayers(text_layers_)) return false;
+    if (!QuantizeEncoderLayers(vision_layers_) || !QuantizeEncoderLayers(text_layers_))
+      return false;
     int8_ = true;
     return true;
   }
@@ -95,10 +99,13 @@ class SiglipModel : public ImageTextModel {
       for (int64_t b = 0; b < nb; ++b)
         ExtractPatches(pixels + (b0 + b) * 3 * s * s, s, p, patches_.data() + b * t * 3 * p * p);
       ops::Linear(patches_.data(), rows, patch_w_, patch_b_.data(), x_.data());
-      for (int64_t b = 0; b < nb; ++b) ops::AddInPlace(x_.data() + b * t * d, vision_pos_.data(), t * d);
-      for (const auto& layer : vision_layers_) RunEncoderLayer(layer, vt, x_.data(), nb, t, false, nullptr, &scratch_);
+      for (int64_t b = 0; b < nb; ++b)
+        ops::AddInPlace(x_.data() + b * t * d, vision_pos_.data(), t * d);
+      for (const auto& layer : vision_layers_)
+        RunEncoderLayer(layer, vt, x_.data(), nb, t, false, nullptr, &scratch_);
       ops::LayerNorm(x_.data(), rows, d, post_ln_g_.data(), post_ln_b_.data(), vt.eps, x_.data());
-      // Attention pooling (torch.nn.MultiheadAttention, in_proj = [Wq; Wk; Wv]), one query per image.
+      // Attention pooling (torch.nn.MultiheadAttention, in_proj = [Wq; Wk; Wv]), one query per
+      // image.
       kv_.resize(static_cast<size_t>(rows * 2 * d));
       ops::Linear(x_.data(), rows, head_kv_w_, in_proj_b_.data() + d, kv_.data());
       pooled_.resize(static_cast<size_t>(nb * d));
@@ -115,7 +122,8 @@ class SiglipModel : public ImageTextModel {
       norm_.resize(static_cast<size_t>(nb * d));
       mlp_.resize(static_cast<size_t>(nb * vt.intermediate));
       ops::LayerNorm(h, nb, d, head_ln_g_.data(), head_ln_b_.data(), vt.eps, norm_.data());
-      ops::Linear(norm_.data(), nb, head_fc1_w_, head_fc1_b_.data(), mlp_.data(), {.activation = vt.act});
+      ops::Linear(norm_.data(), nb, head_fc1_w_, head_fc1_b_.data(), mlp_.data(),
+                  {.activation = vt.act});
       ops::Linear(mlp_.data(), nb, head_fc2_w_, head_fc2_b_.data(), h, {.accumulate = true});
     }
     return out;
@@ -127,8 +135,9 @@ class SiglipModel : public ImageTextModel {
     const auto& tt = cfg_.text.tower;
     const int64_t d = tt.hidden;
     if (len != cfg_.text.max_positions)
-      return InvalidArgument("SigLIP texts must be padded to exactly " + std::to_string(cfg_.text.max_positions) +
-                             " tokens, got " + std::to_string(len));
+      return InvalidArgument("SigLIP texts must be padded to exactly " +
+                             std::to_string(cfg_.text.max_positions) + " tokens, got " +
+                             std::to_string(len));
     for (int64_t i = 0; i < n * len; ++i)
       if (ids[i] < 0 || ids[i] >= cfg_.text.vocab_size)
         return InvalidArgument("token id " + std::to_string(ids[i]) + " is outside the vocabulary");
@@ -145,13 +154,16 @@ class SiglipModel : public ImageTextModel {
       // Pooling reads the last position alone: the last layer computes only its row.
       const std::vector<int64_t> last(static_cast<size_t>(nb), len - 1);
       for (size_t i = 0; i < text_layers_.size(); ++i) {
-        if (i + 1 < text_layers_.size()) RunEncoderLayer(text_layers_[i], tt, x_.data(), nb, len, false, nullptr, &scratch_);
-        else RunEncoderLayerAt(text_layers_[i], tt, x_.data(), nb, len, false, nullptr, last.data(), &scratch_);
+        if (i + 1 < text_layers_.size())
+          RunEncoderLayer(text_layers_[i], tt, x_.data(), nb, len, false, nullptr, &scratch_);
+        else
+          RunEncoderLayerAt(text_layers_[i], tt, x_.data(), nb, len, false, nullptr, last.data(),
+                            &scratch_);
       }
       pooled_.resize(static_cast<size_t>(nb * d));
       for (int64_t b = 0; b < nb; ++b)
-        ops::LayerNorm(x_.data() + (b * len + len - 1) * d, 1, d, final_ln_g_.data(), final_ln_b_.data(), tt.eps,
-                       pooled_.data() + b * d);
+        ops::LayerNorm(x_.data() + (b * len + len - 1) * d, 1, d, final_ln_g_.data(),
+                       final_ln_b_.data(), tt.eps, pooled_.data() + b * d);
       ops::Linear(pooled_.data(), nb, text_head_w_, text_head_b_.data(), out.data() + b0 * d);
     }
     return out;
@@ -159,9 +171,11 @@ class SiglipModel : public ImageTextModel {
 
  private:
   ImageTextConfig cfg_;
-  std::vector<float> patch_b_, vision_pos_, post_ln_g_, post_ln_b_, probe_, in_proj_b_, head_out_b_, head_ln_g_,
-      head_ln_b_, head_fc1_b_, head_fc2_b_, token_emb_, text_pos_, final_ln_g_, final_ln_b_, text_head_b_;
-  ops::PackedWeights patch_w_, probe_q_w_, head_kv_w_, head_out_w_, head_fc1_w_, head_fc2_w_, text_head_w_;
+  std::vector<float> patch_b_, vision_pos_, post_ln_g_, post_ln_b_, probe_, in_proj_b_, head_out_b_,
+      head_ln_g_, head_ln_b_, head_fc1_b_, head_fc2_b_, token_emb_, text_pos_, final_ln_g_,
+      final_ln_b_, text_head_b_;
+  ops::PackedWeights patch_w_, probe_q_w_, head_kv_w_, head_out_w_, head_fc1_w_, head_fc2_w_,
+      text_head_w_;
   // Images / texts per matrix product (196 tokens each for base-patch16-224).
   static constexpr int64_t kMaxBatch = 16;
   std::vector<EncoderLayer> vision_layers_, text_layers_;
@@ -173,7 +187,8 @@ class SiglipModel : public ImageTextModel {
 
 }  // namespace
 
-Result<std::unique_ptr<ImageTextModel>> LoadSiglip(const ImageTextConfig& config, WeightLoader& weights) {
+Result<std::unique_ptr<ImageTextModel>> LoadSiglip(const ImageTextConfig& config,
+                                                   WeightLoader& weights) {
   auto m = std::make_unique<SiglipModel>(config);
   SHOEBOX_RETURN_IF_ERROR(m->Load(weights, weights.label()));
   return std::unique_ptr<ImageTextModel>(std::move(m));

@@ -13,6 +13,7 @@
 
 namespace shoebox::model {
 
-Result<std::unique_ptr<ImageTextModel>> LoadSiglip(const ImageTextConfig& config, WeightLoader& weights);
+Result<std::unique_ptr<ImageTextModel>> LoadSiglip(const ImageTextConfig& config,
+                                                   WeightLoader& weights);
 
 }  // namespace shoebox::model

@@ -33,7 +33,9 @@ ComputePool& ComputePool::Get() {
   return *pool;
 }
 
-ComputePool::ComputePool(int threads) { StartWorkers((threads <= 0 ? DefaultThreads() : threads) - 1); }
+ComputePool::ComputePool(int threads) {
+  StartWorkers((threads <= 0 ? DefaultThreads() : threads) - 1);
+}
 
 ComputePool::~ComputePool() { StopWorkers(); }
 

@@ -40,14 +40,16 @@ void GenericSlice(void* ctx, int64_t task) {
   if (j.bias || j.accumulate) {
     for (int64_t r = 0; r < j.m; ++r) {
       float* row = j.y + r * j.ldy + c0;
-      if (!j.accumulate) std::memcpy(row, j.bias + c0, static_cast<size_t>(cols) * sizeof(float));
+      if (!j.accumulate)
+        std::memcpy(row, j.bias + c0, static_cast<size_t>(cols) * sizeof(float));
       else if (j.bias)
         for (int64_t c = 0; c < cols; ++c) row[c] += j.bias[c0 + c];
     }
   }
-  cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, static_cast<int>(j.m), static_cast<int>(cols),
-              static_cast<int>(j.k), 1.0f, j.x, static_cast<int>(j.ldx), j.w + c0 * j.k, static_cast<int>(j.k),
-              (j.bias || j.accumulate) ? 1.0f : 0.0f, j.y + c0, static_cast<int>(j.ldy));
+  cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, static_cast<int>(j.m),
+              static_cast<int>(cols), static_cast<int>(j.k), 1.0f, j.x, static_cast<int>(j.ldx),
+              j.w + c0 * j.k, static_cast<int>(j.k), (j.bias || j.accumulate) ? 1.0f : 0.0f,
+              j.y + c0, static_cast<int>(j.ldy));
   if (j.act >= 0)
     for (int64_t r = 0; r < j.m; ++r) ActivateRow(j.act, j.y + r * j.ldy + c0, cols);
 }
@@ -63,12 +65,14 @@ void GenericLinear(const float* x, int64_t m, int64_t ldx, const float* w, int64
 void GenericActivate(int act, float* x, int64_t n) { ActivateRow(act, x, n); }
 void GenericSoftmax(float* x, int64_t n) { SoftmaxRow(x, n); }
 
-const KernelTable kGeneric = {"generic", 0, &GenericPack, &GenericLinear, &GenericActivate, &GenericSoftmax};
+const KernelTable kGeneric = {"generic",      0, &GenericPack, &GenericLinear, &GenericActivate,
+                              &GenericSoftmax};
 
 bool CpuHas(const char* what) {
 #if defined(__x86_64__)
   __builtin_cpu_init();
-  if (std::strcmp(what, "avx2") == 0) return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+  if (std::strcmp(what, "avx2") == 0)
+    return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
   if (std::strcmp(what, "avx512") == 0) return __builtin_cpu_supports("avx512f");
 #endif
   (void)what;
@@ -112,7 +116,6 @@ std::vector<std::string> AvailableKernels() {
 
 std::string ActiveKernel() { return Active()->name; }
 
-
 const std::string& PackedWeights::kernel() const {
   static const std::string none;
   static const std::string names[] = {"generic", "avx2", "avx512"};
@@ -122,7 +125,8 @@ const std::string& PackedWeights::kernel() const {
   return none;
 }
 
-PackedWeights PackedWeights::Pack(const float* w, int64_t out, int64_t in, const std::string& kernel) {
+PackedWeights PackedWeights::Pack(const float* w, int64_t out, int64_t in,
+                                  const std::string& kernel) {
   PackedWeights p;
   p.table_ = kernel.empty() ? Active() : FindTable(kernel);
   if (!p.table_) p.table_ = Active();
@@ -150,8 +154,9 @@ int64_t PackedWeights::PackedSize(int64_t out, int64_t in, const std::string& ke
   return t->nr ? internal::PackedFloats(out, in, t->nr) : out * in;
 }
 
-std::optional<PackedWeights> PackedWeights::Borrow(std::shared_ptr<const void> owner, const float* data,
-                                                   int64_t floats, int64_t out, int64_t in, const std::string& kernel) {
+std::optional<PackedWeights> PackedWeights::Borrow(std::shared_ptr<const void> owner,
+                                                   const float* data, int64_t floats, int64_t out,
+                                                   int64_t in, const std::string& kernel) {
   const KernelTable* t = FindTable(kernel);
   if (!t || out <= 0 || in <= 0 || floats != PackedSize(out, in, kernel) ||
       reinterpret_cast<uintptr_t>(data) % 64 != 0)
@@ -184,8 +189,8 @@ void PackedWeights::UnpackRows(int64_t first, int64_t count, float* dst) const {
 void Linear(const float* x, int64_t rows, const PackedWeights& w, const float* bias, float* y,
             const LinearOptions& o) {
   const int act = o.activation ? static_cast<int>(*o.activation) : -1;
-  w.table_->linear(x, rows, o.ldx ? o.ldx : w.in_, w.data_.get(), w.out_, w.in_, bias, o.accumulate, act, y,
-                   o.ldy ? o.ldy : w.out_);
+  w.table_->linear(x, rows, o.ldx ? o.ldx : w.in_, w.data_.get(), w.out_, w.in_, bias, o.accumulate,
+                   act, y, o.ldy ? o.ldy : w.out_);
 }
 
 }  // namespace shoebox::ops

@@ -30,11 +30,13 @@ class PackedWeights {
  public:
   PackedWeights() = default;
   // kernel: one of AvailableKernels(); empty = ActiveKernel().
-  static PackedWeights Pack(const float* w, int64_t out, int64_t in, const std::string& kernel = "");
+  static PackedWeights Pack(const float* w, int64_t out, int64_t in,
+                            const std::string& kernel = "");
   // Already packed floats (a mapped cache file, see model/weights/pack_cache.h), kept alive by
   // owner; null when the kernel is unknown here or floats is not what it needs for out x in.
-  static std::optional<PackedWeights> Borrow(std::shared_ptr<const void> owner, const float* data, int64_t floats,
-                                             int64_t out, int64_t in, const std::string& kernel);
+  static std::optional<PackedWeights> Borrow(std::shared_ptr<const void> owner, const float* data,
+                                             int64_t floats, int64_t out, int64_t in,
+                                             const std::string& kernel);
   // How many floats the kernel's layout of an out x in matrix takes (0: unknown kernel).
   static int64_t PackedSize(int64_t out, int64_t in, const std::string& kernel);
   // W[out, in] back in nn.Linear's layout (dst holds out * in floats); or rows
@@ -51,16 +53,17 @@ class PackedWeights {
   const std::string& kernel() const;
 
  private:
-  friend void Linear(const float*, int64_t, const PackedWeights&, const float*, float*, const struct LinearOptions&);
+  friend void Linear(const float*, int64_t, const PackedWeights&, const float*, float*,
+                     const struct LinearOptions&);
   const internal::KernelTable* table_ = nullptr;
   int64_t out_ = 0, in_ = 0, floats_ = 0;
   std::shared_ptr<const float> data_;  // own aligned allocation, or borrowed
 };
 
 struct LinearOptions {
-  bool accumulate = false;                // y += x W^T + b (a residual connection)
-  std::optional<Activation> activation;   // applied after the bias, fused into the product
-  int64_t ldx = 0, ldy = 0;               // row strides; 0 = in / out
+  bool accumulate = false;               // y += x W^T + b (a residual connection)
+  std::optional<Activation> activation;  // applied after the bias, fused into the product
+  int64_t ldx = 0, ldy = 0;              // row strides; 0 = in / out
 };
 
 // Softmax of one row in place, with the active kernel's instruction set; -inf (masked) -> 0.

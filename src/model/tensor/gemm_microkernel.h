@@ -70,7 +70,8 @@ void Tile(const float* ap, const float* bp, int64_t k, float* c, int64_t ldc, in
 }
 
 template <class T>
-using TileFn = void (*)(const float*, const float*, int64_t, float*, int64_t, int, const float*, bool);
+using TileFn = void (*)(const float*, const float*, int64_t, float*, int64_t, int, const float*,
+                        bool);
 
 template <class T, int... I>
 constexpr void FillTiles(TileFn<T>* out, std::integer_sequence<int, I...>) {
@@ -80,7 +81,9 @@ constexpr void FillTiles(TileFn<T>* out, std::integer_sequence<int, I...>) {
 template <class T>
 struct Tiles {
   TileFn<T> by_rows[T::kMr];  // by_rows[r - 1] handles a micro-panel of r rows
-  constexpr Tiles() : by_rows{} { FillTiles<T>(by_rows, std::make_integer_sequence<int, T::kMr>()); }
+  constexpr Tiles() : by_rows{} {
+    FillTiles<T>(by_rows, std::make_integer_sequence<int, T::kMr>());
+  }
 };
 
 struct PackJob {
@@ -95,7 +98,8 @@ void PackPanel(void* ctx, int64_t j) {
   const auto& job = *static_cast<PackJob*>(ctx);
   float* d = job.dst + j * NR * job.in;
   const float* rows[NR];
-  for (int c = 0; c < NR; ++c) rows[c] = j * NR + c < job.out ? job.w + (j * NR + c) * job.in : nullptr;
+  for (int c = 0; c < NR; ++c)
+    rows[c] = j * NR + c < job.out ? job.w + (j * NR + c) * job.in : nullptr;
   // Sequential writes, NR sequential read streams.
   for (int64_t p = 0; p < job.in; ++p, d += NR)
     for (int c = 0; c < NR; ++c) d[c] = rows[c] ? rows[c][p] : 0.0f;
@@ -171,8 +175,8 @@ void ComputeBlock(void* ctx, int64_t task) {
       const float* bias = first && j.bias ? j.bias + col : nullptr;
       for (int64_t r0 = row0; r0 < row1; r0 += T::kMr) {
         const int mr = static_cast<int>(MinI(T::kMr, j.m - r0));
-        kTiles.by_rows[mr - 1](j.apack + r0 * j.k + k0 * mr, bp, kc, j.y + r0 * j.ldy + col, j.ldy, cols, bias,
-                               first ? j.accumulate : true);
+        kTiles.by_rows[mr - 1](j.apack + r0 * j.k + k0 * mr, bp, kc, j.y + r0 * j.ldy + col, j.ldy,
+                               cols, bias, first ? j.accumulate : true);
       }
       if (last && j.act >= 0)
         for (int64_t r = row0; r < row1; ++r) ActivateRow(j.act, j.y + r * j.ldy + col, cols);
@@ -190,11 +194,14 @@ void LinearImpl(const float* x, int64_t m, int64_t ldx, const float* packed, int
   if (m <= 0 || n <= 0) return;
   static thread_local PackBuffer buffer;
   constexpr int NR = T::kNv * T::kLanes;
-  LinearJob<T> j{x, m, ldx, packed, n, k, bias, accumulate, act, y, ldy, buffer.Get(m * k), 0, 0, 0, 0, 0, 0};
+  LinearJob<T> j{x, m, ldx, packed, n, k, bias, accumulate, act, y, ldy, buffer.Get(m * k),
+                 0, 0, 0,   0,      0, 0};
   ComputePool& pool = ComputePool::Get();
   j.row_panels = (m + T::kMr - 1) / T::kMr;
-  if (m * k >= (1 << 16)) pool.ParallelFor(j.row_panels, &PackRows<T>, &j);
-  else for (int64_t i = 0; i < j.row_panels; ++i) PackRows<T>(&j, i);
+  if (m * k >= (1 << 16))
+    pool.ParallelFor(j.row_panels, &PackRows<T>, &j);
+  else
+    for (int64_t i = 0; i < j.row_panels; ++i) PackRows<T>(&j, i);
   j.mc = MaxI(1, kRowBlock / T::kMr) * T::kMr;
   j.mblocks = (m + j.mc - 1) / j.mc;
   j.n_panels = (n + NR - 1) / NR;

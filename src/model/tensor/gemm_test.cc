@@ -3,7 +3,6 @@
 // not a multiple of the panel width, depths across several cache blocks, strided rows, and
 // the fused bias / residual / activation.
 #include "model/tensor/gemm.h"
-#include "model/tensor/random_for_test.h"
 
 #include <gtest/gtest.h>
 
@@ -15,15 +14,19 @@
 #include <vector>
 
 #include "model/tensor/compute_pool.h"
+#include "model/tensor/random_for_test.h"
 
 namespace shoebox::ops {
 namespace {
 
 double Act(Activation a, double x) {
   switch (a) {
-    case Activation::kQuickGelu: return x / (1 + std::exp(-1.702 * x));
-    case Activation::kGelu: return 0.5 * x * (1 + std::erf(x / std::sqrt(2.0)));
-    case Activation::kGeluTanh: return 0.5 * x * (1 + std::tanh(std::sqrt(2 / M_PI) * (x + 0.044715 * x * x * x)));
+    case Activation::kQuickGelu:
+      return x / (1 + std::exp(-1.702 * x));
+    case Activation::kGelu:
+      return 0.5 * x * (1 + std::erf(x / std::sqrt(2.0)));
+    case Activation::kGeluTanh:
+      return 0.5 * x * (1 + std::tanh(std::sqrt(2 / M_PI) * (x + 0.044715 * x * x * x)));
   }
   return x;
 }
@@ -33,12 +36,14 @@ struct Shape {
 };
 
 TEST(Gemm, EveryKernelMatchesNaiveProduct) {
-  const std::vector<Shape> shapes = {{1, 1, 1},    {1, 32, 8},    {5, 17, 3},    {7, 50, 300},
+  const std::vector<Shape> shapes = {{1, 1, 1},     {1, 32, 8},    {5, 17, 3},     {7, 50, 300},
                                      {13, 96, 257}, {50, 768, 64}, {61, 100, 520}, {200, 72, 33},
-                                     {9, 40, 2100}};  // the last: several depth blocks of every kernel
+                                     {9, 40, 2100}};  // the last: several depth blocks of every
+                                                      // kernel
   for (const std::string& kernel : AvailableKernels()) {
     for (const Shape& s : shapes) {
-      auto x = RandomNormal(s.m * (s.k + 3), 1), w = RandomNormal(s.n * s.k, 2), b = RandomNormal(s.n, 3);
+      auto x = RandomNormal(s.m * (s.k + 3), 1), w = RandomNormal(s.n * s.k, 2),
+           b = RandomNormal(s.n, 3);
       const int64_t ldx = s.k + 3, ldy = s.n + 5;  // strided rows in and out
       auto packed = PackedWeights::Pack(w.data(), s.n, s.k, kernel);
       ASSERT_EQ(packed.kernel(), kernel);
@@ -58,10 +63,12 @@ TEST(Gemm, EveryKernelMatchesNaiveProduct) {
             if (mode == 2) sum = Act(Activation::kGelu, sum);
             worst = std::max(worst, std::abs(y[r * ldy + c] - sum) / (1 + std::abs(sum)));
           }
-          for (int64_t c = s.n; c < ldy; ++c) ASSERT_EQ(y[r * ldy + c], before[r * ldy + c]) << "wrote past the row";
+          for (int64_t c = s.n; c < ldy; ++c)
+            ASSERT_EQ(y[r * ldy + c], before[r * ldy + c]) << "wrote past the row";
         }
         // float sums of k products of N(0,1) values: rounding grows with the depth
-        EXPECT_LT(worst, 1e-5 + 1e-7 * static_cast<double>(s.k)) << kernel << " " << s.m << "x" << s.n << "x" << s.k << " mode " << mode;
+        EXPECT_LT(worst, 1e-5 + 1e-7 * static_cast<double>(s.k))
+            << kernel << " " << s.m << "x" << s.n << "x" << s.k << " mode " << mode;
       }
     }
   }
@@ -96,7 +103,8 @@ TEST(Gemm, ActivationApproximationsAreFloatAccurate) {
     Activate(act, y.data(), static_cast<int64_t>(y.size()));
     for (size_t i = 0; i < xs.size(); ++i) {
       double want = Act(act, xs[i]);
-      ASSERT_NEAR(y[i], want, 1e-6 * (1 + std::abs(want))) << static_cast<int>(act) << " at " << xs[i];
+      ASSERT_NEAR(y[i], want, 1e-6 * (1 + std::abs(want)))
+          << static_cast<int>(act) << " at " << xs[i];
     }
   }
 }

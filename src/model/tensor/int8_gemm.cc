@@ -1,10 +1,11 @@
 #include "model/tensor/int8_gemm.h"
 
+#include <sys/mman.h>
+
 #include <algorithm>
 #include <cmath>
 #include <cstdlib>
 #include <cstring>
-#include <sys/mman.h>
 #include <vector>
 
 #include "model/tensor/compute_pool.h"
@@ -42,7 +43,8 @@ std::shared_ptr<T> AlignedArray(size_t n) {
 
 // Rows [r0, r0 + n) of W, given in nn.Linear's layout, onto their 8-bit grid (the same grid
 // as the activations', int8_kernels_avx2.cc: QuantizeRows) and into their panel.
-void QuantizeRows(const float* rows, int64_t r0, int64_t n, int64_t in, int16_t* data, float* scales) {
+void QuantizeRows(const float* rows, int64_t r0, int64_t n, int64_t in, int16_t* data,
+                  float* scales) {
   constexpr int nr = internal::kQ8Nr;
   const int64_t pairs = internal::Q8KPairs(in);
   for (int64_t i = 0; i < n; ++i) {
@@ -107,8 +109,8 @@ QuantizedWeights QuantizedWeights::Quantize(const PackedWeights& w) {
 void Linear(const float* x, int64_t rows, const QuantizedWeights& w, const float* bias, float* y,
             const LinearOptions& o) {
   const int act = o.activation ? static_cast<int>(*o.activation) : -1;
-  Kernel()->linear(x, rows, o.ldx ? o.ldx : w.in_, w.data_.get(), w.scales_.get(), w.out_, w.in_, bias, o.accumulate,
-                   act, y, o.ldy ? o.ldy : w.out_);
+  Kernel()->linear(x, rows, o.ldx ? o.ldx : w.in_, w.data_.get(), w.scales_.get(), w.out_, w.in_,
+                   bias, o.accumulate, act, y, o.ldy ? o.ldy : w.out_);
 }
 
 }  // namespace shoebox::ops

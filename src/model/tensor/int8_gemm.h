@@ -36,7 +36,8 @@ class QuantizedWeights {
   size_t bytes() const { return bytes_; }
 
  private:
-  friend void Linear(const float*, int64_t, const QuantizedWeights&, const float*, float*, const LinearOptions&);
+  friend void Linear(const float*, int64_t, const QuantizedWeights&, const float*, float*,
+                     const LinearOptions&);
   template <class Rows>  // rows(first, count, buffer) -> const float* to count rows of W
   static QuantizedWeights From(int64_t out, int64_t in, const Rows& rows);
   int64_t out_ = 0, in_ = 0;
@@ -56,8 +57,9 @@ inline int64_t Q8KPairs(int64_t in) { return (in + 1) / 2; }
 inline int64_t Q8Panels(int64_t out) { return (out + kQ8Nr - 1) / kQ8Nr; }
 // data[panel][kpair][column][2]; scales[panel * 16 + column].
 struct Q8Kernel {
-  void (*linear)(const float* x, int64_t m, int64_t ldx, const int16_t* w, const float* w_scales, int64_t n,
-                 int64_t k, const float* bias, bool accumulate, int act, float* y, int64_t ldy);
+  void (*linear)(const float* x, int64_t m, int64_t ldx, const int16_t* w, const float* w_scales,
+                 int64_t n, int64_t k, const float* bias, bool accumulate, int act, float* y,
+                 int64_t ldy);
 };
 const Q8Kernel* Avx2Q8Kernel();  // nullptr where not built
 }  // namespace internal

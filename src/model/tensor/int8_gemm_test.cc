@@ -30,7 +30,7 @@ std::vector<int64_t> Grid(const float* row, int64_t k, float* scale) {
 
 TEST(Int8Gemm, MatchesTheSameRoundingDoneSlowly) {
   if (!Int8Available()) GTEST_SKIP() << "no int8 kernel on this CPU (float32 is used instead)";
-  const std::vector<Shape> shapes = {{1, 1, 1},     {1, 16, 8},   {5, 17, 3},     {7, 50, 301},
+  const std::vector<Shape> shapes = {{1, 1, 1},     {1, 16, 8},    {5, 17, 3},      {7, 50, 301},
                                      {13, 96, 257}, {50, 768, 64}, {61, 100, 1030}, {200, 40, 33}};
   for (const Shape& s : shapes) {
     const int64_t ldx = s.k + 3, ldy = s.n + 5;
@@ -58,7 +58,8 @@ TEST(Int8Gemm, MatchesTheSameRoundingDoneSlowly) {
           if (mode == 2) want = want / (1 + std::exp(-1.702 * want));
           worst = std::max(worst, std::abs(y[r * ldy + c] - want) / (1 + std::abs(want)));
         }
-        for (int64_t c = s.n; c < ldy; ++c) ASSERT_EQ(y[r * ldy + c], before[r * ldy + c]) << "wrote past the row";
+        for (int64_t c = s.n; c < ldy; ++c)
+          ASSERT_EQ(y[r * ldy + c], before[r * ldy + c]) << "wrote past the row";
       }
       EXPECT_LT(worst, 2e-5) << s.m << "x" << s.n << "x" << s.k << " mode " << mode;
     }

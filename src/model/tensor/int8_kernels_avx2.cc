@@ -20,21 +20,26 @@
 namespace shoebox::ops::internal {
 namespace {
 
-constexpr int kMr = 6;            // rows per micro-panel: 12 sums + 2 W vectors + x + product = 16 registers
-constexpr int64_t kKcPairs = 256; // depth block: a panel's block of W is 16 KB, stays in L1 (256-512 measured alike)
+constexpr int kMr = 6;  // rows per micro-panel: 12 sums + 2 W vectors + x + product = 16 registers
+constexpr int64_t kKcPairs =
+    256;  // depth block: a panel's block of W is 16 KB, stays in L1 (256-512 measured alike)
 constexpr int64_t kRowBlock = 192;
 
 inline int64_t MinI(int64_t a, int64_t b) { return a < b ? a : b; }
 inline int64_t MaxI(int64_t a, int64_t b) { return a > b ? a : b; }
 
-__m256i Mask(int n) { return _mm256_cmpgt_epi32(_mm256_set1_epi32(n), _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7)); }
+__m256i Mask(int n) {
+  return _mm256_cmpgt_epi32(_mm256_set1_epi32(n), _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7));
+}
 __m256 LoadN(const float* p, int n) {
   if (n >= 8) return _mm256_loadu_ps(p);
   return n <= 0 ? _mm256_setzero_ps() : _mm256_maskload_ps(p, Mask(n));
 }
 void StoreN(float* p, __m256 v, int n) {
-  if (n >= 8) _mm256_storeu_ps(p, v);
-  else if (n > 0) _mm256_maskstore_ps(p, Mask(n), v);
+  if (n >= 8)
+    _mm256_storeu_ps(p, v);
+  else if (n > 0)
+    _mm256_maskstore_ps(p, Mask(n), v);
 }
 
 // The full-height tile's loop in assembly: with intrinsics GCC 12 keeps the six broadcasts
@@ -94,8 +99,11 @@ inline void Loop6(const int32_t* ap, const int16_t* bp, int64_t pairs, __m256i (
       "add $24, %[ap]\n\t"
       "dec %[n]\n\t"
       "jnz 1b\n\t"
-      : [c00] "=&x"(acc[0][0]), [c01] "=&x"(acc[0][1]), [c10] "=&x"(acc[1][0]), [c11] "=&x"(acc[1][1]), [c20] "=&x"(acc[2][0]), [c21] "=&x"(acc[2][1]), [c30] "=&x"(acc[3][0]), [c31] "=&x"(acc[3][1]), [c40] "=&x"(acc[4][0]), [c41] "=&x"(acc[4][1]), [c50] "=&x"(acc[5][0]), [c51] "=&x"(acc[5][1]),
-        [b0] "=&x"(b0), [b1] "=&x"(b1), [a] "=&x"(a), [t] "=&x"(t), [ap] "+r"(ap), [bp] "+r"(bp), [n] "+r"(pairs)
+      : [c00] "=&x"(acc[0][0]), [c01] "=&x"(acc[0][1]), [c10] "=&x"(acc[1][0]),
+        [c11] "=&x"(acc[1][1]), [c20] "=&x"(acc[2][0]), [c21] "=&x"(acc[2][1]),
+        [c30] "=&x"(acc[3][0]), [c31] "=&x"(acc[3][1]), [c40] "=&x"(acc[4][0]),
+        [c41] "=&x"(acc[4][1]), [c50] "=&x"(acc[5][0]), [c51] "=&x"(acc[5][1]), [b0] "=&x"(b0),
+        [b1] "=&x"(b1), [a] "=&x"(a), [t] "=&x"(t), [ap] "+r"(ap), [bp] "+r"(bp), [n] "+r"(pairs)
       :
       : "cc", "memory");
 }
@@ -108,19 +116,21 @@ void Tile(const int32_t* ap, const int16_t* bp, int64_t pairs, float* c, int64_t
   __m256i acc[MR][2];
 #pragma GCC unroll 8
   for (int r = 0; r < MR; ++r) acc[r][0] = acc[r][1] = _mm256_setzero_si256();
-  if constexpr (MR == 6) Loop6(ap, bp, pairs, acc);
-  else for (int64_t p = 0; p < pairs; ++p) {
-    const __m256i b0 = _mm256_load_si256(reinterpret_cast<const __m256i*>(bp));
-    const __m256i b1 = _mm256_load_si256(reinterpret_cast<const __m256i*>(bp + 16));
-    bp += 32;
+  if constexpr (MR == 6)
+    Loop6(ap, bp, pairs, acc);
+  else
+    for (int64_t p = 0; p < pairs; ++p) {
+      const __m256i b0 = _mm256_load_si256(reinterpret_cast<const __m256i*>(bp));
+      const __m256i b1 = _mm256_load_si256(reinterpret_cast<const __m256i*>(bp + 16));
+      bp += 32;
 #pragma GCC unroll 8
-    for (int r = 0; r < MR; ++r) {
-      const __m256i a = _mm256_set1_epi32(ap[r]);
-      acc[r][0] = _mm256_add_epi32(acc[r][0], _mm256_madd_epi16(a, b0));
-      acc[r][1] = _mm256_add_epi32(acc[r][1], _mm256_madd_epi16(a, b1));
+      for (int r = 0; r < MR; ++r) {
+        const __m256i a = _mm256_set1_epi32(ap[r]);
+        acc[r][0] = _mm256_add_epi32(acc[r][0], _mm256_madd_epi16(a, b0));
+        acc[r][1] = _mm256_add_epi32(acc[r][1], _mm256_madd_epi16(a, b1));
+      }
+      ap += MR;
     }
-    ap += MR;
-  }
   const int n0 = cols < 8 ? cols : 8, n1 = cols - 8;
   const __m256 ws0 = _mm256_loadu_ps(w_scales), ws1 = _mm256_loadu_ps(w_scales + 8);
   const __m256 bias0 = bias ? LoadN(bias, n0) : _mm256_setzero_ps();
@@ -140,8 +150,8 @@ void Tile(const int32_t* ap, const int16_t* bp, int64_t pairs, float* c, int64_t
   }
 }
 
-using TileFn = void (*)(const int32_t*, const int16_t*, int64_t, float*, int64_t, int, const float*, const float*,
-                        const float*, bool);
+using TileFn = void (*)(const int32_t*, const int16_t*, int64_t, float*, int64_t, int, const float*,
+                        const float*, const float*, bool);
 constexpr TileFn kTiles[kMr] = {&Tile<1>, &Tile<2>, &Tile<3>, &Tile<4>, &Tile<5>, &Tile<6>};
 
 struct Job {
@@ -171,7 +181,8 @@ void QuantizeRows(void* ctx, int64_t i) {
     const float* src = j.x + (r0 + r) * j.ldx;
     __m256 vmax = _mm256_setzero_ps();
     int64_t k = 0;
-    for (; k + 8 <= j.k; k += 8) vmax = _mm256_max_ps(vmax, _mm256_andnot_ps(sign, _mm256_loadu_ps(src + k)));
+    for (; k + 8 <= j.k; k += 8)
+      vmax = _mm256_max_ps(vmax, _mm256_andnot_ps(sign, _mm256_loadu_ps(src + k)));
     __m128 m4 = _mm_max_ps(_mm256_castps256_ps128(vmax), _mm256_extractf128_ps(vmax, 1));
     m4 = _mm_max_ps(m4, _mm_movehl_ps(m4, m4));
     m4 = _mm_max_ss(m4, _mm_shuffle_ps(m4, m4, 1));
@@ -197,7 +208,8 @@ void QuantizeRows(void* ctx, int64_t i) {
     for (; k < j.k; k += 2) {
       const int32_t lo = static_cast<int16_t>(std::lrintf(src[k] * inv));
       const int32_t hi = k + 1 < j.k ? static_cast<int16_t>(std::lrintf(src[k + 1] * inv)) : 0;
-      dst[(k / 2) * mr + r] = static_cast<int32_t>((static_cast<uint32_t>(hi) << 16) | (static_cast<uint32_t>(lo) & 0xFFFF));
+      dst[(k / 2) * mr + r] = static_cast<int32_t>((static_cast<uint32_t>(hi) << 16) |
+                                                   (static_cast<uint32_t>(lo) & 0xFFFF));
     }
   }
 }
@@ -217,8 +229,8 @@ void ComputeBlock(void* ctx, int64_t task) {
       const float* bias = first && j.bias ? j.bias + col : nullptr;
       for (int64_t r0 = row0; r0 < row1; r0 += kMr) {
         const int mr = static_cast<int>(MinI(kMr, j.m - r0));
-        kTiles[mr - 1](j.apack + r0 * j.pairs + k0 * mr, bp, kc, j.y + r0 * j.ldy + col, j.ldy, cols,
-                       j.x_scales + r0, j.w_scales + col, bias, first ? j.accumulate : true);
+        kTiles[mr - 1](j.apack + r0 * j.pairs + k0 * mr, bp, kc, j.y + r0 * j.ldy + col, j.ldy,
+                       cols, j.x_scales + r0, j.w_scales + col, bias, first ? j.accumulate : true);
       }
       if (last && j.act >= 0)
         for (int64_t r = row0; r < row1; ++r) ActivateRow(j.act, j.y + r * j.ldy + col, cols);
@@ -233,7 +245,8 @@ struct Buffer {  // grows, never shrinks; one per calling thread
   T* Get(int64_t n) {
     if (n > size) {
       std::free(data);
-      data = static_cast<T*>(std::aligned_alloc(64, static_cast<size_t>((n * sizeof(T) + 63) / 64 * 64)));
+      data = static_cast<T*>(
+          std::aligned_alloc(64, static_cast<size_t>((n * sizeof(T) + 63) / 64 * 64)));
       if (!data) std::abort();
       size = n;
     }
@@ -242,18 +255,39 @@ struct Buffer {  // grows, never shrinks; one per calling thread
   ~Buffer() { std::free(data); }
 };
 
-void LinearQ8(const float* x, int64_t m, int64_t ldx, const int16_t* w, const float* w_scales, int64_t n, int64_t k,
-              const float* bias, bool accumulate, int act, float* y, int64_t ldy) {
+void LinearQ8(const float* x, int64_t m, int64_t ldx, const int16_t* w, const float* w_scales,
+              int64_t n, int64_t k, const float* bias, bool accumulate, int act, float* y,
+              int64_t ldy) {
   if (m <= 0 || n <= 0) return;
   static thread_local Buffer<int32_t> apack;
   static thread_local Buffer<float> scales;
   const int64_t pairs = Q8KPairs(k);
-  Job j{x, m, ldx, w, w_scales, n, k, pairs, bias, accumulate, act, y, ldy,
-        apack.Get(((m + kMr - 1) / kMr) * kMr * pairs), scales.Get(m), 0, 0, 0, 0, 0};
+  Job j{x,
+        m,
+        ldx,
+        w,
+        w_scales,
+        n,
+        k,
+        pairs,
+        bias,
+        accumulate,
+        act,
+        y,
+        ldy,
+        apack.Get(((m + kMr - 1) / kMr) * kMr * pairs),
+        scales.Get(m),
+        0,
+        0,
+        0,
+        0,
+        0};
   ComputePool& pool = ComputePool::Get();
   const int64_t row_panels = (m + kMr - 1) / kMr;
-  if (m * k >= (1 << 16)) pool.ParallelFor(row_panels, &QuantizeRows, &j);
-  else for (int64_t i = 0; i < row_panels; ++i) QuantizeRows(&j, i);
+  if (m * k >= (1 << 16))
+    pool.ParallelFor(row_panels, &QuantizeRows, &j);
+  else
+    for (int64_t i = 0; i < row_panels; ++i) QuantizeRows(&j, i);
   j.mc = MaxI(1, kRowBlock / kMr) * kMr;
   j.mblocks = (m + j.mc - 1) / j.mc;
   j.n_panels = Q8Panels(n);

@@ -21,7 +21,9 @@ struct KernelTable {
   void (*softmax)(float* row, int64_t n);  // SoftmaxRow (activation_math.h)
 };
 
-inline int64_t PackedFloats(int64_t out, int64_t in, int nr) { return (out + nr - 1) / nr * nr * in; }
+inline int64_t PackedFloats(int64_t out, int64_t in, int nr) {
+  return (out + nr - 1) / nr * nr * in;
+}
 
 // nullptr where this build has no such kernels. Whether the CPU can run them is for the
 // caller to check (from code compiled without the instruction set's flags).

@@ -29,12 +29,18 @@ struct Avx2 {
     return n <= 0 ? Zero() : _mm256_maskload_ps(p, Mask(n));
   }
   static void StoreN(float* p, V v, int n) {
-    if (n >= kLanes) _mm256_storeu_ps(p, v);
-    else if (n > 0) _mm256_maskstore_ps(p, Mask(n), v);
+    if (n >= kLanes)
+      _mm256_storeu_ps(p, v);
+    else if (n > 0)
+      _mm256_maskstore_ps(p, Mask(n), v);
   }
 };
 
-const KernelTable kTable = {"avx2", Avx2::kNv * Avx2::kLanes, &PackWeights<Avx2>, &LinearImpl<Avx2>, &ActivateImpl<Avx2>,
+const KernelTable kTable = {"avx2",
+                            Avx2::kNv* Avx2::kLanes,
+                            &PackWeights<Avx2>,
+                            &LinearImpl<Avx2>,
+                            &ActivateImpl<Avx2>,
                             &SoftmaxImpl<Avx2>};
 
 }  // namespace

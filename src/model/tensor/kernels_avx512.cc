@@ -25,12 +25,17 @@ struct Avx512 {
     return n <= 0 ? Zero() : _mm512_maskz_loadu_ps(Mask(n), p);
   }
   static void StoreN(float* p, V v, int n) {
-    if (n >= kLanes) _mm512_storeu_ps(p, v);
-    else if (n > 0) _mm512_mask_storeu_ps(p, Mask(n), v);
+    if (n >= kLanes)
+      _mm512_storeu_ps(p, v);
+    else if (n > 0)
+      _mm512_mask_storeu_ps(p, Mask(n), v);
   }
 };
 
-const KernelTable kTable = {"avx512", Avx512::kNv * Avx512::kLanes, &PackWeights<Avx512>, &LinearImpl<Avx512>,
+const KernelTable kTable = {"avx512",
+                            Avx512::kNv* Avx512::kLanes,
+                            &PackWeights<Avx512>,
+                            &LinearImpl<Avx512>,
                             &ActivateImpl<Avx512>,
                             &SoftmaxImpl<Avx512>};
 

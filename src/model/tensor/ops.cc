@@ -13,10 +13,14 @@
 namespace shoebox::ops {
 
 bool ParseActivation(const std::string& name, Activation* out) {
-  if (name == "quick_gelu") *out = Activation::kQuickGelu;
-  else if (name == "gelu") *out = Activation::kGelu;
-  else if (name == "gelu_pytorch_tanh" || name == "gelu_new" || name == "gelu_fast") *out = Activation::kGeluTanh;
-  else return false;
+  if (name == "quick_gelu")
+    *out = Activation::kQuickGelu;
+  else if (name == "gelu")
+    *out = Activation::kGelu;
+  else if (name == "gelu_pytorch_tanh" || name == "gelu_new" || name == "gelu_fast")
+    *out = Activation::kGeluTanh;
+  else
+    return false;
   return true;
 }
 
@@ -25,9 +29,9 @@ void Linear(const float* x, int64_t rows, int64_t in, const float* w, const floa
   if (b) {
     for (int64_t r = 0; r < rows; ++r) std::copy(b, b + out, y + r * out);
   }
-  cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, static_cast<int>(rows), static_cast<int>(out),
-              static_cast<int>(in), 1.0f, x, static_cast<int>(in), w, static_cast<int>(in),
-              b ? 1.0f : 0.0f, y, static_cast<int>(out));
+  cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, static_cast<int>(rows),
+              static_cast<int>(out), static_cast<int>(in), 1.0f, x, static_cast<int>(in), w,
+              static_cast<int>(in), b ? 1.0f : 0.0f, y, static_cast<int>(out));
 }
 
 void LayerNorm(const float* x, int64_t rows, int64_t dim, const float* gamma, const float* beta,
@@ -69,14 +73,16 @@ void Attention(const float* q, const float* k, const float* v, int64_t stride, i
     const float* kh = k + h * head_dim;
     const float* vh = v + h * head_dim;
     // scores[t_q, t_k] = scale * q_h k_h^T
-    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, static_cast<int>(t_q), static_cast<int>(t_k),
-                static_cast<int>(head_dim), scale, qh, static_cast<int>(stride), kh,
-                static_cast<int>(stride), 0.0f, scores, static_cast<int>(t_k));
+    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, static_cast<int>(t_q),
+                static_cast<int>(t_k), static_cast<int>(head_dim), scale, qh,
+                static_cast<int>(stride), kh, static_cast<int>(stride), 0.0f, scores,
+                static_cast<int>(t_k));
     for (int64_t i = 0; i < t_q; ++i) {
       float* row = scores + i * t_k;
       if (causal || key_valid)
         for (int64_t j = 0; j < t_k; ++j)
-          if ((causal && j > i) || (key_valid && key_valid[j] == 0)) row[j] = -std::numeric_limits<float>::infinity();
+          if ((causal && j > i) || (key_valid && key_valid[j] == 0))
+            row[j] = -std::numeric_limits<float>::infinity();
       Softmax(row, t_k);  // masked entries -> 0; a fully masked row -> all 0
     }
     // out_h[t_q, head_dim] = scores * v_h

@@ -1,12 +1,13 @@
 // Each op against a naive, obviously-correct double-precision version.
 #include "model/tensor/ops.h"
-#include "model/tensor/random_for_test.h"
 
 #include <gtest/gtest.h>
 
 #include <cmath>
 #include <random>
 #include <vector>
+
+#include "model/tensor/random_for_test.h"
 
 namespace shoebox::ops {
 namespace {
@@ -38,7 +39,8 @@ TEST(Ops, LayerNormUsesBiasedVarianceAndEps) {
   mean /= dim;
   for (float v : x) var += (v - mean) * (v - mean);
   var /= dim;
-  for (int64_t i = 0; i < dim; ++i) EXPECT_NEAR(y[i], (x[i] - mean) / std::sqrt(var + 1e-5) * g[i] + b[i], 1e-5);
+  for (int64_t i = 0; i < dim; ++i)
+    EXPECT_NEAR(y[i], (x[i] - mean) / std::sqrt(var + 1e-5) * g[i] + b[i], 1e-5);
 }
 
 TEST(Ops, Activations) {
@@ -47,9 +49,12 @@ TEST(Ops, Activations) {
     std::vector<float> y = v;
     Activate(act, y.data(), static_cast<int64_t>(y.size()));
     for (size_t i = 0; i < v.size(); ++i) {
-      double x = v[i], want = act == Activation::kQuickGelu ? x / (1 + std::exp(-1.702 * x))
-                              : act == Activation::kGelu    ? 0.5 * x * (1 + std::erf(x / std::sqrt(2.0)))
-                                                            : 0.5 * x * (1 + std::tanh(std::sqrt(2 / M_PI) * (x + 0.044715 * x * x * x)));
+      double x = v[i],
+             want =
+                 act == Activation::kQuickGelu ? x / (1 + std::exp(-1.702 * x))
+                 : act == Activation::kGelu
+                     ? 0.5 * x * (1 + std::erf(x / std::sqrt(2.0)))
+                     : 0.5 * x * (1 + std::tanh(std::sqrt(2 / M_PI) * (x + 0.044715 * x * x * x)));
       EXPECT_NEAR(y[i], want, 1e-6) << static_cast<int>(act) << " at " << x;
     }
   }
@@ -59,8 +64,9 @@ TEST(Ops, Activations) {
 }
 
 // softmax(q k^T / sqrt(hd) + mask) v, per head, in double.
-std::vector<double> NaiveAttention(const std::vector<float>& q, const std::vector<float>& k, const std::vector<float>& v,
-                                   int64_t t, int64_t heads, int64_t hd, bool causal, const int64_t* valid) {
+std::vector<double> NaiveAttention(const std::vector<float>& q, const std::vector<float>& k,
+                                   const std::vector<float>& v, int64_t t, int64_t heads,
+                                   int64_t hd, bool causal, const int64_t* valid) {
   const int64_t d = heads * hd;
   std::vector<double> out(t * d, 0.0);
   for (int64_t h = 0; h < heads; ++h)
@@ -75,12 +81,16 @@ std::vector<double> NaiveAttention(const std::vector<float>& q, const std::vecto
         mx = std::max(mx, w[j]);
       }
       for (int64_t j = 0; j < t; ++j) {
-        if ((causal && j > i) || (valid && !valid[j])) { w[j] = 0; continue; }
+        if ((causal && j > i) || (valid && !valid[j])) {
+          w[j] = 0;
+          continue;
+        }
         w[j] = std::exp(w[j] - mx);
         sum += w[j];
       }
       for (int64_t j = 0; j < t; ++j)
-        for (int64_t c = 0; c < hd; ++c) out[i * d + h * hd + c] += w[j] / sum * v[j * d + h * hd + c];
+        for (int64_t c = 0; c < hd; ++c)
+          out[i * d + h * hd + c] += w[j] / sum * v[j * d + h * hd + c];
     }
   return out;
 }
@@ -92,9 +102,11 @@ TEST(Ops, AttentionWithCausalAndPaddingMasks) {
   std::vector<float> out(t * d), scratch(t * t);
   for (bool causal : {false, true})
     for (const int64_t* mask : {static_cast<const int64_t*>(nullptr), valid}) {
-      Attention(q.data(), k.data(), v.data(), d, t, t, heads, hd, causal, mask, out.data(), d, scratch.data());
+      Attention(q.data(), k.data(), v.data(), d, t, t, heads, hd, causal, mask, out.data(), d,
+                scratch.data());
       auto want = NaiveAttention(q, k, v, t, heads, hd, causal, mask);
-      for (int64_t i = 0; i < t * d; ++i) EXPECT_NEAR(out[i], want[i], 1e-5) << causal << " " << (mask != nullptr);
+      for (int64_t i = 0; i < t * d; ++i)
+        EXPECT_NEAR(out[i], want[i], 1e-5) << causal << " " << (mask != nullptr);
     }
 }
 

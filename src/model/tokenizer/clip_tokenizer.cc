@@ -1,8 +1,7 @@
 #include "model/tokenizer/clip_tokenizer.h"
 
-#include <nlohmann/json.hpp>
-
 #include <climits>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <sstream>
 
@@ -17,14 +16,16 @@ using nlohmann::json;
 // A special token in tokenizer_config.json: a string, or {"content": ...} (older Hub layout).
 std::string TokenText(const json& j) {
   if (j.is_string()) return j.get<std::string>();
-  if (j.is_object() && j.contains("content") && j["content"].is_string()) return j["content"].get<std::string>();
+  if (j.is_object() && j.contains("content") && j["content"].is_string())
+    return j["content"].get<std::string>();
   return {};
 }
 
 // The pre-tokenizer regex of the reference, on lower-cased text:
 // 's|'t|'re|'ve|'m|'ll|'d|[\p{L}]+|[\p{N}]|[^\s\p{L}\p{N}]+
 std::vector<std::u32string> PreTokenize(const std::u32string& s) {
-  static const std::u32string kContractions[] = {U"'s", U"'t", U"'re", U"'ve", U"'m", U"'ll", U"'d"};
+  static const std::u32string kContractions[] = {U"'s", U"'t",  U"'re", U"'ve",
+                                                 U"'m", U"'ll", U"'d"};
   std::vector<std::u32string> out;
   size_t i = 0;
   while (i < s.size()) {
@@ -50,7 +51,9 @@ std::vector<std::u32string> PreTokenize(const std::u32string& s) {
     } else if (text::IsNumber(c)) {
       // one number character per piece
     } else {
-      while (j < s.size() && !text::IsPythonWhitespace(s[j]) && !text::IsLetter(s[j]) && !text::IsNumber(s[j])) ++j;
+      while (j < s.size() && !text::IsPythonWhitespace(s[j]) && !text::IsLetter(s[j]) &&
+             !text::IsNumber(s[j]))
+        ++j;
     }
     out.push_back(s.substr(i, j - i));
     i = j;
@@ -65,22 +68,30 @@ Result<std::unique_ptr<ClipTokenizer>> ClipTokenizer::Load(const std::filesystem
   auto missing = [&](const char* name) -> std::optional<Status> {
     std::error_code ec;
     if (std::filesystem::exists(dir / name, ec)) return std::nullopt;
-    return NotFound((dir / name).string() + " is missing: a CLIP model folder needs the tokenizer's vocab.json and "
+    return NotFound((dir / name).string() +
+                    " is missing: a CLIP model folder needs the tokenizer's vocab.json and "
                     "merges.txt beside its weights (copy them from the model's repository, or let "
                     "`shoebox models pull` download the whole model)");
   };
   if (auto st = missing("vocab.json")) return *st;
   auto vocab_bytes = ReadWholeFile(dir / "vocab.json", 64 << 20);
-  if (!vocab_bytes.ok()) return Status(vocab_bytes.status().code(), (dir / "vocab.json").string() + ": " + vocab_bytes.status().message());
+  if (!vocab_bytes.ok())
+    return Status(vocab_bytes.status().code(),
+                  (dir / "vocab.json").string() + ": " + vocab_bytes.status().message());
   json vocab = json::parse(vocab_bytes->begin(), vocab_bytes->end(), nullptr, false);
-  if (vocab.is_discarded() || !vocab.is_object()) return Corrupt((dir / "vocab.json").string() + ": not a JSON object");
+  if (vocab.is_discarded() || !vocab.is_object())
+    return Corrupt((dir / "vocab.json").string() + ": not a JSON object");
   for (auto it = vocab.begin(); it != vocab.end(); ++it) {
-    if (!it.value().is_number_integer()) return Corrupt((dir / "vocab.json").string() + ": id of '" + it.key() + "' is not an integer");
+    if (!it.value().is_number_integer())
+      return Corrupt((dir / "vocab.json").string() + ": id of '" + it.key() +
+                     "' is not an integer");
     t->vocab_[it.key()] = it.value().get<int64_t>();
   }
   if (auto st = missing("merges.txt")) return *st;
   auto merges_bytes = ReadWholeFile(dir / "merges.txt", 64 << 20);
-  if (!merges_bytes.ok()) return Status(merges_bytes.status().code(), (dir / "merges.txt").string() + ": " + merges_bytes.status().message());
+  if (!merges_bytes.ok())
+    return Status(merges_bytes.status().code(),
+                  (dir / "merges.txt").string() + ": " + merges_bytes.status().message());
   std::istringstream merges(std::string(merges_bytes->begin(), merges_bytes->end()));
   std::string line;
   int rank = 0;
@@ -88,8 +99,10 @@ Result<std::unique_ptr<ClipTokenizer>> ClipTokenizer::Load(const std::filesystem
     if (!line.empty() && line.back() == '\r') line.pop_back();
     if (line.empty() || line.rfind("#version", 0) == 0) continue;
     size_t space = line.find(' ');
-    if (space == std::string::npos || space == 0 || space + 1 == line.size() || line.find(' ', space + 1) != std::string::npos)
-      return Corrupt((dir / "merges.txt").string() + ": line " + std::to_string(rank + 2) + " is not 'left right'");
+    if (space == std::string::npos || space == 0 || space + 1 == line.size() ||
+        line.find(' ', space + 1) != std::string::npos)
+      return Corrupt((dir / "merges.txt").string() + ": line " + std::to_string(rank + 2) +
+                     " is not 'left right'");
     t->merge_rank_.emplace(line, rank++);
   }
   // OpenAI's bytes_to_unicode: printable bytes map to themselves, the rest to 256 + n.
@@ -103,8 +116,10 @@ Result<std::unique_ptr<ClipTokenizer>> ClipTokenizer::Load(const std::filesystem
   if (config_bytes.ok()) {
     json cfg = json::parse(config_bytes->begin(), config_bytes->end(), nullptr, false);
     if (cfg.is_object()) {
-      if (cfg.contains("bos_token") && !TokenText(cfg["bos_token"]).empty()) t->bos_text_ = TokenText(cfg["bos_token"]);
-      if (cfg.contains("eos_token") && !TokenText(cfg["eos_token"]).empty()) t->eos_text_ = TokenText(cfg["eos_token"]);
+      if (cfg.contains("bos_token") && !TokenText(cfg["bos_token"]).empty())
+        t->bos_text_ = TokenText(cfg["bos_token"]);
+      if (cfg.contains("eos_token") && !TokenText(cfg["eos_token"]).empty())
+        t->eos_text_ = TokenText(cfg["eos_token"]);
       std::string pad = cfg.contains("pad_token") ? TokenText(cfg["pad_token"]) : "";
       if (cfg.contains("model_max_length") && cfg["model_max_length"].is_number_integer()) {
         int64_t m = cfg["model_max_length"].get<int64_t>();
@@ -113,9 +128,11 @@ Result<std::unique_ptr<ClipTokenizer>> ClipTokenizer::Load(const std::filesystem
       if (!pad.empty() && t->vocab_.count(pad)) t->pad_ = t->vocab_[pad];
     }
   }
-  for (auto [text, id] : {std::pair<std::string*, int64_t*>{&t->bos_text_, &t->bos_}, {&t->eos_text_, &t->eos_}}) {
+  for (auto [text, id] :
+       {std::pair<std::string*, int64_t*>{&t->bos_text_, &t->bos_}, {&t->eos_text_, &t->eos_}}) {
     auto it = t->vocab_.find(*text);
-    if (it == t->vocab_.end()) return Corrupt((dir / "vocab.json").string() + ": special token " + *text + " missing");
+    if (it == t->vocab_.end())
+      return Corrupt((dir / "vocab.json").string() + ": special token " + *text + " missing");
     *id = it->second;
   }
   return t;
@@ -194,7 +211,8 @@ Encoding ClipTokenizer::Encode(const std::string& text) const {
   while (pos <= text.size()) {
     size_t b = text.find(bos_text_, pos), e = text.find(eos_text_, pos);
     size_t next = std::min(b, e);
-    AppendIds(text.substr(pos, next == std::string::npos ? std::string::npos : next - pos), &ids, nullptr);
+    AppendIds(text.substr(pos, next == std::string::npos ? std::string::npos : next - pos), &ids,
+              nullptr);
     if (next == std::string::npos) break;
     ids.push_back(next == b ? bos_ : eos_);
     pos = next + (next == b ? bos_text_.size() : eos_text_.size());

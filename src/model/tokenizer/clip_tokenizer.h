@@ -1,5 +1,6 @@
 // CLIP's byte-level BPE tokenizer, as transformers' CLIPTokenizer (with ftfy) and OpenAI's
-// simple_tokenizer compute it, from the Hub files vocab.json + merges.txt (+ tokenizer_config.json).
+// simple_tokenizer compute it, from the Hub files vocab.json + merges.txt (+
+// tokenizer_config.json).
 //
 // text -> special tokens split out -> ftfy subset + whitespace clean-up + lower-case ->
 // pre-tokenizer regex ('s|'t|...|\p{L}+|\p{N}|[^\s\p{L}\p{N}]+) -> bytes as unicode
@@ -39,7 +40,8 @@ class ClipTokenizer {
  private:
   ClipTokenizer() = default;
   std::vector<std::string> Bpe(const std::string& word_in_byte_chars) const;
-  void AppendIds(const std::string& chunk, std::vector<int64_t>* ids, std::vector<std::string>* pieces) const;
+  void AppendIds(const std::string& chunk, std::vector<int64_t>* ids,
+                 std::vector<std::string>* pieces) const;
 
   std::unordered_map<std::string, int64_t> vocab_;
   std::unordered_map<std::string, int> merge_rank_;  // "left right" -> rank

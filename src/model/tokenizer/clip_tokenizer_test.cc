@@ -2,10 +2,10 @@
 #include "model/tokenizer/clip_tokenizer.h"
 
 #include <gtest/gtest.h>
-#include <nlohmann/json.hpp>
 
 #include <cstdlib>
 #include <fstream>
+#include <nlohmann/json.hpp>
 
 #include "model/tokenizer/text_cleanup.h"
 #include "test_util.h"
@@ -25,7 +25,8 @@ TEST(ClipTokenizer, ReproducesEveryReferenceCase) {
     auto c = nlohmann::json::parse(line);
     ++cases;
     Encoding e = (*tok)->Encode(c["text"].get<std::string>());
-    SCOPED_TRACE("case " + std::to_string(c["id"].get<int>()) + " " + c["category"].get<std::string>());
+    SCOPED_TRACE("case " + std::to_string(c["id"].get<int>()) + " " +
+                 c["category"].get<std::string>());
     EXPECT_EQ(e.ids, c["input_ids"].get<std::vector<int64_t>>());
     EXPECT_EQ(e.attention_mask, c["attention_mask"].get<std::vector<int64_t>>());
     EXPECT_EQ(e.num_tokens, c["num_tokens"].get<int>());
@@ -42,10 +43,12 @@ TEST(ClipTokenizer, MalformedFilesAreClearErrors) {
   ASSERT_FALSE(missing.ok());
   EXPECT_NE(missing.status().message().find("vocab.json"), std::string::npos);
   testing::WriteFile(tmp / "vocab.json", "[1,2]");
-  EXPECT_NE(ClipTokenizer::Load(tmp.path()).status().message().find("not a JSON object"), std::string::npos);
+  EXPECT_NE(ClipTokenizer::Load(tmp.path()).status().message().find("not a JSON object"),
+            std::string::npos);
   testing::WriteFile(tmp / "vocab.json", R"({"a": 0, "<|startoftext|>": 1, "<|endoftext|>": 2})");
   testing::WriteFile(tmp / "merges.txt", "#version: 0.2\na b c\n");
-  EXPECT_NE(ClipTokenizer::Load(tmp.path()).status().message().find("not 'left right'"), std::string::npos);
+  EXPECT_NE(ClipTokenizer::Load(tmp.path()).status().message().find("not 'left right'"),
+            std::string::npos);
 }
 
 TEST(TextCleanup, PythonSemantics) {
@@ -64,7 +67,8 @@ TEST(ClipTokenizer, AFolderWithoutVocabJsonSaysWhichFileIsMissingAndWhatToDo) {
   auto tok = ClipTokenizer::Load(d.path());
   ASSERT_FALSE(tok.ok());
   EXPECT_EQ(tok.status().code(), StatusCode::kNotFound);
-  EXPECT_NE(tok.status().message().find("vocab.json is missing"), std::string::npos) << tok.status().ToString();
+  EXPECT_NE(tok.status().message().find("vocab.json is missing"), std::string::npos)
+      << tok.status().ToString();
   EXPECT_NE(tok.status().message().find("shoebox models pull"), std::string::npos);
 }
 

@@ -1,7 +1,8 @@
 #include "model/tokenizer/siglip_tokenizer.h"
 
-#include <nlohmann/json.hpp>
 #include <sentencepiece_processor.h>
+
+#include <nlohmann/json.hpp>
 
 #include "base/file_io.h"
 #include "model/tokenizer/text_cleanup.h"
@@ -32,7 +33,8 @@ void WriteVarint(uint64_t v, std::string* out) {
 }
 
 std::string ReplaceAll(std::string s, const std::string& from, const std::string& to) {
-  for (size_t p = s.find(from); p != std::string::npos; p = s.find(from, p + to.size())) s.replace(p, from.size(), to);
+  for (size_t p = s.find(from); p != std::string::npos; p = s.find(from, p + to.size()))
+    s.replace(p, from.size(), to);
   return s;
 }
 
@@ -103,15 +105,19 @@ Result<std::unique_ptr<SiglipTokenizer>> SiglipTokenizer::Load(const std::filesy
   std::filesystem::path model = dir / "spiece.model";
   if (!std::filesystem::exists(model)) model = dir / "tokenizer.model";
   if (!std::filesystem::exists(model))
-    return NotFound(dir.string() + ": no spiece.model or tokenizer.model (the SentencePiece vocabulary)");
+    return NotFound(dir.string() +
+                    ": no spiece.model or tokenizer.model (the SentencePiece vocabulary)");
   auto bytes = ReadWholeFile(model, 256 << 20);
-  if (!bytes.ok()) return Status(bytes.status().code(), model.string() + ": " + bytes.status().message());
+  if (!bytes.ok())
+    return Status(bytes.status().code(), model.string() + ": " + bytes.status().message());
   std::string patched = WithoutDummyPrefix(std::string(bytes->begin(), bytes->end()));
-  if (patched.empty()) return Corrupt(model.string() + ": not a SentencePiece model (bad protobuf)");
+  if (patched.empty())
+    return Corrupt(model.string() + ": not a SentencePiece model (bad protobuf)");
   std::unique_ptr<SiglipTokenizer> t(new SiglipTokenizer());
   t->sp_ = std::make_unique<sentencepiece::SentencePieceProcessor>();
   auto st = t->sp_->LoadFromSerializedProto(patched);
-  if (!st.ok()) return Corrupt(model.string() + ": not a SentencePiece model (" + st.ToString() + ")");
+  if (!st.ok())
+    return Corrupt(model.string() + ": not a SentencePiece model (" + st.ToString() + ")");
   t->eos_ = t->sp_->PieceToId(kEos);
   t->unk_ = t->sp_->PieceToId(kUnk);
   t->pad_ = t->eos_;
@@ -123,7 +129,8 @@ Result<std::unique_ptr<SiglipTokenizer>> SiglipTokenizer::Load(const std::filesy
   auto cfg_bytes = ReadWholeFile(dir / "tokenizer_config.json", 16 << 20);
   if (cfg_bytes.ok()) {
     auto cfg = nlohmann::json::parse(cfg_bytes->begin(), cfg_bytes->end(), nullptr, false);
-    if (cfg.is_object() && cfg.contains("model_max_length") && cfg["model_max_length"].is_number_integer()) {
+    if (cfg.is_object() && cfg.contains("model_max_length") &&
+        cfg["model_max_length"].is_number_integer()) {
       int64_t m = cfg["model_max_length"].get<int64_t>();
       if (m >= 2 && m <= 4096) t->max_length_ = static_cast<int>(m);
     }
@@ -146,9 +153,11 @@ std::vector<int64_t> SiglipTokenizer::Encode(const std::string& raw) const {
   for (;;) {
     size_t e = text.find(kEos, pos), u = text.find(kUnk, pos);
     size_t next = std::min(e, u);
-    std::string chunk = text.substr(pos, next == std::string::npos ? std::string::npos : next - pos);
+    std::string chunk =
+        text.substr(pos, next == std::string::npos ? std::string::npos : next - pos);
     // Special tokens swallow the whitespace beside them (lstrip / rstrip).
-    if (strip_left) chunk = Strip(chunk).empty() ? "" : chunk.substr(chunk.find_first_not_of(" \t\n\r\f\v"));
+    if (strip_left)
+      chunk = Strip(chunk).empty() ? "" : chunk.substr(chunk.find_first_not_of(" \t\n\r\f\v"));
     if (next != std::string::npos) {
       size_t end = chunk.find_last_not_of(" \t\n\r\f\v");
       chunk = end == std::string::npos ? "" : chunk.substr(0, end + 1);

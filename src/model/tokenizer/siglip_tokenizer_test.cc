@@ -2,10 +2,10 @@
 #include "model/tokenizer/siglip_tokenizer.h"
 
 #include <gtest/gtest.h>
-#include <nlohmann/json.hpp>
 
 #include <cstdlib>
 #include <fstream>
+#include <nlohmann/json.hpp>
 
 #include "test_util.h"
 
@@ -24,7 +24,8 @@ TEST(SiglipTokenizer, ReproducesEveryReferenceCase) {
     auto c = nlohmann::json::parse(line);
     ++cases;
     auto ids = (*tok)->Encode(c["text"].get<std::string>());
-    SCOPED_TRACE("case " + std::to_string(c["id"].get<int>()) + " " + c["category"].get<std::string>());
+    SCOPED_TRACE("case " + std::to_string(c["id"].get<int>()) + " " +
+                 c["category"].get<std::string>());
     EXPECT_EQ(ids, c["input_ids"].get<std::vector<int64_t>>());
     exact += ids == c["input_ids"].get<std::vector<int64_t>>();
   }
@@ -39,7 +40,8 @@ TEST(SiglipTokenizer, CanonicalizeDropsOnlyAsciiPunctuation) {
 
 TEST(SiglipTokenizer, MalformedModelIsAClearError) {
   testing::TempDir tmp;
-  EXPECT_NE(SiglipTokenizer::Load(tmp.path()).status().message().find("spiece.model"), std::string::npos);
+  EXPECT_NE(SiglipTokenizer::Load(tmp.path()).status().message().find("spiece.model"),
+            std::string::npos);
   testing::WriteFile(tmp / "spiece.model", "\xff\xff\xff garbage");
   auto r = SiglipTokenizer::Load(tmp.path());
   ASSERT_FALSE(r.ok());

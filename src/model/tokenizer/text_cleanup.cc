@@ -1,9 +1,9 @@
 #include "model/tokenizer/text_cleanup.h"
 
+#include <unicode/locid.h>
 #include <unicode/normalizer2.h>
 #include <unicode/uchar.h>
 #include <unicode/unistr.h>
-#include <unicode/locid.h>
 
 #include <map>
 
@@ -37,8 +37,8 @@ bool DecodeUtf8Strict(const std::string& bytes, std::u32string* out) {
       if ((cb & 0xC0) != 0x80) return false;
       c = (c << 6) | (cb & 0x3F);
     }
-    if ((len == 2 && c < 0x80) || (len == 3 && c < 0x800) || (len == 4 && c < 0x10000) || c > 0x10FFFF ||
-        (c >= 0xD800 && c <= 0xDFFF))
+    if ((len == 2 && c < 0x80) || (len == 3 && c < 0x800) || (len == 4 && c < 0x10000) ||
+        c > 0x10FFFF || (c >= 0xD800 && c <= 0xDFFF))
       return false;
     out->push_back(c);
     i += static_cast<size_t>(len);
@@ -66,12 +66,14 @@ std::u32string UnescapeHtml(const std::u32string& s) {
   for (char32_t c : s)
     if (c == U'<') return s;  // ftfy: a literal '<' means this may be real HTML; leave it
   static const std::map<std::u32string, char32_t> kNamed = {
-      {U"amp", U'&'},    {U"lt", U'<'},     {U"gt", U'>'},     {U"quot", U'"'},  {U"apos", U'\''},
-      {U"nbsp", 0xA0},   {U"copy", 0xA9},   {U"reg", 0xAE},    {U"trade", 0x2122}, {U"hellip", 0x2026},
-      {U"mdash", 0x2014}, {U"ndash", 0x2013}, {U"lsquo", 0x2018}, {U"rsquo", 0x2019}, {U"ldquo", 0x201C},
-      {U"rdquo", 0x201D}, {U"eacute", 0xE9}, {U"egrave", 0xE8}, {U"aacute", 0xE1}, {U"iacute", 0xED},
-      {U"oacute", 0xF3}, {U"uacute", 0xFA}, {U"ntilde", 0xF1}, {U"uuml", 0xFC},   {U"ouml", 0xF6},
-      {U"auml", 0xE4},   {U"ccedil", 0xE7}, {U"deg", 0xB0},    {U"euro", 0x20AC}, {U"pound", 0xA3}};
+      {U"amp", U'&'},     {U"lt", U'<'},       {U"gt", U'>'},      {U"quot", U'"'},
+      {U"apos", U'\''},   {U"nbsp", 0xA0},     {U"copy", 0xA9},    {U"reg", 0xAE},
+      {U"trade", 0x2122}, {U"hellip", 0x2026}, {U"mdash", 0x2014}, {U"ndash", 0x2013},
+      {U"lsquo", 0x2018}, {U"rsquo", 0x2019},  {U"ldquo", 0x201C}, {U"rdquo", 0x201D},
+      {U"eacute", 0xE9},  {U"egrave", 0xE8},   {U"aacute", 0xE1},  {U"iacute", 0xED},
+      {U"oacute", 0xF3},  {U"uacute", 0xFA},   {U"ntilde", 0xF1},  {U"uuml", 0xFC},
+      {U"ouml", 0xF6},    {U"auml", 0xE4},     {U"ccedil", 0xE7},  {U"deg", 0xB0},
+      {U"euro", 0x20AC},  {U"pound", 0xA3}};
   std::u32string out;
   for (size_t i = 0; i < s.size(); ++i) {
     if (s[i] == U'&') {
@@ -85,12 +87,14 @@ std::u32string UnescapeHtml(const std::u32string& s) {
           bool ok = name.size() > (hex ? 2u : 1u);
           for (size_t k = hex ? 2 : 1; k < name.size() && ok; ++k) {
             char32_t d = name[k];
-            int digit = d >= U'0' && d <= U'9' ? static_cast<int>(d - U'0')
+            int digit = d >= U'0' && d <= U'9'          ? static_cast<int>(d - U'0')
                         : hex && d >= U'a' && d <= U'f' ? static_cast<int>(d - U'a' + 10)
                         : hex && d >= U'A' && d <= U'F' ? static_cast<int>(d - U'A' + 10)
-                                                         : -1;
-            if (digit < 0 || v > 0x10FFFF) ok = false;
-            else v = v * (hex ? 16 : 10) + static_cast<uint32_t>(digit);
+                                                        : -1;
+            if (digit < 0 || v > 0x10FFFF)
+              ok = false;
+            else
+              v = v * (hex ? 16 : 10) + static_cast<uint32_t>(digit);
           }
           if (ok && v > 0 && v <= 0x10FFFF && !(v >= 0xD800 && v <= 0xDFFF)) c = v;
         } else if (auto it = kNamed.find(name); it != kNamed.end()) {
@@ -110,8 +114,9 @@ std::u32string UnescapeHtml(const std::u32string& s) {
 
 std::u32string FixCharacters(const std::u32string& s) {
   static const std::map<char32_t, std::u32string> kLigatures = {
-      {0x0132, U"IJ"}, {0x0133, U"ij"}, {0x0149, U"\u02bcn"}, {0x01C7, U"LJ"}, {0x01C8, U"Lj"}, {0x01C9, U"lj"},
-      {0x01CA, U"NJ"}, {0x01CB, U"Nj"}, {0x01CC, U"nj"}, {0xFB00, U"ff"}, {0xFB01, U"fi"}, {0xFB02, U"fl"},
+      {0x0132, U"IJ"},  {0x0133, U"ij"},  {0x0149, U"\u02bcn"}, {0x01C7, U"LJ"},
+      {0x01C8, U"Lj"},  {0x01C9, U"lj"},  {0x01CA, U"NJ"},      {0x01CB, U"Nj"},
+      {0x01CC, U"nj"},  {0xFB00, U"ff"},  {0xFB01, U"fi"},      {0xFB02, U"fl"},
       {0xFB03, U"ffi"}, {0xFB04, U"ffl"}, {0xFB05, U"\u017ft"}, {0xFB06, U"st"}};
   UErrorCode err = U_ZERO_ERROR;
   const icu::Normalizer2* nfkc = icu::Normalizer2::getNFKCInstance(err);
@@ -142,7 +147,8 @@ std::u32string FixCharacters(const std::u32string& s) {
 
 std::string Normalize(const std::string& utf8, bool nfc) {
   UErrorCode err = U_ZERO_ERROR;
-  const icu::Normalizer2* n = nfc ? icu::Normalizer2::getNFCInstance(err) : icu::Normalizer2::getNFKCInstance(err);
+  const icu::Normalizer2* n =
+      nfc ? icu::Normalizer2::getNFCInstance(err) : icu::Normalizer2::getNFKCInstance(err);
   if (U_FAILURE(err)) return utf8;
   icu::UnicodeString out = n->normalize(icu::UnicodeString::fromUTF8(utf8), err);
   if (U_FAILURE(err)) return utf8;
@@ -167,7 +173,8 @@ std::u32string ToUtf32(const std::string& utf8) {
 std::string ToUtf8(const std::u32string& s) {
   std::string out;
   for (char32_t c : s) {
-    if (c < 0x80) out.push_back(static_cast<char>(c));
+    if (c < 0x80)
+      out.push_back(static_cast<char>(c));
     else if (c < 0x800) {
       out.push_back(static_cast<char>(0xC0 | (c >> 6)));
       out.push_back(static_cast<char>(0x80 | (c & 0x3F)));
@@ -189,7 +196,8 @@ bool IsPythonWhitespace(char32_t c) {
   // str.isspace(): bidi class WS, B or S, or category Zs.
   if ((c >= 0x09 && c <= 0x0D) || (c >= 0x1C && c <= 0x20) || c == 0x85) return true;
   if (c < 0x80) return false;
-  return u_isUWhiteSpace(static_cast<UChar32>(c)) || u_charType(static_cast<UChar32>(c)) == U_SPACE_SEPARATOR;
+  return u_isUWhiteSpace(static_cast<UChar32>(c)) ||
+         u_charType(static_cast<UChar32>(c)) == U_SPACE_SEPARATOR;
 }
 
 bool IsLetter(char32_t c) {

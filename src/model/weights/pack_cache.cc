@@ -4,11 +4,10 @@
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <xxhash.h>
 
 #include <cstdio>
 #include <cstring>
-
-#include <xxhash.h>
 
 #include "base/file_io.h"
 
@@ -33,8 +32,8 @@ void Append(std::string* s, const T& v) {
 
 }  // namespace
 
-std::unique_ptr<PackCache> PackCache::Open(const std::filesystem::path& dir,
-                                           const std::vector<std::filesystem::path>& checkpoint_files) {
+std::unique_ptr<PackCache> PackCache::Open(
+    const std::filesystem::path& dir, const std::vector<std::filesystem::path>& checkpoint_files) {
   std::unique_ptr<PackCache> c(new PackCache());
   c->kernel_ = ops::ActiveKernel();
   std::string key = "shoebox-pack-v2\n" + c->kernel_ + "\n";
@@ -43,8 +42,9 @@ std::unique_ptr<PackCache> PackCache::Open(const std::filesystem::path& dir,
     std::error_code ec;
     const auto abs = std::filesystem::absolute(f, ec);
     if (::stat(f.c_str(), &st) != 0) return c;  // no key: no file to trust (nothing mapped)
-    key += abs.string() + " " + std::to_string(st.st_size) + " " + std::to_string(st.st_mtim.tv_sec) + "." +
-           std::to_string(st.st_mtim.tv_nsec) + " " + std::to_string(st.st_ino) + "\n";
+    key += abs.string() + " " + std::to_string(st.st_size) + " " +
+           std::to_string(st.st_mtim.tv_sec) + "." + std::to_string(st.st_mtim.tv_nsec) + " " +
+           std::to_string(st.st_ino) + "\n";
   }
   c->key_hash_ = ContentHashHex(reinterpret_cast<const uint8_t*>(key.data()), key.size());
   c->path_ = dir / (c->key_hash_ + ".pack");
@@ -65,7 +65,8 @@ bool PackCache::Map() {
   ::close(fd);
   if (p == MAP_FAILED) return false;
   const uint64_t size = size_;
-  mapping_ = std::shared_ptr<const void>(p, [size](const void* q) { ::munmap(const_cast<void*>(q), size); });
+  mapping_ = std::shared_ptr<const void>(
+      p, [size](const void* q) { ::munmap(const_cast<void*>(q), size); });
   base_ = static_cast<const uint8_t*>(p);
   // Header: magic, count, key hash (32 hex), kernel name (16, NUL padded).
   uint32_t count = 0;
@@ -80,8 +81,8 @@ bool PackCache::Map() {
     uint32_t name_len = 0;
     if (!ReadAt(base_, size_, &pos, &e.out) || !ReadAt(base_, size_, &pos, &e.in) ||
         !ReadAt(base_, size_, &pos, &e.floats) || !ReadAt(base_, size_, &pos, &e.offset) ||
-        !ReadAt(base_, size_, &pos, &e.xxh3) || !ReadAt(base_, size_, &pos, &name_len) || name_len > 4096 ||
-        size_ - pos < name_len)
+        !ReadAt(base_, size_, &pos, &e.xxh3) || !ReadAt(base_, size_, &pos, &name_len) ||
+        name_len > 4096 || size_ - pos < name_len)
       return false;
     std::string name(reinterpret_cast<const char*>(base_ + pos), name_len);
     pos += name_len;
@@ -97,14 +98,17 @@ bool PackCache::Map() {
 
 ops::PackedWeights PackCache::Get(const std::string& name, int64_t out, int64_t in,
                                   const std::function<ops::PackedWeights()>& make) {
-  if (auto it = entries_.find(name); it != entries_.end() && it->second.out == out && it->second.in == in) {
+  if (auto it = entries_.find(name);
+      it != entries_.end() && it->second.out == out && it->second.in == in) {
     const Entry& e = it->second;
     // Checked before use: a flipped bit in a weight would change every embedding silently.
     const auto* floats = reinterpret_cast<const float*>(base_ + e.offset);
     if (XXH3_64bits(floats, static_cast<size_t>(e.floats) * sizeof(float)) != e.xxh3) {
       if (!reported_damage_)
-        std::fprintf(stderr, "shoebox: %s is damaged (matrix %s fails its checksum): repacked from the checkpoint\n",
-                     path_.c_str(), name.c_str());
+        std::fprintf(
+            stderr,
+            "shoebox: %s is damaged (matrix %s fails its checksum): repacked from the checkpoint\n",
+            path_.c_str(), name.c_str());
       reported_damage_ = true;
       entries_.erase(it);
     } else if (auto w = ops::PackedWeights::Borrow(mapping_, floats, e.floats, out, in, kernel_)) {
@@ -125,13 +129,14 @@ Status PackCache::Save() const {
     bool remade = false;
     for (const auto& m : made_) remade = remade || m.first == name;
     if (remade) continue;
-    auto w = ops::PackedWeights::Borrow(mapping_, reinterpret_cast<const float*>(base_ + e.offset), e.floats, e.out,
-                                        e.in, kernel_);
+    auto w = ops::PackedWeights::Borrow(mapping_, reinterpret_cast<const float*>(base_ + e.offset),
+                                        e.floats, e.out, e.in, kernel_);
     if (w) all.push_back({name, std::move(*w)});
   }
   std::string index;
   uint64_t table = 0;
-  for (const auto& [name, w] : all) table += 4 * sizeof(int64_t) + sizeof(uint64_t) + sizeof(uint32_t) + name.size();
+  for (const auto& [name, w] : all)
+    table += 4 * sizeof(int64_t) + sizeof(uint64_t) + sizeof(uint32_t) + name.size();
   uint64_t offset = (kHeader + table + kAlign - 1) / kAlign * kAlign;
   std::vector<uint64_t> offsets;
   for (const auto& [name, w] : all) {
@@ -140,7 +145,8 @@ Status PackCache::Save() const {
     Append(&index, static_cast<int64_t>(w.in()));
     Append(&index, static_cast<int64_t>(w.floats()));
     Append(&index, static_cast<int64_t>(offset));
-    Append(&index, static_cast<uint64_t>(XXH3_64bits(w.data(), static_cast<size_t>(w.floats()) * sizeof(float))));
+    Append(&index, static_cast<uint64_t>(
+                       XXH3_64bits(w.data(), static_cast<size_t>(w.floats()) * sizeof(float))));
     Append(&index, static_cast<uint32_t>(name.size()));
     index += name;
     offset += (static_cast<uint64_t>(w.floats()) * sizeof(float) + kAlign - 1) / kAlign * kAlign;

@@ -33,8 +33,8 @@ class PackCache {
  public:
   // dir: where cache files live (created on Save). checkpoint_files: the weight files the
   // packed matrices come from.
-  static std::unique_ptr<PackCache> Open(const std::filesystem::path& dir,
-                                         const std::vector<std::filesystem::path>& checkpoint_files);
+  static std::unique_ptr<PackCache> Open(
+      const std::filesystem::path& dir, const std::vector<std::filesystem::path>& checkpoint_files);
   // The packed matrix `name` from the file when it holds it with these dimensions, else
   // make() (remembered for Save).
   ops::PackedWeights Get(const std::string& name, int64_t out, int64_t in,

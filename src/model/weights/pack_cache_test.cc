@@ -37,7 +37,8 @@ TEST(PackCache, KeepsPackedMatricesAcrossLoadsAndOnlyForTheSameCheckpoint) {
     (void)fixed->Get("a", 4, 8, make(4, 8, 1));
     (void)fixed->Get("b", 16, 8, make(16, 8, 100));
     ASSERT_TRUE(fixed->Save().ok());
-    std::filesystem::copy_file(fixed->path(), seed, std::filesystem::copy_options::overwrite_existing);
+    std::filesystem::copy_file(fixed->path(), seed,
+                               std::filesystem::copy_options::overwrite_existing);
     made -= 2;
   }
   auto second = PackCache::Open(tmp / "cache", {tmp / "model.safetensors"});
@@ -46,8 +47,10 @@ TEST(PackCache, KeepsPackedMatricesAcrossLoadsAndOnlyForTheSameCheckpoint) {
   EXPECT_EQ(made, 2) << "both mapped from the file";
   EXPECT_EQ(second->hits(), 2);
   ASSERT_EQ(a2.floats(), a.floats());
-  EXPECT_EQ(std::vector<float>(a2.data(), a2.data() + a2.floats()), std::vector<float>(a.data(), a.data() + a.floats()));
-  EXPECT_EQ(std::vector<float>(b2.data(), b2.data() + b2.floats()), std::vector<float>(b.data(), b.data() + b.floats()));
+  EXPECT_EQ(std::vector<float>(a2.data(), a2.data() + a2.floats()),
+            std::vector<float>(a.data(), a.data() + a.floats()));
+  EXPECT_EQ(std::vector<float>(b2.data(), b2.data() + b2.floats()),
+            std::vector<float>(b.data(), b.data() + b.floats()));
   // Other dimensions under the same name: packed anew, not misread.
   auto other = second->Get("a", 8, 4, make(8, 4, 1));
   EXPECT_EQ(made, 3);

@@ -3,19 +3,18 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-#include <nlohmann/json.hpp>
-
 #include <algorithm>
 #include <cstring>
 #include <limits>
+#include <nlohmann/json.hpp>
 
 namespace shoebox {
 namespace {
 
 bool ParseDType(const std::string& s, DType* out) {
   static const std::pair<const char*, DType> kNames[] = {
-      {"F64", DType::kF64}, {"F32", DType::kF32}, {"F16", DType::kF16}, {"BF16", DType::kBF16},
-      {"I64", DType::kI64}, {"I32", DType::kI32}, {"I16", DType::kI16}, {"I8", DType::kI8},
+      {"F64", DType::kF64}, {"F32", DType::kF32},  {"F16", DType::kF16}, {"BF16", DType::kBF16},
+      {"I64", DType::kI64}, {"I32", DType::kI32},  {"I16", DType::kI16}, {"I8", DType::kI8},
       {"U8", DType::kU8},   {"BOOL", DType::kBool}};
   for (const auto& [name, t] : kNames)
     if (s == name) {
@@ -29,16 +28,26 @@ bool ParseDType(const std::string& s, DType* out) {
 
 const char* DTypeName(DType t) {
   switch (t) {
-    case DType::kF64: return "F64";
-    case DType::kF32: return "F32";
-    case DType::kF16: return "F16";
-    case DType::kBF16: return "BF16";
-    case DType::kI64: return "I64";
-    case DType::kI32: return "I32";
-    case DType::kI16: return "I16";
-    case DType::kI8: return "I8";
-    case DType::kU8: return "U8";
-    case DType::kBool: return "BOOL";
+    case DType::kF64:
+      return "F64";
+    case DType::kF32:
+      return "F32";
+    case DType::kF16:
+      return "F16";
+    case DType::kBF16:
+      return "BF16";
+    case DType::kI64:
+      return "I64";
+    case DType::kI32:
+      return "I32";
+    case DType::kI16:
+      return "I16";
+    case DType::kI8:
+      return "I8";
+    case DType::kU8:
+      return "U8";
+    case DType::kBool:
+      return "BOOL";
   }
   return "?";
 }
@@ -46,15 +55,19 @@ const char* DTypeName(DType t) {
 size_t DTypeSize(DType t) {
   switch (t) {
     case DType::kF64:
-    case DType::kI64: return 8;
+    case DType::kI64:
+      return 8;
     case DType::kF32:
-    case DType::kI32: return 4;
+    case DType::kI32:
+      return 4;
     case DType::kF16:
     case DType::kBF16:
-    case DType::kI16: return 2;
+    case DType::kI16:
+      return 2;
     case DType::kI8:
     case DType::kU8:
-    case DType::kBool: return 1;
+    case DType::kBool:
+      return 1;
   }
   return 1;
 }
@@ -74,24 +87,28 @@ Result<std::unique_ptr<SafetensorsFile>> SafetensorsFile::Open(const std::filesy
   return parsed;
 }
 
-std::unique_ptr<SafetensorsFile> SafetensorsFile::FromViews(std::map<std::string, TensorView> views,
-                                                            std::map<std::string, std::string> metadata) {
+std::unique_ptr<SafetensorsFile> SafetensorsFile::FromViews(
+    std::map<std::string, TensorView> views, std::map<std::string, std::string> metadata) {
   std::unique_ptr<SafetensorsFile> out(new SafetensorsFile());
   out->tensors_ = std::move(views);
   out->metadata_ = std::move(metadata);
   return out;
 }
 
-Result<std::unique_ptr<SafetensorsFile>> SafetensorsFile::OpenSharded(const std::filesystem::path& index_json) {
+Result<std::unique_ptr<SafetensorsFile>> SafetensorsFile::OpenSharded(
+    const std::filesystem::path& index_json) {
   auto mapped = MappedFile::Open(index_json);
   if (!mapped.ok()) return mapped.status();
-  nlohmann::json index = nlohmann::json::parse((*mapped)->data(), (*mapped)->data() + (*mapped)->size(), nullptr, false);
-  if (index.is_discarded() || !index.is_object() || !index.contains("weight_map") || !index["weight_map"].is_object())
+  nlohmann::json index = nlohmann::json::parse(
+      (*mapped)->data(), (*mapped)->data() + (*mapped)->size(), nullptr, false);
+  if (index.is_discarded() || !index.is_object() || !index.contains("weight_map") ||
+      !index["weight_map"].is_object())
     return Corrupt(index_json.string() + ": no weight_map object");
   std::unique_ptr<SafetensorsFile> out(new SafetensorsFile());
   std::map<std::string, std::unique_ptr<SafetensorsFile>> shards;
   for (auto it = index["weight_map"].begin(); it != index["weight_map"].end(); ++it) {
-    if (!it.value().is_string()) return Corrupt(index_json.string() + ": weight_map value is not a file name");
+    if (!it.value().is_string())
+      return Corrupt(index_json.string() + ": weight_map value is not a file name");
     std::string file = it.value().get<std::string>();
     if (file.find('/') != std::string::npos || file.find("..") != std::string::npos)
       return Corrupt(index_json.string() + ": shard name '" + file + "' leaves the model folder");
@@ -111,16 +128,22 @@ Result<std::unique_ptr<SafetensorsFile>> SafetensorsFile::OpenSharded(const std:
 
 Result<std::unique_ptr<SafetensorsFile>> SafetensorsFile::Parse(const uint8_t* data, size_t size,
                                                                 const std::string& label) {
-  auto bad = [&](const std::string& why) { return Corrupt(label + ": not a valid safetensors file: " + why); };
-  if (size < 8) return bad("shorter than its 8-byte header length (" + std::to_string(size) + " bytes)");
+  auto bad = [&](const std::string& why) {
+    return Corrupt(label + ": not a valid safetensors file: " + why);
+  };
+  if (size < 8)
+    return bad("shorter than its 8-byte header length (" + std::to_string(size) + " bytes)");
   uint64_t n = 0;
   for (int i = 7; i >= 0; --i) n = (n << 8) | data[i];
-  if (n > kMaxHeaderBytes) return bad("header length " + std::to_string(n) + " exceeds the 100 MB limit");
-  if (n > size - 8) return bad("header length " + std::to_string(n) + " runs past the end of the file (" +
-                               std::to_string(size) + " bytes); truncated?");
+  if (n > kMaxHeaderBytes)
+    return bad("header length " + std::to_string(n) + " exceeds the 100 MB limit");
+  if (n > size - 8)
+    return bad("header length " + std::to_string(n) + " runs past the end of the file (" +
+               std::to_string(size) + " bytes); truncated?");
   const uint8_t* body = data + 8 + n;
   const uint64_t body_size = size - 8 - n;
-  nlohmann::json header = nlohmann::json::parse(data + 8, data + 8 + n, nullptr, /*allow_exceptions=*/false);
+  nlohmann::json header =
+      nlohmann::json::parse(data + 8, data + 8 + n, nullptr, /*allow_exceptions=*/false);
   if (header.is_discarded() || !header.is_object()) return bad("header is not a JSON object");
 
   std::unique_ptr<SafetensorsFile> out(new SafetensorsFile());
@@ -135,7 +158,8 @@ Result<std::unique_ptr<SafetensorsFile>> SafetensorsFile::Parse(const uint8_t* d
     if (name == "__metadata__") {
       if (!v.is_object()) return bad("__metadata__ is not an object");
       for (auto m = v.begin(); m != v.end(); ++m) {
-        if (!m.value().is_string()) return bad("__metadata__ value for '" + m.key() + "' is not a string");
+        if (!m.value().is_string())
+          return bad("__metadata__ value for '" + m.key() + "' is not a string");
         out->metadata_[m.key()] = m.value().get<std::string>();
       }
       continue;
@@ -147,22 +171,26 @@ Result<std::unique_ptr<SafetensorsFile>> SafetensorsFile::Parse(const uint8_t* d
     auto off = v.find("data_offsets");
     if (dt == v.end() || !dt->is_string()) return bad(where + "missing dtype");
     if (sh == v.end() || !sh->is_array()) return bad(where + "missing shape");
-    if (off == v.end() || !off->is_array() || off->size() != 2) return bad(where + "missing data_offsets");
+    if (off == v.end() || !off->is_array() || off->size() != 2)
+      return bad(where + "missing data_offsets");
     TensorView t;
     t.name = name;
     if (!ParseDType(dt->get<std::string>(), &t.dtype))
-      return Unsupported(label + ": " + where + "unsupported dtype " + dt->get<std::string>().substr(0, 20));
+      return Unsupported(label + ": " + where + "unsupported dtype " +
+                         dt->get<std::string>().substr(0, 20));
     if (sh->size() > 8) return bad(where + "more than 8 dimensions");
     uint64_t elems = 1;
     for (const auto& d : *sh) {
-      if (!d.is_number_unsigned()) return bad(where + "shape has a non-integer or negative dimension");
+      if (!d.is_number_unsigned())
+        return bad(where + "shape has a non-integer or negative dimension");
       uint64_t dim = d.get<uint64_t>();
       if (dim != 0 && elems > std::numeric_limits<uint64_t>::max() / dim)
         return bad(where + "shape overflows");
       elems *= dim;
       t.shape.push_back(static_cast<int64_t>(dim));
     }
-    if (elems > std::numeric_limits<uint64_t>::max() / DTypeSize(t.dtype)) return bad(where + "size overflows");
+    if (elems > std::numeric_limits<uint64_t>::max() / DTypeSize(t.dtype))
+      return bad(where + "size overflows");
     uint64_t bytes = elems * DTypeSize(t.dtype);
     if (!(*off)[0].is_number_unsigned() || !(*off)[1].is_number_unsigned())
       return bad(where + "data_offsets are not non-negative integers");
@@ -170,17 +198,20 @@ Result<std::unique_ptr<SafetensorsFile>> SafetensorsFile::Parse(const uint8_t* d
     if (begin > end) return bad(where + "data_offsets begin after they end");
     if (end > body_size)
       return bad(where + "data [" + std::to_string(begin) + ", " + std::to_string(end) +
-                 ") lies outside the file's " + std::to_string(body_size) + " data bytes; truncated?");
+                 ") lies outside the file's " + std::to_string(body_size) +
+                 " data bytes; truncated?");
     if (end - begin != bytes)
-      return bad(where + "holds " + std::to_string(end - begin) + " bytes but " + DTypeName(t.dtype) +
-                 " x " + std::to_string(elems) + " needs " + std::to_string(bytes));
+      return bad(where + "holds " + std::to_string(end - begin) + " bytes but " +
+                 DTypeName(t.dtype) + " x " + std::to_string(elems) + " needs " +
+                 std::to_string(bytes));
     t.data = body + begin;
     t.nbytes = static_cast<size_t>(bytes);
     auto [slot, inserted] = out->tensors_.emplace(name, std::move(t));
     if (!inserted) return bad(where + "appears twice");
     spans.push_back({begin, end, &slot->first});
   }
-  std::sort(spans.begin(), spans.end(), [](const Span& a, const Span& b) { return a.begin < b.begin; });
+  std::sort(spans.begin(), spans.end(),
+            [](const Span& a, const Span& b) { return a.begin < b.begin; });
   uint64_t max_end = 0;
   const std::string* max_name = nullptr;
   for (const Span& s : spans) {
@@ -266,7 +297,8 @@ Result<std::vector<float>> ToFloat32(const TensorView& t) {
       }
       break;
     default:
-      return InvalidArgument("tensor '" + t.name + "' is " + DTypeName(t.dtype) + ", not a float type");
+      return InvalidArgument("tensor '" + t.name + "' is " + DTypeName(t.dtype) +
+                             ", not a float type");
   }
   return out;
 }

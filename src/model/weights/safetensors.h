@@ -46,7 +46,8 @@ class SafetensorsFile {
                                                         const std::string& label);
 
   // Opens model.safetensors.index.json's shards and serves them as one.
-  static Result<std::unique_ptr<SafetensorsFile>> OpenSharded(const std::filesystem::path& index_json);
+  static Result<std::unique_ptr<SafetensorsFile>> OpenSharded(
+      const std::filesystem::path& index_json);
   // Tensors found by another reader (a PyTorch checkpoint); the caller keeps their memory
   // alive with KeepAlive.
   static std::unique_ptr<SafetensorsFile> FromViews(std::map<std::string, TensorView> views,

@@ -1,12 +1,12 @@
 #include "model/weights/safetensors.h"
 
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <cmath>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
-#include <unistd.h>
 #include <vector>
 
 namespace shoebox {
@@ -21,7 +21,8 @@ std::string Make(const std::string& header, const std::string& data) {
 }
 
 Result<std::unique_ptr<SafetensorsFile>> Parse(const std::string& bytes) {
-  return SafetensorsFile::Parse(reinterpret_cast<const uint8_t*>(bytes.data()), bytes.size(), "test.safetensors");
+  return SafetensorsFile::Parse(reinterpret_cast<const uint8_t*>(bytes.data()), bytes.size(),
+                                "test.safetensors");
 }
 
 std::string Error(const std::string& bytes) {
@@ -63,28 +64,41 @@ TEST(Safetensors, HalfConversionCoversSpecialValues) {
 
 TEST(Safetensors, RefusesDamagedFilesWithClearReasons) {
   EXPECT_NE(Error("abc").find("shorter than its 8-byte header"), std::string::npos);
-  EXPECT_NE(Error(std::string("\xff\xff\xff\xff\xff\xff\xff\x7f", 8)).find("exceeds the 100 MB limit"), std::string::npos);
+  EXPECT_NE(
+      Error(std::string("\xff\xff\xff\xff\xff\xff\xff\x7f", 8)).find("exceeds the 100 MB limit"),
+      std::string::npos);
   EXPECT_NE(Error(Make("{}", "").substr(0, 9)).find("runs past the end"), std::string::npos);
   EXPECT_NE(Error(Make("[1,2]", "")).find("not a JSON object"), std::string::npos);
   EXPECT_NE(Error(Make("{\"a\":", "")).find("not a JSON object"), std::string::npos);
-  EXPECT_NE(Error(Make(R"({"a":{"dtype":"F32","shape":[2],"data_offsets":[0,8]}})", "1234")).find("outside the file"),
+  EXPECT_NE(Error(Make(R"({"a":{"dtype":"F32","shape":[2],"data_offsets":[0,8]}})", "1234"))
+                .find("outside the file"),
             std::string::npos);
-  EXPECT_NE(Error(Make(R"({"a":{"dtype":"F32","shape":[3],"data_offsets":[0,8]}})", "12345678")).find("needs 12"),
+  EXPECT_NE(Error(Make(R"({"a":{"dtype":"F32","shape":[3],"data_offsets":[0,8]}})", "12345678"))
+                .find("needs 12"),
             std::string::npos);
-  EXPECT_NE(Error(Make(R"({"a":{"dtype":"F32","shape":[-1],"data_offsets":[0,4]}})", "1234")).find("negative"),
+  EXPECT_NE(Error(Make(R"({"a":{"dtype":"F32","shape":[-1],"data_offsets":[0,4]}})", "1234"))
+                .find("negative"),
             std::string::npos);
-  EXPECT_NE(Error(Make(R"({"a":{"dtype":"F32","shape":[4294967296,4294967296,16],"data_offsets":[0,4]}})", "1234"))
-                .find("overflows"),
+  EXPECT_NE(
+      Error(Make(R"({"a":{"dtype":"F32","shape":[4294967296,4294967296,16],"data_offsets":[0,4]}})",
+                 "1234"))
+          .find("overflows"),
+      std::string::npos);
+  EXPECT_NE(Error(Make(R"({"a":{"dtype":"F32","shape":[1],"data_offsets":[4,0]}})", "1234"))
+                .find("begin after"),
             std::string::npos);
-  EXPECT_NE(Error(Make(R"({"a":{"dtype":"F32","shape":[1],"data_offsets":[4,0]}})", "1234")).find("begin after"),
-            std::string::npos);
-  EXPECT_NE(Error(Make(R"({"a":{"dtype":"F32","shape":[2],"data_offsets":[0,8]},"b":{"dtype":"F32","shape":[1],"data_offsets":[4,8]}})",
-                       "12345678"))
-                .find("overlap"),
-            std::string::npos);
+  EXPECT_NE(
+      Error(
+          Make(
+              R"({"a":{"dtype":"F32","shape":[2],"data_offsets":[0,8]},"b":{"dtype":"F32","shape":[1],"data_offsets":[4,8]}})",
+              "12345678"))
+          .find("overlap"),
+      std::string::npos);
   auto r = Parse(Make(R"({"a":{"dtype":"C64","shape":[1],"data_offsets":[0,8]}})", "12345678"));
   EXPECT_EQ(r.status().code(), StatusCode::kUnsupported);
-  EXPECT_NE(Error(Make(R"({"a":{"dtype":"F32","shape":[1]}})", "1234")).find("missing data_offsets"), std::string::npos);
+  EXPECT_NE(
+      Error(Make(R"({"a":{"dtype":"F32","shape":[1]}})", "1234")).find("missing data_offsets"),
+      std::string::npos);
   EXPECT_NE(Error(Make(R"({"a":"x"})", "")).find("not an object"), std::string::npos);
   EXPECT_NE(Error(Make(R"({"__metadata__":{"k":1}})", "")).find("not a string"), std::string::npos);
 }
@@ -96,7 +110,8 @@ TEST(Safetensors, ErrorsNameTheFile) {
 }
 
 TEST(Safetensors, IntegerTensorsAreNotFloats) {
-  auto f = Parse(Make(R"({"ids":{"dtype":"I64","shape":[1],"data_offsets":[0,8]}})", std::string(8, '\0')));
+  auto f = Parse(
+      Make(R"({"ids":{"dtype":"I64","shape":[1],"data_offsets":[0,8]}})", std::string(8, '\0')));
   ASSERT_TRUE(f.ok());
   EXPECT_FALSE(ToFloat32(*(*f)->Find("ids")).ok());
 }
@@ -113,8 +128,10 @@ TEST(Safetensors, DoneWithKeepsTheDataReadable) {
   std::vector<float> big(3 * 4096);  // spans whole pages
   for (size_t i = 0; i < big.size(); ++i) big[i] = static_cast<float>(i) * 0.5f;
   std::string data(reinterpret_cast<const char*>(big.data()), big.size() * sizeof(float));
-  std::string bytes = Make(R"({"w":{"dtype":"F32","shape":[12288],"data_offsets":[0,49152]}})", data);
-  auto path = std::filesystem::temp_directory_path() / ("done_with_" + std::to_string(getpid()) + ".safetensors");
+  std::string bytes =
+      Make(R"({"w":{"dtype":"F32","shape":[12288],"data_offsets":[0,49152]}})", data);
+  auto path = std::filesystem::temp_directory_path() /
+              ("done_with_" + std::to_string(getpid()) + ".safetensors");
   { std::ofstream(path, std::ios::binary) << bytes; }
   auto f = SafetensorsFile::Open(path);
   ASSERT_TRUE(f.ok()) << f.status().ToString();

@@ -15,7 +15,9 @@ uint64_t Le(const uint8_t* p, int n) {
 
 Result<std::map<std::string, ZipEntry>> ReadZipDirectory(const uint8_t* data, size_t size,
                                                          const std::string& label) {
-  auto bad = [&](const std::string& why) { return Corrupt(label + ": not a valid zip archive: " + why); };
+  auto bad = [&](const std::string& why) {
+    return Corrupt(label + ": not a valid zip archive: " + why);
+  };
   if (size < 22) return bad("too short");
   // End of central directory: 22 bytes + a comment of up to 65535 bytes, at the very end.
   size_t eocd = std::string::npos;
@@ -34,22 +36,27 @@ Result<std::map<std::string, ZipEntry>> ReadZipDirectory(const uint8_t* data, si
     // ZIP64: the locator sits just before the EOCD and points at the ZIP64 EOCD record.
     if (eocd < 20 || Le(data + eocd - 20, 4) != 0x07064b50) return bad("ZIP64 locator missing");
     uint64_t z64 = Le(data + eocd - 20 + 8, 8);
-    if (z64 > size - 56 || Le(data + z64, 4) != 0x06064b50) return bad("ZIP64 record out of bounds");
+    if (z64 > size - 56 || Le(data + z64, 4) != 0x06064b50)
+      return bad("ZIP64 record out of bounds");
     count = Le(data + z64 + 32, 8);
     dir_size = Le(data + z64 + 40, 8);
     dir_offset = Le(data + z64 + 48, 8);
   }
-  if (dir_offset > size || dir_size > size - dir_offset) return bad("central directory out of bounds");
+  if (dir_offset > size || dir_size > size - dir_offset)
+    return bad("central directory out of bounds");
   if (count > dir_size / 46) return bad("more entries than the central directory can hold");
   std::map<std::string, ZipEntry> out;
   uint64_t p = dir_offset, end = dir_offset + dir_size;
   for (uint64_t i = 0; i < count; ++i) {
-    if (end - p < 46 || Le(data + p, 4) != 0x02014b50) return bad("damaged central directory entry");
+    if (end - p < 46 || Le(data + p, 4) != 0x02014b50)
+      return bad("damaged central directory entry");
     uint64_t method = Le(data + p + 10, 2);
     uint64_t csize = Le(data + p + 20, 4), usize = Le(data + p + 24, 4);
-    uint64_t name_len = Le(data + p + 28, 2), extra_len = Le(data + p + 30, 2), comment_len = Le(data + p + 32, 2);
+    uint64_t name_len = Le(data + p + 28, 2), extra_len = Le(data + p + 30, 2),
+             comment_len = Le(data + p + 32, 2);
     uint64_t local = Le(data + p + 42, 4);
-    if (46 + name_len + extra_len + comment_len > end - p) return bad("central directory entry runs past its end");
+    if (46 + name_len + extra_len + comment_len > end - p)
+      return bad("central directory entry runs past its end");
     std::string name(reinterpret_cast<const char*>(data + p + 46), name_len);
     // ZIP64 extra field (id 1): the 0xFFFFFFFF fields, in order usize, csize, offset.
     const uint8_t* extra = data + p + 46 + name_len;
@@ -65,7 +72,8 @@ Result<std::map<std::string, ZipEntry>> ReadZipDirectory(const uint8_t* data, si
           q += 8;
           return true;
         };
-        if (!take(&usize) || !take(&csize) || !take(&local)) return bad("damaged ZIP64 field in '" + name + "'");
+        if (!take(&usize) || !take(&csize) || !take(&local))
+          return bad("damaged ZIP64 field in '" + name + "'");
       }
       e += 4 + len;
     }
@@ -74,9 +82,11 @@ Result<std::map<std::string, ZipEntry>> ReadZipDirectory(const uint8_t* data, si
       return bad("entry '" + name + "' has no local header at its offset");
     uint64_t lname = Le(data + local + 26, 2), lextra = Le(data + local + 28, 2);
     uint64_t start = local + 30 + lname + lextra;
-    if (start > size || csize > size - start) return bad("entry '" + name + "' runs past the end of the file (truncated?)");
+    if (start > size || csize > size - start)
+      return bad("entry '" + name + "' runs past the end of the file (truncated?)");
     ZipEntry entry{data + start, csize, method == 0};
-    if (method == 0 && csize != usize) return bad("stored entry '" + name + "' has mismatched sizes");
+    if (method == 0 && csize != usize)
+      return bad("stored entry '" + name + "' has mismatched sizes");
     out[name] = entry;
   }
   return out;
