@@ -42,8 +42,7 @@ class ImageTextModel {
                                                  int64_t len) = 0;
 };
 
-// Reads config.json and model.safetensors from dir. Errors name the file and the problem
-// (unsupported model_type, missing tensors listed, malformed weights).
+// What a load found in the packed-weights cache.
 struct PackCacheStats {
   int64_t hits = 0, misses = 0;  // matrices mapped from the cache / packed from the checkpoint
   std::filesystem::path file;
@@ -56,6 +55,8 @@ struct LoadOptions {
   bool int8 = false;  // UseInt8() after loading (stays float32 where the CPU cannot)
 };
 
+// Reads config.json and model.safetensors from dir. Errors name the file and the problem
+// (unsupported model_type, missing tensors listed, malformed weights).
 Result<std::unique_ptr<ImageTextModel>> LoadImageTextModel(const std::filesystem::path& dir,
                                                            const LoadOptions& options = {});
 

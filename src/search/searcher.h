@@ -45,11 +45,11 @@ Result<Statement> PrepareFiltered(Database& db, const SearchFilter& filter,
 // among the files the filter allows>] FROM assets a WHERE ..." + tail. Walks an index on assets
 // (ORDER BY a.taken_at DESC uses assets_taken_at) and stops at the LIMIT: a first page of
 // 200,000 photos costs a few milliseconds instead of a sort of all of them.
-// Whether the filter looks at files (folder, source, library facts), not only at assets.
-bool HasFileConditions(const SearchFilter& filter);
 Result<Statement> PrepareFilteredAssets(Database& db, const SearchFilter& filter,
                                         const std::string& columns, const std::string& tail,
                                         bool with_path);
+// Whether the filter looks at files (folder, source, library facts), not only at assets.
+bool HasFileConditions(const SearchFilter& filter);
 
 struct SearchOptions {
   int64_t n = 20;
@@ -74,13 +74,6 @@ struct SearchTiming {
   double scan_ms = 0, join_ms = 0;
 };
 
-// The model's index recipe (index_recipe.h) decides between exact scans and an HNSW graph
-// for unfiltered queries. The graph lives beside the catalog ("<catalog>.model-<id>.hnsw"
-// + ".ids", the asset ids it holds) and follows the vectors incrementally: new vectors are
-// added, vanished ones removed, and it is rebuilt only when it is missing, damaged, or has
-// lost more than a fifth of its vectors. SHOEBOX_ANN_THRESHOLD overrides "auto"'s threshold
-// (tests).
-
 // Brings "<catalog>.model-<id>.vectors" up to date (after an embedding run), reading from the
 // catalog only the vectors it lacks.
 Status UpdateVectorFile(Catalog* catalog, const ModelRecord& model);
@@ -103,6 +96,12 @@ struct IndexHealth {
 };
 Result<IndexHealth> CheckIndexHealth(Catalog* catalog, const ModelRecord& model);
 
+// One model's vectors, searched. The model's index recipe (index_recipe.h) decides between
+// exact scans and an HNSW graph for unfiltered queries. The graph lives beside the catalog
+// ("<catalog>.model-<id>.hnsw" + ".ids", the asset ids it holds; index_files.h) and follows
+// the vectors incrementally: new vectors are added, vanished ones removed, and it is rebuilt
+// only when it is missing, damaged, or has lost more than a fifth of its vectors.
+// SHOEBOX_ANN_THRESHOLD overrides "auto"'s threshold (tests).
 class Searcher {
  public:
   // kUseIfFresh never builds the graph (minutes at 100k+ vectors): a stale or missing one
