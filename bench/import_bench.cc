@@ -24,9 +24,9 @@
 #include "base/file_io.h"
 #include "catalog/catalog.h"
 #include "library/apple_photos/photos_library.h"
-#include "library/library_import.h"
 #include "library/lightroom/lightroom_catalog.h"
 #include "pipeline/indexer.h"
+#include "pipeline/library_import.h"
 
 using namespace shoebox;
 namespace fs = std::filesystem;
@@ -236,7 +236,7 @@ fs::path BuildLightroom(const fs::path& dir, const fs::path& corpus, const fs::p
 void SeedCatalog(Catalog* cat, const LibraryScan& scan) {
   auto source = cat->EnsureSource(scan.kind, scan.root, 1);
   CHECK_OK(source.status());
-  Transaction tx(&cat->db());
+  Transaction tx = cat->NewTransaction();
   CHECK_OK(tx.Begin());
   int64_t i = 0;
   for (const auto& a : scan.assets) {

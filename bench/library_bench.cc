@@ -62,7 +62,7 @@ int main(int argc, char** argv) {
     return 1;
   }
   double first_rss = PeakRssMb();
-  (void)(*cat)->db().Exec("PRAGMA wal_checkpoint(TRUNCATE)");
+  (void)(*cat)->Checkpoint();
   double catalog_bytes = static_cast<double>(std::filesystem::file_size(dir / "catalog.db"));
 
   double best = 1e9;

@@ -54,7 +54,7 @@ Status BuildCatalog(const std::filesystem::path& path, int64_t n, const ModelRec
   const int64_t now = 1'700'000'000;
   auto source = (*cat)->EnsureSource("folder", "/synthetic/Pictures", now);
   if (!source.ok()) return source.status();
-  EmbeddingStore store(&(*cat)->db());
+  EmbeddingStore store = (*cat)->Embeddings();
   auto model_id = store.EnsureModel(model, now);
   if (!model_id.ok()) return model_id.status();
   const std::vector<float> vectors =
@@ -62,7 +62,7 @@ Status BuildCatalog(const std::filesystem::path& path, int64_t n, const ModelRec
   const char* formats[] = {"jpeg", "heif", "png", "raw"};
   const int64_t batch = 5000;
   for (int64_t start = 0; start < n; start += batch) {
-    Transaction tx(&(*cat)->db());
+    Transaction tx = (*cat)->NewTransaction();
     SHOEBOX_RETURN_IF_ERROR(tx.Begin());
     std::vector<EmbeddingRow> rows;
     for (int64_t i = start; i < std::min(n, start + batch); ++i) {
@@ -161,7 +161,7 @@ int main(int argc, char** argv) {
     // As `index` leaves it: the vector file beside the catalog up to date.
     auto cat = Catalog::Open(catalog, false);
     if (!cat.ok()) return Fail(cat.status());
-    EmbeddingStore store(&(*cat)->db());
+    EmbeddingStore store = (*cat)->Embeddings();
     auto rec = store.FindModel(record.fingerprint);
     if (!rec.ok() || !*rec) return Fail(rec.ok() ? NotFound("model record") : rec.status());
     const auto t0 = Clock::now();

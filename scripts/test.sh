@@ -12,6 +12,7 @@ cd "$(dirname "$0")/.."
 export SHOEBOX_CORPUS="${SHOEBOX_CORPUS:-$(cd .. && pwd)/shared/corpus}"
 
 if [ "${1:-}" = --quick ]; then
+  scripts/check_layers.sh || { echo "0 passed, 1 failed"; exit 1; }
   scripts/build.sh release shoebox shoebox_unit_tests shoebox_e2e_tests || { echo "0 passed, 1 failed"; exit 1; }
   log="$(mktemp)"
   ctest --test-dir build/release --output-on-failure -j "$(nproc)" -L 'unit|e2e' \
@@ -38,6 +39,8 @@ else
   grep -E '^[^ ].*: (error|warning):' /tmp/shoebox-format.log | cut -d: -f1 | sort -u | head -20
   failed=$((failed + 1))
 fi
+# Modules include only the modules below them (docs/architecture.md).
+if scripts/check_layers.sh; then passed=$((passed + 1)); else failed=$((failed + 1)); fi
 run_ctest() {  # $1 = build dir, $2... extra ctest args
   local dir="$1"; shift
   local log; log="$(mktemp)"

@@ -22,6 +22,8 @@
 #include <vector>
 
 #include "base/status.h"
+#include "catalog/embedding_store.h"
+#include "catalog/photo_filter.h"
 #include "catalog/sqlite_db.h"
 
 namespace shoebox {
@@ -119,6 +121,56 @@ struct ListFilter {
   int64_t limit = -1;
 };
 
+// What a library (Takeout sidecar, Apple Photos, Lightroom, Capture One) says about one file,
+// as stored: see LibraryInfo for the meaning of the fields.
+struct LibraryItemRecord {
+  int64_t file_id = 0;
+  std::optional<std::string> external_id, original_filename, title, description;
+  std::optional<int> rating, pick, orientation;
+  std::optional<std::string> color_label;
+  bool favorite = false, hidden = false, trashed = false;
+  std::optional<int64_t> taken_utc;
+  std::string metadata_path;  // the database or sidecar the facts were read from
+  std::optional<std::string> stand_in, original_path;
+};
+
+// The capture time and place a library gives a photo that lacks its own (see FillTimeAndPlace).
+struct TimeAndPlace {
+  std::optional<std::string> taken_at, tz_offset;
+  std::optional<double> lat, lon, alt;
+};
+
+// One file of an asset, for the photo page.
+struct AssetFile {
+  std::string path;
+  FileStatus status = FileStatus::kPresent;
+  int64_t size = 0;
+};
+
+// One present file of an asset with the asset's facts that rank duplicates.
+struct PresentFile {
+  int64_t asset_id = 0;
+  std::string path;
+  int64_t pixels = 0, bytes = 0;
+  std::optional<std::string> taken_at;
+  std::string hash;
+};
+
+enum class BrowseOrder { kNewest, kOldest, kPath };
+
+// One photo on a browsing page: the asset and the first of its files the filter allows.
+struct BrowseRow {
+  int64_t asset_id = 0;
+  std::string path;
+  std::optional<std::string> taken_at;
+  bool has_thumbnail = false;
+};
+
+struct BrowsePage {
+  std::vector<BrowseRow> rows;
+  bool has_more = false;
+};
+
 struct GcResult {
   int64_t files_removed = 0;
   int64_t assets_removed = 0;
@@ -135,7 +187,13 @@ class Catalog {
   static Result<std::unique_ptr<Catalog>> Open(const std::filesystem::path& path, bool create);
 
   const std::filesystem::path& path() const { return path_; }
-  Database& db() { return db_; }
+  // A write transaction (BEGIN IMMEDIATE on Begin, rolled back unless committed): group
+  // writes in one for speed and atomicity.
+  Transaction NewTransaction() { return Transaction(&db_); }
+  // The model and vector tables (embedding_store.h), on this catalog's connection.
+  EmbeddingStore Embeddings() { return EmbeddingStore(&db_); }
+  // Moves the write-ahead log into the database file and empties it (for measuring its size).
+  Status Checkpoint() { return db_.Exec("PRAGMA wal_checkpoint(TRUNCATE)"); }
 
   // Sources.
   Result<int64_t> EnsureSource(const std::string& kind, const std::string& root, int64_t now);
@@ -147,7 +205,7 @@ class Catalog {
   // Every asset hash -> (id, has error), so workers can skip decoding known content.
   Result<std::unordered_map<std::string, int64_t>> LoadAssetIds();
 
-  // Writes; group them in a Transaction (db()) for speed and atomicity.
+  // Writes; group them in a NewTransaction() for speed and atomicity.
   // Inserts the asset unless its hash exists; returns the id either way.
   Result<int64_t> InsertAsset(const AssetRecord& asset, int64_t now);
   Status UpsertFile(const FileRecord& file);
@@ -180,10 +238,44 @@ class Catalog {
   Result<LibraryInfo> LibraryInfoFor(int64_t file_id);
   Result<std::vector<PhotoRow>> List(const ListFilter& filter);
 
+  // Every file of the asset, present or missing, by path.
+  Result<std::vector<AssetFile>> FilesOfAsset(int64_t asset_id);
+  // Every present file with its asset's facts, by asset id then path (duplicate detection).
+  Result<std::vector<PresentFile>> PresentFiles();
+  // The highest asset id (0 when there is none): ids are dense enough to sample at random.
+  Result<int64_t> MaxAssetId();
+  // Whether any file of the asset is in a library's trash / whether any photo is.
+  Result<bool> IsTrashed(int64_t asset_id);
+  Result<bool> HasTrashed();
+
+  // Filtered queries (photo_queries.cc). The ids of the present photos the filter allows, in
+  // no particular order (photos in a library's trash left out unless the filter includes them).
+  Result<std::vector<int64_t>> AssetIdsMatching(const PhotoFilter& filter);
+  // One page of the photos the filter allows, in the order asked; has_more when a photo follows.
+  Result<BrowsePage> Browse(const PhotoFilter& filter, BrowseOrder order, int64_t offset,
+                            int64_t n);
+
+  // A library's facts (library_store.cc); the importers in pipeline/ call these inside one
+  // transaction per library or folder.
+  // Files a library lists that cannot be read now become missing rows of the source (known,
+  // not readable) so that their facts have a home; existing rows keep their state.
+  Status RecordOfflineFiles(int64_t source_id, const std::vector<std::string>& paths, int64_t now);
+  Status UpsertLibraryItem(const LibraryItemRecord& item);
+  // Sets the asset's capture time and offset; fills its place only when it has none.
+  Status FillTimeAndPlace(int64_t asset_id, const TimeAndPlace& facts);
+  // Forgets the source's album memberships and keywords (a re-import writes them whole).
+  Status ClearMembershipsAndKeywords(int64_t source_id);
+  Result<int64_t> EnsureAlbum(int64_t source_id, const std::string& name);
+  Status AddToAlbum(int64_t album_id, int64_t file_id);
+  Status AddKeyword(int64_t file_id, const std::string& keyword);
+  // Removes the source's albums that have no photo left.
+  Status DropEmptyAlbums(int64_t source_id);
+
   // Removes files missing since before cutoff (unix seconds), then assets with no files.
   Result<GcResult> CollectGarbage(int64_t missing_before);
 
  private:
+  friend class CatalogTestAccess;  // tests/catalog_test_access.h: tests set up odd states
   Catalog() = default;
   Status Migrate();
 

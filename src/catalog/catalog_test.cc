@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include "catalog_test_access.h"
 #include "test_util.h"
 
 namespace shoebox {
@@ -36,14 +37,14 @@ TEST(Catalog, CreatesSchemaInWalModeWithForeignKeys) {
   TempDir dir;
   auto cat = Catalog::Open(dir / "sub/catalog.db", true);
   ASSERT_OK(cat.status());
-  auto q = (*cat)->db().Prepare("PRAGMA journal_mode");
+  auto q = CatalogDb(**cat).Prepare("PRAGMA journal_mode");
   Status st;
   ASSERT_TRUE(q->Step(&st));
   EXPECT_EQ(q->Text(0), "wal");
-  auto fk = (*cat)->db().Prepare("PRAGMA foreign_keys");
+  auto fk = CatalogDb(**cat).Prepare("PRAGMA foreign_keys");
   ASSERT_TRUE(fk->Step(&st));
   EXPECT_EQ(fk->Int(0), 1);
-  auto v = (*cat)->db().Prepare("PRAGMA user_version");
+  auto v = CatalogDb(**cat).Prepare("PRAGMA user_version");
   ASSERT_TRUE(v->Step(&st));
   EXPECT_EQ(v->Int(0), Catalog::kSchemaVersion);
 }
@@ -60,7 +61,7 @@ TEST(Catalog, RefusesCatalogFromNewerVersion) {
   {
     auto cat = Catalog::Open(dir / "c.db", true);
     ASSERT_OK(cat.status());
-    ASSERT_OK((*cat)->db().Exec("PRAGMA user_version=99"));
+    ASSERT_OK(CatalogDb(**cat).Exec("PRAGMA user_version=99"));
   }
   auto cat = Catalog::Open(dir / "c.db", false);
   ASSERT_EQ(cat.status().code(), StatusCode::kUnsupported);

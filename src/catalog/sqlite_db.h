@@ -104,6 +104,9 @@ class Database {
 class Transaction {
  public:
   explicit Transaction(Database* db) : db_(db) {}
+  Transaction(Transaction&& o) noexcept : db_(o.db_), open_(o.open_) { o.open_ = false; }
+  Transaction(const Transaction&) = delete;
+  Transaction& operator=(const Transaction&) = delete;
   ~Transaction();
   Status Begin();
   Status Commit();

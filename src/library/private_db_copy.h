@@ -23,7 +23,7 @@ class PrivateDbCopy {
   static Result<std::unique_ptr<PrivateDbCopy>> Open(const std::string& path);
   ~PrivateDbCopy();
 
-  Database& db() { return db_; }
+  Database& database() { return db_; }
   const std::string& original() const { return original_; }
 
   // Whether table exists (schemas differ between versions of the same application).

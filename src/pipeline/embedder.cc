@@ -125,7 +125,7 @@ Result<std::unique_ptr<InlineEmbedder>> InlineEmbedder::Create(Catalog* catalog,
 }
 
 InlineEmbedder::InlineEmbedder(Catalog* catalog, Model* model, int64_t batch)
-    : model_(model), store_(&catalog->db()), batch_(std::max<int64_t>(1, batch)) {}
+    : model_(model), store_(catalog->Embeddings()), batch_(std::max<int64_t>(1, batch)) {}
 
 Status InlineEmbedder::Add(int64_t asset_id, std::vector<float> pixels, const std::string& source) {
   if (static_cast<int64_t>(pixels.size()) != model_->prepared_floats())
@@ -163,7 +163,7 @@ Status InlineEmbedder::Flush() {
 Result<EmbedReport> EmbedMissing(Catalog& catalog, Model& model, const ThumbnailCache* thumbs,
                                  const EmbedOptions& options) {
   const auto start = std::chrono::steady_clock::now();
-  EmbeddingStore store(&catalog.db());
+  EmbeddingStore store = catalog.Embeddings();
   auto model_id = RegisterModel(store, model, options);
   if (!model_id.ok()) return model_id.status();
   EmbedReport report;

@@ -338,7 +338,7 @@ class RootIndexer {
   Status Finish(const std::string& root, const std::unordered_map<std::string, KnownFile>& known,
                 const std::unordered_set<std::string>& seen, const std::vector<WalkEntry>& revived,
                 const WalkResult& walk, bool folder_walk) {
-    Transaction tx(&cat_->db());
+    Transaction tx = cat_->NewTransaction();
     SHOEBOX_RETURN_IF_ERROR(tx.Begin());
     const int64_t now = Now();
     for (const auto& [path, k] : known) {
@@ -483,7 +483,7 @@ class RootIndexer {
   }
 
   Status CommitBatch(std::vector<WorkResult>* batch) {
-    Transaction tx(&cat_->db());
+    Transaction tx = cat_->NewTransaction();
     SHOEBOX_RETURN_IF_ERROR(tx.Begin());
     int64_t now = Now();
     for (WorkResult& r : *batch) {

@@ -7,6 +7,7 @@
 
 #include <map>
 
+#include "catalog_test_access.h"
 #include "imaging/reduced_decode.h"
 #include "test_util.h"
 
@@ -187,15 +188,15 @@ TEST_F(IndexerTest, FullDiskEndsTheRunWithAClearErrorAndKeepsWhatWasIndexed) {
   for (int i = 0; i < 40; ++i)  // distinct contents: a trailer after IEND
     testing::WriteFile(root_ + "/more/" + std::to_string(i) + ".png", png + std::to_string(i));
   // Cap the catalog at its current size: the next insert fails as on a full disk.
-  auto pages = cat_->db().Prepare("PRAGMA page_count");
+  auto pages = CatalogDb(*cat_).Prepare("PRAGMA page_count");
   Status st;
   ASSERT_TRUE(pages->Step(&st));
-  ASSERT_OK(cat_->db().Exec("PRAGMA max_page_count=" + std::to_string(pages->Int(0))));
+  ASSERT_OK(CatalogDb(*cat_).Exec("PRAGMA max_page_count=" + std::to_string(pages->Int(0))));
   auto r = IndexFolders(cat_.get(), {root_}, thumbs_, opt_);
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.status().code(), StatusCode::kDiskFull);
   EXPECT_NE(r.status().message().find("disk full"), std::string::npos);
-  ASSERT_OK(cat_->db().Exec("PRAGMA max_page_count=1073741823"));
+  ASSERT_OK(CatalogDb(*cat_).Exec("PRAGMA max_page_count=1073741823"));
   EXPECT_EQ(cat_->Stats()->assets, 4);  // the first run's work is intact
   IndexReport again = Index();
   EXPECT_EQ(again.added, 40);

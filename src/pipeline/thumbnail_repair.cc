@@ -137,7 +137,7 @@ Result<ThumbnailRepairReport> RepairThumbnails(Catalog* catalog, const Thumbnail
     pool.Wait();
   }
 
-  Transaction tx(&catalog->db());
+  Transaction tx = catalog->NewTransaction();
   SHOEBOX_RETURN_IF_ERROR(tx.Begin());
   for (const Outcome& o : outcomes) {
     if (o.status.code() == StatusCode::kDiskFull) return o.status;

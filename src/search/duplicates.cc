@@ -21,22 +21,17 @@ struct AssetInfo {
 };
 
 Result<std::map<int64_t, AssetInfo>> LoadAssets(Catalog* catalog) {
-  auto q = catalog->db().Prepare(
-      "SELECT a.id, f.path, COALESCE(a.width * a.height, 0), a.size, a.taken_at, a.hash FROM "
-      "assets a "
-      "JOIN files f ON f.asset_id = a.id AND f.status = 0 ORDER BY a.id, f.path");
-  if (!q.ok()) return q.status();
+  auto files = catalog->PresentFiles();
+  if (!files.ok()) return files.status();
   std::map<int64_t, AssetInfo> out;
-  Status st;
-  while (q->Step(&st)) {
-    AssetInfo& a = out[q->Int(0)];
-    a.paths.push_back(q->Text(1));
-    a.pixels = q->Int(2);
-    a.bytes = q->Int(3);
-    a.taken_at = q->OptText(4);
-    a.hash = q->Text(5);
+  for (PresentFile& f : *files) {
+    AssetInfo& a = out[f.asset_id];
+    a.paths.push_back(std::move(f.path));
+    a.pixels = f.pixels;
+    a.bytes = f.bytes;
+    a.taken_at = std::move(f.taken_at);
+    a.hash = std::move(f.hash);
   }
-  if (!st.ok()) return st;
   return out;
 }
 

@@ -9,6 +9,7 @@
 
 #include "catalog/catalog.h"
 #include "catalog/embedding_store.h"
+#include "catalog_test_access.h"
 #include "search/hnsw_index.h"
 #include "search/searcher.h"
 #include "search/synthetic.h"
@@ -31,7 +32,7 @@ struct Fixture {
     auto c = Catalog::Open(tmp / "catalog.db", true);
     EXPECT_TRUE(c.ok());
     cat = std::move(*c);
-    EmbeddingStore store(&cat->db());
+    EmbeddingStore store = cat->Embeddings();
     model = {0, "fp", "test", "loc", "clip", kDim, 1, 0};
     auto id = store.EnsureModel(model, 1);
     EXPECT_TRUE(id.ok());
@@ -40,7 +41,7 @@ struct Fixture {
   // Adds n assets with vectors (and one failed embedding, which must not count).
   void Add(int64_t n, uint64_t seed) {
     auto rows = ClusteredVectors(n, kDim, 4, seed);
-    EmbeddingStore store(&cat->db());
+    EmbeddingStore store = cat->Embeddings();
     auto source = cat->EnsureSource("folder", (tmp / "photos").string(), 1);
     ASSERT_TRUE(source.ok());
     std::vector<EmbeddingRow> batch;
@@ -89,7 +90,7 @@ TEST(VectorFile, WrittenOnFirstOpenAndMappedAfterwards) {
   auto m = MapVectorFile(f.file(), kDim);
   ASSERT_TRUE(m.ok()) << m.status().ToString();
   EXPECT_EQ(m->count, 50);
-  EmbeddingStore store(&f.cat->db());
+  EmbeddingStore store = f.cat->Embeddings();
   EXPECT_EQ(m->version, *store.Version(f.model.id));
   // The mapped rows are the catalog's vectors, bit for bit.
   auto set = store.Load(f.model.id);
@@ -103,7 +104,7 @@ TEST(VectorFile, ExtendedWhenNewerAssetsAreEmbedded) {
   f.Add(40, 1);
   ASSERT_TRUE(UpdateVectorFile(f.cat.get(), f.model).ok());
   f.Add(25, 2);
-  EmbeddingStore store(&f.cat->db());
+  EmbeddingStore store = f.cat->Embeddings();
   EXPECT_NE(MapVectorFile(f.file(), kDim)->version, *store.Version(f.model.id))
       << "stale after new vectors";
   auto s = Searcher::Open(f.cat.get(), f.model);
@@ -120,7 +121,7 @@ TEST(VectorFile, RewrittenWhenAssetsDisappear) {
   Fixture f;
   f.Add(30, 1);
   ASSERT_TRUE(UpdateVectorFile(f.cat.get(), f.model).ok());
-  ASSERT_TRUE(f.cat->db().Exec("DELETE FROM embeddings WHERE asset_id IN (3, 7)").ok());
+  ASSERT_TRUE(CatalogDb(*f.cat).Exec("DELETE FROM embeddings WHERE asset_id IN (3, 7)").ok());
   auto s = Searcher::Open(f.cat.get(), f.model);
   ASSERT_TRUE(s.ok());
   EXPECT_EQ((*s)->ids().size(), 28u);
@@ -214,7 +215,7 @@ TEST(VectorFile, RandomDamageIsDetectedAndNeverChangesResults) {
 TEST(HnswFiles, RandomDamageIsDetectedNeverCrashesAndNeverChangesResults) {
   Fixture f;
   f.Add(2000, 4);
-  EmbeddingStore store(&f.cat->db());
+  EmbeddingStore store = f.cat->Embeddings();
   ASSERT_TRUE(store.SetIndexRecipe(f.model.id, "hnsw,M=8,efc=100,ef=300").ok());
   f.model.index_recipe = "hnsw,M=8,efc=100,ef=300";
   auto fresh = Searcher::Open(f.cat.get(), f.model);

@@ -32,7 +32,7 @@ struct LoadedVectors {
 };
 
 Result<LoadedVectors> LoadVectors(Catalog* catalog, const ModelRecord& model, bool persist) {
-  EmbeddingStore store(&catalog->db());
+  EmbeddingStore store = catalog->Embeddings();
   auto version = store.Version(model.id);
   if (!version.ok()) return version.status();
   const auto path = VectorFilePath(catalog->path(), model.id);
@@ -140,7 +140,7 @@ Result<IndexHealth> CheckIndexHealth(Catalog* catalog, const ModelRecord& model)
     return h;
   }
   h.recipe = recipe->ToString();
-  EmbeddingStore store(&catalog->db());
+  EmbeddingStore store = catalog->Embeddings();
   auto version = store.Version(model.id);
   if (!version.ok()) return version.status();
   if (version->count > 0) {
@@ -291,111 +291,14 @@ std::optional<std::vector<float>> Searcher::VectorOf(int64_t asset_id) const {
   return index_->Row(it - ids_.begin());
 }
 
-namespace {
-
-// A filter's conditions as SQL over a = assets (asset facts) and f = files, s = sources (where
-// the file is, what its library says), with parameters ?1..?9 (BindFilter).
-struct FilterClauses {
-  std::string asset, file;  // " AND ..." each
-};
-}  // namespace
-
-bool HasFileConditions(const SearchFilter& f) {
-  return f.folder || f.source || f.album || f.keyword || f.favorite || f.min_rating;
-}
-
-namespace {
-
-FilterClauses BuildFilterClauses(const SearchFilter& f) {
-  FilterClauses c;
-  if (f.after) c.asset += " AND a.taken_at >= ?1";
-  if (f.before) c.asset += " AND a.taken_at < ?2";
-  if (f.camera)
-    c.asset += " AND (instr(lower(a.make), lower(?4)) > 0 OR instr(lower(a.model), lower(?4)) > 0)";
-  if (f.format) c.asset += " AND lower(a.format) = lower(?5)";
-  if (f.has_gps) c.asset += " AND a.gps_lat IS NOT NULL AND a.gps_lon IS NOT NULL";
-  // The folder or below it: an index range ('/' + 1 is '0'), not a function of every row.
-  if (f.folder)
-    c.file += " AND (f.folder = ?3 OR (f.folder >= ?3 || '/' AND f.folder < ?3 || '0'))";
-  if (f.source) c.file += " AND s.root = ?6";
-  if (f.album)
-    c.file +=
-        " AND EXISTS (SELECT 1 FROM album_files af JOIN albums al ON al.id = af.album_id "
-        "WHERE af.file_id = f.id AND al.name = ?7)";
-  if (f.keyword)
-    c.file +=
-        " AND EXISTS (SELECT 1 FROM keywords k WHERE k.file_id = f.id AND lower(k.keyword) = "
-        "lower(?8))";
-  if (f.favorite)
-    c.file +=
-        " AND EXISTS (SELECT 1 FROM library_items li WHERE li.file_id = f.id AND li.favorite = 1)";
-  if (f.min_rating)
-    c.file +=
-        " AND COALESCE((SELECT li.rating FROM library_items li WHERE li.file_id = f.id), a.rating) "
-        ">= ?9";
-  if (!f.include_trashed)
-    c.file +=
-        " AND NOT EXISTS (SELECT 1 FROM library_items li WHERE li.file_id = f.id AND li.trashed = "
-        "1)";
-  return c;
-}
-
-void BindFilter(Statement& q, const SearchFilter& f) {
-  auto trim = [](std::string p) {
-    while (p.size() > 1 && p.back() == '/') p.pop_back();
-    return p;
-  };
-  if (f.after) q.Bind(1, *f.after);
-  if (f.before) q.Bind(2, *f.before);
-  if (f.folder) q.Bind(3, trim(*f.folder));
-  if (f.camera) q.Bind(4, *f.camera);
-  if (f.format) q.Bind(5, *f.format);
-  if (f.source) q.Bind(6, trim(*f.source));
-  if (f.album) q.Bind(7, *f.album);
-  if (f.keyword) q.Bind(8, *f.keyword);
-  if (f.min_rating) q.Bind(9, *f.min_rating);
-}
-
-}  // namespace
-
-Result<Statement> PrepareFiltered(Database& db, const SearchFilter& f, const std::string& select,
-                                  const std::string& tail) {
-  const FilterClauses c = BuildFilterClauses(f);
-  auto q = db.Prepare(select +
-                      " FROM assets a JOIN files f ON f.asset_id = a.id AND f.status = 0 "
-                      "JOIN sources s ON s.id = f.source_id WHERE 1" +
-                      c.asset + c.file + tail);
-  if (!q.ok()) return q.status();
-  BindFilter(*q, f);
-  return q;
-}
-
-Result<Statement> PrepareFilteredAssets(Database& db, const SearchFilter& f,
-                                        const std::string& columns, const std::string& tail,
-                                        bool with_path) {
-  const FilterClauses c = BuildFilterClauses(f);
-  const std::string files =
-      " FROM files f JOIN sources s ON s.id = f.source_id WHERE f.asset_id = a.id AND f.status = "
-      "0" +
-      c.file;
-  const std::string path = with_path ? ", (SELECT MIN(f.path)" + files + ")" : "";
-  auto q = db.Prepare("SELECT " + columns + path + " FROM assets a WHERE 1" + c.asset +
-                      " AND EXISTS (SELECT 1" + files + ")" + tail);
-  if (!q.ok()) return q.status();
-  BindFilter(*q, f);
-  return q;
-}
-
 Result<std::vector<uint8_t>> Searcher::Allowed(Catalog& catalog, const SearchFilter& f) const {
-  auto q = PrepareFiltered(catalog.db(), f, "SELECT DISTINCT a.id", "");
-  if (!q.ok()) return q.status();
+  auto matching = catalog.AssetIdsMatching(f);
+  if (!matching.ok()) return matching.status();
   std::vector<uint8_t> allow(ids_.size(), 0);
-  Status st;
-  while (q->Step(&st)) {
-    auto it = std::lower_bound(ids_.begin(), ids_.end(), q->Int(0));
-    if (it != ids_.end() && *it == q->Int(0)) allow[static_cast<size_t>(it - ids_.begin())] = 1;
+  for (const int64_t id : *matching) {
+    auto it = std::lower_bound(ids_.begin(), ids_.end(), id);
+    if (it != ids_.end() && *it == id) allow[static_cast<size_t>(it - ids_.begin())] = 1;
   }
-  if (!st.ok()) return st;
   return allow;
 }
 
@@ -414,10 +317,8 @@ Result<std::vector<SearchHit>> Searcher::Search(Catalog& catalog, const std::vec
   std::vector<uint8_t> allow;
   bool trash = false;
   if (o.filter.empty() && !o.filter.include_trashed) {
-    auto t =
-        catalog.db().PrepareCached("SELECT EXISTS (SELECT 1 FROM library_items WHERE trashed = 1)");
-    Status st;
-    if (t.ok() && t->Step(&st)) trash = t->Int(0) != 0;
+    auto t = catalog.HasTrashed();
+    trash = t.ok() && *t;
   }
   if (!o.filter.empty() || trash) {
     auto a = Allowed(catalog, o.filter);

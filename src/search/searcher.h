@@ -18,38 +18,8 @@
 
 namespace shoebox::search {
 
-struct SearchFilter {
-  std::optional<std::string> after, before;  // capture date, ISO 8601 prefix ("2023", "2023-06-01")
-  std::optional<std::string> folder;         // a folder and everything below it
-  std::optional<std::string> camera;         // substring of make or model, any case
-  std::optional<std::string> format;         // "jpeg", "heif", ...
-  std::optional<std::string> source;         // a source root, as `status` lists them
-  std::optional<std::string> album;          // album / collection name (library imports)
-  std::optional<std::string> keyword;
-  std::optional<int> min_rating;  // the library's rating, else the EXIF one
-  bool favorite = false;
-  bool has_gps = false;
-  bool include_trashed = false;  // photos a library has in its trash are left out unless asked
-  bool empty() const {
-    return !after && !before && !folder && !camera && !format && !source && !album && !keyword &&
-           !min_rating && !favorite && !has_gps;
-  }
-};
-
-// Prepares `select` (e.g. "SELECT DISTINCT a.id") over the present photos the filter allows
-// (tables: a = assets, f = files, s = sources), then `tail` (GROUP BY / ORDER BY / LIMIT; its
-// parameters start at ?10). Shared by filtered search and browsing without a query.
-Result<Statement> PrepareFiltered(Database& db, const SearchFilter& filter,
-                                  const std::string& select, const std::string& tail);
-// The same, one row per asset without a join: "SELECT <columns>[, <the first path of the asset
-// among the files the filter allows>] FROM assets a WHERE ..." + tail. Walks an index on assets
-// (ORDER BY a.taken_at DESC uses assets_taken_at) and stops at the LIMIT: a first page of
-// 200,000 photos costs a few milliseconds instead of a sort of all of them.
-Result<Statement> PrepareFilteredAssets(Database& db, const SearchFilter& filter,
-                                        const std::string& columns, const std::string& tail,
-                                        bool with_path);
-// Whether the filter looks at files (folder, source, library facts), not only at assets.
-bool HasFileConditions(const SearchFilter& filter);
+// Which photos a query ranks (dates, folder, camera, library facts): the catalog's filter.
+using SearchFilter = PhotoFilter;
 
 struct SearchOptions {
   int64_t n = 20;

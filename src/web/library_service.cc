@@ -151,7 +151,7 @@ void LibraryService::State::LoaderLoop() {
 }
 
 void LibraryService::State::Refresh(Catalog& cat) {
-  EmbeddingStore store(&cat.db());
+  EmbeddingStore store = cat.Embeddings();
   std::optional<ModelRecord> rec;
   {
     std::lock_guard lock(mu);
@@ -524,16 +524,12 @@ Result<json> LibraryService::Asset(int64_t asset_id) {
       row->asset.has_thumbnail ? json("/thumb/" + std::to_string(asset_id)) : json(nullptr);
   j["original"] = "/original/" + std::to_string(asset_id);
   json files = json::array();
-  auto q = (*cat)->db().Prepare(
-      "SELECT path, status, size FROM files WHERE asset_id = ?1 ORDER BY path");
-  if (!q.ok()) return q.status();
-  q->Bind(1, asset_id);
-  Status st;
-  while (q->Step(&st))
-    files.push_back({{"path", q->Text(0)},
-                     {"status", q->Int(1) == 0 ? "present" : "missing"},
-                     {"size", q->Int(2)}});
-  if (!st.ok()) return st;
+  auto asset_files = (*cat)->FilesOfAsset(asset_id);
+  if (!asset_files.ok()) return asset_files.status();
+  for (const AssetFile& f : *asset_files)
+    files.push_back({{"path", f.path},
+                     {"status", f.status == FileStatus::kPresent ? "present" : "missing"},
+                     {"size", f.size}});
   j["files"] = files;
   // Exact duplicates are this asset's other present files; near ones come from the
   // duplicate report when it has been computed (GET /api/dupes starts it).
@@ -563,11 +559,9 @@ Result<json> LibraryService::Asset(int64_t asset_id) {
 Result<json> LibraryService::Random(int64_t n) {
   auto cat = s_->pool->Acquire();
   if (!cat.ok()) return cat.status();
-  auto q = (*cat)->db().Prepare("SELECT COALESCE(MAX(id), 0) FROM assets");
-  if (!q.ok()) return q.status();
-  Status st;
-  if (!q->Step(&st)) return st;
-  const int64_t max_id = q->Int(0);
+  auto max = (*cat)->MaxAssetId();
+  if (!max.ok()) return max.status();
+  const int64_t max_id = *max;
   json out = json::array();
   if (max_id == 0) return json{{"results", out}};
   // Random ids, skipping the holes and the photos that cannot be shown: O(n) lookups
@@ -587,12 +581,9 @@ Result<json> LibraryService::Random(int64_t n) {
     if (!*row || (*row)->file.status != FileStatus::kPresent || !(*row)->asset.has_thumbnail)
       continue;
     // Photos in a library's trash are not shown unasked, here as in searches.
-    auto trashed = (*cat)->db().PrepareCached(
-        "SELECT EXISTS (SELECT 1 FROM files f JOIN library_items li ON li.file_id = f.id "
-        "WHERE f.asset_id = ?1 AND li.trashed = 1)");
+    auto trashed = (*cat)->IsTrashed(id);
     if (!trashed.ok()) return trashed.status();
-    trashed->Bind(1, id);
-    if (trashed->Step(&st) && trashed->Int(0) != 0) continue;
+    if (*trashed) continue;
     search::SearchHit h{id, (*row)->file.path, 0.0f, (*row)->asset.taken_at, true};
     json j = s_->HitJson(h);
     j.erase("score");
@@ -605,47 +596,29 @@ Result<json> LibraryService::Random(int64_t n) {
 Result<json> LibraryService::Browse(const PageRequest& page, const std::string& order) {
   // Needs neither vectors nor a model: the catalog alone (browsing works offline, before
   // the first embedding, and while the model is missing).
-  const search::SearchFilter& f = page.options.filter;
-  // Two plans. Filters on files (folder, album...) select few rows through their indexes:
-  // join, then sort what matched. Otherwise walk the assets in the order asked (newest first
-  // is the taken_at index backwards) and stop at the page: a first page of 200,000 photos
-  // costs milliseconds instead of a sort of all of them.
-  const bool by_files = search::HasFileConditions(f);
-  std::string sort;
+  BrowseOrder by;
   if (order == "newest" || order.empty())
-    sort = " ORDER BY a.taken_at DESC, a.id DESC";  // NULL sorts lowest: undated last
+    by = BrowseOrder::kNewest;
   else if (order == "oldest")
-    sort = " ORDER BY a.taken_at IS NULL, a.taken_at, a.id";
+    by = BrowseOrder::kOldest;
   else if (order == "path")
-    sort = " ORDER BY 4";  // the path column
+    by = BrowseOrder::kPath;
   else
     return InvalidArgument("order must be newest, oldest or path");
   auto cat = s_->pool->Acquire();
   if (!cat.ok()) return cat.status();
-  const std::string tail = sort + " LIMIT ?10 OFFSET ?11";
-  auto q = by_files ? search::PrepareFiltered((*cat)->db(), f,
-                                              "SELECT a.id, a.taken_at, a.thumb_state, MIN(f.path)",
-                                              " GROUP BY a.id" + tail)
-                    : search::PrepareFilteredAssets((*cat)->db(), f,
-                                                    "a.id, a.taken_at, a.thumb_state", tail,
-                                                    /*with_path=*/true);
-  if (!q.ok()) return q.status();
-  q->Bind(10, page.n + 1).Bind(11, page.offset);
+  auto rows = (*cat)->Browse(page.options.filter, by, page.offset, page.n);
+  if (!rows.ok()) return rows.status();
   json results = json::array();
-  Status st;
-  bool more = false;  // the query asks for one row more than the page
-  while (q->Step(&st)) {
-    if (static_cast<int64_t>(results.size()) == page.n) {
-      more = true;
-      break;
-    }
-    search::SearchHit h{q->Int(0), q->Text(3), 0.0f, q->OptText(1), q->Int(2) != 0};
+  for (BrowseRow& r : rows->rows) {
+    search::SearchHit h{r.asset_id, std::move(r.path), 0.0f, std::move(r.taken_at),
+                        r.has_thumbnail};
     json j = s_->HitJson(h);
     j.erase("score");
     j.erase("probability");
     results.push_back(std::move(j));
   }
-  if (!st.ok()) return st;
+  const bool more = rows->has_more;
   return json{{"results", results}, {"n", page.n}, {"offset", page.offset}, {"has_more", more}};
 }
 
@@ -707,7 +680,7 @@ Result<json> LibraryService::ComputeStatus() {
     j["model"]["label"] = rec->label;
     j["model"]["family"] = rec->family;
     j["model"]["dim"] = rec->dim;
-    EmbeddingStore store(&(*cat)->db());
+    EmbeddingStore store = (*cat)->Embeddings();
     auto c = store.Coverage(rec->id);
     if (c.ok()) {
       j["indexing"]["embedded"] = c->embedded;

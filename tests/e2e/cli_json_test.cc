@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 
 #include "catalog/catalog.h"
+#include "catalog_test_access.h"
 #include "cli_runner.h"
 #include "test_util.h"
 
@@ -106,7 +107,7 @@ TEST_F(CliJson, FatalProblemsExitNonZeroWithAClearMessage) {
   {
     auto cat = Catalog::Open(cli_.catalog(), false);
     ASSERT_TRUE(cat.ok());
-    ASSERT_TRUE((*cat)->db().Exec("PRAGMA user_version=99").ok());
+    ASSERT_TRUE(CatalogDb(**cat).Exec("PRAGMA user_version=99").ok());
   }
   CliResult newer = cli_.Run({"index", lib_.string()});
   EXPECT_EQ(newer.exit_code, 1);

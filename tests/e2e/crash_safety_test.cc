@@ -12,6 +12,7 @@
 #include <thread>
 
 #include "catalog/catalog.h"
+#include "catalog_test_access.h"
 #include "cli_runner.h"
 #include "test_util.h"
 
@@ -26,7 +27,7 @@ std::filesystem::path MakeLibrary(const TempDir& tmp) {
 }
 
 std::string Scalar(Catalog* cat, const std::string& sql) {
-  auto q = cat->db().Prepare(sql);
+  auto q = CatalogDb(*cat).Prepare(sql);
   EXPECT_TRUE(q.ok()) << q.status().ToString();
   Status st;
   if (!q.ok() || !q->Step(&st)) return "";

@@ -19,6 +19,7 @@
 
 #include "catalog/catalog.h"
 #include "catalog/embedding_store.h"
+#include "catalog_test_access.h"
 #include "cli_runner.h"
 #include "test_util.h"
 
@@ -60,7 +61,7 @@ struct Stored {
 Stored Load(const std::filesystem::path& catalog, const std::string& family) {
   auto cat = Catalog::Open(catalog, false);
   EXPECT_TRUE(cat.ok());
-  EmbeddingStore store(&(*cat)->db());
+  EmbeddingStore store = (*cat)->Embeddings();
   Stored s;
   auto models = store.Models();  // kept alive: *store.Models() in the loop would dangle
   EXPECT_TRUE(models.ok());
@@ -70,7 +71,7 @@ Stored Load(const std::filesystem::path& catalog, const std::string& family) {
       EXPECT_TRUE(set.ok()) << set.status().ToString();
       if (set.ok()) s.set = std::move(*set);
     }
-  auto q = (*cat)->db().Prepare(
+  auto q = CatalogDb(**cat).Prepare(
       "SELECT asset_id, MIN(path) FROM files WHERE status = 0 GROUP BY asset_id");
   Status st;
   while (q->Step(&st)) s.paths[q->Int(0)] = q->Text(1);
@@ -115,7 +116,7 @@ TEST(SemanticIndex, StoredVectorsEqualAFreshEmbed) {
   std::set<std::string> from_thumbnail;
   {
     auto cat = Catalog::Open(lib.cli->catalog(), false);
-    auto q = (*cat)->db().Prepare(
+    auto q = CatalogDb(**cat).Prepare(
         "SELECT MIN(f.path) FROM embeddings e JOIN files f ON f.asset_id = e.asset_id AND f.status "
         "= 0 "
         "WHERE e.source = 'thumbnail' GROUP BY e.asset_id");
@@ -165,7 +166,7 @@ TEST(SemanticIndex, NewPhotosAreEmbeddedFromTheDecodeThatMadeTheirThumbnail) {
   auto cat = Catalog::Open(lib.cli->catalog(), false);
   ASSERT_TRUE(cat.ok());
   auto source = [&](const std::string& rel) {
-    auto q = (*cat)->db().Prepare(
+    auto q = CatalogDb(**cat).Prepare(
         "SELECT e.source FROM embeddings e JOIN models m ON m.id = e.model_id AND m.family = "
         "'clip' "
         "JOIN files f ON f.asset_id = e.asset_id WHERE f.path = ?1");
@@ -182,7 +183,7 @@ TEST(SemanticIndex, NewPhotosAreEmbeddedFromTheDecodeThatMadeTheirThumbnail) {
 TEST(SemanticIndex, EveryPhotoHasOneVectorPerModelAndUndecodableOnesAreRecorded) {
   Library& lib = Shared();
   auto cat = Catalog::Open(lib.cli->catalog(), false);
-  auto q = (*cat)->db().Prepare(
+  auto q = CatalogDb(**cat).Prepare(
       "SELECT m.family, count(e.vector), count(*) - count(e.vector) FROM models m JOIN embeddings "
       "e ON e.model_id = m.id "
       "GROUP BY m.id ORDER BY m.family");
@@ -191,7 +192,7 @@ TEST(SemanticIndex, EveryPhotoHasOneVectorPerModelAndUndecodableOnesAreRecorded)
   while (q->Step(&st)) per_model[q->Text(0)] = {q->Int(1), q->Int(2)};
   ASSERT_EQ(per_model.size(), 2u);
   EXPECT_EQ(per_model["clip"], per_model["siglip"]);
-  auto assets = (*cat)->db().Prepare(
+  auto assets = CatalogDb(**cat).Prepare(
       "SELECT count(DISTINCT asset_id) FROM files WHERE status = 0 AND asset_id IS NOT NULL");
   ASSERT_TRUE(assets->Step(&st));
   EXPECT_EQ(per_model["clip"].first + per_model["clip"].second, assets->Int(0));
@@ -236,7 +237,7 @@ TEST(SemanticIndex, FiltersApplyBeforeTopK) {
   Stored s = Load(lib.cli->catalog(), "clip");
   auto cat = Catalog::Open(lib.cli->catalog(), false);
   std::set<int64_t> png;
-  auto q = (*cat)->db().Prepare("SELECT id FROM assets WHERE format = 'png'");
+  auto q = CatalogDb(**cat).Prepare("SELECT id FROM assets WHERE format = 'png'");
   Status st;
   while (q->Step(&st)) png.insert(q->Int(0));
   ASSERT_GE(png.size(), 5u);
@@ -257,7 +258,7 @@ TEST(SemanticIndex, FiltersApplyBeforeTopK) {
   r = lib.cli->Run(
       {"search", "a photo", "--has-gps", "--json", "-n", "100", "--model", lib.clip.string()});
   ASSERT_EQ(r.exit_code, 0);
-  auto gps = (*cat)->db().Prepare(
+  auto gps = CatalogDb(**cat).Prepare(
       "SELECT count(DISTINCT e.asset_id) FROM embeddings e JOIN assets a ON a.id = e.asset_id "
       "WHERE a.gps_lat IS NOT NULL AND e.vector IS NOT NULL AND e.model_id = (SELECT id FROM "
       "models WHERE family='clip')");
@@ -456,7 +457,7 @@ TEST(SemanticIndex, RandomSigkillsDuringEmbeddingResume) {
       continue;
     auto cat = Catalog::Open(cli.catalog(), false);
     ASSERT_TRUE(cat.ok()) << "round " << round << ": " << cat.status().ToString();
-    auto check = (*cat)->db().Prepare("PRAGMA integrity_check");
+    auto check = CatalogDb(**cat).Prepare("PRAGMA integrity_check");
     Status st;
     ASSERT_TRUE(check->Step(&st));
     EXPECT_EQ(check->Text(0), "ok") << "round " << round;
@@ -465,7 +466,7 @@ TEST(SemanticIndex, RandomSigkillsDuringEmbeddingResume) {
   CliResult last = cli.Run({"-q", "index", "--model", model.string(), "--json", photos.string()});
   ASSERT_EQ(last.exit_code, 0) << last.err;
   auto cat = Catalog::Open(cli.catalog(), false);
-  auto q = (*cat)->db().Prepare(
+  auto q = CatalogDb(**cat).Prepare(
       "SELECT (SELECT count(*) FROM embeddings), (SELECT count(DISTINCT asset_id) FROM "
       "embeddings), "
       "(SELECT count(DISTINCT asset_id) FROM files WHERE status = 0 AND asset_id IS NOT NULL)");

@@ -31,7 +31,7 @@ void RegisterReindex(CLI::App& app, GlobalOptions& g, int& exit_code) {
     if (!recipe->empty()) {
       auto parsed = search::ParseIndexRecipe(*recipe);
       if (!parsed.ok()) return fail(parsed.status());
-      EmbeddingStore store(&(*cat)->db());
+      EmbeddingStore store = (*cat)->Embeddings();
       Status st = store.SetIndexRecipe(record->id, parsed->ToString());
       if (!st.ok()) return fail(st);
       record->index_recipe = parsed->ToString();

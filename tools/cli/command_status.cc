@@ -23,7 +23,7 @@ void RegisterStatus(CLI::App& app, GlobalOptions& g, int& exit_code) {
       return;
     }
     // Per model: how much of the library has vectors (index health for queries).
-    EmbeddingStore store(&(*cat)->db());
+    EmbeddingStore store = (*cat)->Embeddings();
     auto models = store.Models();
     if (!models.ok()) {
       exit_code = Fail(models.status());

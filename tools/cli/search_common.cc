@@ -28,7 +28,7 @@ Result<nlohmann::json> RunEmbedStage(Catalog* cat, Model* model, const std::stri
   if (!r.ok()) return r.status();
   // Queries map the vectors from one file beside the catalog; bring it up to date now rather
   // than on the first query.
-  EmbeddingStore store(&cat->db());
+  EmbeddingStore store = cat->Embeddings();
   nlohmann::json index_state;
   if (auto rec = store.FindModel(model->fingerprint()); rec.ok() && *rec) {
     if (Status st = search::UpdateVectorFile(cat, **rec); !st.ok() && !quiet)
@@ -141,7 +141,7 @@ std::string DescribeIndexHealth(const search::IndexHealth& h) {
 }
 
 Result<ModelRecord> QueryModel(Catalog* cat, const std::string& model_arg) {
-  EmbeddingStore store(&cat->db());
+  EmbeddingStore store = cat->Embeddings();
   auto models = store.Models();
   if (!models.ok()) return models.status();
   if (!model_arg.empty()) {

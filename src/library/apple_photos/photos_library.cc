@@ -105,7 +105,7 @@ Result<LibraryScan> ReadPhotosLibrary(const std::string& bundle) {
     return NotFound(bundle + " is not an Apple Photos library (no database/Photos.sqlite)");
   auto copy = PrivateDbCopy::Open(db_path);
   if (!copy.ok()) return copy.status();
-  Database& db = (*copy)->db();
+  Database& db = (*copy)->database();
   std::string asset_table;
   if ((*copy)->HasTable("ZASSET"))
     asset_table = "ZASSET";  // Photos 6+ (macOS 11+)

@@ -16,7 +16,7 @@
 #include <string>
 
 #include "base/status.h"
-#include "library/library_import.h"
+#include "library/library_scan.h"
 
 namespace shoebox::apple_photos {
 

@@ -96,7 +96,7 @@ Result<LibraryScan> ReadCaptureOneCatalog(const std::string& bundle, bool force_
   }
   auto copy = PrivateDbCopy::Open(db_path->string());
   if (!copy.ok()) return copy.status();
-  Database& db = (*copy)->db();
+  Database& db = (*copy)->database();
   for (const char* table : {"ZIMAGE", "ZPATHLOCATION"})
     if (!(*copy)->HasTable(table))
       return Corrupt(db_path->string() + ": not a Capture One catalog (no " + std::string(table) +

@@ -19,7 +19,7 @@
 #include <string>
 
 #include "base/status.h"
-#include "library/library_import.h"
+#include "library/library_scan.h"
 
 namespace shoebox::capture_one {
 

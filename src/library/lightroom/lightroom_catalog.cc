@@ -62,7 +62,7 @@ Result<CatalogContents> ReadCatalog(const std::string& catalog_path, bool force_
   }
   auto copy = PrivateDbCopy::Open(catalog_path);
   if (!copy.ok()) return copy.status();
-  Database& db = (*copy)->db();
+  Database& db = (*copy)->database();
   for (const char* table :
        {"Adobe_images", "AgLibraryFile", "AgLibraryFolder", "AgLibraryRootFolder"}) {
     if (!(*copy)->HasTable(table))
@@ -164,7 +164,7 @@ Result<std::vector<PreviewEntry>> ReadPreviewIndex(const std::string& lrdata) {
   if (!copy.ok()) return copy.status();
   if (!(*copy)->HasTable("ImageCacheEntry"))
     return Corrupt(db_path + ": no ImageCacheEntry table (not Lightroom's previews.db)");
-  auto q = (*copy)->db().Prepare("SELECT imageId, uuid, digest FROM ImageCacheEntry");
+  auto q = (*copy)->database().Prepare("SELECT imageId, uuid, digest FROM ImageCacheEntry");
   if (!q.ok()) return Corrupt(db_path + ": " + q.status().message());
   std::vector<PreviewEntry> out;
   Status st;

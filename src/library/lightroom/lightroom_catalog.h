@@ -20,7 +20,7 @@
 #include <vector>
 
 #include "base/status.h"
-#include "library/library_import.h"
+#include "library/library_scan.h"
 
 namespace shoebox::lightroom {
 

@@ -1,4 +1,4 @@
-#include "library/takeout/takeout_importer.h"
+#include "pipeline/takeout_import.h"
 
 #include <cstring>
 #include <filesystem>
@@ -7,10 +7,10 @@
 #include <vector>
 
 #include "base/file_io.h"
-#include "library/library_import.h"
 #include "library/library_time.h"
 #include "library/takeout/sidecar.h"
 #include "library/takeout/sidecar_match.h"
+#include "pipeline/library_import.h"
 
 namespace shoebox::takeout {
 namespace {
@@ -60,26 +60,16 @@ Result<FolderResult> ApplyFolder(Catalog* cat, int64_t source_id, const fs::path
   for (const auto& [n, text] : texts)
     if (auto s = ParseSidecar(text); s.ok() && !s->title.empty()) titles[n] = s->title;
   const FolderPairing pairing = PairSidecars(names, titles);
-  Database& db = cat->db();
   std::optional<int64_t> album_id;
   if (pairing.album_metadata) {
     auto album = ParseAlbumMetadata(texts[*pairing.album_metadata]);
     const std::string name =
         album.ok() && !album->title.empty() ? album->title : dir.filename().string();
-    auto ins =
-        db.Prepare("INSERT INTO albums(source_id, name) VALUES(?1, ?2) ON CONFLICT DO NOTHING");
-    if (!ins.ok()) return ins.status();
-    SHOEBOX_RETURN_IF_ERROR(ins->Bind(1, source_id).Bind(2, name).Run());
-    auto sel = db.Prepare("SELECT id FROM albums WHERE source_id = ?1 AND name = ?2");
-    if (!sel.ok()) return sel.status();
-    sel->Bind(1, source_id).Bind(2, name);
-    Status st;
-    if (!sel->Step(&st)) return st.ok() ? Internal("album vanished") : st;
-    album_id = sel->Int(0);
+    auto id = cat->EnsureAlbum(source_id, name);
+    if (!id.ok()) return id.status();
+    album_id = *id;
     r.album = true;
   }
-  auto member = db.Prepare("INSERT OR IGNORE INTO album_files(album_id, file_id) VALUES(?1, ?2)");
-  if (!member.ok()) return member.status();
   for (const auto& m : pairing.media) {
     auto row = cat->FindByPath((dir / m.media).string());
     if (!row.ok()) return row.status();
@@ -87,8 +77,7 @@ Result<FolderResult> ApplyFolder(Catalog* cat, int64_t source_id, const fs::path
     ++r.media;
     const int64_t file_id = (*row)->file.id;
     if (album_id) {
-      SHOEBOX_RETURN_IF_ERROR(member->Bind(1, *album_id).Bind(2, file_id).Run());
-      member->Reset();
+      SHOEBOX_RETURN_IF_ERROR(cat->AddToAlbum(*album_id, file_id));
       ++r.memberships;
     }
     if (!m.sidecar) continue;
@@ -158,7 +147,7 @@ Result<TakeoutReport> ApplyFolders(
   if (!source.ok()) return source.status();
   TakeoutReport report;
   for (const auto& [dir, names] : folders) {
-    Transaction tx(&cat->db());
+    Transaction tx = cat->NewTransaction();
     SHOEBOX_RETURN_IF_ERROR(tx.Begin());
     auto r = ApplyFolder(cat, *source, dir, names, texts_of(dir, names), now);
     if (!r.ok()) return r.status();

@@ -1,0 +1,203 @@
+// Catalog queries that take a PhotoFilter, and the small lookups the search and web layers
+// need, so that their SQL lives beside the schema.
+#include "catalog/catalog.h"
+
+namespace shoebox {
+namespace {
+
+// A filter's conditions as SQL over a = assets (asset facts) and f = files, s = sources (where
+// the file is, what its library says), with parameters ?1..?9 (BindFilter); a query's own
+// parameters start at ?10.
+struct FilterClauses {
+  std::string asset, file;  // " AND ..." each
+};
+
+FilterClauses BuildFilterClauses(const PhotoFilter& f) {
+  FilterClauses c;
+  if (f.after) c.asset += " AND a.taken_at >= ?1";
+  if (f.before) c.asset += " AND a.taken_at < ?2";
+  if (f.camera)
+    c.asset += " AND (instr(lower(a.make), lower(?4)) > 0 OR instr(lower(a.model), lower(?4)) > 0)";
+  if (f.format) c.asset += " AND lower(a.format) = lower(?5)";
+  if (f.has_gps) c.asset += " AND a.gps_lat IS NOT NULL AND a.gps_lon IS NOT NULL";
+  // The folder or below it: an index range ('/' + 1 is '0'), not a function of every row.
+  if (f.folder)
+    c.file += " AND (f.folder = ?3 OR (f.folder >= ?3 || '/' AND f.folder < ?3 || '0'))";
+  if (f.source) c.file += " AND s.root = ?6";
+  if (f.album)
+    c.file +=
+        " AND EXISTS (SELECT 1 FROM album_files af JOIN albums al ON al.id = af.album_id "
+        "WHERE af.file_id = f.id AND al.name = ?7)";
+  if (f.keyword)
+    c.file +=
+        " AND EXISTS (SELECT 1 FROM keywords k WHERE k.file_id = f.id AND lower(k.keyword) = "
+        "lower(?8))";
+  if (f.favorite)
+    c.file +=
+        " AND EXISTS (SELECT 1 FROM library_items li WHERE li.file_id = f.id AND li.favorite = 1)";
+  if (f.min_rating)
+    c.file +=
+        " AND COALESCE((SELECT li.rating FROM library_items li WHERE li.file_id = f.id), a.rating) "
+        ">= ?9";
+  if (!f.include_trashed)
+    c.file +=
+        " AND NOT EXISTS (SELECT 1 FROM library_items li WHERE li.file_id = f.id AND li.trashed = "
+        "1)";
+  return c;
+}
+
+void BindFilter(Statement& q, const PhotoFilter& f) {
+  auto trim = [](std::string p) {
+    while (p.size() > 1 && p.back() == '/') p.pop_back();
+    return p;
+  };
+  if (f.after) q.Bind(1, *f.after);
+  if (f.before) q.Bind(2, *f.before);
+  if (f.folder) q.Bind(3, trim(*f.folder));
+  if (f.camera) q.Bind(4, *f.camera);
+  if (f.format) q.Bind(5, *f.format);
+  if (f.source) q.Bind(6, trim(*f.source));
+  if (f.album) q.Bind(7, *f.album);
+  if (f.keyword) q.Bind(8, *f.keyword);
+  if (f.min_rating) q.Bind(9, *f.min_rating);
+}
+
+// `select` (e.g. "SELECT DISTINCT a.id") over the present photos the filter allows, joined
+// with their files (a, f, s), then `tail` (GROUP BY / ORDER BY / LIMIT).
+Result<Statement> PrepareFiltered(Database& db, const PhotoFilter& f, const std::string& select,
+                                  const std::string& tail) {
+  const FilterClauses c = BuildFilterClauses(f);
+  auto q = db.Prepare(select +
+                      " FROM assets a JOIN files f ON f.asset_id = a.id AND f.status = 0 "
+                      "JOIN sources s ON s.id = f.source_id WHERE 1" +
+                      c.asset + c.file + tail);
+  if (!q.ok()) return q.status();
+  BindFilter(*q, f);
+  return q;
+}
+
+// The same, one row per asset without a join: "SELECT <columns>, <the first path of the asset
+// among the files the filter allows> FROM assets a WHERE ..." + tail. Walks an index on assets
+// (ORDER BY a.taken_at DESC uses assets_taken_at) and stops at the LIMIT: a first page of
+// 200,000 photos costs a few milliseconds instead of a sort of all of them.
+Result<Statement> PrepareFilteredAssets(Database& db, const PhotoFilter& f,
+                                        const std::string& columns, const std::string& tail) {
+  const FilterClauses c = BuildFilterClauses(f);
+  const std::string files =
+      " FROM files f JOIN sources s ON s.id = f.source_id WHERE f.asset_id = a.id AND f.status = "
+      "0" +
+      c.file;
+  auto q =
+      db.Prepare("SELECT " + columns + ", (SELECT MIN(f.path)" + files + ") FROM assets a WHERE 1" +
+                 c.asset + " AND EXISTS (SELECT 1" + files + ")" + tail);
+  if (!q.ok()) return q.status();
+  BindFilter(*q, f);
+  return q;
+}
+
+}  // namespace
+
+bool HasFileConditions(const PhotoFilter& f) {
+  return f.folder || f.source || f.album || f.keyword || f.favorite || f.min_rating;
+}
+
+Result<std::vector<int64_t>> Catalog::AssetIdsMatching(const PhotoFilter& filter) {
+  auto q = PrepareFiltered(db_, filter, "SELECT DISTINCT a.id", "");
+  if (!q.ok()) return q.status();
+  std::vector<int64_t> ids;
+  Status st;
+  while (q->Step(&st)) ids.push_back(q->Int(0));
+  if (!st.ok()) return st;
+  return ids;
+}
+
+Result<BrowsePage> Catalog::Browse(const PhotoFilter& f, BrowseOrder order, int64_t offset,
+                                   int64_t n) {
+  std::string sort;
+  switch (order) {
+    case BrowseOrder::kNewest:
+      sort = " ORDER BY a.taken_at DESC, a.id DESC";
+      break;  // undated last
+    case BrowseOrder::kOldest:
+      sort = " ORDER BY a.taken_at IS NULL, a.taken_at, a.id";
+      break;
+    case BrowseOrder::kPath:
+      sort = " ORDER BY 4";
+      break;  // the path column
+  }
+  const std::string tail = sort + " LIMIT ?10 OFFSET ?11";
+  // Two plans. Filters on files (folder, album...) select few rows through their indexes:
+  // join, then sort what matched. Otherwise walk the assets in the order asked (newest first
+  // is the taken_at index backwards) and stop at the page.
+  auto q = HasFileConditions(f)
+               ? PrepareFiltered(db_, f, "SELECT a.id, a.taken_at, a.thumb_state, MIN(f.path)",
+                                 " GROUP BY a.id" + tail)
+               : PrepareFilteredAssets(db_, f, "a.id, a.taken_at, a.thumb_state", tail);
+  if (!q.ok()) return q.status();
+  q->Bind(10, n + 1).Bind(11, offset);  // one row more than the page tells whether more follow
+  BrowsePage page;
+  Status st;
+  while (q->Step(&st)) {
+    if (static_cast<int64_t>(page.rows.size()) == n) {
+      page.has_more = true;
+      break;
+    }
+    page.rows.push_back({q->Int(0), q->Text(3), q->OptText(1), q->Int(2) != 0});
+  }
+  if (!st.ok()) return st;
+  return page;
+}
+
+Result<std::vector<AssetFile>> Catalog::FilesOfAsset(int64_t asset_id) {
+  auto q =
+      db_.PrepareCached("SELECT path, status, size FROM files WHERE asset_id = ?1 ORDER BY path");
+  if (!q.ok()) return q.status();
+  q->Bind(1, asset_id);
+  std::vector<AssetFile> out;
+  Status st;
+  while (q->Step(&st)) out.push_back({q->Text(0), static_cast<FileStatus>(q->Int(1)), q->Int(2)});
+  if (!st.ok()) return st;
+  return out;
+}
+
+Result<std::vector<PresentFile>> Catalog::PresentFiles() {
+  auto q = db_.Prepare(
+      "SELECT a.id, f.path, COALESCE(a.width * a.height, 0), a.size, a.taken_at, a.hash FROM "
+      "assets a JOIN files f ON f.asset_id = a.id AND f.status = 0 ORDER BY a.id, f.path");
+  if (!q.ok()) return q.status();
+  std::vector<PresentFile> out;
+  Status st;
+  while (q->Step(&st))
+    out.push_back({q->Int(0), q->Text(1), q->Int(2), q->Int(3), q->OptText(4), q->Text(5)});
+  if (!st.ok()) return st;
+  return out;
+}
+
+Result<int64_t> Catalog::MaxAssetId() {
+  auto q = db_.PrepareCached("SELECT COALESCE(MAX(id), 0) FROM assets");
+  if (!q.ok()) return q.status();
+  Status st;
+  if (!q->Step(&st)) return st.ok() ? Internal("MAX(id) returned no row") : st;
+  return q->Int(0);
+}
+
+Result<bool> Catalog::IsTrashed(int64_t asset_id) {
+  auto q = db_.PrepareCached(
+      "SELECT EXISTS (SELECT 1 FROM files f JOIN library_items li ON li.file_id = f.id "
+      "WHERE f.asset_id = ?1 AND li.trashed = 1)");
+  if (!q.ok()) return q.status();
+  q->Bind(1, asset_id);
+  Status st;
+  if (!q->Step(&st)) return st.ok() ? Internal("EXISTS returned no row") : st;
+  return q->Int(0) != 0;
+}
+
+Result<bool> Catalog::HasTrashed() {
+  auto q = db_.PrepareCached("SELECT EXISTS (SELECT 1 FROM library_items WHERE trashed = 1)");
+  if (!q.ok()) return q.status();
+  Status st;
+  if (!q->Step(&st)) return st.ok() ? Internal("EXISTS returned no row") : st;
+  return q->Int(0) != 0;
+}
+
+}  // namespace shoebox
