@@ -20,7 +20,7 @@
 #include "catalog/catalog.h"
 #include "catalog/embedding_store.h"
 #include "search/searcher.h"
-#include "search/synthetic.h"
+#include "vectors/synthetic.h"
 #include "web/library_service.h"
 #include "web/web_server.h"
 
@@ -58,7 +58,7 @@ Status BuildCatalog(const std::filesystem::path& path, int64_t n, const ModelRec
   auto model_id = store.EnsureModel(model, now);
   if (!model_id.ok()) return model_id.status();
   const std::vector<float> vectors =
-      search::ClusteredVectors(n, model.dim, std::max<int64_t>(16, n / 200), 7);
+      vectors::ClusteredVectors(n, model.dim, std::max<int64_t>(16, n / 200), 7);
   const char* formats[] = {"jpeg", "heif", "png", "raw"};
   const int64_t batch = 5000;
   for (int64_t start = 0; start < n; start += batch) {
@@ -165,7 +165,7 @@ int main(int argc, char** argv) {
     auto rec = store.FindModel(record.fingerprint);
     if (!rec.ok() || !*rec) return Fail(rec.ok() ? NotFound("model record") : rec.status());
     const auto t0 = Clock::now();
-    if (Status st = search::UpdateVectorFile(cat->get(), **rec); !st.ok()) return Fail(st);
+    if (Status st = vectors::UpdateVectorFile(cat->get(), **rec); !st.ok()) return Fail(st);
     std::fprintf(stderr, "vector file up to date in %.0f ms\n", Ms(t0, Clock::now()));
   }
 

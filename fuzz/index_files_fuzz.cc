@@ -1,4 +1,4 @@
-// libFuzzer target for the files a vector index keeps beside the catalog (search/index_files.h):
+// libFuzzer target for the files a vector index keeps beside the catalog (vectors/index_files.h):
 // the vector file, the graph's id file, and the HNSW graph itself. Each must be rejected or
 // used safely, never crash or read outside what was allocated. The checksums would reject
 // nearly every mutation at once, so the graph goes through the structural check alone
@@ -13,14 +13,14 @@
 #include <string>
 #include <vector>
 
-#include "search/hnsw_index.h"
-#include "search/index_files.h"
+#include "vectors/hnsw_index.h"
+#include "vectors/index_files.h"
 
 // The dispatch lives in vector_index.cc, whose CPU-feature test clang 14 cannot compile
 // ("f16c"); the graph's distance kernel does not matter to reading files: the portable one.
-namespace shoebox::search::internal {
+namespace shoebox::vectors::internal {
 bool UseDotAvx2() { return false; }
-}  // namespace shoebox::search::internal
+}  // namespace shoebox::vectors::internal
 
 namespace {
 void Write(const std::filesystem::path& file, const uint8_t* data, size_t size) {

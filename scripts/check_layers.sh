@@ -6,6 +6,7 @@
 # every module, and may reach across (a model-input test reads a checkpoint).
 #
 #   base <- imaging, catalog, model <- embedding <- library <- pipeline <- search <- web <- tools
+#            catalog, model <- vectors <- pipeline
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
@@ -17,10 +18,11 @@ declare -A below=(
   [model]="base"
   [embedding]="base imaging model"
   [library]="base imaging catalog model embedding"
-  [pipeline]="base imaging catalog model embedding library"
-  [search]="base imaging catalog model embedding library pipeline"
-  [web]="base imaging catalog model embedding library pipeline search"
-  [tools]="base imaging catalog model embedding library pipeline search web"
+  [vectors]="base catalog model"
+  [pipeline]="base imaging catalog model embedding library vectors"
+  [search]="base imaging catalog model embedding library vectors pipeline"
+  [web]="base imaging catalog model embedding library vectors pipeline search"
+  [tools]="base imaging catalog model embedding library vectors pipeline search web"
 )
 
 bad=0

@@ -20,7 +20,7 @@ struct ModelRecord {
   int64_t dim = 0;
   int preprocess_version = 1;
   int64_t used_at = 0;
-  // How its vectors are searched (search/index_recipe.h); "auto" unless `reindex --recipe`.
+  // How its vectors are searched (vectors/index_recipe.h); "auto" unless `reindex --recipe`.
   std::string index_recipe = "auto";
 };
 

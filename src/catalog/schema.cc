@@ -139,7 +139,7 @@ CREATE INDEX files_source ON files(source_id);              -- a library's files
       R"sql(
 ALTER TABLE library_items ADD COLUMN orientation INTEGER;
 )sql",
-      // v6 -> v7: how each model's vectors are searched (search/index_recipe.h): "auto" picks
+      // v6 -> v7: how each model's vectors are searched (vectors/index_recipe.h): "auto" picks
       // exact scans or an HNSW graph by size; `shoebox reindex --recipe` sets another.
       R"sql(
 ALTER TABLE models ADD COLUMN index_recipe TEXT NOT NULL DEFAULT 'auto';

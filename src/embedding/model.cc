@@ -31,20 +31,10 @@ std::string Fingerprint(const std::filesystem::path& dir) {
   return ContentHashHex(reinterpret_cast<const uint8_t*>(material.data()), material.size());
 }
 
-// $SHOEBOX_PRECISION: unset/"float32" or "int8".
-Result<bool> WantInt8() {
-  const char* env = std::getenv("SHOEBOX_PRECISION");
-  const std::string p = env ? env : "";
-  if (p.empty() || p == "float32") return false;
-  if (p == "int8") return true;
-  return InvalidArgument("SHOEBOX_PRECISION is '" + p + "': use float32 or int8");
-}
-
 }  // namespace
 
-Result<std::unique_ptr<Model>> Model::Load(const std::string& name_or_dir) {
-  auto int8 = WantInt8();
-  if (!int8.ok()) return int8.status();
+Result<std::unique_ptr<Model>> Model::Load(const std::string& name_or_dir,
+                                           const ModelLoadOptions& options) {
   std::filesystem::path dir = name_or_dir;
   std::error_code ec;
   if (!std::filesystem::is_directory(dir, ec)) {
@@ -69,7 +59,7 @@ Result<std::unique_ptr<Model>> Model::Load(const std::string& name_or_dir) {
   // Packed weights are cached per checkpoint and CPU kernel: later loads map them (ms).
   model::LoadOptions load;
   load.pack_cache_dir = CacheDir() / "packed";
-  load.int8 = *int8;
+  load.int8 = options.int8;
   auto net = model::LoadImageTextModel(dir, load);
   if (!net.ok()) return net.status();
   m->net_ = std::move(*net);
@@ -107,14 +97,13 @@ Status Model::LoadTokenizer(const std::filesystem::path& dir) {
 
 Result<std::unique_ptr<Model>> Model::CreateRandom(const std::string& config_json,
                                                    const std::filesystem::path& tokenizer_dir,
-                                                   const std::string& label) {
+                                                   const std::string& label,
+                                                   const ModelLoadOptions& options) {
   SHOEBOX_RETURN_IF_ERROR(InitImaging());
-  auto int8 = WantInt8();
-  if (!int8.ok()) return int8.status();
   std::unique_ptr<Model> m(new Model());
   auto net = model::CreateRandomImageTextModel(config_json, label, 1);
   if (!net.ok()) return net.status();
-  if (*int8) (void)(*net)->UseInt8();
+  if (options.int8) (void)(*net)->UseInt8();
   m->net_ = std::move(*net);
   m->family_ = m->net_->family();
   m->label_ = label;

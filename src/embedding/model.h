@@ -27,20 +27,28 @@
 
 namespace shoebox {
 
+// How a model is loaded: options, not environment variables (the CLI reads --precision and
+// $SHOEBOX_PRECISION and passes them on).
+struct ModelLoadOptions {
+  // The faster int8 mode (model/tensor/int8_gemm.h): 1.1-1.4x the images/s at cosine >= 0.999
+  // to float32, so its vectors share the catalog with float32 ones (same fingerprint). Where
+  // the CPU has no int8 kernel it stays float32.
+  bool int8 = false;
+};
+
 class Model {
  public:
   // name_or_dir: a model folder, a short name ("clip-vit-b32") or a Hub repo id, the
   // latter two looked up in the model cache (see model/hub/model_store.h).
-  // $SHOEBOX_PRECISION=int8 (the CLI's --precision int8) loads the faster int8 mode: 1.1-1.4x
-  // the images/s at cosine >= 0.999 to float32, so its vectors share the catalog with
-  // float32 ones (same fingerprint). Where the CPU has no int8 kernel it stays float32.
-  static Result<std::unique_ptr<Model>> Load(const std::string& name_or_dir);
+  static Result<std::unique_ptr<Model>> Load(const std::string& name_or_dir,
+                                             const ModelLoadOptions& options = {});
   // The architecture config.json describes with random weights, and the tokenizer of
   // tokenizer_dir: for benchmarks of everything around the network. Its fingerprint is
   // "random:" + label.
   static Result<std::unique_ptr<Model>> CreateRandom(const std::string& config_json,
                                                      const std::filesystem::path& tokenizer_dir,
-                                                     const std::string& label);
+                                                     const std::string& label,
+                                                     const ModelLoadOptions& options = {});
 
   Result<std::vector<float>> EmbedImage(const std::filesystem::path& photo);
   Result<std::vector<float>> EmbedImageBytes(const uint8_t* data, size_t size,

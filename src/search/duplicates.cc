@@ -103,7 +103,7 @@ Result<DuplicateReport> FindDuplicates(Catalog* catalog, const Searcher* searche
     if (a.paths.size() > 1) report.exact.push_back(a.paths);
   if (!searcher) return report;
 
-  const FlatIndex& index = searcher->index();
+  const vectors::FlatIndex& index = searcher->index();
   const auto& ids = searcher->ids();
   std::unordered_map<int64_t, std::optional<uint64_t>> hashes;
   auto hash_of = [&](int64_t id) -> std::optional<uint64_t> {

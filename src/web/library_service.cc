@@ -211,8 +211,8 @@ void LibraryService::State::Refresh(Catalog& cat) {
     if (now == version && searcher) return;
   }
   const auto t0 = Clock::now();
-  auto opened = search::Searcher::Open(&cat, *rec, search::Storage::kFloat16,
-                                       search::Searcher::Ann::kUseIfFresh,
+  auto opened = search::Searcher::Open(&cat, *rec, vectors::Storage::kFloat16,
+                                       vectors::ModelIndex::Graph::kUseIfFresh,
                                        /*persist=*/false);
   std::lock_guard lock(mu);
   if (!opened.ok()) {
@@ -670,8 +670,8 @@ Result<json> LibraryService::ComputeStatus() {
                     {"load_ms", s_->vectors_load_ms}};
     if (!s_->vectors_error.empty()) j["vectors"]["error"] = s_->vectors_error;
     // A damaged graph file is left out (exact scans) until `index` rebuilds it.
-    if (s_->searcher && !s_->searcher->ann().damage.empty())
-      j["vectors"]["damaged"] = s_->searcher->ann().damage;
+    if (s_->searcher && !s_->searcher->vectors().graph_report().damage.empty())
+      j["vectors"]["damaged"] = s_->searcher->vectors().graph_report().damage;
     j["model"] = {{"state", s_->model_state}, {"load_ms", s_->model_load_ms}};
     if (!s_->model_error.empty()) j["model"]["error"] = s_->model_error;
     j["indexing"] = {{"active", Clock::now() - s_->last_change < std::chrono::seconds(15)}};

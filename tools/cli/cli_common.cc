@@ -1,6 +1,7 @@
 #include "tools/cli/cli_common.h"
 
 #include <cstdio>
+#include <cstdlib>
 
 #include "base/xdg_dirs.h"
 
@@ -40,6 +41,27 @@ Result<WritableCatalog> OpenCatalogForWriting(const GlobalOptions& g, bool wait)
 
 Result<std::unique_ptr<Catalog>> OpenCatalog(const GlobalOptions& g, bool create) {
   return Catalog::Open(CatalogPath(g), create);
+}
+
+}  // namespace shoebox::cli
+
+namespace shoebox::cli {
+
+Result<ModelLoadOptions> ModelOptions(const GlobalOptions& g) {
+  ModelLoadOptions o;
+  const char* env = std::getenv("SHOEBOX_PRECISION");
+  const std::string p = !g.precision.empty() ? g.precision : env ? env : "";
+  if (p == "int8")
+    o.int8 = true;
+  else if (!p.empty() && p != "float32")
+    return InvalidArgument("SHOEBOX_PRECISION is '" + p + "': use float32 or int8");
+  return o;
+}
+
+Result<std::unique_ptr<Model>> LoadModel(const GlobalOptions& g, const std::string& name_or_dir) {
+  auto options = ModelOptions(g);
+  if (!options.ok()) return options.status();
+  return Model::Load(name_or_dir, *options);
 }
 
 }  // namespace shoebox::cli

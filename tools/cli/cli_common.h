@@ -9,13 +9,21 @@
 #include "base/status.h"
 #include "catalog/catalog.h"
 #include "catalog/photo_json.h"
+#include "embedding/model.h"
 
 namespace shoebox::cli {
 
 struct GlobalOptions {
   std::string db;  // --db, else $SHOEBOX_DB, else the XDG data dir
   bool quiet = false;
+  std::string precision;  // --precision, else $SHOEBOX_PRECISION, else float32
 };
+
+// How models load for this run: --precision, else $SHOEBOX_PRECISION (an unknown value is an
+// error naming it).
+Result<ModelLoadOptions> ModelOptions(const GlobalOptions& g);
+// Model::Load with those options.
+Result<std::unique_ptr<Model>> LoadModel(const GlobalOptions& g, const std::string& name_or_dir);
 
 // Exit codes: 0 success (individual bad photos included), 1 fatal error, 2 bad usage,
 // 3 catalog busy (another index is running), 4 not found.

@@ -8,10 +8,10 @@
 
 #include "base/file_io.h"
 #include "model/tensor/compute_pool.h"
-#include "search/hnsw_index.h"
-#include "search/synthetic.h"
-#include "search/vector_index.h"
 #include "tools/cli/cli_common.h"
+#include "vectors/flat_index.h"
+#include "vectors/hnsw_index.h"
+#include "vectors/synthetic.h"
 
 namespace shoebox::cli {
 namespace {
@@ -43,7 +43,7 @@ void RegisterBenchSearch(CLI::App* bench, GlobalOptions& g, int& exit_code) {
   struct Args {
     int64_t n = 200000, dim = 512, clusters = 2000, queries = 50;
     int64_t ann_n = 0;  // 0: same as n
-    search::HnswParams hnsw;
+    vectors::HnswParams hnsw;
     bool no_ann = false, json = false;
     std::string dump;
   };
@@ -66,7 +66,7 @@ void RegisterBenchSearch(CLI::App* bench, GlobalOptions& g, int& exit_code) {
   cmd->add_flag("--json", args->json, "Print one JSON object");
   cmd->callback([&exit_code, args] {
     const int64_t n = std::max<int64_t>(args->n, args->ann_n), dim = args->dim;
-    auto all = search::ClusteredVectors(n + args->queries, dim, args->clusters, 7);
+    auto all = vectors::ClusteredVectors(n + args->queries, dim, args->clusters, 7);
     const float* queries = all.data() + n * dim;
     if (!args->dump.empty()) {
       Status st = WriteFileAtomic(args->dump, reinterpret_cast<const uint8_t*>(all.data()),
@@ -76,8 +76,8 @@ void RegisterBenchSearch(CLI::App* bench, GlobalOptions& g, int& exit_code) {
         return;
       }
     }
-    search::FlatIndex f32(all.data(), args->n, dim),
-        f16(all.data(), args->n, dim, search::Storage::kFloat16);
+    vectors::FlatIndex f32(all.data(), args->n, dim),
+        f16(all.data(), args->n, dim, vectors::Storage::kFloat16);
     nlohmann::json j = {
         {"n", args->n}, {"dim", dim}, {"clusters", args->clusters}, {"queries", args->queries}};
     // One core, as the peers run; then every core of the compute pool, as queries run.
@@ -98,7 +98,7 @@ void RegisterBenchSearch(CLI::App* bench, GlobalOptions& g, int& exit_code) {
       const int64_t ann_n = args->ann_n > 0 ? args->ann_n : args->n;
       const int64_t rss0 = ResidentBytes();
       auto start = std::chrono::steady_clock::now();
-      auto ann = search::HnswIndex::Build(all.data(), nullptr, ann_n, dim, args->hnsw);
+      auto ann = vectors::HnswIndex::Build(all.data(), nullptr, ann_n, dim, args->hnsw);
       if (!ann.ok()) {
         exit_code = Fail(ann.status());
         return;
@@ -109,7 +109,7 @@ void RegisterBenchSearch(CLI::App* bench, GlobalOptions& g, int& exit_code) {
       j["ann_threads"] = ops::ComputePool::Get().threads();
       j["ann_ms"] = MsPerQuery(args->queries,
                                [&](int64_t q) { (void)(*ann)->Search(queries + q * dim, 10); });
-      search::FlatIndex truth(all.data(), ann_n, dim);
+      vectors::FlatIndex truth(all.data(), ann_n, dim);
       double found = 0;
       for (int64_t q = 0; q < args->queries; ++q) {
         std::set<int64_t> want;

@@ -21,12 +21,12 @@ void RegisterEmbed(CLI::App& app, GlobalOptions& g, int& exit_code) {
   auto* txt = cmd->add_option("--text", args->texts, "Texts to embed");
   img->excludes(txt);
   cmd->add_flag("--json", args->json, "Output JSON lines (the default; accepted for symmetry)");
-  cmd->callback([&exit_code, args] {
+  cmd->callback([&g, &exit_code, args] {
     if (args->images.empty() && args->texts.empty()) {
       exit_code = Fail(InvalidArgument("give --image FILE... or --text TEXT..."));
       return;
     }
-    auto model = Model::Load(args->model);
+    auto model = LoadModel(g, args->model);
     if (!model.ok()) {
       exit_code = Fail(model.status());
       return;

@@ -1,7 +1,9 @@
 #include <cstdio>
 #include <cstdlib>
 
+#include "pipeline/index_job.h"
 #include "tools/cli/cli_common.h"
+#include "tools/cli/index_report.h"
 #include "tools/cli/search_common.h"
 
 namespace shoebox::cli {
@@ -25,7 +27,7 @@ void RegisterEmbedMissing(CLI::App& app, GlobalOptions& g, int& exit_code) {
     const std::string name = !args->model.empty() ? args->model
                              : (env && *env)      ? env
                                                   : kDefaultModel;
-    auto model = Model::Load(name);
+    auto model = LoadModel(g, name);
     if (!model.ok()) {
       exit_code = Fail(model.status());
       return;
@@ -35,13 +37,17 @@ void RegisterEmbedMissing(CLI::App& app, GlobalOptions& g, int& exit_code) {
       exit_code = Fail(writable.status());
       return;
     }
-    auto j = RunEmbedStage(writable->catalog.get(), model->get(), ModelLocation(name),
-                           g.quiet || args->json);
-    if (!j.ok()) {
-      exit_code = Fail(j.status());
+    PrintingListener listener(g.quiet || args->json);
+    auto e = EmbedAndKeepIndexCurrent(writable->catalog.get(), model->get(), ModelLocation(name),
+                                      !(g.quiet || args->json), &listener);
+    if (!e.ok()) {
+      exit_code = Fail(e.status());
       return;
     }
-    if (args->json) std::printf("%s\n", Dump(*j).c_str());
+    if (args->json)
+      std::printf("%s\n", Dump(EmbedJson(*e)).c_str());
+    else if (!g.quiet)
+      PrintEmbedSummary(*e);
   });
 }
 

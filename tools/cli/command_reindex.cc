@@ -2,9 +2,9 @@
 #include <filesystem>
 
 #include "catalog/embedding_store.h"
-#include "search/index_recipe.h"
 #include "tools/cli/cli_common.h"
 #include "tools/cli/search_common.h"
+#include "vectors/index_recipe.h"
 
 namespace shoebox::cli {
 
@@ -29,28 +29,28 @@ void RegisterReindex(CLI::App& app, GlobalOptions& g, int& exit_code) {
     auto record = QueryModel(cat->get(), *model);
     if (!record.ok()) return fail(record.status());
     if (!recipe->empty()) {
-      auto parsed = search::ParseIndexRecipe(*recipe);
+      auto parsed = vectors::ParseIndexRecipe(*recipe);
       if (!parsed.ok()) return fail(parsed.status());
       EmbeddingStore store = (*cat)->Embeddings();
       Status st = store.SetIndexRecipe(record->id, parsed->ToString());
       if (!st.ok()) return fail(st);
       record->index_recipe = parsed->ToString();
     }
-    auto searcher = search::Searcher::Open(cat->get(), *record, search::Storage::kFloat32,
-                                           search::Searcher::Ann::kUseIfFresh);
+    auto searcher = search::Searcher::Open(cat->get(), *record, vectors::Storage::kFloat32,
+                                           vectors::ModelIndex::Graph::kUseIfFresh);
     if (!searcher.ok()) return fail(searcher.status());
     const size_t n = (*searcher)->ids().size();
-    if (!(*searcher)->recipe().UsesGraph(static_cast<int64_t>(n))) {
+    if (!(*searcher)->vectors().recipe().UsesGraph(static_cast<int64_t>(n))) {
       if (!g.quiet)
         std::fprintf(stderr, "%zu vectors, recipe %s: exact search, no approximate index needed\n",
-                     n, (*searcher)->recipe().ToString().c_str());
+                     n, (*searcher)->vectors().recipe().ToString().c_str());
       return;
     }
-    Status st = (*searcher)->RebuildAnn();
+    Status st = (*searcher)->vectors().RebuildGraph();
     if (!st.ok()) return fail(st);
     if (!g.quiet)
       std::fprintf(stderr, "rebuilt the HNSW index of %zu vectors (recipe %s)\n", n,
-                   (*searcher)->recipe().ToString().c_str());
+                   (*searcher)->vectors().recipe().ToString().c_str());
   });
 }
 

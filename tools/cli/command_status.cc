@@ -36,7 +36,7 @@ void RegisterStatus(CLI::App& app, GlobalOptions& g, int& exit_code) {
         exit_code = Fail(c.status());
         return;
       }
-      auto health = search::CheckIndexHealth(cat->get(), m);
+      auto health = vectors::CheckIndexHealth(cat->get(), m);
       if (!health.ok()) {
         exit_code = Fail(health.status());
         return;
@@ -53,7 +53,7 @@ void RegisterStatus(CLI::App& app, GlobalOptions& g, int& exit_code) {
            {"index", IndexKind(*health)},
            {"index_state", DescribeIndexHealth(*health)},
            {"index_damaged",
-            !health->damage.empty() && health->graph != search::GraphHealth::kInvalidRecipe}});
+            !health->damage.empty() && health->graph != vectors::GraphHealth::kInvalidRecipe}});
     }
     if (*json) {
       nlohmann::json j = {{"embeddings", embeddings},

@@ -3,79 +3,10 @@
 #include <cmath>
 #include <cstdio>
 
-#include "pipeline/embedder.h"
-#include "pipeline/thumbnail_cache.h"
-
 namespace shoebox::cli {
 
-std::string ModelLocation(const std::string& arg) {
-  std::error_code ec;
-  if (std::filesystem::is_directory(arg, ec)) {
-    auto canon = std::filesystem::canonical(arg, ec);
-    if (!ec) return canon.string();
-  }
-  return arg;
-}
-
-Result<nlohmann::json> RunEmbedStage(Catalog* cat, Model* model, const std::string& location,
-                                     bool quiet, int64_t while_crawling,
-                                     double while_crawling_seconds) {
-  ThumbnailCache thumbs;
-  EmbedOptions opt;
-  opt.progress = !quiet;
-  opt.location = location;
-  auto r = EmbedMissing(*cat, *model, &thumbs, opt);
-  if (!r.ok()) return r.status();
-  // Queries map the vectors from one file beside the catalog; bring it up to date now rather
-  // than on the first query.
-  EmbeddingStore store = cat->Embeddings();
-  nlohmann::json index_state;
-  if (auto rec = store.FindModel(model->fingerprint()); rec.ok() && *rec) {
-    if (Status st = search::UpdateVectorFile(cat, **rec); !st.ok() && !quiet)
-      std::fprintf(stderr, "shoebox: warning: could not write the vector file: %s\n",
-                   st.message().c_str());
-    // The approximate index follows the vectors here (added and removed in place), so that
-    // queries and the server find it fresh.
-    auto health = search::CheckIndexHealth(cat, **rec);
-    using search::GraphHealth;
-    if (health.ok() && health->graph != GraphHealth::kExact &&
-        health->graph != GraphHealth::kFresh && health->graph != GraphHealth::kInvalidRecipe) {
-      if (!quiet && health->graph == GraphHealth::kNotBuilt)
-        std::fprintf(
-            stderr,
-            "building the HNSW index (about 2 minutes per 100,000 photos on 2 cores, once)...\n");
-      auto searcher = search::Searcher::Open(cat, **rec);
-      if (searcher.ok())
-        index_state = DescribeAnn((*searcher)->ann());
-      else if (!quiet)
-        std::fprintf(stderr, "shoebox: warning: could not update the HNSW index: %s\n",
-                     searcher.status().message().c_str());
-      if (searcher.ok() && !quiet)
-        std::fprintf(stderr, "HNSW index of %zu vectors: %s\n", (*searcher)->ids().size(),
-                     index_state.get<std::string>().c_str());
-    }
-  }
-  if (!quiet && while_crawling > 0)
-    std::fprintf(
-        stderr, "embedded %lld photos with %s while indexing them (%.1f s in the network)\n",
-        static_cast<long long>(while_crawling), model->label().c_str(), while_crawling_seconds);
-  if (!quiet && r->embedded + r->failed > 0)
-    std::fprintf(
-        stderr, "embedded %lld %sphotos with %s in %.1f s (%.1f photos/s)%s\n",
-        static_cast<long long>(r->embedded), while_crawling > 0 ? "more " : "",
-        model->label().c_str(), r->seconds,
-        r->seconds > 0 ? static_cast<double>(r->embedded + r->failed) / r->seconds : 0.0,
-        r->failed ? (", " + std::to_string(r->failed) + " could not be decoded").c_str() : "");
-  return nlohmann::json{{"model", model->label()},
-                        {"embedded", r->embedded + while_crawling},
-                        {"embedded_while_indexing", while_crawling},
-                        {"embed_failed", r->failed},
-                        {"embed_seconds", r->seconds + while_crawling_seconds},
-                        {"ann_index", index_state}};
-}
-
-std::string DescribeAnn(const search::Searcher::AnnReport& a) {
-  using S = search::Searcher::AnnState;
+std::string DescribeAnn(const vectors::GraphReport& a) {
+  using S = vectors::GraphState;
   std::string text;
   switch (a.state) {
     case S::kNone:
@@ -98,8 +29,8 @@ std::string DescribeAnn(const search::Searcher::AnnReport& a) {
   return text;
 }
 
-std::string IndexKind(const search::IndexHealth& h) {
-  using G = search::GraphHealth;
+std::string IndexKind(const vectors::IndexHealth& h) {
+  using G = vectors::GraphHealth;
   switch (h.graph) {
     case G::kExact:
       return "exact";
@@ -110,8 +41,8 @@ std::string IndexKind(const search::IndexHealth& h) {
   }
 }
 
-std::string DescribeIndexHealth(const search::IndexHealth& h) {
-  using G = search::GraphHealth;
+std::string DescribeIndexHealth(const vectors::IndexHealth& h) {
+  using G = vectors::GraphHealth;
   std::string text;
   switch (h.graph) {
     case G::kExact:

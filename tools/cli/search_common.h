@@ -7,23 +7,13 @@
 
 #include "catalog/embedding_store.h"
 #include "embedding/model.h"
+#include "model/hub/model_store.h"
 #include "search/searcher.h"
 #include "tools/cli/cli_common.h"
 
 namespace shoebox::cli {
 
-// The model `index` embeds with when --model is not given.
-inline constexpr const char* kDefaultModel = "siglip-b16-256-i18n";
-
-// --model's value as stored (folders made absolute, so queries can load them from anywhere).
-std::string ModelLocation(const std::string& arg);
-
-// Runs the embedding stage and prints its summary (unless quiet). Returns the report's JSON.
-// The embedding stage: vectors for every photo still without one. while_crawling: how many the
-// crawl already embedded (InlineEmbedder), and its seconds in the network, for the report.
-Result<nlohmann::json> RunEmbedStage(Catalog* cat, Model* model, const std::string& location,
-                                     bool quiet, int64_t while_crawling = 0,
-                                     double while_crawling_seconds = 0);
+using shoebox::kDefaultModel;  // the model `index` embeds with when --model is not given
 
 // The catalog's model for a query: the one --model names (it must have vectors here), else
 // the most recently used model with vectors.
@@ -33,9 +23,9 @@ Result<std::unique_ptr<Model>> LoadNetwork(const ModelRecord& record, const std:
 
 // How the vector index is, in words for people (`status`, `index`): the search module keeps
 // these states as enums.
-std::string DescribeAnn(const search::Searcher::AnnReport& ann);
-std::string DescribeIndexHealth(const search::IndexHealth& health);
-std::string IndexKind(const search::IndexHealth& health);  // "exact", "hnsw" or "invalid"
+std::string DescribeAnn(const vectors::GraphReport& ann);
+std::string DescribeIndexHealth(const vectors::IndexHealth& health);
+std::string IndexKind(const vectors::IndexHealth& health);  // "exact", "hnsw" or "invalid"
 
 // --after/--before/--folder/--camera/--format/--has-gps/--source, --min-score, --auto-cutoff,
 // --sort, -n on a subcommand, filled into `options`.

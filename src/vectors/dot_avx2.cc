@@ -5,12 +5,12 @@
 #include <cstddef>
 #include <cstdint>
 
-#include "search/dot_kernels.h"
+#include "vectors/dot_kernels.h"
 
 #if defined(__x86_64__) && defined(__AVX2__) && defined(__FMA__) && defined(__F16C__)
 #include <immintrin.h>
 
-namespace shoebox::search::internal {
+namespace shoebox::vectors::internal {
 namespace {
 
 inline float Sum(__m256 v) {
@@ -71,12 +71,12 @@ float InnerProductDistanceAvx2(const void* a, const void* b, const void* dim) {
 
 bool HaveDotAvx2() { return true; }
 
-}  // namespace shoebox::search::internal
+}  // namespace shoebox::vectors::internal
 #else
-namespace shoebox::search::internal {
+namespace shoebox::vectors::internal {
 void DotRowsAvx2(const float*, int64_t, int64_t, const float*, float*) {}
 void DotRowsHalfAvx2(const uint16_t*, int64_t, int64_t, const float*, float*) {}
 float InnerProductDistanceAvx2(const void*, const void*, const void*) { return 0; }
 bool HaveDotAvx2() { return false; }
-}  // namespace shoebox::search::internal
+}  // namespace shoebox::vectors::internal
 #endif

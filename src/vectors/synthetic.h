@@ -12,9 +12,9 @@
 #include <cstdint>
 #include <vector>
 
-namespace shoebox::search {
+namespace shoebox::vectors {
 
 // [n, dim] row-major, rows L2-normalised.
 std::vector<float> ClusteredVectors(int64_t n, int64_t dim, int64_t clusters, uint64_t seed);
 
-}  // namespace shoebox::search
+}  // namespace shoebox::vectors

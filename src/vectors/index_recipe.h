@@ -15,9 +15,9 @@
 #include <string_view>
 
 #include "base/status.h"
-#include "search/hnsw_index.h"
+#include "vectors/hnsw_index.h"
 
-namespace shoebox::search {
+namespace shoebox::vectors {
 
 inline constexpr int64_t kDefaultAnnThreshold = 100000;
 
@@ -36,4 +36,4 @@ struct IndexRecipe {
 
 Result<IndexRecipe> ParseIndexRecipe(std::string_view text);
 
-}  // namespace shoebox::search
+}  // namespace shoebox::vectors

@@ -1,4 +1,4 @@
-#include "search/hnsw_index.h"
+#include "vectors/hnsw_index.h"
 
 #include <gtest/gtest.h>
 #include <unistd.h>
@@ -7,9 +7,9 @@
 #include <fstream>
 #include <set>
 
-#include "search/synthetic.h"
+#include "vectors/synthetic.h"
 
-namespace shoebox::search {
+namespace shoebox::vectors {
 namespace {
 
 double RecallAt10(const FlatIndex& exact, const HnswIndex& ann, const std::vector<float>& queries,
@@ -112,4 +112,4 @@ TEST(HnswIndex, GrowsAndShrinksWithoutARebuild) {
 }
 
 }  // namespace
-}  // namespace shoebox::search
+}  // namespace shoebox::vectors

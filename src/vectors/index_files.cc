@@ -1,4 +1,4 @@
-#include "search/index_files.h"
+#include "vectors/index_files.h"
 
 #include <fcntl.h>
 #include <sys/mman.h>
@@ -18,7 +18,7 @@
 #include "base/file_io.h"
 #include "base/mapped_file.h"
 
-namespace shoebox::search {
+namespace shoebox::vectors {
 namespace {
 
 constexpr char kVectorMagic[8] = {'S', 'B', 'X', 'V', 'E', 'C', '0', '2'};
@@ -307,4 +307,4 @@ Status ValidateHnswGraph(const uint8_t* data, size_t size, int64_t dim) {
   return Status::Ok();
 }
 
-}  // namespace shoebox::search
+}  // namespace shoebox::vectors

@@ -1,4 +1,4 @@
-#include "search/index_files.h"
+#include "vectors/index_files.h"
 
 #include <gtest/gtest.h>
 
@@ -10,12 +10,12 @@
 #include "catalog/catalog.h"
 #include "catalog/embedding_store.h"
 #include "catalog_test_access.h"
-#include "search/hnsw_index.h"
-#include "search/searcher.h"
-#include "search/synthetic.h"
 #include "test_util.h"
+#include "vectors/hnsw_index.h"
+#include "vectors/model_index.h"
+#include "vectors/synthetic.h"
 
-namespace shoebox::search {
+namespace shoebox::vectors {
 namespace {
 
 using shoebox::testing::TempDir;
@@ -72,11 +72,9 @@ struct Fixture {
   std::filesystem::path file() const { return VectorFilePath(cat->path(), model.id); }
 };
 
-std::vector<int64_t> Ranking(Searcher& s, const std::vector<float>& q) {
-  SearchOptions o;
-  o.n = 1000;
+std::vector<int64_t> Ranking(ModelIndex& s, const std::vector<float>& q) {
   std::vector<int64_t> ids;
-  auto hits = s.index().Search(q.data(), o.n);
+  auto hits = s.flat().Search(q.data(), 1000);
   for (const auto& h : hits) ids.push_back(s.ids()[static_cast<size_t>(h.row)]);
   return ids;
 }
@@ -84,7 +82,7 @@ std::vector<int64_t> Ranking(Searcher& s, const std::vector<float>& q) {
 TEST(VectorFile, WrittenOnFirstOpenAndMappedAfterwards) {
   Fixture f;
   f.Add(50, 1);
-  auto s = Searcher::Open(f.cat.get(), f.model);
+  auto s = ModelIndex::Open(f.cat.get(), f.model);
   ASSERT_TRUE(s.ok()) << s.status().ToString();
   EXPECT_EQ((*s)->ids().size(), 50u);
   auto m = MapVectorFile(f.file(), kDim);
@@ -107,7 +105,7 @@ TEST(VectorFile, ExtendedWhenNewerAssetsAreEmbedded) {
   EmbeddingStore store = f.cat->Embeddings();
   EXPECT_NE(MapVectorFile(f.file(), kDim)->version, *store.Version(f.model.id))
       << "stale after new vectors";
-  auto s = Searcher::Open(f.cat.get(), f.model);
+  auto s = ModelIndex::Open(f.cat.get(), f.model);
   ASSERT_TRUE(s.ok());
   EXPECT_EQ((*s)->ids().size(), 65u);
   auto m = MapVectorFile(f.file(), kDim);
@@ -122,7 +120,7 @@ TEST(VectorFile, RewrittenWhenAssetsDisappear) {
   f.Add(30, 1);
   ASSERT_TRUE(UpdateVectorFile(f.cat.get(), f.model).ok());
   ASSERT_TRUE(CatalogDb(*f.cat).Exec("DELETE FROM embeddings WHERE asset_id IN (3, 7)").ok());
-  auto s = Searcher::Open(f.cat.get(), f.model);
+  auto s = ModelIndex::Open(f.cat.get(), f.model);
   ASSERT_TRUE(s.ok());
   EXPECT_EQ((*s)->ids().size(), 28u);
   for (int64_t id : (*s)->ids()) EXPECT_TRUE(id != 3 && id != 7);
@@ -132,7 +130,7 @@ TEST(VectorFile, RewrittenWhenAssetsDisappear) {
 TEST(VectorFile, DamagedFilesAreIgnoredAndReplaced) {
   Fixture f;
   f.Add(30, 1);
-  auto fresh = Searcher::Open(f.cat.get(), f.model);
+  auto fresh = ModelIndex::Open(f.cat.get(), f.model);
   const auto q = ClusteredVectors(1, kDim, 1, 9);
   const auto want = Ranking(**fresh, q);
   const std::string good = shoebox::testing::ReadFile(f.file());
@@ -144,7 +142,7 @@ TEST(VectorFile, DamagedFilesAreIgnoredAndReplaced) {
         "SBXVEC02" + good.substr(8, 4) + std::string(52, '\0')}) {
     shoebox::testing::WriteFile(f.file(), bad);
     if (bad.size() != 64) EXPECT_FALSE(MapVectorFile(f.file(), kDim).ok()) << bad.size();
-    auto s = Searcher::Open(f.cat.get(), f.model);
+    auto s = ModelIndex::Open(f.cat.get(), f.model);
     ASSERT_TRUE(s.ok()) << s.status().ToString();
     EXPECT_EQ(Ranking(**s, q), want);
     EXPECT_TRUE(MapVectorFile(f.file(), kDim).ok()) << "rewritten";
@@ -155,8 +153,8 @@ TEST(VectorFile, DamagedFilesAreIgnoredAndReplaced) {
 TEST(VectorFile, NotWrittenWhenPersistIsOff) {
   Fixture f;
   f.Add(10, 1);
-  auto s = Searcher::Open(f.cat.get(), f.model, Storage::kFloat16, Searcher::Ann::kUseIfFresh,
-                          /*persist=*/false);
+  auto s = ModelIndex::Open(f.cat.get(), f.model, Storage::kFloat16, ModelIndex::Graph::kUseIfFresh,
+                            /*persist=*/false);
   ASSERT_TRUE(s.ok());
   EXPECT_EQ((*s)->ids().size(), 10u);
   EXPECT_FALSE(std::filesystem::exists(f.file()));
@@ -172,21 +170,20 @@ std::string Damage(std::string bytes, std::mt19937_64& rng) {
   return bytes;
 }
 
-std::vector<int64_t> TopIds(Searcher& s, const std::vector<float>& q, int64_t n) {
-  SearchOptions o;
-  o.n = n;
-  auto hits = s.Search(q, o);
+// The top n through whatever the index uses for an unfiltered query (graph or exact scan).
+std::vector<int64_t> TopIds(ModelIndex& s, const std::vector<float>& q, int64_t n) {
+  auto hits = s.Nearest(q.data(), n, LabelFilter::All());
   EXPECT_TRUE(hits.ok()) << hits.status().ToString();
   std::vector<int64_t> ids;
   if (hits.ok())
-    for (const auto& h : *hits) ids.push_back(h.id);
+    for (const auto& h : *hits) ids.push_back(h.label);
   return ids;
 }
 
 TEST(VectorFile, RandomDamageIsDetectedAndNeverChangesResults) {
   Fixture f;
   f.Add(300, 3);
-  auto fresh = Searcher::Open(f.cat.get(), f.model);
+  auto fresh = ModelIndex::Open(f.cat.get(), f.model);
   ASSERT_TRUE(fresh.ok());
   const auto q = ClusteredVectors(1, kDim, 1, 11);
   const auto want = TopIds(**fresh, q, 5);
@@ -202,7 +199,7 @@ TEST(VectorFile, RandomDamageIsDetectedAndNeverChangesResults) {
     auto health = CheckIndexHealth(f.cat.get(), f.model);
     ASSERT_TRUE(health.ok());
     if (problem == FileProblem::kDamaged) EXPECT_FALSE(health->damage.empty()) << "status says so";
-    auto s = Searcher::Open(f.cat.get(), f.model);
+    auto s = ModelIndex::Open(f.cat.get(), f.model);
     ASSERT_TRUE(s.ok()) << s.status().ToString();
     wrong += TopIds(**s, q, 5) != want;
     EXPECT_TRUE(MapVectorFile(f.file(), kDim).ok()) << "rewritten from the catalog";
@@ -218,9 +215,9 @@ TEST(HnswFiles, RandomDamageIsDetectedNeverCrashesAndNeverChangesResults) {
   EmbeddingStore store = f.cat->Embeddings();
   ASSERT_TRUE(store.SetIndexRecipe(f.model.id, "hnsw,M=8,efc=100,ef=300").ok());
   f.model.index_recipe = "hnsw,M=8,efc=100,ef=300";
-  auto fresh = Searcher::Open(f.cat.get(), f.model);
+  auto fresh = ModelIndex::Open(f.cat.get(), f.model);
   ASSERT_TRUE(fresh.ok());
-  ASSERT_TRUE((*fresh)->uses_ann());
+  ASSERT_TRUE((*fresh)->graph());
   const auto graph = GraphFilePath(f.cat->path(), f.model.id),
              ids = GraphIdsPath(f.cat->path(), f.model.id);
   const std::string good_graph = shoebox::testing::ReadFile(graph),
@@ -233,7 +230,7 @@ TEST(HnswFiles, RandomDamageIsDetectedNeverCrashesAndNeverChangesResults) {
   std::vector<std::vector<int64_t>> want;  // exact answers
   for (const auto& q : queries) {
     std::vector<int64_t> top;
-    for (const auto& h : (*fresh)->index().Search(q.data(), 5))
+    for (const auto& h : (*fresh)->flat().Search(q.data(), 5))
       top.push_back((*fresh)->ids()[h.row]);
     EXPECT_EQ(TopIds(**fresh, q, 5), top) << "the graph finds the exact answers";
     want.push_back(top);
@@ -258,16 +255,16 @@ TEST(HnswFiles, RandomDamageIsDetectedNeverCrashesAndNeverChangesResults) {
     ASSERT_TRUE(health.ok());
     EXPECT_EQ(health->graph, GraphHealth::kDamaged) << "trial " << trial;
     // The server's way: not used, exact scans, same answers.
-    auto server =
-        Searcher::Open(f.cat.get(), f.model, Storage::kFloat16, Searcher::Ann::kUseIfFresh, false);
+    auto server = ModelIndex::Open(f.cat.get(), f.model, Storage::kFloat16,
+                                   ModelIndex::Graph::kUseIfFresh, false);
     ASSERT_TRUE(server.ok());
-    EXPECT_FALSE((*server)->uses_ann());
-    EXPECT_FALSE((*server)->ann().damage.empty());
+    EXPECT_FALSE((*server)->graph());
+    EXPECT_FALSE((*server)->graph_report().damage.empty());
     for (size_t i = 0; i < queries.size(); ++i) wrong += TopIds(**server, queries[i], 5) != want[i];
     // The CLI's way: rebuilt, fresh again afterwards.
-    auto cli = Searcher::Open(f.cat.get(), f.model);
+    auto cli = ModelIndex::Open(f.cat.get(), f.model);
     ASSERT_TRUE(cli.ok());
-    EXPECT_EQ((*cli)->ann().state, Searcher::AnnState::kRebuilt);
+    EXPECT_EQ((*cli)->graph_report().state, GraphState::kRebuilt);
     for (size_t i = 0; i < queries.size(); ++i) wrong += TopIds(**cli, queries[i], 5) != want[i];
     EXPECT_EQ(CheckIndexHealth(f.cat.get(), f.model)->graph, GraphHealth::kFresh);
     shoebox::testing::WriteFile(graph, good_graph);
@@ -312,4 +309,4 @@ TEST(IndexFiles, ASmallGraphAndItsFilesReadBackAsWritten) {
 }
 
 }  // namespace
-}  // namespace shoebox::search
+}  // namespace shoebox::vectors

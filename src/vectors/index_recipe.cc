@@ -1,11 +1,11 @@
-#include "search/index_recipe.h"
+#include "vectors/index_recipe.h"
 
 #include <algorithm>
 #include <cctype>
 #include <charconv>
 #include <vector>
 
-namespace shoebox::search {
+namespace shoebox::vectors {
 namespace {
 
 std::string Lower(std::string_view s) {
@@ -86,4 +86,4 @@ Result<IndexRecipe> ParseIndexRecipe(std::string_view text) {
   return r;
 }
 
-}  // namespace shoebox::search
+}  // namespace shoebox::vectors

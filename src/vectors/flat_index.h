@@ -12,7 +12,7 @@
 #include <string>
 #include <vector>
 
-namespace shoebox::search {
+namespace shoebox::vectors {
 
 struct Hit {
   int64_t row = 0;  // position in the index
@@ -58,4 +58,4 @@ class FlatIndex {
 uint16_t FloatToHalf(float f);
 float HalfToFloatFast(uint16_t h);
 
-}  // namespace shoebox::search
+}  // namespace shoebox::vectors

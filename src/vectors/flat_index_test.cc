@@ -1,4 +1,4 @@
-#include "search/vector_index.h"
+#include "vectors/flat_index.h"
 
 #include <gtest/gtest.h>
 
@@ -6,7 +6,7 @@
 #include <cmath>
 #include <random>
 
-namespace shoebox::search {
+namespace shoebox::vectors {
 namespace {
 
 std::vector<float> UnitRows(int64_t n, int64_t dim, unsigned seed) {
@@ -76,4 +76,4 @@ TEST(FlatIndex, HalfConversionRoundsToNearest) {
 }
 
 }  // namespace
-}  // namespace shoebox::search
+}  // namespace shoebox::vectors

@@ -1,8 +1,8 @@
-#include "search/index_recipe.h"
+#include "vectors/index_recipe.h"
 
 #include <gtest/gtest.h>
 
-namespace shoebox::search {
+namespace shoebox::vectors {
 namespace {
 
 TEST(IndexRecipe, ParsesEachKindToItsCanonicalForm) {
@@ -42,4 +42,4 @@ TEST(IndexRecipe, RefusesNonsenseNamingWhatIsWrong) {
 }
 
 }  // namespace
-}  // namespace shoebox::search
+}  // namespace shoebox::vectors

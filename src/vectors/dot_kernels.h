@@ -4,7 +4,7 @@
 
 #include <cstdint>
 
-namespace shoebox::search::internal {
+namespace shoebox::vectors::internal {
 
 // out[r] = rows[r] . q for r in [0, n).
 void DotRowsAvx2(const float* rows, int64_t n, int64_t dim, const float* q, float* out);
@@ -16,4 +16,4 @@ bool HaveDotAvx2();
 // HaveDotAvx2() and the CPU has AVX2, FMA and F16C.
 bool UseDotAvx2();
 
-}  // namespace shoebox::search::internal
+}  // namespace shoebox::vectors::internal

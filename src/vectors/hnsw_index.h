@@ -11,8 +11,8 @@
 #include <vector>
 
 #include "base/status.h"
-#include "search/index_files.h"
-#include "search/vector_index.h"
+#include "vectors/flat_index.h"
+#include "vectors/index_files.h"
 
 namespace hnswlib {
 template <typename T>
@@ -21,7 +21,7 @@ template <typename T>
 class SpaceInterface;
 }  // namespace hnswlib
 
-namespace shoebox::search {
+namespace shoebox::vectors {
 
 struct HnswParams {
   int m = 32;                 // links per node
@@ -67,4 +67,4 @@ class HnswIndex {
   int64_t dim_ = 0;
 };
 
-}  // namespace shoebox::search
+}  // namespace shoebox::vectors

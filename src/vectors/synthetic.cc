@@ -1,9 +1,9 @@
-#include "search/synthetic.h"
+#include "vectors/synthetic.h"
 
 #include <cmath>
 #include <random>
 
-namespace shoebox::search {
+namespace shoebox::vectors {
 
 std::vector<float> ClusteredVectors(int64_t n, int64_t dim, int64_t clusters, uint64_t seed) {
   std::mt19937_64 rng(seed);
@@ -38,4 +38,4 @@ std::vector<float> ClusteredVectors(int64_t n, int64_t dim, int64_t clusters, ui
   return out;
 }
 
-}  // namespace shoebox::search
+}  // namespace shoebox::vectors

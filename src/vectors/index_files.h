@@ -38,7 +38,7 @@
 #include "base/status.h"
 #include "catalog/embedding_store.h"
 
-namespace shoebox::search {
+namespace shoebox::vectors {
 
 std::filesystem::path VectorFilePath(const std::filesystem::path& catalog, int64_t model_id);
 std::filesystem::path GraphFilePath(const std::filesystem::path& catalog, int64_t model_id);
@@ -87,4 +87,4 @@ Result<FileDigest> DigestFile(int fd, const std::filesystem::path& name);
 // hnswlib can load and search without reading outside what it allocated.
 Status ValidateHnswGraph(const uint8_t* data, size_t size, int64_t dim);
 
-}  // namespace shoebox::search
+}  // namespace shoebox::vectors

@@ -1,13 +1,13 @@
-#include "search/vector_index.h"
+#include "vectors/flat_index.h"
 
 #include <algorithm>
 #include <cstring>
 #include <queue>
 
 #include "model/tensor/compute_pool.h"
-#include "search/dot_kernels.h"
+#include "vectors/dot_kernels.h"
 
-namespace shoebox::search {
+namespace shoebox::vectors {
 namespace internal {
 
 bool UseDotAvx2() {
@@ -198,4 +198,4 @@ std::vector<float> FlatIndex::Row(int64_t i) const {
   return v;
 }
 
-}  // namespace shoebox::search
+}  // namespace shoebox::vectors

@@ -1,4 +1,4 @@
-#include "search/hnsw_index.h"
+#include "vectors/hnsw_index.h"
 
 #include <fcntl.h>
 #include <hnswlib/hnswlib.h>
@@ -12,9 +12,9 @@
 
 #include "base/file_io.h"
 #include "model/tensor/compute_pool.h"
-#include "search/dot_kernels.h"
+#include "vectors/dot_kernels.h"
 
-namespace shoebox::search {
+namespace shoebox::vectors {
 namespace {
 
 // hnswlib's inner-product space with the distance chosen at run time.
@@ -197,4 +197,4 @@ void HnswIndex::set_ef(int ef) {
   graph_->setEf(static_cast<size_t>(ef));
 }
 
-}  // namespace shoebox::search
+}  // namespace shoebox::vectors
