@@ -78,20 +78,17 @@ Result<std::unique_ptr<Model>> Model::Load(const std::string& name_or_dir,
         dir.string() + ": preprocessor output " + std::to_string(m->preprocess_.out_width()) + "x" +
         std::to_string(m->preprocess_.out_height()) + " does not match the model's image size " +
         std::to_string(m->net_->image_size()));
-  SHOEBOX_RETURN_IF_ERROR(m->LoadTokenizer(dir));
+  SHOEBOX_RETURN_IF_ERROR(m->LoadFamily(dir));
   return m;
 }
 
-Status Model::LoadTokenizer(const std::filesystem::path& dir) {
-  if (family_ == "clip") {
-    auto t = model::ClipTokenizer::Load(dir);
-    if (!t.ok()) return t.status();
-    clip_tokenizer_ = std::move(*t);
-  } else {
-    auto t = model::SiglipTokenizer::Load(dir);
-    if (!t.ok()) return t.status();
-    siglip_tokenizer_ = std::move(*t);
-  }
+Status Model::LoadFamily(const std::filesystem::path& dir) {
+  auto row = model::FindModelFamily(net_->family(), dir.string());
+  if (!row.ok()) return row.status();
+  family_row_ = *row;
+  auto t = family_row_->make_tokenizer(dir);
+  if (!t.ok()) return t.status();
+  tokenizer_ = std::move(*t);
   return Status::Ok();
 }
 
@@ -119,7 +116,7 @@ Result<std::unique_ptr<Model>> Model::CreateRandom(const std::string& config_jso
       label);
   if (!pre.ok()) return pre.status();
   m->preprocess_ = *pre;
-  SHOEBOX_RETURN_IF_ERROR(m->LoadTokenizer(tokenizer_dir));
+  SHOEBOX_RETURN_IF_ERROR(m->LoadFamily(tokenizer_dir));
   return m;
 }
 
@@ -173,19 +170,7 @@ std::vector<Result<std::vector<float>>> Model::EmbedImages(
 Result<std::vector<std::vector<float>>> Model::EmbedTexts(const std::vector<std::string>& texts) {
   const int64_t len = net_->text_length(), n = static_cast<int64_t>(texts.size());
   std::vector<int64_t> ids, mask;
-  for (const auto& t : texts) {
-    if (clip_tokenizer_) {
-      model::Encoding e = clip_tokenizer_->Encode(t);
-      e.ids.resize(static_cast<size_t>(len), e.ids.back());
-      e.attention_mask.resize(static_cast<size_t>(len), 0);
-      ids.insert(ids.end(), e.ids.begin(), e.ids.end());
-      mask.insert(mask.end(), e.attention_mask.begin(), e.attention_mask.end());
-    } else {
-      std::vector<int64_t> e = siglip_tokenizer_->Encode(t);
-      e.resize(static_cast<size_t>(len), e.back());
-      ids.insert(ids.end(), e.begin(), e.end());
-    }
-  }
+  for (const auto& t : texts) tokenizer_->Encode(t, len, &ids, &mask);
   auto emb = net_->EncodeTexts(ids.data(), mask.empty() ? nullptr : mask.data(), n, len);
   if (!emb.ok()) return emb.status();
   model::NormalizeRows(emb->data(), n, dim());

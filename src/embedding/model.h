@@ -15,6 +15,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -22,8 +23,7 @@
 #include "base/status.h"
 #include "imaging/model_input.h"
 #include "model/image_text_model.h"
-#include "model/tokenizer/clip_tokenizer.h"
-#include "model/tokenizer/siglip_tokenizer.h"
+#include "model/model_family.h"
 
 namespace shoebox {
 
@@ -88,17 +88,22 @@ class Model {
   int64_t dim() const { return net_->embed_dim(); }
   std::string precision() const { return net_->precision(); }  // "float32" or "int8"
   const std::string& family() const { return family_; }
+  // A text-image score's calibrated "this text matches" probability, when the family has one
+  // (SigLIP); nullopt otherwise (model_family.h).
+  std::optional<double> MatchProbability(float score) const {
+    return family_row_->probability(score, *net_);
+  }
   model::ImageTextModel& network() { return *net_; }
 
  private:
   Model() = default;
-  Status LoadTokenizer(const std::filesystem::path& dir);  // of family_
+  Status LoadFamily(const std::filesystem::path& tokenizer_dir);  // of net_: row and tokenizer
   std::string family_, fingerprint_, label_;
+  const model::ModelFamily* family_row_ = nullptr;
   std::filesystem::path dir_;
   std::unique_ptr<model::ImageTextModel> net_;
   PreprocessConfig preprocess_;
-  std::unique_ptr<model::ClipTokenizer> clip_tokenizer_;
-  std::unique_ptr<model::SiglipTokenizer> siglip_tokenizer_;
+  std::unique_ptr<model::TextTokenizer> tokenizer_;
 };
 
 }  // namespace shoebox

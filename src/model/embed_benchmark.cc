@@ -44,7 +44,7 @@ Result<nlohmann::json> RunEmbedBenchmark(const std::string& config_path,
   std::normal_distribution<float> normal(0, 1);
   for (auto& p : pixels) p = normal(rng);
   // Token ids: a short caption at the start, EOS, padding, like real queries.
-  std::vector<int64_t> ids(static_cast<size_t>(32 * len), net.family() == "clip" ? 49407 : 1);
+  std::vector<int64_t> ids(static_cast<size_t>(32 * len), net.pad_token_id());
   std::vector<int64_t> mask(ids.size(), 0);
   for (int b = 0; b < 32; ++b)
     for (int i = 0; i < 10; ++i) {
@@ -52,10 +52,10 @@ Result<nlohmann::json> RunEmbedBenchmark(const std::string& config_path,
       mask[static_cast<size_t>(b * len + i)] = 1;
     }
   for (int b = 0; b < 32; ++b) mask[static_cast<size_t>(b * len + 10)] = 1;
-  const bool clip = net.family() == "clip";
+  const bool masked = net.text_uses_mask();
   auto images = [&](int n) { (void)net.EncodeImages(pixels.data(), n); };
   auto texts = [&](int n) {
-    (void)net.EncodeTexts(ids.data(), clip ? mask.data() : nullptr, n, len);
+    (void)net.EncodeTexts(ids.data(), masked ? mask.data() : nullptr, n, len);
   };
   double q = options.seconds;
   nlohmann::json j = {{"config", config_path},
@@ -69,7 +69,7 @@ Result<nlohmann::json> RunEmbedBenchmark(const std::string& config_path,
                       {"text_per_s_b32", Rate(32, q, texts)}};
   if (options.int8) {
     auto f32_images = net.EncodeImages(pixels.data(), 32);
-    auto f32_texts = net.EncodeTexts(ids.data(), clip ? mask.data() : nullptr, 32, len);
+    auto f32_texts = net.EncodeTexts(ids.data(), masked ? mask.data() : nullptr, 32, len);
     if (!net.UseInt8()) {
       j["int8"] = "unavailable on this CPU";
     } else {
@@ -79,7 +79,7 @@ Result<nlohmann::json> RunEmbedBenchmark(const std::string& config_path,
       j["text_per_s_b1_int8"] = Rate(1, q, texts);
       j["text_per_s_b32_int8"] = Rate(32, q, texts);
       auto q_images = net.EncodeImages(pixels.data(), 32);
-      auto q_texts = net.EncodeTexts(ids.data(), clip ? mask.data() : nullptr, 32, len);
+      auto q_texts = net.EncodeTexts(ids.data(), masked ? mask.data() : nullptr, 32, len);
       const int64_t dim = net.embed_dim();
       if (f32_images.ok() && q_images.ok())
         j["int8_cosine_image_min"] =

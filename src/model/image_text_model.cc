@@ -4,9 +4,8 @@
 #include <cmath>
 
 #include "base/file_io.h"
-#include "model/clip/clip_model.h"
 #include "model/model_config.h"
-#include "model/siglip/siglip_model.h"
+#include "model/model_family.h"
 #include "model/weights/torch_checkpoint.h"
 
 namespace shoebox::model {
@@ -51,9 +50,9 @@ Result<std::unique_ptr<ImageTextModel>> LoadImageTextModel(const std::filesystem
     cache = PackCache::Open(options.pack_cache_dir, files);
     loader.set_pack_cache(cache.get());
   }
-  // The one registry of families.
-  auto model =
-      config->model_type == "clip" ? LoadClip(*config, loader) : LoadSiglip(*config, loader);
+  auto family = FindModelFamily(config->model_type, config_path.string());
+  if (!family.ok()) return family.status();
+  auto model = (*family)->load_towers(*config, loader);
   // Only a complete load is worth keeping; failing to keep it costs only time next load.
   if (model.ok() && cache) (void)cache->Save();
   if (model.ok() && options.pack_cache_stats && cache)
@@ -67,20 +66,22 @@ Result<std::unique_ptr<ImageTextModel>> CreateRandomImageTextModel(const std::st
                                                                    uint64_t seed) {
   auto config = ParseImageTextConfig(config_json, label);
   if (!config.ok()) return config.status();
+  auto family = FindModelFamily(config->model_type, label);
+  if (!family.ok()) return family.status();
   WeightLoader loader(nullptr, label + " (random weights)", seed);
-  if (config->model_type == "clip") return LoadClip(*config, loader);
-  return LoadSiglip(*config, loader);
+  return (*family)->load_towers(*config, loader);
 }
 
 Status WriteRandomCheckpoint(const std::string& config_json, const std::filesystem::path& dir,
                              uint64_t seed) {
   auto config = ParseImageTextConfig(config_json, "config");
   if (!config.ok()) return config.status();
+  auto family = FindModelFamily(config->model_type, "config");
+  if (!family.ok()) return family.status();
   WeightLoader loader(nullptr, "random", seed);
   std::vector<WeightLoader::Drawn> drawn;
   loader.set_record(&drawn);
-  auto model =
-      config->model_type == "clip" ? LoadClip(*config, loader) : LoadSiglip(*config, loader);
+  auto model = (*family)->load_towers(*config, loader);
   if (!model.ok()) return model.status();
   // safetensors: 8-byte header length, JSON header, then the data, in the order drawn.
   std::string header = "{";

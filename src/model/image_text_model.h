@@ -1,8 +1,8 @@
 // An image-text embedding model (CLIP, SigLIP) loaded from a Hugging Face model folder:
 // config.json + model.safetensors, exactly as their authors publish them.
 //
-// Families register in one place (image_text_model.cc: LoadImageTextModel dispatches on
-// config.json's model_type). Adding one: docs/adding-a-model.md.
+// Families register in one place: the table in model_family.cc, found by config.json's
+// model_type. Adding one: docs/adding-a-model.md.
 // Thread-safety: Encode* calls on one object must not overlap (they reuse buffers).
 #pragma once
 
@@ -20,12 +20,16 @@ class ImageTextModel {
  public:
   virtual ~ImageTextModel() = default;
 
-  virtual std::string family() const = 0;   // "clip", "siglip"
+  virtual std::string family() const = 0;   // its model_family.h row: "clip", "siglip"
   virtual int64_t image_size() const = 0;   // input side in pixels (224...)
   virtual int64_t embed_dim() const = 0;    // length of image and text embeddings
   virtual int64_t text_length() const = 0;  // token positions (77 CLIP, 64 SigLIP)
   virtual float logit_scale() const = 0;    // exp() already applied
   virtual float logit_bias() const { return 0.0f; }
+  // How its text tower reads a batch (for callers without a tokenizer, e.g. benchmarks): the
+  // id that pads a text, and whether it takes an attention mask.
+  virtual int64_t pad_token_id() const = 0;
+  virtual bool text_uses_mask() const = 0;
 
   // The faster mode: both towers' encoder layers switch to int8 products (per-channel
   // weights, per-token activations; cosine to float32 >= 0.999 on the golden models, see

@@ -25,13 +25,23 @@ struct VisionTowerConfig {
 };
 
 struct ImageTextConfig {
-  std::string model_type;  // "clip" or "siglip"
+  std::string model_type;  // a row of model_family.h: "clip", "siglip"
   TextTowerConfig text;
   VisionTowerConfig vision;
   int64_t projection_dim = 512;  // CLIP only
 };
 
-// Parses config.json text. label names the file in errors.
+// A config value, or the fallback when the key is missing or null (throws json::exception on a
+// value of another type: ParseImageTextConfig turns that into kCorrupt).
+template <typename T>
+T ConfigOr(const nlohmann::json& j, const char* key, T fallback) {
+  auto it = j.find(key);
+  if (it == j.end() || it->is_null()) return fallback;
+  return it->get<T>();
+}
+
+// Parses config.json text: the family's defaults (model_family.h), then what the file says.
+// label names the file in errors.
 Result<ImageTextConfig> ParseImageTextConfig(const std::string& json_text,
                                              const std::string& label);
 

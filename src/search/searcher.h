@@ -35,6 +35,7 @@ struct SearchHit {
   float score = 0;  // cosine similarity
   std::optional<std::string> taken_at;
   bool has_thumbnail = false;
+  std::optional<double> probability;  // see query_service.h AddProbabilities
 };
 
 // Where a query's time went: filter + scan of the vectors, then the catalog join for the hits.

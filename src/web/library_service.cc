@@ -21,6 +21,7 @@
 #include "pipeline/thumbnail_cache.h"
 #include "search/duplicates.h"
 #include "search/query.h"
+#include "search/query_service.h"
 #include "web/catalog_pool.h"
 
 namespace shoebox::web {
@@ -90,7 +91,6 @@ struct LibraryService::State {
   std::mutex model_mu;
   std::unique_ptr<Model> model;
   std::atomic<bool> model_ready{false};
-  std::atomic<bool> siglip{false};  // the record's family, readable without mu
 
   // Recent text queries (typing sends the same prefixes again and again).
   std::mutex cache_mu;
@@ -158,15 +158,13 @@ void LibraryService::State::Refresh(Catalog& cat) {
     rec = record;
   }
   if (!rec) {
-    auto models = store.Models();  // most recently used first
-    if (!models.ok()) return;
     std::optional<std::string> wanted;
     if (!options.model.empty()) {
       // A named model: find its record by fingerprint (loading it once to learn it).
       std::lock_guard lock(model_mu);
       if (!model) {
         const auto t0 = Clock::now();
-        auto m = Model::Load(options.model);
+        auto m = Model::Load(options.model, options.load);
         if (!m.ok()) {
           std::lock_guard l2(mu);
           model_state = vectors_state = "error";
@@ -178,22 +176,15 @@ void LibraryService::State::Refresh(Catalog& cat) {
       }
       wanted = model->fingerprint();
     }
-    for (const auto& m : *models) {
-      if (wanted && m.fingerprint != *wanted) continue;
-      auto c = store.Coverage(m.id);
-      if (c.ok() && c->embedded > 0) {
-        rec = m;
-        break;
-      }
-    }
-    if (!rec) {
+    auto chosen = search::ChooseQueryModel(&cat, wanted, options.model);
+    if (!chosen.ok()) {
       std::lock_guard lock(mu);
       vectors_state = "none";
       return;
     }
+    rec = *chosen;
     std::lock_guard lock(mu);
     record = rec;
-    siglip = rec->family == "siglip";
     if (model && model->fingerprint() == rec->fingerprint) {
       model_state = "ready";
       model_ready = true;
@@ -234,21 +225,22 @@ void LibraryService::State::LoadModel() {
     rec = *record;
   }
   const auto t0 = Clock::now();
-  auto m = options.model_loader ? options.model_loader(rec) : Model::Load(rec.location);
+  auto m = options.model_loader ? options.model_loader(rec)
+                                : search::LoadQueryNetwork(rec, "", options.load);
+  if (m.ok()) {
+    if (Status made = search::CheckMadeTheVectors(**m, rec); !made.ok()) m = made;
+  }
   std::lock_guard lock(model_mu);
   std::lock_guard l2(mu);
   cv.notify_all();  // WaitUntilReady: whatever happens below ends the loading state
   if (!m.ok()) {
     model_state = "error";
-    model_error = "cannot load " + rec.label + " from " + rec.location + ": " +
-                  m.status().message() +
-                  " (text and image queries are off; `shoebox models pull` or --model fixes it)";
-    return;
-  }
-  if ((*m)->fingerprint() != rec.fingerprint) {
-    model_state = "error";
-    model_error = "the model at " + rec.location +
-                  " has changed since the vectors were made; re-run `shoebox index`";
+    model_error = m.status().code() == StatusCode::kCorrupt
+                      ? m.status().message()
+                      : "cannot load " + rec.label + " from " + rec.location + ": " +
+                            m.status().message() +
+                            " (text and image queries are off; `shoebox models pull` or --model "
+                            "fixes it)";
     return;
   }
   model = std::move(*m);
@@ -292,11 +284,8 @@ json LibraryService::State::HitJson(const search::SearchHit& h) {
             {"path", h.path},
             {"thumb", h.has_thumbnail ? json("/thumb/" + std::to_string(h.id)) : json(nullptr)}};
   j["taken_at"] = h.taken_at ? json(*h.taken_at) : json(nullptr);
-  if (siglip && model_ready) {
-    // SigLIP's sigmoid: a calibrated "this text matches" probability.
-    auto& net = model->network();
-    j["probability"] = 1.0 / (1.0 + std::exp(-(h.score * net.logit_scale() + net.logit_bias())));
-  }
+  if (model_ready)  // where the model's family has one (SigLIP): query_service.h
+    if (auto p = model->MatchProbability(h.score)) j["probability"] = *p;
   return j;
 }
 
@@ -429,15 +418,15 @@ Result<json> LibraryService::SearchText(const std::string& text, const PageReque
       return NotFound("the catalog has no embeddings yet: run `shoebox index --model NAME FOLDER`");
     return Busy("the model is still loading");
   }
-  std::vector<std::vector<float>> vectors;
-  std::vector<float> weights;
-  for (const auto& t : *terms) {
-    auto v = s_->EmbedText(t.text);
-    if (!v.ok()) return v.status();
-    vectors.push_back(std::move(*v));
-    weights.push_back(t.weight);
-  }
-  auto query = search::CombineTerms(vectors, weights);
+  auto query = search::TextQueryVector(text, [this](const std::vector<std::string>& texts) {
+    std::vector<std::vector<float>> out;
+    for (const auto& t : texts) {
+      auto v = s_->EmbedText(t);
+      if (!v.ok()) return Result<std::vector<std::vector<float>>>(v.status());
+      out.push_back(std::move(*v));
+    }
+    return Result<std::vector<std::vector<float>>>(std::move(out));
+  });
   if (!query.ok()) return query.status();
   return s_->Run(*query, page, std::nullopt, json{{"embed_ms", MsSince(t0)}});
 }

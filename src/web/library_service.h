@@ -29,6 +29,7 @@ namespace shoebox::web {
 struct ServiceOptions {
   std::filesystem::path catalog;
   std::string model;             // name, repo id or folder; empty: the catalog's latest model
+  ModelLoadOptions load;         // precision
   std::filesystem::path thumbs;  // empty: the default cache
   uint64_t max_upload_bytes = 50ull << 20;
   uint64_t max_pixels = 200'000'000;  // same limit as the crawler
@@ -39,7 +40,7 @@ struct ServiceOptions {
   int upload_queue = 4;
   int refresh_ms = 2000;   // how often to look for new vectors
   bool load_model = true;  // false: no text or upload queries (tests of the rest)
-  // How the network of a catalog model is loaded; default Model::Load(record.location).
+  // How the network of a catalog model is loaded; default search::LoadQueryNetwork.
   // Benchmarks hand in a random-weight model of the right shape.
   std::function<Result<std::unique_ptr<Model>>(const ModelRecord&)> model_loader;
 };

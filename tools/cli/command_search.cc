@@ -25,44 +25,36 @@ void RegisterSearch(CLI::App& app, GlobalOptions& g, int& exit_code) {
   cmd->add_flag("--json", args->json, "Print a JSON array");
   cmd->callback([&g, &exit_code, args] {
     auto fail = [&](const Status& s) { exit_code = Fail(s); };
-    auto terms = search::ParseQuery(args->query);
-    if (!terms.ok()) return fail(terms.status());
+    // A malformed query fails before anything is opened or loaded.
+    if (auto terms = search::ParseQuery(args->query); !terms.ok()) return fail(terms.status());
     auto cat = OpenCatalog(g, false);
     if (!cat.ok()) return fail(cat.status());
     auto record = QueryModel(cat->get(), args->model);
     if (!record.ok()) return fail(record.status());
-    auto model = LoadNetwork(*record, args->model);
+    auto options = ModelOptions(g);
+    if (!options.ok()) return fail(options.status());
+    auto model = search::LoadQueryNetwork(*record, args->model, *options);
     if (!model.ok()) return fail(model.status());
-    std::vector<std::string> texts;
-    std::vector<float> weights;
-    for (const auto& t : *terms) {
-      texts.push_back(t.text);
-      weights.push_back(t.weight);
-    }
-    auto vectors = (*model)->EmbedTexts(texts);
-    if (!vectors.ok()) return fail(vectors.status());
     auto searcher = search::Searcher::Open(cat->get(), *record);
     if (!searcher.ok()) return fail(searcher.status());
+    std::vector<std::vector<float>> like;  // "more like this photo, and ..."
     if (!args->like.empty()) {
       auto photo = ResolvePhoto(cat->get(), args->like);
       if (!photo.ok()) return fail(photo.status());
       auto v = (*searcher)->VectorOf(photo->asset.id);
       if (!v) return fail(NotFound(args->like + " has no vector for " + record->label));
-      vectors->push_back(*v);
-      weights.push_back(1.0f);
+      like.push_back(std::move(*v));
     }
-    auto query = search::CombineTerms(*vectors, weights);
+    auto query = search::TextQueryVector(
+        args->query, [&](const std::vector<std::string>& t) { return (*model)->EmbedTexts(t); },
+        like);
     if (!query.ok()) return fail(query.status());
     args->options.sort_by_date = args->sort == "date";
     auto hits = (*searcher)->Search(*query, args->options);
     if (!hits.ok()) return fail(hits.status());
-    std::optional<float> scale, bias;
-    if ((*model)->family() == "siglip") {
-      scale = (*model)->network().logit_scale();
-      bias = (*model)->network().logit_bias();
-    }
+    search::AddProbabilities(**model, &*hits);
     if (args->json) {
-      std::printf("%s\n", Dump(HitsJson(*hits, scale, bias)).c_str());
+      std::printf("%s\n", Dump(HitsJson(*hits)).c_str());
       return;
     }
     for (const auto& h : *hits)

@@ -76,6 +76,12 @@ void RegisterServe(CLI::App& app, GlobalOptions& g, int& exit_code) {
     web::ServiceOptions so;
     so.catalog = CatalogPath(g);
     so.model = args->model;
+    auto load = ModelOptions(g);
+    if (!load.ok()) {
+      exit_code = Fail(load.status());
+      return;
+    }
+    so.load = *load;
     auto service = web::LibraryService::Open(so);
     if (!service.ok()) {
       exit_code = Fail(service.status());

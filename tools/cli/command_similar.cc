@@ -42,7 +42,9 @@ void RegisterSimilar(CLI::App& app, GlobalOptions& g, int& exit_code) {
       query = std::move(*v);
       args->options.exclude = photo->asset.id;
     } else {
-      auto model = LoadNetwork(*record, args->model);
+      auto options = ModelOptions(g);
+      if (!options.ok()) return fail(options.status());
+      auto model = search::LoadQueryNetwork(*record, args->model, *options);
       if (!model.ok()) return fail(model.status());
       auto v = (*model)->EmbedImage(args->file);
       if (!v.ok()) return fail(v.status());
@@ -52,7 +54,7 @@ void RegisterSimilar(CLI::App& app, GlobalOptions& g, int& exit_code) {
     auto hits = (*searcher)->Search(query, args->options);
     if (!hits.ok()) return fail(hits.status());
     if (args->json) {
-      std::printf("%s\n", Dump(HitsJson(*hits, std::nullopt, std::nullopt)).c_str());
+      std::printf("%s\n", Dump(HitsJson(*hits)).c_str());
       return;
     }
     for (const auto& h : *hits)

@@ -72,41 +72,10 @@ std::string DescribeIndexHealth(const vectors::IndexHealth& h) {
 }
 
 Result<ModelRecord> QueryModel(Catalog* cat, const std::string& model_arg) {
-  EmbeddingStore store = cat->Embeddings();
-  auto models = store.Models();
-  if (!models.ok()) return models.status();
-  if (!model_arg.empty()) {
-    auto m = Model::Load(model_arg);
-    if (!m.ok()) return m.status();
-    for (const auto& r : *models)
-      if (r.fingerprint == (*m)->fingerprint()) {
-        auto c = store.Coverage(r.id);
-        if (!c.ok()) return c.status();
-        if (c->embedded > 0) return r;
-      }
-    return NotFound("the catalog has no vectors made with " + model_arg +
-                    ": run `shoebox index --model " + model_arg +
-                    " FOLDER` (or `shoebox embed-missing --model " + model_arg + "`) first");
-  }
-  for (const auto& r : *models) {
-    auto c = store.Coverage(r.id);
-    if (!c.ok()) return c.status();
-    if (c->embedded > 0) return r;
-  }
-  return NotFound(
-      "the catalog has no embeddings yet: run `shoebox index --model NAME FOLDER` (see `shoebox "
-      "models list`)");
-}
-
-Result<std::unique_ptr<Model>> LoadNetwork(const ModelRecord& record,
-                                           const std::string& model_arg) {
-  auto m = Model::Load(model_arg.empty() ? record.location : model_arg);
+  if (model_arg.empty()) return search::ChooseQueryModel(cat);
+  auto m = Model::Load(model_arg);
   if (!m.ok()) return m.status();
-  if ((*m)->fingerprint() != record.fingerprint)
-    return Corrupt("the model at " + record.location +
-                   " has changed since the catalog's vectors were made with it; "
-                   "re-run `shoebox index` to embed again");
-  return m;
+  return search::ChooseQueryModel(cat, (*m)->fingerprint(), model_arg);
 }
 
 void AddSearchOptions(CLI::App* cmd, search::SearchOptions* o, std::string* sort) {
@@ -134,16 +103,12 @@ void AddSearchOptions(CLI::App* cmd, search::SearchOptions* o, std::string* sort
   cmd->add_flag("--include-trashed", o->filter.include_trashed, "Also photos in a library's trash");
 }
 
-nlohmann::json HitsJson(const std::vector<search::SearchHit>& hits,
-                        const std::optional<float>& logit_scale,
-                        const std::optional<float>& logit_bias) {
+nlohmann::json HitsJson(const std::vector<search::SearchHit>& hits) {
   nlohmann::json out = nlohmann::json::array();
   for (const auto& h : hits) {
     nlohmann::json j = {{"id", h.id}, {"path", h.path}, {"score", h.score}};
     if (h.taken_at) j["taken_at"] = *h.taken_at;
-    // SigLIP is trained with a sigmoid: its calibrated "this text matches" probability.
-    if (logit_scale && logit_bias)
-      j["probability"] = 1.0 / (1.0 + std::exp(-(h.score * *logit_scale + *logit_bias)));
+    if (h.probability) j["probability"] = *h.probability;
     out.push_back(j);
   }
   return out;

@@ -8,6 +8,7 @@
 #include "catalog/embedding_store.h"
 #include "embedding/model.h"
 #include "model/hub/model_store.h"
+#include "search/query_service.h"
 #include "search/searcher.h"
 #include "tools/cli/cli_common.h"
 
@@ -15,11 +16,9 @@ namespace shoebox::cli {
 
 using shoebox::kDefaultModel;  // the model `index` embeds with when --model is not given
 
-// The catalog's model for a query: the one --model names (it must have vectors here), else
-// the most recently used model with vectors.
+// The catalog's model for a query (search/query_service.h): the one --model names (loaded
+// once to learn its fingerprint), else the latest with vectors.
 Result<ModelRecord> QueryModel(Catalog* cat, const std::string& model_arg);
-// Loads the network of a catalog model (for text queries and outside images).
-Result<std::unique_ptr<Model>> LoadNetwork(const ModelRecord& record, const std::string& model_arg);
 
 // How the vector index is, in words for people (`status`, `index`): the search module keeps
 // these states as enums.
@@ -30,8 +29,6 @@ std::string IndexKind(const vectors::IndexHealth& health);  // "exact", "hnsw" o
 // --after/--before/--folder/--camera/--format/--has-gps/--source, --min-score, --auto-cutoff,
 // --sort, -n on a subcommand, filled into `options`.
 void AddSearchOptions(CLI::App* cmd, search::SearchOptions* options, std::string* sort);
-nlohmann::json HitsJson(const std::vector<search::SearchHit>& hits,
-                        const std::optional<float>& logit_scale,
-                        const std::optional<float>& logit_bias);
+nlohmann::json HitsJson(const std::vector<search::SearchHit>& hits);
 
 }  // namespace shoebox::cli

@@ -42,6 +42,8 @@ class ClipModel : public ImageTextModel {
   }
 
   std::string family() const override { return "clip"; }
+  int64_t pad_token_id() const override { return cfg_.text.eos_token_id; }
+  bool text_uses_mask() const override { return true; }
   bool UseInt8() override {
     if (!QuantizeEncoderLayers(vision_layers_) || !QuantizeEncoderLayers(text_layers_))
       return false;
@@ -180,6 +182,17 @@ Result<std::unique_ptr<ImageTextModel>> LoadClip(const ImageTextConfig& config,
   auto m = std::make_unique<ClipModel>(config);
   SHOEBOX_RETURN_IF_ERROR(m->Load(weights, weights.label()));
   return std::unique_ptr<ImageTextModel>(std::move(m));
+}
+
+void ClipConfigDefaults(const nlohmann::json& root, const nlohmann::json& text,
+                        const nlohmann::json& vision, ImageTextConfig* c) {
+  c->text.tower = {512, 2048, 12, 8, 1e-5f, ops::Activation::kQuickGelu};
+  c->vision.tower = {768, 3072, 12, 12, 1e-5f, ops::Activation::kQuickGelu};
+  c->text.vocab_size = ConfigOr<int64_t>(text, "vocab_size", 49408);
+  c->text.max_positions = ConfigOr<int64_t>(text, "max_position_embeddings", 77);
+  c->text.eos_token_id = ConfigOr<int64_t>(text, "eos_token_id", 49407);
+  c->vision.patch_size = ConfigOr<int64_t>(vision, "patch_size", 32);
+  c->projection_dim = ConfigOr<int64_t>(root, "projection_dim", 512);
 }
 
 }  // namespace shoebox::model

@@ -13,6 +13,9 @@
 
 namespace shoebox::model {
 
+// transformers' ClipConfig defaults (model_family.h).
+void ClipConfigDefaults(const nlohmann::json& root, const nlohmann::json& text,
+                        const nlohmann::json& vision, ImageTextConfig* config);
 Result<std::unique_ptr<ImageTextModel>> LoadClip(const ImageTextConfig& config,
                                                  WeightLoader& weights);
 

@@ -71,6 +71,8 @@ class SiglipModel : public ImageTextModel {
   }
 
   std::string family() const override { return "siglip"; }
+  int64_t pad_token_id() const override { return 1; }  // SentencePiece's </s>, repeated
+  bool text_uses_mask() const override { return false; }
   bool UseInt8() override {
     if (!QuantizeEncoderLayers(vision_layers_) || !QuantizeEncoderLayers(text_layers_))
       return false;
@@ -192,6 +194,16 @@ Result<std::unique_ptr<ImageTextModel>> LoadSiglip(const ImageTextConfig& config
   auto m = std::make_unique<SiglipModel>(config);
   SHOEBOX_RETURN_IF_ERROR(m->Load(weights, weights.label()));
   return std::unique_ptr<ImageTextModel>(std::move(m));
+}
+
+void SiglipConfigDefaults(const nlohmann::json& root, const nlohmann::json& text,
+                          const nlohmann::json& vision, ImageTextConfig* c) {
+  c->text.tower = {768, 3072, 12, 12, 1e-6f, ops::Activation::kGeluTanh};
+  c->vision.tower = {768, 3072, 12, 12, 1e-6f, ops::Activation::kGeluTanh};
+  c->text.vocab_size = ConfigOr<int64_t>(text, "vocab_size", 32000);
+  c->text.max_positions = ConfigOr<int64_t>(text, "max_position_embeddings", 64);
+  c->text.eos_token_id = ConfigOr<int64_t>(text, "eos_token_id", 49407);
+  c->vision.patch_size = ConfigOr<int64_t>(vision, "patch_size", 16);
 }
 
 }  // namespace shoebox::model

@@ -13,6 +13,9 @@
 
 namespace shoebox::model {
 
+// transformers' SiglipConfig defaults (model_family.h).
+void SiglipConfigDefaults(const nlohmann::json& root, const nlohmann::json& text,
+                          const nlohmann::json& vision, ImageTextConfig* config);
 Result<std::unique_ptr<ImageTextModel>> LoadSiglip(const ImageTextConfig& config,
                                                    WeightLoader& weights);
 
