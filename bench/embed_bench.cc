@@ -1,22 +1,22 @@
 // bench/embed: embeddings per second of a model architecture, random weights in the shapes
-// of its config.json, one JSON object (model/embed_benchmark.h; also `shoebox bench embed`).
+// of its config.json, one JSON object (engine/embed_benchmark.h; also `shoebox bench embed`).
 // usage: embed --config CONFIG.json [--threads N] [--seconds S] [--int8]
 #include <CLI/CLI.hpp>
 #include <cstdio>
 
-#include "model/embed_benchmark.h"
+#include "engine/embed_benchmark.h"
 
 int main(int argc, char** argv) {
   CLI::App app{
       "Embeddings per second for a model architecture (random weights in the config's shapes)"};
   std::string config;
-  shoebox::model::EmbedBenchmarkOptions options;
+  shoebox::engine::EmbedBenchmarkOptions options;
   app.add_option("--config", config, "A model's config.json")->required();
   app.add_option("--threads", options.threads, "Compute threads (default: one per core)");
   app.add_option("--seconds", options.seconds, "Seconds per measurement")->capture_default_str();
   app.add_flag("--int8", options.int8, "Also the int8 mode, with its worst cosine to float32");
   CLI11_PARSE(app, argc, argv);
-  auto result = shoebox::model::RunEmbedBenchmark(config, options);
+  auto result = shoebox::engine::RunEmbedBenchmark(config, options);
   if (!result.ok()) {
     std::fprintf(stderr, "embed: %s\n", result.status().message().c_str());
     return 1;

@@ -24,7 +24,7 @@
 #include "base/file_io.h"
 #include "bench_util.h"
 #include "catalog/catalog.h"
-#include "embedding/model.h"
+#include "embedding/embedding_model.h"
 #include "imaging/photo_analyzer.h"
 #include "pipeline/embedder.h"
 #include "pipeline/indexer.h"
@@ -44,8 +44,8 @@ struct Run {
 
 // A first index of dir into a fresh catalog: inline (vectors from the crawl's decode) or the
 // previous way (crawl, then EmbedMissing decoding each photo again).
-Run Index(const std::filesystem::path& dir, const std::filesystem::path& work, Model* model,
-          bool inline_embed) {
+Run Index(const std::filesystem::path& dir, const std::filesystem::path& work,
+          EmbeddingModel* model, bool inline_embed) {
   std::filesystem::remove_all(work);
   auto cat = Catalog::Open(work / "catalog.db", true);
   if (!cat.ok()) std::exit(1);
@@ -96,7 +96,8 @@ int main(int argc, char** argv) {
            2;
   auto json = ReadWholeFile(config, 1 << 20);
   if (!json.ok()) return std::fprintf(stderr, "%s\n", json.status().message().c_str()), 1;
-  auto model = Model::CreateRandom(std::string(json->begin(), json->end()), tokenizer, "bench");
+  auto model =
+      EmbeddingModel::CreateRandom(std::string(json->begin(), json->end()), tokenizer, "bench");
   if (!model.ok()) return std::fprintf(stderr, "%s\n", model.status().message().c_str()), 1;
   const unsigned cores = std::max(1u, std::thread::hardware_concurrency());
   auto tmp = std::filesystem::temp_directory_path() /

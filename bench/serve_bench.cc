@@ -133,7 +133,7 @@ int main(int argc, char** argv) {
   // The model first: its fingerprint is the record's (the server makes its own copy).
   ModelRecord record;
   {
-    auto probe = Model::CreateRandom(config_json, tokenizer, label);
+    auto probe = EmbeddingModel::CreateRandom(config_json, tokenizer, label);
     if (!probe.ok()) return Fail(probe.status());
     record = {0,
               (*probe)->fingerprint(),
@@ -141,7 +141,7 @@ int main(int argc, char** argv) {
               "(random)",
               (*probe)->family(),
               (*probe)->dim(),
-              Model::kPreprocessVersion,
+              EmbeddingModel::kPreprocessVersion,
               0};
   }
 
@@ -174,7 +174,7 @@ int main(int argc, char** argv) {
   so.catalog = catalog;
   so.thumbs = work / "thumbs";
   so.model_loader = [&](const ModelRecord&) {
-    return Model::CreateRandom(config_json, tokenizer, label);
+    return EmbeddingModel::CreateRandom(config_json, tokenizer, label);
   };
   auto service = web::LibraryService::Open(so);
   if (!service.ok()) return Fail(service.status());

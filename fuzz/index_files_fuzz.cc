@@ -16,7 +16,7 @@
 #include "vectors/hnsw_index.h"
 #include "vectors/index_files.h"
 
-// The dispatch lives in vector_index.cc, whose CPU-feature test clang 14 cannot compile
+// The dispatch lives in flat_index.cc, whose CPU-feature test clang 14 cannot compile
 // ("f16c"); the graph's distance kernel does not matter to reading files: the portable one.
 namespace shoebox::vectors::internal {
 bool UseDotAvx2() { return false; }
@@ -32,7 +32,7 @@ void Write(const std::filesystem::path& file, const uint8_t* data, size_t size) 
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
-  using namespace shoebox::search;
+  using namespace shoebox::vectors;
   constexpr int64_t kDim = 16;
   static const std::filesystem::path dir = [] {
     auto d =

@@ -3,7 +3,7 @@
 #include <cstddef>
 #include <cstdint>
 
-#include "model/weights/safetensors.h"
+#include "engine/weights/safetensors.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   auto f = shoebox::SafetensorsFile::Parse(data, size, "fuzz");

@@ -3,7 +3,7 @@
 #include <cstddef>
 #include <cstdint>
 
-#include "model/weights/torch_checkpoint.h"
+#include "engine/weights/torch_checkpoint.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   auto f = shoebox::ParseTorchCheckpoint(data, size, "fuzz");

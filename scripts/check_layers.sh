@@ -5,8 +5,8 @@
 # Unit tests (src/**/*_test.cc) are left out: they are built into the test binary, which links
 # every module, and may reach across (a model-input test reads a checkpoint).
 #
-#   base <- imaging, catalog, model <- embedding <- library <- pipeline <- search <- web <- tools
-#            catalog, model <- vectors <- pipeline
+#   base <- imaging, catalog, engine <- embedding <- library <- pipeline <- search <- web <- tools
+#            catalog, engine <- vectors <- pipeline
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
@@ -15,14 +15,14 @@ declare -A below=(
   [base]=""
   [imaging]="base"
   [catalog]="base"
-  [model]="base"
-  [embedding]="base imaging model"
-  [library]="base imaging catalog model embedding"
-  [vectors]="base catalog model"
-  [pipeline]="base imaging catalog model embedding library vectors"
-  [search]="base imaging catalog model embedding library vectors pipeline"
-  [web]="base imaging catalog model embedding library vectors pipeline search"
-  [tools]="base imaging catalog model embedding library vectors pipeline search web"
+  [engine]="base"
+  [embedding]="base imaging engine"
+  [library]="base imaging catalog engine embedding"
+  [vectors]="base catalog engine"
+  [pipeline]="base imaging catalog engine embedding library vectors"
+  [search]="base imaging catalog engine embedding library vectors pipeline"
+  [web]="base imaging catalog engine embedding library vectors pipeline search"
+  [tools]="base imaging catalog engine embedding library vectors pipeline search web"
 )
 
 bad=0

@@ -7,9 +7,9 @@
 #include <cstdlib>
 #include <cstring>
 
+#include "engine/weights/safetensors.h"
 #include "imaging/photo_analyzer.h"
 #include "imaging/reduced_decode.h"
-#include "model/weights/safetensors.h"
 #include "test_util.h"
 
 namespace shoebox {

@@ -80,15 +80,22 @@ std::string Upper(std::string_view s) {
   return out;
 }
 
-Status DecodeFailure(ImageFormat format, const std::string& detail) {
+// Whether a failed decode ran out of data. libvips reports its loaders' failures as text only
+// (no codes: libjpeg's "Premature end of JPEG file", libpng's "Not enough image data",
+// libtiff's "unexpected end"...), so this is the one place that reads that text; everything
+// after it passes the answer on as a value.
+bool LooksTruncated(const std::string& detail) {
   std::string lower = detail;
   std::transform(lower.begin(), lower.end(), lower.begin(), ::tolower);
-  std::string fmt = Upper(FormatName(format));
-  if (lower.find("premature end") != std::string::npos ||
-      lower.find("truncated") != std::string::npos ||
-      lower.find("not enough data") != std::string::npos ||
-      lower.find("unexpected end") != std::string::npos)
-    return Corrupt("truncated " + fmt + " (" + detail + ")");
+  return lower.find("premature end") != std::string::npos ||
+         lower.find("truncated") != std::string::npos ||
+         lower.find("not enough data") != std::string::npos ||
+         lower.find("unexpected end") != std::string::npos;
+}
+
+Status DecodeFailure(ImageFormat format, const std::string& detail, bool truncated) {
+  const std::string fmt = Upper(FormatName(format));
+  if (truncated) return Corrupt("truncated " + fmt + " (" + detail + ")");
   return Corrupt("damaged " + fmt + ", cannot decode (" + detail + ")");
 }
 
@@ -154,9 +161,11 @@ bool EncodeThumbnail(VipsImage* in, int orientation_to_apply, std::vector<uint8_
 }
 
 // Decodes at reduced size (shrink-on-load: libjpeg DCT scaling, WebP/HEIF/JXL reduced
-// decodes; never upscaling) and encodes, with the given loader strictness.
+// decodes; never upscaling) and encodes, with the given loader strictness. On failure
+// *truncated (when given) says whether the file ran out of data.
 Status TryThumbnail(const uint8_t* data, size_t size, ImageFormat format, int target,
-                    int extra_orientation, const char* fail_on, std::vector<uint8_t>* jpeg) {
+                    int extra_orientation, const char* fail_on, std::vector<uint8_t>* jpeg,
+                    bool* truncated = nullptr) {
   CountPhotoDecode();
   std::string error;
   bool ok = RunVipsJob(
@@ -169,7 +178,10 @@ Status TryThumbnail(const uint8_t* data, size_t size, ImageFormat format, int ta
         return EncodeThumbnail(thumb.im, extra_orientation, jpeg);
       },
       &error);
-  return ok ? Status::Ok() : DecodeFailure(format, error);
+  if (ok) return Status::Ok();
+  const bool short_file = LooksTruncated(error);
+  if (truncated) *truncated = short_file;
+  return DecodeFailure(format, error, short_file);
 }
 
 // Shrinks an already decoded image (a RAW's bitmap preview, a libheif or ImageMagick decode).
@@ -248,10 +260,10 @@ Status MagickThumbnailFallback(const uint8_t* data, size_t size, int target,
 Status ThumbnailFromBuffer(const uint8_t* data, size_t size, ImageFormat format, int target,
                            int extra_orientation, std::vector<uint8_t>* jpeg,
                            std::string* warning) {
-  Status strict =
-      TryThumbnail(data, size, format, target, extra_orientation, "fail_on=warning", jpeg);
+  bool truncated = false;
+  Status strict = TryThumbnail(data, size, format, target, extra_orientation, "fail_on=warning",
+                               jpeg, &truncated);
   if (strict.ok()) return strict;
-  bool truncated = strict.message().rfind("truncated", 0) == 0;
   if (!truncated) {
     Status lenient =
         TryThumbnail(data, size, format, target, extra_orientation, "fail_on=truncated", jpeg);
@@ -423,7 +435,7 @@ Result<AnalyzedPhoto> AnalyzePhoto(const uint8_t* data, size_t size, std::string
       &header_error);
   if (!have_header) {
     if (partial) *partial = photo;
-    return DecodeFailure(photo.format, header_error);
+    return DecodeFailure(photo.format, header_error, LooksTruncated(header_error));
   }
   // exiv2 gives up on some HEIFs (a bad ICC profile in Samsung files); libheif still hands
   // libvips the EXIF block, so read it from there.

@@ -27,11 +27,12 @@ struct Prepared {
 // Open archives, kept across batches (one Prepare runs at a time).
 using Cursors = std::map<std::string, std::unique_ptr<ArchiveCursor>>;
 
-Prepared Prepare(const Model& model, const ThumbnailCache* thumbs, ThreadPool& pool,
+Prepared Prepare(const EmbeddingModel& model, const ThumbnailCache* thumbs, ThreadPool& pool,
                  Cursors* cursors, std::vector<PendingAsset> assets) {
   Prepared p;
   p.assets = std::move(assets);
-  std::vector<Result<Model::Prepared>> results(p.assets.size(), Status(Internal("not run")));
+  std::vector<Result<EmbeddingModel::Prepared>> results(p.assets.size(),
+                                                        Status(Internal("not run")));
   // Photos inside archives (Takeout downloads): read here, one pass per archive, in the
   // archive's order (asset ids follow it), and decoded from memory by the workers.
   std::map<size_t, Result<std::vector<uint8_t>>> in_archives;
@@ -66,11 +67,11 @@ Prepared Prepare(const Model& model, const ThumbnailCache* thumbs, ThreadPool& p
     pool.Submit([&, i] {
       auto member = in_archives.find(i);
       const std::string name = std::filesystem::path(p.assets[i].path).filename().string();
-      Result<Model::Prepared> r =
+      Result<EmbeddingModel::Prepared> r =
           member == in_archives.end() ? model.PreparePhoto(p.assets[i].path)
           : member->second.ok()
               ? model.PrepareBytes(member->second->data(), member->second->size(), name)
-              : Result<Model::Prepared>(member->second.status());
+              : Result<EmbeddingModel::Prepared>(member->second.status());
       if (!r.ok() && member != in_archives.end())
         r = Status(r.status().code(), p.assets[i].path + ": " + r.status().message());
       // Formats the decoder cannot read (RAW without a large enough preview) still have the
@@ -101,7 +102,7 @@ Prepared Prepare(const Model& model, const ThumbnailCache* thumbs, ThreadPool& p
   return p;
 }
 
-Result<int64_t> RegisterModel(EmbeddingStore& store, const Model& model,
+Result<int64_t> RegisterModel(EmbeddingStore& store, const EmbeddingModel& model,
                               const EmbedOptions& options) {
   ModelRecord record;
   record.fingerprint = model.fingerprint();
@@ -109,13 +110,14 @@ Result<int64_t> RegisterModel(EmbeddingStore& store, const Model& model,
   record.location = options.location.empty() ? model.dir().string() : options.location;
   record.family = model.family();
   record.dim = model.dim();
-  record.preprocess_version = Model::kPreprocessVersion;
+  record.preprocess_version = EmbeddingModel::kPreprocessVersion;
   return store.EnsureModel(record, static_cast<int64_t>(std::time(nullptr)));
 }
 
 }  // namespace
 
-Result<std::unique_ptr<InlineEmbedder>> InlineEmbedder::Create(Catalog* catalog, Model* model,
+Result<std::unique_ptr<InlineEmbedder>> InlineEmbedder::Create(Catalog* catalog,
+                                                               EmbeddingModel* model,
                                                                const EmbedOptions& options) {
   std::unique_ptr<InlineEmbedder> e(new InlineEmbedder(catalog, model, options.batch));
   auto id = RegisterModel(e->store_, *model, options);
@@ -124,7 +126,7 @@ Result<std::unique_ptr<InlineEmbedder>> InlineEmbedder::Create(Catalog* catalog,
   return e;
 }
 
-InlineEmbedder::InlineEmbedder(Catalog* catalog, Model* model, int64_t batch)
+InlineEmbedder::InlineEmbedder(Catalog* catalog, EmbeddingModel* model, int64_t batch)
     : model_(model), store_(catalog->Embeddings()), batch_(std::max<int64_t>(1, batch)) {}
 
 Status InlineEmbedder::Add(int64_t asset_id, std::vector<float> pixels, const std::string& source) {
@@ -160,8 +162,8 @@ Status InlineEmbedder::Flush() {
   return Status::Ok();
 }
 
-Result<EmbedReport> EmbedMissing(Catalog& catalog, Model& model, const ThumbnailCache* thumbs,
-                                 const EmbedOptions& options) {
+Result<EmbedReport> EmbedMissing(Catalog& catalog, EmbeddingModel& model,
+                                 const ThumbnailCache* thumbs, const EmbedOptions& options) {
   const auto start = std::chrono::steady_clock::now();
   EmbeddingStore store = catalog.Embeddings();
   auto model_id = RegisterModel(store, model, options);

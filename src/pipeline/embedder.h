@@ -15,7 +15,7 @@
 #include "base/status.h"
 #include "catalog/catalog.h"
 #include "catalog/embedding_store.h"
-#include "embedding/model.h"
+#include "embedding/embedding_model.h"
 #include "pipeline/indexer.h"
 #include "pipeline/thumbnail_cache.h"
 
@@ -43,10 +43,10 @@ struct EmbedReport {
 // being collected: those photos have no vector yet, and EmbedMissing picks them up.
 class InlineEmbedder : public CrawlEmbedder {
  public:
-  static Result<std::unique_ptr<InlineEmbedder>> Create(Catalog* catalog, Model* model,
+  static Result<std::unique_ptr<InlineEmbedder>> Create(Catalog* catalog, EmbeddingModel* model,
                                                         const EmbedOptions& options);
   const PreprocessConfig& input() const override { return model_->preprocess(); }
-  // pixels: as Model::PrepareBytes makes them. Runs the batch when it is full.
+  // pixels: as EmbeddingModel::PrepareBytes makes them. Runs the batch when it is full.
   Status Add(int64_t asset_id, std::vector<float> pixels, const std::string& source) override;
   // Runs whatever is collected.
   Status Flush() override;
@@ -54,8 +54,8 @@ class InlineEmbedder : public CrawlEmbedder {
   double network_seconds() const { return seconds_; }
 
  private:
-  InlineEmbedder(Catalog* catalog, Model* model, int64_t batch);
-  Model* model_;
+  InlineEmbedder(Catalog* catalog, EmbeddingModel* model, int64_t batch);
+  EmbeddingModel* model_;
   EmbeddingStore store_;
   int64_t batch_, model_id_ = 0, embedded_ = 0;
   double seconds_ = 0;
@@ -64,7 +64,7 @@ class InlineEmbedder : public CrawlEmbedder {
   std::vector<std::string> sources_;
 };
 
-Result<EmbedReport> EmbedMissing(Catalog& catalog, Model& model, const ThumbnailCache* thumbs,
-                                 const EmbedOptions& options);
+Result<EmbedReport> EmbedMissing(Catalog& catalog, EmbeddingModel& model,
+                                 const ThumbnailCache* thumbs, const EmbedOptions& options);
 
 }  // namespace shoebox

@@ -2,8 +2,8 @@
 
 #include <ctime>
 
+#include "engine/hub/model_store.h"
 #include "library/archive/archive_reader.h"
-#include "model/hub/model_store.h"
 
 namespace shoebox {
 namespace {
@@ -86,7 +86,7 @@ std::string ModelLocation(const std::string& arg) {
 
 Result<IndexModel> LoadIndexModel(const std::string& name, const ModelLoadOptions& options) {
   IndexModel out;
-  auto m = Model::Load(name.empty() ? kDefaultModel : name, options);
+  auto m = EmbeddingModel::Load(name.empty() ? kDefaultModel : name, options);
   if (m.ok()) {
     out.model = std::move(*m);
     out.location = ModelLocation(name.empty() ? kDefaultModel : name);
@@ -98,7 +98,7 @@ Result<IndexModel> LoadIndexModel(const std::string& name, const ModelLoadOption
   return out;
 }
 
-Result<EmbedOutcome> EmbedAndKeepIndexCurrent(Catalog* catalog, Model* model,
+Result<EmbedOutcome> EmbedAndKeepIndexCurrent(Catalog* catalog, EmbeddingModel* model,
                                               const std::string& location, bool progress,
                                               IndexJobListener* listener) {
   ThumbnailCache thumbs;

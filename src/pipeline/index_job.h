@@ -22,7 +22,7 @@
 #include <vector>
 
 #include "base/status.h"
-#include "embedding/model.h"
+#include "embedding/embedding_model.h"
 #include "pipeline/embedder.h"
 #include "pipeline/importers.h"
 #include "pipeline/indexer.h"
@@ -39,8 +39,8 @@ struct IndexJobOptions {
   ImportOptions import;
   IndexOptions index;  // exclude, threads, limits, progress bar (source_kind is set per root)
   bool wait_for_lock = false;
-  Model* model = nullptr;      // null: catalog only (`shoebox embed-missing` embeds later)
-  std::string model_location;  // what the user named it by, stored so queries can load it
+  EmbeddingModel* model = nullptr;  // null: catalog only (`shoebox embed-missing` embeds later)
+  std::string model_location;       // what the user named it by, stored so queries can load it
 };
 
 // What a library root added besides its files.
@@ -84,7 +84,7 @@ std::string ModelLocation(const std::string& name_or_dir);
 // it cannot be loaded, before any crawl), else the default (kDefaultModel), which may be
 // missing: then model is null and `without` says why, and the job catalogs without embeddings.
 struct IndexModel {
-  std::unique_ptr<Model> model;
+  std::unique_ptr<EmbeddingModel> model;
   std::string location;
   std::string without;
 };
@@ -96,7 +96,7 @@ Result<IndexJobReport> RunIndexJob(const std::filesystem::path& catalog,
 
 // Step 5 alone, for `shoebox embed-missing`: vectors for every photo still without one, then
 // the vector file and graph. while_indexing: what the crawl already embedded, for the report.
-Result<EmbedOutcome> EmbedAndKeepIndexCurrent(Catalog* catalog, Model* model,
+Result<EmbedOutcome> EmbedAndKeepIndexCurrent(Catalog* catalog, EmbeddingModel* model,
                                               const std::string& location, bool progress,
                                               IndexJobListener* listener = nullptr);
 

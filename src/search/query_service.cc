@@ -29,17 +29,17 @@ Result<ModelRecord> ChooseQueryModel(Catalog* catalog,
       "models list`)");
 }
 
-Status CheckMadeTheVectors(const Model& model, const ModelRecord& record) {
+Status CheckMadeTheVectors(const EmbeddingModel& model, const ModelRecord& record) {
   if (model.fingerprint() == record.fingerprint) return Status::Ok();
   return Corrupt("the model at " + record.location +
                  " has changed since the catalog's vectors were made with it; re-run `shoebox "
                  "index` to embed again");
 }
 
-Result<std::unique_ptr<Model>> LoadQueryNetwork(const ModelRecord& record,
-                                                const std::string& name_or_dir,
-                                                const ModelLoadOptions& options) {
-  auto m = Model::Load(name_or_dir.empty() ? record.location : name_or_dir, options);
+Result<std::unique_ptr<EmbeddingModel>> LoadQueryNetwork(const ModelRecord& record,
+                                                         const std::string& name_or_dir,
+                                                         const ModelLoadOptions& options) {
+  auto m = EmbeddingModel::Load(name_or_dir.empty() ? record.location : name_or_dir, options);
   if (!m.ok()) return m.status();
   SHOEBOX_RETURN_IF_ERROR(CheckMadeTheVectors(**m, record));
   return m;
@@ -68,7 +68,7 @@ Result<std::vector<float>> TextQueryVector(
   return CombineTerms(vectors, weights);
 }
 
-void AddProbabilities(const Model& model, std::vector<SearchHit>* hits) {
+void AddProbabilities(const EmbeddingModel& model, std::vector<SearchHit>* hits) {
   for (SearchHit& h : *hits) h.probability = model.MatchProbability(h.score);
 }
 

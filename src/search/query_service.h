@@ -13,7 +13,7 @@
 
 #include "base/status.h"
 #include "catalog/catalog.h"
-#include "embedding/model.h"
+#include "embedding/embedding_model.h"
 #include "search/searcher.h"
 
 namespace shoebox::search {
@@ -26,13 +26,13 @@ Result<ModelRecord> ChooseQueryModel(Catalog* catalog,
                                      const std::string& named_as = "");
 
 // kCorrupt when model is not the one the record's vectors were made with (its files changed).
-Status CheckMadeTheVectors(const Model& model, const ModelRecord& record);
+Status CheckMadeTheVectors(const EmbeddingModel& model, const ModelRecord& record);
 
 // The network of a catalog model, from name_or_dir when given, else from where the record says
 // it was loaded; checked by CheckMadeTheVectors.
-Result<std::unique_ptr<Model>> LoadQueryNetwork(const ModelRecord& record,
-                                                const std::string& name_or_dir,
-                                                const ModelLoadOptions& options);
+Result<std::unique_ptr<EmbeddingModel>> LoadQueryNetwork(const ModelRecord& record,
+                                                         const std::string& name_or_dir,
+                                                         const ModelLoadOptions& options);
 
 // A text query's vector: its terms embedded by embed_texts (one batch), plus extra vectors (a
 // photo's, for "like this photo, and sunnier") at weight 1, combined and normalised (query.h).
@@ -43,6 +43,6 @@ Result<std::vector<float>> TextQueryVector(
     const std::vector<std::vector<float>>& extra = {});
 
 // Sets each hit's probability from the model's family (left unset where it has none).
-void AddProbabilities(const Model& model, std::vector<SearchHit>* hits);
+void AddProbabilities(const EmbeddingModel& model, std::vector<SearchHit>* hits);
 
 }  // namespace shoebox::search

@@ -4,7 +4,7 @@
 #include <cstring>
 #include <queue>
 
-#include "model/tensor/compute_pool.h"
+#include "engine/tensor/compute_pool.h"
 #include "vectors/dot_kernels.h"
 
 namespace shoebox::vectors {

@@ -11,7 +11,7 @@
 #include <exception>
 
 #include "base/file_io.h"
-#include "model/tensor/compute_pool.h"
+#include "engine/tensor/compute_pool.h"
 #include "vectors/dot_kernels.h"
 
 namespace shoebox::vectors {

@@ -15,9 +15,9 @@
 #include "catalog/catalog.h"
 #include "catalog/embedding_store.h"
 #include "catalog/photo_json.h"
-#include "embedding/model.h"
+#include "embedding/embedding_model.h"
 #include "imaging/photo_analyzer.h"
-#include "library/archive/archive_reader.h"
+#include "library/original_file.h"
 #include "pipeline/thumbnail_cache.h"
 #include "search/duplicates.h"
 #include "search/query.h"
@@ -89,7 +89,7 @@ struct LibraryService::State {
 
   // The network: one call at a time.
   std::mutex model_mu;
-  std::unique_ptr<Model> model;
+  std::unique_ptr<EmbeddingModel> model;
   std::atomic<bool> model_ready{false};
 
   // Recent text queries (typing sends the same prefixes again and again).
@@ -164,7 +164,7 @@ void LibraryService::State::Refresh(Catalog& cat) {
       std::lock_guard lock(model_mu);
       if (!model) {
         const auto t0 = Clock::now();
-        auto m = Model::Load(options.model, options.load);
+        auto m = EmbeddingModel::Load(options.model, options.load);
         if (!m.ok()) {
           std::lock_guard l2(mu);
           model_state = vectors_state = "error";
@@ -704,40 +704,15 @@ Result<FileReply> LibraryService::Original(int64_t asset_id) {
   const auto& [file, asset] = *row;
   if (file.status != FileStatus::kPresent)
     return NotFound("every file of photo " + std::to_string(asset_id) + " is missing");
-  // A photo inside a Takeout archive is read out of it (the path is "<archive>/<member>").
-  std::optional<ArchivePath> in_archive;
-  std::error_code ec;
-  if (!std::filesystem::exists(file.path, ec)) in_archive = SplitArchivePath(file.path);
-  Result<std::vector<uint8_t>> bytes = std::vector<uint8_t>();
-  std::shared_ptr<OpenedFile> opened;
-  if (in_archive) {
-    auto members =
-        ReadArchiveMembers(in_archive->archive, {in_archive->member}, kMaxArchiveMemberBytes);
-    if (!members.ok()) return members.status();
-    auto it = members->find(in_archive->member);
-    if (it == members->end()) return NotFound(file.path + ": no longer in its archive");
-    bytes = std::move(it->second);
-    if (!bytes.ok()) return bytes.status();
-    if (bytes->size() != static_cast<uint64_t>(file.size))
-      return Changed(
-          file.path +
-          " has changed since it was indexed; run `shoebox index` to update the catalog");
-  } else {
-    // Only the file the catalog knows: same size and time, a regular file, and for a folder
-    // source inside the indexed folder (a link put in its place must not leak another file).
-    auto lib = (*cat)->LibraryInfoFor(file.id);
-    const std::string inside =
-        lib.ok() && lib->source_kind == "folder" ? lib->source_root : std::string();
-    auto f = OpenUnchanged(file.path, static_cast<uint64_t>(file.size), file.mtime_ns, inside);
-    if (!f.ok()) return f.status();
-    opened = std::move(*f);
-  }
+  auto original = OpenOriginal(**cat, *row);
+  if (!original.ok()) return original.status();
   if (auto mime = BrowserMime(asset.format)) {
-    if (!in_archive) return FileReply{std::move(opened), {}, *mime, asset.hash};
-    return FileReply{nullptr, std::string(bytes->begin(), bytes->end()), *mime, asset.hash};
+    if (!original->in_archive) return FileReply{std::move(original->opened), {}, *mime, asset.hash};
+    return FileReply{nullptr, std::string(original->bytes.begin(), original->bytes.end()), *mime,
+                     asset.hash};
   }
   // HEIC, RAW, TIFF...: an upright JPEG the browser can show, long side up to 2560 px.
-  if (!in_archive) bytes = opened->ReadAll(uint64_t{2} << 30);
+  auto bytes = original->ReadAll();
   if (!bytes.ok()) return bytes.status();
   AnalyzeOptions opt;
   opt.thumbnail_size = 2560;

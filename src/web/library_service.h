@@ -21,7 +21,7 @@
 
 #include "base/file_io.h"
 #include "base/status.h"
-#include "embedding/model.h"
+#include "embedding/embedding_model.h"
 #include "search/searcher.h"
 
 namespace shoebox::web {
@@ -42,7 +42,7 @@ struct ServiceOptions {
   bool load_model = true;  // false: no text or upload queries (tests of the rest)
   // How the network of a catalog model is loaded; default search::LoadQueryNetwork.
   // Benchmarks hand in a random-weight model of the right shape.
-  std::function<Result<std::unique_ptr<Model>>(const ModelRecord&)> model_loader;
+  std::function<Result<std::unique_ptr<EmbeddingModel>>(const ModelRecord&)> model_loader;
 };
 
 struct PageRequest {

@@ -7,7 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cli_runner.h"
-#include "model/weights/safetensors.h"
+#include "engine/weights/safetensors.h"
 #include "test_util.h"
 
 namespace shoebox::testing {

@@ -58,10 +58,11 @@ Result<ModelLoadOptions> ModelOptions(const GlobalOptions& g) {
   return o;
 }
 
-Result<std::unique_ptr<Model>> LoadModel(const GlobalOptions& g, const std::string& name_or_dir) {
+Result<std::unique_ptr<EmbeddingModel>> LoadModel(const GlobalOptions& g,
+                                                  const std::string& name_or_dir) {
   auto options = ModelOptions(g);
   if (!options.ok()) return options.status();
-  return Model::Load(name_or_dir, *options);
+  return EmbeddingModel::Load(name_or_dir, *options);
 }
 
 }  // namespace shoebox::cli

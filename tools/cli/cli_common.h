@@ -9,7 +9,7 @@
 #include "base/status.h"
 #include "catalog/catalog.h"
 #include "catalog/photo_json.h"
-#include "embedding/model.h"
+#include "embedding/embedding_model.h"
 
 namespace shoebox::cli {
 
@@ -22,8 +22,9 @@ struct GlobalOptions {
 // How models load for this run: --precision, else $SHOEBOX_PRECISION (an unknown value is an
 // error naming it).
 Result<ModelLoadOptions> ModelOptions(const GlobalOptions& g);
-// Model::Load with those options.
-Result<std::unique_ptr<Model>> LoadModel(const GlobalOptions& g, const std::string& name_or_dir);
+// EmbeddingModel::Load with those options.
+Result<std::unique_ptr<EmbeddingModel>> LoadModel(const GlobalOptions& g,
+                                                  const std::string& name_or_dir);
 
 // Exit codes: 0 success (individual bad photos included), 1 fatal error, 2 bad usage,
 // 3 catalog busy (another index is running), 4 not found.
@@ -66,5 +67,6 @@ void RegisterServe(CLI::App& app, GlobalOptions& g, int& exit_code);
 void RegisterImport(CLI::App& app, GlobalOptions& g, int& exit_code);
 void RegisterLrprev(CLI::App& app, GlobalOptions& g, int& exit_code);
 void RegisterBenchSearch(CLI::App* bench, GlobalOptions& g, int& exit_code);
+void RegisterBenchLoad(CLI::App* bench, GlobalOptions& g, int& exit_code);
 
 }  // namespace shoebox::cli

@@ -1,6 +1,6 @@
 #include <cstdio>
 
-#include "embedding/model.h"
+#include "embedding/embedding_model.h"
 #include "tools/cli/cli_common.h"
 
 namespace shoebox::cli {

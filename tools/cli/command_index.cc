@@ -1,27 +1,15 @@
+// `shoebox index PATH...`: the index job (pipeline/index_job.h) with options from the command
+// line, its report printed (index_report.h).
 #include <cstdio>
 #include <cstdlib>
 
 #include "pipeline/index_job.h"
 #include "tools/cli/cli_common.h"
+#include "tools/cli/index_command.h"
 #include "tools/cli/index_report.h"
 #include "tools/cli/search_common.h"
 
 namespace shoebox::cli {
-namespace {
-
-struct IndexArgs {
-  std::vector<std::string> roots;
-  std::vector<std::string> exclude;
-  unsigned threads = 0;
-  uint64_t max_megapixels = 200;
-  int thumb_size = 256;
-  bool wait = false;
-  bool json = false;
-  std::string model;
-  bool no_embed = false;
-  std::string kind;  // "" = by what the folder looks like
-  bool force_read = false;
-};
 
 // The options `index` and `import` share.
 void AddIndexOptions(CLI::App* cmd, IndexArgs* args) {
@@ -55,7 +43,7 @@ void RunIndex(GlobalOptions& g, int& exit_code, const IndexArgs& args) {
   o.index.show_progress = !g.quiet;
   o.wait_for_lock = args.wait;
   // The model first: a wrong --model should fail before a long crawl, not after it.
-  std::unique_ptr<Model> model;
+  std::unique_ptr<EmbeddingModel> model;
   if (!args.no_embed) {
     const char* env = std::getenv("SHOEBOX_MODEL");
     auto options = ModelOptions(g);
@@ -87,8 +75,6 @@ void RunIndex(GlobalOptions& g, int& exit_code, const IndexArgs& args) {
     PrintIndexSummary(*report);
 }
 
-}  // namespace
-
 void RegisterIndex(CLI::App& app, GlobalOptions& g, int& exit_code) {
   auto args = std::make_shared<IndexArgs>();
   CLI::App* cmd = app.add_subcommand("index", "Find and catalog the photos in one or more folders");
@@ -101,33 +87,6 @@ void RegisterIndex(CLI::App& app, GlobalOptions& g, int& exit_code) {
       "--force-read", args->force_read,
       "Lightroom / Capture One catalogs: read even while their application has them open");
   cmd->callback([&g, &exit_code, args] { RunIndex(g, exit_code, *args); });
-}
-
-// One subcommand per importer of the registry (pipeline/importers.h) that is not a folder.
-void RegisterImport(CLI::App& app, GlobalOptions& g, int& exit_code) {
-  CLI::App* import =
-      app.add_subcommand("import", "Read a photo library export into the catalog (read-only)");
-  import->require_subcommand(1);
-  auto args = std::make_shared<IndexArgs>();
-  for (const Importer& importer : Importers()) {
-    if (importer.kind == "folder") continue;
-    CLI::App* cmd = import->add_subcommand(importer.kind, importer.help);
-    cmd->add_option("paths", args->roots, "Libraries to import")->required();
-    if (importer.reads_while_open)
-      cmd->add_flag("--force-read", args->force_read,
-                    "Read the catalog even though its application has it open (a snapshot)");
-    AddIndexOptions(cmd, args.get());
-    cmd->callback([&g, &exit_code, args, &importer] {
-      for (const auto& r : args->roots) {
-        if (!importer.accepts(r)) {
-          exit_code = Fail(InvalidArgument(r + " is not " + importer.not_one));
-          return;
-        }
-      }
-      args->kind = importer.kind;
-      RunIndex(g, exit_code, *args);
-    });
-  }
 }
 
 }  // namespace shoebox::cli

@@ -1,6 +1,6 @@
 #include <cstdio>
 
-#include "model/hub/model_store.h"
+#include "engine/hub/model_store.h"
 #include "tools/cli/cli_common.h"
 
 namespace shoebox::cli {

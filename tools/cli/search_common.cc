@@ -73,7 +73,7 @@ std::string DescribeIndexHealth(const vectors::IndexHealth& h) {
 
 Result<ModelRecord> QueryModel(Catalog* cat, const std::string& model_arg) {
   if (model_arg.empty()) return search::ChooseQueryModel(cat);
-  auto m = Model::Load(model_arg);
+  auto m = EmbeddingModel::Load(model_arg);
   if (!m.ok()) return m.status();
   return search::ChooseQueryModel(cat, (*m)->fingerprint(), model_arg);
 }

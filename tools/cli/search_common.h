@@ -6,8 +6,8 @@
 #include <string>
 
 #include "catalog/embedding_store.h"
-#include "embedding/model.h"
-#include "model/hub/model_store.h"
+#include "embedding/embedding_model.h"
+#include "engine/hub/model_store.h"
 #include "search/query_service.h"
 #include "search/searcher.h"
 #include "tools/cli/cli_common.h"

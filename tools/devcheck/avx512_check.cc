@@ -2,7 +2,7 @@
 // project's libraries (this CPU may hide AVX-512; build static here, copy, run there):
 //   g++ -std=c++20 -O3 -static -fno-trapping-math -mavx512f -mfma -Isrc
 //   tools/devcheck/avx512_check.cc \
-//       src/model/tensor/compute_pool.cc src/model/tensor/kernels_avx512.cc -pthread -o
+//       src/engine/tensor/compute_pool.cc src/engine/tensor/kernels_avx512.cc -pthread -o
 //       avx512_check
 // Prints one line per shape; exit 1 on any mismatch, 2 if the CPU lacks AVX-512.
 #include <chrono>
@@ -11,8 +11,8 @@
 #include <random>
 #include <vector>
 
-#include "model/tensor/compute_pool.h"
-#include "model/tensor/kernel_table.h"
+#include "engine/tensor/compute_pool.h"
+#include "engine/tensor/kernel_table.h"
 
 using shoebox::ops::internal::Avx512Kernels;
 using shoebox::ops::internal::PackedFloats;

@@ -1,0 +1,190 @@
+#include "embedding/embedding_model.h"
+
+#include <algorithm>
+#include <cstdlib>
+
+#include "base/file_io.h"
+#include "base/xdg_dirs.h"
+#include "engine/hub/model_store.h"
+#include "imaging/photo_analyzer.h"
+
+namespace shoebox {
+
+namespace {
+
+std::string Fingerprint(const std::filesystem::path& dir) {
+  std::string material = "shoebox-model-v1\n";
+  for (const char* f : {"config.json", "preprocessor_config.json"}) {
+    auto bytes = ReadWholeFile(dir / f, 16 << 20);
+    if (bytes.ok()) material.append(bytes->begin(), bytes->end());
+    material += '\n';
+  }
+  std::vector<std::string> weights;
+  std::error_code ec;
+  for (const auto& e : std::filesystem::directory_iterator(dir, ec)) {
+    const std::string name = e.path().filename().string();
+    if (name.ends_with(".safetensors") || name.ends_with(".bin"))
+      weights.push_back(name + " " + std::to_string(e.file_size(ec)));
+  }
+  std::sort(weights.begin(), weights.end());
+  for (const auto& w : weights) material += w + "\n";
+  return ContentHashHex(reinterpret_cast<const uint8_t*>(material.data()), material.size());
+}
+
+}  // namespace
+
+Result<std::unique_ptr<EmbeddingModel>> EmbeddingModel::Load(const std::string& name_or_dir,
+                                                             const ModelLoadOptions& options) {
+  std::filesystem::path dir = name_or_dir;
+  std::error_code ec;
+  if (!std::filesystem::is_directory(dir, ec)) {
+    std::string repo = ResolveRepo(name_or_dir);
+    dir = ModelDir(repo);
+    if (!std::filesystem::is_directory(dir, ec))
+      return NotFound("model '" + name_or_dir +
+                      "' is not a folder and is not downloaded: run `shoebox models pull " +
+                      name_or_dir +
+                      "`, or (offline) put its Hugging Face files (config.json, model.safetensors, "
+                      "preprocessor_config.json and the tokenizer files) in " +
+                      dir.string());
+  }
+  SHOEBOX_RETURN_IF_ERROR(InitImaging());
+  std::unique_ptr<EmbeddingModel> m(new EmbeddingModel());
+  m->dir_ = dir;
+  m->label_ = dir.filename().string();
+  if (m->label_.find("--") != std::string::npos) {  // the model cache's "org--name" folders
+    m->label_.replace(m->label_.find("--"), 2, "/");
+  }
+  m->fingerprint_ = Fingerprint(dir);
+  // Packed weights are cached per checkpoint and CPU kernel: later loads map them (ms).
+  engine::LoadOptions load;
+  load.pack_cache_dir = CacheDir() / "packed";
+  load.int8 = options.int8;
+  auto net = engine::LoadImageTextNetwork(dir, load);
+  if (!net.ok()) return net.status();
+  m->net_ = std::move(*net);
+  m->family_ = m->net_->family();
+  auto pre_text = ReadWholeFile(dir / "preprocessor_config.json", 16 << 20);
+  if (!pre_text.ok())
+    return Status(pre_text.status().code(),
+                  (dir / "preprocessor_config.json").string() + ": " + pre_text.status().message());
+  auto pre = ParsePreprocessConfig(std::string(pre_text->begin(), pre_text->end()),
+                                   (dir / "preprocessor_config.json").string());
+  if (!pre.ok()) return pre.status();
+  m->preprocess_ = *pre;
+  if (m->preprocess_.out_height() != m->net_->image_size() ||
+      m->preprocess_.out_width() != m->net_->image_size())
+    return Corrupt(
+        dir.string() + ": preprocessor output " + std::to_string(m->preprocess_.out_width()) + "x" +
+        std::to_string(m->preprocess_.out_height()) + " does not match the model's image size " +
+        std::to_string(m->net_->image_size()));
+  SHOEBOX_RETURN_IF_ERROR(m->LoadFamily(dir));
+  return m;
+}
+
+Status EmbeddingModel::LoadFamily(const std::filesystem::path& dir) {
+  auto row = engine::FindModelFamily(net_->family(), dir.string());
+  if (!row.ok()) return row.status();
+  family_row_ = *row;
+  auto t = family_row_->make_tokenizer(dir);
+  if (!t.ok()) return t.status();
+  tokenizer_ = std::move(*t);
+  return Status::Ok();
+}
+
+Result<std::unique_ptr<EmbeddingModel>> EmbeddingModel::CreateRandom(
+    const std::string& config_json, const std::filesystem::path& tokenizer_dir,
+    const std::string& label, const ModelLoadOptions& options) {
+  SHOEBOX_RETURN_IF_ERROR(InitImaging());
+  std::unique_ptr<EmbeddingModel> m(new EmbeddingModel());
+  auto net = engine::CreateRandomImageTextNetwork(config_json, label, 1);
+  if (!net.ok()) return net.status();
+  if (options.int8) (void)(*net)->UseInt8();
+  m->net_ = std::move(*net);
+  m->family_ = m->net_->family();
+  m->label_ = label;
+  m->fingerprint_ = "random:" + label;
+  m->dir_ = tokenizer_dir;
+  // The reference processors' defaults for the model's input size (CLIP's mean and std).
+  const int size = static_cast<int>(m->net_->image_size());
+  auto pre = ParsePreprocessConfig(
+      "{\"do_resize\": true, \"size\": {\"shortest_edge\": " + std::to_string(size) +
+          "}, \"do_center_crop\": true, \"crop_size\": {\"height\": " + std::to_string(size) +
+          ", \"width\": " + std::to_string(size) +
+          "}, \"image_mean\": [0.4815, 0.4578, 0.4082], \"image_std\": [0.2686, 0.2613, 0.2758]}",
+      label);
+  if (!pre.ok()) return pre.status();
+  m->preprocess_ = *pre;
+  SHOEBOX_RETURN_IF_ERROR(m->LoadFamily(tokenizer_dir));
+  return m;
+}
+
+Result<EmbeddingModel::Prepared> EmbeddingModel::PrepareBytes(const uint8_t* data, size_t size,
+                                                              std::string_view name) const {
+  auto image = DecodeForModel(data, size, preprocess_, name);
+  if (!image.ok()) return image.status();
+  return Prepared{Preprocess(image->rgb, preprocess_), image->source};
+}
+
+Result<EmbeddingModel::Prepared> EmbeddingModel::PreparePhoto(
+    const std::filesystem::path& photo) const {
+  auto bytes = ReadWholeFile(photo, uint64_t{2} << 30);
+  if (!bytes.ok())
+    return Status(bytes.status().code(), photo.string() + ": " + bytes.status().message());
+  auto pixels = PrepareBytes(bytes->data(), bytes->size(), photo.filename().string());
+  if (!pixels.ok())
+    return Status(pixels.status().code(), photo.string() + ": " + pixels.status().message());
+  return pixels;
+}
+
+Result<std::vector<float>> EmbeddingModel::EmbedPrepared(const float* pixels, int64_t n) {
+  auto e = net_->EncodeImages(pixels, n);
+  if (!e.ok()) return e.status();
+  engine::NormalizeRows(e->data(), n, dim());
+  return e;
+}
+
+Result<std::vector<float>> EmbeddingModel::EmbedImageBytes(const uint8_t* data, size_t size,
+                                                           std::string_view name) {
+  auto prepared = PrepareBytes(data, size, name);
+  if (!prepared.ok()) return prepared.status();
+  return EmbedPrepared(prepared->pixels.data(), 1);
+}
+
+Result<std::vector<float>> EmbeddingModel::EmbedImage(const std::filesystem::path& photo) {
+  auto bytes = ReadWholeFile(photo, uint64_t{2} << 30);
+  if (!bytes.ok())
+    return Status(bytes.status().code(), photo.string() + ": " + bytes.status().message());
+  auto e = EmbedImageBytes(bytes->data(), bytes->size(), photo.filename().string());
+  if (!e.ok()) return Status(e.status().code(), photo.string() + ": " + e.status().message());
+  return e;
+}
+
+std::vector<Result<std::vector<float>>> EmbeddingModel::EmbedImages(
+    const std::vector<std::filesystem::path>& photos) {
+  std::vector<Result<std::vector<float>>> out;
+  for (const auto& p : photos) out.push_back(EmbedImage(p));
+  return out;
+}
+
+Result<std::vector<std::vector<float>>> EmbeddingModel::EmbedTexts(
+    const std::vector<std::string>& texts) {
+  const int64_t len = net_->text_length(), n = static_cast<int64_t>(texts.size());
+  std::vector<int64_t> ids, mask;
+  for (const auto& t : texts) tokenizer_->Encode(t, len, &ids, &mask);
+  auto emb = net_->EncodeTexts(ids.data(), mask.empty() ? nullptr : mask.data(), n, len);
+  if (!emb.ok()) return emb.status();
+  engine::NormalizeRows(emb->data(), n, dim());
+  std::vector<std::vector<float>> out;
+  for (int64_t i = 0; i < n; ++i)
+    out.emplace_back(emb->begin() + i * dim(), emb->begin() + (i + 1) * dim());
+  return out;
+}
+
+Result<std::vector<float>> EmbeddingModel::EmbedText(const std::string& text) {
+  auto all = EmbedTexts({text});
+  if (!all.ok()) return all.status();
+  return std::move((*all)[0]);
+}
+
+}  // namespace shoebox

@@ -1,0 +1,32 @@
+// Embeddings per second for a model architecture, with random weights in the shapes its
+// config.json gives (no checkpoint needed): what `shoebox bench embed` and the bench/embed
+// binary print, and what bench/embed.sh sets beside PyTorch and ONNX Runtime.
+#pragma once
+
+#include <filesystem>
+#include <nlohmann/json.hpp>
+#include <string>
+
+#include "base/status.h"
+
+namespace shoebox::engine {
+
+struct EmbedBenchmarkOptions {
+  int threads = 0;     // compute threads; 0 = one per core
+  double seconds = 3;  // per measurement (after one warm-up call)
+  bool int8 = false;   // then the same in the int8 mode, and its worst cosine to float32
+};
+
+// One JSON object: config, family, threads, kernel, image_per_s_b1/_b8/_b32,
+// text_per_s_b1/_b32; with int8 also *_int8 and int8_cosine_image_min/_text_min over 32
+// images and 32 texts (or "int8": "unavailable on this CPU").
+Result<nlohmann::json> RunEmbedBenchmark(const std::string& config_path,
+                                         const EmbedBenchmarkOptions& options);
+
+// One load of the checkpoint in dir (with the packed-weights cache in pack_cache_dir, or none
+// when empty), then two images: {"s", "peak_rss_mb", "cache_hits", "first_image_s",
+// "second_image_s"}. `shoebox bench load` runs it in a fresh process per mode.
+Result<nlohmann::json> MeasureOneLoad(const std::filesystem::path& dir,
+                                      const std::filesystem::path& pack_cache_dir);
+
+}  // namespace shoebox::engine

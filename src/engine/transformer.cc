@@ -1,0 +1,245 @@
+#include "engine/transformer.h"
+
+#include <algorithm>
+
+#include "engine/tensor/compute_pool.h"
+
+namespace shoebox::engine {
+namespace {
+
+std::string ShapeText(const std::vector<int64_t>& shape) {
+  std::string s = "[";
+  for (size_t i = 0; i < shape.size(); ++i) s += (i ? "," : "") + std::to_string(shape[i]);
+  return s + "]";
+}
+
+}  // namespace
+
+std::vector<float> WeightLoader::Random(const std::string& name, int64_t n) {
+  std::vector<float> v(static_cast<size_t>(n));
+  bool gain = name.find("norm") != std::string::npos && name.ends_with(".weight");
+  for (auto& x : v) {
+    // xorshift64*, then a sum of uniforms as a cheap near-normal
+    float sum = 0;
+    for (int k = 0; k < 4; ++k) {
+      rng_state_ ^= rng_state_ >> 12;
+      rng_state_ ^= rng_state_ << 25;
+      rng_state_ ^= rng_state_ >> 27;
+      sum += static_cast<float>((rng_state_ * 2685821657736338717ull) >> 40) /
+                 static_cast<float>(1 << 24) -
+             0.5f;
+    }
+    x = gain ? 1.0f : sum * 0.035f;  // std ~0.02
+  }
+  return v;
+}
+
+const TensorView* WeightLoader::Lookup(const std::string& name,
+                                       const std::vector<int64_t>& expected) {
+  const TensorView* t = file_->Find(name);
+  if (!t) {
+    missing_.push_back(name);
+    return nullptr;
+  }
+  if (t->shape != expected) {
+    wrong_.push_back(name + " is " + ShapeText(t->shape) + ", config implies " +
+                     ShapeText(expected));
+    return nullptr;
+  }
+  return t;
+}
+
+std::vector<float> WeightLoader::Get(const std::string& name,
+                                     const std::vector<int64_t>& expected) {
+  if (!file_) {
+    int64_t n = 1;
+    for (int64_t d : expected) n *= d;
+    auto v = Random(name, n);
+    if (record_) record_->push_back({name, expected, v});
+    return v;
+  }
+  const TensorView* t = Lookup(name, expected);
+  if (!t) return {};
+  auto f = ToFloat32(*t);
+  if (!f.ok()) {
+    wrong_.push_back(f.status().message());
+    return {};
+  }
+  file_->DoneWith(*t);
+  return std::move(*f);
+}
+
+ops::PackedWeights WeightLoader::Packed(const std::string& name, int64_t out, int64_t in,
+                                        const std::function<ops::PackedWeights()>& make) {
+  return cache_ ? cache_->Get(name, out, in, make) : make();
+}
+
+ops::PackedWeights WeightLoader::GetPacked(const std::string& name, int64_t out, int64_t in,
+                                           const std::vector<int64_t>& expected) {
+  return Packed(name, out, in, [&]() -> ops::PackedWeights {
+    if (file_) {
+      const TensorView* t = Lookup(name, expected);
+      if (!t) return {};
+      if (t->dtype == DType::kF32 && reinterpret_cast<uintptr_t>(t->data) % alignof(float) == 0) {
+        auto packed = ops::PackedWeights::Pack(reinterpret_cast<const float*>(t->data), out, in);
+        file_->DoneWith(*t);
+        return packed;
+      }
+    }
+    auto v = Get(name, expected);  // F16/BF16 (converted) or random
+    if (v.empty()) return {};
+    return ops::PackedWeights::Pack(v.data(), out, in);
+  });
+}
+
+Status WeightLoader::Finish() const {
+  if (missing_.empty() && wrong_.empty()) return Status::Ok();
+  std::string msg = label_ + ": ";
+  if (!missing_.empty()) {
+    msg += std::to_string(missing_.size()) + " tensor(s) missing: ";
+    for (size_t i = 0; i < missing_.size() && i < 20; ++i) msg += (i ? ", " : "") + missing_[i];
+    if (missing_.size() > 20) msg += ", ...";
+    if (!wrong_.empty()) msg += "; ";
+  }
+  for (size_t i = 0; i < wrong_.size() && i < 20; ++i) msg += (i ? "; " : "") + wrong_[i];
+  return missing_.empty() ? Corrupt(msg) : NotFound(msg);
+}
+
+ops::PackedWeights GetPacked(WeightLoader& w, const std::string& name, int64_t out, int64_t in) {
+  return w.GetPacked(name, out, in, {out, in});
+}
+
+std::vector<EncoderLayer> LoadEncoderLayers(WeightLoader& w, const std::string& prefix,
+                                            const TowerConfig& cfg) {
+  const int64_t d = cfg.hidden, m = cfg.intermediate;
+  std::vector<EncoderLayer> layers(static_cast<size_t>(cfg.layers));
+  for (int64_t i = 0; i < cfg.layers; ++i) {
+    std::string p = prefix + std::to_string(i) + ".";
+    EncoderLayer& l = layers[static_cast<size_t>(i)];
+    l.ln1_g = w.Get(p + "layer_norm1.weight", {d});
+    l.ln1_b = w.Get(p + "layer_norm1.bias", {d});
+    std::vector<float> qkv_b;
+    bool complete = true;
+    for (const char* name : {"q_proj", "k_proj", "v_proj"}) {
+      auto b = w.Get(p + "self_attn." + name + ".bias", {d});
+      complete = complete && !b.empty();
+      qkv_b.insert(qkv_b.end(), b.begin(), b.end());
+    }
+    l.qkv_w = w.Packed(p + "self_attn.qkv_proj.weight", 3 * d, d, [&]() -> ops::PackedWeights {
+      std::vector<float> qkv;
+      for (const char* name : {"q_proj", "k_proj", "v_proj"}) {
+        auto wt = w.Get(p + "self_attn." + name + ".weight", {d, d});
+        if (wt.empty()) return {};
+        qkv.insert(qkv.end(), wt.begin(), wt.end());
+      }
+      return ops::PackedWeights::Pack(qkv.data(), 3 * d, d);
+    });
+    if (complete) l.qkv_b = std::move(qkv_b);
+    l.o_w = GetPacked(w, p + "self_attn.out_proj.weight", d, d);
+    l.o_b = w.Get(p + "self_attn.out_proj.bias", {d});
+    l.ln2_g = w.Get(p + "layer_norm2.weight", {d});
+    l.ln2_b = w.Get(p + "layer_norm2.bias", {d});
+    l.fc1_w = GetPacked(w, p + "mlp.fc1.weight", m, d);
+    l.fc1_b = w.Get(p + "mlp.fc1.bias", {m});
+    l.fc2_w = GetPacked(w, p + "mlp.fc2.weight", d, m);
+    l.fc2_b = w.Get(p + "mlp.fc2.bias", {d});
+  }
+  return layers;
+}
+
+void Scratch::Reserve(int64_t rows, int64_t t, const TowerConfig& cfg) {
+  auto grow = [](std::vector<float>& v, int64_t n) {
+    if (static_cast<int64_t>(v.size()) < n) v.resize(static_cast<size_t>(n));
+  };
+  grow(norm, rows * cfg.hidden);
+  grow(qkv, rows * 3 * cfg.hidden);
+  grow(attn, rows * cfg.hidden);
+  grow(mlp, rows * cfg.intermediate);
+  grow(picked, rows * cfg.hidden);
+}
+
+bool QuantizeEncoderLayers(std::vector<EncoderLayer>& layers) {
+  if (!ops::Int8Available()) return false;
+  for (EncoderLayer& l : layers) {
+    for (auto [f, q] : {std::pair{&l.qkv_w, &l.qkv_q},
+                        {&l.o_w, &l.o_q},
+                        {&l.fc1_w, &l.fc1_q},
+                        {&l.fc2_w, &l.fc2_q}}) {
+      if (f->empty()) continue;  // already quantized
+      *q = ops::QuantizedWeights::Quantize(*f);
+      *f = ops::PackedWeights();
+    }
+  }
+  return true;
+}
+
+namespace {
+
+// One of the layer's products, in whichever precision it holds.
+void Product(const float* x, int64_t rows, const ops::PackedWeights& f,
+             const ops::QuantizedWeights& q, const float* bias, float* y,
+             const ops::LinearOptions& o = {}) {
+  if (!q.empty())
+    ops::Linear(x, rows, q, bias, y, o);
+  else
+    ops::Linear(x, rows, f, bias, y, o);
+}
+
+}  // namespace
+
+void RunEncoderLayer(const EncoderLayer& l, const TowerConfig& cfg, float* x, int64_t batch,
+                     int64_t t, bool causal, const int64_t* key_valid, Scratch* s) {
+  const int64_t d = cfg.hidden, rows = batch * t, heads = cfg.heads, hd = cfg.head_dim();
+  s->Reserve(rows, t, cfg);
+  ops::LayerNorm(x, rows, d, l.ln1_g.data(), l.ln1_b.data(), cfg.eps, s->norm.data());
+  Product(s->norm.data(), rows, l.qkv_w, l.qkv_q, l.qkv_b.data(), s->qkv.data());
+  const float* qkv = s->qkv.data();
+  float* attn = s->attn.data();
+  ops::ParallelFor(batch * heads, [&](int64_t task) {
+    const int64_t b = task / heads, h = task % heads;
+    const float* q = qkv + b * t * 3 * d + h * hd;
+    thread_local std::vector<float> scores;
+    if (static_cast<int64_t>(scores.size()) < t * t) scores.resize(static_cast<size_t>(t * t));
+    ops::Attention(q, q + d, q + 2 * d, 3 * d, t, t, 1, hd, causal,
+                   key_valid ? key_valid + b * t : nullptr, attn + b * t * d + h * hd, d,
+                   scores.data());
+  });
+  Product(attn, rows, l.o_w, l.o_q, l.o_b.data(), x, {.accumulate = true});
+  ops::LayerNorm(x, rows, d, l.ln2_g.data(), l.ln2_b.data(), cfg.eps, s->norm.data());
+  Product(s->norm.data(), rows, l.fc1_w, l.fc1_q, l.fc1_b.data(), s->mlp.data(),
+          {.activation = cfg.act});
+  Product(s->mlp.data(), rows, l.fc2_w, l.fc2_q, l.fc2_b.data(), x, {.accumulate = true});
+}
+
+void RunEncoderLayerAt(const EncoderLayer& l, const TowerConfig& cfg, float* x, int64_t batch,
+                       int64_t t, bool causal, const int64_t* key_valid, const int64_t* positions,
+                       Scratch* s) {
+  const int64_t d = cfg.hidden, rows = batch * t, heads = cfg.heads, hd = cfg.head_dim();
+  s->Reserve(rows, t, cfg);
+  ops::LayerNorm(x, rows, d, l.ln1_g.data(), l.ln1_b.data(), cfg.eps, s->norm.data());
+  Product(s->norm.data(), rows, l.qkv_w, l.qkv_q, l.qkv_b.data(), s->qkv.data());
+  const float* qkv = s->qkv.data();
+  float* attn = s->attn.data();  // [batch, d]: one query per sequence
+  ops::ParallelFor(batch * heads, [&](int64_t task) {
+    const int64_t b = task / heads, h = task % heads, pos = positions[b];
+    const float* seq = qkv + b * t * 3 * d + h * hd;
+    thread_local std::vector<float> scores;
+    if (static_cast<int64_t>(scores.size()) < t) scores.resize(static_cast<size_t>(t));
+    // Causal: the query at pos sees keys 0..pos, i.e. an unmasked attention over pos + 1 keys.
+    ops::Attention(seq + pos * 3 * d, seq + d, seq + 2 * d, 3 * d, 1, causal ? pos + 1 : t, 1, hd,
+                   false, key_valid ? key_valid + b * t : nullptr, attn + b * d + h * hd, d,
+                   scores.data());
+  });
+  float* picked = s->picked.data();  // [batch, d]: the rows of x that are read afterwards
+  for (int64_t b = 0; b < batch; ++b)
+    std::copy(x + (b * t + positions[b]) * d, x + (b * t + positions[b] + 1) * d, picked + b * d);
+  Product(attn, batch, l.o_w, l.o_q, l.o_b.data(), picked, {.accumulate = true});
+  ops::LayerNorm(picked, batch, d, l.ln2_g.data(), l.ln2_b.data(), cfg.eps, s->norm.data());
+  Product(s->norm.data(), batch, l.fc1_w, l.fc1_q, l.fc1_b.data(), s->mlp.data(),
+          {.activation = cfg.act});
+  Product(s->mlp.data(), batch, l.fc2_w, l.fc2_q, l.fc2_b.data(), picked, {.accumulate = true});
+  for (int64_t b = 0; b < batch; ++b)
+    std::copy(picked + b * d, picked + (b + 1) * d, x + (b * t + positions[b]) * d);
+}
+
+}  // namespace shoebox::engine
