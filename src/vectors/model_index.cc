@@ -268,4 +268,20 @@ Result<GraphReport> KeepIndexCurrent(Catalog* catalog, const ModelRecord& model,
   return (*index)->graph_report();
 }
 
+Result<ReindexReport> Reindex(Catalog* catalog, ModelRecord model, const std::string& new_recipe) {
+  if (!new_recipe.empty()) {
+    auto parsed = ParseIndexRecipe(new_recipe);
+    if (!parsed.ok()) return parsed.status();
+    SHOEBOX_RETURN_IF_ERROR(catalog->Embeddings().SetIndexRecipe(model.id, parsed->ToString()));
+    model.index_recipe = parsed->ToString();
+  }
+  auto index = ModelIndex::Open(catalog, model, Storage::kFloat32, ModelIndex::Graph::kUseIfFresh);
+  if (!index.ok()) return index.status();
+  ReindexReport r{static_cast<int64_t>((*index)->ids().size()), (*index)->recipe().ToString()};
+  if (!(*index)->recipe().UsesGraph(r.vectors)) return r;
+  SHOEBOX_RETURN_IF_ERROR((*index)->RebuildGraph());
+  r.rebuilt = true;
+  return r;
+}
+
 }  // namespace shoebox::vectors

@@ -66,6 +66,15 @@ Status UpdateVectorFile(Catalog* catalog, const ModelRecord& model);
 Result<GraphReport> KeepIndexCurrent(Catalog* catalog, const ModelRecord& model,
                                      const std::function<void()>& building_graph = nullptr);
 
+// `shoebox reindex`: stores a new recipe when one is given (validated), then rebuilds the graph
+// from scratch when the recipe uses one for this many vectors.
+struct ReindexReport {
+  int64_t vectors = 0;
+  std::string recipe;  // canonical form, as stored
+  bool rebuilt = false;
+};
+Result<ReindexReport> Reindex(Catalog* catalog, ModelRecord model, const std::string& new_recipe);
+
 class ModelIndex {
  public:
   // kUseIfFresh never builds the graph (minutes at 100k+ vectors): a stale or missing one

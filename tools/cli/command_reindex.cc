@@ -1,10 +1,8 @@
 #include <cstdio>
-#include <filesystem>
 
-#include "catalog/embedding_store.h"
 #include "tools/cli/cli_common.h"
 #include "tools/cli/search_common.h"
-#include "vectors/index_recipe.h"
+#include "vectors/model_index.h"
 
 namespace shoebox::cli {
 
@@ -28,29 +26,15 @@ void RegisterReindex(CLI::App& app, GlobalOptions& g, int& exit_code) {
     std::unique_ptr<Catalog>* cat = &writable->catalog;
     auto record = QueryModel(cat->get(), *model);
     if (!record.ok()) return fail(record.status());
-    if (!recipe->empty()) {
-      auto parsed = vectors::ParseIndexRecipe(*recipe);
-      if (!parsed.ok()) return fail(parsed.status());
-      EmbeddingStore store = (*cat)->Embeddings();
-      Status st = store.SetIndexRecipe(record->id, parsed->ToString());
-      if (!st.ok()) return fail(st);
-      record->index_recipe = parsed->ToString();
-    }
-    auto searcher = search::Searcher::Open(cat->get(), *record, vectors::Storage::kFloat32,
-                                           vectors::ModelIndex::Graph::kUseIfFresh);
-    if (!searcher.ok()) return fail(searcher.status());
-    const size_t n = (*searcher)->ids().size();
-    if (!(*searcher)->vectors().recipe().UsesGraph(static_cast<int64_t>(n))) {
-      if (!g.quiet)
-        std::fprintf(stderr, "%zu vectors, recipe %s: exact search, no approximate index needed\n",
-                     n, (*searcher)->vectors().recipe().ToString().c_str());
-      return;
-    }
-    Status st = (*searcher)->vectors().RebuildGraph();
-    if (!st.ok()) return fail(st);
-    if (!g.quiet)
-      std::fprintf(stderr, "rebuilt the HNSW index of %zu vectors (recipe %s)\n", n,
-                   (*searcher)->vectors().recipe().ToString().c_str());
+    auto r = vectors::Reindex(cat->get(), *record, *recipe);
+    if (!r.ok()) return fail(r.status());
+    if (g.quiet) return;
+    if (r->rebuilt)
+      std::fprintf(stderr, "rebuilt the HNSW index of %lld vectors (recipe %s)\n",
+                   static_cast<long long>(r->vectors), r->recipe.c_str());
+    else
+      std::fprintf(stderr, "%lld vectors, recipe %s: exact search, no approximate index needed\n",
+                   static_cast<long long>(r->vectors), r->recipe.c_str());
   });
 }
 
