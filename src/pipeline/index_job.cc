@@ -121,7 +121,8 @@ Result<EmbedOutcome> EmbedAndKeepIndexCurrent(Catalog* catalog, EmbeddingModel* 
   });
   if (!graph.ok()) {
     out.vector_file = graph.status();  // best effort: queries rebuild what they need
-  } else if (graph->state != vectors::GraphState::kNone) {
+  } else if (graph->state == vectors::GraphState::kUpdated ||
+             graph->state == vectors::GraphState::kRebuilt) {
     out.graph = *graph;
     auto coverage = store.Coverage((*rec)->id);
     if (coverage.ok()) out.graph_vectors = coverage->embedded;

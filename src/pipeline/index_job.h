@@ -55,7 +55,7 @@ struct EmbedOutcome {
   int64_t while_indexing = 0;  // embedded from the crawl's own decode
   double while_indexing_seconds = 0;
   EmbedReport after;                          // the embedding stage after the crawl
-  std::optional<vectors::GraphReport> graph;  // when the model's recipe uses one
+  std::optional<vectors::GraphReport> graph;  // when the graph was updated or built just now
   Status vector_file;  // why the vector file could not be brought up to date (queries still work)
   int64_t graph_vectors = 0;
 };
