@@ -25,20 +25,6 @@ void AddReport(const IndexReport& from, IndexReport* r) {
                             from.libraries_found.end());
 }
 
-// Each root made absolute and checked before anything is written.
-Result<std::vector<std::string>> ResolveRoots(const std::vector<std::string>& roots) {
-  std::vector<std::string> out;
-  for (const auto& r : roots) {
-    std::error_code ec;
-    auto canon = std::filesystem::canonical(r, ec);
-    if (ec) return NotFound("cannot index " + r + ": " + ec.message());
-    if (!std::filesystem::is_directory(canon, ec) && !IsLibraryFile(canon.string()))
-      return InvalidArgument(r + " is not a folder");
-    out.push_back(canon.string());
-  }
-  return out;
-}
-
 // One root: crawled (folders, Takeout) or read by its importer and catalogued (libraries).
 Status IndexRoot(Catalog* cat, const Importer& importer, const std::string& root,
                  const IndexJobOptions& o, IndexOptions opt, IndexJobReport* report,
@@ -74,6 +60,19 @@ Status IndexRoot(Catalog* cat, const Importer& importer, const std::string& root
 }
 
 }  // namespace
+
+Result<std::vector<std::string>> ResolveRoots(const std::vector<std::string>& roots) {
+  std::vector<std::string> out;
+  for (const auto& r : roots) {
+    std::error_code ec;
+    auto canon = std::filesystem::canonical(r, ec);
+    if (ec) return NotFound("cannot index " + r + ": " + ec.message());
+    if (!std::filesystem::is_directory(canon, ec) && !IsLibraryFile(canon.string()))
+      return InvalidArgument(r + " is not a folder");
+    out.push_back(canon.string());
+  }
+  return out;
+}
 
 std::string ModelLocation(const std::string& arg) {
   std::error_code ec;

@@ -77,6 +77,11 @@ class IndexJobListener {
   virtual void BuildingGraph() {}
 };
 
+// Step 1's check alone: each root made absolute; kNotFound / kInvalidArgument naming the first
+// that does not exist or is neither a folder nor a library file. Front ends call it before
+// loading a model, so that a mistyped path fails at once.
+Result<std::vector<std::string>> ResolveRoots(const std::vector<std::string>& roots);
+
 // --model's value as stored (folders made absolute, so queries can load them from anywhere).
 std::string ModelLocation(const std::string& name_or_dir);
 

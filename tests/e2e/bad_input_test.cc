@@ -77,6 +77,19 @@ std::map<std::string, std::string> Snapshot(const std::filesystem::path& root) {
   return out;
 }
 
+TEST(BadInput, AMistypedPathFailsAtOnceBeforeAnyModelIsLoadedOrCatalogWritten) {
+  TempDir tmp;
+  Cli cli(tmp.path());
+  CliResult missing = cli.Run({"index", (tmp.path() / "no such folder").string()});
+  EXPECT_EQ(missing.exit_code, 4) << missing.err;
+  EXPECT_NE(missing.err.find("cannot index"), std::string::npos) << missing.err;
+  EXPECT_EQ(missing.err.find("model"), std::string::npos) << "no model was tried: " << missing.err;
+  CliResult file = cli.Run({"index", (CorpusPath() / "MANIFEST.md").string()});
+  EXPECT_EQ(file.exit_code, 2) << file.err;
+  EXPECT_NE(file.err.find("is not a folder"), std::string::npos) << file.err;
+  EXPECT_FALSE(std::filesystem::exists(cli.catalog())) << "nothing written for a wrong path";
+}
+
 TEST(NeverModifyLibrary, CorpusIsByteIdenticalAfterIndexing) {
   std::filesystem::path corpus = CorpusPath();
   auto before = Snapshot(corpus);

@@ -42,7 +42,11 @@ void RunIndex(GlobalOptions& g, int& exit_code, const IndexArgs& args) {
   o.index.analyze.thumbnail_size = args.thumb_size;
   o.index.show_progress = !g.quiet;
   o.wait_for_lock = args.wait;
-  // The model first: a wrong --model should fail before a long crawl, not after it.
+  if (auto roots = ResolveRoots(args.roots); !roots.ok()) {
+    exit_code = Fail(roots.status());
+    return;
+  }
+  // The model next: a wrong --model should fail before a long crawl, not after it.
   std::unique_ptr<EmbeddingModel> model;
   if (!args.no_embed) {
     const char* env = std::getenv("SHOEBOX_MODEL");
