@@ -114,11 +114,22 @@ Status EmbeddingStore::Put(int64_t model_id, const std::vector<EmbeddingRow>& ro
   return tx.Commit();
 }
 
+namespace {
+// The id hash of VectorSetVersion, here and in SQL below: (id * kIdHashMul) % kIdHashMod.
+constexpr int64_t kIdHashMul = 2654435761, kIdHashMod = 1000000007;
+}  // namespace
+
+void VectorSetVersion::Add(int64_t asset_id) {
+  ++count;
+  id_sum += asset_id;
+  id_hash += (asset_id * kIdHashMul) % kIdHashMod;
+}
+
 Result<VectorSetVersion> EmbeddingStore::Version(int64_t model_id) {
   // All rows minus the failed ones (vector NULL), each side read from its own index.
-  static const char* kSums =
-      "COUNT(*), COALESCE(SUM(asset_id), 0), COALESCE(SUM((asset_id * 2654435761) % 1000000007), "
-      "0)";
+  static const std::string kSums =
+      "COUNT(*), COALESCE(SUM(asset_id), 0), COALESCE(SUM((asset_id * " +
+      std::to_string(kIdHashMul) + ") % " + std::to_string(kIdHashMod) + "), 0)";
   auto q = db_->Prepare(std::string("SELECT ") + kSums +
                         ", COALESCE(MAX(asset_id), 0) FROM embeddings INDEXED BY embeddings_model "
                         "WHERE model_id = ?1");

@@ -44,9 +44,14 @@ struct VectorSet {
   std::vector<float> data;
 };
 
+// Identifies a set of stored vectors by its asset ids (vectors are immutable per asset):
+// count, sum, a hash sum and the largest id. EmbeddingStore::Version computes it in SQL;
+// Add computes the same in C++ for ids read from files (the one definition of both).
 struct VectorSetVersion {
   int64_t count = 0, id_sum = 0, id_hash = 0, max_id = 0;
   bool operator==(const VectorSetVersion&) const = default;
+  // Counts one more asset id (max_id is left to the caller: it bounds incremental loads).
+  void Add(int64_t asset_id);
 };
 
 struct EmbeddingCoverage {

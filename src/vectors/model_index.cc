@@ -13,8 +13,6 @@ namespace shoebox::vectors {
 
 namespace {
 
-int64_t IdHash(int64_t id) { return (id * 2654435761) % 1000000007; }  // as Version() computes it
-
 // A model's vectors: mapped from the vector file when it is fresh, else from the file plus the
 // rows of newer assets, else from the catalog alone; the file is brought up to date when
 // persist is set.
@@ -48,11 +46,7 @@ Result<LoadedVectors> LoadVectors(Catalog* catalog, const ModelRecord& model, bo
     auto added = store.Load(model.id, mapped->version.max_id);
     if (!added.ok()) return added.status();
     VectorSetVersion v = mapped->version;
-    v.count += static_cast<int64_t>(added->ids.size());
-    for (int64_t id : added->ids) {
-      v.id_sum += id;
-      v.id_hash += IdHash(id);
-    }
+    for (int64_t id : added->ids) v.Add(id);
     if (v.count == version->count && v.id_sum == version->id_sum && v.id_hash == version->id_hash) {
       out.ids.assign(mapped->ids, mapped->ids + mapped->count);
       out.ids.insert(out.ids.end(), added->ids.begin(), added->ids.end());
@@ -158,11 +152,8 @@ Result<IndexHealth> CheckIndexHealth(Catalog* catalog, const ModelRecord& model)
     return h;
   }
   // The same identity of the set of ids as EmbeddingStore::Version computes in SQL.
-  VectorSetVersion graph{static_cast<int64_t>(stored->ids.size()), 0, 0, 0};
-  for (int64_t id : stored->ids) {
-    graph.id_sum += id;
-    graph.id_hash += IdHash(id);
-  }
+  VectorSetVersion graph;
+  for (int64_t id : stored->ids) graph.Add(id);
   graph.max_id = version->max_id;
   h.graph = graph == *version ? GraphHealth::kFresh : GraphHealth::kStale;
   return h;
