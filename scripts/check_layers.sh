@@ -7,6 +7,7 @@
 #
 #   base <- imaging, catalog, engine <- embedding <- library <- pipeline <- search <- web <- tools
 #            catalog, engine <- vectors <- pipeline
+#            imaging <- ocr <- pipeline
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
@@ -19,10 +20,11 @@ declare -A below=(
   [embedding]="base imaging engine"
   [library]="base imaging catalog engine embedding"
   [vectors]="base catalog engine"
-  [pipeline]="base imaging catalog engine embedding library vectors"
-  [search]="base imaging catalog engine embedding library vectors pipeline"
-  [web]="base imaging catalog engine embedding library vectors pipeline search"
-  [tools]="base imaging catalog engine embedding library vectors pipeline search web"
+  [ocr]="base imaging"
+  [pipeline]="base imaging catalog engine embedding library vectors ocr"
+  [search]="base imaging catalog engine embedding library vectors ocr pipeline"
+  [web]="base imaging catalog engine embedding library vectors ocr pipeline search"
+  [tools]="base imaging catalog engine embedding library vectors ocr pipeline search web"
 )
 
 bad=0

@@ -10,8 +10,12 @@ PACKAGES=(
   libvips-dev libexiv2-dev libraw-dev libheif-dev libsqlite3-dev libxxhash-dev
   nlohmann-json3-dev libcli11-dev libopenblas-dev libicu-dev libsentencepiece-dev libcurl4-openssl-dev libssl-dev
   libhnswlib-dev libcpp-httplib-dev libarchive-dev
+  # OCR: Tesseract and its English and Spanish data (other languages: tesseract-ocr-LANG)
+  libtesseract-dev tesseract-ocr-eng tesseract-ocr-spa
   # tests and benchmarks
   libgtest-dev libgmock-dev libbenchmark-dev sqlite3 libjpeg-turbo-progs python3
+  # the OCR benchmark's peer (the command line)
+  tesseract-ocr
   # fuzzing (libFuzzer comes with clang); the format check
   clang clang-format
 )
