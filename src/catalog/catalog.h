@@ -25,6 +25,7 @@
 #include "catalog/embedding_store.h"
 #include "catalog/photo_filter.h"
 #include "catalog/sqlite_db.h"
+#include "catalog/text_store.h"
 
 namespace shoebox {
 
@@ -179,7 +180,7 @@ struct GcResult {
 
 class Catalog {
  public:
-  static constexpr int kSchemaVersion = 7;
+  static constexpr int kSchemaVersion = 8;
 
   // Opens the catalog at path, creating it (and its folder) when create is true, and
   // migrates an older schema. Fails with kUnsupported for a catalog written by a newer
@@ -270,6 +271,25 @@ class Catalog {
   Status AddKeyword(int64_t file_id, const std::string& keyword);
   // Removes the source's albums that have no photo left.
   Status DropEmptyAlbums(int64_t source_id);
+
+  // Words (text_store.cc; the full-text query is in photo_queries.cc).
+  // Records what OCR made of a photo (replacing an earlier record).
+  Status SetAssetText(int64_t asset_id, const AssetTextRecord& record);
+  Result<std::optional<AssetTextRecord>> TextOfAsset(int64_t asset_id);
+  // Photos with a present file and no decode error that OCR has not looked at, or that an
+  // older version read (version < current); read_skipped adds those the gate skipped. By
+  // asset id, from after_id on, at most limit.
+  Result<std::vector<OcrCandidate>> AssetsNeedingOcr(int current_version, bool read_skipped,
+                                                     int64_t after_id, int64_t limit);
+  Result<TextCoverage> TextCoverageOf(int current_version);
+  // Rewrites the text_index rows of every asset whose words changed (text_stale), in
+  // transactions of a few thousand; returns how many were rewritten.
+  Result<int64_t> RefreshTextIndex();
+  Result<IndexedWords> IndexedWordsOf(int64_t asset_id);
+  // The photos whose words match, best first (bm25: OCR words weigh most, then library
+  // words, then names), among the present photos the filter allows; at most n.
+  Result<std::vector<TextHit>> SearchText(const TextQuery& query, const PhotoFilter& filter,
+                                          int64_t n);
 
   // Removes files missing since before cutoff (unix seconds), then assets with no files.
   Result<GcResult> CollectGarbage(int64_t missing_before);

@@ -95,6 +95,16 @@ Result<Statement> PrepareFilteredAssets(Database& db, const PhotoFilter& f,
   return q;
 }
 
+// A term as FTS5 query syntax: one quoted string (FTS5 splits it into its tokens, folds them
+// like the index, and matches them in order), '*' for a prefix.
+std::string FtsTerm(const TextTerm& t) {
+  std::string q = "\"";
+  for (char c : t.text) q += c == '"' ? std::string("\"\"") : std::string(1, c);
+  q += "\"";
+  if (t.prefix) q += "*";
+  return q;
+}
+
 }  // namespace
 
 bool HasFileConditions(const PhotoFilter& f) {
@@ -198,6 +208,41 @@ Result<bool> Catalog::HasTrashed() {
   Status st;
   if (!q->Step(&st)) return st.ok() ? Internal("EXISTS returned no row") : st;
   return q->Int(0) != 0;
+}
+
+}  // namespace shoebox
+
+namespace shoebox {
+
+Result<std::vector<TextHit>> Catalog::SearchText(const TextQuery& query, const PhotoFilter& f,
+                                                 int64_t n) {
+  std::vector<TextHit> hits;
+  if (query.terms.empty() || n <= 0) return hits;
+  std::string match;
+  for (const TextTerm& t : query.terms) {
+    if (!match.empty()) match += query.any ? " OR " : " AND ";
+    match += FtsTerm(t);
+  }
+  if (!query.excluded.empty()) {
+    match = "(" + match + ")";
+    for (const TextTerm& t : query.excluded) match += " NOT " + FtsTerm(t);
+  }
+  const FilterClauses c = BuildFilterClauses(f);
+  // OCR words weigh most (a meme is its caption), then what the library says, then names.
+  auto q = db_.Prepare(
+      "SELECT text_index.rowid, bm25(text_index, 4.0, 2.0, 1.0) AS r FROM text_index "
+      "JOIN assets a ON a.id = text_index.rowid WHERE text_index MATCH ?10" +
+      c.asset +
+      " AND EXISTS (SELECT 1 FROM files f JOIN sources s ON s.id = f.source_id "
+      "WHERE f.asset_id = a.id AND f.status = 0" +
+      c.file + ") ORDER BY r LIMIT ?11");
+  if (!q.ok()) return q.status();
+  BindFilter(*q, f);
+  q->Bind(10, match).Bind(11, n);
+  Status st;
+  while (q->Step(&st)) hits.push_back({q->Int(0), q->Double(1)});
+  if (!st.ok()) return st;
+  return hits;
 }
 
 }  // namespace shoebox
