@@ -148,7 +148,9 @@ ALTER TABLE models ADD COLUMN index_recipe TEXT NOT NULL DEFAULT 'auto';
       // OCR made of the pixels; text_index (FTS5, accents folded) holds every word a user may
       // search by: the OCR text, what libraries say (titles, descriptions, keywords, albums) and
       // the file and folder names. Triggers note which assets' words changed in text_stale;
-      // RefreshTextIndex rewrites just those rows, so no writer has to know about the index.
+      // RefreshTextIndex rewrites just those rows, so no writer has to know about the index. (The
+      // triggers test NOT EXISTS rather than INSERT OR IGNORE: a trigger takes the conflict
+      // policy of the statement that fired it, and an upsert's is ABORT.)
       R"sql(
 CREATE TABLE asset_text (
   asset_id   INTEGER PRIMARY KEY REFERENCES assets(id) ON DELETE CASCADE,
@@ -169,37 +171,45 @@ CREATE VIRTUAL TABLE text_index USING fts5(words, about, names,
   tokenize = 'unicode61 remove_diacritics 2', prefix = '2 3');
 
 CREATE TRIGGER text_stale_ocr_ins AFTER INSERT ON asset_text BEGIN
-  INSERT OR IGNORE INTO text_stale VALUES (NEW.asset_id); END;
+  INSERT INTO text_stale SELECT NEW.asset_id WHERE NOT EXISTS (SELECT 1 FROM text_stale WHERE asset_id = NEW.asset_id); END;
 CREATE TRIGGER text_stale_ocr_upd AFTER UPDATE ON asset_text BEGIN
-  INSERT OR IGNORE INTO text_stale VALUES (NEW.asset_id); END;
+  INSERT INTO text_stale SELECT NEW.asset_id WHERE NOT EXISTS (SELECT 1 FROM text_stale WHERE asset_id = NEW.asset_id); END;
 CREATE TRIGGER text_stale_ocr_del AFTER DELETE ON asset_text BEGIN
-  INSERT OR IGNORE INTO text_stale VALUES (OLD.asset_id); END;
+  INSERT INTO text_stale SELECT OLD.asset_id WHERE NOT EXISTS (SELECT 1 FROM text_stale WHERE asset_id = OLD.asset_id); END;
 CREATE TRIGGER text_stale_asset_del AFTER DELETE ON assets BEGIN
-  INSERT OR IGNORE INTO text_stale VALUES (OLD.id); END;
+  INSERT INTO text_stale SELECT OLD.id WHERE NOT EXISTS (SELECT 1 FROM text_stale WHERE asset_id = OLD.id); END;
 CREATE TRIGGER text_stale_file_ins AFTER INSERT ON files WHEN NEW.asset_id IS NOT NULL BEGIN
-  INSERT OR IGNORE INTO text_stale VALUES (NEW.asset_id); END;
+  INSERT INTO text_stale SELECT NEW.asset_id WHERE NOT EXISTS (SELECT 1 FROM text_stale WHERE asset_id = NEW.asset_id); END;
 CREATE TRIGGER text_stale_file_upd AFTER UPDATE OF path, asset_id, status ON files BEGIN
-  INSERT OR IGNORE INTO text_stale SELECT NEW.asset_id WHERE NEW.asset_id IS NOT NULL;
-  INSERT OR IGNORE INTO text_stale SELECT OLD.asset_id WHERE OLD.asset_id IS NOT NULL; END;
+  INSERT INTO text_stale SELECT NEW.asset_id WHERE NEW.asset_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM text_stale WHERE asset_id = NEW.asset_id);
+  INSERT INTO text_stale SELECT OLD.asset_id WHERE OLD.asset_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM text_stale WHERE asset_id = OLD.asset_id); END;
 CREATE TRIGGER text_stale_file_del AFTER DELETE ON files WHEN OLD.asset_id IS NOT NULL BEGIN
-  INSERT OR IGNORE INTO text_stale VALUES (OLD.asset_id); END;
+  INSERT INTO text_stale SELECT OLD.asset_id WHERE NOT EXISTS (SELECT 1 FROM text_stale WHERE asset_id = OLD.asset_id); END;
 CREATE TRIGGER text_stale_item_ins AFTER INSERT ON library_items BEGIN
-  INSERT OR IGNORE INTO text_stale SELECT asset_id FROM files WHERE id = NEW.file_id AND asset_id IS NOT NULL; END;
+  INSERT INTO text_stale SELECT asset_id FROM files WHERE id = NEW.file_id AND asset_id IS NOT NULL
+    AND asset_id NOT IN (SELECT asset_id FROM text_stale); END;
 CREATE TRIGGER text_stale_item_upd AFTER UPDATE ON library_items BEGIN
-  INSERT OR IGNORE INTO text_stale SELECT asset_id FROM files WHERE id = NEW.file_id AND asset_id IS NOT NULL; END;
+  INSERT INTO text_stale SELECT asset_id FROM files WHERE id = NEW.file_id AND asset_id IS NOT NULL
+    AND asset_id NOT IN (SELECT asset_id FROM text_stale); END;
 CREATE TRIGGER text_stale_item_del AFTER DELETE ON library_items BEGIN
-  INSERT OR IGNORE INTO text_stale SELECT asset_id FROM files WHERE id = OLD.file_id AND asset_id IS NOT NULL; END;
+  INSERT INTO text_stale SELECT asset_id FROM files WHERE id = OLD.file_id AND asset_id IS NOT NULL
+    AND asset_id NOT IN (SELECT asset_id FROM text_stale); END;
 CREATE TRIGGER text_stale_keyword_ins AFTER INSERT ON keywords BEGIN
-  INSERT OR IGNORE INTO text_stale SELECT asset_id FROM files WHERE id = NEW.file_id AND asset_id IS NOT NULL; END;
+  INSERT INTO text_stale SELECT asset_id FROM files WHERE id = NEW.file_id AND asset_id IS NOT NULL
+    AND asset_id NOT IN (SELECT asset_id FROM text_stale); END;
 CREATE TRIGGER text_stale_keyword_del AFTER DELETE ON keywords BEGIN
-  INSERT OR IGNORE INTO text_stale SELECT asset_id FROM files WHERE id = OLD.file_id AND asset_id IS NOT NULL; END;
+  INSERT INTO text_stale SELECT asset_id FROM files WHERE id = OLD.file_id AND asset_id IS NOT NULL
+    AND asset_id NOT IN (SELECT asset_id FROM text_stale); END;
 CREATE TRIGGER text_stale_album_ins AFTER INSERT ON album_files BEGIN
-  INSERT OR IGNORE INTO text_stale SELECT asset_id FROM files WHERE id = NEW.file_id AND asset_id IS NOT NULL; END;
+  INSERT INTO text_stale SELECT asset_id FROM files WHERE id = NEW.file_id AND asset_id IS NOT NULL
+    AND asset_id NOT IN (SELECT asset_id FROM text_stale); END;
 CREATE TRIGGER text_stale_album_del AFTER DELETE ON album_files BEGIN
-  INSERT OR IGNORE INTO text_stale SELECT asset_id FROM files WHERE id = OLD.file_id AND asset_id IS NOT NULL; END;
+  INSERT INTO text_stale SELECT asset_id FROM files WHERE id = OLD.file_id AND asset_id IS NOT NULL
+    AND asset_id NOT IN (SELECT asset_id FROM text_stale); END;
 CREATE TRIGGER text_stale_album_name AFTER UPDATE OF name ON albums BEGIN
-  INSERT OR IGNORE INTO text_stale SELECT f.asset_id FROM album_files af JOIN files f ON f.id = af.file_id
-    WHERE af.album_id = NEW.id AND f.asset_id IS NOT NULL; END;
+  INSERT INTO text_stale SELECT DISTINCT f.asset_id FROM album_files af JOIN files f ON f.id = af.file_id
+    WHERE af.album_id = NEW.id AND f.asset_id IS NOT NULL
+    AND f.asset_id NOT IN (SELECT asset_id FROM text_stale); END;
 
 INSERT INTO text_stale SELECT id FROM assets;
 )sql",

@@ -20,6 +20,10 @@ void AddReport(const IndexReport& from, IndexReport* r) {
   r->not_images += from.not_images;
   r->folder_problems += from.folder_problems;
   r->embedded += from.embedded;
+  r->text_read += from.text_read;
+  r->text_found += from.text_found;
+  r->text_skipped += from.text_skipped;
+  r->text_failed += from.text_failed;
   r->seconds += from.seconds;
   r->libraries_found.insert(r->libraries_found.end(), from.libraries_found.begin(),
                             from.libraries_found.end());
@@ -157,6 +161,7 @@ Result<IndexJobReport> RunIndexJob(const std::filesystem::path& catalog_path,
     inline_embedder = std::move(*e);
     opt.embedder = inline_embedder.get();
   }
+  opt.text_reader = o.text;
   for (const auto& root : *roots) {
     const Importer& importer = named ? *named : DetectImporter(root);
     SHOEBOX_RETURN_IF_ERROR(IndexRoot(cat->get(), importer, root, o, opt, &report, listener));
@@ -165,6 +170,14 @@ Result<IndexJobReport> RunIndexJob(const std::filesystem::path& catalog_path,
   auto repaired = RepairThumbnails(cat->get(), ThumbnailCache(), opt, started);
   if (!repaired.ok()) return repaired.status();
   report.thumbnails = *repaired;
+  if (o.text) {
+    auto t = ReadMissingText(cat->get(), o.text);
+    if (!t.ok()) return t.status();
+    report.text = *t;
+  } else {
+    auto refreshed = (*cat)->RefreshTextIndex();
+    if (!refreshed.ok()) return refreshed.status();
+  }
   if (o.model) {
     auto e = EmbedAndKeepIndexCurrent(cat->get(), o.model, o.model_location, opt.show_progress,
                                       listener);

@@ -8,6 +8,8 @@
 //      applied after), libraries read by their importer and catalogued (library_import.h);
 //      new photos embedded from the decode that makes their thumbnail when a model is given;
 //   4. thumbnails missing from the cache made again (thumbnail_repair.h);
+//      the words of photos OCR has not looked at yet read (text_recognition.h; new photos were
+//      read during the crawl), and the full-text index brought up to date;
 //   5. the embedding stage for every photo still without a vector, then the model's vector file
 //      and HNSW graph brought up to date (vectors/model_index.h KeepIndexCurrent), so that
 //      queries and the server find them fresh.
@@ -28,6 +30,7 @@
 #include "pipeline/indexer.h"
 #include "pipeline/library_import.h"
 #include "pipeline/takeout_import.h"
+#include "pipeline/text_recognition.h"
 #include "pipeline/thumbnail_repair.h"
 #include "vectors/model_index.h"
 
@@ -41,6 +44,8 @@ struct IndexJobOptions {
   bool wait_for_lock = false;
   EmbeddingModel* model = nullptr;  // null: catalog only (`shoebox embed-missing` embeds later)
   std::string model_location;       // what the user named it by, stored so queries can load it
+  OcrStage* text = nullptr;         // null: no OCR (`--no-ocr`); names and library words are
+                                    // still made searchable
 };
 
 // What a library root added besides its files.
@@ -65,6 +70,7 @@ struct IndexJobReport {
   IndexReport crawl;  // every root's crawl, summed
   std::vector<LibraryOutcome> libraries;
   ThumbnailRepairReport thumbnails;
+  std::optional<TextReport> text;  // the photos read after the crawl (IndexJobOptions::text)
   std::optional<EmbedOutcome> embedding;
 };
 

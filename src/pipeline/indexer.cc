@@ -37,7 +37,8 @@ struct WorkResult {
   Status fatal;                           // ends the run (our own disk is full)
   std::vector<float> model_input;         // for IndexOptions::embedder
   std::string model_input_source;
-  int64_t new_asset_id = 0;  // set when committed
+  std::optional<AssetTextRecord> text;  // for IndexOptions::text_reader
+  int64_t new_asset_id = 0;             // set when committed
 };
 
 AssetRecord ToAsset(const std::string& hash, int64_t size, const AnalyzedPhoto& p) {
@@ -83,6 +84,9 @@ void ProcessBytes(const std::string& name, ImageFormat format, const std::vector
     return;
   }
   AssetRecord a = ToAsset(hash, static_cast<int64_t>(bytes.size()), *photo);
+  if (opt.text_reader)
+    r->text =
+        opt.text_reader->Read(bytes.data(), bytes.size(), photo->format, photo->thumbnail_jpeg);
   r->model_input = std::move(photo->model_input);
   r->model_input_source = std::move(photo->model_input_source);
   if (!photo->thumbnail_jpeg.empty()) {
@@ -518,6 +522,21 @@ class RootIndexer {
         error = r.asset->error;
         warning = r.asset->warning;
         ++report_->added;
+        if (r.text) {
+          SHOEBOX_RETURN_IF_ERROR(cat_->SetAssetText(*id, *r.text));
+          switch (r.text->state) {
+            case TextState::kRead:
+              ++report_->text_read;
+              report_->text_found += !r.text->text.empty();
+              break;
+            case TextState::kSkipped:
+              ++report_->text_skipped;
+              break;
+            default:
+              ++report_->text_failed;
+              if (!warning) warning = "text not read: " + r.text->error;
+          }
+        }
       }
       SHOEBOX_RETURN_IF_ERROR(cat_->UpsertFile(f));
       if (error) {

@@ -35,6 +35,16 @@ class CrawlEmbedder {
   virtual Status Flush() = 0;
 };
 
+// Reads the words in each new photo on the worker that decoded it, from the bytes already in
+// memory (pipeline/text_recognition.h's OcrStage is the one implementation).
+class CrawlTextReader {
+ public:
+  virtual ~CrawlTextReader() = default;
+  // Thread-safe; thumbnail_jpeg: what AnalyzePhoto made (the gate looks at it first).
+  virtual AssetTextRecord Read(const uint8_t* data, size_t size, ImageFormat format,
+                               const std::vector<uint8_t>& thumbnail_jpeg) = 0;
+};
+
 struct IndexOptions {
   std::vector<std::string> exclude;  // fnmatch globs (see WalkOptions)
   unsigned threads = 0;              // 0 = one per core
@@ -50,6 +60,8 @@ struct IndexOptions {
   // Embed new photos as they are crawled, from the decode that makes their thumbnail (see
   // InlineEmbedder). Photos that decode cannot serve are left for EmbedMissing.
   CrawlEmbedder* embedder = nullptr;
+  // Read the words in new photos as they are crawled (committed with the photo).
+  CrawlTextReader* text_reader = nullptr;
 };
 
 struct IndexReport {
@@ -62,6 +74,8 @@ struct IndexReport {
   int64_t not_images = 0;  // files that turned out not to be photos
   int64_t folder_problems = 0;
   int64_t embedded = 0;  // vectors made during the crawl (IndexOptions::embedder)
+  // What IndexOptions::text_reader did with the new photos.
+  int64_t text_read = 0, text_found = 0, text_skipped = 0, text_failed = 0;
   double seconds = 0;
   std::vector<std::string> libraries_found;  // photo libraries inside the folders, not crawled
 };

@@ -59,6 +59,7 @@ void RegisterEmbed(CLI::App& app, GlobalOptions& g, int& exit_code);
 void RegisterBench(CLI::App& app, GlobalOptions& g, int& exit_code);
 void RegisterModels(CLI::App& app, GlobalOptions& g, int& exit_code);
 void RegisterEmbedMissing(CLI::App& app, GlobalOptions& g, int& exit_code);
+void RegisterOcrMissing(CLI::App& app, GlobalOptions& g, int& exit_code);
 void RegisterSearch(CLI::App& app, GlobalOptions& g, int& exit_code);
 void RegisterSimilar(CLI::App& app, GlobalOptions& g, int& exit_code);
 void RegisterDupes(CLI::App& app, GlobalOptions& g, int& exit_code);

@@ -29,6 +29,35 @@ void AddIndexOptions(CLI::App* cmd, IndexArgs* args) {
   cmd->add_flag("--no-embed", args->no_embed, "Catalog only; `shoebox embed-missing` embeds later");
   cmd->add_flag("--wait", args->wait, "Wait for another running index instead of refusing");
   cmd->add_flag("--json", args->json, "Print the summary as JSON");
+  AddTextOptions(cmd, &args->text, true);
+}
+
+void AddTextOptions(CLI::App* cmd, TextArgs* args, bool can_turn_off) {
+  if (can_turn_off)
+    cmd->add_flag("--no-ocr", args->off,
+                  "Do not read the words in photos (`shoebox ocr-missing` reads them later)");
+  cmd->add_option("--ocr", args->mode,
+                  "auto: read the photos that look like they hold words (memes, screenshots, "
+                  "signs, documents); all: read every photo")
+      ->check(CLI::IsMember({"auto", "all"}))
+      ->capture_default_str();
+  cmd->add_option("--ocr-lang", args->languages,
+                  "Tesseract languages joined by '+' (default: $SHOEBOX_OCR_LANG, else eng+spa; "
+                  "others: apt-get install tesseract-ocr-LANG)");
+}
+
+Result<std::unique_ptr<OcrStage>> MakeOcrStage(const TextArgs& args, unsigned threads,
+                                               bool progress) {
+  if (args.off) return std::unique_ptr<OcrStage>();
+  TextOptions t;
+  const char* env = std::getenv("SHOEBOX_OCR_LANG");
+  t.reader.languages = !args.languages.empty() ? args.languages
+                       : env && *env           ? env
+                                               : t.reader.languages;
+  t.read_all = args.mode == "all";
+  t.threads = threads;
+  t.progress = progress;
+  return OcrStage::Create(t);
 }
 
 void RunIndex(GlobalOptions& g, int& exit_code, const IndexArgs& args) {
@@ -46,7 +75,13 @@ void RunIndex(GlobalOptions& g, int& exit_code, const IndexArgs& args) {
     exit_code = Fail(roots.status());
     return;
   }
-  // The model next: a wrong --model should fail before a long crawl, not after it.
+  // OCR's languages and the model next: either wrong should fail before a long crawl.
+  auto text = MakeOcrStage(args.text, args.threads, !g.quiet);
+  if (!text.ok()) {
+    exit_code = Fail(text.status());
+    return;
+  }
+  o.text = text->get();
   std::unique_ptr<EmbeddingModel> model;
   if (!args.no_embed) {
     const char* env = std::getenv("SHOEBOX_MODEL");

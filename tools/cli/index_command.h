@@ -5,9 +5,22 @@
 #include <string>
 #include <vector>
 
+#include "pipeline/text_recognition.h"
 #include "tools/cli/cli_common.h"
 
 namespace shoebox::cli {
+
+// OCR's options, for `index`, `import` and `ocr-missing`.
+struct TextArgs {
+  bool off = false;           // --no-ocr
+  std::string mode = "auto";  // --ocr auto|all
+  std::string languages;      // --ocr-lang; default $SHOEBOX_OCR_LANG, else eng+spa
+};
+void AddTextOptions(CLI::App* cmd, TextArgs* args, bool can_turn_off);
+// The OCR stage those options ask for (null with --no-ocr); kNotFound naming the Debian
+// package when a language is not installed.
+Result<std::unique_ptr<OcrStage>> MakeOcrStage(const TextArgs& args, unsigned threads,
+                                               bool progress);
 
 struct IndexArgs {
   std::vector<std::string> roots;
@@ -21,6 +34,7 @@ struct IndexArgs {
   bool no_embed = false;
   std::string kind;  // "" = by what the folder looks like
   bool force_read = false;
+  TextArgs text;
 };
 
 void AddIndexOptions(CLI::App* cmd, IndexArgs* args);

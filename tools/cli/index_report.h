@@ -23,6 +23,8 @@ void PrintIndexSummary(const IndexJobReport& report);
 nlohmann::json IndexJson(const IndexJobReport& report);
 
 void PrintEmbedSummary(const EmbedOutcome& embedding);
+void PrintTextSummary(const TextReport& text);
+nlohmann::json TextJson(const TextReport& text);
 nlohmann::json EmbedJson(const EmbedOutcome& embedding);
 
 }  // namespace shoebox::cli

@@ -31,6 +31,7 @@ int main(int argc, char** argv) {
   RegisterBench(app, g, exit_code);
   RegisterModels(app, g, exit_code);
   RegisterEmbedMissing(app, g, exit_code);
+  RegisterOcrMissing(app, g, exit_code);
   RegisterSearch(app, g, exit_code);
   RegisterSimilar(app, g, exit_code);
   RegisterDupes(app, g, exit_code);

@@ -1,0 +1,182 @@
+#include "pipeline/text_recognition.h"
+
+#include <chrono>
+#include <ctime>
+#include <nlohmann/json.hpp>
+
+#include "base/file_io.h"
+#include "base/progress.h"
+#include "base/thread_pool.h"
+#include "imaging/grey_image.h"
+#include "imaging/photo_analyzer.h"
+#include "ocr/text_gate.h"
+
+namespace shoebox {
+namespace {
+
+int64_t Now() { return static_cast<int64_t>(std::time(nullptr)); }
+
+// Files above this are not re-read for OCR alone (a panorama's words are not worth 2 GB).
+constexpr uint64_t kMaxOcrFileBytes = uint64_t{512} << 20;
+
+}  // namespace
+
+std::string WordsJson(const std::vector<ocr::OcrWord>& words) {
+  nlohmann::json j = nlohmann::json::array();
+  auto r = [](float v) { return std::round(v * 10000) / 10000; };
+  for (const auto& w : words)
+    j.push_back({w.text, std::round(w.confidence), r(w.x), r(w.y), r(w.w), r(w.h)});
+  return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+Result<std::unique_ptr<OcrStage>> OcrStage::Create(const TextOptions& options) {
+  SHOEBOX_RETURN_IF_ERROR(ocr::CheckLanguages(options.reader.languages));
+  std::unique_ptr<OcrStage> stage(new OcrStage(options));
+  // One reader now, so that broken language data fails before any photo is read.
+  auto first = ocr::TextReader::Open(options.reader);
+  if (!first.ok()) return first.status();
+  stage->Give(std::move(*first));
+  return stage;
+}
+
+std::unique_ptr<ocr::TextReader> OcrStage::Take() {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (!idle_.empty()) {
+      auto r = std::move(idle_.back());
+      idle_.pop_back();
+      return r;
+    }
+  }
+  auto made = ocr::TextReader::Open(options_.reader);
+  return made.ok() ? std::move(*made) : nullptr;
+}
+
+void OcrStage::Give(std::unique_ptr<ocr::TextReader> reader) {
+  if (!reader) return;
+  std::lock_guard<std::mutex> lock(mu_);
+  idle_.push_back(std::move(reader));
+}
+
+AssetTextRecord OcrStage::Read(const uint8_t* data, size_t size, ImageFormat format,
+                               const std::vector<uint8_t>& thumbnail_jpeg) {
+  AssetTextRecord rec;
+  rec.version = ocr::kOcrVersion;
+  rec.languages = options_.reader.languages;
+  rec.read_at = Now();
+  if (!options_.read_all) {
+    auto small = thumbnail_jpeg.empty() ? DecodeGrey(data, size, format, 256)
+                                        : DecodeGrey(thumbnail_jpeg.data(), thumbnail_jpeg.size(),
+                                                     ImageFormat::kJpeg, 256);
+    if (!small.ok()) {
+      rec.state = TextState::kFailed;
+      rec.error = small.status().message();
+      return rec;
+    }
+    rec.gate_score = ocr::TextScore(*small);
+    if (*rec.gate_score < ocr::kTextScoreThreshold) {
+      rec.state = TextState::kSkipped;
+      return rec;
+    }
+  }
+  auto grey = DecodeGrey(data, size, format, options_.reader.max_long_side);
+  if (!grey.ok()) {
+    rec.state = TextState::kFailed;
+    rec.error = grey.status().message();
+    return rec;
+  }
+  std::unique_ptr<ocr::TextReader> reader = Take();
+  if (!reader) {
+    rec.state = TextState::kFailed;
+    rec.error = "Tesseract could not start";
+    return rec;
+  }
+  auto reading = reader->Read(*grey);
+  Give(std::move(reader));
+  if (!reading.ok()) {
+    rec.state = TextState::kFailed;
+    rec.error = reading.status().message();
+    return rec;
+  }
+  if (reading->timed_out && reading->words.empty()) {
+    rec.state = TextState::kFailed;
+    rec.error = "OCR took longer than " + std::to_string(options_.reader.time_limit_ms / 1000) +
+                " s (a wall of noise?)";
+    return rec;
+  }
+  rec.state = TextState::kRead;
+  rec.text = reading->text;
+  rec.confidence = reading->confidence;
+  if (!reading->words.empty()) rec.words_json = WordsJson(reading->words);
+  return rec;
+}
+
+Result<TextReport> ReadMissingText(Catalog* catalog, OcrStage* stage) {
+  SHOEBOX_RETURN_IF_ERROR(InitImaging());
+  const auto start = std::chrono::steady_clock::now();
+  TextReport report;
+  auto coverage = catalog->TextCoverageOf(ocr::kOcrVersion);
+  if (!coverage.ok()) return coverage.status();
+  const int64_t expected =
+      coverage->pending + coverage->outdated + (stage->options().read_all ? coverage->skipped : 0);
+  Progress progress("reading text", static_cast<uint64_t>(std::max<int64_t>(0, expected)));
+  progress.set_enabled(stage->options().progress && expected > 0);
+  ThreadPool pool(stage->options().threads);
+  const int64_t batch_size = std::max<int64_t>(8, 4 * static_cast<int64_t>(pool.size()));
+  int64_t after = 0, done = 0;
+  for (;;) {
+    auto todo =
+        catalog->AssetsNeedingOcr(ocr::kOcrVersion, stage->options().read_all, after, batch_size);
+    if (!todo.ok()) return todo.status();
+    if (todo->empty()) break;
+    std::vector<AssetTextRecord> records(todo->size());
+    for (size_t i = 0; i < todo->size(); ++i) {
+      pool.Submit([&, i] {
+        const OcrCandidate& c = (*todo)[i];
+        auto bytes = ReadWholeFile(c.path, kMaxOcrFileBytes);
+        if (!bytes.ok()) {
+          records[i].state = TextState::kFailed;
+          records[i].version = ocr::kOcrVersion;
+          records[i].error = bytes.status().message();
+          records[i].read_at = Now();
+          return;
+        }
+        const ImageFormat format =
+            SniffFormat(bytes->data(), std::min(bytes->size(), kSniffBytes), c.path);
+        // No thumbnail at hand here: the gate looks at a 256 px decode of the file.
+        records[i] = stage->Read(bytes->data(), bytes->size(), format, {});
+      });
+    }
+    pool.Wait();
+    Transaction tx = catalog->NewTransaction();
+    SHOEBOX_RETURN_IF_ERROR(tx.Begin());
+    for (size_t i = 0; i < todo->size(); ++i) {
+      const AssetTextRecord& r = records[i];
+      SHOEBOX_RETURN_IF_ERROR(catalog->SetAssetText((*todo)[i].asset_id, r));
+      switch (r.state) {
+        case TextState::kRead:
+          ++report.read;
+          report.found += !r.text.empty();
+          break;
+        case TextState::kSkipped:
+          ++report.skipped;
+          break;
+        default:
+          ++report.failed;
+          SHOEBOX_RETURN_IF_ERROR(
+              catalog->RecordError((*todo)[i].path, "text not read: " + r.error, "warning", Now()));
+      }
+    }
+    SHOEBOX_RETURN_IF_ERROR(tx.Commit());
+    after = todo->back().asset_id;
+    done += static_cast<int64_t>(todo->size());
+    progress.Update(static_cast<uint64_t>(done));
+  }
+  progress.Finish();
+  auto refreshed = catalog->RefreshTextIndex();
+  if (!refreshed.ok()) return refreshed.status();
+  report.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  return report;
+}
+
+}  // namespace shoebox
