@@ -161,6 +161,8 @@ CREATE TABLE asset_text (
   text       TEXT,                     -- the words, lines ending in newlines
   words      TEXT,                     -- JSON [[word, confidence, x, y, w, h], ...]; boxes as
                                        -- fractions of the upright image
+  joined     TEXT,                     -- neighbouring fragments joined ("Simp LY" -> "SimpLY"):
+                                       -- searched, never shown
   gate_score REAL,                     -- ocr/text_gate.h TextScore
   error      TEXT,                     -- why it failed (state 3)
   read_at    INTEGER NOT NULL

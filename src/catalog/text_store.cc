@@ -13,7 +13,8 @@ namespace {
 constexpr const char* kDocumentsSql = R"sql(
 INSERT INTO text_index(rowid, words, about, names)
 SELECT a.id,
-  (SELECT t.text FROM asset_text t WHERE t.asset_id = a.id AND t.state = 1),
+  (SELECT t.text || COALESCE(' ' || t.joined, '') FROM asset_text t
+     WHERE t.asset_id = a.id AND t.state = 1),
   (SELECT group_concat(x, ' ') FROM (
      SELECT li.title AS x FROM files f JOIN library_items li ON li.file_id = f.id WHERE f.asset_id = a.id
      UNION ALL SELECT li.description FROM files f JOIN library_items li ON li.file_id = f.id WHERE f.asset_id = a.id
@@ -31,11 +32,11 @@ FROM stale_batch b JOIN assets a ON a.id = b.asset_id
 Status Catalog::SetAssetText(int64_t asset_id, const AssetTextRecord& r) {
   auto q = db_.PrepareCached(
       "INSERT INTO asset_text(asset_id, state, version, languages, confidence, text, words, "
-      "gate_score, error, read_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10) "
+      "gate_score, error, read_at, joined) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11) "
       "ON CONFLICT(asset_id) DO UPDATE SET state = excluded.state, version = excluded.version, "
       "languages = excluded.languages, confidence = excluded.confidence, text = excluded.text, "
       "words = excluded.words, gate_score = excluded.gate_score, error = excluded.error, "
-      "read_at = excluded.read_at");
+      "read_at = excluded.read_at, joined = excluded.joined");
   if (!q.ok()) return q.status();
   auto opt = [](const std::string& s) { return s.empty() ? std::nullopt : std::optional(s); };
   q->Bind(1, asset_id)
@@ -47,7 +48,8 @@ Status Catalog::SetAssetText(int64_t asset_id, const AssetTextRecord& r) {
       .Bind(7, opt(r.words_json))
       .Bind(8, r.gate_score)
       .Bind(9, opt(r.error))
-      .Bind(10, r.read_at);
+      .Bind(10, r.read_at)
+      .Bind(11, opt(r.joined));
   return q->Run();
 }
 
@@ -75,9 +77,8 @@ Result<std::optional<AssetTextRecord>> Catalog::TextOfAsset(int64_t asset_id) {
   return std::optional<AssetTextRecord>(std::move(r));
 }
 
-Result<std::vector<OcrCandidate>> Catalog::AssetsNeedingOcr(int current_version,
-                                                            bool read_skipped, int64_t after_id,
-                                                            int64_t limit) {
+Result<std::vector<OcrCandidate>> Catalog::AssetsNeedingOcr(int current_version, bool read_skipped,
+                                                            int64_t after_id, int64_t limit) {
   auto q = db_.Prepare(
       "SELECT a.id, (SELECT MIN(f.path) FROM files f WHERE f.asset_id = a.id AND f.status = 0), "
       "a.format FROM assets a LEFT JOIN asset_text t ON t.asset_id = a.id "
@@ -122,8 +123,8 @@ Result<TextCoverage> Catalog::TextCoverageOf(int current_version) {
 }
 
 Result<int64_t> Catalog::RefreshTextIndex() {
-  SHOEBOX_RETURN_IF_ERROR(db_.Exec(
-      "CREATE TEMP TABLE IF NOT EXISTS stale_batch (asset_id INTEGER PRIMARY KEY)"));
+  SHOEBOX_RETURN_IF_ERROR(
+      db_.Exec("CREATE TEMP TABLE IF NOT EXISTS stale_batch (asset_id INTEGER PRIMARY KEY)"));
   int64_t total = 0;
   for (;;) {
     Transaction tx(&db_);

@@ -25,6 +25,10 @@ struct AssetTextRecord {
   double confidence = 0;  // 0-100
   std::string text;
   std::string words_json;  // [[word, confidence, x, y, w, h], ...]
+  // Neighbouring fragments of one line joined ("Simp LY" -> "SimpLY", "TE NSIÓN" ->
+  // "TENSIÓN"): OCR splits big letters, and a search for "simply" should still find them.
+  // Indexed, never shown.
+  std::string joined;
   std::optional<double> gate_score;
   std::string error;
   int64_t read_at = 0;

@@ -119,6 +119,29 @@ void Merge(Pass other, Pass* into) {
 
 }  // namespace
 
+std::string JoinNeighbours(const std::string& text) {
+  std::string out;
+  size_t start = 0;
+  while (start < text.size()) {
+    size_t end = text.find('\n', start);
+    if (end == std::string::npos) end = text.size();
+    std::vector<std::string> words;
+    std::string cur;
+    for (size_t i = start; i <= end; ++i) {
+      const unsigned char c = i < end ? text[i] : ' ';
+      if (c == ' ') {
+        if (!cur.empty()) words.push_back(std::move(cur));
+        cur.clear();
+      } else if (std::isalnum(c) || c >= 0x80) {
+        cur += static_cast<char>(c);
+      }
+    }
+    for (size_t i = 0; i + 1 < words.size(); ++i) out += words[i] + words[i + 1] + "\n";
+    start = end + 1;
+  }
+  return out;
+}
+
 std::string TessdataDir() {
   if (const char* env = std::getenv("TESSDATA_PREFIX"); env && *env) return env;
   return "/usr/share/tesseract-ocr/5/tessdata";

@@ -48,6 +48,11 @@ struct TextReading {
   bool timed_out = false;
 };
 
+// Each pair of neighbouring words on a line, joined without the space ("Simp LY" -> "SimpLY"),
+// one per line: Tesseract splits big letters into fragments, and the search index should
+// still find the word. Words only (letters and digits kept).
+std::string JoinNeighbours(const std::string& text);
+
 // Where Tesseract's language files are: $TESSDATA_PREFIX, else Debian's folder.
 std::string TessdataDir();
 // OK when every language in "eng+spa" is installed; else kNotFound naming the Debian package

@@ -108,6 +108,7 @@ AssetTextRecord OcrStage::Read(const uint8_t* data, size_t size, ImageFormat for
   rec.text = reading->text;
   rec.confidence = reading->confidence;
   if (!reading->words.empty()) rec.words_json = WordsJson(reading->words);
+  rec.joined = ocr::JoinNeighbours(reading->text);
   return rec;
 }
 

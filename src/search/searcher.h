@@ -36,6 +36,11 @@ struct SearchHit {
   std::optional<std::string> taken_at;
   bool has_thumbnail = false;
   std::optional<double> probability;  // see query_service.h AddProbabilities
+  // Why it was found (text_search.h): "text" (its words), "semantic" (its vector), or both;
+  // the query's words found in the photo; the fused rank score of a hybrid query.
+  std::vector<std::string> match;
+  std::vector<std::string> words;
+  std::optional<double> fused;
 };
 
 // Where a query's time went: filter + scan of the vectors, then the catalog join for the hits.

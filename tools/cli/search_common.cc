@@ -109,6 +109,8 @@ nlohmann::json HitsJson(const std::vector<search::SearchHit>& hits) {
     nlohmann::json j = {{"id", h.id}, {"path", h.path}, {"score", h.score}};
     if (h.taken_at) j["taken_at"] = *h.taken_at;
     if (h.probability) j["probability"] = *h.probability;
+    if (!h.match.empty()) j["match"] = h.match;
+    if (!h.words.empty()) j["words"] = h.words;
     out.push_back(j);
   }
   return out;
