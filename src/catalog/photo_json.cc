@@ -2,6 +2,27 @@
 
 namespace shoebox {
 
+void AddTextJson(const std::optional<AssetTextRecord>& text, nlohmann::json* photo) {
+  nlohmann::json t;
+  if (!text || text->state == TextState::kNone) {
+    t["state"] = "pending";
+  } else {
+    t["state"] = text->state == TextState::kRead      ? "read"
+                 : text->state == TextState::kSkipped ? "skipped"
+                                                      : "failed";
+    t["ocr"] = text->text;
+    t["confidence"] = text->confidence;
+    t["lang"] = text->languages;
+    t["words"] = nlohmann::json::array();
+    if (!text->words_json.empty()) {
+      auto words = nlohmann::json::parse(text->words_json, nullptr, false);
+      if (words.is_array()) t["words"] = std::move(words);
+    }
+    if (!text->error.empty()) t["error"] = text->error;
+  }
+  (*photo)["text"] = std::move(t);
+}
+
 std::string DumpJson(const nlohmann::json& j, int indent) {
   return j.dump(indent, ' ', false, nlohmann::json::error_handler_t::replace);
 }

@@ -14,6 +14,11 @@ nlohmann::json PhotoJson(const PhotoRow& row);
 // original_filename, title, description, albums, keywords, rating (the library's wins over
 // EXIF), favorite, hidden, trashed.
 void AddLibraryJson(const LibraryInfo& info, nlohmann::json* photo);
+// Adds "text": what OCR made of the photo: {"state": "read" | "skipped" (the gate saw no
+// text) | "failed" | "pending", "ocr": the words, "confidence": 0-100, "lang": "eng+spa",
+// "words": [[word, confidence, x, y, w, h], ...] (boxes as fractions of the upright image),
+// "error"}; "pending" alone when OCR has not looked at it.
+void AddTextJson(const std::optional<AssetTextRecord>& text, nlohmann::json* photo);
 // json::dump that never throws: file names need not be valid UTF-8 (bad bytes become U+FFFD).
 std::string DumpJson(const nlohmann::json& j, int indent = -1);
 

@@ -174,6 +174,7 @@ Result<IndexJobReport> RunIndexJob(const std::filesystem::path& catalog_path,
     auto t = ReadMissingText(cat->get(), o.text);
     if (!t.ok()) return t.status();
     report.text = *t;
+    report.text->ocr_seconds = o.text->busy_seconds();  // the crawl's readings and these
   } else {
     auto refreshed = (*cat)->RefreshTextIndex();
     if (!refreshed.ok()) return refreshed.status();

@@ -35,7 +35,10 @@ struct TextReport {
   int64_t found = 0;    // ... with at least one word
   int64_t skipped = 0;  // the gate saw no text
   int64_t failed = 0;   // could not be decoded / timed out
-  double seconds = 0;
+  double seconds = 0;   // ReadMissingText's wall time
+  // Time spent in the gate, the decodes and Tesseract, summed over the threads (during the
+  // crawl too): what OCR cost, however it overlapped with the rest of the work.
+  double ocr_seconds = 0;
 };
 
 // Gate + reader for any number of threads: Tesseract readers are made as workers first need
@@ -47,14 +50,19 @@ class OcrStage : public CrawlTextReader {
   AssetTextRecord Read(const uint8_t* data, size_t size, ImageFormat format,
                        const std::vector<uint8_t>& thumbnail_jpeg) override;
   const TextOptions& options() const { return options_; }
+  // Summed over threads, since Create (TextReport::ocr_seconds).
+  double busy_seconds() const { return static_cast<double>(busy_us_.load()) / 1e6; }
 
  private:
   explicit OcrStage(const TextOptions& options) : options_(options) {}
+  AssetTextRecord ReadOnce(const uint8_t* data, size_t size, ImageFormat format,
+                           const std::vector<uint8_t>& thumbnail_jpeg);
   std::unique_ptr<ocr::TextReader> Take();
   void Give(std::unique_ptr<ocr::TextReader> reader);
   TextOptions options_;
   std::mutex mu_;
   std::vector<std::unique_ptr<ocr::TextReader>> idle_;
+  std::atomic<int64_t> busy_us_{0};
 };
 
 // The JSON the catalog keeps for a reading's words: [[word, confidence, x, y, w, h], ...].

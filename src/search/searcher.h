@@ -3,6 +3,7 @@
 // scan ranks only those, so a filtered query returns n hits whenever n assets qualify.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -41,6 +42,11 @@ struct SearchHit {
   std::vector<std::string> match;
   std::vector<std::string> words;
   std::optional<double> fused;
+  // Whether score is a similarity: false for a photo found by its words alone (its score is
+  // meaningless then; front ends show none).
+  bool scored() const {
+    return match.empty() || std::find(match.begin(), match.end(), "semantic") != match.end();
+  }
 };
 
 // Where a query's time went: filter + scan of the vectors, then the catalog join for the hits.

@@ -284,8 +284,11 @@ json LibraryService::State::HitJson(const search::SearchHit& h) {
             {"path", h.path},
             {"thumb", h.has_thumbnail ? json("/thumb/" + std::to_string(h.id)) : json(nullptr)}};
   j["taken_at"] = h.taken_at ? json(*h.taken_at) : json(nullptr);
-  if (model_ready)  // where the model's family has one (SigLIP): query_service.h
+  if (model_ready && h.scored())  // where the model's family has one (SigLIP): query_service.h
     if (auto p = model->MatchProbability(h.score)) j["probability"] = *p;
+  if (!h.scored()) j["score"] = nullptr;
+  if (!h.match.empty()) j["match"] = h.match;
+  if (!h.words.empty()) j["words"] = h.words;
   return j;
 }
 
@@ -409,26 +412,79 @@ void LibraryService::WaitUntilReady() {
 
 Result<json> LibraryService::SearchText(const std::string& text, const PageRequest& page) {
   const auto t0 = Clock::now();
-  auto terms = search::ParseQuery(text);
-  if (!terms.ok()) return terms.status();
-  if (!s_->model_ready) {
-    std::lock_guard lock(s_->mu);
-    if (s_->model_state == "error") return Unsupported(s_->model_error);
-    if (s_->vectors_state == "none")
-      return NotFound("the catalog has no embeddings yet: run `shoebox index --model NAME FOLDER`");
-    return Busy("the model is still loading");
+  if (page.mode == search::SearchMode::kText) {
+    if (auto q = search::ParseTextQuery(text); !q.ok()) return q.status();
+  } else if (auto terms = search::ParseQuery(text); !terms.ok()) {
+    return terms.status();
   }
-  auto query = search::TextQueryVector(text, [this](const std::vector<std::string>& texts) {
-    std::vector<std::vector<float>> out;
-    for (const auto& t : texts) {
-      auto v = s_->EmbedText(t);
-      if (!v.ok()) return Result<std::vector<std::vector<float>>>(v.status());
-      out.push_back(std::move(*v));
+  // The semantic half when the model and vectors are ready; hybrid goes on without it.
+  std::string note;
+  std::optional<std::vector<float>> query;
+  auto searcher = s_->CurrentSearcher();
+  if (!s_->model_ready || !searcher) {
+    Status why;
+    {
+      std::lock_guard lock(s_->mu);
+      if (s_->model_state == "error")
+        why = Unsupported(s_->model_error);
+      else if (s_->vectors_state == "none")
+        why =
+            NotFound("the catalog has no embeddings yet: run `shoebox index --model NAME FOLDER`");
+      else
+        why = Busy("the model is still loading");
     }
-    return Result<std::vector<std::vector<float>>>(std::move(out));
-  });
-  if (!query.ok()) return query.status();
-  return s_->Run(*query, page, std::nullopt, json{{"embed_ms", MsSince(t0)}});
+    if (page.mode == search::SearchMode::kSemantic) return why;
+    if (page.mode == search::SearchMode::kHybrid)
+      note = "searched the words in the photos only: " + why.message();
+  } else if (page.mode != search::SearchMode::kText) {
+    auto q = search::TextQueryVector(text, [this](const std::vector<std::string>& texts) {
+      std::vector<std::vector<float>> out;
+      for (const auto& t : texts) {
+        auto v = s_->EmbedText(t);
+        if (!v.ok()) return Result<std::vector<std::vector<float>>>(v.status());
+        out.push_back(std::move(*v));
+      }
+      return Result<std::vector<std::vector<float>>>(std::move(out));
+    });
+    if (!q.ok()) return q.status();
+    query = std::move(*q);
+  }
+  const double embed_ms = MsSince(t0);
+  auto cat = s_->pool->Acquire();
+  if (!cat.ok()) return cat.status();
+  search::SearchOptions o = page.options;
+  o.n = page.offset + page.n + 1;  // one more tells whether there is a next page
+  search::SearchTiming t;
+  search::SemanticSearch semantic;
+  if (query)
+    semantic = [&](const search::SearchOptions& so) {
+      return searcher->Search(**cat, *query, so, &t);
+    };
+  const auto t1 = Clock::now();
+  auto hits = search::RunSearch(**cat, text, page.mode, o, semantic);
+  if (!hits.ok()) return hits.status();
+  json results = json::array();
+  for (size_t i = static_cast<size_t>(page.offset);
+       i < hits->size() && i < static_cast<size_t>(page.offset + page.n); ++i)
+    results.push_back(s_->HitJson((*hits)[i]));
+  json out = {
+      {"results", results},
+      {"n", page.n},
+      {"offset", page.offset},
+      {"has_more", static_cast<int64_t>(hits->size()) > page.offset + page.n},
+      {"mode", query || page.mode == search::SearchMode::kText ? search::SearchModeName(page.mode)
+                                                               : "text"},
+      {"timing",
+       {{"embed_ms", embed_ms},
+        {"scan_ms", t.scan_ms},
+        {"join_ms", t.join_ms},
+        {"text_ms", std::max(0.0, MsSince(t1) - t.scan_ms - t.join_ms)}}}};
+  if (query) {
+    out["model"] = searcher->model().label;
+    out["vectors"] = searcher->index().size();
+  }
+  if (!note.empty()) out["note"] = note;
+  return out;
 }
 
 Result<json> LibraryService::Similar(int64_t asset_id, const PageRequest& page) {
@@ -507,6 +563,7 @@ Result<json> LibraryService::Asset(int64_t asset_id) {
   json j = PhotoJson(*row);
   if (auto library = (*cat)->LibraryInfoFor(row->file.id); library.ok())
     AddLibraryJson(*library, &j);
+  if (auto text = (*cat)->TextOfAsset(asset_id); text.ok()) AddTextJson(*text, &j);
   j["name"] = FileName(row->file.path);
   j["folder"] = std::filesystem::path(row->file.path).parent_path().string();
   j["thumb"] =

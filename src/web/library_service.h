@@ -23,6 +23,7 @@
 #include "base/status.h"
 #include "embedding/embedding_model.h"
 #include "search/searcher.h"
+#include "search/text_search.h"
 
 namespace shoebox::web {
 
@@ -49,6 +50,7 @@ struct PageRequest {
   int64_t n = 60;
   int64_t offset = 0;
   search::SearchOptions options;  // filters, min score, auto cutoff, sort (its n is ignored)
+  search::SearchMode mode = search::SearchMode::kHybrid;  // text searches (search/text_search.h)
 };
 
 // A file to send: read from `file` (opened and checked when the reply was made), or `bytes`
@@ -65,7 +67,9 @@ class LibraryService {
   static Result<std::unique_ptr<LibraryService>> Open(const ServiceOptions& options);
   ~LibraryService();
 
-  // {"results": [...], "n", "offset", "has_more", "timing": {...}}
+  // {"results": [...], "n", "offset", "has_more", "mode", "timing": {...}}: page.mode says
+  // how (text_search.h); hybrid answers from the words alone while no model can (none
+  // downloaded, or still loading), and says so in "note". Each result has "match" and "words".
   Result<nlohmann::json> SearchText(const std::string& query, const PageRequest& page);
   Result<nlohmann::json> Similar(int64_t asset_id, const PageRequest& page);
   // An image that need not be in the library: validated and embedded in memory, never stored.

@@ -353,6 +353,11 @@ void WebServer::Routes() {
     if (q.size() > 1000) return SendError(res, 400, "parameter q is longer than 1000 characters");
     PageRequest page;
     if (!ParsePage(req, res, &page)) return;
+    if (req.has_param("mode")) {
+      auto mode = search::ParseSearchMode(req.get_param_value("mode"));
+      if (!mode.ok()) return SendError(res, 400, mode.status().message());
+      page.mode = *mode;
+    }
     Reply(res, service_->SearchText(q, page));
   });
   http_->Get(R"(/api/similar/([^/]+))", [this, id_of](const Request& req, Response& res) {

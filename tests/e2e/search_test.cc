@@ -205,8 +205,8 @@ TEST(SemanticIndex, SearchIsTheBruteForceRanking) {
   Library& lib = Shared();
   Stored s = Load(lib.cli->catalog(), "clip");
   for (const std::string text : {"a red car", "a cup of coffee", "mountains at sunset", "a cat"}) {
-    CliResult r =
-        lib.cli->Run({"search", text, "-n", "10", "--json", "--model", lib.clip.string()});
+    CliResult r = lib.cli->Run(
+        {"search", "--mode", "semantic", text, "-n", "10", "--json", "--model", lib.clip.string()});
     ASSERT_EQ(r.exit_code, 0) << r.err;
     EXPECT_EQ(Ids(r.Json()), BruteForce(s.set, EmbedText(*lib.cli, lib.clip, text), 10)) << text;
   }
@@ -224,11 +224,13 @@ TEST(SemanticIndex, QueryArithmeticIsTheNormalisedSum) {
     norm += double(q[i]) * q[i];
   }
   for (auto& v : q) v = static_cast<float>(v / std::sqrt(norm));
-  CliResult r = lib.cli->Run(
-      {"search", "beach +2:sunset -people", "-n", "8", "--json", "--model", lib.clip.string()});
+  CliResult r = lib.cli->Run({"search", "--mode", "semantic", "beach +2:sunset -people", "-n", "8",
+                              "--json", "--model", lib.clip.string()});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_EQ(Ids(r.Json()), BruteForce(s.set, q, 8));
-  EXPECT_NE(lib.cli->Run({"search", "cat -cat", "--model", lib.clip.string()}).exit_code, 0)
+  EXPECT_NE(lib.cli->Run({"search", "--mode", "semantic", "cat -cat", "--model", lib.clip.string()})
+                .exit_code,
+            0)
       << "terms that cancel out are an error";
 }
 
@@ -242,21 +244,21 @@ TEST(SemanticIndex, FiltersApplyBeforeTopK) {
   while (q->Step(&st)) png.insert(q->Int(0));
   ASSERT_GE(png.size(), 5u);
   auto text = EmbedText(*lib.cli, lib.clip, "a photo");
-  CliResult r = lib.cli->Run(
-      {"search", "a photo", "-n", "5", "--format", "png", "--json", "--model", lib.clip.string()});
+  CliResult r = lib.cli->Run({"search", "--mode", "semantic", "a photo", "-n", "5", "--format",
+                              "png", "--json", "--model", lib.clip.string()});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   auto got = Ids(r.Json());
   EXPECT_EQ(got.size(), 5u) << "a filtered query still returns n hits";
   EXPECT_EQ(got, BruteForce(s.set, text, 5, &png));
   // A folder filter, with the folder's own photos only.
-  r = lib.cli->Run({"search", "a photo", "-n", "50", "--folder",
+  r = lib.cli->Run({"search", "--mode", "semantic", "a photo", "-n", "50", "--folder",
                     (lib.photos / "duplicates").string(), "--json", "--model", lib.clip.string()});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   for (const auto& h : r.Json())
     EXPECT_NE(h["path"].get<std::string>().find("/duplicates/"), std::string::npos);
   EXPECT_EQ(r.Json().size(), 6u) << "the near-duplicate folder holds 6 distinct assets";
-  r = lib.cli->Run(
-      {"search", "a photo", "--has-gps", "--json", "-n", "100", "--model", lib.clip.string()});
+  r = lib.cli->Run({"search", "--mode", "semantic", "a photo", "--has-gps", "--json", "-n", "100",
+                    "--model", lib.clip.string()});
   ASSERT_EQ(r.exit_code, 0);
   auto gps = CatalogDb(**cat).Prepare(
       "SELECT count(DISTINCT e.asset_id) FROM embeddings e JOIN assets a ON a.id = e.asset_id "
@@ -264,8 +266,8 @@ TEST(SemanticIndex, FiltersApplyBeforeTopK) {
       "models WHERE family='clip')");
   ASSERT_TRUE(gps->Step(&st));
   EXPECT_EQ(static_cast<int64_t>(r.Json().size()), gps->Int(0));
-  r = lib.cli->Run(
-      {"search", "a photo", "--min-score", "2", "--json", "--model", lib.clip.string()});
+  r = lib.cli->Run({"search", "--mode", "semantic", "a photo", "--min-score", "2", "--json",
+                    "--model", lib.clip.string()});
   EXPECT_EQ(r.Json().size(), 0u) << "no cosine reaches 2";
 }
 
@@ -296,7 +298,8 @@ TEST(SemanticIndex, ModelsCoexistAndNonEnglishQueriesWork) {
   Library& lib = Shared();
   Stored s = Load(lib.cli->catalog(), "siglip");
   const std::string text = "una taza de café en la playa, ñandú 東京";
-  CliResult r = lib.cli->Run({"search", text, "--model", lib.siglip.string(), "-n", "5", "--json"});
+  CliResult r = lib.cli->Run(
+      {"search", "--mode", "semantic", text, "--model", lib.siglip.string(), "-n", "5", "--json"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   auto hits = r.Json();
   EXPECT_EQ(Ids(hits), BruteForce(s.set, EmbedText(*lib.cli, lib.siglip, text), 5));
@@ -308,7 +311,7 @@ TEST(SemanticIndex, ModelsCoexistAndNonEnglishQueriesWork) {
   // A model with no vectors in this catalog is a clear error.
   TempDir other;
   auto b16 = GoldenSnapshot(other.path(), "clip/tiny-b16-gelu", "clip/tokenizer");
-  r = lib.cli->Run({"search", "a cat", "--model", b16.string()});
+  r = lib.cli->Run({"search", "--mode", "semantic", "a cat", "--model", b16.string()});
   EXPECT_EQ(r.exit_code, 4);
   EXPECT_NE(r.err.find("no vectors made with"), std::string::npos) << r.err;
 }
@@ -365,7 +368,7 @@ TEST(SemanticIndex, ApproximateIndexIsPersistedAndFollowsTheVectors) {
   EXPECT_EQ(status["index_state"], "hnsw (fresh)");
   EXPECT_EQ(status["index_recipe"],
             "auto,threshold=1");  // in effect: the stored "auto" with the override
-  r = cli.Run({"search", "a cup of coffee", "-n", "4", "--json"});
+  r = cli.Run({"search", "--mode", "semantic", "a cup of coffee", "-n", "4", "--json"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   Stored s = Load(cli.catalog(), "clip");
   auto q = EmbedText(cli, model, "a cup of coffee");
@@ -375,7 +378,9 @@ TEST(SemanticIndex, ApproximateIndexIsPersistedAndFollowsTheVectors) {
     if (e.path().extension() == ".hnsw") graph = e.path();
   ASSERT_FALSE(graph.empty()) << "the graph is saved beside the catalog";
   auto built = std::filesystem::last_write_time(graph);
-  ASSERT_EQ(cli.Run({"search", "a cup of coffee", "-n", "4", "--json"}).exit_code, 0);
+  ASSERT_EQ(
+      cli.Run({"search", "--mode", "semantic", "a cup of coffee", "-n", "4", "--json"}).exit_code,
+      0);
   EXPECT_EQ(std::filesystem::last_write_time(graph), built) << "unchanged vectors reuse the file";
   std::this_thread::sleep_for(std::chrono::milliseconds(20));
   // New photos: their vectors are added to the saved graph, not rebuilt from scratch.
@@ -399,7 +404,7 @@ TEST(SemanticIndex, ApproximateIndexIsPersistedAndFollowsTheVectors) {
   status = cli.Run({"status", "--json"}).Json()["embeddings"][0];
   EXPECT_EQ(status["index_recipe"], "flat");
   EXPECT_EQ(status["index"], "exact");
-  r = cli.Run({"search", "a cup of coffee", "-n", "4", "--json"});
+  r = cli.Run({"search", "--mode", "semantic", "a cup of coffee", "-n", "4", "--json"});
   EXPECT_EQ(Ids(r.Json()), BruteForce(s.set, q, 4));
   r = cli.Run({"reindex", "--recipe", "HNSW, M=8, ef=64"});
   EXPECT_EQ(r.exit_code, 0) << r.err;

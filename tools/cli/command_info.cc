@@ -59,12 +59,26 @@ void RegisterInfo(CLI::App& app, GlobalOptions& g, int& exit_code) {
       return;
     }
     AddLibraryJson(*library, &j);
+    auto text = (*cat)->TextOfAsset(row->asset.id);
+    if (!text.ok()) {
+      exit_code = Fail(text.status());
+      return;
+    }
+    AddTextJson(*text, &j);
     if (args->json) {
       std::printf("%s\n", Dump(j).c_str());
       return;
     }
     for (auto& [k, v] : j.items()) {
       if (v.is_null()) continue;
+      if (k == "text") {  // the words, not their boxes
+        std::string ocr = v.value("ocr", "");
+        for (char& c : ocr)
+          if (c == '\n') c = ' ';
+        std::printf("%-12s %s%s\n", "text", v["state"].get<std::string>().c_str(),
+                    ocr.empty() ? "" : (": " + ocr).c_str());
+        continue;
+      }
       std::printf("%-12s %s\n", k.c_str(),
                   v.is_string() ? v.get<std::string>().c_str() : Dump(v).c_str());
     }

@@ -106,9 +106,8 @@ void RegisterSearch(CLI::App& app, GlobalOptions& g, int& exit_code) {
     for (const auto& h : *hits) {
       std::string why;
       for (const auto& m : h.match) why += (why.empty() ? "" : "+") + m;
-      const bool scored = std::find(h.match.begin(), h.match.end(), "semantic") != h.match.end();
       std::printf("%s  %6lld  %-13s %s\n",
-                  scored ? std::to_string(h.score).substr(0, 6).c_str() : "     -",
+                  h.scored() ? std::to_string(h.score).substr(0, 6).c_str() : "     -",
                   static_cast<long long>(h.id), why.c_str(), h.path.c_str());
     }
     if (hits->empty() && !g.quiet) std::fprintf(stderr, "no matches\n");

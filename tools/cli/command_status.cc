@@ -1,6 +1,7 @@
 #include <cstdio>
 
 #include "catalog/embedding_store.h"
+#include "ocr/text_reader.h"
 #include "search/searcher.h"
 #include "tools/cli/cli_common.h"
 #include "tools/cli/search_common.h"
@@ -55,8 +56,21 @@ void RegisterStatus(CLI::App& app, GlobalOptions& g, int& exit_code) {
            {"index_damaged",
             !health->damage.empty() && health->graph != vectors::GraphHealth::kInvalidRecipe}});
     }
+    auto text = (*cat)->TextCoverageOf(ocr::kOcrVersion);
+    if (!text.ok()) {
+      exit_code = Fail(text.status());
+      return;
+    }
     if (*json) {
       nlohmann::json j = {{"embeddings", embeddings},
+                          {"text",
+                           {{"photos", text->photos},
+                            {"read", text->read},
+                            {"with_text", text->with_text},
+                            {"skipped", text->skipped},
+                            {"failed", text->failed},
+                            {"outdated", text->outdated},
+                            {"pending", text->pending}}},
                           {"files", s->files},
                           {"assets", s->assets},
                           {"missing", s->missing},
@@ -92,6 +106,14 @@ void RegisterStatus(CLI::App& app, GlobalOptions& g, int& exit_code) {
                   e["index_recipe"].get<std::string>().c_str());
     }
     if (embeddings.empty()) std::printf("embeddings  none yet (shoebox index --model NAME)\n");
+    const int64_t todo = text->pending + text->outdated;
+    std::printf(
+        "text        %lld of %lld photos read by OCR (%lld with words), %lld skipped as "
+        "text-free, %lld failed, %lld to do%s\n",
+        static_cast<long long>(text->read), static_cast<long long>(text->photos),
+        static_cast<long long>(text->with_text), static_cast<long long>(text->skipped),
+        static_cast<long long>(text->failed), static_cast<long long>(todo),
+        todo > 0 ? "  (shoebox ocr-missing)" : "");
   });
 }
 

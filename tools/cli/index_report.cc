@@ -93,21 +93,34 @@ nlohmann::json EmbedJson(const EmbedOutcome& e) {
 
 void PrintTextSummary(const TextReport& t) {
   if (t.read + t.skipped + t.failed == 0) return;
-  const std::string took =
-      t.seconds > 0 ? " in " + std::to_string(t.seconds).substr(0, 4) + " s" : "";
+  char work[64] = "";
+  if (t.ocr_seconds >= 0.05) std::snprintf(work, sizeof work, "; %.1f s of OCR", t.ocr_seconds);
   std::fprintf(
-      stderr, "read the text of %lld photos (%lld with words)%s; %lld skipped as text-free%s\n",
-      L(t.read), L(t.found), took.c_str(), L(t.skipped),
+      stderr, "read the text of %lld photos (%lld with words%s); %lld skipped as text-free%s\n",
+      L(t.read), L(t.found), work, L(t.skipped),
       t.failed ? (", " + std::to_string(t.failed) + " failed (see `shoebox errors`)").c_str() : "");
 }
 
 nlohmann::json TextJson(const TextReport& t) {
-  return {{"read", t.read},
-          {"with_text", t.found},
-          {"skipped", t.skipped},
-          {"failed", t.failed},
-          {"seconds", t.seconds}};
+  return {{"read", t.read},     {"with_text", t.found}, {"skipped", t.skipped},
+          {"failed", t.failed}, {"seconds", t.seconds}, {"ocr_seconds", t.ocr_seconds}};
 }
+
+namespace {
+
+// The crawl's readings and the catch-up's, as one report.
+TextReport TextOfIndex(const IndexJobReport& report) {
+  const IndexReport& r = report.crawl;
+  TextReport text;
+  if (report.text) text = *report.text;
+  text.read += r.text_read;
+  text.found += r.text_found;
+  text.skipped += r.text_skipped;
+  text.failed += r.text_failed;
+  return text;
+}
+
+}  // namespace
 
 void PrintIndexSummary(const IndexJobReport& report) {
   const ThumbnailRepairReport& t = report.thumbnails;
@@ -118,19 +131,7 @@ void PrintIndexSummary(const IndexJobReport& report) {
                  L(t.rebuilt), L(t.lost));
   if (report.embedding) PrintEmbedSummary(*report.embedding);
   const IndexReport& r = report.crawl;
-  TextReport text;
-  text.read = r.text_read;
-  text.found = r.text_found;
-  text.skipped = r.text_skipped;
-  text.failed = r.text_failed;
-  if (report.text) {
-    text.read += report.text->read;
-    text.found += report.text->found;
-    text.skipped += report.text->skipped;
-    text.failed += report.text->failed;
-    text.seconds = report.text->seconds;
-  }
-  PrintTextSummary(text);
+  PrintTextSummary(TextOfIndex(report));
   for (const auto& lib : r.libraries_found)
     std::fprintf(stderr,
                  "note: %s is a photo library, not crawled as loose files; import it with "
@@ -159,10 +160,7 @@ nlohmann::json IndexJson(const IndexJobReport& report) {
                      {"lost", report.thumbnails.lost},
                      {"temp_files_removed", report.thumbnails.temp_removed}};
   if (report.embedding) j.update(EmbedJson(*report.embedding));
-  j["text"] = {{"read", r.text_read + (report.text ? report.text->read : 0)},
-               {"with_text", r.text_found + (report.text ? report.text->found : 0)},
-               {"skipped", r.text_skipped + (report.text ? report.text->skipped : 0)},
-               {"failed", r.text_failed + (report.text ? report.text->failed : 0)}};
+  j["text"] = TextJson(TextOfIndex(report));
   if (!report.libraries.empty()) j["library"] = LibraryJson(report.libraries.back());
   if (!r.libraries_found.empty()) j["libraries_found"] = r.libraries_found;
   return j;

@@ -106,7 +106,8 @@ void AddSearchOptions(CLI::App* cmd, search::SearchOptions* o, std::string* sort
 nlohmann::json HitsJson(const std::vector<search::SearchHit>& hits) {
   nlohmann::json out = nlohmann::json::array();
   for (const auto& h : hits) {
-    nlohmann::json j = {{"id", h.id}, {"path", h.path}, {"score", h.score}};
+    nlohmann::json j = {
+        {"id", h.id}, {"path", h.path}, {"score", h.scored() ? nlohmann::json(h.score) : nullptr}};
     if (h.taken_at) j["taken_at"] = *h.taken_at;
     if (h.probability) j["probability"] = *h.probability;
     if (!h.match.empty()) j["match"] = h.match;
