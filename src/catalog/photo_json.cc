@@ -23,6 +23,12 @@ void AddTextJson(const std::optional<AssetTextRecord>& text, nlohmann::json* pho
   (*photo)["text"] = std::move(t);
 }
 
+nlohmann::json TextCoverageJson(const TextCoverage& c) {
+  return {{"photos", c.photos},   {"read", c.read},     {"with_text", c.with_text},
+          {"skipped", c.skipped}, {"failed", c.failed}, {"outdated", c.outdated},
+          {"pending", c.pending}};
+}
+
 std::string DumpJson(const nlohmann::json& j, int indent) {
   return j.dump(indent, ' ', false, nlohmann::json::error_handler_t::replace);
 }

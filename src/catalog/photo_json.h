@@ -19,6 +19,10 @@ void AddLibraryJson(const LibraryInfo& info, nlohmann::json* photo);
 // "words": [[word, confidence, x, y, w, h], ...] (boxes as fractions of the upright image),
 // "error"}; "pending" alone when OCR has not looked at it.
 void AddTextJson(const std::optional<AssetTextRecord>& text, nlohmann::json* photo);
+
+// OCR's coverage of the library, as `status --json` and /api/status give it: {"photos",
+// "read", "with_text", "skipped", "failed", "outdated", "pending"}.
+nlohmann::json TextCoverageJson(const TextCoverage& coverage);
 // json::dump that never throws: file names need not be valid UTF-8 (bad bytes become U+FFFD).
 std::string DumpJson(const nlohmann::json& j, int indent = -1);
 

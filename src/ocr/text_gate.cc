@@ -14,6 +14,11 @@ constexpr int kMaxStroke = 6;   // widest stroke at 256 px
 constexpr int kLevel = 20;      // back to within this of where it left
 constexpr int kMinStrokes = 6;  // strokes in a cell's 8 rows for it to look like text
 constexpr int kRun = 3;         // cells side by side: a line of text, not a twig
+// Screenshots: 87-94% of pixels flat on the test set; camera photos under 20%.
+constexpr double kFlatShare = 0.4;
+// ... and 6.6-12% of their cells with two strokes or more; the flat graphics and test
+// patterns of the corpus photos that hold no words, 0-1%.
+constexpr double kMinStrokedShare = 0.04;
 
 // Share of pixels equal to their right and lower neighbours. Screenshots and documents are
 // mostly flat background to the last bit; camera photos almost never are (sensor noise).
@@ -45,11 +50,12 @@ GreyImage Shrink(const GreyImage& in, int long_side) {
 
 }  // namespace
 
-double TextScore(const GreyImage& input) {
-  if (input.width < 16 || input.height < 16) return 0;
+TextLook LookForText(const GreyImage& input) {
+  TextLook look;
+  if (input.width < 16 || input.height < 16) return look;
   const GreyImage img = Shrink(input, 256);
   const int cols = img.width / kCell, rows = img.height / kCell;
-  if (cols < 2 || rows < 2) return 0;
+  if (cols < 2 || rows < 2) return look;
   std::vector<int> strokes(static_cast<size_t>(cols) * rows, 0);
   for (int y = 0; y < rows * kCell; ++y) {
     for (int x = 1; x + 2 < img.width; ++x) {
@@ -68,8 +74,8 @@ double TextScore(const GreyImage& input) {
       }
     }
   }
-  // A cell is "texty" with at least 4 strokes in its 8 rows; score = the densest band of
-  // two cell rows, as the share of its cells that are texty and sit beside another texty one.
+  // A cell is "texty" with kMinStrokes strokes in its 8 rows; score = the densest row of
+  // cells, as the share of the long side's cells that are texty and in a run of kRun.
   double best = 0;
   for (int r = 0; r < rows; ++r) {
     int texty = 0;
@@ -89,10 +95,20 @@ double TextScore(const GreyImage& input) {
       }
       if (is_text(r, c) && run) ++texty;
     }
-    best = std::max(best, static_cast<double>(texty) / cols);
+    // Out of the long side's cells, so that a portrait photo needs as long a line as a
+    // landscape one.
+    best = std::max(best, static_cast<double>(texty) / std::max(cols, rows));
   }
-  // A screenshot's letters blur into grey at 256 px; its flat background gives it away.
-  return Flatness(img) >= 0.4 ? 1.0 : best;
+  // A screenshot's letters blur into grey at 256 px; its flat background gives it away, with
+  // a few strokes somewhere (a flat picture without any is a graphic, a chart, a test pattern).
+  look.flat = Flatness(img) >= kFlatShare;
+  int stroked = 0;
+  for (int v : strokes) stroked += v >= 2;
+  const bool some_strokes = stroked >= kMinStrokedShare * static_cast<double>(strokes.size());
+  look.score = look.flat && some_strokes ? 1.0 : best;
+  return look;
 }
+
+double TextScore(const GreyImage& small) { return LookForText(small).score; }
 
 }  // namespace shoebox::ocr

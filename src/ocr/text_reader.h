@@ -29,8 +29,18 @@ struct OcrOptions {
   std::string languages = "eng+spa";  // Tesseract's codes joined by '+'
   int min_word_confidence = 60;       // 0-100; lower words are dropped
   int time_limit_ms = 15000;          // per image, all variants together
-  // What the photo is decoded to for reading (long side, pixels).
+  // What a screenshot or document is decoded to for reading (long side, pixels): its letters
+  // are small.
   int max_long_side = 2048;
+  // ... and a camera photo: the words people photograph (signs, posters, shirts) are large,
+  // and Tesseract's time grows with the pixels (the corpus photos the gate let through: 0.5 s
+  // each at 2048).
+  int photo_long_side = 1280;
+  // The preprocessing steps (text_variants.h): a second pass on the light strokes (outlined
+  // captions, light-on-dark text), and small images enlarged 2x. Off only to measure what each
+  // buys (bench/ocr_bench.cc).
+  bool light_strokes = true;
+  bool enlarge_small = true;
 };
 
 struct OcrWord {
@@ -66,8 +76,9 @@ class TextReader {
   TextReader(const TextReader&) = delete;
   TextReader& operator=(const TextReader&) = delete;
 
-  // Never throws; an image too small to hold a word gives an empty reading.
-  Result<TextReading> Read(const GreyImage& image);
+  // Never throws; an image too small to hold a word gives an empty reading. light_strokes:
+  // whether this image gets the second pass (OcrOptions::light_strokes must allow it too).
+  Result<TextReading> Read(const GreyImage& image, bool light_strokes = true);
   const OcrOptions& options() const { return options_; }
 
  private:

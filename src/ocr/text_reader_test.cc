@@ -11,6 +11,7 @@
 #include "imaging/photo_analyzer.h"
 #include "ocr/text_gate.h"
 #include "ocr/text_variants.h"
+#include "ocr/word_recall.h"
 #include "test_util.h"
 
 namespace shoebox::ocr {
@@ -39,20 +40,6 @@ GreyImage Decode(const std::string& file, int long_side) {
   auto grey = DecodeGrey(bytes->data(), bytes->size(), ImageFormat::kJpeg, long_side);
   EXPECT_TRUE(grey.ok()) << file << ": " << grey.status().message();
   return grey.ok() ? *grey : GreyImage{};
-}
-
-// Share of the drawn words found among the read words (folded).
-double WordRecall(const std::string& truth, const std::string& read) {
-  auto want = FoldedWords(truth);
-  auto got = FoldedWords(read);
-  std::multiset<std::string> have(got.begin(), got.end());
-  int found = 0;
-  for (const auto& w : want)
-    if (auto it = have.find(w); it != have.end()) {
-      ++found;
-      have.erase(it);
-    }
-  return want.empty() ? 1.0 : static_cast<double>(found) / want.size();
 }
 
 TEST(TextReader, ReadsMemesScreenshotsAndSignsOfTheTestSet) {
@@ -103,6 +90,21 @@ TEST(TextGate, ScoresEveryTextPhotoAboveTheThresholdAndPlainPhotosBelow) {
     else
       EXPECT_GE(score, kTextScoreThreshold) << s.file;
   }
+}
+
+TEST(TextGate, ScreenshotsAreFlatAndReadButFlatGraphicsWithoutStrokesAreSkipped) {
+  ASSERT_TRUE(InitImaging().ok());
+  for (const Sample& s : TextPhotos()) {
+    const TextLook look = LookForText(Decode(s.file, 256));
+    EXPECT_EQ(look.flat, s.kind == "screenshot" || s.file == "meme-dieta.jpg") << s.file;
+  }
+  // A chart-like graphic: flat colour blocks, no letters.
+  GreyImage blocks{256, 192, std::vector<uint8_t>(256 * 192, 240)};
+  for (int y = 40; y < 150; ++y)
+    for (int x = 20; x < 236; ++x) blocks.pixels[y * 256 + x] = x < 100 ? 30 : x < 180 ? 120 : 200;
+  const TextLook look = LookForText(blocks);
+  EXPECT_TRUE(look.flat);
+  EXPECT_LT(look.score, kTextScoreThreshold) << "flat, but no strokes: not a screenshot";
 }
 
 TEST(TextReader, AMissingLanguageNamesTheDebianPackage) {

@@ -10,6 +10,7 @@
 #pragma once
 
 #include <atomic>
+#include <condition_variable>
 #include <cstdint>
 #include <memory>
 #include <mutex>
@@ -41,8 +42,9 @@ struct TextReport {
   double ocr_seconds = 0;
 };
 
-// Gate + reader for any number of threads: Tesseract readers are made as workers first need
-// one (~0.2 s each, for the languages) and reused.
+// Gate + reader for any number of threads: Tesseract readers (~0.3 s to load the languages)
+// are made when a photo first needs one, and more of them (up to one per thread) only as
+// photos with words keep coming; each is reused.
 class OcrStage : public CrawlTextReader {
  public:
   // Fails at once (kNotFound naming the Debian package) when a language is not installed.
@@ -57,11 +59,16 @@ class OcrStage : public CrawlTextReader {
   explicit OcrStage(const TextOptions& options) : options_(options) {}
   AssetTextRecord ReadOnce(const uint8_t* data, size_t size, ImageFormat format,
                            const std::vector<uint8_t>& thumbnail_jpeg);
-  std::unique_ptr<ocr::TextReader> Take();
+  // A reader of the pool, made when none is idle and there are few for the work.
+  Result<std::unique_ptr<ocr::TextReader>> Take();
   void Give(std::unique_ptr<ocr::TextReader> reader);
+  static constexpr int kTakesPerReader = 4;
   TextOptions options_;
   std::mutex mu_;
+  std::condition_variable returned_;
   std::vector<std::unique_ptr<ocr::TextReader>> idle_;
+  int made_ = 0;
+  int64_t takes_ = 0;
   std::atomic<int64_t> busy_us_{0};
 };
 

@@ -18,6 +18,7 @@
 #include "embedding/embedding_model.h"
 #include "imaging/photo_analyzer.h"
 #include "library/original_file.h"
+#include "ocr/text_reader.h"
 #include "pipeline/thumbnail_cache.h"
 #include "search/duplicates.h"
 #include "search/query.h"
@@ -722,6 +723,8 @@ Result<json> LibraryService::ComputeStatus() {
     if (!s_->model_error.empty()) j["model"]["error"] = s_->model_error;
     j["indexing"] = {{"active", Clock::now() - s_->last_change < std::chrono::seconds(15)}};
   }
+  if (auto text = (*cat)->TextCoverageOf(ocr::kOcrVersion); text.ok())
+    j["text"] = TextCoverageJson(*text);
   if (rec) {
     j["model"]["label"] = rec->label;
     j["model"]["family"] = rec->family;

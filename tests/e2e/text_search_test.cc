@@ -267,6 +267,9 @@ TEST(TextSearch, HybridPutsThePhotoWithTheWordsFirstThenTheModelsRanking) {
   }
   EXPECT_EQ(page["results"][0]["words"], hits[0]["words"]);
   EXPECT_TRUE(page["timing"].contains("text_ms"));
+  json status = json::parse(c.Get("/api/status")->body);
+  EXPECT_EQ(status["text"], cli.Run({"status", "--json"}).Json()["text"]) << status;
+  EXPECT_EQ(status["text"]["pending"], 0);
   res = c.Get("/api/search?q=walk%20into%20mordor&mode=text");
   ASSERT_EQ(res->status, 200) << res->body;
   page = json::parse(res->body);

@@ -1,6 +1,7 @@
 #include <cstdio>
 
 #include "catalog/embedding_store.h"
+#include "catalog/photo_json.h"
 #include "ocr/text_reader.h"
 #include "search/searcher.h"
 #include "tools/cli/cli_common.h"
@@ -63,14 +64,7 @@ void RegisterStatus(CLI::App& app, GlobalOptions& g, int& exit_code) {
     }
     if (*json) {
       nlohmann::json j = {{"embeddings", embeddings},
-                          {"text",
-                           {{"photos", text->photos},
-                            {"read", text->read},
-                            {"with_text", text->with_text},
-                            {"skipped", text->skipped},
-                            {"failed", text->failed},
-                            {"outdated", text->outdated},
-                            {"pending", text->pending}}},
+                          {"text", TextCoverageJson(*text)},
                           {"files", s->files},
                           {"assets", s->assets},
                           {"missing", s->missing},
