@@ -40,7 +40,8 @@ for f in config.json model.safetensors preprocessor_config.json; do cp "$golden/
 for f in "$golden/clip/tokenizer/"*; do case "$f" in *.jsonl) ;; *) cp "$f" "$home/model/" ;; esac; done
 export HOME="$home" XDG_DATA_HOME="$home/data" XDG_CACHE_HOME="$home/cache"
 unset SHOEBOX_DB
-"$bin" -q index --model "$home/model" "$corpus/photos"
+# The corpus, and memes, screenshots and signs for the text-in-photos checks.
+"$bin" -q index --model "$home/model" "$corpus/photos" "$src/tests/data/text-photos"
 
 log="$work/serve.log"
 : > "$log"

@@ -125,6 +125,38 @@ try {
   check(/0\.99\d|1\.000/.test(dropTop), `the dropped photo's own copy in the library comes first (${dropTop.trim()})`);
   await page.screenshot({ path: path.join(artifacts, 'dropped.png') });
 
+  // Text in photos: a few words of a meme find it first (hybrid search); its detail view
+  // shows what OCR read and boxes over the matched words.
+  await page.fill('#q', 'walk into mordor');
+  await page.press('#q', 'Enter');
+  await waitTiles(1);
+  await waitPainted('search');
+  const textTile = await page.textContent(`${tiles} >> nth=0 >> .info`);
+  check(textTile.includes('text'), `the meme is found by its words (${textTile.trim()})`);
+  await page.click(`${tiles} >> nth=0`);
+  await page.waitForSelector('#detail:not([hidden])');
+  await page.waitForFunction(() => document.getElementById('d-img').complete && document.getElementById('d-img').naturalWidth > 0, null, { timeout: 10000 });
+  const textMeta = await page.textContent('#d-meta');
+  check(textMeta.includes('Text in photo') && textMeta.includes('MORDOR'), 'the detail view shows the text in the photo');
+  const boxes = await page.$$eval('#d-boxes span', (spans) => spans.map((b) => {
+    const r = b.getBoundingClientRect();
+    const img = document.getElementById('d-img').getBoundingClientRect();
+    return { inside: r.left >= img.left - 1 && r.right <= img.right + 1 && r.top >= img.top - 1 && r.bottom <= img.bottom + 1, w: r.width };
+  }));
+  check(boxes.length >= 3 && boxes.every((b) => b.inside && b.w > 4), `the matched words are boxed on the photo (${boxes.length} boxes)`);
+  await page.screenshot({ path: path.join(artifacts, 'text-detail.png') });
+  await page.setViewportSize({ width: 390, height: 844 });
+  await page.waitForTimeout(200);
+  const phoneBoxes = await page.$$eval('#d-boxes span', (spans) => {
+    const img = document.getElementById('d-img').getBoundingClientRect();
+    return spans.every((b) => { const r = b.getBoundingClientRect(); return r.left >= img.left - 1 && r.right <= img.right + 1; });
+  });
+  check(phoneBoxes, 'the boxes follow the photo at phone width');
+  await page.screenshot({ path: path.join(artifacts, 'text-detail-phone.png') });
+  await page.setViewportSize({ width: 1440, height: 900 });
+  await page.keyboard.press('Escape');
+  await page.waitForSelector('#detail', { state: 'hidden', timeout: 5000 });
+
   // Filters: format=png narrows the search.
   await page.fill('#q', 'a photo');
   await page.press('#q', 'Enter');

@@ -7,7 +7,7 @@ const $ = (id) => document.getElementById(id);
 const els = {
   q: $('q'), form: $('search-form'), grid: $('grid'), title: $('title'), subtitle: $('subtitle'),
   message: $('message'), sentinel: $('sentinel'), spinner: $('spinner'), dupes: $('dupes'),
-  detail: $('detail'), dImg: $('d-img'), dName: $('d-name'), dMeta: $('d-meta'), dStrip: $('d-strip'),
+  detail: $('detail'), dImg: $('d-img'), dBoxes: $('d-boxes'), dName: $('d-name'), dMeta: $('d-meta'), dStrip: $('d-strip'),
   dDupes: $('d-dupes'), dSimilar: $('d-similar'), dCopy: $('d-copy'), dOriginal: $('d-original'), dClose: $('d-close'),
   filters: $('filters'), filtersToggle: $('filters-toggle'), progress: $('progress'),
   progressText: $('progress-text'), progressFill: $('progress-fill'), drop: $('drop'), toast: $('toast'),
@@ -107,9 +107,17 @@ function tile(item, opts) {
   left.textContent = formatDate(item.taken_at);
   const right = document.createElement('span');
   if (typeof item.score === 'number') right.textContent = item.score.toFixed(3);
+  // Found by the words in the photo (hybrid search): say which.
+  if (item.match && item.match.includes('text')) {
+    const why = document.createElement('span');
+    why.className = 'why';
+    why.textContent = 'text';
+    why.title = `Its text says: ${(item.words || []).join(' ')}`;
+    right.appendChild(why);
+  }
   info.append(left, right);
   b.appendChild(info);
-  b.addEventListener('click', () => openDetail(item.id));
+  b.addEventListener('click', () => openDetail(item.id, item.words || []));
   return b;
 }
 
@@ -177,7 +185,9 @@ async function loadPage() {
     } else if (data.timing) {
       const t = data.timing;
       els.subtitle.textContent = `${items.length}${hasMore ? '+' : ''} photos · ` +
-        `${(t.embed_ms + t.scan_ms + t.join_ms).toFixed(0)} ms`;
+        `${(t.embed_ms + t.scan_ms + t.join_ms + (t.text_ms || 0)).toFixed(0)} ms` +
+        (data.note ? ' · matched by the words in the photos only' : '');
+      els.subtitle.title = data.note || '';
     } else {
       els.subtitle.textContent = '';
     }
@@ -318,11 +328,36 @@ function humanSize(bytes) {
   return `${bytes} B`;
 }
 
-async function openDetail(id) {
+// Lower case without accents, as the server folds words (base/text_fold.h).
+function fold(s) {
+  return s.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase().replace(/[^\p{L}\p{N}]/gu, '');
+}
+
+// Boxes over the photo for the OCR words a search matched: a word that starts with a query
+// word, or a piece (3+ letters) of one that OCR split in two.
+function showBoxes(words, matched) {
+  els.dBoxes.replaceChildren();
+  const want = matched.map(fold).filter(Boolean);
+  if (!want.length || !words) return;
+  for (const [text, , x, y, w, h] of words) {
+    const f = fold(text);
+    if (!f || !want.some((m) => f.startsWith(m) || (f.length >= 3 && m.includes(f)))) continue;
+    const box = document.createElement('span');
+    box.style.left = `${x * 100}%`;
+    box.style.top = `${y * 100}%`;
+    box.style.width = `${w * 100}%`;
+    box.style.height = `${h * 100}%`;
+    box.title = text;
+    els.dBoxes.appendChild(box);
+  }
+}
+
+async function openDetail(id, matched = []) {
   detailId = id;
   els.detail.hidden = false;
   document.body.style.overflow = 'hidden';
   els.dImg.removeAttribute('src');
+  els.dBoxes.replaceChildren();
   els.dName.textContent = '…';
   els.dMeta.replaceChildren();
   els.dStrip.replaceChildren();
@@ -337,7 +372,8 @@ async function openDetail(id) {
   }
   if (detailId !== id) return;
   els.dImg.src = a.original;
-  els.dImg.alt = a.name;
+  const said = a.text && a.text.ocr ? a.text.ocr.trim() : '';
+  els.dImg.alt = said ? `${a.name}: ${said.replace(/\s+/g, ' ')}` : a.name;
   els.dImg.onerror = () => { if (a.thumb) els.dImg.src = a.thumb; els.dImg.onerror = null; };
   els.dName.textContent = a.name;
   els.dOriginal.href = a.original;
@@ -349,6 +385,12 @@ async function openDetail(id) {
   if (a.width && a.height) metaRow(els.dMeta, 'Pixels', `${a.width} × ${a.height}`);
   metaRow(els.dMeta, 'Size', humanSize(a.size));
   metaRow(els.dMeta, 'Format', a.format);
+  if (said) {
+    metaRow(els.dMeta, 'Text in photo', said);
+    els.dMeta.lastElementChild.classList.add('ocr');
+    els.dMeta.lastElementChild.title = `read by OCR (${a.text.lang}, confidence ${Math.round(a.text.confidence)}%)`;
+  }
+  showBoxes(a.text && a.text.words, matched);
   if (a.title) metaRow(els.dMeta, 'Title', a.title);
   if (a.description) metaRow(els.dMeta, 'Caption', a.description);
   if (a.albums && a.albums.length) metaRow(els.dMeta, 'Albums', a.albums.join(', '));
@@ -504,7 +546,7 @@ document.addEventListener('keydown', (e) => {
     if (e.key === 'ArrowRight' || e.key === 'ArrowLeft') {
       const i = items.findIndex((x) => x.id === detailId);
       const j = i + (e.key === 'ArrowRight' ? 1 : -1);
-      if (i >= 0 && j >= 0 && j < items.length) { e.preventDefault(); openDetail(items[j].id); }
+      if (i >= 0 && j >= 0 && j < items.length) { e.preventDefault(); openDetail(items[j].id, items[j].words || []); }
     }
     return;
   }
