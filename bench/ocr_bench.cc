@@ -31,9 +31,9 @@
 #include "engine/image_text_network.h"
 #include "imaging/grey_image.h"
 #include "imaging/photo_analyzer.h"
+#include "ocr/reading_quality.h"
 #include "ocr/text_gate.h"
 #include "ocr/text_reader.h"
-#include "ocr/word_recall.h"
 
 namespace {
 
@@ -89,6 +89,7 @@ std::string RunCaptured(const std::vector<std::string>& argv,
 struct PassFigures {
   double seconds = 0;  // all images, one after the other
   double recall = 0;   // mean over images
+  double cer = 0;      // mean character error rate
 };
 
 // shoebox's reading of each image from its file, as the index job does it.
@@ -113,20 +114,25 @@ PassFigures InProcess(const std::vector<Sample>& set, const ocr::OcrOptions& o, 
     if (!grey.ok()) std::exit(1);
     auto reading = (*reader)->Read(*grey);
     f.recall += reading.ok() ? ocr::WordRecall(s.text, reading->text) : 0;
+    f.cer += reading.ok() ? ocr::CharacterErrorRate(s.text, reading->text) : 1;
   }
   f.seconds = Since(t0) + (load_s ? *load_s : 0);
   f.recall /= static_cast<double>(set.size());
+  f.cer /= static_cast<double>(set.size());
   return f;
 }
 
 PassFigures CommandLine(const std::vector<Sample>& set, const std::vector<std::string>& env) {
   PassFigures f;
   const auto t0 = Clock::now();
+  std::vector<std::string> outputs;
   for (const auto& s : set)
-    f.recall += ocr::WordRecall(
-        s.text, RunCaptured({"tesseract", s.file.string(), "stdout", "-l", "eng+spa"}, env));
+    outputs.push_back(RunCaptured({"tesseract", s.file.string(), "stdout", "-l", "eng+spa"}, env));
   f.seconds = Since(t0);
-  f.recall /= static_cast<double>(set.size());
+  for (size_t i = 0; i < set.size(); ++i) {
+    f.recall += ocr::WordRecall(set[i].text, outputs[i]) / static_cast<double>(set.size());
+    f.cer += ocr::CharacterErrorRate(set[i].text, outputs[i]) / static_cast<double>(set.size());
+  }
   return f;
 }
 
@@ -279,9 +285,11 @@ int main(int argc, char** argv) {
     return json{{"shoebox_ms_per_image", per_image(v.ours)},
                 {"shoebox_model_load_ms", 1000 * v.load_s},
                 {"shoebox_word_recall", v.ours.recall},
+                {"shoebox_character_error_rate", v.ours.cer},
                 {"tesseract_cli_ms_per_image", per_image(v.cli_default)},
                 {"tesseract_cli_1_thread_ms_per_image", per_image(v.cli_one)},
                 {"tesseract_cli_word_recall", v.peer().recall},
+                {"tesseract_cli_character_error_rate", v.peer().cer},
                 {"speedup_vs_cli", v.peer().seconds / v.ours.seconds}};
   };
   json ocr = {
@@ -293,15 +301,25 @@ int main(int argc, char** argv) {
       {"target_speedup", 2.0},
       {"steps",
        {{"plain (one pass, no enlarging)",
-         {{"ms_per_image", per_image(f_plain)}, {"word_recall", f_plain.recall}}},
+         {{"ms_per_image", per_image(f_plain)},
+          {"word_recall", f_plain.recall},
+          {"character_error_rate", f_plain.cer}}},
         {"+ enlarge small (no light strokes)",
-         {{"ms_per_image", per_image(f_no_light)}, {"word_recall", f_no_light.recall}}},
+         {{"ms_per_image", per_image(f_no_light)},
+          {"word_recall", f_no_light.recall},
+          {"character_error_rate", f_no_light.cer}}},
         {"+ light strokes (no enlarging)",
-         {{"ms_per_image", per_image(f_no_enlarge)}, {"word_recall", f_no_enlarge.recall}}},
+         {{"ms_per_image", per_image(f_no_enlarge)},
+          {"word_recall", f_no_enlarge.recall},
+          {"character_error_rate", f_no_enlarge.cer}}},
         {"both (shipped)",
-         {{"ms_per_image", per_image(f_shipped)}, {"word_recall", f_shipped.recall}}},
+         {{"ms_per_image", per_image(f_shipped)},
+          {"word_recall", f_shipped.recall},
+          {"character_error_rate", f_shipped.cer}}},
         {"both, no reduced decode",
-         {{"ms_per_image", per_image(f_full)}, {"word_recall", f_full.recall}}}}}};
+         {{"ms_per_image", per_image(f_full)},
+          {"word_recall", f_full.recall},
+          {"character_error_rate", f_full.cer}}}}}};
 
   // 2. index with the text stage against --no-ocr, alternated: as `index` runs by default
   // (embedding with a ViT-B/32-sized model), and with --no-embed (cataloguing only, where the

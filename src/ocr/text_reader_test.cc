@@ -9,9 +9,9 @@
 #include "base/file_io.h"
 #include "base/text_fold.h"
 #include "imaging/photo_analyzer.h"
+#include "ocr/reading_quality.h"
 #include "ocr/text_gate.h"
 #include "ocr/text_variants.h"
-#include "ocr/word_recall.h"
 #include "test_util.h"
 
 namespace shoebox::ocr {
@@ -46,24 +46,30 @@ TEST(TextReader, ReadsMemesScreenshotsAndSignsOfTheTestSet) {
   ASSERT_TRUE(InitImaging().ok());
   auto reader = TextReader::Open();
   ASSERT_TRUE(reader.ok()) << reader.status().message();
-  double recall_sum = 0;
+  double recall_sum = 0, cer_sum = 0;
   int n = 0;
   for (const Sample& s : TextPhotos()) {
     if (s.kind == "none") continue;
     auto reading = (*reader)->Read(Decode(s.file, 2048));
     ASSERT_TRUE(reading.ok()) << s.file;
     const double recall = WordRecall(s.text, reading->text);
+    const double cer = CharacterErrorRate(s.text, reading->text);
     recall_sum += recall;
+    cer_sum += cer;
     ++n;
     std::string flat = reading->text;
     for (char& c : flat)
       if (c == '\n') c = '|';
-    std::printf("%-28s recall %.2f conf %4.1f %-16s %s\n", s.file.c_str(), recall,
+    std::printf("%-28s recall %.2f cer %.2f conf %4.1f %-16s %s\n", s.file.c_str(), recall, cer,
                 reading->confidence, reading->variant.c_str(), flat.c_str());
     EXPECT_GE(recall, 0.3) << s.file << " read as: " << reading->text;
   }
-  std::printf("mean word recall %.3f over %d images\n", recall_sum / n, n);
+  std::printf("mean word recall %.3f, character error rate %.3f over %d images\n", recall_sum / n,
+              cer_sum / n, n);
   EXPECT_GE(recall_sum / n, 0.82);  // 0.85 measured
+  // 0.32 measured; most of it is words really in the pictures behind the captions (the
+  // corpus photos used as backgrounds carry labels: "left", "right", "bottom").
+  EXPECT_LE(cer_sum / n, 0.40);
 }
 
 TEST(TextReader, PhotosWithoutTextReadAsNothingOrAlmostNothing) {
