@@ -96,7 +96,9 @@ void RunIndex(GlobalOptions& g, int& exit_code, const IndexArgs& args) {
       return;
     }
     if (!m->model && !g.quiet)
-      std::fprintf(stderr, "shoebox: cataloging without embeddings (search needs them): %s\n",
+      std::fprintf(stderr,
+                   "shoebox: cataloging without embeddings (search by meaning needs them; words "
+                   "are searchable meanwhile): %s\n",
                    m->without.c_str());
     model = std::move(m->model);
     o.model = model.get();
