@@ -86,7 +86,7 @@ TEST(TextIndex, LibraryWordsAndFileAndFolderNamesAreSearchableAndFollowChanges) 
   EXPECT_EQ(lib.Find({{"cordoba"}}), std::vector<int64_t>{id});
   EXPECT_EQ(lib.Find({{"img_0042"}}), std::vector<int64_t>{id});
   EXPECT_EQ(lib.Find({{"pictures"}}), std::vector<int64_t>{id});  // the root's own name
-  EXPECT_TRUE(lib.Find({{"home"}}).empty());  // not the folders above it
+  EXPECT_TRUE(lib.Find({{"home"}}).empty());                      // not the folders above it
 
   LibraryItemRecord item;
   item.file_id = file;
@@ -137,9 +137,9 @@ TEST(TextIndex, HostileQueryTextIsQuotedNotParsed) {
 
 TEST(TextIndex, CoverageCountsWhatOcrDidAndWhatIsLeft) {
   Library lib;
-  auto [a, fa] = lib.Add("a1", "/home/me/Pictures/a.jpg", "words\n");
-  auto [b, fb] = lib.Add("b1", "/home/me/Pictures/b.jpg", "");
-  auto [c, fc] = lib.Add("c1", "/home/me/Pictures/c.jpg", "");
+  lib.Add("a1", "/home/me/Pictures/a.jpg", "words\n");
+  const auto b = lib.Add("b1", "/home/me/Pictures/b.jpg", "").first;
+  const auto c = lib.Add("c1", "/home/me/Pictures/c.jpg", "").first;
   AssetTextRecord skipped;
   skipped.state = TextState::kSkipped;
   skipped.version = 1;
@@ -154,7 +154,7 @@ TEST(TextIndex, CoverageCountsWhatOcrDidAndWhatIsLeft) {
   auto todo = lib.cat->AssetsNeedingOcr(1, false, 0, 100);
   ASSERT_EQ(todo->size(), 1u);
   EXPECT_EQ((*todo)[0].asset_id, c);
-  EXPECT_EQ(lib.cat->AssetsNeedingOcr(1, true, 0, 100)->size(), 2u);  // --ocr all
+  EXPECT_EQ(lib.cat->AssetsNeedingOcr(1, true, 0, 100)->size(), 2u);   // --ocr all
   EXPECT_EQ(lib.cat->AssetsNeedingOcr(2, false, 0, 100)->size(), 2u);  // a newer version
   EXPECT_EQ(lib.cat->TextCoverageOf(2)->outdated, 1);
 }
