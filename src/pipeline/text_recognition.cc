@@ -32,7 +32,7 @@ std::string WordsJson(const std::vector<ocr::OcrWord>& words) {
 
 Result<std::unique_ptr<OcrStage>> OcrStage::Create(const TextOptions& options) {
   // The language files are checked now (a missing one fails before any work); Tesseract
-  // loads them (~0.3 s a reader) only when the first photo passes the gate, which in a
+  // loads them (0.13-0.25 s a reader) only when the first photo passes the gate, which in a
   // camera roll may be never.
   SHOEBOX_RETURN_IF_ERROR(ocr::CheckLanguages(options.reader.languages));
   return std::unique_ptr<OcrStage>(new OcrStage(options));
