@@ -292,6 +292,10 @@ int main(int argc, char** argv) {
                 {"tesseract_cli_character_error_rate", v.peer().cer},
                 {"speedup_vs_cli", v.peer().seconds / v.ours.seconds}};
   };
+  auto step_json = [&](const PassFigures& f) {
+    return json{
+        {"ms_per_image", per_image(f)}, {"word_recall", f.recall}, {"character_error_rate", f.cer}};
+  };
   json ocr = {
       {"images", set.size()},
       {"languages", "eng+spa"},
@@ -300,26 +304,11 @@ int main(int argc, char** argv) {
       {"device_sized", versus_json(device)},
       {"target_speedup", 2.0},
       {"steps",
-       {{"plain (one pass, no enlarging)",
-         {{"ms_per_image", per_image(f_plain)},
-          {"word_recall", f_plain.recall},
-          {"character_error_rate", f_plain.cer}}},
-        {"+ enlarge small (no light strokes)",
-         {{"ms_per_image", per_image(f_no_light)},
-          {"word_recall", f_no_light.recall},
-          {"character_error_rate", f_no_light.cer}}},
-        {"+ light strokes (no enlarging)",
-         {{"ms_per_image", per_image(f_no_enlarge)},
-          {"word_recall", f_no_enlarge.recall},
-          {"character_error_rate", f_no_enlarge.cer}}},
-        {"both (shipped)",
-         {{"ms_per_image", per_image(f_shipped)},
-          {"word_recall", f_shipped.recall},
-          {"character_error_rate", f_shipped.cer}}},
-        {"both, no reduced decode",
-         {{"ms_per_image", per_image(f_full)},
-          {"word_recall", f_full.recall},
-          {"character_error_rate", f_full.cer}}}}}};
+       {{"plain (one pass, no enlarging)", step_json(f_plain)},
+        {"+ enlarge small (no light strokes)", step_json(f_no_light)},
+        {"+ light strokes (no enlarging)", step_json(f_no_enlarge)},
+        {"both (shipped)", step_json(f_shipped)},
+        {"both, no reduced decode", step_json(f_full)}}}};
 
   // 2. index with the text stage against --no-ocr, alternated: as `index` runs by default
   // (embedding with a ViT-B/32-sized model), and with --no-embed (cataloguing only, where the

@@ -118,6 +118,7 @@ struct LibraryService::State {
   Result<json> Run(const std::vector<float>& query, const PageRequest& page,
                    std::optional<int64_t> exclude, json timing);
   std::shared_ptr<const search::Searcher> CurrentSearcher();
+  Status NoSearcher();
   json HitJson(const search::SearchHit& h);
   void StartDupes();
 };
@@ -271,6 +272,17 @@ Result<std::vector<float>> LibraryService::State::EmbedText(const std::string& t
   return v;
 }
 
+// Why there is no searcher (or no model): no vectors in the catalog (and what to run), a model
+// that cannot be used, or one of them still loading.
+Status LibraryService::State::NoSearcher() {
+  std::lock_guard lock(mu);
+  if (model_state == "error") return Unsupported(model_error);
+  if (vectors_state == "none")
+    return NotFound("the catalog has no embeddings yet: run `shoebox index --model NAME FOLDER`");
+  if (vectors_state == "loading") return Busy("the photo vectors are still loading");
+  return Busy("the model is still loading");
+}
+
 std::shared_ptr<const search::Searcher> LibraryService::State::CurrentSearcher() {
   std::lock_guard lock(mu);
   return searcher;
@@ -296,7 +308,7 @@ json LibraryService::State::HitJson(const search::SearchHit& h) {
 Result<json> LibraryService::State::Run(const std::vector<float>& query, const PageRequest& page,
                                         std::optional<int64_t> exclude, json timing) {
   auto s = CurrentSearcher();
-  if (!s) return Busy("the photo vectors are still loading");
+  if (!s) return NoSearcher();
   auto cat = pool->Acquire();
   if (!cat.ok()) return cat.status();
   search::SearchOptions o = page.options;
@@ -423,17 +435,7 @@ Result<json> LibraryService::SearchText(const std::string& text, const PageReque
   std::optional<std::vector<float>> query;
   auto searcher = s_->CurrentSearcher();
   if (!s_->model_ready || !searcher) {
-    Status why;
-    {
-      std::lock_guard lock(s_->mu);
-      if (s_->model_state == "error")
-        why = Unsupported(s_->model_error);
-      else if (s_->vectors_state == "none")
-        why =
-            NotFound("the catalog has no embeddings yet: run `shoebox index --model NAME FOLDER`");
-      else
-        why = Busy("the model is still loading");
-    }
+    const Status why = s_->NoSearcher();
     if (page.mode == search::SearchMode::kSemantic) return why;
     if (page.mode == search::SearchMode::kHybrid)
       note = "searched the words in the photos only: " + why.message();
@@ -490,7 +492,7 @@ Result<json> LibraryService::SearchText(const std::string& text, const PageReque
 
 Result<json> LibraryService::Similar(int64_t asset_id, const PageRequest& page) {
   auto s = s_->CurrentSearcher();
-  if (!s) return Busy("the photo vectors are still loading");
+  if (!s) return s_->NoSearcher();
   auto v = s->VectorOf(asset_id);
   if (!v) {
     auto cat = s_->pool->Acquire();
@@ -526,11 +528,7 @@ Result<json> LibraryService::SearchImage(const std::string& bytes, const std::st
                     std::to_string(analyzed->height) + " (" + std::to_string(pixels / 1'000'000) +
                     " megapixels), over the limit of " + std::to_string(limit / 1'000'000) +
                     " megapixels for a search by image; upload a smaller copy");
-  if (!s_->model_ready) {
-    std::lock_guard lock(s_->mu);
-    if (s_->model_state == "error") return Unsupported(s_->model_error);
-    return Busy("the model is still loading");
-  }
+  if (!s_->model_ready) return s_->NoSearcher();
   {
     std::unique_lock lock(s_->upload_mu);
     if (s_->uploads_running >= s_->options.upload_decoders &&

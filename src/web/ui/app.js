@@ -184,7 +184,7 @@ async function loadPage() {
       els.subtitle.textContent = `${items.length}${hasMore ? '+' : ''} photo${items.length === 1 ? '' : 's'}`;
     } else if (data.timing) {
       const t = data.timing;
-      els.subtitle.textContent = `${items.length}${hasMore ? '+' : ''} photos · ` +
+      els.subtitle.textContent = `${items.length}${hasMore ? '+' : ''} photo${items.length === 1 && !hasMore ? '' : 's'} · ` +
         `${(t.embed_ms + t.scan_ms + t.join_ms + (t.text_ms || 0)).toFixed(0)} ms` +
         (data.note ? ' · matched by the words in the photos only' : '');
       els.subtitle.title = data.note || '';
@@ -584,7 +584,8 @@ async function pollStatus() {
     }
     const ix = s.indexing || {};
     const total = (ix.embedded || 0) + (ix.failed || 0) + (ix.pending || 0);
-    const busy = s.vectors.state === 'loading' || s.model.state === 'loading';
+    // With no vectors there is no model to wait for (search answers from the words).
+    const busy = s.vectors.state === 'loading' || (s.model.state === 'loading' && s.vectors.state !== 'none');
     if ((ix.pending > 0 && total > 0) || busy) {
       els.progress.hidden = false;
       const pct = total ? Math.floor(100 * ((ix.embedded || 0) + (ix.failed || 0)) / total) : 0;
