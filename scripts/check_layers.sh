@@ -8,6 +8,7 @@
 #   base <- imaging, catalog, engine <- embedding <- library <- pipeline <- search <- web <- tools
 #            catalog, engine <- vectors <- pipeline
 #            imaging <- ocr <- pipeline
+#            pipeline <- watch <- tools, app
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
@@ -24,7 +25,8 @@ declare -A below=(
   [pipeline]="base imaging catalog engine embedding library vectors ocr"
   [search]="base imaging catalog engine embedding library vectors ocr pipeline"
   [web]="base imaging catalog engine embedding library vectors ocr pipeline search"
-  [tools]="base imaging catalog engine embedding library vectors ocr pipeline search web"
+  [watch]="base imaging catalog engine embedding library vectors ocr pipeline"
+  [tools]="base imaging catalog engine embedding library vectors ocr pipeline search web watch"
 )
 
 bad=0

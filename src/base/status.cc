@@ -24,6 +24,8 @@ const char* StatusCodeName(StatusCode code) {
       return "changed";
     case StatusCode::kDiskFull:
       return "disk full";
+    case StatusCode::kCancelled:
+      return "cancelled";
     case StatusCode::kInternal:
       return "internal error";
   }

@@ -21,6 +21,7 @@ enum class StatusCode {
   kBusy,         // another process holds a lock we need
   kChanged,  // a file is no longer what the catalog recorded (edited, replaced, swapped for a link)
   kDiskFull,
+  kCancelled,  // stopped on request (a paused watcher); what was done is kept
   kInternal,
 };
 
@@ -52,6 +53,7 @@ inline Status Corrupt(std::string m) { return {StatusCode::kCorrupt, std::move(m
 inline Status Unsupported(std::string m) { return {StatusCode::kUnsupported, std::move(m)}; }
 inline Status TooLarge(std::string m) { return {StatusCode::kTooLarge, std::move(m)}; }
 inline Status Busy(std::string m) { return {StatusCode::kBusy, std::move(m)}; }
+inline Status Cancelled(std::string m) { return {StatusCode::kCancelled, std::move(m)}; }
 inline Status Changed(std::string m) { return {StatusCode::kChanged, std::move(m)}; }
 inline Status Internal(std::string m) { return {StatusCode::kInternal, std::move(m)}; }
 

@@ -131,6 +131,17 @@ Result<int64_t> Catalog::EnsureSource(const std::string& kind, const std::string
   return sel->Int(0);
 }
 
+Result<std::vector<SourceRecord>> Catalog::Sources() {
+  auto sel =
+      db_.Prepare("SELECT id, kind, root, coalesce(last_scan_at, 0) FROM sources ORDER BY root");
+  if (!sel.ok()) return sel.status();
+  std::vector<SourceRecord> out;
+  Status st;
+  while (sel->Step(&st)) out.push_back({sel->Int(0), sel->Text(1), sel->Text(2), sel->Int(3)});
+  if (!st.ok()) return st;
+  return out;
+}
+
 namespace {
 // Rows of (path, id, size, mtime_ns, status, has asset) keyed by path.
 Result<std::unordered_map<std::string, KnownFile>> ReadKnownFiles(Statement& sel) {

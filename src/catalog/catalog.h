@@ -84,6 +84,14 @@ struct ErrorRecord {
 };
 
 // A photo whose thumbnail the cache should hold, and one present file to make it from.
+// A root the catalog has indexed: a folder, an archive or a photo library.
+struct SourceRecord {
+  int64_t id = 0;
+  std::string kind;  // "folder", "takeout", "apple-photos", "lightroom", "capture-one", ...
+  std::string root;
+  int64_t last_scan_at = 0;  // 0: never finished
+};
+
 struct ThumbnailSource {
   int64_t asset_id = 0;
   std::string hash;
@@ -198,6 +206,8 @@ class Catalog {
 
   // Sources.
   Result<int64_t> EnsureSource(const std::string& kind, const std::string& root, int64_t now);
+  // Every source (a folder, archive or library the catalog has indexed), by root.
+  Result<std::vector<SourceRecord>> Sources();
 
   // Snapshot of every file row under root (path prefix), keyed by path.
   Result<std::unordered_map<std::string, KnownFile>> LoadFilesUnder(const std::string& root);

@@ -194,7 +194,7 @@ Result<EmbedReport> EmbedMissing(Catalog& catalog, EmbeddingModel& model,
     Prepared batch = pending.get();
     // Decode the next batch while this one runs through the network.
     std::vector<PendingAsset> next;
-    SHOEBOX_RETURN_IF_ERROR(fetch(&next));
+    if (!options.stop || !options.stop->load()) SHOEBOX_RETURN_IF_ERROR(fetch(&next));
     if (!next.empty())
       pending = std::async(std::launch::async, Prepare, std::cref(model), thumbs, std::ref(pool),
                            &cursors, std::move(next));
@@ -216,6 +216,8 @@ Result<EmbedReport> EmbedMissing(Catalog& catalog, EmbeddingModel& model,
     progress.Update(static_cast<uint64_t>(report.embedded + report.failed));
   }
   progress.Finish();
+  if (options.stop && options.stop->load())
+    return Cancelled("stopped before every photo was embedded");
   report.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   return report;
 }

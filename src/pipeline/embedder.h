@@ -7,6 +7,7 @@
 // so it is not retried on every run.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -27,6 +28,8 @@ struct EmbedOptions {
   bool progress = true;         // a bar on stderr
   // What `--model` said (short name, repo or folder): stored so queries can load it again.
   std::string location;
+  // Set from another thread to stop after the batch in flight (kCancelled; what was stored stays).
+  const std::atomic<bool>* stop = nullptr;
 };
 
 struct EmbedReport {

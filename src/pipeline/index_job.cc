@@ -103,11 +103,13 @@ Result<IndexModel> LoadIndexModel(const std::string& name, const ModelLoadOption
 
 Result<EmbedOutcome> EmbedAndKeepIndexCurrent(Catalog* catalog, EmbeddingModel* model,
                                               const std::string& location, bool progress,
-                                              IndexJobListener* listener) {
+                                              IndexJobListener* listener,
+                                              const std::atomic<bool>* stop) {
   ThumbnailCache thumbs;
   EmbedOptions opt;
   opt.progress = progress;
   opt.location = location;
+  opt.stop = stop;
   auto r = EmbedMissing(*catalog, *model, &thumbs, opt);
   if (!r.ok()) return r.status();
   EmbedOutcome out;
@@ -162,14 +164,18 @@ Result<IndexJobReport> RunIndexJob(const std::filesystem::path& catalog_path,
     opt.embedder = inline_embedder.get();
   }
   opt.text_reader = o.text;
+  auto stopped = [&] { return opt.stop && opt.stop->load(); };
   for (const auto& root : *roots) {
+    if (stopped()) return Cancelled("stopped before " + root);
     const Importer& importer = named ? *named : DetectImporter(root);
     SHOEBOX_RETURN_IF_ERROR(IndexRoot(cat->get(), importer, root, o, opt, &report, listener));
   }
+  if (stopped()) return Cancelled("stopped after the crawl");
   // The thumbnail cache may have lost files (deleted to free space, a crash): made again.
   auto repaired = RepairThumbnails(cat->get(), ThumbnailCache(), opt, started);
   if (!repaired.ok()) return repaired.status();
   report.thumbnails = *repaired;
+  if (stopped()) return Cancelled("stopped before reading text");
   if (o.text) {
     auto t = ReadMissingText(cat->get(), o.text);
     if (!t.ok()) return t.status();
@@ -181,7 +187,7 @@ Result<IndexJobReport> RunIndexJob(const std::filesystem::path& catalog_path,
   }
   if (o.model) {
     auto e = EmbedAndKeepIndexCurrent(cat->get(), o.model, o.model_location, opt.show_progress,
-                                      listener);
+                                      listener, opt.stop);
     if (!e.ok()) return e.status();
     e->while_indexing = inline_embedder->embedded();
     e->while_indexing_seconds = inline_embedder->network_seconds();

@@ -13,6 +13,8 @@
 //   5. the embedding stage for every photo still without a vector, then the model's vector file
 //      and HNSW graph brought up to date (vectors/model_index.h KeepIndexCurrent), so that
 //      queries and the server find them fresh.
+// IndexOptions::stop ends the job early with kCancelled at the next file or step (what is done
+// is committed; the next run goes on from there).
 // Every fatal problem is a Status naming the root or file; per-file problems are recorded in
 // the catalog (`shoebox errors`) and counted.
 #pragma once
@@ -109,6 +111,7 @@ Result<IndexJobReport> RunIndexJob(const std::filesystem::path& catalog,
 // the vector file and graph. while_indexing: what the crawl already embedded, for the report.
 Result<EmbedOutcome> EmbedAndKeepIndexCurrent(Catalog* catalog, EmbeddingModel* model,
                                               const std::string& location, bool progress,
-                                              IndexJobListener* listener = nullptr);
+                                              IndexJobListener* listener = nullptr,
+                                              const std::atomic<bool>* stop = nullptr);
 
 }  // namespace shoebox

@@ -454,6 +454,7 @@ class RootIndexer {
     Status fatal;
     auto last_commit = std::chrono::steady_clock::now();
     while (!produced.load() || done < submitted.load()) {
+      if (opt_.stop && opt_.stop->load()) cancel = true;
       auto ready = results.PopAll(std::chrono::milliseconds(100));
       if (!ready.empty()) {
         {
@@ -483,6 +484,7 @@ class RootIndexer {
     if (fatal.ok() && opt_.embedder) fatal = opt_.embedder->Flush();
     progress.Finish();
     if (!fatal.ok()) return fatal;
+    if (opt_.stop && opt_.stop->load()) return Cancelled("stopped before the crawl was done");
     return produce_status;
   }
 

@@ -9,6 +9,7 @@
 // deleted. Bad files become error records; they never stop the run.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <filesystem>
 #include <string>
@@ -62,6 +63,10 @@ struct IndexOptions {
   CrawlEmbedder* embedder = nullptr;
   // Read the words in new photos as they are crawled (committed with the photo).
   CrawlTextReader* text_reader = nullptr;
+  // Set from another thread to stop early (a paused watcher): the files already processed
+  // are committed, the rest are left for the next run, nothing is marked missing, and the
+  // run ends with kCancelled.
+  const std::atomic<bool>* stop = nullptr;
 };
 
 struct IndexReport {

@@ -65,6 +65,7 @@ void RegisterSimilar(CLI::App& app, GlobalOptions& g, int& exit_code);
 void RegisterDupes(CLI::App& app, GlobalOptions& g, int& exit_code);
 void RegisterReindex(CLI::App& app, GlobalOptions& g, int& exit_code);
 void RegisterServe(CLI::App& app, GlobalOptions& g, int& exit_code);
+void RegisterWatch(CLI::App& app, GlobalOptions& g, int& exit_code);
 void RegisterImport(CLI::App& app, GlobalOptions& g, int& exit_code);
 void RegisterLrprev(CLI::App& app, GlobalOptions& g, int& exit_code);
 void RegisterBenchSearch(CLI::App* bench, GlobalOptions& g, int& exit_code);

@@ -60,8 +60,9 @@ Result<std::unique_ptr<OcrStage>> MakeOcrStage(const TextArgs& args, unsigned th
   return OcrStage::Create(t);
 }
 
-void RunIndex(GlobalOptions& g, int& exit_code, const IndexArgs& args) {
-  IndexJobOptions o;
+Result<PreparedJob> PrepareIndexJob(const GlobalOptions& g, const IndexArgs& args) {
+  PreparedJob job;
+  IndexJobOptions& o = job.options;
   o.roots = args.roots;
   o.kind = args.kind;
   o.import.force_read = args.force_read;
@@ -71,39 +72,37 @@ void RunIndex(GlobalOptions& g, int& exit_code, const IndexArgs& args) {
   o.index.analyze.thumbnail_size = args.thumb_size;
   o.index.show_progress = !g.quiet;
   o.wait_for_lock = args.wait;
-  if (auto roots = ResolveRoots(args.roots); !roots.ok()) {
-    exit_code = Fail(roots.status());
-    return;
-  }
+  if (auto roots = ResolveRoots(args.roots); !roots.ok()) return roots.status();
   // OCR's languages and the model next: either wrong should fail before a long crawl.
   auto text = MakeOcrStage(args.text, args.threads, !g.quiet);
-  if (!text.ok()) {
-    exit_code = Fail(text.status());
-    return;
-  }
-  o.text = text->get();
-  std::unique_ptr<EmbeddingModel> model;
+  if (!text.ok()) return text.status();
+  job.text = std::move(*text);
+  o.text = job.text.get();
   if (!args.no_embed) {
     const char* env = std::getenv("SHOEBOX_MODEL");
     auto options = ModelOptions(g);
-    auto m = options.ok() ? LoadIndexModel(!args.model.empty() ? args.model
-                                           : env               ? env
-                                                               : "",
-                                           *options)
-                          : Result<IndexModel>(options.status());
-    if (!m.ok()) {
-      exit_code = Fail(m.status());
-      return;
-    }
+    if (!options.ok()) return options.status();
+    auto m = LoadIndexModel(!args.model.empty() ? args.model : env ? env : "", *options);
+    if (!m.ok()) return m.status();
     if (!m->model && !g.quiet)
       std::fprintf(stderr,
                    "shoebox: cataloging without embeddings (search by meaning needs them; words "
                    "are searchable meanwhile): %s\n",
                    m->without.c_str());
-    model = std::move(m->model);
-    o.model = model.get();
+    job.model = std::move(m->model);
+    o.model = job.model.get();
     o.model_location = m->location;
   }
+  return job;
+}
+
+void RunIndex(GlobalOptions& g, int& exit_code, const IndexArgs& args) {
+  auto job = PrepareIndexJob(g, args);
+  if (!job.ok()) {
+    exit_code = Fail(job.status());
+    return;
+  }
+  const IndexJobOptions& o = job->options;
   PrintingListener listener(g.quiet || args.json);
   auto report = RunIndexJob(CatalogPath(g), o, &listener);
   if (!report.ok()) {

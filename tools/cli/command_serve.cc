@@ -7,10 +7,12 @@
 #include <chrono>
 #include <csignal>
 #include <cstdio>
+#include <optional>
 #include <thread>
 
 #include "base/xdg_dirs.h"
 #include "tools/cli/cli_common.h"
+#include "tools/cli/watch_command.h"
 #include "web/library_service.h"
 #include "web/web_server.h"
 
@@ -49,6 +51,8 @@ void RegisterServe(CLI::App& app, GlobalOptions& g, int& exit_code) {
     std::string host = "127.0.0.1", token, model;
     int port = 8080;
     bool open = false;
+    bool watch = false;
+    unsigned poll = 0;
   };
   auto args = std::make_shared<Args>();
   CLI::App* cmd =
@@ -64,6 +68,12 @@ void RegisterServe(CLI::App& app, GlobalOptions& g, int& exit_code) {
   cmd->add_option("--model", args->model,
                   "Model for text and image queries (default: the catalog's latest)");
   cmd->add_flag("--open", args->open, "Open the app in the default browser");
+  cmd->add_flag("--watch", args->watch,
+                "Keep the catalog current while serving: every folder and library it has "
+                "indexed is indexed again as its files change (as `shoebox watch`)");
+  cmd->add_option("--poll", args->poll,
+                  "With --watch: rescan every this many seconds instead of listening for "
+                  "changes (network drives)");
   cmd->callback([&g, &exit_code, args] {
     // Ctrl-C / SIGTERM raise a flag that a watcher turns into a clean stop. (Masking the
     // signals and sigwait-ing would miss threads started before main, e.g. OpenBLAS's.)
@@ -107,6 +117,18 @@ void RegisterServe(CLI::App& app, GlobalOptions& g, int& exit_code) {
     std::printf("shoebox: serving %s at %s\n", CatalogPath(g).c_str(), server.Url().c_str());
     std::fflush(stdout);
     if (args->open) OpenInBrowser(server.Url());
+    PrintingWatchListener watch_lines(false);
+    std::optional<WatchingJob> watching;
+    if (args->watch) {
+      IndexArgs index;
+      index.model = args->model;
+      auto w = StartWatcher(g, index, &watch_lines, args->poll);
+      if (!w.ok()) {
+        exit_code = Fail(w.status());
+        return;
+      }
+      watching = std::move(*w);
+    }
     std::atomic<bool> done{false};
     std::thread stopper([&] {
       while (!done && !g_stop_requested) std::this_thread::sleep_for(std::chrono::milliseconds(50));
@@ -115,6 +137,7 @@ void RegisterServe(CLI::App& app, GlobalOptions& g, int& exit_code) {
     Status st = server.Run();
     done = true;
     stopper.join();
+    if (watching) watching->watcher->Stop();
     if (!st.ok()) exit_code = Fail(st);
     if (!g.quiet) std::fprintf(stderr, "shoebox: server stopped\n");
   });

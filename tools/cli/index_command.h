@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "pipeline/index_job.h"
 #include "pipeline/text_recognition.h"
 #include "tools/cli/cli_common.h"
 
@@ -38,6 +39,16 @@ struct IndexArgs {
 };
 
 void AddIndexOptions(CLI::App* cmd, IndexArgs* args);
+
+// The index job those options ask for, with the OCR stage and model it points to (both may be
+// null). Fails before any work on a root that is not there, a missing OCR language or a model
+// named but not loadable; no model at all is fine (catalog and words only, said on stderr).
+struct PreparedJob {
+  IndexJobOptions options;
+  std::unique_ptr<OcrStage> text;
+  std::unique_ptr<EmbeddingModel> model;
+};
+Result<PreparedJob> PrepareIndexJob(const GlobalOptions& g, const IndexArgs& args);
 void RunIndex(GlobalOptions& g, int& exit_code, const IndexArgs& args);
 
 }  // namespace shoebox::cli

@@ -37,6 +37,7 @@ int main(int argc, char** argv) {
   RegisterDupes(app, g, exit_code);
   RegisterReindex(app, g, exit_code);
   RegisterServe(app, g, exit_code);
+  RegisterWatch(app, g, exit_code);
   RegisterImport(app, g, exit_code);
   RegisterLrprev(app, g, exit_code);
   try {
