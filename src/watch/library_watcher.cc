@@ -325,6 +325,8 @@ struct LibraryWatcher::Impl {
         continue;
       }
       Handle(feed->Next(WaitFor(t)));
+      std::lock_guard<std::mutex> lock(mu);
+      if (st.dirty.size() != dirty.size()) st.dirty.assign(dirty.begin(), dirty.end());
     }
     Publish(WatchState::kStopped);
   }
