@@ -27,6 +27,7 @@ declare -A below=(
   [web]="base imaging catalog engine embedding library vectors ocr pipeline search"
   [watch]="base imaging catalog engine embedding library vectors ocr pipeline"
   [tools]="base imaging catalog engine embedding library vectors ocr pipeline search web watch"
+  [app]="base imaging catalog engine embedding library vectors ocr pipeline search web watch app"
 )
 
 bad=0
@@ -34,6 +35,7 @@ while IFS= read -r -d '' file; do
   case "$file" in
     src/*) module="${file#src/}"; module="${module%%/*}" ;;
     tools/*) module=tools ;;
+    app/*) module=app ;;
   esac
   if [ -z "${below[$module]+set}" ]; then
     echo "$file:1: module '$module' is not in the graph (add it to scripts/check_layers.sh and docs/architecture.md)"
@@ -47,7 +49,7 @@ while IFS= read -r -d '' file; do
     bad=$((bad + 1))
   done < <(grep -nE '^[[:space:]]*#[[:space:]]*include[[:space:]]+"[a-z_]+/' "$file" |
              sed -E 's/^([0-9]+):[^"]*"([a-z_]+)\/.*/\1:\2/')
-done < <(find src tools -type f \( -name '*.cc' -o -name '*.h' \) ! -name '*_test.cc' -print0 | sort -z)
+done < <(find src tools app -type f \( -name '*.cc' -o -name '*.h' \) ! -name '*_test.cc' ! -path 'app/tests/*' -print0 | sort -z)
 
 if [ "$bad" -ne 0 ]; then
   echo "layers: $bad include(s) point up or sideways; see docs/architecture.md for the graph"

@@ -453,6 +453,7 @@ class RootIndexer {
     std::vector<WorkResult> batch;
     Status fatal;
     auto last_commit = std::chrono::steady_clock::now();
+    auto last_told = std::chrono::steady_clock::time_point{};
     while (!produced.load() || done < submitted.load()) {
       if (opt_.stop && opt_.stop->load()) cancel = true;
       auto ready = results.PopAll(std::chrono::milliseconds(100));
@@ -478,6 +479,12 @@ class RootIndexer {
       }
       if (!fatal.ok()) batch.clear();
       progress.Update(done);
+      if (opt_.on_progress &&
+          std::chrono::steady_clock::now() - last_told > std::chrono::milliseconds(250)) {
+        opt_.on_progress(static_cast<int64_t>(done),
+                         static_cast<int64_t>(std::max<size_t>(expected, submitted.load())));
+        last_told = std::chrono::steady_clock::now();
+      }
     }
     producer.join();
     pool.Wait();

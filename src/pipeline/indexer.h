@@ -12,6 +12,7 @@
 #include <atomic>
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -67,6 +68,9 @@ struct IndexOptions {
   // are committed, the rest are left for the next run, nothing is marked missing, and the
   // run ends with kCancelled.
   const std::atomic<bool>* stop = nullptr;
+  // Told how many of the files to read are done, a few times a second (the desktop app's
+  // progress); called on the thread that commits.
+  std::function<void(int64_t done, int64_t total)> on_progress;
 };
 
 struct IndexReport {

@@ -88,11 +88,13 @@ struct LibraryWatcher::Impl {
   // The root a changed path belongs to ("" for none): below a folder root, or a library
   // file's own name with a suffix (its -wal).
   std::string RootOf(const std::string& path) {
+    std::string best;  // the innermost: a library inside a watched folder is its own root
     for (const auto& r : st.roots)
-      if (Under(path, r.path) ||
-          (file_roots.count(r.path) && path.compare(0, r.path.size(), r.path) == 0))
-        return r.path;
-    return {};
+      if ((Under(path, r.path) ||
+           (file_roots.count(r.path) && path.compare(0, r.path.size(), r.path) == 0)) &&
+          r.path.size() > best.size())
+        best = r.path;
+    return best;
   }
 
   void Publish(WatchState state) {
@@ -265,6 +267,18 @@ struct LibraryWatcher::Impl {
     job.roots = roots;
     job.wait_for_lock = false;  // waited for here, where a pause or stop can end the wait
     job.index.stop = &stop_run;
+    const auto started = Clock::now();
+    job.index.on_progress = [this, started](int64_t done, int64_t total) {
+      {
+        std::lock_guard<std::mutex> lock(mu);
+        st.progress.done = done;
+        st.progress.total = total;
+        const double spent = std::chrono::duration<double>(Clock::now() - started).count();
+        st.progress.eta_seconds =
+            done > 0 ? spent / static_cast<double>(done) * static_cast<double>(total - done) : 0;
+      }
+      Publish(shown);
+    };
     Result<IndexJobReport> report = Status::Ok();
     for (;;) {
       report = RunIndexJob(catalog, job);
@@ -283,6 +297,7 @@ struct LibraryWatcher::Impl {
     }
     {
       std::lock_guard<std::mutex> lock(mu);
+      st.progress = WatchProgress{};
       ++st.runs;
       if (report.ok()) {
         st.last = *report;
@@ -401,13 +416,17 @@ Result<std::vector<std::string>> IndexedRoots(const fs::path& catalog) {
   if (!cat.ok()) return cat.status();
   auto sources = (*cat)->Sources();
   if (!sources.ok()) return sources.status();
-  std::vector<std::string> roots;
-  for (const auto& s : *sources) roots.push_back(s.root);
-  std::sort(roots.begin(), roots.end());
+  // A folder inside another root is crawled with it; a library or archive inside a folder is
+  // not (the crawl leaves them to their importers), so it stays a root of its own.
   std::vector<std::string> out;
-  for (const auto& r : roots)
-    if (std::none_of(out.begin(), out.end(), [&](const std::string& o) { return Under(r, o); }))
-      out.push_back(r);
+  for (const auto& s : *sources) {
+    const bool covered =
+        s.kind == "folder" && std::any_of(sources->begin(), sources->end(), [&](const auto& o) {
+          return o.root != s.root && Under(s.root, o.root);
+        });
+    if (!covered && std::find(out.begin(), out.end(), s.root) == out.end()) out.push_back(s.root);
+  }
+  std::sort(out.begin(), out.end());
   return out;
 }
 

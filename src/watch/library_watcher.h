@@ -51,6 +51,13 @@ struct RootStatus {
   std::string note;     // why it is rescanned, or what happened to it
 };
 
+// How far the run in flight is: files read of those new or changed, and an estimate of the
+// time left from the pace so far.
+struct WatchProgress {
+  int64_t done = 0, total = 0;
+  double eta_seconds = 0;
+};
+
 struct WatchStatus {
   WatchState state = WatchState::kCatchingUp;
   std::vector<RootStatus> roots;
@@ -58,6 +65,7 @@ struct WatchStatus {
   std::optional<IndexJobReport> last;  // the last run that finished
   Status problem;                      // why the last run failed (ok when it did not)
   std::vector<std::string> dirty;      // roots with changes not yet indexed
+  WatchProgress progress;              // of the run in flight (zero between runs)
 };
 
 struct WatchOptions {
@@ -109,8 +117,9 @@ class LibraryWatcher {
   std::unique_ptr<Impl> impl_;
 };
 
-// The roots this catalog has indexed (folders, archives, libraries), outermost only: what
-// `shoebox watch` and `serve --watch` keep current when given none. Empty for a new catalog.
+// The roots this catalog has indexed (folders, archives, libraries), without folders inside
+// another root (crawled with it): what `shoebox watch` and `serve --watch` keep current when
+// given none. Empty for a new catalog.
 Result<std::vector<std::string>> IndexedRoots(const std::filesystem::path& catalog);
 
 }  // namespace shoebox::watch

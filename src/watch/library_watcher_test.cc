@@ -226,18 +226,20 @@ TEST_F(LibraryWatcherTest, TheCatalogsOwnFolderIsNotWatchedForItsOwnWrites) {
   EXPECT_EQ(rec.runs(), 1) << "the watcher's own commits started more runs";
 }
 
-TEST(IndexedRoots, AreTheOutermostRootsTheCatalogHasIndexed) {
+TEST(IndexedRoots, AreTheFoldersAndLibrariesTheCatalogHasIndexedWithoutNestedFolders) {
   TempDir dir;
   auto cat = Catalog::Open(dir / "c.db", true);
   ASSERT_OK(cat.status());
   ASSERT_OK((*cat)->EnsureSource("folder", "/photos", 1).status());
   ASSERT_OK((*cat)->EnsureSource("takeout", "/photos/takeout.zip", 1).status());
+  ASSERT_OK((*cat)->EnsureSource("folder", "/photos/2024", 1).status());
   ASSERT_OK((*cat)->EnsureSource("folder", "/photos 2", 1).status());
   ASSERT_OK((*cat)->EnsureSource("lightroom", "/lr/cat.lrcat", 1).status());
   cat->reset();
   auto roots = IndexedRoots(dir / "c.db");
   ASSERT_OK(roots.status());
-  EXPECT_EQ(*roots, (std::vector<std::string>{"/lr/cat.lrcat", "/photos", "/photos 2"}));
+  EXPECT_EQ(*roots, (std::vector<std::string>{"/lr/cat.lrcat", "/photos", "/photos 2",
+                                              "/photos/takeout.zip"}));
 }
 
 }  // namespace

@@ -1,0 +1,153 @@
+#include "app/library_session.h"
+
+#include <QMetaObject>
+
+#include "catalog/catalog.h"
+#include "pipeline/index_job.h"
+
+namespace shoebox::app {
+
+LibrarySession::LibrarySession(SessionOptions options) : options_(std::move(options)) {}
+
+Result<std::unique_ptr<LibrarySession>> LibrarySession::Open(SessionOptions options) {
+  {
+    auto cat = Catalog::Open(options.catalog, true);  // a first run starts with an empty one
+    if (!cat.ok()) return cat.status();
+  }
+  std::unique_ptr<LibrarySession> s(new LibrarySession(options));
+  web::ServiceOptions so;
+  so.catalog = options.catalog;
+  so.model = options.model;
+  auto service = web::LibraryService::Open(so);
+  if (!service.ok()) return service.status();
+  s->service_ = std::move(*service);
+  if (options.ocr) {
+    TextOptions t;
+    t.progress = false;
+    auto ocr = OcrStage::Create(t);
+    if (ocr.ok())
+      s->ocr_ = std::move(*ocr);
+    else
+      s->limits_ +=
+          QString::fromStdString("Words in photos are not read: " + ocr.status().message() + "\n");
+  }
+  return s;
+}
+
+LibrarySession::~LibrarySession() {
+  if (model_loader_.joinable()) model_loader_.join();
+  std::lock_guard<std::mutex> lock(mu_);
+  watcher_.reset();  // stops the run in flight before the model and OCR stage go
+}
+
+void LibrarySession::SetRoots(const QStringList& roots) {
+  roots_ = roots;
+  if (!options_.watch) return;
+  if (model_loader_.joinable()) model_loader_.join();
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    watcher_.reset();
+  }
+  if (roots.isEmpty()) {
+    emit watchChanged();
+    return;
+  }
+  // The model takes seconds to load: photos are catalogued and searchable by words at once,
+  // and the watcher restarts with the model (embedding what it missed) once it is loaded.
+  StartWatcher();
+  if (!model_) {
+    model_loader_ = std::thread([this] {
+      auto m = LoadIndexModel(options_.model);
+      if (!m.ok() || !m->model) {
+        const std::string why = m.ok() ? m->without : m.status().message();
+        QMetaObject::invokeMethod(
+            this,
+            [this, why] {
+              limits_ += QString::fromStdString(
+                  "Search by meaning needs a model: " + why +
+                  "\nText search and browsing work meanwhile; download the model from the "
+                  "first-run window or with `shoebox models pull`.\n");
+              emit watchChanged();
+            },
+            Qt::QueuedConnection);
+        return;
+      }
+      model_ = std::move(m->model);
+      model_location_ = m->location;
+      QMetaObject::invokeMethod(
+          this,
+          [this] {
+            {
+              std::lock_guard<std::mutex> lock(mu_);
+              watcher_.reset();
+            }
+            StartWatcher();
+          },
+          Qt::QueuedConnection);
+    });
+  }
+}
+
+void LibrarySession::StartWatcher() {
+  watch::WatchOptions w;
+  for (const QString& r : roots_) w.job.roots.push_back(r.toStdString());
+  w.job.index.show_progress = false;
+  w.job.text = ocr_.get();
+  w.job.model = model_.get();
+  w.job.model_location = model_location_;
+  w.low_priority = options_.low_priority;
+  auto watcher = watch::LibraryWatcher::Start(options_.catalog, std::move(w), this);
+  std::lock_guard<std::mutex> lock(mu_);
+  if (!watcher.ok()) {
+    limits_ += QString::fromStdString(watcher.status().message() + "\n");
+    return;
+  }
+  watcher_ = std::move(*watcher);
+  if (paused_) watcher_->Pause();
+}
+
+QStringList LibrarySession::roots() const { return roots_; }
+
+void LibrarySession::Pause() {
+  paused_ = true;
+  std::lock_guard<std::mutex> lock(mu_);
+  if (watcher_) watcher_->Pause();
+}
+
+void LibrarySession::Resume() {
+  paused_ = false;
+  std::lock_guard<std::mutex> lock(mu_);
+  if (watcher_) watcher_->Resume();
+}
+
+watch::WatchStatus LibrarySession::WatchState() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  if (!watcher_) {
+    watch::WatchStatus none;
+    none.state = watch::WatchState::kStopped;
+    return none;
+  }
+  return watcher_->status();
+}
+
+QString LibrarySession::limits() const { return limits_.trimmed(); }
+
+void LibrarySession::StateChanged(const watch::WatchStatus&) {
+  QMetaObject::invokeMethod(
+      this, [this] { emit watchChanged(); }, Qt::QueuedConnection);
+}
+
+void LibrarySession::RunFinished(const std::vector<std::string>&,
+                                 const Result<IndexJobReport>& report) {
+  const bool changed =
+      report.ok() && (report->crawl.added + report->crawl.linked + report->crawl.missing > 0);
+  QMetaObject::invokeMethod(
+      this,
+      [this, changed] {
+        emit watchChanged();
+        if (changed) emit libraryChanged();
+      },
+      Qt::QueuedConnection);
+}
+
+}  // namespace shoebox::app

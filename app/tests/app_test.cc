@@ -1,0 +1,363 @@
+// The desktop app driven as a user would, with no display (QT_QPA_PLATFORM=offscreen): the
+// first run, search, selection, more like this, duplicates, dropping an image, the watcher,
+// pause and resume, the keyboard; and, under xvfb-run, a screenshot of the main window.
+#include <QApplication>
+#include <QDir>
+#include <QDropEvent>
+#include <QElapsedTimer>
+#include <QMimeData>
+#include <QPushButton>
+#include <QSettings>
+#include <QSignalSpy>
+#include <QTest>
+#include <QTreeWidgetItemIterator>
+#include <QUrl>
+#include <cstdlib>
+#include <filesystem>
+
+#include "app/dupes_view.h"
+#include "app/first_run_dialog.h"
+#include "app/library_session.h"
+#include "app/main_window.h"
+#include "test_util.h"
+
+namespace shoebox::app {
+namespace {
+
+namespace fs = std::filesystem;
+using shoebox::testing::CorpusPath;
+using shoebox::testing::DataPath;
+using shoebox::testing::TempDir;
+
+// A Hub-style model folder: the golden tiny CLIP with its tokenizer files beside it.
+fs::path TinyModel(const fs::path& dir) {
+  const fs::path golden = shoebox::testing::GoldenPath();
+  const fs::path out = dir / "tiny-clip";
+  fs::create_directories(out);
+  for (const auto& e : fs::directory_iterator(golden / "clip" / "tiny-b32"))
+    fs::copy(e.path(), out / e.path().filename(), fs::copy_options::recursive);
+  for (const auto& e : fs::directory_iterator(golden / "clip" / "tokenizer"))
+    fs::copy(e.path(), out / e.path().filename(), fs::copy_options::overwrite_existing);
+  return out;
+}
+
+// A home whose XDG folders are private to the test, with a folder of photos in ~/Pictures:
+// the sample photos, the meme set, and one photo twice (an identical-files group).
+class Home {
+ public:
+  Home() {
+    for (const char* v : {"HOME", "XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_CACHE_HOME"}) {
+      const char* old = std::getenv(v);
+      saved_.emplace_back(v, old ? std::optional<std::string>(old) : std::nullopt);
+    }
+    setenv("HOME", dir_.path().c_str(), 1);
+    setenv("XDG_CONFIG_HOME", (dir_ / "config").c_str(), 1);
+    setenv("XDG_DATA_HOME", (dir_ / "data").c_str(), 1);
+    setenv("XDG_CACHE_HOME", (dir_ / "cache").c_str(), 1);
+    QSettings().clear();
+    fs::create_directories(pictures());
+    for (const auto& e : fs::recursive_directory_iterator(DataPath("text-photos")))
+      if (e.path().extension() == ".jpg") fs::copy_file(e.path(), pictures() / e.path().filename());
+    fs::copy(DataPath("sample-photos/phones"), pictures() / "phones", fs::copy_options::recursive);
+    fs::copy_file(DataPath("sample-photos/phones/Apple iPhone 4.jpg"),
+                  pictures() / "phones" / "iphone copy.jpg");
+  }
+  ~Home() {
+    for (const auto& [v, old] : saved_)
+      old ? setenv(v.c_str(), old->c_str(), 1) : unsetenv(v.c_str());
+  }
+  fs::path path() const { return dir_.path(); }
+  fs::path pictures() const { return dir_ / "Pictures"; }
+  fs::path catalog() const { return dir_ / "data" / "shoebox" / "catalog.db"; }
+
+ private:
+  TempDir dir_;
+  std::vector<std::pair<std::string, std::optional<std::string>>> saved_;
+};
+
+int CountPhotos(const fs::path& dir) {
+  int n = 0;
+  for (const auto& e : fs::recursive_directory_iterator(dir))
+    if (e.is_regular_file()) ++n;
+  return n;
+}
+
+// A session over the home's photos with the tiny model, caught up (the first run done).
+std::unique_ptr<LibrarySession> OpenCaughtUp(const Home& home, const fs::path& model) {
+  SessionOptions o;
+  o.catalog = home.catalog();
+  o.model = model.string();
+  o.ocr = true;
+  o.low_priority = false;
+  auto s = LibrarySession::Open(o);
+  EXPECT_TRUE(s.ok()) << s.status().ToString();
+  if (!s.ok()) return nullptr;
+  (*s)->SetRoots({QString::fromStdString(home.pictures().string())});
+  // Caught up with the model too: the watcher restarts once the model is loaded, and that
+  // run embeds every photo.
+  EXPECT_TRUE(QTest::qWaitFor(
+      [&] {
+        const auto st = (*s)->WatchState();
+        return st.last && st.last->embedding && st.state == watch::WatchState::kWatching;
+      },
+      180000))
+      << (*s)->limits().toStdString();
+  if (const auto st = (*s)->WatchState(); st.last && st.last->embedding)
+    std::printf("caught up: %lld embedded while indexing, %lld after, vector file: %s\n",
+                static_cast<long long>(st.last->embedding->while_indexing),
+                static_cast<long long>(st.last->embedding->after.embedded),
+                st.last->embedding->vector_file.ToString().c_str());
+  (*s)->service()->WaitUntilReady();
+  // The query service picks up new vectors every 2 s.
+  EXPECT_TRUE(QTest::qWaitFor(
+      [&] {
+        auto st = (*s)->service()->LibraryStatus();
+        return st.ok() && (*st)["vectors"]["state"] == "ready";
+      },
+      30000));
+  return std::move(*s);
+}
+
+bool WaitForRows(MainWindow& w, int at_least, int ms = 10000) {
+  return QTest::qWaitFor([&] { return !w.model()->loading() && w.model()->rowCount() >= at_least; },
+                         ms);
+}
+
+QStringList Names(const PhotoGridModel* m) {
+  QStringList out;
+  for (int i = 0; i < m->rowCount(); ++i) out << m->item(i)->name;
+  return out;
+}
+
+class AppTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    home_ = new Home;
+    model_ = new fs::path(TinyModel(home_->path() / "models"));
+    session_ = OpenCaughtUp(*home_, *model_).release();
+  }
+  static void TearDownTestSuite() {
+    delete session_;
+    delete model_;
+    delete home_;
+  }
+  static Home* home_;
+  static fs::path* model_;
+  static LibrarySession* session_;
+};
+Home* AppTest::home_ = nullptr;
+fs::path* AppTest::model_ = nullptr;
+LibrarySession* AppTest::session_ = nullptr;
+
+TEST_F(AppTest, StartsOnTheWholeLibraryNewestFirst) {
+  ASSERT_NE(session_, nullptr);
+  MainWindow w(session_);
+  w.show();
+  ASSERT_TRUE(WaitForRows(w, CountPhotos(home_->pictures()) - 1));  // the copy is one photo
+  EXPECT_EQ(w.model()->rowCount(), CountPhotos(home_->pictures()) - 1);
+  EXPECT_TRUE(w.heading().startsWith("Newest first")) << w.heading().toStdString();
+  EXPECT_NE(w.watchText().indexOf("Up to date"), -1) << w.watchText().toStdString();
+}
+
+TEST_F(AppTest, TypingASearchShowsTheHitsAndSelectingOneShowsItsDetails) {
+  MainWindow w(session_);
+  w.show();
+  QTest::keyClicks(w.searchBox(), "contrasena");
+  QTest::keyClick(w.searchBox(), Qt::Key_Return);
+  ASSERT_TRUE(QTest::qWaitFor([&] { return w.heading().contains("contrasena"); }, 10000));
+  ASSERT_TRUE(WaitForRows(w, 1));
+  EXPECT_EQ(w.model()->item(0)->name, "meme-contrasena.jpg")
+      << Names(w.model()).join(", ").toStdString();
+  // The first hit is selected, and the detail pane shows its facts and its words.
+  ASSERT_TRUE(
+      QTest::qWaitFor([&] { return w.detail()->path().endsWith("meme-contrasena.jpg"); }, 10000));
+  EXPECT_NE(w.detail()->facts().indexOf("meme-contrasena.jpg"), -1);
+  EXPECT_FALSE(w.detail()->words().isEmpty()) << "the words OCR read are shown";
+  EXPECT_TRUE(QTest::qWaitFor([&] { return w.detail()->previewShown(); }, 10000));
+}
+
+TEST_F(AppTest, MoreLikeThisShowsTheOtherPhotosRankedByTheModel) {
+  MainWindow w(session_);
+  w.show();
+  ASSERT_TRUE(WaitForRows(w, 3));
+  const qint64 first = w.model()->item(0)->id;
+  w.grid()->setCurrentIndex(w.model()->index(0));
+  ASSERT_TRUE(QTest::qWaitFor([&] { return w.detail()->shown() == first; }, 5000));
+  QPushButton* more = w.detail()->findChild<QPushButton*>("moreLikeThis");
+  ASSERT_NE(more, nullptr);
+  QTest::mouseClick(more, Qt::LeftButton);
+  ASSERT_TRUE(QTest::qWaitFor([&] { return w.heading().startsWith("More like this"); }, 5000));
+  ASSERT_TRUE(WaitForRows(w, 2)) << w.heading().toStdString();
+  for (int i = 0; i < w.model()->rowCount(); ++i)
+    EXPECT_NE(w.model()->item(i)->id, first) << "the photo itself is not its own neighbour";
+  // Esc goes back to the library.
+  QTest::keyClick(&w, Qt::Key_Escape);
+  EXPECT_TRUE(QTest::qWaitFor([&] { return w.heading().startsWith("Newest first"); }, 5000));
+}
+
+TEST_F(AppTest, AnImageDroppedOnTheWindowIsSearchedByAndNotStored) {
+  MainWindow w(session_);
+  w.show();
+  ASSERT_TRUE(WaitForRows(w, 3));
+  const auto before = shoebox::testing::SnapshotTree(home_->pictures());
+  QMimeData mime;
+  mime.setUrls({QUrl::fromLocalFile(QString::fromStdString(
+      DataPath("sample-photos/phones/Samsung GT-I9000 (Galaxy S).jpg").string()))});
+  QDragEnterEvent enter(QPoint(200, 200), Qt::CopyAction, &mime, Qt::LeftButton, Qt::NoModifier);
+  QApplication::sendEvent(&w, &enter);
+  ASSERT_TRUE(enter.isAccepted());
+  QDropEvent drop(QPointF(200, 200), Qt::CopyAction, &mime, Qt::LeftButton, Qt::NoModifier);
+  QApplication::sendEvent(&w, &drop);
+  ASSERT_TRUE(QTest::qWaitFor([&] { return w.heading().startsWith("Photos like"); }, 5000));
+  ASSERT_TRUE(WaitForRows(w, 1));
+  // The same photo is in the library: it comes first.
+  EXPECT_EQ(w.model()->item(0)->name, "Samsung GT-I9000 (Galaxy S).jpg");
+  EXPECT_EQ(shoebox::testing::SnapshotTree(home_->pictures()), before);
+}
+
+TEST_F(AppTest, TheDuplicatesViewGroupsTheTwoCopiesAndDeletesNothing) {
+  DupesView v(session_->service());
+  v.show();
+  ASSERT_TRUE(QTest::qWaitFor([&] { return v.ready(); }, 30000));
+  EXPECT_GE(v.exactGroups(), 1);
+  bool found = false;
+  for (QTreeWidgetItemIterator it(v.tree()); *it; ++it)
+    if ((*it)->text(1).endsWith("iphone copy.jpg")) found = true;
+  EXPECT_TRUE(found);
+  EXPECT_TRUE(fs::exists(home_->pictures() / "phones" / "iphone copy.jpg"));
+}
+
+TEST_F(AppTest, SlashFocusesTheSearchBoxAndEscClearsIt) {
+  MainWindow w(session_);
+  w.show();
+  QApplication::setActiveWindow(&w);
+  w.grid()->setFocus();
+  QTest::keyClick(w.grid(), Qt::Key_Slash);
+  EXPECT_TRUE(QTest::qWaitFor([&] { return w.searchBox()->hasFocus(); }, 2000));
+  QTest::keyClicks(w.searchBox(), "dieta");
+  QTest::keyClick(w.searchBox(), Qt::Key_Return);
+  ASSERT_TRUE(QTest::qWaitFor([&] { return w.heading().contains("dieta"); }, 5000));
+  QTest::keyClick(&w, Qt::Key_Escape);
+  EXPECT_TRUE(w.searchBox()->text().isEmpty());
+  EXPECT_TRUE(QTest::qWaitFor([&] { return w.heading().startsWith("Newest first"); }, 5000));
+}
+
+TEST_F(AppTest, ScreenshotOfTheMainWindowWithResults) {
+  MainWindow w(session_);
+  w.resize(1280, 800);
+  w.show();
+  QTest::keyClicks(w.searchBox(), "meme");
+  QTest::keyClick(w.searchBox(), Qt::Key_Return);
+  ASSERT_TRUE(QTest::qWaitFor([&] { return w.heading().contains("meme"); }, 10000));
+  ASSERT_TRUE(WaitForRows(w, 4));
+  ASSERT_TRUE(QTest::qWaitFor([&] { return w.detail()->previewShown(); }, 10000));
+  // Every visible tile's thumbnail is in.
+  ASSERT_TRUE(QTest::qWaitFor(
+      [&] {
+        for (int i = 0; i < std::min(w.model()->rowCount(), 8); ++i)
+          if (!w.model()->index(i).data(PhotoGridModel::kThumbReadyRole).toBool()) {
+            w.grid()->viewport()->update();
+            return false;
+          }
+        return true;
+      },
+      10000));
+  QTest::qWait(200);
+  // Expectations that do not depend on pixels: the widgets a user sees are there and say
+  // what they should.
+  EXPECT_TRUE(w.grid()->isVisible());
+  EXPECT_TRUE(w.detail()->isVisible());
+  EXPECT_NE(w.detail()->facts().indexOf("File"), -1);
+  EXPECT_TRUE(w.heading().contains(QString("%1 photos").arg(w.model()->rowCount())))
+      << w.heading().toStdString();
+  const QImage shot = w.grab().toImage();
+  EXPECT_EQ(shot.size(), w.size() * w.devicePixelRatio());
+  const fs::path out = fs::path(SHOEBOX_SOURCE_DIR) / "tests" / "artifacts";
+  fs::create_directories(out);
+  ASSERT_TRUE(shot.save(QString::fromStdString((out / "app-main-window.png").string())));
+}
+
+// The first run, in a home of its own: what it finds, and what the user adds.
+TEST(FirstRun, OffersThePicturesFolderAndTheLibrariesFoundWithTheirPhotoCounts) {
+  Home home;
+  const fs::path lib = CorpusPath() / "libraries";
+  fs::create_directories(home.pictures() / "Lightroom");
+  fs::copy_file(lib / "lightroom" / "test_catalog_1" / "test_catalog_1.lrcat",
+                home.pictures() / "Lightroom" / "Catalog.lrcat");
+  fs::create_directories(home.path() / "Downloads");
+  fs::copy(lib / "google-takeout" / "seb-test-set1" / "Takeout",
+           home.path() / "Downloads" / "Takeout", fs::copy_options::recursive);
+  FirstRunDialog d(home.path());
+  d.show();
+  ASSERT_TRUE(QTest::qWaitFor([&] { return !d.counting(); }, 20000));
+  const QStringList rows = d.rows();
+  ASSERT_EQ(rows.size(), 3) << rows.join(" | ").toStdString();
+  EXPECT_TRUE(rows[0].startsWith("Folder")) << rows[0].toStdString();
+  EXPECT_TRUE(rows[1].contains("Lightroom catalog") && rows[1].contains("4 photos"))
+      << rows[1].toStdString();
+  EXPECT_TRUE(rows[2].contains("Google Takeout") && rows[2].contains("4 photos"))
+      << rows[2].toStdString();
+  const QString extra = QString::fromStdString((home.path() / "More").string());
+  fs::create_directories(home.path() / "More");
+  d.AddFolder(extra);
+  d.AddFolder(extra);  // once only
+  EXPECT_EQ(d.chosenRoots().size(), 4);
+  EXPECT_TRUE(d.chosenRoots().contains(extra));
+}
+
+// The watcher inside the app, in a home of its own (no model: words and names only).
+TEST(AppWatcher, APhotoCopiedInAppearsWithinFiveSecondsAndPauseHoldsItBack) {
+  Home home;
+  SessionOptions o;
+  o.catalog = home.catalog();
+  o.model = (home.path() / "no-model-here").string();
+  o.ocr = false;
+  o.low_priority = false;
+  auto s = LibrarySession::Open(o);
+  ASSERT_TRUE(s.ok()) << s.status().ToString();
+  (*s)->SetRoots({QString::fromStdString(home.pictures().string())});
+  ASSERT_TRUE(QTest::qWaitFor([&] { return (*s)->WatchState().runs >= 1; }, 30000));
+  MainWindow w(s->get());
+  w.show();
+  const int before = CountPhotos(home.pictures()) - 1;
+  ASSERT_TRUE(WaitForRows(w, before));
+  EXPECT_NE((*s)->limits().indexOf("needs a model"), -1) << (*s)->limits().toStdString();
+
+  QElapsedTimer t;
+  t.start();
+  fs::copy_file(DataPath("sample-photos/Cámara vieja/progressive Sony DSC-P12.jpg"),
+                home.pictures() / "new arrival.jpg");
+  ASSERT_TRUE(QTest::qWaitFor([&] { return Names(w.model()).contains("new arrival.jpg"); }, 5000))
+      << "not in the grid within 5 s";
+  std::printf("in the grid %lld ms after the copy\n", static_cast<long long>(t.elapsed()));
+
+  fs::remove(home.pictures() / "new arrival.jpg");
+  EXPECT_TRUE(QTest::qWaitFor([&] { return !Names(w.model()).contains("new arrival.jpg"); }, 5000))
+      << "a deleted photo stays in the grid";
+
+  QPushButton* pause = w.findChild<QPushButton*>("pause");
+  ASSERT_NE(pause, nullptr);
+  QTest::mouseClick(pause, Qt::LeftButton);
+  EXPECT_TRUE(QTest::qWaitFor([&] { return w.watchText().contains("paused"); }, 3000))
+      << w.watchText().toStdString();
+  fs::copy_file(DataPath("sample-photos/Cámara vieja/progressive Sony DSC-P12.jpg"),
+                home.pictures() / "while paused.jpg");
+  QTest::qWait(1500);
+  EXPECT_FALSE(Names(w.model()).contains("while paused.jpg"));
+  QTest::mouseClick(pause, Qt::LeftButton);
+  EXPECT_TRUE(QTest::qWaitFor([&] { return Names(w.model()).contains("while paused.jpg"); }, 5000));
+}
+
+}  // namespace
+}  // namespace shoebox::app
+
+int main(int argc, char** argv) {
+  // Test discovery runs this binary at build time, with no display and no environment.
+  if (!std::getenv("QT_QPA_PLATFORM") && !std::getenv("DISPLAY"))
+    setenv("QT_QPA_PLATFORM", "offscreen", 1);
+  QApplication app(argc, argv);
+  QApplication::setOrganizationName("shoebox-tests");
+  QApplication::setApplicationName("shoebox-app-tests");
+  ::testing::InitGoogleTest(&argc, argv);
+  return RUN_ALL_TESTS();
+}
