@@ -3,6 +3,7 @@
 #include <QApplication>
 #include <QDir>
 #include <QMessageBox>
+#include <clocale>
 #include <cstdio>
 #include <string>
 
@@ -29,6 +30,10 @@ int main(int argc, char** argv) {
     }
   }
   QApplication app(argc, argv);
+  // QApplication adopts the user's locale for the C library too; Tesseract (and every number
+  // the engine parses from a config file) needs the C locale the CLI runs in. Qt's own text
+  // handling does not depend on it.
+  std::setlocale(LC_ALL, "C");
   QApplication::setOrganizationName("shoebox");
   QApplication::setApplicationName("shoebox-app");
   QApplication::setApplicationVersion(SHOEBOX_VERSION);

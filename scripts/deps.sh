@@ -12,6 +12,8 @@ PACKAGES=(
   libhnswlib-dev libcpp-httplib-dev libarchive-dev
   # OCR: Tesseract and its English and Spanish data (other languages: tesseract-ocr-LANG)
   libtesseract-dev tesseract-ocr-eng tesseract-ocr-spa
+  # the desktop app (Qt 6 Widgets); xvfb-run for its screenshot test
+  qt6-base-dev qt6-base-dev-tools xvfb xauth
   # tests and benchmarks
   libgtest-dev libgmock-dev libbenchmark-dev sqlite3 libjpeg-turbo-progs python3
   # the OCR benchmark's peer (the command line)
