@@ -14,6 +14,8 @@ PACKAGES=(
   libtesseract-dev tesseract-ocr-eng tesseract-ocr-spa
   # the desktop app (Qt 6 Widgets); xvfb-run for its screenshot test
   qt6-base-dev qt6-base-dev-tools xvfb xauth
+  # the package test (dpkg-shlibdeps, the .desktop check)
+  dpkg-dev desktop-file-utils
   # tests and benchmarks
   libgtest-dev libgmock-dev libbenchmark-dev sqlite3 libjpeg-turbo-progs python3
   # the OCR benchmark's peer (the command line)

@@ -1,15 +1,21 @@
 // shoebox: one binary, one subcommand per file (command_<verb>.cc).
 #include <CLI/CLI.hpp>
+#include <cstdio>
 #include <cstdlib>
 
 #include "base/allocator.h"
 #include "tools/cli/cli_common.h"
 
+#ifndef SHOEBOX_VERSION
+#define SHOEBOX_VERSION "0.0.0"
+#endif
+
 int main(int argc, char** argv) {
   using namespace shoebox::cli;
   shoebox::TuneAllocatorForBatchWork();
   CLI::App app{"shoebox: private, local semantic search for your photo library"};
-  app.require_subcommand(1);
+  app.require_subcommand(0, 1);
+  app.set_version_flag("--version", std::string("shoebox ") + SHOEBOX_VERSION);
   GlobalOptions g;
   app.add_option("--db", g.db,
                  "Catalog file (default: $SHOEBOX_DB or ~/.local/share/shoebox/catalog.db)");
@@ -45,6 +51,10 @@ int main(int argc, char** argv) {
   } catch (const CLI::ParseError& e) {
     int rc = app.exit(e);
     return rc == 0 ? 0 : 2;
+  }
+  if (app.get_subcommands().empty()) {  // --version is handled by parse; anything else needs one
+    std::fprintf(stderr, "A subcommand is required\nRun with --help for more information.\n");
+    return 2;
   }
   return exit_code;
 }
