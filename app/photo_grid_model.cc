@@ -8,7 +8,7 @@ namespace shoebox::app {
 namespace {
 
 constexpr int64_t kFirstPage = 400;       // what the grid shows at once
-constexpr int64_t kLaterPage = 5000;      // the rest of a browse, in the background
+constexpr int64_t kLaterPage = 50000;     // the rest of a browse, in the background
 constexpr size_t kMaxQueuedThumbs = 400;  // older requests (scrolled past) are dropped
 constexpr int kThumbLoaders = 2;
 

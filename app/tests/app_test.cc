@@ -184,7 +184,8 @@ TEST_F(AppTest, TypingASearchShowsTheHitsAndSelectingOneShowsItsDetails) {
   QTest::keyClick(w.searchBox(), Qt::Key_Return);
   ASSERT_TRUE(QTest::qWaitFor(
       [&] { return w.heading().contains("pikachu") && !w.model()->loading(); }, 10000));
-  ASSERT_TRUE(QTest::qWaitFor([&] { return w.detail()->path().endsWith("meme-pikachu.jpg"); }, 10000));
+  ASSERT_TRUE(
+      QTest::qWaitFor([&] { return w.detail()->path().endsWith("meme-pikachu.jpg"); }, 10000));
   EXPECT_TRUE(w.detail()->words().contains("SURPRISED")) << w.detail()->words().toStdString();
 }
 
