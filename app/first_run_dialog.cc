@@ -2,6 +2,7 @@
 
 #include <QDialogButtonBox>
 #include <QFileDialog>
+#include <QHBoxLayout>
 #include <QPushButton>
 #include <QVBoxLayout>
 
@@ -24,7 +25,8 @@ constexpr int kPathRole = Qt::UserRole + 1;
 
 }  // namespace
 
-FirstRunDialog::FirstRunDialog(const std::filesystem::path& home, QWidget* parent)
+FirstRunDialog::FirstRunDialog(const std::filesystem::path& home, QWidget* parent,
+                               const std::string& model)
     : QDialog(parent) {
   setObjectName("firstRun");
   setWindowTitle(tr("Welcome to shoebox"));
@@ -49,15 +51,60 @@ FirstRunDialog::FirstRunDialog(const std::filesystem::path& home, QWidget* paren
   model_ = new QLabel;
   model_->setObjectName("modelNote");
   model_->setWordWrap(true);
-  const std::string repo = ResolveRepo(kDefaultModel);
-  model_->setText(
-      IsDownloaded(repo)
-          ? tr("Search by meaning: the model %1 is ready.").arg(kDefaultModel)
-          : tr("Search by meaning needs the model %1 (about 800 MB, downloaded once). Without it, "
-               "text search (words in photos, names, albums, keywords) and browsing work; add it "
-               "later with: shoebox models pull %1")
-                .arg(kDefaultModel));
   layout->addWidget(model_);
+  auto* model_row = new QHBoxLayout;
+  download_ = new QPushButton(tr("Download the model"));
+  download_->setObjectName("downloadModel");
+  cancel_button_ = new QPushButton(tr("Cancel download"));
+  progress_ = new QProgressBar;
+  progress_->setRange(0, 1000);
+  model_row->addWidget(download_);
+  model_row->addWidget(progress_, 1);
+  model_row->addWidget(cancel_button_);
+  layout->addLayout(model_row);
+  progress_->setVisible(false);
+  cancel_button_->setVisible(false);
+  connect(download_, &QPushButton::clicked, this, &FirstRunDialog::StartModelDownload);
+  connect(cancel_button_, &QPushButton::clicked, this, &FirstRunDialog::CancelModelDownload);
+  const std::string name = model.empty() ? std::string(kDefaultModel) : model;
+  repo_ = ResolveRepo(name);
+  model_ready_ = IsDownloaded(repo_);
+  download_->setVisible(!model_ready_);
+  const QString without =
+      tr("Without it, text search (words in photos, names, albums, keywords) and browsing "
+         "work; add it later here or with: shoebox models pull %1")
+          .arg(QString::fromStdString(name));
+  if (model_ready_) {
+    model_->setText(
+        tr("Search by meaning: the model %1 is ready.").arg(QString::fromStdString(name)));
+  } else {
+    model_->setText(
+        tr("Search by meaning needs the model %1 (downloaded once; finding its size…). ")
+            .arg(QString::fromStdString(name)) +
+        without);
+    download_pool_.setMaxThreadCount(1);
+    download_pool_.start([this, name, without] {
+      PullOptions o;
+      o.show_progress = false;
+      auto size = ModelDownloadSize(repo_, o);
+      const QString text =
+          size.ok() ? tr("Search by meaning needs the model %1 (%2 MB, downloaded once). ")
+                              .arg(QString::fromStdString(name))
+                              .arg(static_cast<double>(*size) / 1e6, 0, 'f', 0) +
+                          without
+                    : tr("Search by meaning needs the model %1, which cannot be downloaded now "
+                         "(%2). ")
+                              .arg(QString::fromStdString(name),
+                                   QString::fromStdString(size.status().message())) +
+                          without;
+      QMetaObject::invokeMethod(
+          this,
+          [this, text] {
+            if (!downloading_) model_->setText(text);
+          },
+          Qt::QueuedConnection);
+    });
+  }
   auto* box = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel);
   box->button(QDialogButtonBox::Ok)->setText(tr("Start"));
   connect(box, &QDialogButtonBox::accepted, this, &QDialog::accept);
@@ -92,7 +139,59 @@ FirstRunDialog::FirstRunDialog(const std::filesystem::path& home, QWidget* paren
   }
 }
 
-FirstRunDialog::~FirstRunDialog() { pool_.waitForDone(); }
+FirstRunDialog::~FirstRunDialog() {
+  cancel_ = true;
+  pool_.waitForDone();
+  download_pool_.waitForDone();
+}
+
+void FirstRunDialog::StartModelDownload() {
+  if (downloading_ || model_ready_) return;
+  downloading_ = true;
+  cancel_ = false;
+  download_->setEnabled(false);
+  progress_->setValue(0);
+  progress_->setVisible(true);
+  cancel_button_->setVisible(true);
+  model_->setText(tr("Downloading %1…").arg(QString::fromStdString(repo_)));
+  download_pool_.start([this] {
+    PullOptions o;
+    o.show_progress = false;
+    o.on_progress = [this](uint64_t done, uint64_t total) {
+      const int permille = total ? static_cast<int>(done * 1000 / total) : 0;
+      QMetaObject::invokeMethod(
+          progress_, [this, permille] { progress_->setValue(permille); }, Qt::QueuedConnection);
+      return !cancel_.load();
+    };
+    auto pulled = PullModel(repo_, o);
+    const bool cancelled = !pulled.ok() && pulled.status().code() == StatusCode::kCancelled;
+    const QString error =
+        pulled.ok() ? QString() : QString::fromStdString(pulled.status().message());
+    QMetaObject::invokeMethod(
+        this, [this, error, cancelled] { DownloadFinished(error, cancelled); },
+        Qt::QueuedConnection);
+  });
+}
+
+void FirstRunDialog::DownloadFinished(const QString& error, bool cancelled) {
+  downloading_ = false;
+  cancel_button_->setVisible(false);
+  model_ready_ = error.isEmpty();
+  progress_->setVisible(!model_ready_ && !cancelled);
+  download_->setEnabled(!model_ready_);
+  download_->setVisible(!model_ready_);
+  if (model_ready_)
+    model_->setText(tr("Search by meaning: the model is downloaded and ready."));
+  else if (cancelled)
+    model_->setText(
+        tr("Download cancelled. Download again to resume where it stopped; "
+           "text search and browsing work meanwhile."));
+  else
+    model_->setText(tr("The model could not be downloaded: %1. Text search and browsing work; "
+                       "try again later here or with `shoebox models pull`.")
+                        .arg(error));
+  emit modelDone();
+}
 
 void FirstRunDialog::AddRow(const QString& text, const QString& path, bool checked) {
   auto* item = new QListWidgetItem(text, list_);

@@ -8,8 +8,12 @@
 #include <QDialog>
 #include <QLabel>
 #include <QListWidget>
+#include <QProgressBar>
+#include <QPushButton>
 #include <QThreadPool>
+#include <atomic>
 #include <filesystem>
+#include <string>
 
 namespace shoebox::app {
 
@@ -17,7 +21,9 @@ class FirstRunDialog : public QDialog {
   Q_OBJECT
 
  public:
-  FirstRunDialog(const std::filesystem::path& home, QWidget* parent = nullptr);
+  // model: the model offered for search by meaning (a short name or Hub repo).
+  FirstRunDialog(const std::filesystem::path& home, QWidget* parent = nullptr,
+                 const std::string& model = {});
   ~FirstRunDialog() override;
 
   // What the "Add folder…" button adds once the folder dialog returns.
@@ -28,15 +34,34 @@ class FirstRunDialog : public QDialog {
   QStringList rows() const;
   bool counting() const { return counting_ > 0; }
 
+  // The model: downloaded in the background with a progress bar; Cancel stops it (what was
+  // downloaded stays, and the next download resumes from there).
+  void StartModelDownload();
+  void CancelModelDownload() { cancel_ = true; }
+  QString modelText() const { return model_->text(); }
+  bool modelReady() const { return model_ready_; }
+  bool downloading() const { return downloading_; }
+
  signals:
   void countsReady();
+  void modelDone();  // downloaded, failed or cancelled
 
  private:
   void AddRow(const QString& text, const QString& path, bool checked);
 
   QListWidget* list_;
+  void DownloadFinished(const QString& error, bool cancelled);
+
   QLabel* model_;
+  QPushButton* download_;
+  QPushButton* cancel_button_;
+  QProgressBar* progress_;
+  std::string repo_;
   QThreadPool pool_;
+  QThreadPool download_pool_;
+  std::atomic<bool> cancel_{false};
+  bool downloading_ = false;
+  bool model_ready_ = false;
   int counting_ = 0;
 };
 

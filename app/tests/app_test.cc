@@ -1,6 +1,10 @@
 // The desktop app driven as a user would, with no display (QT_QPA_PLATFORM=offscreen): the
 // first run, search, selection, more like this, duplicates, dropping an image, the watcher,
 // pause and resume, the keyboard; and, under xvfb-run, a screenshot of the main window.
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
 #include <QApplication>
 #include <QDir>
 #include <QDropEvent>
@@ -20,6 +24,7 @@
 #include "app/first_run_dialog.h"
 #include "app/library_session.h"
 #include "app/main_window.h"
+#include "engine/hub/model_store.h"
 #include "test_util.h"
 
 namespace shoebox::app {
@@ -293,6 +298,7 @@ TEST_F(AppTest, ScreenshotOfTheMainWindowWithResults) {
 // The first run, in a home of its own: what it finds, and what the user adds.
 TEST(FirstRun, OffersThePicturesFolderAndTheLibrariesFoundWithTheirPhotoCounts) {
   Home home;
+  ::setenv("SHOEBOX_HF_ENDPOINT", "http://127.0.0.1:1", 1);  // offline: the model's size is unknown
   const fs::path lib = CorpusPath() / "libraries";
   fs::create_directories(home.pictures() / "Lightroom");
   fs::copy_file(lib / "lightroom" / "test_catalog_1" / "test_catalog_1.lrcat",
@@ -316,6 +322,103 @@ TEST(FirstRun, OffersThePicturesFolderAndTheLibrariesFoundWithTheirPhotoCounts) 
   d.AddFolder(extra);  // once only
   EXPECT_EQ(d.chosenRoots().size(), 4);
   EXPECT_TRUE(d.chosenRoots().contains(extra));
+  // Offline, the model is offered with what works without it.
+  ASSERT_TRUE(
+      QTest::qWaitFor([&] { return d.modelText().contains("cannot be downloaded now"); }, 10000))
+      << d.modelText().toStdString();
+  EXPECT_TRUE(d.modelText().contains("text search")) << d.modelText().toStdString();
+  ::unsetenv("SHOEBOX_HF_ENDPOINT");
+}
+
+// A stand-in for the Hugging Face Hub (tests/e2e/mock_hub.py) serving the tiny golden CLIP as
+// "test/tiny"; SHOEBOX_HF_ENDPOINT points at it while it lives.
+class MockHub {
+ public:
+  explicit MockHub(const fs::path& dir) {
+    const fs::path golden = shoebox::testing::GoldenPath();
+    const fs::path repo = dir / "hub" / "test" / "tiny";
+    fs::create_directories(repo);
+    for (const char* f : {"config.json", "model.safetensors", "preprocessor_config.json"})
+      fs::copy_file(golden / "clip/tiny-b32" / f, repo / f);
+    for (const char* f : {"vocab.json", "merges.txt", "tokenizer_config.json"})
+      fs::copy_file(golden / "clip/tokenizer" / f, repo / f);
+    int out[2];
+    if (::pipe(out) != 0) return;
+    pid_ = ::fork();
+    if (pid_ == 0) {
+      ::dup2(out[1], 1);
+      ::close(out[0]);
+      const std::string script = std::string(SHOEBOX_SOURCE_DIR) + "/tests/e2e/mock_hub.py";
+      const std::string root = (dir / "hub").string();
+      ::execlp("python3", "python3", script.c_str(), root.c_str(), nullptr);
+      ::_exit(127);
+    }
+    ::close(out[1]);
+    std::string port;
+    char ch;
+    while (::read(out[0], &ch, 1) == 1 && ch != '\n') port.push_back(ch);
+    ::close(out[0]);
+    if (!port.empty()) ::setenv("SHOEBOX_HF_ENDPOINT", ("http://127.0.0.1:" + port).c_str(), 1);
+    ok_ = !port.empty();
+  }
+  ~MockHub() {
+    ::unsetenv("SHOEBOX_HF_ENDPOINT");
+    if (pid_ > 0) {
+      ::kill(pid_, SIGTERM);
+      ::waitpid(pid_, nullptr, 0);
+    }
+  }
+  bool ok() const { return ok_; }
+
+ private:
+  pid_t pid_ = -1;
+  bool ok_ = false;
+};
+
+TEST(FirstRun, OffersTheModelWithItsSizeAndDownloadsItWithAProgressBar) {
+  Home home;
+  MockHub hub(home.path());
+  ASSERT_TRUE(hub.ok()) << "mock hub did not start (python3 missing?)";
+  FirstRunDialog d(home.path(), nullptr, "test/tiny");
+  d.show();
+  EXPECT_FALSE(d.modelReady());
+  ASSERT_TRUE(
+      QTest::qWaitFor([&] { return d.modelText().contains(" MB, downloaded once"); }, 10000))
+      << d.modelText().toStdString();
+  QPushButton* download = d.findChild<QPushButton*>("downloadModel");
+  ASSERT_NE(download, nullptr);
+  QTest::mouseClick(download, Qt::LeftButton);
+  ASSERT_TRUE(QTest::qWaitFor([&] { return !d.downloading(); }, 30000));
+  EXPECT_TRUE(d.modelReady()) << d.modelText().toStdString();
+  EXPECT_TRUE(IsDownloaded("test/tiny"));
+}
+
+TEST(ModelDownload, ACancelledDownloadKeepsWhatItHadAndTheNextOneResumes) {
+  Home home;
+  MockHub hub(home.path());
+  ASSERT_TRUE(hub.ok());
+  PullOptions o;
+  o.show_progress = false;
+  uint64_t stopped_at = 0;
+  o.on_progress = [&](uint64_t done, uint64_t) {
+    stopped_at = done;
+    return done == 0;  // cancels as soon as bytes arrive
+  };
+  auto first = PullModel("test/tiny", o);
+  ASSERT_FALSE(first.ok());
+  EXPECT_EQ(first.status().code(), StatusCode::kCancelled) << first.status().ToString();
+  EXPECT_NE(first.status().message().find("resumes"), std::string::npos);
+  EXPECT_FALSE(IsDownloaded("test/tiny"));
+  std::vector<uint64_t> seen;
+  o.on_progress = [&](uint64_t done, uint64_t) {
+    seen.push_back(done);
+    return true;
+  };
+  auto second = PullModel("test/tiny", o);
+  ASSERT_TRUE(second.ok()) << second.status().ToString();
+  EXPECT_TRUE(IsDownloaded("test/tiny"));
+  ASSERT_FALSE(seen.empty());
+  EXPECT_GT(stopped_at, 0u);
 }
 
 // The watcher inside the app, in a home of its own (no model: words and names only).

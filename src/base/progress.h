@@ -17,6 +17,7 @@ class Progress {
   ~Progress();
 
   void SetTotal(uint64_t total) { total_ = total; }
+  uint64_t total() const { return total_; }
   // Sets how many units are done and redraws at most ~10 times a second on a TTY,
   // every 5 s otherwise.
   void Update(uint64_t done);

@@ -127,6 +127,7 @@ struct Download {
   FILE* out;
   Progress* progress;
   uint64_t base;
+  const PullOptions* options;
 };
 
 size_t WriteFile(char* p, size_t size, size_t n, void* user) {
@@ -137,6 +138,9 @@ size_t WriteFile(char* p, size_t size, size_t n, void* user) {
 int OnProgress(void* user, curl_off_t, curl_off_t now, curl_off_t, curl_off_t) {
   auto* d = static_cast<Download*>(user);
   if (d->progress) d->progress->Update(d->base + static_cast<uint64_t>(now));
+  if (d->options->on_progress && d->progress &&
+      !d->options->on_progress(d->base + static_cast<uint64_t>(now), d->progress->total()))
+    return 1;  // curl stops with CURLE_ABORTED_BY_CALLBACK
   return 0;
 }
 
@@ -152,7 +156,7 @@ Status FetchOnce(const std::string& repo, const std::string& url, const std::fil
   if (have == f.size && f.size > 0) return Status::Ok();
   FILE* out = std::fopen(part.c_str(), have ? "ab" : "wb");
   if (!out) return IoError("cannot write " + part.string());
-  Download d{out, progress, done_before + have};
+  Download d{out, progress, done_before + have, &o};
   Request req(url, o);
   CURL* c = req.c;
   curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, WriteFile);
@@ -172,6 +176,9 @@ Status FetchOnce(const std::string& repo, const std::string& url, const std::fil
   if (!write_ok)
     return Status(StatusCode::kDiskFull,
                   "cannot finish writing " + part.string() + " (disk full?)");
+  if (rc == CURLE_ABORTED_BY_CALLBACK)
+    return Cancelled("the download of " + repo +
+                     " was cancelled; pulling it again resumes where it stopped");
   if (rc != CURLE_OK) {
     Response r;
     r.code = status >= 400 ? CURLE_OK : rc;
@@ -279,6 +286,16 @@ Result<std::vector<HubFile>> SelectModelFiles(const std::vector<HubFile>& files,
     return NotFound(repo +
                     " has no weights shoebox can read (model.safetensors or pytorch_model.bin)");
   return out;
+}
+
+Result<uint64_t> ModelDownloadSize(const std::string& repo, const PullOptions& o) {
+  auto all = ListHubFiles(repo, o);
+  if (!all.ok()) return all.status();
+  auto files = SelectModelFiles(*all, repo);
+  if (!files.ok()) return files.status();
+  uint64_t total = 0;
+  for (const auto& f : *files) total += f.size;
+  return total;
 }
 
 Result<std::filesystem::path> PullModel(const std::string& repo, const PullOptions& o) {

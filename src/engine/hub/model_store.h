@@ -12,6 +12,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -46,7 +47,13 @@ struct PullOptions {
   std::string token;     // empty: $HF_TOKEN
   bool show_progress = true;
   int retries = 3;  // per file, each resuming where the last attempt stopped
+  // Told the bytes done of the total a few times a second (a progress bar in the desktop app);
+  // returning false stops the download with kCancelled, and the next pull resumes from there.
+  std::function<bool(uint64_t done, uint64_t total)> on_progress;
 };
+
+// The model files' total size in bytes (what a pull would download, before it starts).
+Result<uint64_t> ModelDownloadSize(const std::string& repo, const PullOptions& options);
 
 // The files of the repo's main revision (GET /api/models/<repo>/revision/main?blobs=true).
 Result<std::vector<HubFile>> ListHubFiles(const std::string& repo, const PullOptions& options);
