@@ -38,7 +38,10 @@ QString WatchLine(const watch::WatchStatus& s, bool has_roots) {
       line = QObject::tr("Catching up with changes…");
       break;
     case watch::WatchState::kIndexing:
-      line = QObject::tr("Indexing new photos…");
+      line = s.indexing.size() == 1
+                 ? QObject::tr("Indexing %1…")
+                       .arg(QFileInfo(QString::fromStdString(s.indexing.front())).fileName())
+                 : QObject::tr("Indexing new photos…");
       break;
     case watch::WatchState::kWaitingForLock:
       line = QObject::tr("Waiting: another shoebox is indexing this catalog");

@@ -11,4 +11,7 @@ for t in "$@"; do targets+=(--target "$t"); done
 cmake --preset "$preset" >/dev/null
 cmake --build --preset "$preset" -j "$(nproc)" "${targets[@]}"
 # The documented binary path.
-if [ "$preset" = release ]; then ln -sfn release/shoebox build/shoebox; fi
+if [ "$preset" = release ]; then
+  ln -sfn release/shoebox build/shoebox
+  ln -sfn release/app/shoebox-app build/shoebox-app
+fi

@@ -24,6 +24,7 @@
 #include "app/first_run_dialog.h"
 #include "app/library_session.h"
 #include "app/main_window.h"
+#include "catalog/catalog.h"
 #include "engine/hub/model_store.h"
 #include "test_util.h"
 
@@ -260,6 +261,32 @@ TEST_F(AppTest, SlashFocusesTheSearchBoxAndEscClearsIt) {
   EXPECT_TRUE(QTest::qWaitFor([&] { return w.heading().startsWith("Newest first"); }, 5000));
 }
 
+TEST_F(AppTest, PhotosDraggedOutAreTheirFilesAndSpaceShowsOneLarge) {
+  MainWindow w(session_);
+  w.show();
+  ASSERT_TRUE(WaitForRows(w, 3));
+  std::unique_ptr<QMimeData> mime(w.model()->mimeData({w.model()->index(0), w.model()->index(1)}));
+  ASSERT_NE(mime, nullptr);
+  ASSERT_EQ(mime->urls().size(), 2);
+  for (const QUrl& u : mime->urls()) {
+    EXPECT_TRUE(u.isLocalFile());
+    EXPECT_TRUE(fs::exists(u.toLocalFile().toStdString())) << u.toString().toStdString();
+  }
+  EXPECT_TRUE(w.model()->flags(w.model()->index(0)) & Qt::ItemIsDragEnabled);
+
+  w.grid()->setCurrentIndex(w.model()->index(0));
+  QApplication::setActiveWindow(&w);
+  w.grid()->setFocus();
+  QTest::keyClick(w.grid(), Qt::Key_Space);
+  QDialog* look = nullptr;
+  ASSERT_TRUE(QTest::qWaitFor(
+      [&] { return (look = w.findChild<QDialog*>("quickLook")) != nullptr; }, 3000));
+  auto* pane = look->findChild<DetailPane*>();
+  ASSERT_NE(pane, nullptr);
+  EXPECT_EQ(pane->shown(), w.model()->item(0)->id);
+  look->close();
+}
+
 TEST_F(AppTest, ScreenshotOfTheMainWindowWithResults) {
   MainWindow w(session_);
   w.resize(1280, 800);
@@ -328,6 +355,43 @@ TEST(FirstRun, OffersThePicturesFolderAndTheLibrariesFoundWithTheirPhotoCounts) 
       << d.modelText().toStdString();
   EXPECT_TRUE(d.modelText().contains("text search")) << d.modelText().toStdString();
   ::unsetenv("SHOEBOX_HF_ENDPOINT");
+}
+
+TEST(AppCatalog, ALockedCatalogIsWaitedForAndSaidSo) {
+  Home home;
+  fs::create_directories(home.catalog().parent_path());
+  SessionOptions o;
+  o.catalog = home.catalog();
+  o.model = (home.path() / "no-model-here").string();
+  o.ocr = false;
+  o.low_priority = false;
+  auto s = LibrarySession::Open(o);
+  ASSERT_TRUE(s.ok()) << s.status().ToString();
+  auto lock = WriterLock::Acquire(home.catalog(), false);  // as a running `shoebox index`
+  ASSERT_TRUE(lock.ok());
+  (*s)->SetRoots({QString::fromStdString(home.pictures().string())});
+  MainWindow w(s->get());
+  w.show();
+  EXPECT_TRUE(
+      QTest::qWaitFor([&] { return w.watchText().contains("another shoebox is indexing"); }, 5000))
+      << w.watchText().toStdString();
+  lock->reset();
+  EXPECT_TRUE(QTest::qWaitFor([&] { return w.watchText().startsWith("Up to date"); }, 10000))
+      << w.watchText().toStdString();
+  EXPECT_TRUE(WaitForRows(w, CountPhotos(home.pictures()) - 1));
+}
+
+TEST(AppCatalog, ADamagedCatalogIsAClearErrorNamingTheFile) {
+  Home home;
+  fs::create_directories(home.catalog().parent_path());
+  shoebox::testing::WriteFile(home.catalog(), std::string(8192, 'x'));
+  SessionOptions o;
+  o.catalog = home.catalog();
+  o.watch = false;
+  auto s = LibrarySession::Open(o);
+  ASSERT_FALSE(s.ok());
+  EXPECT_NE(s.status().message().find(home.catalog().string()), std::string::npos)
+      << s.status().ToString();
 }
 
 // A stand-in for the Hugging Face Hub (tests/e2e/mock_hub.py) serving the tiny golden CLIP as

@@ -85,8 +85,17 @@ Result<std::unique_ptr<Catalog>> Catalog::Open(const std::filesystem::path& path
     std::filesystem::create_directories(path.parent_path(), ec);
     if (ec) return IoError("cannot create " + path.parent_path().string() + ": " + ec.message());
   }
-  SHOEBOX_RETURN_IF_ERROR(cat->db_.Open(path.string(), create, false));
-  SHOEBOX_RETURN_IF_ERROR(cat->Migrate());
+  // Which catalog, when it cannot be used: the message reaches people who may have several.
+  auto named = [&](const Status& st) {
+    if (st.ok() || st.message().find(path.string()) != std::string::npos) return st;
+    return Status(st.code(), path.string() + ": " + st.message() +
+                                 (st.code() == StatusCode::kCorrupt
+                                      ? " (move it aside and run `shoebox index` to rebuild it; "
+                                        "your photos are untouched)"
+                                      : ""));
+  };
+  SHOEBOX_RETURN_IF_ERROR(named(cat->db_.Open(path.string(), create, false)));
+  SHOEBOX_RETURN_IF_ERROR(named(cat->Migrate()));
   return cat;
 }
 

@@ -262,6 +262,10 @@ struct LibraryWatcher::Impl {
     }
     dirty.clear();
     if (roots.empty()) return;
+    {
+      std::lock_guard<std::mutex> lock(mu);
+      st.indexing = roots;
+    }
     Publish(first_run ? WatchState::kCatchingUp : WatchState::kIndexing);
     IndexJobOptions job = opt.job;
     job.roots = roots;
@@ -298,6 +302,7 @@ struct LibraryWatcher::Impl {
     {
       std::lock_guard<std::mutex> lock(mu);
       st.progress = WatchProgress{};
+      st.indexing.clear();
       ++st.runs;
       if (report.ok()) {
         st.last = *report;

@@ -66,6 +66,7 @@ struct WatchStatus {
   Status problem;                      // why the last run failed (ok when it did not)
   std::vector<std::string> dirty;      // roots with changes not yet indexed
   WatchProgress progress;              // of the run in flight (zero between runs)
+  std::vector<std::string> indexing;   // the roots of the run in flight
 };
 
 struct WatchOptions {

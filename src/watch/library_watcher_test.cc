@@ -226,6 +226,30 @@ TEST_F(LibraryWatcherTest, TheCatalogsOwnFolderIsNotWatchedForItsOwnWrites) {
   EXPECT_EQ(rec.runs(), 1) << "the watcher's own commits started more runs";
 }
 
+TEST_F(LibraryWatcherTest, ALibraryIsImportedAgainWhenItsDatabaseChanges) {
+  const fs::path lrcat = dir_ / "Lightroom" / "Catalog.lrcat";
+  fs::create_directories(lrcat.parent_path());
+  fs::copy_file(
+      shoebox::testing::CorpusPath() / "libraries/lightroom/test_catalog_1/test_catalog_1.lrcat",
+      lrcat);
+  WatchOptions o = Options();
+  o.job.roots = {lrcat.string()};
+  Recorder rec;
+  auto w = LibraryWatcher::Start(catalog(), o, &rec);
+  ASSERT_OK(w.status());
+  ASSERT_TRUE(rec.WaitFor(10s, [](Recorder& r) { return r.runs_ >= 1; }));
+  ASSERT_TRUE(rec.failures_.empty()) << rec.failures_.front().ToString();
+  EXPECT_EQ((*w)->status().roots.at(0).how, RootHow::kNotified);
+  // Lightroom writes its catalog in place (and a -journal beside it); a file beside it that is
+  // not the catalog changes nothing.
+  shoebox::testing::WriteFile(lrcat.parent_path() / "notes.txt", "unrelated");
+  std::this_thread::sleep_for(800ms);
+  EXPECT_EQ(rec.runs(), 1) << "a file beside the catalog started a run";
+  shoebox::testing::WriteFile(lrcat.string() + "-journal", "a transaction");
+  EXPECT_TRUE(rec.WaitFor(5s, [](Recorder& r) { return r.runs_ >= 2; }))
+      << "the catalog's change was not noticed";
+}
+
 TEST(IndexedRoots, AreTheFoldersAndLibrariesTheCatalogHasIndexedWithoutNestedFolders) {
   TempDir dir;
   auto cat = Catalog::Open(dir / "c.db", true);
