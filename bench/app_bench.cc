@@ -98,15 +98,8 @@ Status BuildCatalog(const fs::path& catalog, const fs::path& thumbs_dir, int64_t
       a.has_thumbnail = true;
       auto id = (*cat)->InsertAsset(a, now);
       if (!id.ok()) return id.status();
-      FileRecord f;
-      f.source_id = *source;
-      f.path = "/synthetic/Pictures/" + std::to_string(2005 + i % 20) + "/IMG_" +
-               std::to_string(i) + ".JPG";
-      f.size = a.size;
-      f.mtime_ns = now * 1'000'000'000;
-      f.asset_id = *id;
-      f.first_seen = f.last_seen = now;
-      SHOEBOX_RETURN_IF_ERROR((*cat)->UpsertFile(f));
+      SHOEBOX_RETURN_IF_ERROR(
+          (*cat)->UpsertFile(bench::SyntheticFile(*source, i, *id, a.size, now)));
       const size_t k = static_cast<size_t>(i) % jpegs.size();
       if (first_hash[k].empty()) {
         SHOEBOX_RETURN_IF_ERROR(thumbs.Put(hash, jpegs[k]));

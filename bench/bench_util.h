@@ -9,8 +9,24 @@
 #include <vector>
 
 #include "base/file_io.h"
+#include "catalog/catalog.h"
 
 namespace shoebox::bench {
+
+// The file of synthetic asset i, as the crawl would record it: one folder per year under
+// /synthetic/Pictures, seen at `now`.
+inline FileRecord SyntheticFile(int64_t source_id, int64_t i, int64_t asset_id, int64_t size,
+                                int64_t now) {
+  FileRecord f;
+  f.source_id = source_id;
+  f.path =
+      "/synthetic/Pictures/" + std::to_string(2005 + i % 20) + "/IMG_" + std::to_string(i) + ".JPG";
+  f.size = size;
+  f.mtime_ns = now * 1'000'000'000;
+  f.asset_id = asset_id;
+  f.first_seen = f.last_seen = now;
+  return f;
+}
 
 // CPU seconds (user + system) of RUSAGE_SELF, RUSAGE_CHILDREN or RUSAGE_THREAD.
 inline double CpuSeconds(int who = RUSAGE_SELF) {

@@ -25,6 +25,7 @@
 #include <vector>
 
 #include "base/file_io.h"
+#include "bench_util.h"
 #include "catalog/catalog.h"
 #include "catalog/embedding_store.h"
 #include "catalog/text_store.h"
@@ -124,15 +125,8 @@ Status BuildCatalog(const std::filesystem::path& path, int64_t n, const ModelRec
       a.has_thumbnail = true;
       auto id = (*cat)->InsertAsset(a, now);
       if (!id.ok()) return id.status();
-      FileRecord f;
-      f.source_id = *source;
-      f.path = "/synthetic/Pictures/" + std::to_string(2005 + i % 20) + "/IMG_" +
-               std::to_string(i) + ".JPG";
-      f.size = a.size;
-      f.mtime_ns = now * 1'000'000'000;
-      f.asset_id = *id;
-      f.first_seen = f.last_seen = now;
-      SHOEBOX_RETURN_IF_ERROR((*cat)->UpsertFile(f));
+      SHOEBOX_RETURN_IF_ERROR(
+          (*cat)->UpsertFile(bench::SyntheticFile(*source, i, *id, a.size, now)));
       AssetTextRecord text;
       text.version = 1;
       text.languages = "eng+spa";

@@ -1,5 +1,7 @@
 #include "test_util.h"
 
+#include <signal.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <cstdlib>
@@ -94,6 +96,32 @@ std::string LrprevSection(const std::string& name, const std::string& data) {
   std::string n = name;
   n.resize(8, '\0');
   return h + n + data + std::string(padding, '\0');
+}
+
+pid_t StartMockHub(const std::filesystem::path& root, std::string* endpoint) {
+  int out[2];
+  if (::pipe(out) != 0) return -1;
+  const pid_t pid = ::fork();
+  if (pid == 0) {
+    ::dup2(out[1], 1);
+    ::close(out[0]);
+    const std::string script = std::string(SHOEBOX_SOURCE_DIR) + "/tests/e2e/mock_hub.py";
+    ::execlp("python3", "python3", script.c_str(), root.c_str(), nullptr);
+    ::_exit(127);
+  }
+  ::close(out[1]);
+  // The port, on one line (which may arrive in pieces when Python runs unbuffered).
+  std::string port;
+  char ch;
+  while (::read(out[0], &ch, 1) == 1 && ch != '\n') port.push_back(ch);
+  ::close(out[0]);
+  if (port.empty()) {
+    ::kill(pid, SIGTERM);
+    ::waitpid(pid, nullptr, 0);
+    return -1;
+  }
+  *endpoint = "http://127.0.0.1:" + port;
+  return pid;
 }
 
 }  // namespace shoebox::testing

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <gtest/gtest.h>
+#include <sys/types.h>
 
 #include <filesystem>
 #include <map>
@@ -34,6 +35,11 @@ class TempDir {
  private:
   std::filesystem::path path_;
 };
+
+// tests/e2e/mock_hub.py serving every folder below root as a Hub repo on 127.0.0.1: its pid
+// (stop it with SIGTERM and waitpid) and "http://127.0.0.1:PORT" in endpoint; -1 when it did
+// not start (python3 missing).
+pid_t StartMockHub(const std::filesystem::path& root, std::string* endpoint);
 
 // tests/data/<rel> in the source tree.
 std::filesystem::path DataPath(const std::string& rel);

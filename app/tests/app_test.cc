@@ -125,6 +125,16 @@ std::unique_ptr<LibrarySession> OpenCaughtUp(const Home& home, const fs::path& m
   return std::move(*s);
 }
 
+// A session over the home's catalog that indexes without a model (words and names only).
+Result<std::unique_ptr<LibrarySession>> OpenWithoutModel(const Home& home) {
+  SessionOptions o;
+  o.catalog = home.catalog();
+  o.model = (home.path() / "no-model-here").string();
+  o.ocr = false;
+  o.low_priority = false;
+  return LibrarySession::Open(o);
+}
+
 bool WaitForRows(MainWindow& w, int at_least, int ms = 10000) {
   return QTest::qWaitFor([&] { return !w.model()->loading() && w.model()->rowCount() >= at_least; },
                          ms);
@@ -360,12 +370,7 @@ TEST(FirstRun, OffersThePicturesFolderAndTheLibrariesFoundWithTheirPhotoCounts) 
 TEST(AppCatalog, ALockedCatalogIsWaitedForAndSaidSo) {
   Home home;
   fs::create_directories(home.catalog().parent_path());
-  SessionOptions o;
-  o.catalog = home.catalog();
-  o.model = (home.path() / "no-model-here").string();
-  o.ocr = false;
-  o.low_priority = false;
-  auto s = LibrarySession::Open(o);
+  auto s = OpenWithoutModel(home);
   ASSERT_TRUE(s.ok()) << s.status().ToString();
   auto lock = WriterLock::Acquire(home.catalog(), false);  // as a running `shoebox index`
   ASSERT_TRUE(lock.ok());
@@ -406,24 +411,10 @@ class MockHub {
       fs::copy_file(golden / "clip/tiny-b32" / f, repo / f);
     for (const char* f : {"vocab.json", "merges.txt", "tokenizer_config.json"})
       fs::copy_file(golden / "clip/tokenizer" / f, repo / f);
-    int out[2];
-    if (::pipe(out) != 0) return;
-    pid_ = ::fork();
-    if (pid_ == 0) {
-      ::dup2(out[1], 1);
-      ::close(out[0]);
-      const std::string script = std::string(SHOEBOX_SOURCE_DIR) + "/tests/e2e/mock_hub.py";
-      const std::string root = (dir / "hub").string();
-      ::execlp("python3", "python3", script.c_str(), root.c_str(), nullptr);
-      ::_exit(127);
-    }
-    ::close(out[1]);
-    std::string port;
-    char ch;
-    while (::read(out[0], &ch, 1) == 1 && ch != '\n') port.push_back(ch);
-    ::close(out[0]);
-    if (!port.empty()) ::setenv("SHOEBOX_HF_ENDPOINT", ("http://127.0.0.1:" + port).c_str(), 1);
-    ok_ = !port.empty();
+    std::string endpoint;
+    pid_ = shoebox::testing::StartMockHub(dir / "hub", &endpoint);
+    if (pid_ > 0) ::setenv("SHOEBOX_HF_ENDPOINT", endpoint.c_str(), 1);
+    ok_ = pid_ > 0;
   }
   ~MockHub() {
     ::unsetenv("SHOEBOX_HF_ENDPOINT");
@@ -488,12 +479,7 @@ TEST(ModelDownload, ACancelledDownloadKeepsWhatItHadAndTheNextOneResumes) {
 // The watcher inside the app, in a home of its own (no model: words and names only).
 TEST(AppWatcher, APhotoCopiedInAppearsWithinFiveSecondsAndPauseHoldsItBack) {
   Home home;
-  SessionOptions o;
-  o.catalog = home.catalog();
-  o.model = (home.path() / "no-model-here").string();
-  o.ocr = false;
-  o.low_priority = false;
-  auto s = LibrarySession::Open(o);
+  auto s = OpenWithoutModel(home);
   ASSERT_TRUE(s.ok()) << s.status().ToString();
   (*s)->SetRoots({QString::fromStdString(home.pictures().string())});
   ASSERT_TRUE(QTest::qWaitFor([&] { return (*s)->WatchState().runs >= 1; }, 30000));

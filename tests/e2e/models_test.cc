@@ -28,25 +28,8 @@ class MockHub : public ::testing::Test {
         std::filesystem::copy_file(Golden() / "clip/tokenizer" / f, dir / f);
       WriteFile(dir / "README.md", "not needed by shoebox, never downloaded");
     }
-    int out[2];
-    ASSERT_EQ(::pipe(out), 0);
-    pid_ = ::fork();
-    if (pid_ == 0) {
-      ::dup2(out[1], 1);
-      ::close(out[0]);
-      std::string script = std::string(SHOEBOX_SOURCE_DIR) + "/tests/e2e/mock_hub.py";
-      std::string root = (tmp_ / "hub").string();
-      ::execlp("python3", "python3", script.c_str(), root.c_str(), nullptr);
-      ::_exit(127);
-    }
-    ::close(out[1]);
-    // The port, on one line (which may arrive in pieces when Python runs unbuffered).
-    std::string port;
-    char ch;
-    while (::read(out[0], &ch, 1) == 1 && ch != '\n') port.push_back(ch);
-    ::close(out[0]);
-    ASSERT_FALSE(port.empty()) << "mock hub did not start (python3 missing?)";
-    endpoint_ = "http://127.0.0.1:" + port;
+    pid_ = StartMockHub(tmp_ / "hub", &endpoint_);
+    ASSERT_GT(pid_, 0) << "mock hub did not start (python3 missing?)";
     ::setenv("SHOEBOX_HF_ENDPOINT", endpoint_.c_str(), 1);
   }
   void TearDown() override {

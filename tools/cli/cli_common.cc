@@ -1,11 +1,20 @@
 #include "tools/cli/cli_common.h"
 
+#include <signal.h>
+
 #include <cstdio>
 #include <cstdlib>
 
 #include "base/xdg_dirs.h"
 
 namespace shoebox::cli {
+
+void OnStopSignals(void (*handler)(int)) {
+  struct sigaction sa {};
+  sa.sa_handler = handler;
+  sigaction(SIGINT, &sa, nullptr);
+  sigaction(SIGTERM, &sa, nullptr);
+}
 
 int ExitCodeFor(const Status& s) {
   switch (s.code()) {

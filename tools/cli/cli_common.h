@@ -32,6 +32,11 @@ int ExitCodeFor(const Status& status);
 // Prints "shoebox: <message>" to stderr and returns the exit code.
 int Fail(const Status& status);
 
+// Ctrl-C and SIGTERM call handler (which should only raise a flag that a loop turns into a
+// clean stop). Masking the signals and sigwait-ing would miss threads started before main
+// (OpenBLAS's).
+void OnStopSignals(void (*handler)(int));
+
 std::filesystem::path CatalogPath(const GlobalOptions& g);
 Result<std::unique_ptr<Catalog>> OpenCatalog(const GlobalOptions& g, bool create);
 // An existing catalog with the writer lock held (wait: queue behind a running writer).

@@ -75,12 +75,7 @@ void RegisterServe(CLI::App& app, GlobalOptions& g, int& exit_code) {
                   "With --watch: rescan every this many seconds instead of listening for "
                   "changes (network drives)");
   cmd->callback([&g, &exit_code, args] {
-    // Ctrl-C / SIGTERM raise a flag that a watcher turns into a clean stop. (Masking the
-    // signals and sigwait-ing would miss threads started before main, e.g. OpenBLAS's.)
-    struct sigaction sa {};
-    sa.sa_handler = [](int) { g_stop_requested = 1; };
-    sigaction(SIGINT, &sa, nullptr);
-    sigaction(SIGTERM, &sa, nullptr);
+    OnStopSignals([](int) { g_stop_requested = 1; });
     signal(SIGPIPE, SIG_IGN);
 
     web::ServiceOptions so;

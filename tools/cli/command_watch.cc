@@ -130,10 +130,7 @@ void RegisterWatch(CLI::App& app, GlobalOptions& g, int& exit_code) {
                   "Rescan every this many seconds instead of listening for changes (network "
                   "drives)");
   cmd->callback([&g, &exit_code, args] {
-    struct sigaction sa {};
-    sa.sa_handler = [](int) { g_watch_stop = 1; };
-    sigaction(SIGINT, &sa, nullptr);
-    sigaction(SIGTERM, &sa, nullptr);
+    OnStopSignals([](int) { g_watch_stop = 1; });
     PrintingWatchListener listener(args->index.json);
     auto w = StartWatcher(g, args->index, &listener, args->poll);
     if (!w.ok()) {
