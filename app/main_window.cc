@@ -103,6 +103,7 @@ MainWindow::MainWindow(LibrarySession* session, QWidget* parent)
   order_->addItem(tr("Oldest first"), "oldest");
   order_->addItem(tr("By folder"), "path");
   auto* filters = new QPushButton(tr("Filters"));
+  filters->setObjectName("filtersToggle");
   filters->setCheckable(true);
   auto* dupes = new QPushButton(tr("Duplicates"));
   dupes->setObjectName("duplicates");
@@ -220,13 +221,18 @@ QWidget* MainWindow::MakeFilterBar() {
   h->setContentsMargins(0, 4, 0, 4);
   use_from_ = new QCheckBox(tr("From"));
   from_ = new QDateEdit(QDate::currentDate().addYears(-1));
+  use_from_->setObjectName("useFrom");
   use_to_ = new QCheckBox(tr("To"));
+  use_to_->setObjectName("useTo");
   to_ = new QDateEdit(QDate::currentDate());
+  from_->setObjectName("from");
+  to_->setObjectName("to");
   for (QDateEdit* d : {from_, to_}) {
     d->setCalendarPopup(true);
     d->setDisplayFormat("yyyy-MM-dd");
   }
   folder_ = new QLineEdit;
+  folder_->setObjectName("folderFilter");
   folder_->setPlaceholderText(tr("Folder"));
   camera_ = new QLineEdit;
   camera_->setPlaceholderText(tr("Camera"));

@@ -6,9 +6,12 @@
 #include <unistd.h>
 
 #include <QApplication>
+#include <QCheckBox>
+#include <QDateEdit>
 #include <QDir>
 #include <QDropEvent>
 #include <QElapsedTimer>
+#include <QLineEdit>
 #include <QMimeData>
 #include <QPushButton>
 #include <QSettings>
@@ -295,6 +298,46 @@ TEST_F(AppTest, PhotosDraggedOutAreTheirFilesAndSpaceShowsOneLarge) {
   ASSERT_NE(pane, nullptr);
   EXPECT_EQ(pane->shown(), w.model()->item(0)->id);
   look->close();
+}
+
+TEST_F(AppTest, FiltersNarrowTheGridAndAToDateIncludesItsOwnDay) {
+  MainWindow w(session_);
+  w.show();
+  const int all = CountPhotos(home_->pictures()) - 1;
+  ASSERT_TRUE(WaitForRows(w, all));
+  QTest::mouseClick(w.findChild<QPushButton*>("filtersToggle"), Qt::LeftButton);
+  auto* folder = w.findChild<QLineEdit*>("folderFilter");
+  ASSERT_TRUE(folder && folder->isVisible());
+  QTest::keyClicks(folder, QString::fromStdString((home_->pictures() / "phones").string()));
+  QTest::keyClick(folder, Qt::Key_Return);
+  ASSERT_TRUE(
+      QTest::qWaitFor([&] { return !w.model()->loading() && w.model()->rowCount() == 2; }, 5000))
+      << Names(w.model()).join(", ").toStdString();  // the two phone photos (the copy is one)
+  for (const QString& n : Names(w.model()))
+    EXPECT_TRUE(n.contains("iPhone") || n.contains("Samsung") || n.contains("iphone"));
+  folder->clear();
+  QTest::keyClick(folder, Qt::Key_Return);
+  ASSERT_TRUE(
+      QTest::qWaitFor([&] { return !w.model()->loading() && w.model()->rowCount() == all; }, 5000));
+
+  // From = To = the day a photo was taken finds it.
+  QString day;
+  for (int i = 0; i < w.model()->rowCount() && day.isEmpty(); ++i)
+    day = w.model()->item(i)->taken.left(10);
+  ASSERT_FALSE(day.isEmpty()) << "no dated photo in the sample";
+  const QDate date = QDate::fromString(day, Qt::ISODate);
+  w.findChild<QDateEdit*>("from")->setDate(date);
+  w.findChild<QDateEdit*>("to")->setDate(date);
+  w.findChild<QCheckBox*>("useFrom")->setChecked(true);
+  w.findChild<QCheckBox*>("useTo")->setChecked(true);
+  ASSERT_TRUE(QTest::qWaitFor(
+      [&] {
+        return !w.model()->loading() && w.model()->rowCount() >= 1 && w.model()->rowCount() < all;
+      },
+      5000))
+      << w.model()->rowCount();
+  for (int i = 0; i < w.model()->rowCount(); ++i)
+    EXPECT_EQ(w.model()->item(i)->taken.left(10), day);
 }
 
 TEST_F(AppTest, ScreenshotOfTheMainWindowWithResults) {

@@ -114,10 +114,12 @@ TEST_F(LibraryWatcherTest, APhotoCopiedIntoAWatchedFolderIsCataloguedWithinFiveS
   ASSERT_OK(w.status());
   ASSERT_TRUE(rec.WaitFor(10s, [](Recorder& r) { return r.runs_ >= 1; }));  // caught up
   fs::copy_file(photo_, root() / "new-photo.jpg");
+  const auto before = shoebox::testing::SnapshotTree(root());
   auto took = WaitForState(root() / "new-photo.jpg", "present", 5s);
   ASSERT_TRUE(took) << "not catalogued within 5 s";
   std::printf("catalogued %lld ms after the copy\n", static_cast<long long>(took->count()));
   EXPECT_EQ((*w)->status().roots.at(0).how, RootHow::kNotified);
+  EXPECT_EQ(shoebox::testing::SnapshotTree(root()), before) << "the watcher wrote in the folder";
 
   fs::remove(root() / "new-photo.jpg");
   EXPECT_TRUE(WaitForState(root() / "new-photo.jpg", "missing", 5s)) << "deletion not noticed";
