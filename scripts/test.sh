@@ -4,8 +4,9 @@
 # Ends with a line "N passed, N failed".
 #
 # scripts/test.sh --quick: the loop for working on the code (about 2-3 minutes once built):
-# the release build of the binary and the two test programs, the unit tests and the e2e tests
-# except the slowest (the shared semantic index, the HNSW recall sweep, the SIGKILL loop);
+# the release build of the binary and the three test programs, the unit, e2e and desktop-app
+# tests except the slowest (the shared semantic index, the HNSW recall sweep, the SIGKILL loop,
+# the package and the Xvfb screenshot);
 # no ASan, no browser, no fuzzing. CI runs the full suite.
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -13,10 +14,10 @@ export SHOEBOX_CORPUS="${SHOEBOX_CORPUS:-$(cd .. && pwd)/shared/corpus}"
 
 if [ "${1:-}" = --quick ]; then
   scripts/check_layers.sh || { echo "0 passed, 1 failed"; exit 1; }
-  scripts/build.sh release shoebox shoebox_unit_tests shoebox_e2e_tests || { echo "0 passed, 1 failed"; exit 1; }
+  scripts/build.sh release shoebox shoebox_unit_tests shoebox_e2e_tests shoebox_app_tests || { echo "0 passed, 1 failed"; exit 1; }
   log="$(mktemp)"
-  ctest --test-dir build/release --output-on-failure -j "$(nproc)" -L 'unit|e2e' \
-    -E '^(SemanticIndex|HnswIndex\.RecallOnClusteredVectorsAndSaveLoad|CrashSafety\.RandomSigkills.*)$' 2>&1 | tee "$log"
+  ctest --test-dir build/release --output-on-failure -j "$(nproc)" -L 'unit|e2e|app' \
+    -E '^(SemanticIndex|HnswIndex\.RecallOnClusteredVectorsAndSaveLoad|CrashSafety\.RandomSigkills.*|Package\..*|AppOnX11\..*)$' 2>&1 | tee "$log"
   line="$(grep -E 'tests passed, [0-9]+ tests? failed out of' "$log" | tail -1)"
   rm -f "$log"
   [ -n "$line" ] || { echo "0 passed, 1 failed"; exit 1; }
