@@ -4,6 +4,7 @@
 
 #include "catalog/catalog.h"
 #include "pipeline/index_job.h"
+#include "search/query_service.h"
 
 namespace shoebox::app {
 
@@ -14,6 +15,8 @@ Result<std::unique_ptr<LibrarySession>> LibrarySession::Open(SessionOptions opti
     auto cat = Catalog::Open(options.catalog, true);  // a first run starts with an empty one
     if (!cat.ok()) return cat.status();
   }
+  // New photos join the vectors queries use: the catalog's model unless one is named.
+  if (options.model.empty()) options.model = search::CatalogModelLocation(options.catalog);
   std::unique_ptr<LibrarySession> s(new LibrarySession(options));
   web::ServiceOptions so;
   so.catalog = options.catalog;

@@ -1,5 +1,6 @@
 #include "search/query_service.h"
 
+#include "engine/hub/model_store.h"
 #include "search/query.h"
 
 namespace shoebox::search {
@@ -70,6 +71,17 @@ Result<std::vector<float>> TextQueryVector(
 
 void AddProbabilities(const EmbeddingModel& model, std::vector<SearchHit>* hits) {
   for (SearchHit& h : *hits) h.probability = model.MatchProbability(h.score);
+}
+
+std::string CatalogModelLocation(const std::filesystem::path& catalog) {
+  auto cat = Catalog::Open(catalog, false);
+  if (!cat.ok()) return {};
+  auto rec = ChooseQueryModel(cat->get());
+  if (!rec.ok() || rec->location.empty()) return {};
+  std::error_code ec;
+  if (std::filesystem::is_directory(rec->location, ec)) return rec->location;
+  if (rec->location[0] != '/' && IsDownloaded(ResolveRepo(rec->location))) return rec->location;
+  return {};
 }
 
 }  // namespace shoebox::search

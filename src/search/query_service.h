@@ -25,6 +25,11 @@ Result<ModelRecord> ChooseQueryModel(Catalog* catalog,
                                      const std::optional<std::string>& fingerprint = std::nullopt,
                                      const std::string& named_as = "");
 
+// The model new photos should be embedded with when none is named: the catalog's most recently
+// used one (so a watcher keeps adding to the vectors queries use), when it is still on this
+// machine (a folder that exists, or a downloaded Hub model); else "" (the default model).
+std::string CatalogModelLocation(const std::filesystem::path& catalog);
+
 // kCorrupt when model is not the one the record's vectors were made with (its files changed).
 Status CheckMadeTheVectors(const EmbeddingModel& model, const ModelRecord& record);
 

@@ -118,6 +118,23 @@ TEST(WatchCommand, WithAModelANewPhotoIsFoundByMeaningWithinTenSeconds) {
   EXPECT_NE(log.find("1 embedded"), std::string::npos) << log;
 }
 
+TEST(WatchCommand, WithNoModelNamedNewPhotosAreEmbeddedWithTheCatalogsModel) {
+  TempDir home;
+  Cli cli(home.path());
+  const fs::path model = GoldenSnapshot(home.path(), "clip/tiny-b32", "clip/tokenizer");
+  const fs::path folder = home / "Pictures";
+  fs::create_directories(folder);
+  fs::copy_file(DataPath("text-photos/meme-contrasena.jpg"), folder / "first.jpg");
+  ASSERT_EQ(cli.Run({"index", folder.string(), "--model", model.string(), "--no-ocr"}).exit_code,
+            0);
+  Watcher w(cli, home / "watch.log", {"--no-ocr"});
+  ASSERT_TRUE(w.WaitCaughtUp()) << ReadFile(home / "watch.log");
+  fs::copy_file(AnyPhoto(), folder / "second.jpg");
+  EXPECT_TRUE(SecondsUntil(10, [&] {
+    return Contains(SearchFileNames(cli, "a photo", {"--mode", "semantic"}), "second.jpg");
+  })) << ReadFile(home / "watch.log");
+}
+
 TEST(WatchCommand, WithNoFolderItWatchesWhatTheCatalogHasIndexedAndWithAnEmptyOneSaysWhatToDo) {
   TempDir home;
   Cli cli(home.path());

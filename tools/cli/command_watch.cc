@@ -6,10 +6,12 @@
 #include <chrono>
 #include <csignal>
 #include <cstdio>
+#include <cstdlib>
 #include <ctime>
 #include <mutex>
 #include <thread>
 
+#include "search/query_service.h"
 #include "tools/cli/cli_common.h"
 #include "tools/cli/index_command.h"
 #include "tools/cli/index_report.h"
@@ -97,6 +99,9 @@ Result<WatchingJob> StartWatcher(const GlobalOptions& g, IndexArgs args,
   auto roots = WatchRoots(g, args.roots);
   if (!roots.ok()) return roots.status();
   args.roots = {};  // checked above; a root that vanishes later is the watcher's to report
+  // New photos join the vectors queries use: the catalog's model unless one is named.
+  if (args.model.empty() && !std::getenv("SHOEBOX_MODEL"))
+    args.model = search::CatalogModelLocation(CatalogPath(g));
   auto job = PrepareIndexJob(g, args);
   if (!job.ok()) return job.status();
   WatchingJob out;
