@@ -38,73 +38,110 @@ Result<std::unique_ptr<LibrarySession>> LibrarySession::Open(SessionOptions opti
 }
 
 LibrarySession::~LibrarySession() {
-  if (model_loader_.joinable()) model_loader_.join();
-  std::lock_guard<std::mutex> lock(mu_);
-  watcher_.reset();  // stops the run in flight before the model and OCR stage go
+  {
+    std::lock_guard<std::mutex> lock(tasks_mu_);
+    closing_ = true;
+  }
+  tasks_cv_.notify_all();
+  if (control_.joinable()) control_.join();
+  StopWatcher();  // stops the run in flight before the model and OCR stage go
+}
+
+// Starting and stopping the watcher waits for the run in flight to reach its next file, and
+// loading the model takes seconds: both happen here, one after the other, never on the UI
+// thread.
+void LibrarySession::Post(std::function<void()> task) {
+  {
+    std::lock_guard<std::mutex> lock(tasks_mu_);
+    tasks_.push_back(std::move(task));
+    if (!control_.joinable())
+      control_ = std::thread([this] {
+        for (;;) {
+          std::function<void()> next;
+          {
+            std::unique_lock<std::mutex> lock(tasks_mu_);
+            tasks_cv_.wait(lock, [&] { return closing_ || !tasks_.empty(); });
+            if (closing_) return;
+            next = std::move(tasks_.front());
+            tasks_.pop_front();
+          }
+          next();
+        }
+      });
+  }
+  tasks_cv_.notify_all();
 }
 
 void LibrarySession::SetRoots(const QStringList& roots) {
   roots_ = roots;
   if (!options_.watch) return;
-  if (model_loader_.joinable()) model_loader_.join();
-  {
-    std::lock_guard<std::mutex> lock(mu_);
-    watcher_.reset();
-  }
-  if (roots.isEmpty()) {
-    emit watchChanged();
-    return;
-  }
-  // The model takes seconds to load: photos are catalogued and searchable by words at once,
-  // and the watcher restarts with the model (embedding what it missed) once it is loaded.
-  StartWatcher();
-  if (!model_) {
-    model_loader_ = std::thread([this] {
-      auto m = LoadIndexModel(options_.model);
-      if (!m.ok() || !m->model) {
-        const std::string why = m.ok() ? m->without : m.status().message();
-        QMetaObject::invokeMethod(
-            this,
-            [this, why] {
-              limits_ += QString::fromStdString(
-                  "Search by meaning needs a model: " + why +
-                  "\nText search and browsing work meanwhile; download the model from the "
-                  "first-run window or with `shoebox models pull`.\n");
-              emit watchChanged();
-            },
-            Qt::QueuedConnection);
-        return;
-      }
-      model_ = std::move(m->model);
-      model_location_ = m->location;
+  std::vector<std::string> list;
+  for (const QString& r : roots) list.push_back(r.toStdString());
+  Post([this, list] {
+    StopWatcher();
+    if (list.empty()) {
+      QMetaObject::invokeMethod(
+          this, [this] { emit watchChanged(); }, Qt::QueuedConnection);
+      return;
+    }
+    // Photos are catalogued and searchable by words at once; once the model is loaded the
+    // watcher restarts with it, and its first run embeds what was missed.
+    StartWatcher(list);
+    if (model_ || model_tried_) return;
+    model_tried_ = true;
+    auto m = LoadIndexModel(options_.model);
+    if (!m.ok() || !m->model) {
+      const std::string why = m.ok() ? m->without : m.status().message();
       QMetaObject::invokeMethod(
           this,
-          [this] {
-            {
-              std::lock_guard<std::mutex> lock(mu_);
-              watcher_.reset();
-            }
-            StartWatcher();
+          [this, why] {
+            limits_ += QString::fromStdString(
+                "Search by meaning needs a model: " + why +
+                "\nText search and browsing work meanwhile; download the model from the "
+                "first-run window or with `shoebox models pull`.\n");
+            emit watchChanged();
           },
           Qt::QueuedConnection);
-    });
-  }
+      return;
+    }
+    model_ = std::move(m->model);
+    model_location_ = m->location;
+    StopWatcher();
+    StartWatcher(list);
+  });
 }
 
-void LibrarySession::StartWatcher() {
+// Stopped outside the lock: it waits for the run in flight, and the UI keeps reading the state.
+void LibrarySession::StopWatcher() {
+  std::unique_ptr<watch::LibraryWatcher> old;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    old = std::move(watcher_);
+  }
+  old.reset();
+}
+
+void LibrarySession::StartWatcher(const std::vector<std::string>& roots) {
   watch::WatchOptions w;
-  for (const QString& r : roots_) w.job.roots.push_back(r.toStdString());
+  w.job.roots = roots;
   w.job.index.show_progress = false;
   w.job.text = ocr_.get();
   w.job.model = model_.get();
   w.job.model_location = model_location_;
   w.low_priority = options_.low_priority;
   auto watcher = watch::LibraryWatcher::Start(options_.catalog, std::move(w), this);
-  std::lock_guard<std::mutex> lock(mu_);
   if (!watcher.ok()) {
-    limits_ += QString::fromStdString(watcher.status().message() + "\n");
+    const QString why = QString::fromStdString(watcher.status().message());
+    QMetaObject::invokeMethod(
+        this,
+        [this, why] {
+          limits_ += why + "\n";
+          emit watchChanged();
+        },
+        Qt::QueuedConnection);
     return;
   }
+  std::lock_guard<std::mutex> lock(mu_);
   watcher_ = std::move(*watcher);
   if (paused_) watcher_->Pause();
 }

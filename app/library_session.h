@@ -7,7 +7,11 @@
 #include <QObject>
 #include <QString>
 #include <QStringList>
+#include <atomic>
+#include <condition_variable>
+#include <deque>
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -48,7 +52,7 @@ class LibrarySession : public QObject, private watch::WatchListener {
   QStringList roots() const;
   void Pause();
   void Resume();
-  bool paused() const { return paused_; }
+  bool paused() const { return paused_.load(); }
   watch::WatchStatus WatchState() const;
   // Why indexing runs without embeddings or OCR (no model downloaded, a language missing).
   QString limits() const;
@@ -62,7 +66,9 @@ class LibrarySession : public QObject, private watch::WatchListener {
   void StateChanged(const watch::WatchStatus& status) override;
   void RunFinished(const std::vector<std::string>& roots,
                    const Result<IndexJobReport>& report) override;
-  void StartWatcher();
+  void StartWatcher(const std::vector<std::string>& roots);  // on the control thread
+  void StopWatcher();
+  void Post(std::function<void()> task);
 
   SessionOptions options_;
   std::unique_ptr<web::LibraryService> service_;
@@ -71,10 +77,15 @@ class LibrarySession : public QObject, private watch::WatchListener {
   std::string model_location_;
   QString limits_;
   QStringList roots_;
-  bool paused_ = false;
-  std::thread model_loader_;
-  mutable std::mutex mu_;  // watcher_ (swapped by SetRoots and the model loader)
+  std::atomic<bool> paused_{false};
+  bool model_tried_ = false;  // the control thread's
+  mutable std::mutex mu_;     // watcher_ (swapped on the control thread, read by the UI)
   std::unique_ptr<watch::LibraryWatcher> watcher_;
+  std::mutex tasks_mu_;
+  std::condition_variable tasks_cv_;
+  std::deque<std::function<void()>> tasks_;
+  bool closing_ = false;
+  std::thread control_;  // runs tasks_ in order: watcher restarts, the model's load
 };
 
 }  // namespace shoebox::app
