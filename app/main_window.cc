@@ -13,6 +13,7 @@
 #include <QMessageBox>
 #include <QMimeData>
 #include <QScreen>
+#include <QScrollBar>
 #include <QSettings>
 #include <QShortcut>
 #include <QSplitter>
@@ -195,6 +196,9 @@ MainWindow::MainWindow(LibrarySession* session, QWidget* parent)
     if (model_->rowCount() > 0 && !grid_->currentIndex().isValid())
       grid_->setCurrentIndex(model_->index(0));
   });
+  // Where the grid is, as the user scrolls a long browse: the month, or the folder, of the
+  // first photo on screen.
+  connect(grid_->verticalScrollBar(), &QScrollBar::valueChanged, this, &MainWindow::UpdateHeading);
   connect(session_, &LibrarySession::watchChanged, this, &MainWindow::UpdateWatchStatus);
   connect(session_, &LibrarySession::libraryChanged, model_, &PhotoGridModel::Refresh);
 
@@ -323,6 +327,14 @@ void MainWindow::UpdateHeading() {
   text += " · " + Count(n, tr("photo"), tr("photos"));
   if (model_->loading()) text += " " + tr("(loading…)");
   if (!model_->note().isEmpty()) text += " · " + model_->note();
+  const GridItem* top = model_->item(grid_->indexAt(QPoint(8, 8)).row());
+  if (top && grid_->verticalScrollBar()->value() > 0) {
+    if (order_->currentData().toString() == "path" && search_->text().trimmed().isEmpty())
+      text += " · " + QFileInfo(top->path).absolutePath();
+    else if (!top->taken.isEmpty())
+      text += " · " +
+              QLocale().toString(QDate::fromString(top->taken.left(10), Qt::ISODate), "MMMM yyyy");
+  }
   heading_->setText(text);
   if (n > 0 && !grid_->currentIndex().isValid()) grid_->setCurrentIndex(model_->index(0));
 }

@@ -7,6 +7,7 @@
 
 #include <QApplication>
 #include <QCheckBox>
+#include <QComboBox>
 #include <QDateEdit>
 #include <QDir>
 #include <QDropEvent>
@@ -14,6 +15,7 @@
 #include <QLineEdit>
 #include <QMimeData>
 #include <QPushButton>
+#include <QScrollBar>
 #include <QSettings>
 #include <QSignalSpy>
 #include <QTest>
@@ -177,6 +179,17 @@ TEST_F(AppTest, StartsOnTheWholeLibraryNewestFirst) {
   EXPECT_EQ(w.model()->rowCount(), CountPhotos(home_->pictures()) - 1);
   EXPECT_TRUE(w.heading().startsWith("Newest first")) << w.heading().toStdString();
   EXPECT_NE(w.watchText().indexOf("Up to date"), -1) << w.watchText().toStdString();
+
+  // By folder, scrolled down: the heading names the folder on screen.
+  auto* order = w.findChild<QComboBox*>("order");
+  order->setCurrentIndex(order->findData("path"));
+  ASSERT_TRUE(QTest::qWaitFor(
+      [&] { return w.heading().startsWith("By folder") && !w.model()->loading(); }, 5000));
+  w.resize(900, 500);
+  QTest::qWait(50);
+  w.grid()->verticalScrollBar()->setValue(w.grid()->verticalScrollBar()->maximum());
+  EXPECT_TRUE(w.heading().contains(QString::fromStdString(home_->pictures().string())))
+      << w.heading().toStdString();
 }
 
 TEST_F(AppTest, TypingASearchShowsTheHitsAndSelectingOneShowsItsDetails) {
