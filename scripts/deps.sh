@@ -13,7 +13,7 @@ PACKAGES=(
   # OCR: Tesseract and its English and Spanish data (other languages: tesseract-ocr-LANG)
   libtesseract-dev tesseract-ocr-eng tesseract-ocr-spa
   # the desktop app (Qt 6 Widgets); xvfb-run for its screenshot test
-  qt6-base-dev qt6-base-dev-tools xvfb xauth
+  qt6-base-dev qt6-base-dev-tools xvfb xauth fonts-dejavu-core
   # the package test (dpkg-shlibdeps, the .desktop check)
   dpkg-dev desktop-file-utils
   # tests and benchmarks
