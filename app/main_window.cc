@@ -32,7 +32,8 @@ namespace {
 constexpr qint64 kMaxDroppedBytes = 50ll << 20;  // the query service's upload limit
 
 QString WatchLine(const watch::WatchStatus& s, bool has_roots) {
-  if (!has_roots) return QObject::tr("No folders yet: File ▸ Add folder…");
+  if (!has_roots)
+    return QObject::tr("No folders yet: “Add folder…” chooses what to keep searchable");
   QString line;
   switch (s.state) {
     case watch::WatchState::kCatchingUp:

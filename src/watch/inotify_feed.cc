@@ -194,6 +194,10 @@ class InotifyFeed : public ChangeFeed {
     auto d = dirs_.find(ev.wd);
     if (d == dirs_.end()) return;
     const std::string dir = d->second;
+    if (ev.mask & IN_UNMOUNT) {  // a drive under the root went away: rescan what it held
+      out->push_back({ChangeKind::kLost, dir});
+      return;
+    }
     if (ev.mask & IN_IGNORED) {
       wd_of_.erase(dir);
       dirs_.erase(d);

@@ -223,6 +223,9 @@ struct LibraryWatcher::Impl {
           MarkDirty(root);
           break;
         case ChangeKind::kLost:
+          // An unmount under the root drops its watches: the folder left behind is watched
+          // again, and the rescan marks what the drive held missing.
+          if (c.path == root && opt.notifications) (void)feed->Add(root);
           MarkDirty(root);
           break;
         case ChangeKind::kRootGone: {
