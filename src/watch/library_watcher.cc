@@ -286,7 +286,7 @@ struct LibraryWatcher::Impl {
       }
       Publish(shown);
     };
-    Result<IndexJobReport> report = Status::Ok();
+    Result<IndexJobReport> report = Internal("not run yet");  // assigned by the first try
     for (;;) {
       report = RunIndexJob(catalog, job);
       if (report.ok() || report.status().code() != StatusCode::kBusy || stop_run) break;
