@@ -1,6 +1,8 @@
 #include "app/detail_pane.h"
 
+#include <QBuffer>
 #include <QHBoxLayout>
+#include <QImageReader>
 #include <QMessageBox>
 #include <QResizeEvent>
 #include <QScrollArea>
@@ -153,7 +155,12 @@ void DetailPane::Show(qint64 id) {
       } else {
         bytes = QByteArray::fromStdString(original->bytes);
       }
-      if (!img.loadFromData(bytes)) problem = tr("The preview could not be decoded.");
+      // JPEGs are served as stored: their EXIF orientation is applied here, as the
+      // thumbnails have it.
+      QBuffer buffer(&bytes);
+      QImageReader reader(&buffer);
+      reader.setAutoTransform(true);
+      if (!reader.read(&img)) problem = tr("The preview could not be decoded.");
       if (!img.isNull() && std::max(img.width(), img.height()) > 2048)
         img = img.scaled(2048, 2048, Qt::KeepAspectRatio, Qt::SmoothTransformation);
     } else {

@@ -29,6 +29,7 @@ class DetailPane : public QWidget {
   QString facts() const { return facts_->text(); }
   QString words() const { return words_->toPlainText(); }
   bool previewShown() const { return !preview_->pixmap().isNull(); }
+  QSize previewSize() const { return image_.size(); }  // upright, before fitting
 
  signals:
   void moreLikeThis(qint64 id);

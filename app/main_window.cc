@@ -7,6 +7,7 @@
 #include <QFile>
 #include <QFileDialog>
 #include <QFileInfo>
+#include <QGuiApplication>
 #include <QHBoxLayout>
 #include <QKeyEvent>
 #include <QMenu>
@@ -214,7 +215,11 @@ MainWindow::MainWindow(LibrarySession* session, QWidget* parent)
       new QShortcut(QKeySequence(Qt::Key_Space), grid_, nullptr, nullptr, Qt::WidgetShortcut);
   connect(space, &QShortcut::activated, this, &MainWindow::QuickLook);
 
-  resize(1280, 820);
+  // Never larger than the screen (a laptop, a small window manager area).
+  const QSize screen = QGuiApplication::primaryScreen()
+                           ? QGuiApplication::primaryScreen()->availableGeometry().size()
+                           : QSize(1280, 820);
+  resize(QSize(1280, 820).boundedTo(screen));
   UpdateWatchStatus();
   ShowBrowse();
 }

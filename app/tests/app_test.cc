@@ -257,6 +257,10 @@ TEST_F(AppTest, AnImageDroppedOnTheWindowIsSearchedByAndNotStored) {
   ASSERT_TRUE(WaitForRows(w, 1));
   // The same photo is in the library: it comes first.
   EXPECT_EQ(w.model()->item(0)->name, "Samsung GT-I9000 (Galaxy S).jpg");
+  // Its preview is upright: 640x480 as stored, EXIF says it is a portrait.
+  ASSERT_TRUE(QTest::qWaitFor([&] { return w.detail()->previewShown(); }, 10000));
+  EXPECT_GT(w.detail()->previewSize().height(), w.detail()->previewSize().width())
+      << w.detail()->previewSize().width() << "x" << w.detail()->previewSize().height();
   EXPECT_EQ(shoebox::testing::SnapshotTree(home_->pictures()), before);
 }
 
