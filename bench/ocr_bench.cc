@@ -34,6 +34,7 @@
 #include "ocr/reading_quality.h"
 #include "ocr/text_gate.h"
 #include "ocr/text_reader.h"
+#include "random_clip.h"
 
 namespace {
 
@@ -156,23 +157,6 @@ std::vector<Sample> DeviceSized(const std::vector<Sample>& set, const std::files
     out.push_back({path, s.text});
   }
   return out;
-}
-
-// A random-weight checkpoint of ViT-B/32's shapes (bench/configs), with the golden model's
-// preprocessing and CLIP's tokenizer: `index` embeds with the real amount of work.
-std::filesystem::path RandomClip(const std::filesystem::path& dir) {
-  const std::filesystem::path src(SHOEBOX_SOURCE_DIR);
-  auto config = ReadWholeFile(src / "bench/configs/openai-clip-vit-base-patch32.json", 1 << 20);
-  if (!config.ok() ||
-      !engine::WriteRandomCheckpoint(std::string(config->begin(), config->end()), dir, 1).ok())
-    std::exit(1);
-  std::filesystem::copy_file(src / "tests/data/golden/clip/tiny-b32/preprocessor_config.json",
-                             dir / "preprocessor_config.json");
-  for (const auto& e :
-       std::filesystem::directory_iterator(src / "tests/data/golden/clip/tokenizer"))
-    if (e.path().extension() != ".jsonl")
-      std::filesystem::copy_file(e.path(), dir / e.path().filename());
-  return dir;
 }
 
 // `shoebox index [--no-embed | --model M] [--no-ocr] --json DIR` into a fresh catalog and
@@ -336,7 +320,7 @@ int main(int argc, char** argv) {
   json index = {{"folder", photos.string()},
                 {"target_ratio", 1.15},
                 {"no_embed", index_versus({})},
-                {"with_model", index_versus(RandomClip(work / "model"))}};
+                {"with_model", index_versus(bench::RandomClip(work / "model"))}};
   std::filesystem::remove_all(work);
   std::printf("%s\n", json({{"ocr", ocr}, {"index", index}}).dump(2).c_str());
   return 0;

@@ -64,7 +64,10 @@ struct LibraryWatcher::Impl {
   WatchOptions opt;
   WatchListener* listener = nullptr;
   std::unique_ptr<ChangeFeed> feed;
-  std::vector<std::string> ignored;  // the catalog's and caches' folders: our own writes
+  // Our own writes: the catalog file and its -wal, -shm and .lock beside it (matched by name,
+  // so photos kept next to a catalog are still watched), and the cache folder.
+  std::string catalog_prefix;
+  std::vector<std::string> ignored;
   std::set<std::string> file_roots;  // library databases (watched by name), not folders
 
   mutable std::mutex mu;
@@ -208,7 +211,8 @@ struct LibraryWatcher::Impl {
         MarkAllDirty();
         continue;
       }
-      if (std::any_of(ignored.begin(), ignored.end(),
+      if (c.path.compare(0, catalog_prefix.size(), catalog_prefix) == 0 ||
+          std::any_of(ignored.begin(), ignored.end(),
                       [&](const std::string& d) { return Under(c.path, d); }))
         continue;
       const std::string root = RootOf(c.path);
@@ -366,7 +370,12 @@ Result<std::unique_ptr<LibraryWatcher>> LibraryWatcher::Start(fs::path catalog,
   impl->catalog = std::move(catalog);
   impl->listener = listener;
   impl->feed = options.notifications ? MakeChangeFeed() : MakePollingOnlyFeed();
-  impl->ignored = {impl->catalog.parent_path().string(), CacheDir().string()};
+  {
+    std::error_code ec;
+    const auto canon = fs::weakly_canonical(fs::absolute(impl->catalog, ec), ec);
+    impl->catalog_prefix = ec ? impl->catalog.string() : canon.string();
+  }
+  impl->ignored = {CacheDir().string()};
   for (const auto& root : options.job.roots) {
     RootStatus r;
     std::error_code ec;

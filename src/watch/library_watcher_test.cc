@@ -216,16 +216,28 @@ TEST_F(LibraryWatcherTest, ACatalogLockedByAnotherIndexIsWaitedFor) {
   EXPECT_TRUE(rec.WaitFor(5s, [](Recorder& r) { return r.runs_ >= 1 && r.failures_.empty(); }));
 }
 
-TEST_F(LibraryWatcherTest, TheCatalogsOwnFolderIsNotWatchedForItsOwnWrites) {
-  // A catalog kept inside the watched folder must not make every commit a change.
+TEST_F(LibraryWatcherTest, ACatalogKeptAmongThePhotosCausesNoRunsOfItsOwnAndHidesNoPhoto) {
+  // A catalog kept inside the watched folder (SHOEBOX_DB=~/Pictures/shoebox.db) must not make
+  // every commit a change, and the photos beside it are still watched.
   WatchOptions o = Options();
   Recorder rec;
-  const fs::path inside = root() / ".shoebox" / "catalog.db";
+  const fs::path inside = root() / "shoebox.db";
   auto w = LibraryWatcher::Start(inside, o, &rec);
   ASSERT_OK(w.status());
   ASSERT_TRUE(rec.WaitFor(10s, [](Recorder& r) { return r.runs_ >= 1; }));
   std::this_thread::sleep_for(1500ms);
   EXPECT_EQ(rec.runs(), 1) << "the watcher's own commits started more runs";
+
+  fs::copy_file(photo_, root() / "beside-the-catalog.jpg");
+  ASSERT_TRUE(rec.WaitFor(5s, [](Recorder& r) { return r.runs_ >= 2; }))
+      << "a photo beside the catalog was not noticed";
+  auto cat = Catalog::Open(inside, false);
+  ASSERT_OK(cat.status());
+  auto row = (*cat)->FindByPath(fs::weakly_canonical(root() / "beside-the-catalog.jpg").string());
+  ASSERT_OK(row.status());
+  EXPECT_TRUE(row->has_value());
+  std::this_thread::sleep_for(1500ms);
+  EXPECT_EQ(rec.runs(), 2) << "the run's own commits started more runs";
 }
 
 TEST_F(LibraryWatcherTest, ALibraryIsImportedAgainWhenItsDatabaseChanges) {
