@@ -11,6 +11,7 @@
 #include "app/first_run_dialog.h"
 #include "app/library_session.h"
 #include "app/main_window.h"
+#include "app/system_theme.h"
 
 #ifndef SHOEBOX_VERSION
 #define SHOEBOX_VERSION "0.0.0"
@@ -38,6 +39,7 @@ int main(int argc, char** argv) {
   QApplication::setApplicationName("shoebox-app");
   QApplication::setApplicationVersion(SHOEBOX_VERSION);
   QApplication::setDesktopFileName("shoebox-app");
+  shoebox::app::FollowSystemTheme();
   const auto startup = shoebox::app::ParseStartup(QApplication::arguments());
   shoebox::app::SessionOptions so;
   so.catalog = startup.catalog;

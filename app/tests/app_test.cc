@@ -18,6 +18,7 @@
 #include <QScrollBar>
 #include <QSettings>
 #include <QSignalSpy>
+#include <QStyle>
 #include <QTest>
 #include <QTreeWidgetItemIterator>
 #include <QUrl>
@@ -29,6 +30,7 @@
 #include "app/first_run_dialog.h"
 #include "app/library_session.h"
 #include "app/main_window.h"
+#include "app/system_theme.h"
 #include "catalog/catalog.h"
 #include "engine/hub/model_store.h"
 #include "test_util.h"
@@ -390,6 +392,64 @@ TEST_F(AppTest, ScreenshotOfTheMainWindowWithResults) {
   const fs::path out = fs::path(SHOEBOX_SOURCE_DIR) / "tests" / "artifacts";
   fs::create_directories(out);
   ASSERT_TRUE(shot.save(QString::fromStdString((out / "app-main-window.png").string())));
+}
+
+// The mean lightness (0-255) of a window as painted.
+int MeanLightness(QWidget& w) {
+  const QImage img = w.grab().toImage().scaled(64, 40);
+  int64_t sum = 0;
+  for (int y = 0; y < img.height(); ++y)
+    for (int x = 0; x < img.width(); ++x) sum += QColor(img.pixel(x, y)).lightness();
+  return static_cast<int>(sum / (img.width() * img.height()));
+}
+
+TEST(SystemTheme, TheDesktopsDarkPreferenceIsReadFromWhereGnomeAndGtkKeepIt) {
+  QPalette light;
+  light.setColor(QPalette::Window, Qt::white);
+  light.setColor(QPalette::WindowText, Qt::black);
+  ThemeHints h;
+  EXPECT_FALSE(PrefersDark(h, light));
+  h.color_scheme = "prefer-dark";  // GNOME 42+ Settings > Appearance > Dark
+  EXPECT_TRUE(PrefersDark(h, light));
+  h = {};
+  h.gtk_setting = "Adwaita-dark";  // older GNOME, Xfce, Cinnamon themes
+  EXPECT_TRUE(PrefersDark(h, light));
+  h = {};
+  h.gtk_theme = "Adwaita:dark";  // $GTK_THEME wins over the settings store
+  h.color_scheme = "default";
+  EXPECT_TRUE(PrefersDark(h, light));
+  h.forced = "light";  // $SHOEBOX_THEME wins over everything
+  EXPECT_FALSE(PrefersDark(h, light));
+  EXPECT_TRUE(PrefersDark(ThemeHints{}, DarkPalette()));  // a platform theme made it dark
+  EXPECT_TRUE(IsDark(DarkPalette()));
+  EXPECT_FALSE(IsDark(light));
+}
+
+TEST_F(AppTest, UnderADarkDesktopTheWindowIsPaintedDarkAndUnderALightOneLight) {
+  const QPalette before = QApplication::palette();
+  const QString style = QApplication::style()->name();
+  auto paint = [&](const char* theme) {
+    setenv("SHOEBOX_THEME", theme, 1);
+    const bool dark = FollowSystemTheme();
+    unsetenv("SHOEBOX_THEME");
+    MainWindow w(session_);
+    w.resize(900, 600);
+    w.show();
+    EXPECT_TRUE(WaitForRows(w, 4));
+    QTest::qWait(100);
+    const fs::path out = fs::path(SHOEBOX_SOURCE_DIR) / "tests" / "artifacts";
+    fs::create_directories(out);
+    w.grab().save(QString::fromStdString((out / (std::string("app-") + theme + ".png")).string()));
+    return std::make_pair(dark, MeanLightness(w));
+  };
+  const auto [dark, dark_lightness] = paint("dark");
+  EXPECT_TRUE(dark);
+  EXPECT_LT(dark_lightness, 110) << "a dark desktop got a light window";
+  const auto [light, light_lightness] = paint("light");
+  EXPECT_FALSE(light);
+  EXPECT_GT(light_lightness, 150) << "a light desktop got a dark window";
+  QApplication::setStyle(style);
+  QApplication::setPalette(before);
 }
 
 // The first run, in a home of its own: what it finds, and what the user adds.
