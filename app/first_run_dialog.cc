@@ -5,6 +5,7 @@
 #include <QHBoxLayout>
 #include <QPushButton>
 #include <QVBoxLayout>
+#include <algorithm>
 
 #include "app/counts.h"
 #include "engine/hub/model_store.h"
@@ -23,6 +24,16 @@ QString KindName(const std::string& kind) {
 
 constexpr int kPathRole = Qt::UserRole + 1;
 
+// The reason's first clause, short enough for a line of the dialog.
+QString FirstClause(QString why) {
+  for (const QString& end : {QString(": "), QString("; "), QString(". "), QString(" (")}) {
+    const int at = why.indexOf(end);
+    if (at > 20) why.truncate(at);
+  }
+  if (why.size() > 90) why = why.left(88) + "…";
+  return why;
+}
+
 }  // namespace
 
 FirstRunDialog::FirstRunDialog(const std::filesystem::path& home, QWidget* parent,
@@ -40,6 +51,13 @@ FirstRunDialog::FirstRunDialog(const std::filesystem::path& home, QWidget* paren
   list_ = new QListWidget;
   list_->setObjectName("roots");
   layout->addWidget(list_);
+  none_found_ = new QLabel(
+      tr("No Pictures folder and no photo library (Apple Photos, Lightroom, Capture One, a "
+         "Google Takeout in Downloads) were found in their usual places. Add the folders "
+         "where your photos are:"));
+  none_found_->setObjectName("noneFound");
+  none_found_->setWordWrap(true);
+  layout->addWidget(none_found_);
   auto* add = new QPushButton(tr("Add folder…"));
   add->setObjectName("addFolder");
   layout->addWidget(add, 0, Qt::AlignLeft);
@@ -95,12 +113,17 @@ FirstRunDialog::FirstRunDialog(const std::filesystem::path& home, QWidget* paren
                     : tr("Search by meaning needs the model %1, which cannot be downloaded now "
                          "(%2). ")
                               .arg(QString::fromStdString(name),
-                                   QString::fromStdString(size.status().message())) +
+                                   FirstClause(QString::fromStdString(size.status().message()))) +
                           without;
+      // The whole reason (which may name the folder to copy the files into) is the tooltip.
+      const QString detail =
+          size.ok() ? QString() : QString::fromStdString(size.status().message());
       QMetaObject::invokeMethod(
           this,
-          [this, text] {
-            if (!downloading_) model_->setText(text);
+          [this, text, detail] {
+            if (downloading_) return;
+            model_->setText(text);
+            model_->setToolTip(detail);
           },
           Qt::QueuedConnection);
     });
@@ -115,7 +138,12 @@ FirstRunDialog::FirstRunDialog(const std::filesystem::path& home, QWidget* paren
   std::error_code ec;
   if (std::filesystem::is_directory(home / "Pictures", ec))
     AddFolder(QString::fromStdString((home / "Pictures").string()));
-  for (const FoundLibrary& lib : FindLibraries(home)) {
+  const std::vector<FoundLibrary> found = FindLibraries(home);
+  if (list_->count() == 0 && found.empty()) {  // the hint says why; no empty box
+    list_->setVisible(false);
+    resize(620, sizeHint().height());
+  }
+  for (const FoundLibrary& lib : found) {
     const QString name =
         QString::fromStdString(std::filesystem::path(lib.path).filename().string());
     const QString label = KindName(lib.kind) + " — " + name;
@@ -199,6 +227,11 @@ void FirstRunDialog::AddRow(const QString& text, const QString& path, bool check
   item->setFlags(item->flags() | Qt::ItemIsUserCheckable);
   item->setCheckState(checked ? Qt::Checked : Qt::Unchecked);
   item->setToolTip(path);
+  none_found_->setVisible(false);
+  if (list_->isHidden()) {
+    list_->setVisible(true);
+    resize(width(), std::max(height(), 460));
+  }
 }
 
 void FirstRunDialog::AddFolder(const QString& path) {
@@ -206,6 +239,8 @@ void FirstRunDialog::AddFolder(const QString& path) {
     if (list_->item(i)->data(kPathRole).toString() == path) return;
   AddRow(tr("Folder") + " — " + path, path, true);
 }
+
+bool FirstRunDialog::noneFound() const { return !none_found_->isHidden(); }
 
 QStringList FirstRunDialog::chosenRoots() const {
   QStringList out;

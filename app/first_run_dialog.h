@@ -33,6 +33,8 @@ class FirstRunDialog : public QDialog {
   // The rows as shown ("Lightroom catalog — Catalog.lrcat — 4 photos"), for tests.
   QStringList rows() const;
   bool counting() const { return counting_ > 0; }
+  // Whether it says that nothing was found and asks for a folder (the list is empty).
+  bool noneFound() const;
 
   // The model: downloaded in the background with a progress bar; Cancel stops it (what was
   // downloaded stays, and the next download resumes from there).
@@ -49,9 +51,10 @@ class FirstRunDialog : public QDialog {
  private:
   void AddRow(const QString& text, const QString& path, bool checked);
 
-  QListWidget* list_;
   void DownloadFinished(const QString& error, bool cancelled);
 
+  QListWidget* list_;
+  QLabel* none_found_;
   QLabel* model_;
   QPushButton* download_;
   QPushButton* cancel_button_;

@@ -484,6 +484,24 @@ TEST(FirstRun, OffersThePicturesFolderAndTheLibrariesFoundWithTheirPhotoCounts) 
       QTest::qWaitFor([&] { return d.modelText().contains("cannot be downloaded now"); }, 10000))
       << d.modelText().toStdString();
   EXPECT_TRUE(d.modelText().contains("text search")) << d.modelText().toStdString();
+  EXPECT_LT(d.modelText().size(), 330)
+      << "too long for the dialog: " << d.modelText().toStdString();
+  EXPECT_FALSE(d.noneFound());
+  ::unsetenv("SHOEBOX_HF_ENDPOINT");
+}
+
+TEST(FirstRun, WithNothingInTheUsualPlacesItSaysSoAndAsksForAFolder) {
+  TempDir home;  // no Pictures, no Downloads
+  ::setenv("SHOEBOX_HF_ENDPOINT", "http://127.0.0.1:1", 1);
+  FirstRunDialog d(home.path());
+  d.show();
+  ASSERT_TRUE(QTest::qWaitFor([&] { return !d.counting(); }, 20000));
+  EXPECT_TRUE(d.rows().isEmpty());
+  EXPECT_TRUE(d.noneFound());
+  fs::create_directories(home.path() / "Photos");
+  d.AddFolder(QString::fromStdString((home.path() / "Photos").string()));
+  EXPECT_FALSE(d.noneFound());
+  EXPECT_EQ(d.chosenRoots().size(), 1);
   ::unsetenv("SHOEBOX_HF_ENDPOINT");
 }
 
