@@ -366,7 +366,7 @@ void MainWindow::QuickLook() {
   auto* dlg = new QDialog(this);
   dlg->setObjectName("quickLook");
   dlg->setAttribute(Qt::WA_DeleteOnClose);
-  dlg->setWindowTitle(it->name);
+  dlg->setWindowTitle(it->name());
   auto* layout = new QVBoxLayout(dlg);
   auto* pane = new DetailPane(session_->service());
   layout->addWidget(pane);

@@ -2,6 +2,7 @@
 
 #include <QMimeData>
 #include <QUrl>
+#include <algorithm>
 #include <atomic>
 
 namespace shoebox::app {
@@ -15,8 +16,9 @@ constexpr int kThumbLoaders = 2;
 GridItem ItemFromJson(const nlohmann::json& j) {
   GridItem it;
   it.id = j.value("id", int64_t{0});
-  it.name = QString::fromStdString(j.value("name", std::string()));
   it.path = QString::fromStdString(j.value("path", std::string()));
+  const QString name = QString::fromStdString(j.value("name", std::string()));
+  if (name != it.name()) it.own_name = name;
   if (j.contains("taken_at") && j["taken_at"].is_string())
     it.taken = QString::fromStdString(j["taken_at"].get<std::string>());
   it.has_thumb = j.contains("thumb") && !j["thumb"].is_null();
@@ -36,6 +38,12 @@ QImage SquareTile(const QImage& img, int side) {
 }
 
 }  // namespace
+
+QString GridItem::name() const {
+  if (!own_name.isEmpty()) return own_name;
+  const int slash = std::max(path.lastIndexOf('/'), path.lastIndexOf('\\'));
+  return path.mid(slash + 1);
+}
 
 PhotoGridModel::PhotoGridModel(web::LibraryService* service, QObject* parent)
     : QAbstractListModel(parent), service_(service) {
@@ -70,7 +78,7 @@ QVariant PhotoGridModel::data(const QModelIndex& index, int role) const {
   switch (role) {
     case Qt::DisplayRole:
     case Qt::AccessibleTextRole:
-      return it->name;
+      return it->name();
     case Qt::ToolTipRole:
       return it->taken.isEmpty() ? it->path : it->path + "\n" + it->taken.left(10);
     case Qt::DecorationRole:
@@ -190,18 +198,32 @@ void PhotoGridModel::FetchPage(quint64 generation, int64_t offset, int64_t n) {
   auto fetch = fetch_;
   const bool paged = paged_;
   fetchers_.start([this, fetch, generation, offset, n, paged] {
-    Result<nlohmann::json> page = fetch(offset, n);
+    auto page = std::make_shared<Page>();
+    {
+      Result<nlohmann::json> j = fetch(offset, n);
+      if (!j.ok()) {
+        page->status = j.status();
+      } else {
+        if (j->contains("results")) {
+          page->rows.reserve((*j)["results"].size());
+          for (const auto& r : (*j)["results"]) page->rows.push_back(ItemFromJson(r));
+        }
+        if (j->contains("note") && (*j)["note"].is_string())
+          page->note = QString::fromStdString((*j)["note"].get<std::string>());
+        page->has_more = j->value("has_more", false);
+      }
+    }  // the JSON goes here, on this thread, before the UI thread sees the rows
     QMetaObject::invokeMethod(
         this, [this, generation, page, offset, paged] { Accept(generation, page, offset, paged); },
         Qt::QueuedConnection);
   });
 }
 
-void PhotoGridModel::Accept(quint64 generation, const Result<nlohmann::json>& page, int64_t offset,
+void PhotoGridModel::Accept(quint64 generation, std::shared_ptr<Page> page, int64_t offset,
                             bool paged) {
   if (generation != generation_) return;  // a newer query or browse replaced this one
-  if (!page.ok()) {
-    note_ = QString::fromStdString(page.status().message());
+  if (!page->status.ok()) {
+    note_ = QString::fromStdString(page->status.message());
     if (offset == 0) {
       beginResetModel();
       items_.clear();
@@ -213,13 +235,8 @@ void PhotoGridModel::Accept(quint64 generation, const Result<nlohmann::json>& pa
     emit failed(note_);
     return;
   }
-  const nlohmann::json& j = *page;
-  std::vector<GridItem> rows;
-  if (j.contains("results"))
-    for (const auto& r : j["results"]) rows.push_back(ItemFromJson(r));
-  note_ = j.contains("note") && j["note"].is_string()
-              ? QString::fromStdString(j["note"].get<std::string>())
-              : QString();
+  std::vector<GridItem>& rows = page->rows;
+  note_ = page->note;
   if (offset == 0) {
     beginResetModel();
     items_ = std::move(rows);
@@ -229,14 +246,14 @@ void PhotoGridModel::Accept(quint64 generation, const Result<nlohmann::json>& pa
   } else if (!rows.empty()) {
     const int first = static_cast<int>(items_.size());
     beginInsertRows({}, first, first + static_cast<int>(rows.size()) - 1);
+    items_.reserve(items_.size() + rows.size());
     for (auto& r : rows) {
       row_of_.insert(r.id, static_cast<int>(items_.size()));
       items_.push_back(std::move(r));
     }
     endInsertRows();
   }
-  const bool more = paged && j.value("has_more", false);
-  if (more) {
+  if (paged && page->has_more) {
     FetchPage(generation, static_cast<int64_t>(items_.size()), kLaterPage);
   } else {
     loading_ = false;

@@ -26,7 +26,9 @@ namespace shoebox::app {
 
 struct GridItem {
   qint64 id = 0;
-  QString name, path, taken;  // taken: ISO 8601 or empty
+  QString path, taken;  // taken: ISO 8601 or empty
+  QString own_name;     // set only where the name is not the path's last part (a library's)
+  QString name() const;
   bool has_thumb = false;
   bool by_words = false;        // found by its words (OCR, names, library text)
   std::optional<double> score;  // cosine, for query results
@@ -73,7 +75,14 @@ class PhotoGridModel : public QAbstractListModel {
  private:
   void Start(std::function<Result<nlohmann::json>(int64_t offset, int64_t n)> fetch, bool paged);
   void FetchPage(quint64 generation, int64_t offset, int64_t n);
-  void Accept(quint64 generation, const Result<nlohmann::json>& page, int64_t offset, bool paged);
+  // A page as the fetcher thread made it from the service's JSON (the UI thread only inserts).
+  struct Page {
+    Status status;
+    std::vector<GridItem> rows;
+    QString note;
+    bool has_more = false;
+  };
+  void Accept(quint64 generation, std::shared_ptr<Page> page, int64_t offset, bool paged);
   void RequestThumb(qint64 id) const;
   void ThumbLoaded(qint64 id, const QImage& image);
 

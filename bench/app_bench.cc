@@ -124,6 +124,7 @@ Status BuildCatalog(const fs::path& catalog, const fs::path& thumbs_dir, int64_t
 
 struct Latency {
   std::vector<double> words, meaning;  // seconds from the copy, one per photo
+  double rss_mb = 0;                   // the process after them (both sessions' models)
 };
 
 std::string Figures(std::vector<double> v) {
@@ -204,6 +205,7 @@ Result<Latency> NewPhotoLatency(const fs::path& work, int photos) {
     out.words.push_back(words.value_or(*meaning));
     out.meaning.push_back(*meaning);
   }
+  out.rss_mb = RssMb();
   return out;
 }
 
@@ -324,5 +326,9 @@ int main(int argc, char** argv) {
   std::printf(
       "  new photo -> found by meaning %s s   (target <= 10; ViT-B/32-sized model, OCR on)\n",
       Figures(latency->meaning).c_str());
+  std::printf(
+      "  resident memory then         %8.0f MB   (the window's session, and a watching one "
+      "with the model)\n",
+      latency->rss_mb);
   return 0;
 }

@@ -370,9 +370,16 @@ int main(int argc, char** argv) {
   const double browse_first = browse({{"n", "60"}});
   const double browse_deep = browse({{"n", "60"}, {"offset", "100000"}});
   const double browse_folder = browse({{"n", "60"}, {"folder", "/synthetic/Pictures/2010"}});
+  // Idle: nothing asked, nothing indexed; what the refresh of new vectors costs.
+  const double cpu0 = bench::CpuSeconds();
+  const auto idle0 = Clock::now();
+  std::this_thread::sleep_for(std::chrono::seconds(10));
+  const double idle_cpu_percent =
+      (bench::CpuSeconds() - cpu0) / (Ms(idle0, Clock::now()) / 1000.0) * 100.0;
   server.Stop();
   serving.join();
   json out = {{"assets", assets},
+              {"idle_cpu_percent_of_a_core", idle_cpu_percent},
               {"browse_first_page_ms", browse_first},
               {"browse_offset_100000_ms", browse_deep},
               {"browse_folder_ms", browse_folder},

@@ -149,7 +149,7 @@ bool WaitForRows(MainWindow& w, int at_least, int ms = 10000) {
 
 QStringList Names(const PhotoGridModel* m) {
   QStringList out;
-  for (int i = 0; i < m->rowCount(); ++i) out << m->item(i)->name;
+  for (int i = 0; i < m->rowCount(); ++i) out << m->item(i)->name();
   return out;
 }
 
@@ -201,7 +201,7 @@ TEST_F(AppTest, TypingASearchShowsTheHitsAndSelectingOneShowsItsDetails) {
   QTest::keyClick(w.searchBox(), Qt::Key_Return);
   ASSERT_TRUE(QTest::qWaitFor([&] { return w.heading().contains("contrasena"); }, 10000));
   ASSERT_TRUE(WaitForRows(w, 1));
-  EXPECT_EQ(w.model()->item(0)->name, "meme-contrasena.jpg")
+  EXPECT_EQ(w.model()->item(0)->name(), "meme-contrasena.jpg")
       << Names(w.model()).join(", ").toStdString();
   // The first hit is selected, and the detail pane shows its facts and its words.
   ASSERT_TRUE(
@@ -258,7 +258,7 @@ TEST_F(AppTest, AnImageDroppedOnTheWindowIsSearchedByAndNotStored) {
   ASSERT_TRUE(QTest::qWaitFor([&] { return w.heading().startsWith("Photos like"); }, 5000));
   ASSERT_TRUE(WaitForRows(w, 1));
   // The same photo is in the library: it comes first.
-  EXPECT_EQ(w.model()->item(0)->name, "Samsung GT-I9000 (Galaxy S).jpg");
+  EXPECT_EQ(w.model()->item(0)->name(), "Samsung GT-I9000 (Galaxy S).jpg");
   // Its preview is upright: 640x480 as stored, EXIF says it is a portrait.
   ASSERT_TRUE(QTest::qWaitFor([&] { return w.detail()->previewShown(); }, 10000));
   EXPECT_GT(w.detail()->previewSize().height(), w.detail()->previewSize().width())

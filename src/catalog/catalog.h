@@ -255,6 +255,9 @@ class Catalog {
   Result<std::vector<PresentFile>> PresentFiles();
   // The highest asset id (0 when there is none): ids are dense enough to sample at random.
   Result<int64_t> MaxAssetId();
+  // Changes whenever another connection (an index job, a watcher) commits; costs no read of
+  // the tables, so a reader can poll it to learn whether anything it holds may be stale.
+  Result<int64_t> DataVersion();
   // Whether any file of the asset is in a library's trash / whether any photo is.
   Result<bool> IsTrashed(int64_t asset_id);
   Result<bool> HasTrashed();

@@ -94,6 +94,25 @@ TEST(Catalog, OneAssetPerContentManyFiles) {
   EXPECT_EQ((*row)->asset.width, 640);
 }
 
+TEST(Catalog, ItsDataVersionChangesOnlyWhenAnotherConnectionCommits) {
+  // A reader (the query service) polls this instead of counting every vector each time.
+  TempDir dir;
+  auto writer = Catalog::Open(dir / "c.db", true);
+  auto reader = Catalog::Open(dir / "c.db", false);
+  ASSERT_OK(writer.status());
+  ASSERT_OK(reader.status());
+  auto v0 = (*reader)->DataVersion();
+  ASSERT_OK(v0.status());
+  EXPECT_EQ(*(*reader)->DataVersion(), *v0) << "changed with nothing committed";
+  ASSERT_OK((*reader)->Stats().status());  // its own reads change nothing
+  EXPECT_EQ(*(*reader)->DataVersion(), *v0);
+  ASSERT_OK((*writer)->InsertAsset(Asset("aa"), 1).status());
+  auto v1 = (*reader)->DataVersion();
+  ASSERT_OK(v1.status());
+  EXPECT_NE(*v1, *v0) << "another connection's commit went unnoticed";
+  EXPECT_EQ(*(*reader)->DataVersion(), *v1);
+}
+
 TEST(Catalog, LoadsOnlyFilesUnderARoot) {
   TempDir dir;
   auto cat = Catalog::Open(dir / "c.db", true);

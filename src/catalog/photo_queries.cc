@@ -191,6 +191,14 @@ Result<int64_t> Catalog::MaxAssetId() {
   return q->Int(0);
 }
 
+Result<int64_t> Catalog::DataVersion() {
+  auto q = db_.PrepareCached("PRAGMA data_version");
+  if (!q.ok()) return q.status();
+  Status st;
+  if (!q->Step(&st)) return st.ok() ? Internal("data_version returned no row") : st;
+  return q->Int(0);
+}
+
 Result<bool> Catalog::IsTrashed(int64_t asset_id) {
   auto q = db_.PrepareCached(
       "SELECT EXISTS (SELECT 1 FROM files f JOIN library_items li ON li.file_id = f.id "

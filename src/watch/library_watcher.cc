@@ -304,7 +304,7 @@ struct LibraryWatcher::Impl {
       for (const auto& r : roots) MarkDirty(r);  // what it did not reach is done on resume
     } else if (!report.ok()) {
       for (const auto& r : roots) MarkDirty(r);
-      retry_after = Clock::now() + std::chrono::seconds(30);  // disk full, a damaged catalog
+      retry_after = Clock::now() + opt.retry_failed;
     }
     {
       std::lock_guard<std::mutex> lock(mu);

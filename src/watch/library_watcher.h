@@ -78,6 +78,8 @@ struct WatchOptions {
   std::chrono::milliseconds writing_quiet{2000};
   std::chrono::seconds poll_every{60};
   std::chrono::seconds rescan_every{3600};
+  // After a run that failed (disk full, a damaged catalog) the next waits this long.
+  std::chrono::milliseconds retry_failed{30000};
   bool low_priority = true;   // runs at nice 10
   bool notifications = true;  // false: rescans only (network drives; tests of the fallback)
 };

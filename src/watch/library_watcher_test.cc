@@ -1,8 +1,10 @@
 #include "watch/library_watcher.h"
 
 #include <gtest/gtest.h>
+#include <sys/resource.h>
 
 #include <condition_variable>
+#include <csignal>
 #include <cstdlib>
 #include <mutex>
 
@@ -167,6 +169,57 @@ TEST_F(LibraryWatcherTest, APausedWatcherIndexesNothingUntilResumed) {
   EXPECT_EQ((*w)->status().dirty.size(), 1u) << "the change is remembered";
   (*w)->Resume();
   EXPECT_TRUE(WaitForState(root() / "while-paused.jpg", "present", 5s));
+}
+
+// Every write past the first 4 KB of a file fails (EFBIG, as ENOSPC would), for this
+// process, while it lives.
+class NoRoomToWrite {
+ public:
+  NoRoomToWrite() {
+    ::getrlimit(RLIMIT_FSIZE, &before_);
+    old_handler_ = std::signal(SIGXFSZ, SIG_IGN);
+    rlimit tight = before_;
+    tight.rlim_cur = 4096;
+    ::setrlimit(RLIMIT_FSIZE, &tight);
+  }
+  ~NoRoomToWrite() {
+    ::setrlimit(RLIMIT_FSIZE, &before_);
+    std::signal(SIGXFSZ, old_handler_);
+  }
+
+ private:
+  rlimit before_{};
+  void (*old_handler_)(int) = nullptr;
+};
+
+TEST_F(LibraryWatcherTest, ADiskWithNoRoomFailsTheRunSaysWhyKeepsWhatWasIndexedAndRetries) {
+  fs::copy_file(photo_, root() / "indexed-before.jpg");
+  const fs::path staged = dir_ / "new-photo.jpg";
+  fs::copy_file(photo_, staged);
+  Recorder rec;
+  WatchOptions o = Options();
+  o.retry_failed = 1500ms;
+  auto w = LibraryWatcher::Start(catalog(), o, &rec);
+  ASSERT_OK(w.status());
+  ASSERT_TRUE(rec.WaitFor(10s, [](Recorder& r) { return r.runs_ >= 1; }));
+  ASSERT_EQ(FileState(root() / "indexed-before.jpg"), "present");
+  {
+    NoRoomToWrite full;
+    fs::rename(staged, root() / "new-photo.jpg");  // a rename writes no data
+    ASSERT_TRUE(rec.WaitFor(10s, [](Recorder& r) { return !r.failures_.empty(); }))
+        << "the run did not fail with no room to write";
+    const Status problem = (*w)->status().problem;
+    EXPECT_FALSE(problem.ok());
+    EXPECT_NE(problem.message().find(catalog().string()), std::string::npos)
+        << "the problem does not name the catalog: " << problem.ToString();
+    EXPECT_NE(problem.message().find("disk"), std::string::npos) << problem.ToString();
+    EXPECT_EQ((*w)->status().state, WatchState::kWatching);
+    std::printf("the problem shown: %s\n", problem.ToString().c_str());
+  }
+  EXPECT_EQ(FileState(root() / "indexed-before.jpg"), "present") << "lost what was indexed";
+  EXPECT_TRUE(WaitForState(root() / "new-photo.jpg", "present", 10s))
+      << "not indexed once there was room again";
+  EXPECT_TRUE((*w)->status().problem.ok());
 }
 
 TEST_F(LibraryWatcherTest, WithoutNotificationsTheFolderIsRescannedOnATimer) {

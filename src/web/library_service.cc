@@ -77,6 +77,10 @@ struct LibraryService::State {
   std::optional<ModelRecord> record;
   std::shared_ptr<const search::Searcher> searcher;
   VectorVersion version;
+  // The catalog's data_version when the searcher (or that there are no vectors) was last
+  // known current: while it stays the same nothing was committed, and the refresh reads nothing (counting the vectors of a
+  // 200,000-photo library every 2 s would cost an idle app 1-2% of a core).
+  std::optional<int64_t> current_at;
   std::string vectors_state = "loading", model_state = "loading";
   std::string vectors_error, model_error;
   Clock::time_point last_change = Clock::now() - std::chrono::hours(1);
@@ -153,6 +157,11 @@ void LibraryService::State::LoaderLoop() {
 }
 
 void LibraryService::State::Refresh(Catalog& cat) {
+  const Result<int64_t> data_version = cat.DataVersion();
+  {
+    std::lock_guard lock(mu);
+    if (data_version.ok() && current_at == *data_version) return;
+  }
   EmbeddingStore store = cat.Embeddings();
   std::optional<ModelRecord> rec;
   {
@@ -182,6 +191,7 @@ void LibraryService::State::Refresh(Catalog& cat) {
     if (!chosen.ok()) {
       std::lock_guard lock(mu);
       vectors_state = "none";
+      if (data_version.ok()) current_at = *data_version;
       return;
     }
     rec = *chosen;
@@ -201,7 +211,10 @@ void LibraryService::State::Refresh(Catalog& cat) {
   const VectorVersion now{v->count, v->id_sum};
   {
     std::lock_guard lock(mu);
-    if (now == version && searcher) return;
+    if (now == version && searcher) {
+      if (data_version.ok()) current_at = *data_version;
+      return;
+    }
   }
   const auto t0 = Clock::now();
   auto opened = search::Searcher::Open(&cat, *rec, vectors::Storage::kFloat16,
@@ -216,6 +229,7 @@ void LibraryService::State::Refresh(Catalog& cat) {
   if (version.count >= 0) last_change = Clock::now();
   searcher = std::shared_ptr<const search::Searcher>(std::move(*opened));
   version = now;
+  if (data_version.ok()) current_at = *data_version;
   vectors_state = "ready";
   vectors_load_ms = MsSince(t0);
 }
