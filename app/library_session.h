@@ -73,7 +73,7 @@ class LibrarySession : public QObject, private watch::WatchListener {
   SessionOptions options_;
   std::unique_ptr<web::LibraryService> service_;
   std::unique_ptr<OcrStage> ocr_;
-  std::unique_ptr<EmbeddingModel> model_;
+  std::shared_ptr<EmbeddingModel> model_;  // the service's own when it has loaded the same
   std::string model_location_;
   QString limits_;
   QStringList roots_;

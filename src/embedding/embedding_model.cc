@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <cstdlib>
+#include <map>
+#include <mutex>
 
 #include "base/file_io.h"
 #include "base/xdg_dirs.h"
@@ -82,6 +84,32 @@ Result<std::unique_ptr<EmbeddingModel>> EmbeddingModel::Load(const std::string& 
   return m;
 }
 
+Result<std::shared_ptr<EmbeddingModel>> EmbeddingModel::LoadShared(
+    const std::string& name_or_dir, const ModelLoadOptions& options) {
+  static std::mutex mu;  // held through a load: a second caller gets the first one's model
+  static std::map<std::string, std::weak_ptr<EmbeddingModel>> loaded;
+  std::error_code ec;
+  std::string key = std::filesystem::is_directory(name_or_dir, ec)
+                        ? std::filesystem::weakly_canonical(name_or_dir, ec).string()
+                        : name_or_dir;
+  if (ec) key = name_or_dir;
+  key += options.int8 ? "\nint8" : "\nfloat32";
+  std::lock_guard<std::mutex> lock(mu);
+  if (auto held = loaded[key].lock()) return held;
+  auto m = Load(name_or_dir, options);
+  if (!m.ok()) return m.status();
+  // Named another way (a short name, a repo id, the folder it resolves to): the same files.
+  const std::string same = (*m)->fingerprint() + (options.int8 ? "\nint8" : "\nfloat32");
+  if (auto held = loaded[same].lock()) {
+    loaded[key] = held;
+    return held;
+  }
+  std::shared_ptr<EmbeddingModel> shared = std::move(*m);
+  loaded[key] = shared;
+  loaded[same] = shared;
+  return shared;
+}
+
 Status EmbeddingModel::LoadFamily(const std::filesystem::path& dir) {
   auto row = engine::FindModelFamily(net_->family(), dir.string());
   if (!row.ok()) return row.status();
@@ -138,6 +166,18 @@ Result<EmbeddingModel::Prepared> EmbeddingModel::PreparePhoto(
 }
 
 Result<std::vector<float>> EmbeddingModel::EmbedPrepared(const float* pixels, int64_t n) {
+  const int64_t turn = turn_images_.load();
+  if (turn > 0 && n > turn) {  // shared: one turn at a time, so a query waits for one only
+    std::vector<float> out;
+    out.reserve(static_cast<size_t>(n * dim()));
+    for (int64_t i = 0; i < n; i += turn) {
+      auto part = EmbedPrepared(pixels + i * prepared_floats(), std::min(turn, n - i));
+      if (!part.ok()) return part.status();
+      out.insert(out.end(), part->begin(), part->end());
+    }
+    return out;
+  }
+  std::lock_guard<std::mutex> lock(net_mu_);
   auto e = net_->EncodeImages(pixels, n);
   if (!e.ok()) return e.status();
   engine::NormalizeRows(e->data(), n, dim());
@@ -170,6 +210,7 @@ std::vector<Result<std::vector<float>>> EmbeddingModel::EmbedImages(
 Result<std::vector<std::vector<float>>> EmbeddingModel::EmbedTexts(
     const std::vector<std::string>& texts) {
   const int64_t len = net_->text_length(), n = static_cast<int64_t>(texts.size());
+  std::lock_guard<std::mutex> lock(net_mu_);
   std::vector<int64_t> ids, mask;
   for (const auto& t : texts) tokenizer_->Encode(t, len, &ids, &mask);
   auto emb = net_->EncodeTexts(ids.data(), mask.empty() ? nullptr : mask.data(), n, len);

@@ -12,9 +12,11 @@
 // Thread-safety: one call at a time per EmbeddingModel.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <filesystem>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -36,12 +38,20 @@ struct ModelLoadOptions {
   bool int8 = false;
 };
 
+// Thread-safe: the network runs one call at a time (a query service and a watcher in one
+// process share one model instead of holding two copies of its weights); preparing inputs
+// runs in parallel with it.
 class EmbeddingModel {
  public:
   // name_or_dir: a model folder, a short name ("clip-vit-b32") or a Hub repo id, the
   // latter two looked up in the model cache (see engine/hub/model_store.h).
   static Result<std::unique_ptr<EmbeddingModel>> Load(const std::string& name_or_dir,
                                                       const ModelLoadOptions& options = {});
+  // As Load, but one instance per (name_or_dir, options) in this process while anyone holds
+  // it: a query service and a watcher asking for the same model share its weights (a
+  // ViT-B/32 is 600 MB of them). A second caller waits for the first one's load.
+  static Result<std::shared_ptr<EmbeddingModel>> LoadShared(const std::string& name_or_dir,
+                                                            const ModelLoadOptions& options = {});
   // The architecture config.json describes with random weights, and the tokenizer of
   // tokenizer_dir: for benchmarks of everything around the network. Its fingerprint is
   // "random:" + label.
@@ -72,6 +82,10 @@ class EmbeddingModel {
   const PreprocessConfig& preprocess() const { return preprocess_; }
   // Embeds n prepared inputs laid end to end; returns [n, dim], rows L2-normalised.
   Result<std::vector<float>> EmbedPrepared(const float* pixels, int64_t n);
+  // When the model is shared with interactive queries: image batches run at most this many
+  // images per turn of the network, so a text query waits for one turn, not a whole batch
+  // (0: whole batches, for indexing alone).
+  void set_turn_images(int64_t n) { turn_images_ = n; }
   int64_t prepared_floats() const { return 3 * net_->image_size() * net_->image_size(); }
 
   // Identity of the model's files (config, preprocessing, weight names and sizes): vectors
@@ -103,6 +117,8 @@ class EmbeddingModel {
   std::unique_ptr<engine::ImageTextNetwork> net_;
   PreprocessConfig preprocess_;
   std::unique_ptr<engine::TextTokenizer> tokenizer_;
+  std::mutex net_mu_;  // the network and tokenizer: one call at a time
+  std::atomic<int64_t> turn_images_{0};
 };
 
 }  // namespace shoebox

@@ -89,7 +89,7 @@ std::string ModelLocation(const std::string& arg) {
 
 Result<IndexModel> LoadIndexModel(const std::string& name, const ModelLoadOptions& options) {
   IndexModel out;
-  auto m = EmbeddingModel::Load(name.empty() ? kDefaultModel : name, options);
+  auto m = EmbeddingModel::LoadShared(name.empty() ? kDefaultModel : name, options);
   if (m.ok()) {
     out.model = std::move(*m);
     out.location = ModelLocation(name.empty() ? kDefaultModel : name);

@@ -96,8 +96,10 @@ std::string ModelLocation(const std::string& name_or_dir);
 // The model the job embeds with: the one named (a folder, short name or Hub repo; an error if
 // it cannot be loaded, before any crawl), else the default (kDefaultModel), which may be
 // missing: then model is null and `without` says why, and the job catalogs without embeddings.
+// Shared with a query service of this process that loads the same model
+// (EmbeddingModel::LoadShared).
 struct IndexModel {
-  std::unique_ptr<EmbeddingModel> model;
+  std::shared_ptr<EmbeddingModel> model;
   std::string location;
   std::string without;
 };

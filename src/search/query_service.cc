@@ -37,10 +37,10 @@ Status CheckMadeTheVectors(const EmbeddingModel& model, const ModelRecord& recor
                  "index` to embed again");
 }
 
-Result<std::unique_ptr<EmbeddingModel>> LoadQueryNetwork(const ModelRecord& record,
+Result<std::shared_ptr<EmbeddingModel>> LoadQueryNetwork(const ModelRecord& record,
                                                          const std::string& name_or_dir,
                                                          const ModelLoadOptions& options) {
-  auto m = EmbeddingModel::Load(name_or_dir.empty() ? record.location : name_or_dir, options);
+  auto m = EmbeddingModel::LoadShared(name_or_dir.empty() ? record.location : name_or_dir, options);
   if (!m.ok()) return m.status();
   SHOEBOX_RETURN_IF_ERROR(CheckMadeTheVectors(**m, record));
   return m;

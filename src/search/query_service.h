@@ -34,8 +34,9 @@ std::string CatalogModelLocation(const std::filesystem::path& catalog);
 Status CheckMadeTheVectors(const EmbeddingModel& model, const ModelRecord& record);
 
 // The network of a catalog model, from name_or_dir when given, else from where the record says
-// it was loaded; checked by CheckMadeTheVectors.
-Result<std::unique_ptr<EmbeddingModel>> LoadQueryNetwork(const ModelRecord& record,
+// it was loaded; checked by CheckMadeTheVectors. Shared with an index job or watcher of this
+// process that loads the same model (EmbeddingModel::LoadShared).
+Result<std::shared_ptr<EmbeddingModel>> LoadQueryNetwork(const ModelRecord& record,
                                                          const std::string& name_or_dir,
                                                          const ModelLoadOptions& options);
 

@@ -78,8 +78,9 @@ struct LibraryService::State {
   std::shared_ptr<const search::Searcher> searcher;
   VectorVersion version;
   // The catalog's data_version when the searcher (or that there are no vectors) was last
-  // known current: while it stays the same nothing was committed, and the refresh reads nothing (counting the vectors of a
-  // 200,000-photo library every 2 s would cost an idle app 1-2% of a core).
+  // known current: while it stays the same nothing was committed, and the refresh reads nothing
+  // (counting the vectors of a 200,000-photo library every 2 s would cost an idle app 1-2% of a
+  // core).
   std::optional<int64_t> current_at;
   std::string vectors_state = "loading", model_state = "loading";
   std::string vectors_error, model_error;
@@ -92,15 +93,19 @@ struct LibraryService::State {
   std::condition_variable upload_cv;
   int uploads_running = 0, uploads_waiting = 0;
 
-  // The network: one call at a time.
+  // The network: one call at a time. Shared with a watcher of this process that embeds with
+  // the same model (EmbeddingModel::LoadShared); its batches then take turns of a few images.
   std::mutex model_mu;
-  std::unique_ptr<EmbeddingModel> model;
+  std::shared_ptr<EmbeddingModel> model;
   std::atomic<bool> model_ready{false};
 
   // Recent text queries (typing sends the same prefixes again and again).
   std::mutex cache_mu;
   std::list<std::pair<std::string, std::vector<float>>> text_lru;
   static constexpr size_t kTextCacheSize = 512;
+  // A query waits for at most this many images of a sharing watcher's batch (~0.1 s each for
+  // a ViT-B/32 on two cores).
+  static constexpr int64_t kSharedTurnImages = 4;
 
   // Duplicates, computed on demand in the background for one vector version.
   std::mutex dupes_mu;
@@ -175,7 +180,7 @@ void LibraryService::State::Refresh(Catalog& cat) {
       std::lock_guard lock(model_mu);
       if (!model) {
         const auto t0 = Clock::now();
-        auto m = EmbeddingModel::Load(options.model, options.load);
+        auto m = EmbeddingModel::LoadShared(options.model, options.load);
         if (!m.ok()) {
           std::lock_guard l2(mu);
           model_state = vectors_state = "error";
@@ -183,6 +188,7 @@ void LibraryService::State::Refresh(Catalog& cat) {
           return;
         }
         model = std::move(*m);
+        model->set_turn_images(kSharedTurnImages);
         model_load_ms = MsSince(t0);
       }
       wanted = model->fingerprint();
@@ -241,8 +247,16 @@ void LibraryService::State::LoadModel() {
     rec = *record;
   }
   const auto t0 = Clock::now();
-  auto m = options.model_loader ? options.model_loader(rec)
-                                : search::LoadQueryNetwork(rec, "", options.load);
+  Result<std::shared_ptr<EmbeddingModel>> m = Internal("not loaded");
+  if (options.model_loader) {
+    auto own = options.model_loader(rec);
+    if (own.ok())
+      m = std::shared_ptr<EmbeddingModel>(std::move(*own));
+    else
+      m = own.status();
+  } else {
+    m = search::LoadQueryNetwork(rec, "", options.load);
+  }
   if (m.ok()) {
     if (Status made = search::CheckMadeTheVectors(**m, rec); !made.ok()) m = made;
   }
@@ -260,6 +274,7 @@ void LibraryService::State::LoadModel() {
     return;
   }
   model = std::move(*m);
+  model->set_turn_images(kSharedTurnImages);
   model_load_ms = MsSince(t0);
   model_state = "ready";
   model_ready = true;

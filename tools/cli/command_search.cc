@@ -48,7 +48,7 @@ void RegisterSearch(CLI::App& app, GlobalOptions& g, int& exit_code) {
 
     // The semantic half, when a model answers; hybrid without one searches the words alone and
     // says so once.
-    std::unique_ptr<EmbeddingModel> model;
+    std::shared_ptr<EmbeddingModel> model;
     std::unique_ptr<search::Searcher> searcher;
     std::optional<std::vector<float>> query;
     if (*mode != search::SearchMode::kText) {

@@ -46,7 +46,7 @@ void AddIndexOptions(CLI::App* cmd, IndexArgs* args);
 struct PreparedJob {
   IndexJobOptions options;
   std::unique_ptr<OcrStage> text;
-  std::unique_ptr<EmbeddingModel> model;
+  std::shared_ptr<EmbeddingModel> model;
 };
 Result<PreparedJob> PrepareIndexJob(const GlobalOptions& g, const IndexArgs& args);
 void RunIndex(GlobalOptions& g, int& exit_code, const IndexArgs& args);
