@@ -59,23 +59,20 @@ int Fail(const Status& s) {
   return 1;
 }
 
-double RssMb() {
-  std::ifstream in("/proc/self/status");
+// A "Key:   N kB" line of a /proc/self file, in MB.
+double ProcMb(const char* file, const std::string& key) {
+  std::ifstream in(file);
   std::string line;
   while (std::getline(in, line))
-    if (line.rfind("VmRSS:", 0) == 0) return std::stod(line.substr(6)) / 1024.0;
+    if (line.rfind(key, 0) == 0) return std::stod(line.substr(key.size())) / 1024.0;
   return 0;
 }
 
+double RssMb() { return ProcMb("/proc/self/status", "VmRSS:"); }
+
 // Proportional set size: a file page mapped twice (two loads of one model's packed weights)
 // counts once, as the machine's memory sees it.
-double PssMb() {
-  std::ifstream in("/proc/self/smaps_rollup");
-  std::string line;
-  while (std::getline(in, line))
-    if (line.rfind("Pss:", 0) == 0) return std::stod(line.substr(4)) / 1024.0;
-  return 0;
-}
+double PssMb() { return ProcMb("/proc/self/smaps_rollup", "Pss:"); }
 
 // Real thumbnails of the sample photos, one per asset by hard link (content-addressed by the
 // asset's hash, as the index job leaves them).
