@@ -151,9 +151,12 @@ struct LibraryWatcher::Impl {
       RootStatus* r = Root(root);
       if (!r || !r->present) return;
       r->present = false;
-      r->note =
-          "gone (deleted, moved or unmounted): its photos are kept and shown as missing; "
-          "indexed again when it is back";
+      // A folder's photos were in it; a library's originals may still be where they were.
+      r->note = file_roots.count(root)
+                    ? "gone (deleted, moved or unmounted): its photos stay in the catalog; read "
+                      "again when it is back (a library moved for good: add its new place)"
+                    : "gone (deleted, moved or unmounted): its photos are kept and shown as "
+                      "missing; indexed again when it is back";
     }
     feed->Remove(root);
     dirty.erase(root);
@@ -252,22 +255,33 @@ struct LibraryWatcher::Impl {
   std::chrono::milliseconds WaitFor(Clock::time_point now) const {
     Clock::time_point until = std::min(next_poll, next_rescan);
     if (!dirty.empty() && !paused) {
-      until = std::min({until, last_change + opt.settle, first_change + opt.longest_wait});
-      if (!writing.empty()) until = std::min(until, now + opt.writing_quiet);
-      until = std::max(until, retry_after);
+      // The next run; a retry's wait delays it, never the polls (a root gone or back).
+      Clock::time_point run_at =
+          std::min(last_change + opt.settle, first_change + opt.longest_wait);
+      if (!writing.empty()) run_at = std::min(run_at, now + opt.writing_quiet);
+      until = std::min(until, std::max(run_at, retry_after));
     }
     auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(until - now);
     return std::clamp(ms, std::chrono::milliseconds(5), std::chrono::milliseconds(3'600'000));
   }
 
   void RunDirty() {
-    std::vector<std::string> roots;
+    std::vector<std::string> roots, gone;
     {
       std::lock_guard<std::mutex> lock(mu);
-      for (const auto& r : st.roots)
-        if (dirty.count(r.path) && r.present) roots.push_back(r.path);
+      for (const auto& r : st.roots) {
+        if (!dirty.count(r.path) || !r.present) continue;
+        std::error_code ec;
+        // Moved away or deleted since the change (a library file renamed, a drive pulled):
+        // shown as gone, not a failed run retried every 30 s.
+        if (!fs::exists(r.path, ec) && !ec)
+          gone.push_back(r.path);
+        else
+          roots.push_back(r.path);
+      }
     }
     dirty.clear();
+    for (const auto& root : gone) RootGone(root);
     if (roots.empty()) return;
     {
       std::lock_guard<std::mutex> lock(mu);

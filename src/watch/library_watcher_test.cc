@@ -62,6 +62,17 @@ class Recorder : public WatchListener {
   std::condition_variable cv_;
 };
 
+// Polls pred every 20 ms until it holds or limit passes.
+template <typename Pred>
+bool QuietlyWaitFor(std::chrono::milliseconds limit, Pred pred) {
+  const auto end = std::chrono::steady_clock::now() + limit;
+  while (std::chrono::steady_clock::now() < end) {
+    if (pred()) return true;
+    std::this_thread::sleep_for(20ms);
+  }
+  return pred();
+}
+
 class LibraryWatcherTest : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -315,6 +326,48 @@ TEST_F(LibraryWatcherTest, ALibraryIsImportedAgainWhenItsDatabaseChanges) {
   shoebox::testing::WriteFile(lrcat.string() + "-journal", "a transaction");
   EXPECT_TRUE(rec.WaitFor(5s, [](Recorder& r) { return r.runs_ >= 2; }))
       << "the catalog's change was not noticed";
+}
+
+TEST_F(LibraryWatcherTest, ALibraryThatMovesAwayIsShownGoneKeepsItsPhotosAndIsReadWhenBack) {
+  const fs::path lrcat = dir_ / "Lightroom" / "Catalog.lrcat";
+  fs::create_directories(lrcat.parent_path());
+  fs::copy_file(
+      shoebox::testing::CorpusPath() / "libraries/lightroom/test_catalog_1/test_catalog_1.lrcat",
+      lrcat);
+  WatchOptions o = Options();
+  o.job.roots = {lrcat.string()};
+  o.poll_every = 1s;
+  Recorder rec;
+  auto w = LibraryWatcher::Start(catalog(), o, &rec);
+  ASSERT_OK(w.status());
+  ASSERT_TRUE(rec.WaitFor(10s, [](Recorder& r) { return r.runs_ >= 1; }));
+  auto files = [&]() -> int64_t {  // the library's photos, originals present or not
+    auto cat = Catalog::Open(catalog(), false);
+    if (!cat.ok()) return -1;
+    auto st = (*cat)->Stats();
+    return st.ok() ? st->files + st->missing : -1;
+  };
+  const int64_t imported = files();
+  ASSERT_GT(imported, 0);
+
+  fs::rename(lrcat, dir_ / "Catalog-moved.lrcat");  // moved elsewhere by the user
+  ASSERT_TRUE(QuietlyWaitFor(5s, [&] { return !(*w)->status().roots.at(0).present; }))
+      << "the moved library is not shown as gone; state " << WatchStateName((*w)->status().state)
+      << ", runs " << (*w)->status().runs << ", problem " << (*w)->status().problem.ToString()
+      << ", note " << (*w)->status().roots.at(0).note;
+  EXPECT_NE((*w)->status().roots.at(0).note.find("gone"), std::string::npos)
+      << (*w)->status().roots.at(0).note;
+  std::this_thread::sleep_for(1500ms);
+  EXPECT_TRUE((*w)->status().problem.ok()) << (*w)->status().problem.ToString();
+  EXPECT_EQ(files(), imported) << "the library's photos were dropped from the catalog";
+
+  fs::rename(dir_ / "Catalog-moved.lrcat", lrcat);
+  const int before = rec.runs();
+  EXPECT_TRUE(QuietlyWaitFor(5s, [&] { return (*w)->status().roots.at(0).present; }));
+  EXPECT_TRUE(rec.WaitFor(5s, [&](Recorder& r) { return r.runs_ > before; }))
+      << "not read again when back";
+  EXPECT_TRUE(rec.failures_.empty()) << rec.failures_.front().ToString();
+  EXPECT_EQ(files(), imported);
 }
 
 TEST(IndexedRoots, AreTheFoldersAndLibrariesTheCatalogHasIndexedWithoutNestedFolders) {
