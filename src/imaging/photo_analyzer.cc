@@ -401,6 +401,26 @@ Status InitImaging() {
   return status;
 }
 
+namespace {
+
+// What exiv2 cannot reach but the decoder hands over: a PNG's eXIf chunk (exiv2 0.27 reads
+// only the older text-chunk form of EXIF in PNG) and its XMP; any format whose loader sets
+// them (libvips 8.14's JPEG XL loader does not yet). Fills only what is still missing.
+void FillFromDecoderMetadata(VipsImage* im, PhotoMetadata* m) {
+  if (m->taken_at && m->make && m->gps_lat) return;
+  const void* blob = nullptr;
+  size_t len = 0;
+  std::string ignored;  // a damaged fallback block changes nothing that was read
+  if (vips_image_get_typeof(im, VIPS_META_EXIF_NAME) &&
+      vips_image_get_blob(im, VIPS_META_EXIF_NAME, &blob, &len) == 0 && len > 0)
+    FillMissing(m, ReadMetadataFromExifBlock(static_cast<const uint8_t*>(blob), len, &ignored));
+  if (vips_image_get_typeof(im, VIPS_META_XMP_NAME) &&
+      vips_image_get_blob(im, VIPS_META_XMP_NAME, &blob, &len) == 0 && len > 0)
+    FillMissing(m, ReadMetadataFromXmpPacket(static_cast<const char*>(blob), len, &ignored));
+}
+
+}  // namespace
+
 Result<AnalyzedPhoto> AnalyzePhoto(const uint8_t* data, size_t size, std::string_view file_name,
                                    const AnalyzeOptions& opt, AnalyzedPhoto* partial) {
   if (size == 0) return Corrupt("empty file (0 bytes)");
@@ -451,6 +471,7 @@ Result<AnalyzedPhoto> AnalyzePhoto(const uint8_t* data, size_t size, std::string
       photo.warning = exif_warning;
     }
   }
+  FillFromDecoderMetadata(header.im, &photo.metadata);
   photo.width = vips_image_get_width(header.im);
   photo.height = vips_image_get_height(header.im);
   if (photo.format == ImageFormat::kHeic || photo.format == ImageFormat::kAvif) {

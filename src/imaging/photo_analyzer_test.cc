@@ -46,6 +46,28 @@ TEST_F(PhotoAnalyzerTest, ReadsCameraMetadataAndMakesThumbnail) {
   EXPECT_EQ(ThumbSize(p->thumbnail_jpeg), std::make_pair(100, 68));  // never upscaled
 }
 
+TEST_F(PhotoAnalyzerTest, APngsExifChunkGivesItsCaptureTimeAndCamera) {
+  // exiv2 0.27 does not read PNG's eXIf chunk; the decoder hands it over.
+  auto p = Analyze("canon_40d exif chunk.png");
+  ASSERT_OK(p.status());
+  EXPECT_EQ(p->format, ImageFormat::kPng);
+  EXPECT_EQ(p->metadata.make.value_or(""), "Canon");
+  EXPECT_EQ(p->metadata.model.value_or(""), "Canon EOS 40D");
+  EXPECT_EQ(p->metadata.taken_at.value_or(""), "2008-05-30T15:56:01");
+}
+
+TEST_F(PhotoAnalyzerTest, APngWithOnlyXmpGetsItsDateOffsetPlaceAndCameraFromIt) {
+  auto p = Analyze("xmp itxt only.png");
+  ASSERT_OK(p.status());
+  EXPECT_EQ(p->metadata.taken_at.value_or(""), "2017-06-03T18:04:12");
+  EXPECT_EQ(p->metadata.tz_offset.value_or(""), "+02:00");
+  EXPECT_EQ(p->metadata.make.value_or(""), "Google");
+  EXPECT_EQ(p->metadata.model.value_or(""), "Pixel 2");
+  ASSERT_TRUE(p->metadata.gps_lat && p->metadata.gps_lon);
+  EXPECT_NEAR(*p->metadata.gps_lat, 41.39, 1e-6);
+  EXPECT_NEAR(*p->metadata.gps_lon, 2.17, 1e-6);
+}
+
 TEST_F(PhotoAnalyzerTest, ThumbnailIsUprightForRotatedPhotos) {
   auto p = Analyze("landscape_6.jpg");
   ASSERT_OK(p.status());

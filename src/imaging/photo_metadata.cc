@@ -2,6 +2,7 @@
 
 #include <cmath>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <exiv2/exiv2.hpp>
 #include <mutex>
@@ -115,12 +116,72 @@ struct Exiv2LogScope {
   ~Exiv2LogScope() { tls_exiv2_log = nullptr; }
 };
 
+std::optional<std::string> XmpText(const Exiv2::XmpData& xmp, const char* key) {
+  auto it = xmp.findKey(Exiv2::XmpKey(key));
+  if (it == xmp.end() || it->count() == 0) return std::nullopt;
+  std::string s = it->toString();
+  if (s.empty()) return std::nullopt;
+  return s;
+}
+
+// "41,23.4N" or "41,23,24N" (XMP's GPSCoordinate) in signed degrees.
+std::optional<double> XmpCoordinate(const std::string& v) {
+  if (v.size() < 3) return std::nullopt;
+  const char ref = v.back();
+  if (ref != 'N' && ref != 'S' && ref != 'E' && ref != 'W') return std::nullopt;
+  double parts[3] = {0, 0, 0};
+  int n = 0;
+  size_t start = 0;
+  const std::string body = v.substr(0, v.size() - 1);
+  while (start <= body.size() && n < 3) {
+    const size_t comma = body.find(',', start);
+    const std::string piece =
+        body.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
+    char* end = nullptr;
+    parts[n] = std::strtod(piece.c_str(), &end);
+    if (piece.empty() || end != piece.c_str() + piece.size() || !std::isfinite(parts[n]))
+      return std::nullopt;
+    ++n;
+    if (comma == std::string::npos) break;
+    start = comma + 1;
+  }
+  if (n < 2) return std::nullopt;
+  double deg = parts[0] + parts[1] / 60.0 + parts[2] / 3600.0;
+  return (ref == 'S' || ref == 'W') ? -deg : deg;
+}
+
 void FillFromXmp(const Exiv2::XmpData& xmp, PhotoMetadata* m) {
   if (!m->rating) {
     auto it = xmp.findKey(Exiv2::XmpKey("Xmp.xmp.Rating"));
     if (it != xmp.end() && it->count() > 0) {
       long r = it->toLong();
       if (r >= -1 && r <= 5) m->rating = static_cast<int>(r);
+    }
+  }
+  // Editors and exporters that drop EXIF (PNG exports, scans catalogued in Lightroom) keep the
+  // capture facts in XMP; the EXIF ones win where both exist.
+  if (!m->taken_at)
+    for (const char* key :
+         {"Xmp.exif.DateTimeOriginal", "Xmp.photoshop.DateCreated", "Xmp.xmp.CreateDate"}) {
+      auto d = XmpText(xmp, key);
+      std::string offset;
+      auto iso = d ? XmpDateToIso(*d, &offset) : std::nullopt;
+      if (!iso) continue;
+      m->taken_at = iso;
+      if (!offset.empty()) m->tz_offset = offset;
+      break;
+    }
+  if (!m->make) m->make = XmpText(xmp, "Xmp.tiff.Make");
+  if (!m->model) m->model = XmpText(xmp, "Xmp.tiff.Model");
+  if (!m->lens) m->lens = XmpText(xmp, "Xmp.aux.Lens");
+  if (!m->gps_lat) {
+    auto lat = XmpText(xmp, "Xmp.exif.GPSLatitude");
+    auto lon = XmpText(xmp, "Xmp.exif.GPSLongitude");
+    auto la = lat ? XmpCoordinate(*lat) : std::nullopt;
+    auto lo = lon ? XmpCoordinate(*lon) : std::nullopt;
+    if (la && lo && std::fabs(*la) <= 90 && std::fabs(*lo) <= 180 && !(*la == 0 && *lo == 0)) {
+      m->gps_lat = la;
+      m->gps_lon = lo;
     }
   }
 }
@@ -173,6 +234,66 @@ PhotoMetadata ReadMetadataFromFile(const uint8_t* data, size_t size, std::string
     if (warning) *warning = std::string("metadata unreadable: ") + e.what();
   }
   return m;
+}
+
+std::optional<std::string> XmpDateToIso(const std::string& d, std::string* offset) {
+  if (offset) offset->clear();
+  if (d.size() < 10) return std::nullopt;
+  std::string local = d.substr(0, 10) + "T00:00:00";  // a date alone: that day
+  size_t rest = 10;
+  if (d.size() >= 16 && d[10] == 'T') {
+    local = d.substr(0, 16) + ":00";
+    rest = 16;
+    if (d.size() >= 19 && d[16] == ':') {
+      local = d.substr(0, 19);
+      rest = 19;
+      if (rest < d.size() && d[rest] == '.') {  // fractions of a second
+        ++rest;
+        while (rest < d.size() && d[rest] >= '0' && d[rest] <= '9') ++rest;
+      }
+    }
+  }
+  auto iso = ExifDateToIso(local);
+  if (!iso) return std::nullopt;
+  const std::string zone = d.substr(rest);
+  if (offset && zone == "Z") *offset = "+00:00";
+  if (offset && zone.size() == 6 && (zone[0] == '+' || zone[0] == '-') && zone[3] == ':')
+    *offset = zone;
+  return iso;
+}
+
+PhotoMetadata ReadMetadataFromXmpPacket(const char* data, size_t size, std::string* warning) {
+  PhotoMetadata m;
+  Exiv2LogScope scope;
+  try {
+    Exiv2::XmpData xmp;
+    if (Exiv2::XmpParser::decode(xmp, std::string(data, size)) != 0) {
+      if (warning) *warning = "XMP unreadable";
+      return m;
+    }
+    FillFromXmp(xmp, &m);
+  } catch (const std::exception& e) {
+    if (warning) *warning = std::string("XMP unreadable: ") + e.what();
+  }
+  return m;
+}
+
+void FillMissing(PhotoMetadata* into, const PhotoMetadata& from) {
+  if (!into->taken_at && from.taken_at) {
+    into->taken_at = from.taken_at;
+    into->tz_offset = from.tz_offset;
+  }
+  if (!into->make) into->make = from.make;
+  if (!into->model) into->model = from.model;
+  if (!into->lens) into->lens = from.lens;
+  if (!into->gps_lat && from.gps_lat && from.gps_lon) {
+    into->gps_lat = from.gps_lat;
+    into->gps_lon = from.gps_lon;
+    into->gps_alt = from.gps_alt;
+  }
+  if (!into->rating) into->rating = from.rating;
+  if (!into->exif_width) into->exif_width = from.exif_width;
+  if (!into->exif_height) into->exif_height = from.exif_height;
 }
 
 PhotoMetadata ReadMetadataFromExifBlock(const uint8_t* data, size_t size, std::string* warning) {

@@ -32,6 +32,20 @@ PhotoMetadata ReadMetadataFromFile(const uint8_t* data, size_t size, std::string
 // Parses a bare EXIF block ("Exif\0\0" + TIFF, or TIFF alone), as HEIF/AVIF carry it.
 PhotoMetadata ReadMetadataFromExifBlock(const uint8_t* data, size_t size, std::string* warning);
 
+// Parses an XMP packet (a PNG's iTXt, a JPEG XL box, a sidecar): the capture time
+// (exif:DateTimeOriginal, else photoshop:DateCreated, else xmp:CreateDate, with the offset they
+// carry), exif:GPSLatitude/Longitude, tiff:Make/Model, the lens, xmp:Rating.
+PhotoMetadata ReadMetadataFromXmpPacket(const char* data, size_t size, std::string* warning);
+
+// Fills the facts `into` lacks (capture time and its offset, camera, lens, place, rating)
+// from a second source of the same photo. Orientation is left alone: the decoder applies the
+// one it reads.
+void FillMissing(PhotoMetadata* into, const PhotoMetadata& from);
+
+// An XMP date ("2017-06-03T18:04:12.35+02:00", "...Z", "2017-06-03T18:04", "2017-06-03") as
+// local ISO 8601 time and its offset ("+02:00", "+00:00" for Z; empty when none).
+std::optional<std::string> XmpDateToIso(const std::string& xmp_date, std::string* offset);
+
 // "2008:10:22 16:28:39" -> "2008-10-22T16:28:39"; nullopt when malformed or all zeros.
 std::optional<std::string> ExifDateToIso(const std::string& exif_date);
 
