@@ -258,9 +258,10 @@ class Catalog {
   // Changes whenever another connection (an index job, a watcher) commits; costs no read of
   // the tables, so a reader can poll it to learn whether anything it holds may be stale.
   Result<int64_t> DataVersion();
-  // Whether any file of the asset is in a library's trash / whether any photo is.
-  Result<bool> IsTrashed(int64_t asset_id);
-  Result<bool> HasTrashed();
+  // Whether any file of the asset is in a library's trash or hidden by it / whether any photo
+  // is set aside in a way the filter does not ask for (photo_filter.h).
+  Result<bool> IsSetAside(int64_t asset_id);
+  Result<bool> HasSetAside(const PhotoFilter& filter);
 
   // Filtered queries (photo_queries.cc). The ids of the present photos the filter allows, in
   // no particular order (photos in a library's trash left out unless the filter includes them).

@@ -19,7 +19,10 @@ struct PhotoFilter {
   std::optional<int> min_rating;  // the library's rating, else the EXIF one
   bool favorite = false;
   bool has_gps = false;
-  bool include_trashed = false;  // photos a library has in its trash are left out unless asked
+  // Photos a library has in its trash, or hides (Apple Photos' Hidden album), are set aside:
+  // left out unless asked for.
+  bool include_trashed = false;
+  bool include_hidden = false;
   bool empty() const {
     return !after && !before && !folder && !camera && !format && !source && !album && !keyword &&
            !min_rating && !favorite && !has_gps;

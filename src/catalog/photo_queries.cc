@@ -8,6 +8,14 @@ namespace {
 // A filter's conditions as SQL over a = assets (asset facts) and f = files, s = sources (where
 // the file is, what its library says), with parameters ?1..?9 (BindFilter); a query's own
 // parameters start at ?10.
+// What sets a library item aside unless the filter asks for it: "li.trashed = 1 OR ...".
+std::string SetAsideCondition(const PhotoFilter& f) {
+  std::string c;
+  if (!f.include_trashed) c = "li.trashed = 1";
+  if (!f.include_hidden) c += std::string(c.empty() ? "" : " OR ") + "li.hidden = 1";
+  return c.empty() ? "0" : c;
+}
+
 struct FilterClauses {
   std::string asset, file;  // " AND ..." each
 };
@@ -39,10 +47,9 @@ FilterClauses BuildFilterClauses(const PhotoFilter& f) {
     c.file +=
         " AND COALESCE((SELECT li.rating FROM library_items li WHERE li.file_id = f.id), a.rating) "
         ">= ?9";
-  if (!f.include_trashed)
-    c.file +=
-        " AND NOT EXISTS (SELECT 1 FROM library_items li WHERE li.file_id = f.id AND li.trashed = "
-        "1)";
+  if (!f.include_trashed || !f.include_hidden)
+    c.file += " AND NOT EXISTS (SELECT 1 FROM library_items li WHERE li.file_id = f.id AND (" +
+              SetAsideCondition(f) + "))";
   return c;
 }
 
@@ -199,10 +206,10 @@ Result<int64_t> Catalog::DataVersion() {
   return q->Int(0);
 }
 
-Result<bool> Catalog::IsTrashed(int64_t asset_id) {
+Result<bool> Catalog::IsSetAside(int64_t asset_id) {
   auto q = db_.PrepareCached(
       "SELECT EXISTS (SELECT 1 FROM files f JOIN library_items li ON li.file_id = f.id "
-      "WHERE f.asset_id = ?1 AND li.trashed = 1)");
+      "WHERE f.asset_id = ?1 AND (li.trashed = 1 OR li.hidden = 1))");
   if (!q.ok()) return q.status();
   q->Bind(1, asset_id);
   Status st;
@@ -210,8 +217,10 @@ Result<bool> Catalog::IsTrashed(int64_t asset_id) {
   return q->Int(0) != 0;
 }
 
-Result<bool> Catalog::HasTrashed() {
-  auto q = db_.PrepareCached("SELECT EXISTS (SELECT 1 FROM library_items WHERE trashed = 1)");
+Result<bool> Catalog::HasSetAside(const PhotoFilter& f) {
+  if (f.include_trashed && f.include_hidden) return false;
+  auto q = db_.PrepareCached("SELECT EXISTS (SELECT 1 FROM library_items li WHERE " +
+                             SetAsideCondition(f) + ")");
   if (!q.ok()) return q.status();
   Status st;
   if (!q->Step(&st)) return st.ok() ? Internal("EXISTS returned no row") : st;

@@ -32,8 +32,8 @@ Result<std::vector<SearchHit>> Searcher::Search(Catalog& catalog, const std::vec
     return InvalidArgument("query has " + std::to_string(query.size()) + " dimensions, the index " +
                            std::to_string(flat.dim()));
   bool trash = false;
-  if (o.filter.empty() && !o.filter.include_trashed) {
-    auto t = catalog.HasTrashed();
+  if (o.filter.empty()) {
+    auto t = catalog.HasSetAside(o.filter);
     trash = t.ok() && *t;
   }
   vectors::LabelFilter allow = vectors::LabelFilter::All();

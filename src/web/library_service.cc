@@ -654,8 +654,8 @@ Result<json> LibraryService::Random(int64_t n) {
     if (!row.ok()) return row.status();
     if (!*row || (*row)->file.status != FileStatus::kPresent || !(*row)->asset.has_thumbnail)
       continue;
-    // Photos in a library's trash are not shown unasked, here as in searches.
-    auto trashed = (*cat)->IsTrashed(id);
+    // Photos in a library's trash or hidden by it are not shown unasked, here as in searches.
+    auto trashed = (*cat)->IsSetAside(id);
     if (!trashed.ok()) return trashed.status();
     if (*trashed) continue;
     search::SearchHit h{id, (*row)->file.path, 0.0f, (*row)->asset.taken_at, true};

@@ -358,7 +358,7 @@ TEST(ApplePhotosImport, MiniatureVenturaLibraryCarriesEveryFact) {
   EXPECT_EQ(r.Json()["source"]["root"], moved.string());
 }
 
-TEST(ApplePhotosImport, SearchFiltersByAlbumKeywordFavoriteAndTrash) {
+TEST(ApplePhotosImport, SearchFiltersByAlbumKeywordFavoriteAndLeavesOutTrashedAndHidden) {
   TempDir tmp;
   Cli cli(tmp / "home");
   const fs::path bundle = BuildVenturaLibrary(tmp.path());
@@ -371,13 +371,16 @@ TEST(ApplePhotosImport, SearchFiltersByAlbumKeywordFavoriteAndTrash) {
   };
   const std::string a = std::string(kUuidA) + ".jpeg", b = std::string(kUuidB) + ".png",
                     c = std::string(kUuidC) + "_1_105_c.jpeg", d = std::string(kUuidD) + ".jpeg";
-  EXPECT_EQ(paths({}), (std::vector<std::string>{a, b, c})) << "the trashed photo is left out";
-  EXPECT_EQ(paths({"--include-trashed"}), (std::vector<std::string>{a, b, c, d}));
+  EXPECT_EQ(paths({}), (std::vector<std::string>{a, c})) << "the trashed and hidden are left out";
+  EXPECT_EQ(paths({"--include-hidden"}), (std::vector<std::string>{a, b, c}));
+  EXPECT_EQ(paths({"--include-trashed"}), (std::vector<std::string>{a, c, d}));
+  EXPECT_EQ(paths({"--include-trashed", "--include-hidden"}),
+            (std::vector<std::string>{a, b, c, d}));
   EXPECT_EQ(paths({"--album", "Rome"}), (std::vector<std::string>{a}));
   EXPECT_EQ(paths({"--album", "Rome", "--include-trashed"}), (std::vector<std::string>{a, d}));
   EXPECT_EQ(paths({"--keyword", "travel"}), (std::vector<std::string>{a}));
   EXPECT_EQ(paths({"--favorite"}), (std::vector<std::string>{a}));
-  EXPECT_EQ(paths({"--source", bundle.string()}), (std::vector<std::string>{a, b, c}));
+  EXPECT_EQ(paths({"--source", bundle.string()}), (std::vector<std::string>{a, c}));
 }
 
 TEST(ApplePhotosImport, MalformedLibrariesGetClearErrors) {

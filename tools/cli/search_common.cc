@@ -101,6 +101,8 @@ void AddSearchOptions(CLI::App* cmd, search::SearchOptions* o, std::string* sort
       ->check(CLI::Range(0, 5));
   cmd->add_flag("--favorite", o->filter.favorite, "Only photos marked favourite in their library");
   cmd->add_flag("--include-trashed", o->filter.include_trashed, "Also photos in a library's trash");
+  cmd->add_flag("--include-hidden", o->filter.include_hidden,
+                "Also photos a library hides (Apple Photos' Hidden album)");
 }
 
 nlohmann::json HitsJson(const std::vector<search::SearchHit>& hits) {
