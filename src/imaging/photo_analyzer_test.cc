@@ -109,6 +109,25 @@ TEST_F(PhotoAnalyzerTest, DecodesEveryFixtureFormat) {
   EXPECT_EQ(Analyze("canon_40d.bmp")->height, 68);
 }
 
+TEST_F(PhotoAnalyzerTest, WebPAndAvifCarryTheirExifCaptureTimeAndCamera) {
+  // The Canon's JPEG re-encoded with its metadata kept, as phones and exporters write them.
+  const std::string jpeg = ReadFile(DataPath("fixtures/Canon_40D.jpg"));
+  VipsImage* im = vips_image_new_from_buffer(jpeg.data(), jpeg.size(), "", nullptr);
+  ASSERT_NE(im, nullptr);
+  for (const char* suffix : {".webp", ".avif"}) {
+    void* buf = nullptr;
+    size_t len = 0;
+    ASSERT_EQ(vips_image_write_to_buffer(im, suffix, &buf, &len, "strip", FALSE, nullptr), 0)
+        << suffix << ": " << vips_error_buffer();
+    auto p = AnalyzePhoto(static_cast<const uint8_t*>(buf), len, std::string("canon") + suffix, {});
+    g_free(buf);
+    ASSERT_OK(p.status());
+    EXPECT_EQ(p->metadata.make.value_or(""), "Canon") << suffix;
+    EXPECT_EQ(p->metadata.taken_at.value_or(""), "2008-05-30T15:56:01") << suffix;
+  }
+  g_object_unref(im);
+}
+
 TEST_F(PhotoAnalyzerTest, TruncatedJpegIsAnErrorNamingTheProblem) {
   auto p = Analyze("truncated.jpg");
   ASSERT_FALSE(p.ok());
