@@ -84,6 +84,16 @@ class LibraryWatcherTest : public ::testing::Test {
   void TearDown() override { unsetenv("XDG_CACHE_HOME"); }
 
   fs::path root() const { return dir_ / "photos"; }
+
+  // A copy of the corpus's Lightroom catalog (4 photos, every original offline) to watch.
+  fs::path CopyLightroomCatalog() const {
+    const fs::path lrcat = dir_ / "Lightroom" / "Catalog.lrcat";
+    fs::create_directories(lrcat.parent_path());
+    fs::copy_file(
+        shoebox::testing::CorpusPath() / "libraries/lightroom/test_catalog_1/test_catalog_1.lrcat",
+        lrcat);
+    return lrcat;
+  }
   fs::path catalog() const { return dir_ / "data" / "catalog.db"; }
 
   WatchOptions Options() const {
@@ -305,11 +315,7 @@ TEST_F(LibraryWatcherTest, ACatalogKeptAmongThePhotosCausesNoRunsOfItsOwnAndHide
 }
 
 TEST_F(LibraryWatcherTest, ALibraryIsImportedAgainWhenItsDatabaseChanges) {
-  const fs::path lrcat = dir_ / "Lightroom" / "Catalog.lrcat";
-  fs::create_directories(lrcat.parent_path());
-  fs::copy_file(
-      shoebox::testing::CorpusPath() / "libraries/lightroom/test_catalog_1/test_catalog_1.lrcat",
-      lrcat);
+  const fs::path lrcat = CopyLightroomCatalog();
   WatchOptions o = Options();
   o.job.roots = {lrcat.string()};
   Recorder rec;
@@ -329,11 +335,7 @@ TEST_F(LibraryWatcherTest, ALibraryIsImportedAgainWhenItsDatabaseChanges) {
 }
 
 TEST_F(LibraryWatcherTest, ALibraryThatMovesAwayIsShownGoneKeepsItsPhotosAndIsReadWhenBack) {
-  const fs::path lrcat = dir_ / "Lightroom" / "Catalog.lrcat";
-  fs::create_directories(lrcat.parent_path());
-  fs::copy_file(
-      shoebox::testing::CorpusPath() / "libraries/lightroom/test_catalog_1/test_catalog_1.lrcat",
-      lrcat);
+  const fs::path lrcat = CopyLightroomCatalog();
   WatchOptions o = Options();
   o.job.roots = {lrcat.string()};
   o.poll_every = 1s;
