@@ -9,7 +9,7 @@
 // spiece.model for SigLIP). Photos are decoded with libvips and turned upright by their EXIF
 // orientation before the reference preprocessing (a deliberate difference from the
 // reference processors, which ignore orientation).
-// Thread-safety: one call at a time per EmbeddingModel.
+// Thread-safety: any thread may call; the network runs one call at a time (see the class).
 #pragma once
 
 #include <atomic>
@@ -38,9 +38,8 @@ struct ModelLoadOptions {
   bool int8 = false;
 };
 
-// Thread-safe: the network runs one call at a time (a query service and a watcher in one
-// process share one model instead of holding two copies of its weights); preparing inputs
-// runs in parallel with it.
+// The network runs one call at a time (a query service and a watcher in one process share one
+// model instead of holding two copies of its weights); preparing inputs runs beside it.
 class EmbeddingModel {
  public:
   // name_or_dir: a model folder, a short name ("clip-vit-b32") or a Hub repo id, the
