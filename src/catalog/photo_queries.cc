@@ -5,9 +5,6 @@
 namespace shoebox {
 namespace {
 
-// A filter's conditions as SQL over a = assets (asset facts) and f = files, s = sources (where
-// the file is, what its library says), with parameters ?1..?9 (BindFilter); a query's own
-// parameters start at ?10.
 // What sets a library item aside unless the filter asks for it: "li.trashed = 1 OR ...".
 std::string SetAsideCondition(const PhotoFilter& f) {
   std::string c;
@@ -16,6 +13,9 @@ std::string SetAsideCondition(const PhotoFilter& f) {
   return c.empty() ? "0" : c;
 }
 
+// A filter's conditions as SQL over a = assets (asset facts) and f = files, s = sources (where
+// the file is, what its library says), with parameters ?1..?9 (BindFilter); a query's own
+// parameters start at ?10.
 struct FilterClauses {
   std::string asset, file;  // " AND ..." each
 };
