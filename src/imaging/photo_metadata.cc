@@ -159,10 +159,10 @@ void FillFromXmp(const Exiv2::XmpData& xmp, PhotoMetadata* m) {
     }
   }
   // Editors and exporters that drop EXIF (PNG exports, scans catalogued in Lightroom) keep the
-  // capture facts in XMP; the EXIF ones win where both exist.
+  // capture facts in XMP; the EXIF ones win where both exist. Not xmp:CreateDate: Photoshop
+  // sets it to when the document was made (the corpus's CMYK JPEG has one and no capture date).
   if (!m->taken_at)
-    for (const char* key :
-         {"Xmp.exif.DateTimeOriginal", "Xmp.photoshop.DateCreated", "Xmp.xmp.CreateDate"}) {
+    for (const char* key : {"Xmp.exif.DateTimeOriginal", "Xmp.photoshop.DateCreated"}) {
       auto d = XmpText(xmp, key);
       std::string offset;
       auto iso = d ? XmpDateToIso(*d, &offset) : std::nullopt;

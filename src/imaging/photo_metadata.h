@@ -33,8 +33,9 @@ PhotoMetadata ReadMetadataFromFile(const uint8_t* data, size_t size, std::string
 PhotoMetadata ReadMetadataFromExifBlock(const uint8_t* data, size_t size, std::string* warning);
 
 // Parses an XMP packet (a PNG's iTXt, a JPEG XL box, a sidecar): the capture time
-// (exif:DateTimeOriginal, else photoshop:DateCreated, else xmp:CreateDate, with the offset they
-// carry), exif:GPSLatitude/Longitude, tiff:Make/Model, the lens, xmp:Rating.
+// (exif:DateTimeOriginal, else photoshop:DateCreated, with the offset they carry; never
+// xmp:CreateDate, which editors set to when a document was made), exif:GPSLatitude/Longitude,
+// tiff:Make/Model, the lens, xmp:Rating.
 PhotoMetadata ReadMetadataFromXmpPacket(const char* data, size_t size, std::string* warning);
 
 // Fills the facts `into` lacks (capture time and its offset, camera, lens, place, rating)

@@ -47,11 +47,18 @@ TEST(PhotoMetadata, AnXmpPacketGivesWhatItHoldsAndGarbageIsAWarning) {
   std::string warning;
   PhotoMetadata m = ReadMetadataFromXmpPacket(xmp.data(), xmp.size(), &warning);
   EXPECT_EQ(warning, "");
-  EXPECT_EQ(m.taken_at.value_or(""), "1998-07-14T00:00:00") << "DateCreated wins over CreateDate";
+  EXPECT_EQ(m.taken_at.value_or(""), "1998-07-14T00:00:00");
   EXPECT_EQ(m.rating.value_or(-9), 4);
   ASSERT_TRUE(m.gps_lat && m.gps_lon);
   EXPECT_NEAR(*m.gps_lat, -33.856, 1e-6);
   EXPECT_NEAR(*m.gps_lon, 151.21, 1e-6);
+
+  // An editor's document date is not when the photo was taken.
+  const std::string edited =
+      R"(<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">)"
+      R"(<rdf:Description rdf:about="" xmlns:xmp="http://ns.adobe.com/xap/1.0/")"
+      R"( xmp:CreateDate="2014-12-18T17:36:40-02:00"/></rdf:RDF></x:xmpmeta>)";
+  EXPECT_FALSE(ReadMetadataFromXmpPacket(edited.data(), edited.size(), &warning).taken_at);
 
   const std::string junk = "<x:xmpmeta><rdf:RDF><unclosed";
   PhotoMetadata bad = ReadMetadataFromXmpPacket(junk.data(), junk.size(), &warning);
