@@ -206,12 +206,16 @@ Result<int64_t> Catalog::InsertAsset(const AssetRecord& a, int64_t now) {
   ins->Bind(14, a.gps_alt).Bind(15, a.rating).Bind(16, a.has_thumbnail ? 1 : 0);
   ins->Bind(17, a.error).Bind(18, a.warning).Bind(19, now);
   SHOEBOX_RETURN_IF_ERROR(ins->Run());
+  const bool inserted = db_.Changes() > 0;
   auto sel = db_.Prepare("SELECT id FROM assets WHERE hash = ?1");
   if (!sel.ok()) return sel.status();
   sel->Bind(1, a.hash);
   Status st;
   if (!sel->Step(&st)) return st.ok() ? Internal("asset vanished after insert") : st;
-  return sel->Int(0);
+  const int64_t id = sel->Int(0);
+  if (inserted && !a.faces.empty())
+    SHOEBOX_RETURN_IF_ERROR(ReplaceFaces(id, std::nullopt, "photo", a.faces));
+  return id;
 }
 
 Status Catalog::UpsertFile(const FileRecord& f) {
@@ -234,7 +238,7 @@ Status Catalog::MarkMissing(int64_t file_id, int64_t now) {
   auto up = db_.Prepare(
       "UPDATE files SET status = 1, missing_since = ?2, last_seen = max(last_seen, "
       "coalesce((SELECT last_scan_at FROM sources s WHERE s.id = files.source_id), 0)) "
-      "WHERE id = ?1 AND status = 0");
+      "WHERE id = ?1 AND status IN (0, 2)");
   if (!up.ok()) return up.status();
   SHOEBOX_RETURN_IF_ERROR(up->Bind(1, file_id).Bind(2, now).Run());
   auto del = db_.Prepare("DELETE FROM errors WHERE path = (SELECT path FROM files WHERE id = ?1)");
@@ -440,6 +444,10 @@ Result<std::vector<PhotoRow>> Catalog::List(const ListFilter& filter) {
   if (filter.format) sql += " AND a.format = ?4";
   if (filter.after) sql += " AND a.taken_at >= ?5";
   if (filter.before) sql += " AND a.taken_at < ?6";
+  if (filter.person)
+    sql +=
+        " AND EXISTS (SELECT 1 FROM faces fa JOIN people p ON p.id = fa.person_id WHERE "
+        "fa.asset_id = a.id AND p.name = ?8)";
   sql += " ORDER BY a.taken_at IS NULL, a.taken_at, f.path LIMIT ?7";
   auto q = db_.Prepare(sql);
   if (!q.ok()) return q.status();
@@ -451,6 +459,7 @@ Result<std::vector<PhotoRow>> Catalog::List(const ListFilter& filter) {
   if (filter.format) q->Bind(4, *filter.format);
   if (filter.after) q->Bind(5, *filter.after);
   if (filter.before) q->Bind(6, *filter.before);
+  if (filter.person) q->Bind(8, *filter.person);
   q->Bind(7, filter.limit);
   std::vector<PhotoRow> out;
   Status st;

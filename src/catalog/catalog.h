@@ -31,6 +31,13 @@ namespace shoebox {
 
 enum class FileStatus : int { kPresent = 0, kMissing = 1, kNotImage = 2 };
 
+// A person in a photo: a name, and where in the photo when known (fractions of the photo as
+// shown: left, top, width, height).
+struct FaceRecord {
+  std::string person;
+  std::optional<double> x, y, w, h;
+};
+
 struct AssetRecord {
   int64_t id = 0;
   std::string hash;  // 32 hex digits
@@ -46,6 +53,7 @@ struct AssetRecord {
   bool has_thumbnail = false;
   std::optional<std::string> error;    // why it could not be decoded
   std::optional<std::string> warning;  // decoded, but something was off (bad EXIF...)
+  std::vector<FaceRecord> faces;       // named in the photo's own XMP (written by InsertAsset)
 };
 
 struct FileRecord {
@@ -127,6 +135,7 @@ struct ListFilter {
   std::optional<std::string> folder;  // prefix of the containing folder
   std::optional<std::string> format;
   std::optional<std::string> after, before;  // ISO dates compared with taken_at
+  std::optional<std::string> person;         // a name, any case
   int64_t limit = -1;
 };
 
@@ -147,6 +156,44 @@ struct LibraryItemRecord {
 struct TimeAndPlace {
   std::optional<std::string> taken_at, tz_offset;
   std::optional<double> lat, lon, alt;
+};
+
+// One person in one photo and who said so: "photo" (its own XMP), "sidecar", or a source kind.
+struct PersonFace {
+  FaceRecord face;
+  std::string origin;
+};
+
+// A person and the present photos they are in (among those a filter allows), with a face to
+// show for them: the asset of their most recent photo with a box, else of their most recent.
+struct PersonSummary {
+  std::string name;
+  int64_t photos = 0;
+  int64_t cover_asset_id = 0;
+  std::optional<FaceRecord> cover_face;
+};
+
+// An XMP sidecar as applied to a photo file (pipeline/xmp_sidecars.h): the sidecar as it was,
+// the content it was applied to, and the photo's own capture time and place it replaced.
+struct AppliedSidecar {
+  int64_t file_id = 0;  // the photo
+  std::string path;     // the sidecar
+  int64_t size = 0, mtime_ns = 0;
+  int64_t asset_id = 0;
+  TimeAndPlace own;
+  // The photo file now (read by AppliedSidecars; not written).
+  FileStatus photo_status = FileStatus::kPresent;
+  std::optional<int64_t> photo_asset_id;
+};
+
+// A file of a folder that holds a sidecar: the sidecars (not-image rows named *.xmp) and the
+// photos beside them.
+struct FolderEntry {
+  int64_t file_id = 0;
+  std::string path;
+  int64_t size = 0, mtime_ns = 0;
+  FileStatus status = FileStatus::kPresent;
+  std::optional<int64_t> asset_id;
 };
 
 // One file of an asset, for the photo page.
@@ -188,7 +235,7 @@ struct GcResult {
 
 class Catalog {
  public:
-  static constexpr int kSchemaVersion = 8;
+  static constexpr int kSchemaVersion = 9;
 
   // Opens the catalog at path, creating it (and its folder) when create is true, and
   // migrates an older schema. Fails with kUnsupported for a catalog written by a newer
@@ -220,8 +267,8 @@ class Catalog {
   // Inserts the asset unless its hash exists; returns the id either way.
   Result<int64_t> InsertAsset(const AssetRecord& asset, int64_t now);
   Status UpsertFile(const FileRecord& file);
-  // Marks a file missing since now; its last_seen becomes the source's last complete scan
-  // (the last moment it is known to have been there).
+  // Marks a file (or a remembered non-photo: a sidecar) missing since now; its last_seen
+  // becomes the source's last complete scan (the last moment it is known to have been there).
   Status MarkMissing(int64_t file_id, int64_t now);
   // Records that a complete scan of the source finished at now. Unchanged files are not
   // touched one by one (that would cost a write per file on every rescan).
@@ -285,6 +332,29 @@ class Catalog {
   Status AddKeyword(int64_t file_id, const std::string& keyword);
   // Removes the source's albums that have no photo left.
   Status DropEmptyAlbums(int64_t source_id);
+  // Replaces the file's keywords (a sidecar's are the whole list).
+  Status ReplaceKeywords(int64_t file_id, const std::vector<std::string>& keywords);
+  Status DeleteLibraryItem(int64_t file_id);
+  // Sets the asset's capture time, offset and place, as given (a sidecar the user edited).
+  Status SetTimeAndPlace(int64_t asset_id, const TimeAndPlace& facts);
+
+  // XMP sidecars of folders (library_store.cc). The sidecar rows of the source and every file
+  // in a folder that holds one; the sidecars applied to the source's photos.
+  Result<std::vector<FolderEntry>> FilesBesideSidecars(int64_t source_id);
+  Result<std::vector<AppliedSidecar>> AppliedSidecars(int64_t source_id);
+  Status RecordAppliedSidecar(const AppliedSidecar& sidecar);
+  Status ForgetAppliedSidecar(int64_t file_id);
+
+  // People (people_store.cc). Replaces who `origin` says is in a photo: what a file's library or
+  // sidecar says (file_id given), or the photo's own XMP (file_id nullopt).
+  Status ReplaceFaces(int64_t asset_id, std::optional<int64_t> file_id, const std::string& origin,
+                      const std::vector<FaceRecord>& faces);
+  // Who is in the photo, one entry per person (a box preferred), by name.
+  Result<std::vector<PersonFace>> FacesOf(int64_t asset_id);
+  // Everyone in the present photos the filter allows, most photos first, then by name.
+  Result<std::vector<PersonSummary>> People(const PhotoFilter& filter);
+  // Forgets names no photo has any more.
+  Status DropUnusedPeople();
 
   // Words (text_store.cc; the full-text query is in photo_queries.cc).
   // Records what OCR made of a photo (replacing an earlier record).

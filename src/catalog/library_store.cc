@@ -117,4 +117,98 @@ Status Catalog::DropEmptyAlbums(int64_t source_id) {
   return q->Bind(1, source_id).Run();
 }
 
+Status Catalog::ReplaceKeywords(int64_t file_id, const std::vector<std::string>& keywords) {
+  auto del = db_.PrepareCached("DELETE FROM keywords WHERE file_id = ?1");
+  if (!del.ok()) return del.status();
+  SHOEBOX_RETURN_IF_ERROR(del->Bind(1, file_id).Run());
+  for (const std::string& k : keywords) SHOEBOX_RETURN_IF_ERROR(AddKeyword(file_id, k));
+  return Status::Ok();
+}
+
+Status Catalog::DeleteLibraryItem(int64_t file_id) {
+  auto del = db_.PrepareCached("DELETE FROM library_items WHERE file_id = ?1");
+  if (!del.ok()) return del.status();
+  return del->Bind(1, file_id).Run();
+}
+
+Status Catalog::SetTimeAndPlace(int64_t asset_id, const TimeAndPlace& f) {
+  auto set = db_.PrepareCached(
+      "UPDATE assets SET taken_at = ?2, tz_offset = ?3, gps_lat = ?4, gps_lon = ?5, gps_alt = ?6 "
+      "WHERE id = ?1");
+  if (!set.ok()) return set.status();
+  set->Bind(1, asset_id).Bind(2, f.taken_at).Bind(3, f.tz_offset).Bind(4, f.lat).Bind(5, f.lon);
+  return set->Bind(6, f.alt).Run();
+}
+
+Result<std::vector<FolderEntry>> Catalog::FilesBesideSidecars(int64_t source_id) {
+  // Sidecars are remembered as not-image rows (status 2); LIKE is case-blind for ASCII.
+  auto q = db_.Prepare(
+      "SELECT id, path, size, mtime_ns, status, asset_id FROM files WHERE source_id = ?1 AND "
+      "folder IN (SELECT DISTINCT folder FROM files WHERE source_id = ?1 AND status = 2 AND "
+      "path LIKE '%.xmp') ORDER BY path");
+  if (!q.ok()) return q.status();
+  q->Bind(1, source_id);
+  std::vector<FolderEntry> out;
+  Status st;
+  while (q->Step(&st)) {
+    FolderEntry e;
+    e.file_id = q->Int(0);
+    e.path = q->Text(1);
+    e.size = q->Int(2);
+    e.mtime_ns = q->Int(3);
+    e.status = static_cast<FileStatus>(q->Int(4));
+    e.asset_id = q->OptInt(5);
+    out.push_back(std::move(e));
+  }
+  if (!st.ok()) return st;
+  return out;
+}
+
+Result<std::vector<AppliedSidecar>> Catalog::AppliedSidecars(int64_t source_id) {
+  auto q = db_.Prepare(
+      "SELECT sc.file_id, sc.path, sc.size, sc.mtime_ns, sc.asset_id, sc.own_taken_at, "
+      "sc.own_tz_offset, sc.own_gps_lat, sc.own_gps_lon, sc.own_gps_alt, f.status, f.asset_id "
+      "FROM sidecars sc "
+      "JOIN files f ON f.id = sc.file_id WHERE f.source_id = ?1");
+  if (!q.ok()) return q.status();
+  q->Bind(1, source_id);
+  std::vector<AppliedSidecar> out;
+  Status st;
+  while (q->Step(&st)) {
+    AppliedSidecar a;
+    a.file_id = q->Int(0);
+    a.path = q->Text(1);
+    a.size = q->Int(2);
+    a.mtime_ns = q->Int(3);
+    a.asset_id = q->Int(4);
+    a.own.taken_at = q->OptText(5);
+    a.own.tz_offset = q->OptText(6);
+    a.own.lat = q->OptDouble(7);
+    a.own.lon = q->OptDouble(8);
+    a.own.alt = q->OptDouble(9);
+    a.photo_status = static_cast<FileStatus>(q->Int(10));
+    a.photo_asset_id = q->OptInt(11);
+    out.push_back(std::move(a));
+  }
+  if (!st.ok()) return st;
+  return out;
+}
+
+Status Catalog::RecordAppliedSidecar(const AppliedSidecar& a) {
+  auto up = db_.PrepareCached(
+      "INSERT OR REPLACE INTO sidecars(file_id, path, size, mtime_ns, asset_id, own_taken_at, "
+      "own_tz_offset, own_gps_lat, own_gps_lon, own_gps_alt) "
+      "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)");
+  if (!up.ok()) return up.status();
+  up->Bind(1, a.file_id).Bind(2, a.path).Bind(3, a.size).Bind(4, a.mtime_ns).Bind(5, a.asset_id);
+  up->Bind(6, a.own.taken_at).Bind(7, a.own.tz_offset).Bind(8, a.own.lat).Bind(9, a.own.lon);
+  return up->Bind(10, a.own.alt).Run();
+}
+
+Status Catalog::ForgetAppliedSidecar(int64_t file_id) {
+  auto del = db_.PrepareCached("DELETE FROM sidecars WHERE file_id = ?1");
+  if (!del.ok()) return del.status();
+  return del->Bind(1, file_id).Run();
+}
+
 }  // namespace shoebox

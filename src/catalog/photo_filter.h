@@ -16,7 +16,8 @@ struct PhotoFilter {
   std::optional<std::string> source;         // a source root, as `status` lists them
   std::optional<std::string> album;          // album / collection name (library imports)
   std::optional<std::string> keyword;
-  std::optional<int> min_rating;  // the library's rating, else the EXIF one
+  std::optional<std::string> person;  // a name, any case, as `shoebox people` lists it
+  std::optional<int> min_rating;      // the library's rating, else the EXIF one
   bool favorite = false;
   bool has_gps = false;
   // Photos a library has in its trash, or hides (Apple Photos' Hidden album), are set aside:
@@ -25,7 +26,7 @@ struct PhotoFilter {
   bool include_hidden = false;
   bool empty() const {
     return !after && !before && !folder && !camera && !format && !source && !album && !keyword &&
-           !min_rating && !favorite && !has_gps;
+           !person && !min_rating && !favorite && !has_gps;
   }
 };
 

@@ -72,6 +72,29 @@ nlohmann::json PhotoJson(const PhotoRow& row) {
   return j;
 }
 
+void AddPeopleJson(const std::vector<PersonFace>& people, nlohmann::json* j) {
+  if (people.empty()) return;
+  nlohmann::json list = nlohmann::json::array();
+  for (const PersonFace& p : people) {
+    nlohmann::json one = {{"name", p.face.person}, {"from", p.origin}};
+    if (p.face.x && p.face.y && p.face.w && p.face.h)
+      one["box"] = {*p.face.x, *p.face.y, *p.face.w, *p.face.h};
+    list.push_back(std::move(one));
+  }
+  (*j)["people"] = std::move(list);
+}
+
+nlohmann::json PeopleJson(const std::vector<PersonSummary>& people) {
+  nlohmann::json out = nlohmann::json::array();
+  for (const PersonSummary& p : people) {
+    nlohmann::json cover = {{"id", p.cover_asset_id}};
+    if (p.cover_face && p.cover_face->x && p.cover_face->y && p.cover_face->w && p.cover_face->h)
+      cover["box"] = {*p.cover_face->x, *p.cover_face->y, *p.cover_face->w, *p.cover_face->h};
+    out.push_back({{"name", p.name}, {"photos", p.photos}, {"cover", cover}});
+  }
+  return out;
+}
+
 void AddLibraryJson(const LibraryInfo& info, nlohmann::json* j) {
   using nlohmann::json;
   auto opt = [](const std::optional<std::string>& v) { return v ? json(*v) : json(nullptr); };

@@ -14,6 +14,13 @@ nlohmann::json PhotoJson(const PhotoRow& row);
 // original_filename, title, description, albums, keywords, rating (the library's wins over
 // EXIF), favorite, hidden, trashed.
 void AddLibraryJson(const LibraryInfo& info, nlohmann::json* photo);
+// Adds "people": [{"name", "box": [x, y, w, h] (fractions of the upright photo; absent when the
+// library named the person without a box), "from": "photo" | "sidecar" | a source kind}], by
+// name; nothing when nobody is named.
+void AddPeopleJson(const std::vector<PersonFace>& people, nlohmann::json* photo);
+// The people of a library, as `shoebox people --json` and /api/people give them: [{"name",
+// "photos", "cover": {"id": asset id, "box": [x, y, w, h] when the cover names a face there}}].
+nlohmann::json PeopleJson(const std::vector<PersonSummary>& people);
 // Adds "text": what OCR made of the photo: {"state": "read" | "skipped" (the gate saw no
 // text) | "failed" | "pending", "ocr": the words, "confidence": 0-100, "lang": "eng+spa",
 // "words": [[word, confidence, x, y, w, h], ...] (boxes as fractions of the upright image),

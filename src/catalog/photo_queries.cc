@@ -14,8 +14,8 @@ std::string SetAsideCondition(const PhotoFilter& f) {
 }
 
 // A filter's conditions as SQL over a = assets (asset facts) and f = files, s = sources (where
-// the file is, what its library says), with parameters ?1..?9 (BindFilter); a query's own
-// parameters start at ?10.
+// the file is, what its library says), with parameters ?1..?10 (BindFilter); a query's own
+// parameters start at ?20.
 struct FilterClauses {
   std::string asset, file;  // " AND ..." each
 };
@@ -28,6 +28,10 @@ FilterClauses BuildFilterClauses(const PhotoFilter& f) {
     c.asset += " AND (instr(lower(a.make), lower(?4)) > 0 OR instr(lower(a.model), lower(?4)) > 0)";
   if (f.format) c.asset += " AND lower(a.format) = lower(?5)";
   if (f.has_gps) c.asset += " AND a.gps_lat IS NOT NULL AND a.gps_lon IS NOT NULL";
+  if (f.person)
+    c.asset +=
+        " AND EXISTS (SELECT 1 FROM faces fa WHERE fa.asset_id = a.id AND fa.person_id = "
+        "(SELECT id FROM people WHERE name = ?10))";
   // The folder or below it: an index range ('/' + 1 is '0'), not a function of every row.
   if (f.folder)
     c.file += " AND (f.folder = ?3 OR (f.folder >= ?3 || '/' AND f.folder < ?3 || '0'))";
@@ -67,6 +71,7 @@ void BindFilter(Statement& q, const PhotoFilter& f) {
   if (f.album) q.Bind(7, *f.album);
   if (f.keyword) q.Bind(8, *f.keyword);
   if (f.min_rating) q.Bind(9, *f.min_rating);
+  if (f.person) q.Bind(10, *f.person);
 }
 
 // `select` (e.g. "SELECT DISTINCT a.id") over the present photos the filter allows, joined
@@ -142,7 +147,7 @@ Result<BrowsePage> Catalog::Browse(const PhotoFilter& f, BrowseOrder order, int6
       sort = " ORDER BY 4";
       break;  // the path column
   }
-  const std::string tail = sort + " LIMIT ?10 OFFSET ?11";
+  const std::string tail = sort + " LIMIT ?20 OFFSET ?21";
   // Two plans. Filters on files (folder, album...) select few rows through their indexes:
   // join, then sort what matched. Otherwise walk the assets in the order asked (newest first
   // is the taken_at index backwards) and stop at the page.
@@ -151,7 +156,7 @@ Result<BrowsePage> Catalog::Browse(const PhotoFilter& f, BrowseOrder order, int6
                                  " GROUP BY a.id" + tail)
                : PrepareFilteredAssets(db_, f, "a.id, a.taken_at, a.thumb_state", tail);
   if (!q.ok()) return q.status();
-  q->Bind(10, n + 1).Bind(11, offset);  // one row more than the page tells whether more follow
+  q->Bind(20, n + 1).Bind(21, offset);  // one row more than the page tells whether more follow
   BrowsePage page;
   Status st;
   while (q->Step(&st)) {
@@ -248,18 +253,59 @@ Result<std::vector<TextHit>> Catalog::SearchText(const TextQuery& query, const P
   // OCR words weigh most (a meme is its caption), then what the library says, then names.
   auto q = db_.Prepare(
       "SELECT text_index.rowid, bm25(text_index, 4.0, 2.0, 1.0) AS r FROM text_index "
-      "JOIN assets a ON a.id = text_index.rowid WHERE text_index MATCH ?10" +
+      "JOIN assets a ON a.id = text_index.rowid WHERE text_index MATCH ?20" +
       c.asset +
       " AND EXISTS (SELECT 1 FROM files f JOIN sources s ON s.id = f.source_id "
       "WHERE f.asset_id = a.id AND f.status = 0" +
-      c.file + ") ORDER BY r LIMIT ?11");
+      c.file + ") ORDER BY r LIMIT ?21");
   if (!q.ok()) return q.status();
   BindFilter(*q, f);
-  q->Bind(10, match).Bind(11, n);
+  q->Bind(20, match).Bind(21, n);
   Status st;
   while (q->Step(&st)) hits.push_back({q->Int(0), q->Double(1)});
   if (!st.ok()) return st;
   return hits;
+}
+
+Result<std::vector<PersonSummary>> Catalog::People(const PhotoFilter& f) {
+  const FilterClauses c = BuildFilterClauses(f);
+  // The photos the filter allows, who is in them, and per person the cover: the most recent
+  // photo with a box around them, else the most recent.
+  auto q = db_.Prepare(
+      "WITH allowed AS (SELECT DISTINCT a.id, a.taken_at FROM assets a JOIN files f ON "
+      "f.asset_id = a.id AND f.status = 0 JOIN sources s ON s.id = f.source_id WHERE 1" +
+      c.asset + c.file +
+      "), hits AS (SELECT fa.person_id, fa.asset_id, fa.x, fa.y, fa.w, fa.h, al.taken_at FROM "
+      "faces fa JOIN allowed al ON al.id = fa.asset_id), "
+      "counts AS (SELECT person_id, COUNT(DISTINCT asset_id) AS n FROM hits GROUP BY person_id), "
+      "covers AS (SELECT person_id, asset_id, x, y, w, h, ROW_NUMBER() OVER (PARTITION BY "
+      "person_id ORDER BY x IS NULL, taken_at IS NULL, taken_at DESC, asset_id DESC) AS rn FROM "
+      "hits) "
+      "SELECT p.name, c.n, v.asset_id, v.x, v.y, v.w, v.h FROM counts c JOIN people p ON p.id = "
+      "c.person_id JOIN covers v ON v.person_id = c.person_id AND v.rn = 1 "
+      "ORDER BY c.n DESC, p.name");
+  if (!q.ok()) return q.status();
+  BindFilter(*q, f);
+  std::vector<PersonSummary> out;
+  Status st;
+  while (q->Step(&st)) {
+    PersonSummary p;
+    p.name = q->Text(0);
+    p.photos = q->Int(1);
+    p.cover_asset_id = q->Int(2);
+    if (auto x = q->OptDouble(3)) {
+      FaceRecord face;
+      face.person = p.name;
+      face.x = x;
+      face.y = q->OptDouble(4);
+      face.w = q->OptDouble(5);
+      face.h = q->OptDouble(6);
+      p.cover_face = face;
+    }
+    out.push_back(std::move(p));
+  }
+  if (!st.ok()) return st;
+  return out;
 }
 
 }  // namespace shoebox

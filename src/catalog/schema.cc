@@ -215,6 +215,46 @@ CREATE TRIGGER text_stale_album_name AFTER UPDATE OF name ON albums BEGIN
 
 INSERT INTO text_stale SELECT id FROM assets;
 )sql",
+      // v8 -> v9: people, and the XMP sidecars beside photos of folders. A person is a name a
+      // library or a photo tool gave (Apple Photos' persons, Lightroom's face regions, Takeout's
+      // `people`, XMP regions); a face is one person in one photo, with its box when known.
+      // Faces a file's library or sidecar named carry that file (rewritten with it); faces from
+      // the photo's own XMP carry none (they are the content's). People's names are words of
+      // the photos they are in (text_index's `about`).
+      R"sql(
+CREATE TABLE people (
+  id   INTEGER PRIMARY KEY,
+  name TEXT NOT NULL UNIQUE COLLATE NOCASE
+);
+CREATE TABLE faces (
+  id        INTEGER PRIMARY KEY,
+  asset_id  INTEGER NOT NULL REFERENCES assets(id) ON DELETE CASCADE,
+  file_id   INTEGER REFERENCES files(id) ON DELETE CASCADE,
+  person_id INTEGER NOT NULL REFERENCES people(id) ON DELETE CASCADE,
+  x REAL, y REAL, w REAL, h REAL,      -- fractions of the upright photo; NULL: no box given
+  origin    TEXT NOT NULL              -- 'photo' (its own XMP), 'sidecar', or the source kind
+);
+CREATE INDEX faces_asset ON faces(asset_id);
+CREATE INDEX faces_person ON faces(person_id);
+CREATE INDEX faces_file ON faces(file_id) WHERE file_id IS NOT NULL;
+CREATE TRIGGER text_stale_face_ins AFTER INSERT ON faces BEGIN
+  INSERT INTO text_stale SELECT NEW.asset_id WHERE NOT EXISTS (SELECT 1 FROM text_stale WHERE asset_id = NEW.asset_id); END;
+CREATE TRIGGER text_stale_face_del AFTER DELETE ON faces BEGIN
+  INSERT INTO text_stale SELECT OLD.asset_id WHERE NOT EXISTS (SELECT 1 FROM text_stale WHERE asset_id = OLD.asset_id); END;
+
+-- An XMP sidecar applied to a photo of a folder (pipeline/xmp_sidecars.h): which file, as it
+-- was then, onto which content, and the photo's own capture time and place that the sidecar's
+-- replaced (put back when the sidecar goes).
+CREATE TABLE sidecars (
+  file_id   INTEGER PRIMARY KEY REFERENCES files(id) ON DELETE CASCADE,  -- the photo
+  path      TEXT NOT NULL,
+  size      INTEGER NOT NULL,
+  mtime_ns  INTEGER NOT NULL,
+  asset_id  INTEGER NOT NULL,
+  own_taken_at TEXT, own_tz_offset TEXT,
+  own_gps_lat REAL, own_gps_lon REAL, own_gps_alt REAL
+);
+)sql",
   };
   return kMigrations;
 }

@@ -8,8 +8,8 @@ namespace {
 
 // One asset's document, for the stale ids in text_stale (a batch of them in stale_batch):
 // OCR words; library titles, descriptions, original names, keywords and album names of any of
-// its files; and the names of its present files from their source's own folder down
-// ("Pictures/Trips/IMG_1.jpg" for a root /home/me/Pictures).
+// its files, and the people in it; and the names of its present files from their source's own
+// folder down ("Pictures/Trips/IMG_1.jpg" for a root /home/me/Pictures).
 constexpr const char* kDocumentsSql = R"sql(
 INSERT INTO text_index(rowid, words, about, names)
 SELECT a.id,
@@ -21,7 +21,9 @@ SELECT a.id,
      UNION ALL SELECT li.original_filename FROM files f JOIN library_items li ON li.file_id = f.id WHERE f.asset_id = a.id
      UNION ALL SELECT k.keyword FROM files f JOIN keywords k ON k.file_id = f.id WHERE f.asset_id = a.id
      UNION ALL SELECT al.name FROM files f JOIN album_files af ON af.file_id = f.id
-       JOIN albums al ON al.id = af.album_id WHERE f.asset_id = a.id)),
+       JOIN albums al ON al.id = af.album_id WHERE f.asset_id = a.id
+     UNION ALL SELECT DISTINCT p.name FROM faces fa JOIN people p ON p.id = fa.person_id
+       WHERE fa.asset_id = a.id)),
   (SELECT group_concat(substr(f.path, length(rtrim(s.root, replace(s.root, '/', ''))) + 1), ' ')
      FROM files f JOIN sources s ON s.id = f.source_id WHERE f.asset_id = a.id AND f.status = 0)
 FROM stale_batch b JOIN assets a ON a.id = b.asset_id

@@ -1,5 +1,7 @@
 #include "imaging/photo_metadata.h"
 
+#include <algorithm>
+#include <charconv>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
@@ -150,6 +152,79 @@ std::optional<double> XmpCoordinate(const std::string& v) {
   return (ref == 'S' || ref == 'W') ? -deg : deg;
 }
 
+std::optional<double> XmpNumber(const Exiv2::XmpData& xmp, const std::string& key) {
+  auto s = XmpText(xmp, key.c_str());
+  if (!s) return std::nullopt;
+  double v = 0;
+  const char* begin = s->data();
+  while (begin < s->data() + s->size() && *begin == ' ') ++begin;
+  auto [end, ec] = std::from_chars(begin, s->data() + s->size(), v);
+  if (ec != std::errc() || !std::isfinite(v)) return std::nullopt;
+  return v;
+}
+
+// A box of fractions, kept only when it lies (within rounding) inside the photo.
+bool SetBox(double x, double y, double w, double h, FaceRegion* r) {
+  constexpr double kSlack = 0.01;
+  if (!(w > 0 && h > 0 && x >= -kSlack && y >= -kSlack && x + w <= 1 + kSlack &&
+        y + h <= 1 + kSlack))
+    return false;
+  r->x = std::clamp(x, 0.0, 1.0);
+  r->y = std::clamp(y, 0.0, 1.0);
+  r->w = std::min(w, 1.0 - *r->x);
+  r->h = std::min(h, 1.0 - *r->y);
+  return true;
+}
+
+// MWG regions (mwg-rs:Regions/RegionList: Name, Type, Area with a normalised centre and size in
+// the stored photo), else Microsoft Photo's (MPRI:Regions: PersonDisplayName and a Rectangle
+// "x, y, w, h" of the photo as shown). Unnamed regions (a face nobody named, a focus area) are
+// not people. At most kMaxRegions are read from a hostile packet.
+void ReadFaceRegions(const Exiv2::XmpData& xmp, std::vector<FaceRegion>* out) {
+  constexpr int kMaxRegions = 256;
+  for (int i = 1; i <= kMaxRegions; ++i) {
+    const std::string item = "Xmp.mwg-rs.Regions/mwg-rs:RegionList[" + std::to_string(i) + "]";
+    if (xmp.findKey(Exiv2::XmpKey(item)) == xmp.end()) break;
+    auto name = XmpText(xmp, (item + "/mwg-rs:Name").c_str());
+    auto type = XmpText(xmp, (item + "/mwg-rs:Type").c_str());
+    if (!name || (type && *type != "Face" && *type != "Pet")) continue;
+    FaceRegion r;
+    r.name = *name;
+    const std::string area = item + "/mwg-rs:Area/stArea:";
+    auto unit = XmpText(xmp, (area + "unit").c_str());
+    auto x = XmpNumber(xmp, area + "x"), y = XmpNumber(xmp, area + "y");
+    auto w = XmpNumber(xmp, area + "w"), h = XmpNumber(xmp, area + "h");
+    if ((!unit || *unit == "normalized") && x && y && w && h)
+      SetBox(*x - *w / 2, *y - *h / 2, *w, *h, &r);
+    out->push_back(std::move(r));
+  }
+  if (!out->empty()) return;
+  for (int i = 1; i <= kMaxRegions; ++i) {
+    const std::string item = "Xmp.MP.RegionInfo/MPRI:Regions[" + std::to_string(i) + "]";
+    if (xmp.findKey(Exiv2::XmpKey(item)) == xmp.end()) break;
+    auto name = XmpText(xmp, (item + "/MPReg:PersonDisplayName").c_str());
+    if (!name) continue;
+    FaceRegion r;
+    r.name = *name;
+    r.upright = true;
+    if (auto rect = XmpText(xmp, (item + "/MPReg:Rectangle").c_str())) {
+      double v[4];
+      int n = 0;
+      const char* p = rect->data();
+      const char* end = p + rect->size();
+      while (n < 4 && p < end) {
+        while (p < end && (*p == ' ' || *p == ',')) ++p;
+        auto [next, ec] = std::from_chars(p, end, v[n]);
+        if (ec != std::errc() || !std::isfinite(v[n])) break;
+        ++n;
+        p = next;
+      }
+      if (n == 4) SetBox(v[0], v[1], v[2], v[3], &r);
+    }
+    out->push_back(std::move(r));
+  }
+}
+
 void FillFromXmp(const Exiv2::XmpData& xmp, PhotoMetadata* m) {
   if (!m->rating) {
     auto it = xmp.findKey(Exiv2::XmpKey("Xmp.xmp.Rating"));
@@ -171,6 +246,7 @@ void FillFromXmp(const Exiv2::XmpData& xmp, PhotoMetadata* m) {
       if (!offset.empty()) m->tz_offset = offset;
       break;
     }
+  if (m->faces.empty()) ReadFaceRegions(xmp, &m->faces);
   if (!m->make) m->make = XmpText(xmp, "Xmp.tiff.Make");
   if (!m->model) m->model = XmpText(xmp, "Xmp.tiff.Model");
   if (!m->lens) m->lens = XmpText(xmp, "Xmp.aux.Lens");
@@ -187,6 +263,48 @@ void FillFromXmp(const Exiv2::XmpData& xmp, PhotoMetadata* m) {
 }
 
 }  // namespace
+
+FaceRegion UprightRegion(const FaceRegion& r, int orientation) {
+  if (r.upright || !r.x || !r.y || !r.w || !r.h || orientation < 2 || orientation > 8) return r;
+  FaceRegion u = r;
+  u.upright = true;
+  const double x = *r.x, y = *r.y, w = *r.w, h = *r.h;
+  // Where the stored box lands once the photo is turned as EXIF orientation says (a point
+  // (x, y) goes to (1 - y, x) for 6, a quarter turn clockwise; 5-8 swap width and height).
+  switch (orientation) {
+    case 2:
+      u.x = 1 - x - w;
+      break;
+    case 3:
+      u.x = 1 - x - w;
+      u.y = 1 - y - h;
+      break;
+    case 4:
+      u.y = 1 - y - h;
+      break;
+    case 5:
+      u.x = y;
+      u.y = x;
+      break;
+    case 6:
+      u.x = 1 - y - h;
+      u.y = x;
+      break;
+    case 7:
+      u.x = 1 - y - h;
+      u.y = 1 - x - w;
+      break;
+    case 8:
+      u.x = y;
+      u.y = 1 - x - w;
+      break;
+  }
+  if (orientation >= 5) {
+    u.w = h;
+    u.h = w;
+  }
+  return u;
+}
 
 std::string PhotoMetadata::TakenAtWithOffset() const {
   if (!taken_at) return {};
@@ -292,6 +410,7 @@ void FillMissing(PhotoMetadata* into, const PhotoMetadata& from) {
     into->gps_alt = from.gps_alt;
   }
   if (!into->rating) into->rating = from.rating;
+  if (into->faces.empty()) into->faces = from.faces;
   if (!into->exif_width) into->exif_width = from.exif_width;
   if (!into->exif_height) into->exif_height = from.exif_height;
 }

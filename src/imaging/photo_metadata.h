@@ -4,11 +4,25 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "base/status.h"
 #include "imaging/image_format.h"
 
 namespace shoebox {
+
+// A named region a photo tool drew around a person (or a pet): XMP mwg-rs regions (Lightroom,
+// digiKam, Picasa) or Microsoft Photo's. The box is top-left, width and height as fractions;
+// `upright` says whether they are of the photo as shown (Microsoft's) or as stored (MWG's,
+// which the orientation then turns: UprightRegion). No box: the name alone was given.
+struct FaceRegion {
+  std::string name;
+  std::optional<double> x, y, w, h;
+  bool upright = false;
+};
+
+// The region's box in the photo as shown, for a photo stored with EXIF `orientation`.
+FaceRegion UprightRegion(const FaceRegion& region, int orientation);
 
 struct PhotoMetadata {
   int orientation = 1;                   // EXIF Orientation 1..8; 1 when absent or invalid
@@ -18,6 +32,7 @@ struct PhotoMetadata {
   std::optional<double> gps_lat, gps_lon, gps_alt;  // absent, or [0,0] in the file, = none
   std::optional<int> rating;                        // 0..5 (-1 = rejected)
   std::optional<int> exif_width, exif_height;       // PixelX/YDimension, a hint only
+  std::vector<FaceRegion> faces;                    // named people, from XMP regions
   // taken_at with the offset appended when known ("2019-08-21T11:21:36+02:00").
   std::string TakenAtWithOffset() const;
 };
@@ -35,7 +50,7 @@ PhotoMetadata ReadMetadataFromExifBlock(const uint8_t* data, size_t size, std::s
 // Parses an XMP packet (a PNG's iTXt, a JPEG XL box, a sidecar): the capture time
 // (exif:DateTimeOriginal, else photoshop:DateCreated, with the offset they carry; never
 // xmp:CreateDate, which editors set to when a document was made), exif:GPSLatitude/Longitude,
-// tiff:Make/Model, the lens, xmp:Rating.
+// tiff:Make/Model, the lens, xmp:Rating, named face regions.
 PhotoMetadata ReadMetadataFromXmpPacket(const char* data, size_t size, std::string* warning);
 
 // Fills the facts `into` lacks (capture time and its offset, camera, lens, place, rating)

@@ -2,6 +2,12 @@
 
 #include <gtest/gtest.h>
 
+#include <cmath>
+#include <vector>
+
+#include "base/file_io.h"
+#include "test_util.h"
+
 namespace shoebox {
 namespace {
 
@@ -93,6 +99,81 @@ TEST(PhotoMetadata, GarbageExifBlockIsAWarningNotACrash) {
                                               junk.size(), &warning);
   EXPECT_EQ(m.orientation, 1);
   EXPECT_FALSE(m.taken_at);
+}
+
+// The corpus's portrait (from Immich's face test assets) is stored landscape with Orientation 6
+// and names two people twice: MWG regions of the stored pixels and Microsoft Photo rectangles
+// of the photo as shown. Turned upright, the MWG boxes must land on Microsoft's.
+TEST(PhotoMetadata, NamedFaceRegionsAreReadAndTurnedUprightWithThePhoto) {
+  auto bytes = ReadWholeFile(
+      testing::CorpusPath() / "photos/jpeg-variants/grayscale portrait-orientation-6.jpg", 1 << 24);
+  ASSERT_TRUE(bytes.ok());
+  InitMetadataReader();
+  std::string warning;
+  PhotoMetadata m = ReadMetadataFromFile(bytes->data(), bytes->size(), &warning);
+  EXPECT_EQ(m.orientation, 6);
+  ASSERT_EQ(m.faces.size(), 2u);
+  struct Expected {
+    const char* name;
+    double x, y, w, h;
+  };
+  const Expected shown[] = {{"Marie Curie", 0.311905, 0.208571, 0.113095, 0.198571},
+                            {"Pierre Curie", 0.639286, 0.118571, 0.0964286, 0.241429}};
+  for (int i = 0; i < 2; ++i) {
+    EXPECT_EQ(m.faces[i].name, shown[i].name);
+    EXPECT_FALSE(m.faces[i].upright);  // MWG's, of the stored pixels
+    FaceRegion u = UprightRegion(m.faces[i], m.orientation);
+    ASSERT_TRUE(u.x && u.y && u.w && u.h);
+    EXPECT_NEAR(*u.x, shown[i].x, 1e-5);
+    EXPECT_NEAR(*u.y, shown[i].y, 1e-5);
+    EXPECT_NEAR(*u.w, shown[i].w, 1e-5);
+    EXPECT_NEAR(*u.h, shown[i].h, 1e-5);
+  }
+}
+
+TEST(PhotoMetadata, EveryOrientationTurnsABoxTheWayThePhotoTurns) {
+  FaceRegion r;
+  r.name = "A";
+  r.x = 0.1, r.y = 0.2, r.w = 0.3, r.h = 0.4;
+  auto box = [&](int o) {
+    FaceRegion u = UprightRegion(r, o);
+    return std::vector<double>{*u.x, *u.y, *u.w, *u.h};
+  };
+  auto near = [](std::vector<double> a, std::vector<double> b) {
+    for (size_t i = 0; i < 4; ++i)
+      if (std::abs(a[i] - b[i]) > 1e-9) return false;
+    return true;
+  };
+  EXPECT_TRUE(near(box(1), {0.1, 0.2, 0.3, 0.4}));
+  EXPECT_TRUE(near(box(2), {0.6, 0.2, 0.3, 0.4}));  // mirrored left-right
+  EXPECT_TRUE(near(box(3), {0.6, 0.4, 0.3, 0.4}));  // half a turn
+  EXPECT_TRUE(near(box(4), {0.1, 0.4, 0.3, 0.4}));  // mirrored top-bottom
+  EXPECT_TRUE(near(box(5), {0.2, 0.1, 0.4, 0.3}));  // transposed
+  EXPECT_TRUE(near(box(6), {0.4, 0.1, 0.4, 0.3}));  // a quarter turn clockwise
+  EXPECT_TRUE(near(box(7), {0.4, 0.6, 0.4, 0.3}));
+  EXPECT_TRUE(near(box(8), {0.2, 0.6, 0.4, 0.3}));  // a quarter turn back
+  r.upright = true;  // Microsoft's rectangles are of the photo as shown already
+  EXPECT_TRUE(near(box(6), {0.1, 0.2, 0.3, 0.4}));
+}
+
+TEST(PhotoMetadata, RegionsWithoutANameOrOutsideThePhotoAreNotPeopleOrBoxes) {
+  const std::string xmp = R"(<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF
+ xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"><rdf:Description rdf:about=""
+ xmlns:mwg-rs="http://www.metadataworkinggroup.com/schemas/regions/"
+ xmlns:stArea="http://ns.adobe.com/xmp/sType/Area#"><mwg-rs:Regions rdf:parseType="Resource">
+ <mwg-rs:RegionList><rdf:Bag>
+  <rdf:li rdf:parseType="Resource"><mwg-rs:Type>Face</mwg-rs:Type></rdf:li>
+  <rdf:li rdf:parseType="Resource"><mwg-rs:Type>Focus</mwg-rs:Type><mwg-rs:Name>AF point</mwg-rs:Name></rdf:li>
+  <rdf:li rdf:parseType="Resource"><mwg-rs:Type>Pet</mwg-rs:Type><mwg-rs:Name>Rex</mwg-rs:Name>
+   <mwg-rs:Area rdf:parseType="Resource"><stArea:x>0.5</stArea:x><stArea:y>0.5</stArea:y>
+   <stArea:w>3</stArea:w><stArea:h>0.2</stArea:h><stArea:unit>normalized</stArea:unit></mwg-rs:Area></rdf:li>
+ </rdf:Bag></mwg-rs:RegionList></mwg-rs:Regions></rdf:Description></rdf:RDF></x:xmpmeta>)";
+  std::string warning;
+  PhotoMetadata m = ReadMetadataFromXmpPacket(xmp.data(), xmp.size(), &warning);
+  EXPECT_EQ(warning, "");
+  ASSERT_EQ(m.faces.size(), 1u);
+  EXPECT_EQ(m.faces[0].name, "Rex");
+  EXPECT_FALSE(m.faces[0].x);  // three photos wide: no box, the name kept
 }
 
 }  // namespace

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "base/status.h"
+#include "catalog/catalog.h"
 
 namespace shoebox {
 
@@ -33,6 +34,8 @@ struct LibraryAsset {
   std::optional<std::string> tz_offset;    // "-07:00"
   std::optional<double> lat, lon, alt;
   std::vector<std::string> albums, keywords;
+  // Who the library says is in it, with their face's box when it has one.
+  std::vector<FaceRecord> people;
   // Neither the original nor a stand-in can be read now (drive unmounted, iCloud only): the
   // entry is kept as a missing file with its facts, and reported as a problem (the importer
   // adds the problem); a later import, with the drive back, indexes it.

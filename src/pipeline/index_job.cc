@@ -29,6 +29,15 @@ void AddReport(const IndexReport& from, IndexReport* r) {
                             from.libraries_found.end());
 }
 
+void AddSidecars(const SidecarReport& from, SidecarReport* r) {
+  r->sidecars += from.sidecars;
+  r->applied += from.applied;
+  r->unchanged += from.unchanged;
+  r->removed += from.removed;
+  r->orphans += from.orphans;
+  r->bad += from.bad;
+}
+
 // One root: crawled (folders, Takeout) or read by its importer and catalogued (libraries).
 Status IndexRoot(Catalog* cat, const Importer& importer, const std::string& root,
                  const IndexJobOptions& o, IndexOptions opt, IndexJobReport* report,
@@ -52,12 +61,19 @@ Status IndexRoot(Catalog* cat, const Importer& importer, const std::string& root
                          : IndexFolders(cat, {root}, thumbs, opt);
     if (!crawl.ok()) return crawl.status();
     AddReport(*crawl, &report->crawl);
+    if (importer.kind == "folder" && !archive) {
+      auto sidecars = ApplyXmpSidecars(cat, importer.kind, root, Now());
+      if (!sidecars.ok()) return sidecars.status();
+      AddSidecars(*sidecars, &report->sidecars);
+    }
     if (importer.kind != "takeout") return Status::Ok();
     auto t = archive ? takeout::ApplyTakeoutArchive(cat, root, collected, Now())
                      : takeout::ApplyTakeoutMetadata(cat, root, Now());
     if (!t.ok()) return t.status();
     outcome.takeout = *t;
   }
+  // Names no photo has any more (a person untagged in the library) go from `shoebox people`.
+  SHOEBOX_RETURN_IF_ERROR(cat->DropUnusedPeople());
   if (listener) listener->LibraryDone(outcome);
   report->libraries.push_back(std::move(outcome));
   return Status::Ok();

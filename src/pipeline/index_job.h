@@ -4,9 +4,10 @@
 //      importer registry (importers.h), unless the caller names one;
 //   2. the catalog created if needed and its writer lock taken (another running index: kBusy,
 //      or wait);
-//   3. each root crawled: folders and Takeout exports by the indexer (Takeout's sidecars
-//      applied after), libraries read by their importer and catalogued (library_import.h);
-//      new photos embedded from the decode that makes their thumbnail when a model is given;
+//   3. each root crawled: folders and Takeout exports by the indexer (folders' XMP sidecars and
+//      Takeout's JSON ones applied after), libraries read by their importer and catalogued
+//      (library_import.h); new photos embedded from the decode that makes their thumbnail when a
+//      model is given;
 //   4. thumbnails missing from the cache made again (thumbnail_repair.h);
 //      the words of photos OCR has not looked at yet read (text_recognition.h; new photos were
 //      read during the crawl), and the full-text index brought up to date;
@@ -34,6 +35,7 @@
 #include "pipeline/takeout_import.h"
 #include "pipeline/text_recognition.h"
 #include "pipeline/thumbnail_repair.h"
+#include "pipeline/xmp_sidecars.h"
 #include "vectors/model_index.h"
 
 namespace shoebox {
@@ -69,7 +71,8 @@ struct EmbedOutcome {
 
 struct IndexJobReport {
   std::filesystem::path catalog;
-  IndexReport crawl;  // every root's crawl, summed
+  IndexReport crawl;       // every root's crawl, summed
+  SidecarReport sidecars;  // folders' XMP sidecars, summed
   std::vector<LibraryOutcome> libraries;
   ThumbnailRepairReport thumbnails;
   std::optional<TextReport> text;  // the photos read after the crawl (IndexJobOptions::text)

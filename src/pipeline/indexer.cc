@@ -13,6 +13,7 @@
 #include "base/file_io.h"
 #include "base/progress.h"
 #include "base/thread_pool.h"
+#include "imaging/xmp_sidecar.h"
 #include "library/archive/archive_reader.h"
 #include "library/folder/folder_walker.h"
 
@@ -61,6 +62,10 @@ AssetRecord ToAsset(const std::string& hash, int64_t size, const AnalyzedPhoto& 
   a.gps_lon = m.gps_lon;
   a.gps_alt = m.gps_alt;
   a.rating = m.rating;
+  for (const FaceRegion& region : m.faces) {
+    const FaceRegion r = UprightRegion(region, m.orientation);
+    a.faces.push_back({r.name, r.x, r.y, r.w, r.h});
+  }
   if (!p.warning.empty()) a.warning = p.warning;
   return a;
 }
@@ -367,6 +372,7 @@ class RootIndexer {
       }
       SHOEBOX_RETURN_IF_ERROR(cat_->UpsertFile(f));
     }
+    if (folder_walk) SHOEBOX_RETURN_IF_ERROR(RecordSidecars(known, walk.sidecars, now));
     SHOEBOX_RETURN_IF_ERROR(cat_->FinishScan(source_id_, now));
     if (folder_walk) SHOEBOX_RETURN_IF_ERROR(cat_->ClearFolderErrorsUnder(root));
     for (const WalkProblem& p : walk.problems) {
@@ -374,6 +380,32 @@ class RootIndexer {
       ++report_->folder_problems;
     }
     return tx.Commit();
+  }
+
+  // XMP sidecars are remembered as not-image rows, new and changed ones written, gone ones
+  // marked missing: pipeline/xmp_sidecars.h reads them after the crawl.
+  Status RecordSidecars(const std::unordered_map<std::string, KnownFile>& known,
+                        const std::vector<WalkEntry>& sidecars, int64_t now) {
+    std::unordered_set<std::string> present;
+    for (const WalkEntry& e : sidecars) {
+      present.insert(e.path);
+      auto it = known.find(e.path);
+      if (it != known.end() && it->second.status == FileStatus::kNotImage &&
+          it->second.size == e.size && it->second.mtime_ns == e.mtime_ns)
+        continue;
+      FileRecord f;
+      f.source_id = source_id_;
+      f.path = e.path;
+      f.size = e.size;
+      f.mtime_ns = e.mtime_ns;
+      f.status = FileStatus::kNotImage;
+      f.last_seen = now;
+      SHOEBOX_RETURN_IF_ERROR(cat_->UpsertFile(f));
+    }
+    for (const auto& [path, k] : known)
+      if (k.status == FileStatus::kNotImage && IsXmpSidecarName(path) && !present.count(path))
+        SHOEBOX_RETURN_IF_ERROR(cat_->MarkMissing(k.id, now));
+    return Status::Ok();
   }
 
   // Runs produce (on its own thread) to submit jobs to the worker pool, and commits their

@@ -58,6 +58,7 @@ Status WriteLibraryItem(Catalog* cat, const PhotoRow& row, const LibraryAsset& a
   item.original_path = a.original_path;
   SHOEBOX_RETURN_IF_ERROR(cat->UpsertLibraryItem(item));
   if (!row.file.asset_id) return Status::Ok();
+  SHOEBOX_RETURN_IF_ERROR(cat->ReplaceFaces(*row.file.asset_id, row.file.id, "library", a.people));
   // The library's date and place fill what the photo itself lacks (placeholders, screenshots,
   // stand-in previews have no EXIF); the camera's own values are never overwritten. A photo
   // with its own local time gets only the offset the library's UTC instant reveals.

@@ -109,6 +109,7 @@ Result<FolderResult> ApplyFolder(Catalog* cat, int64_t source_id, const fs::path
     facts.lat = s.lat;
     facts.lon = s.lon;
     facts.alt = s.alt;
+    for (const std::string& name : s.people) facts.people.push_back({name, {}, {}, {}, {}});
     SHOEBOX_RETURN_IF_ERROR(WriteLibraryItem(cat, **row, facts, sidecar_path));
     SHOEBOX_RETURN_IF_ERROR(cat->ClearError(sidecar_path));
   }

@@ -592,6 +592,7 @@ Result<json> LibraryService::Asset(int64_t asset_id) {
   if (auto library = (*cat)->LibraryInfoFor(row->file.id); library.ok())
     AddLibraryJson(*library, &j);
   if (auto text = (*cat)->TextOfAsset(asset_id); text.ok()) AddTextJson(*text, &j);
+  if (auto people = (*cat)->FacesOf(asset_id); people.ok()) AddPeopleJson(*people, &j);
   j["name"] = FileName(row->file.path);
   j["folder"] = std::filesystem::path(row->file.path).parent_path().string();
   j["thumb"] =
@@ -694,6 +695,14 @@ Result<json> LibraryService::Browse(const PageRequest& page, const std::string& 
   }
   const bool more = rows->has_more;
   return json{{"results", results}, {"n", page.n}, {"offset", page.offset}, {"has_more", more}};
+}
+
+Result<json> LibraryService::People(const PageRequest& page) {
+  auto cat = s_->pool->Acquire();
+  if (!cat.ok()) return cat.status();
+  auto people = (*cat)->People(page.options.filter);
+  if (!people.ok()) return people.status();
+  return json{{"people", PeopleJson(*people)}};
 }
 
 Result<json> LibraryService::Dupes() {

@@ -82,6 +82,8 @@ class LibraryService {
   // last), "oldest" or "path". {"results", "n", "offset", "has_more"}.
   Result<nlohmann::json> Browse(const PageRequest& page, const std::string& order);
   Result<nlohmann::json> Dupes();
+  // {"people": PeopleJson} among the photos the page's filters allow.
+  Result<nlohmann::json> People(const PageRequest& page);
   Result<nlohmann::json> LibraryStatus();  // counts, model, indexing progress
   Result<FileReply> Thumbnail(int64_t asset_id);
   // The original as the browser can show it: JPEG/PNG/GIF/WebP as stored, anything else

@@ -115,6 +115,7 @@ bool ParsePage(const httplib::Request& req, httplib::Response& res, PageRequest*
   text("source", &f.source);
   text("album", &f.album);
   text("keyword", &f.keyword);
+  text("person", &f.person);
   f.favorite = req.get_param_value("favorite") == "1" || req.get_param_value("favorite") == "true";
   if (req.has_param("rating")) {
     auto r = ParseInt(req.get_param_value("rating"), 0, 5);
@@ -404,6 +405,11 @@ void WebServer::Routes() {
     if (!order.empty() && order != "newest" && order != "oldest" && order != "path")
       return SendError(res, 400, "parameter order must be newest, oldest or path");
     Reply(res, service_->Browse(page, order));
+  });
+  http_->Get("/api/people", [this](const Request& req, Response& res) {
+    PageRequest page;
+    if (!ParsePage(req, res, &page)) return;
+    Reply(res, service_->People(page));
   });
   http_->Get("/api/dupes",
              [this](const Request&, Response& res) { Reply(res, service_->Dupes()); });

@@ -58,6 +58,16 @@ class Server {
     c.set_read_timeout(60, 0);
     return c;
   }
+  // Until it answers (a catalog without a model: words only).
+  void WaitListening() {
+    auto c = Client();
+    for (int i = 0; i < 600; ++i) {
+      auto r = c.Get("/api/status");
+      if (r && r->status == 200) return;
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+    FAIL() << "server not answering; log:\n" << log();
+  }
   // Until /api/status says the vectors and the model are loaded.
   void WaitReady(const httplib::Headers& headers = {}) {
     auto c = Client();

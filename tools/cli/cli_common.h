@@ -57,6 +57,7 @@ void RegisterIndex(CLI::App& app, GlobalOptions& g, int& exit_code);
 void RegisterStatus(CLI::App& app, GlobalOptions& g, int& exit_code);
 void RegisterInfo(CLI::App& app, GlobalOptions& g, int& exit_code);
 void RegisterErrors(CLI::App& app, GlobalOptions& g, int& exit_code);
+void RegisterPeople(CLI::App& app, GlobalOptions& g, int& exit_code);
 void RegisterLs(CLI::App& app, GlobalOptions& g, int& exit_code);
 void RegisterThumb(CLI::App& app, GlobalOptions& g, int& exit_code);
 void RegisterGc(CLI::App& app, GlobalOptions& g, int& exit_code);

@@ -65,6 +65,12 @@ void RegisterInfo(CLI::App& app, GlobalOptions& g, int& exit_code) {
       return;
     }
     AddTextJson(*text, &j);
+    auto people = (*cat)->FacesOf(row->asset.id);
+    if (!people.ok()) {
+      exit_code = Fail(people.status());
+      return;
+    }
+    AddPeopleJson(*people, &j);
     if (args->json) {
       std::printf("%s\n", Dump(j).c_str());
       return;
@@ -77,6 +83,12 @@ void RegisterInfo(CLI::App& app, GlobalOptions& g, int& exit_code) {
           if (c == '\n') c = ' ';
         std::printf("%-12s %s%s\n", "text", v["state"].get<std::string>().c_str(),
                     ocr.empty() ? "" : (": " + ocr).c_str());
+        continue;
+      }
+      if (k == "people") {  // the names, not their boxes
+        std::string names;
+        for (const auto& p : v) names += (names.empty() ? "" : ", ") + p.value("name", "");
+        std::printf("%-12s %s\n", "people", names.c_str());
         continue;
       }
       std::printf("%-12s %s\n", k.c_str(),

@@ -16,6 +16,8 @@ void RegisterLs(CLI::App& app, GlobalOptions& g, int& exit_code) {
   cmd->add_option("--format", args->format, "Only this format (jpeg, png, heic, raw...)");
   cmd->add_option("--after", args->after, "Taken on or after this date (YYYY-MM-DD)");
   cmd->add_option("--before", args->before, "Taken before this date (YYYY-MM-DD)");
+  cmd->add_option("--person", args->filter.person,
+                  "Only photos of this person (named in a library or XMP; see `shoebox people`)");
   cmd->add_option("-n,--limit", args->filter.limit, "At most this many");
   cmd->add_flag("--json", args->json, "Print as a JSON array");
   cmd->callback([&g, &exit_code, args] {

@@ -132,6 +132,15 @@ void PrintIndexSummary(const IndexJobReport& report) {
   if (report.embedding) PrintEmbedSummary(*report.embedding);
   const IndexReport& r = report.crawl;
   PrintTextSummary(TextOfIndex(report));
+  const SidecarReport& sc = report.sidecars;
+  if (sc.applied + sc.removed + sc.bad > 0)
+    std::fprintf(
+        stderr,
+        "XMP sidecars: %lld applied, %lld unchanged, %lld removed (the photos' own "
+        "facts back), %lld beside no photo%s\n",
+        L(sc.applied), L(sc.unchanged), L(sc.removed), L(sc.orphans),
+        sc.bad ? (", " + std::to_string(sc.bad) + " unreadable (see `shoebox errors`)").c_str()
+               : "");
   for (const auto& lib : r.libraries_found)
     std::fprintf(stderr,
                  "note: %s is a photo library, not crawled as loose files; import it with "
@@ -161,6 +170,9 @@ nlohmann::json IndexJson(const IndexJobReport& report) {
                      {"temp_files_removed", report.thumbnails.temp_removed}};
   if (report.embedding) j.update(EmbedJson(*report.embedding));
   j["text"] = TextJson(TextOfIndex(report));
+  const SidecarReport& sc = report.sidecars;
+  j["sidecars"] = {{"found", sc.sidecars},  {"applied", sc.applied}, {"unchanged", sc.unchanged},
+                   {"removed", sc.removed}, {"orphans", sc.orphans}, {"unreadable", sc.bad}};
   if (!report.libraries.empty()) j["library"] = LibraryJson(report.libraries.back());
   if (!r.libraries_found.empty()) j["libraries_found"] = r.libraries_found;
   return j;

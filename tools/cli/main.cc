@@ -31,6 +31,7 @@ int main(int argc, char** argv) {
   RegisterInfo(app, g, exit_code);
   RegisterErrors(app, g, exit_code);
   RegisterLs(app, g, exit_code);
+  RegisterPeople(app, g, exit_code);
   RegisterThumb(app, g, exit_code);
   RegisterGc(app, g, exit_code);
   RegisterEmbed(app, g, exit_code);

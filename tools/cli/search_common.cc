@@ -97,6 +97,8 @@ void AddSearchOptions(CLI::App* cmd, search::SearchOptions* o, std::string* sort
   cmd->add_option("--album", o->filter.album,
                   "Only photos in this album or collection (library imports)");
   cmd->add_option("--keyword", o->filter.keyword, "Only photos with this keyword");
+  cmd->add_option("--person", o->filter.person,
+                  "Only photos of this person (named in a library or XMP; see `shoebox people`)");
   cmd->add_option("--min-rating", o->filter.min_rating, "Only photos rated at least this (0-5)")
       ->check(CLI::Range(0, 5));
   cmd->add_flag("--favorite", o->filter.favorite, "Only photos marked favourite in their library");

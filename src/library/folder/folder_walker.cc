@@ -19,6 +19,7 @@
 
 #include "base/file_io.h"
 #include "imaging/image_format.h"
+#include "imaging/xmp_sidecar.h"
 
 namespace shoebox {
 namespace {
@@ -116,7 +117,8 @@ class Walker {
         need_stat = false;
       } else if (type == DT_REG) {
         if (EndsWith(name, ".lrcat")) result_.libraries.push_back(child);
-        if (opt_.skip_known_non_images && IsKnownNonImageExtension(name)) continue;
+        if (opt_.skip_known_non_images && IsKnownNonImageExtension(name) && !IsXmpSidecarName(name))
+          continue;
       }
       if (need_stat) {
         // Follows links: a link to a photo is indexed under the link's path.
@@ -131,9 +133,13 @@ class Walker {
           type = DT_DIR;
         } else if (S_ISREG(cst.st_mode)) {
           if (EndsWith(name, ".lrcat")) result_.libraries.push_back(child);
-          if (opt_.skip_known_non_images && IsKnownNonImageExtension(name)) continue;
           int64_t mtime =
               static_cast<int64_t>(cst.st_mtim.tv_sec) * 1'000'000'000 + cst.st_mtim.tv_nsec;
+          if (IsXmpSidecarName(name)) {
+            result_.sidecars.push_back({child, static_cast<int64_t>(cst.st_size), mtime});
+            continue;
+          }
+          if (opt_.skip_known_non_images && IsKnownNonImageExtension(name)) continue;
           result_.files.push_back({child, static_cast<int64_t>(cst.st_size), mtime});
           continue;
         } else {

@@ -34,6 +34,9 @@ struct WalkProblem {
 
 struct WalkResult {
   std::vector<WalkEntry> files;
+  // XMP sidecars (*.xmp, imaging/xmp_sidecar.h): not photos, but what a photo tool says about
+  // the photos beside them; listed apart, unopened.
+  std::vector<WalkEntry> sidecars;
   std::vector<WalkProblem> problems;  // unreadable folders, broken links...
   std::vector<std::string> folders;   // every folder that was read
   // Photo libraries met on the way (Photos / Capture One bundles, Lightroom catalogs), not

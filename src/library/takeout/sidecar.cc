@@ -104,6 +104,11 @@ Result<Sidecar> ParseSidecar(const std::string& text) {
   s.favorited = Flag(*j, "favorited");
   s.trashed = Flag(*j, "trashed");
   s.archived = Flag(*j, "archived");
+  // "people": [{"name": "..."}]: who Google Photos' face groups the user named are in it.
+  if (auto people = j->find("people"); people != j->end() && people->is_array())
+    for (const auto& p : *people)
+      if (p.is_object() && s.people.size() < 1000)
+        if (std::string name = Text(p, "name"); !name.empty()) s.people.push_back(name);
   return s;
 }
 

@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "base/status.h"
 #include "library/library_time.h"
@@ -20,6 +21,7 @@ struct Sidecar {
   std::optional<int64_t> created_utc;  // creationTime (upload)
   std::optional<double> lat, lon, alt;
   bool favorited = false, trashed = false, archived = false;
+  std::vector<std::string> people;  // named people in it (no boxes in Takeout)
 };
 
 struct AlbumMetadata {
