@@ -5,8 +5,8 @@
 // built here from the real Ventura 13.5 database — its schema, entity numbers and join-table
 // names untouched, Core Data's triggers dropped (they call functions only Photos has) — with
 // six assets inserted into its WAL only, as Photos leaves them before a checkpoint: an
-// original with album, keywords, title and description; a hidden PNG without EXIF (date and
-// place from Photos); an iCloud-only photo with two derivatives; a trashed photo; an
+// original with album, keywords, title, description and a named face; a hidden PNG without EXIF
+// (date and place from Photos); an iCloud-only photo with two derivatives; a trashed photo; an
 // iCloud-only photo without derivatives; a video.
 #include <gtest/gtest.h>
 #include <sqlite3.h>
@@ -167,6 +167,25 @@ fs::path BuildVenturaLibrary(const fs::path& dir) {
                std::to_string(keyword) + ", 1, 'travel'), (2, " + std::to_string(keyword) +
                ", 1, 'family')");
   Exec(db, "INSERT INTO " + kw_join + " VALUES (1, 1), (1, 2)");
+  // People: Ada (full name) in A, with a face box, and a hidden face of hers in D; Grace
+  // (display name only) in B without a box; an unnamed cluster in A.
+  const std::string person = std::to_string(Entity(db, "Person")),
+                    face = std::to_string(Entity(db, "DetectedFace"));
+  Exec(db,
+       "INSERT INTO ZPERSON(Z_PK, Z_ENT, Z_OPT, ZFULLNAME, ZDISPLAYNAME, ZFACECOUNT) VALUES "
+       "(1, " +
+           person + ", 1, 'Ada Lovelace', 'Ada', 2), (2, " + person + ", 1, '', 'Grace', 1), (3, " +
+           person + ", 1, NULL, NULL, 1)");
+  // A's face: centre (0.5, 0.75 from the bottom), a fifth of the longer side of a 1000x500
+  // analysis image: 0.2 of the width, 0.4 of the height, top-left (0.4, 0.05).
+  Exec(db,
+       "INSERT INTO ZDETECTEDFACE(Z_PK, Z_ENT, Z_OPT, ZASSET, ZPERSON, ZCENTERX, ZCENTERY, ZSIZE, "
+       "ZSOURCEWIDTH, ZSOURCEHEIGHT, ZHIDDEN, ZISINTRASH) VALUES "
+       "(1, " +
+           face + ", 1, 1, 1, 0.5, 0.75, 0.2, 1000, 500, 0, 0), (2, " + face +
+           ", 1, 2, 2, NULL, NULL, NULL, 0, 0, 0, 0), (3, " + face +
+           ", 1, 1, 3, 0.2, 0.2, 0.1, 1000, 500, 0, 0), (4, " + face +
+           ", 1, 4, 1, 0.5, 0.5, 0.1, 1000, 500, 1, 0)");
   Exec(db, "COMMIT");
   // Copied while the writer is open: the rows are in the -wal only, as Photos leaves them.
   for (const char* s : {"", "-wal", "-shm"})
@@ -281,6 +300,14 @@ TEST(ApplePhotosImport, MiniatureVenturaLibraryCarriesEveryFact) {
   EXPECT_EQ(a["taken_at"], "2011-01-13T14:33:39+01:00");
   ASSERT_TRUE(a["gps"].is_object());
   EXPECT_NEAR(a["gps"]["lat"].get<double>(), 41.853, 1e-3) << "the photo's own GPS is kept";
+  // Who Photos found in it, with the box turned from Photos' centre and size.
+  ASSERT_EQ(a["people"].size(), 1u) << a.dump();  // not the unnamed cluster
+  EXPECT_EQ(a["people"][0]["name"], "Ada Lovelace");
+  EXPECT_EQ(a["people"][0]["from"], "library");
+  const json box = a["people"][0]["box"];
+  ASSERT_EQ(box.size(), 4u);
+  for (size_t i = 0; i < 4; ++i)
+    EXPECT_NEAR(box[i].get<double>(), std::vector<double>({0.4, 0.05, 0.2, 0.4})[i], 1e-9);
 
   // No EXIF at all: Photos' date (with its zone) and place.
   r = cli.Run(
@@ -293,6 +320,9 @@ TEST(ApplePhotosImport, MiniatureVenturaLibraryCarriesEveryFact) {
   EXPECT_NEAR(b["gps"]["lon"].get<double>(), 138.7274, 1e-6);
   EXPECT_EQ(b["hidden"], true);
   EXPECT_EQ(b["albums"], json::array({"Space"}));
+  ASSERT_EQ(b["people"].size(), 1u) << b.dump();
+  EXPECT_EQ(b["people"][0]["name"], "Grace");  // the display name when there is no full name
+  EXPECT_FALSE(b["people"][0].contains("box"));
 
   // iCloud-only: the largest derivative stands in; asking for the original finds it.
   const std::string c_original =
@@ -380,6 +410,9 @@ TEST(ApplePhotosImport, SearchFiltersByAlbumKeywordFavoriteAndLeavesOutTrashedAn
   EXPECT_EQ(paths({"--album", "Rome", "--include-trashed"}), (std::vector<std::string>{a, d}));
   EXPECT_EQ(paths({"--keyword", "travel"}), (std::vector<std::string>{a}));
   EXPECT_EQ(paths({"--favorite"}), (std::vector<std::string>{a}));
+  EXPECT_EQ(paths({"--person", "ada lovelace"}), (std::vector<std::string>{a}));
+  EXPECT_TRUE(paths({"--person", "Grace"}).empty()) << "her photo is hidden";
+  EXPECT_EQ(paths({"--person", "Grace", "--include-hidden"}), (std::vector<std::string>{b}));
   EXPECT_EQ(paths({"--source", bundle.string()}), (std::vector<std::string>{a, c}));
 }
 

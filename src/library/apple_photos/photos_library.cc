@@ -1,5 +1,6 @@
 #include "library/apple_photos/photos_library.h"
 
+#include <algorithm>
 #include <cmath>
 #include <filesystem>
 #include <map>
@@ -91,6 +92,56 @@ class Derivatives {
   std::unordered_map<std::string, std::pair<std::string, int64_t>> best_;
 };
 
+// The named people Photos found in each asset (ZDETECTEDFACE -> ZPERSON), keyed by asset
+// Z_PK: faces the user hid or trashed and unnamed people (clusters Photos never got a name for)
+// are left out. A face is a centre (ZCENTERX, ZCENTERY: fractions, y from the bottom) and a
+// size (ZSIZE: a fraction of the longer side of the image Photos analysed, ZSOURCEWIDTH x
+// ZSOURCEHEIGHT, as shown), as osxphotos reads them; without the source size the box is square.
+Status CollectFaces(Database& db, PrivateDbCopy& copy,
+                    std::unordered_map<int64_t, std::vector<FaceRecord>>* out) {
+  if (!copy.HasTable("ZDETECTEDFACE") || !copy.HasTable("ZPERSON")) return Status::Ok();
+  // Photos 6 and 7 moved the face's asset to ZASSETFORFACE; 5 and 8 call it ZASSET.
+  std::string asset_col;
+  auto cols = db.Prepare("SELECT name FROM pragma_table_info('ZDETECTEDFACE')");
+  if (!cols.ok()) return cols.status();
+  Status st;
+  while (cols->Step(&st)) {
+    const std::string c = cols->Text(0);
+    if (c == "ZASSETFORFACE" || (c == "ZASSET" && asset_col.empty())) asset_col = c;
+  }
+  if (!st.ok()) return st;
+  if (asset_col.empty()) return Status::Ok();
+  auto q = db.Prepare(
+      "SELECT f." + asset_col +
+      ", COALESCE(NULLIF(p.ZFULLNAME, ''), p.ZDISPLAYNAME), f.ZCENTERX, f.ZCENTERY, f.ZSIZE, "
+      "f.ZSOURCEWIDTH, f.ZSOURCEHEIGHT FROM ZDETECTEDFACE f JOIN ZPERSON p ON p.Z_PK = f.ZPERSON "
+      "WHERE COALESCE(f.ZHIDDEN, 0) = 0 AND COALESCE(f.ZISINTRASH, 0) = 0 AND "
+      "COALESCE(NULLIF(p.ZFULLNAME, ''), p.ZDISPLAYNAME, '') <> '' ORDER BY f.Z_PK");
+  if (!q.ok()) return q.status();
+  while (q->Step(&st)) {
+    if (q->IsNull(0)) continue;
+    FaceRecord face;
+    face.person = q->Text(1);
+    auto cx = q->OptDouble(2), cy = q->OptDouble(3), size = q->OptDouble(4);
+    const double sw = q->OptDouble(5).value_or(0), sh = q->OptDouble(6).value_or(0);
+    if (cx && cy && size && *size > 0 && std::isfinite(*cx) && std::isfinite(*cy) &&
+        std::isfinite(*size)) {
+      const double longer = std::max(sw, sh);
+      const double w = sw > 0 && sh > 0 ? *size * longer / sw : *size;
+      const double h = sw > 0 && sh > 0 ? *size * longer / sh : *size;
+      const double x = std::clamp(*cx - w / 2, 0.0, 1.0), y = std::clamp(1 - *cy - h / 2, 0.0, 1.0);
+      if (x < 1 && y < 1) {
+        face.x = x;
+        face.y = y;
+        face.w = std::min(w, 1 - x);
+        face.h = std::min(h, 1 - y);
+      }
+    }
+    (*out)[q->Int(0)].push_back(std::move(face));
+  }
+  return st;
+}
+
 }  // namespace
 
 bool LooksLikePhotosLibrary(const std::string& path) {
@@ -147,6 +198,9 @@ Result<LibraryScan> ReadPhotosLibrary(const std::string& bundle) {
                                            &keywords));
     }
   }
+
+  std::unordered_map<int64_t, std::vector<FaceRecord>> faces;
+  SHOEBOX_RETURN_IF_ERROR(CollectFaces(db, **copy, &faces));
 
   const std::string sql =
       "SELECT a.Z_PK, a.ZUUID, a.ZDIRECTORY, a.ZFILENAME, a.ZDATECREATED, a.ZLATITUDE, "
@@ -228,6 +282,7 @@ Result<LibraryScan> ReadPhotosLibrary(const std::string& bundle) {
     a.hidden = q->OptInt(8).value_or(0) != 0;
     a.trashed = q->OptInt(9).value_or(0) != 0;
     if (auto it = albums.find(q->Int(0)); it != albums.end()) a.albums = it->second;
+    if (auto it = faces.find(q->Int(0)); it != faces.end()) a.people = it->second;
     if (auto attr = q->OptInt(11)) {
       if (auto it = keywords.find(*attr); it != keywords.end()) a.keywords = it->second;
     }
