@@ -5,8 +5,8 @@
 // from a copy of it: the catalog four folders down, its photos where its roots'
 // relativePathFromCatalog says (two JPEGs and the corpus' real Nikon D1 NEF standing in for
 // the originals), rows added with plain SQL to the real Lightroom 5 schema (rating, pick,
-// colour label, caption, GPS, keywords, a collection, an orientation, a virtual copy), and a
-// preview cache for the one still-offline image: `test_catalog_1 Previews.lrdata` with
+// colour label, caption, GPS, keywords, people, a collection, an orientation, a virtual copy),
+// and a preview cache for the one still-offline image: `test_catalog_1 Previews.lrdata` with
 // previews.db's ImageCacheEntry (imageId, uuid, digest) as Lightroom Classic lays it out and
 // an .lrprev written section by section (no public .lrprev file exists to copy).
 #include <gtest/gtest.h>
@@ -87,6 +87,23 @@ fs::path BuildMovedLibrary(const fs::path& top) {
          "INSERT INTO AgLibraryCollectionImage(id_local, collection, image) VALUES (930, 920, 21), "
          "(931, 920, 63), "
          "(932, 4, 78)");  // 4 is a smart collection: rules, not a membership
+    // People on _MAX3065.jpg (id 78): Maria, confirmed, with her face region; Jussi only
+    // suggested (a region, his keyword not on the image); Anna, a person keyword without a
+    // region.
+    Exec(db,
+         "INSERT INTO AgLibraryKeyword(id_local, id_global, name, lc_name, parent, keywordType) "
+         "VALUES (903, 'K-903', 'Maria Virtanen', 'maria virtanen', 20, 'person'), "
+         "(904, 'K-904', 'Jussi', 'jussi', 20, 'person'), (905, 'K-905', 'Anna', 'anna', 20, "
+         "'person')");
+    Exec(db,
+         "INSERT INTO AgLibraryKeywordImage(id_local, image, tag) VALUES (913, 78, 903), (914, 78, "
+         "905)");
+    Exec(db,
+         "INSERT INTO AgLibraryFace(id_local, image, tl_x, tl_y, br_x, br_y) VALUES "
+         "(950, 78, 0.1, 0.2, 0.3, 0.5), (951, 78, 0.6, 0.2, 0.7, 0.4)");
+    Exec(db,
+         "INSERT INTO AgLibraryKeywordFace(id_local, face, tag, userPick) VALUES "
+         "(960, 950, 903, 1), (961, 951, 904, NULL)");
     // A virtual copy of _MAX3047.jpg: the same file, not a second photo.
     Exec(db,
          "INSERT INTO Adobe_images(id_local, id_global, rootFile, masterImage, copyName, "
@@ -169,7 +186,7 @@ TEST(LightroomImport, MovedLibraryResolvesWithFactsAndPreviews) {
   EXPECT_EQ(j["library"]["offline"], 0);
   EXPECT_EQ(j["library"]["skipped"], 1) << "the virtual copy";
   EXPECT_EQ(j["library"]["albums"], 1);
-  EXPECT_EQ(j["library"]["keywords"], 3);
+  EXPECT_EQ(j["library"]["keywords"], 5);  // party, friends, vaasa; Maria's and Anna's
   EXPECT_EQ(j["added"], 4);
 
   r = cli.Run({"info", (top / kNef7667).string(), "--json"});
@@ -198,6 +215,21 @@ TEST(LightroomImport, MovedLibraryResolvesWithFactsAndPreviews) {
   r = cli.Run({"info", (top / kJpg3065).string(), "--json"});
   EXPECT_EQ(r.Json()["rating"], 3);
   EXPECT_EQ(r.Json()["albums"], json::array()) << "smart collections are not memberships";
+  // Confirmed people only, Maria with her face's region.
+  const json people = r.Json()["people"];
+  ASSERT_EQ(people.size(), 2u) << people;
+  EXPECT_EQ(people[0]["name"], "Anna");
+  EXPECT_FALSE(people[0].contains("box"));
+  EXPECT_EQ(people[1]["name"], "Maria Virtanen");
+  EXPECT_EQ(people[1]["from"], "library");
+  ASSERT_EQ(people[1]["box"].size(), 4u);
+  for (size_t i = 0; i < 4; ++i)
+    EXPECT_NEAR(people[1]["box"][i].get<double>(), std::vector<double>({0.1, 0.2, 0.2, 0.3})[i],
+                1e-9);
+  r = cli.Run({"ls", "--json", "--person", "maria virtanen"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  ASSERT_EQ(r.Json().size(), 1u);
+  EXPECT_EQ(r.Json()[0]["path"], (top / kJpg3065).string());
 
   // The offline original is indexed through its preview, turned as the catalog says, dated
   // from the catalog; asking for the original finds it.

@@ -1,7 +1,9 @@
 #include "library/lightroom/lightroom_catalog.h"
 
+#include <cmath>
 #include <filesystem>
 #include <map>
+#include <set>
 #include <unordered_map>
 
 #include "base/file_io.h"
@@ -34,6 +36,54 @@ Status CollectNames(Database& db, const char* sql,
     if (q->IsNull(1)) continue;
     std::string name = q->Text(1);
     if (!name.empty()) (*out)[q->Int(0)].push_back(std::move(name));
+  }
+  return st;
+}
+
+// Who is in each image (keyed by image id_local): a face region tied to a person keyword
+// counts once the keyword is on the image (confirmed; a suggestion Lightroom shows with "?" is
+// not), and a person keyword on the image without a region counts without a box.
+Status CollectPeople(Database& db, PrivateDbCopy& copy,
+                     std::unordered_map<int64_t, std::vector<FaceRecord>>* out) {
+  if (!copy.HasTable("AgLibraryKeyword") || !copy.HasTable("AgLibraryKeywordImage"))
+    return Status::Ok();
+  std::unordered_map<int64_t, std::set<std::string>> boxed;
+  if (copy.HasTable("AgLibraryFace") && copy.HasTable("AgLibraryKeywordFace")) {
+    auto q = db.Prepare(
+        "SELECT f.image, k.name, f.tl_x, f.tl_y, f.br_x, f.br_y FROM AgLibraryFace f "
+        "JOIN AgLibraryKeywordFace kf ON kf.face = f.id_local "
+        "JOIN AgLibraryKeyword k ON k.id_local = kf.tag "
+        "WHERE COALESCE(kf.userReject, 0) = 0 AND COALESCE(k.name, '') <> '' AND EXISTS (SELECT 1 "
+        "FROM AgLibraryKeywordImage ki WHERE ki.image = f.image AND ki.tag = k.id_local) "
+        "ORDER BY f.id_local");
+    if (!q.ok()) return q.status();
+    Status st;
+    while (q->Step(&st)) {
+      FaceRecord face;
+      face.person = q->Text(1);
+      auto l = q->OptDouble(2), t = q->OptDouble(3), r = q->OptDouble(4), b = q->OptDouble(5);
+      if (l && t && r && b && std::isfinite(*l) && std::isfinite(*t) && std::isfinite(*r) &&
+          std::isfinite(*b) && *l >= 0 && *t >= 0 && *r <= 1 && *b <= 1 && *r > *l && *b > *t) {
+        face.x = *l;
+        face.y = *t;
+        face.w = *r - *l;
+        face.h = *b - *t;
+      }
+      boxed[q->Int(0)].insert(face.person);
+      (*out)[q->Int(0)].push_back(std::move(face));
+    }
+    if (!st.ok()) return st;
+  }
+  auto q = db.Prepare(
+      "SELECT ki.image, k.name FROM AgLibraryKeywordImage ki JOIN AgLibraryKeyword k ON "
+      "k.id_local = ki.tag WHERE k.keywordType = 'person' AND COALESCE(k.name, '') <> '' "
+      "ORDER BY k.name");
+  if (!q.ok()) return Status::Ok();  // catalogs before Lightroom 6 have no person keywords
+  Status st;
+  while (q->Step(&st)) {
+    const std::string name = q->Text(1);
+    if (boxed[q->Int(0)].count(name)) continue;
+    (*out)[q->Int(0)].push_back({name, {}, {}, {}, {}});
   }
   return st;
 }
@@ -93,6 +143,8 @@ Result<CatalogContents> ReadCatalog(const std::string& catalog_path, bool force_
                      "WHERE c.creationId = 'com.adobe.ag.library.collection' ORDER BY c.name",
                      &collections));
   }
+  std::unordered_map<int64_t, std::vector<FaceRecord>> people;
+  SHOEBOX_RETURN_IF_ERROR(CollectPeople(db, **copy, &people));
   const bool has_iptc = (*copy)->HasTable("AgLibraryIPTC");
   const bool has_exif = (*copy)->HasTable("AgHarvestedExifMetadata");
   const std::string sql =
@@ -152,6 +204,7 @@ Result<CatalogContents> ReadCatalog(const std::string& catalog_path, bool force_
     }
     if (auto it = keywords.find(im.id); it != keywords.end()) im.keywords = it->second;
     if (auto it = collections.find(im.id); it != collections.end()) im.collections = it->second;
+    if (auto it = people.find(im.id); it != people.end()) im.people = it->second;
     out.images.push_back(std::move(im));
   }
   if (!st.ok()) return Corrupt(catalog_path + ": " + st.message());
@@ -256,6 +309,7 @@ Result<LibraryScan> ReadLightroomLibrary(const std::string& catalog_path, bool f
     a.lon = im.lon;
     a.albums = im.collections;
     a.keywords = im.keywords;
+    a.people = im.people;
     if (!im.present) {
       std::string why = "the original is offline (drive not mounted, or moved outside Lightroom)";
       auto p = previews.find(im.id);

@@ -37,6 +37,9 @@ struct CatalogImage {
   std::optional<std::string> color_label, caption;
   std::optional<double> lat, lon;
   std::vector<std::string> keywords, collections;
+  // People: person keywords the user confirmed, with the face region they named when there is
+  // one (AgLibraryFace corners, fractions of the photo as Lightroom shows it).
+  std::vector<FaceRecord> people;
 };
 
 struct CatalogContents {
