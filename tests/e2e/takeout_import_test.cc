@@ -8,6 +8,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cstring>
 #include <nlohmann/json.hpp>
 
 #include "catalog/sqlite_db.h"
@@ -279,6 +280,36 @@ TEST(TakeoutImport, ZipAndTgzDownloadsAreReadInPlace) {
   EXPECT_NE(r.err.find("takeout-003.zip"), std::string::npos) << r.err;
   r = cli.Run({"info", in_album, "--json"});
   EXPECT_EQ(r.exit_code, 0) << r.err;
+}
+
+// Google Photos exports an album the user never named with an empty title (the folder is
+// "Untitled(2)"); its photos stay together under the folder's name.
+TEST(TakeoutImport, AnUntitledAlbumKeepsItsFolderName) {
+  TempDir tmp;
+  Cli cli(tmp / "home");
+  const fs::path from = CorpusPath() / "libraries/google-takeout/immich-go-gophers/Takeout";
+  const fs::path export_root = tmp / "Takeout";
+  fs::copy(from, export_root, fs::copy_options::recursive);
+  fs::permissions(export_root, fs::perms::owner_all, fs::perm_options::add);
+  for (const auto& e : fs::recursive_directory_iterator(export_root))
+    fs::permissions(e.path(),
+                    fs::perms::owner_read | fs::perms::owner_write |
+                        (e.is_directory() ? fs::perms::owner_exec : fs::perms::none),
+                    fs::perm_options::add);
+  const fs::path album = export_root / "Google Photos/Untitled(2)";
+  fs::rename(export_root / "Google Photos/gophers", album);
+  std::string meta = ReadFile(album / "metadata.json");
+  meta.replace(meta.find("\"Gopher's gallery\""), std::strlen("\"Gopher's gallery\""), "\"\"");
+  WriteFile(album / "metadata.json", meta);
+
+  CliResult r = cli.Run({"import", "takeout", "--no-embed", "--json", export_root.string()});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.Json()["library"]["albums"], 1);
+  r = cli.Run({"info", (album / "PinClipart.com_gopher-clipart_4000243.jpg").string(), "--json"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.Json()["albums"], json::array({"Untitled(2)"}));
+  EXPECT_EQ(SearchFileNames(cli, "pinclipart", {"--mode", "text", "--album", "Untitled(2)"}).size(),
+            5u);
 }
 
 }  // namespace
