@@ -1,5 +1,5 @@
 // The web UI in real headless Chromium: start page, instant search, detail view, "more like
-// this", drag-and-drop search, keyboard navigation, duplicates page, themes. Screenshots go to
+// this", drag-and-drop search, keyboard navigation, duplicates and people pages, themes. Screenshots go to
 // the artifacts folder (look at them). Prints one JSON line of measurements at the end.
 // Usage: node ui_test.mjs URL ARTIFACT_DIR PHOTO_TO_DROP
 import { chromium } from 'playwright-core';
@@ -189,6 +189,25 @@ try {
   const groups = await page.$$eval('.dupe-group', (g) => g.length);
   check(groups >= 2, `duplicates page lists ${groups} groups`);
   await page.screenshot({ path: path.join(artifacts, 'dupes.png'), fullPage: true });
+
+  // People page: the corpus portrait names Marie and Pierre Curie in its XMP face regions.
+  await page.click('#nav-people');
+  await page.waitForFunction(() => document.querySelectorAll('#people .person').length >= 2, null, { timeout: 20000 });
+  const people = await page.$$eval('#people .person .name', (n) => n.map((x) => x.textContent));
+  check(people.includes('Marie Curie') && people.includes('Pierre Curie'), `people page lists who XMP names (${people.join(', ')})`);
+  await page.waitForFunction(() => [...document.querySelectorAll('#people .face img')].every((i) => i.classList.contains('loaded')), null, { timeout: 10000 });
+  const crop = await page.$eval('#people .person .face img', (i) => ({ cropped: i.classList.contains('cropped'), w: i.getBoundingClientRect().width }));
+  check(crop.cropped && crop.w > 120, `the cover is cropped to the face (image ${Math.round(crop.w)} px wide in a 120 px circle)`);
+  await page.screenshot({ path: path.join(artifacts, 'people.png') });
+  await page.click('#people .person >> text=Marie Curie');
+  await page.waitForFunction(() => location.hash === '#/person/Marie%20Curie', null, { timeout: 5000 });
+  await waitTiles(1);
+  check((await page.textContent('#title')) === 'Marie Curie' && (await page.$$(tiles)).length === 1, 'a person opens their photos');
+  await page.click(`${tiles} >> nth=0`);
+  await page.waitForSelector('#d-meta a[href^="#/person/"]', { timeout: 10000 });
+  const named = await page.$$eval('#d-meta a[href^="#/person/"]', (a) => a.map((x) => x.textContent));
+  check(named.length === 2, `the photo's page names its people (${named.join(', ')})`);
+  await page.keyboard.press('Escape');
 
   // Dark theme follows the system.
   await page.emulateMedia({ colorScheme: 'dark' });

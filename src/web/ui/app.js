@@ -6,7 +6,7 @@ const PAGE = 60;
 const $ = (id) => document.getElementById(id);
 const els = {
   q: $('q'), form: $('search-form'), grid: $('grid'), title: $('title'), subtitle: $('subtitle'),
-  message: $('message'), sentinel: $('sentinel'), spinner: $('spinner'), dupes: $('dupes'),
+  message: $('message'), sentinel: $('sentinel'), spinner: $('spinner'), dupes: $('dupes'), people: $('people'),
   detail: $('detail'), dImg: $('d-img'), dBoxes: $('d-boxes'), dName: $('d-name'), dMeta: $('d-meta'), dStrip: $('d-strip'),
   dDupes: $('d-dupes'), dSimilar: $('d-similar'), dCopy: $('d-copy'), dOriginal: $('d-original'), dClose: $('d-close'),
   filters: $('filters'), filtersToggle: $('filters-toggle'), progress: $('progress'),
@@ -17,7 +17,8 @@ const els = {
   fOrder: $('f-order'),
 };
 
-// What the grid shows: {kind: 'random'|'browse'|'search'|'similar'|'image'|'dupes', q, id, file}
+// What the grid shows: {kind: 'random'|'browse'|'search'|'similar'|'image'|'dupes'|'people', q, id,
+// file, person (browse: only their photos)}
 let view = { kind: 'random' };
 let items = [];         // results shown, in order
 let offset = 0;
@@ -62,6 +63,7 @@ function filterParams() {
   if (els.fRating.value) p.set('rating', els.fRating.value);
   if (els.fFavorite.checked) p.set('favorite', '1');
   if (els.fDateSort.checked) { p.set('sort', 'date'); p.set('cutoff', '1'); }
+  if (view.person) p.set('person', view.person);
   return p;
 }
 
@@ -135,18 +137,21 @@ function resetGrid() {
   els.grid.replaceChildren();
   els.dupes.replaceChildren();
   els.dupes.hidden = true;
+  els.people.replaceChildren();
+  els.people.hidden = true;
   els.grid.hidden = false;
   setMessage('');
 }
 
 function highlightNav() {
   $('nav-random').classList.toggle('active', view.kind === 'random');
-  $('nav-browse').classList.toggle('active', view.kind === 'browse');
+  $('nav-browse').classList.toggle('active', view.kind === 'browse' && !view.person);
+  $('nav-people').classList.toggle('active', view.kind === 'people' || !!view.person);
   $('nav-dupes').classList.toggle('active', view.kind === 'dupes');
 }
 
 async function loadPage() {
-  if (loading || view.kind === 'dupes') return;
+  if (loading || view.kind === 'dupes' || view.kind === 'people') return;
   loading = true;
   els.spinner.hidden = false;
   const gen = generation;
@@ -238,7 +243,7 @@ function show(newView) {
   if (view.kind === 'random') {
     els.title.textContent = 'Random photos';
   } else if (view.kind === 'browse') {
-    els.title.textContent = 'All photos';
+    els.title.textContent = view.person || 'All photos';
   } else if (view.kind === 'search') {
     els.title.textContent = `“${view.q}”`;
   } else if (view.kind === 'similar') {
@@ -248,12 +253,16 @@ function show(newView) {
   } else if (view.kind === 'dupes') {
     els.title.textContent = 'Duplicates';
     return loadDupes();
+  } else if (view.kind === 'people') {
+    els.title.textContent = 'People';
+    return loadPeople();
   }
   els.subtitle.textContent = '';
   loadPage();
 }
 
-// Hash routes: #/ · #/browse · #/search?q=… · #/similar/ID · #/dupes (the upload view has no URL).
+// Hash routes: #/ · #/browse · #/search?q=… · #/similar/ID · #/dupes · #/people ·
+// #/person/NAME (the upload view has no URL).
 function route() {
   const h = location.hash.replace(/^#/, '') || '/';
   const [path, query] = h.split('?');
@@ -265,6 +274,11 @@ function route() {
     show({ kind: 'similar', id: parseInt(path.slice(9), 10) });
   } else if (path === '/dupes') {
     show({ kind: 'dupes' });
+  } else if (path === '/people') {
+    show({ kind: 'people' });
+  } else if (path.startsWith('/person/')) {
+    els.q.value = '';
+    show({ kind: 'browse', person: decodeURIComponent(path.slice(8)) });
   } else if (path === '/browse') {
     els.q.value = '';
     show({ kind: 'browse' });
@@ -302,14 +316,14 @@ els.filtersToggle.addEventListener('click', () => {
 });
 for (const el of [els.fAfter, els.fBefore, els.fFolder, els.fCamera, els.fFormat, els.fDateSort,
                   els.fAlbum, els.fKeyword, els.fRating, els.fFavorite, els.fOrder]) {
-  el.addEventListener('change', () => { if (view.kind !== 'random' && view.kind !== 'dupes') show(view); });
+  el.addEventListener('change', () => { if (!['random', 'dupes', 'people'].includes(view.kind)) show(view); });
 }
 els.fClear.addEventListener('click', () => {
   for (const el of [els.fAfter, els.fBefore, els.fFolder, els.fCamera, els.fFormat, els.fAlbum, els.fKeyword,
                     els.fRating]) el.value = '';
   els.fDateSort.checked = false;
   els.fFavorite.checked = false;
-  if (view.kind !== 'random' && view.kind !== 'dupes') show(view);
+  if (!['random', 'dupes', 'people'].includes(view.kind)) show(view);
 });
 
 // Detail view.
@@ -395,6 +409,19 @@ async function openDetail(id, matched = []) {
   if (a.description) metaRow(els.dMeta, 'Caption', a.description);
   if (a.albums && a.albums.length) metaRow(els.dMeta, 'Albums', a.albums.join(', '));
   if (a.keywords && a.keywords.length) metaRow(els.dMeta, 'Keywords', a.keywords.join(', '));
+  if (a.people && a.people.length) {
+    metaRow(els.dMeta, 'People', ' ');
+    const dd = els.dMeta.lastElementChild;
+    dd.replaceChildren();
+    a.people.forEach((person, i) => {
+      const link = document.createElement('a');
+      link.href = `#/person/${encodeURIComponent(person.name)}`;
+      link.textContent = person.name;
+      link.addEventListener('click', () => closeDetail());
+      if (i) dd.append(', ');
+      dd.appendChild(link);
+    });
+  }
   if (a.rating) metaRow(els.dMeta, 'Rating', '★'.repeat(Math.max(0, Math.min(5, a.rating))));
   if (a.favorite) metaRow(els.dMeta, 'Favorite', '♥');
   if (a.pick === 1) metaRow(els.dMeta, 'Flag', 'picked');
@@ -492,6 +519,66 @@ async function loadDupes() {
     setMessage(e.message);
   } finally {
     els.spinner.hidden = true;
+  }
+}
+
+// People page: everyone the libraries and XMP name, with their face cropped from a photo.
+function faceCard(person) {
+  const a = document.createElement('a');
+  a.className = 'person';
+  a.setAttribute('role', 'listitem');
+  a.href = `#/person/${encodeURIComponent(person.name)}`;
+  a.setAttribute('aria-label', `${person.name}, ${person.photos} photo${person.photos === 1 ? '' : 's'}`);
+  const face = document.createElement('span');
+  face.className = 'face';
+  const img = document.createElement('img');
+  img.alt = '';
+  img.decoding = 'async';
+  const box = person.cover && person.cover.box;
+  img.addEventListener('load', () => {
+    // The face's box, widened a little, made square and fitted to the card.
+    if (box) {
+      const side = face.clientWidth, W = img.naturalWidth, H = img.naturalHeight;
+      const s = Math.max(box[2] * W, box[3] * H) * 1.6;
+      const k = side / s;
+      img.style.width = `${W * k}px`;
+      img.style.height = `${H * k}px`;
+      img.style.left = `${side / 2 - (box[0] + box[2] / 2) * W * k}px`;
+      img.style.top = `${side / 2 - (box[1] + box[3] / 2) * H * k}px`;
+      img.classList.add('cropped');
+    }
+    img.classList.add('loaded');
+  });
+  img.src = `/thumb/${person.cover.id}`;
+  face.appendChild(img);
+  const name = document.createElement('span');
+  name.className = 'name';
+  name.textContent = person.name;
+  const count = document.createElement('span');
+  count.className = 'muted';
+  count.textContent = `${person.photos} photo${person.photos === 1 ? '' : 's'}`;
+  a.append(face, name, count);
+  return a;
+}
+
+async function loadPeople() {
+  els.grid.hidden = true;
+  els.people.hidden = false;
+  els.spinner.hidden = false;
+  const gen = generation;
+  try {
+    const data = await api(`/api/people?${filterParams()}`);
+    if (gen !== generation) return;
+    els.subtitle.textContent = `${data.people.length} ${data.people.length === 1 ? 'person' : 'people'}`;
+    if (!data.people.length) {
+      setMessage('Nobody is named yet. shoebox shows the people Apple Photos, Lightroom, Google Takeout and ' +
+        'XMP face regions name; it does not recognise faces itself.');
+    }
+    els.people.replaceChildren(...data.people.map(faceCard));
+  } catch (e) {
+    if (gen === generation) setMessage(e.message);
+  } finally {
+    if (gen === generation) els.spinner.hidden = true;
   }
 }
 
