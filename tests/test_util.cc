@@ -3,11 +3,14 @@
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include <vips/vips.h>
 
 #include <cstdlib>
 #include <fstream>
 #include <random>
 #include <sstream>
+
+#include "imaging/photo_analyzer.h"
 
 namespace shoebox::testing {
 
@@ -122,6 +125,50 @@ pid_t StartMockHub(const std::filesystem::path& root, std::string* endpoint) {
   }
   *endpoint = "http://127.0.0.1:" + port;
   return pid;
+}
+
+}  // namespace shoebox::testing
+
+namespace shoebox::testing {
+
+std::string AnimatedGif(const std::vector<std::filesystem::path>& frames, int size, int delay_ms) {
+  EXPECT_TRUE(InitImaging().ok());
+  std::vector<VipsImage*> squares;
+  for (const auto& f : frames) {
+    VipsImage* t = nullptr;
+    EXPECT_EQ(vips_thumbnail(f.c_str(), &t, size, "height", size, "crop", VIPS_INTERESTING_CENTRE,
+                             nullptr),
+              0)
+        << f;
+    VipsImage* rgb = nullptr;
+    EXPECT_EQ(vips_colourspace(t, &rgb, VIPS_INTERPRETATION_sRGB, nullptr), 0);
+    g_object_unref(t);
+    VipsImage* flat = rgb;
+    if (vips_image_hasalpha(rgb)) {
+      EXPECT_EQ(vips_flatten(rgb, &flat, nullptr), 0);
+      g_object_unref(rgb);
+    }
+    squares.push_back(flat);
+  }
+  VipsImage* strip = nullptr;
+  EXPECT_EQ(vips_arrayjoin(squares.data(), &strip, static_cast<int>(squares.size()), "across", 1,
+                           nullptr),
+            0);
+  for (VipsImage* s : squares) g_object_unref(s);
+  VipsImage* anim = nullptr;
+  EXPECT_EQ(vips_copy(strip, &anim, nullptr), 0);
+  g_object_unref(strip);
+  vips_image_set_int(anim, "page-height", size);
+  std::vector<int> delays(frames.size(), delay_ms);
+  vips_image_set_array_int(anim, "delay", delays.data(), static_cast<int>(delays.size()));
+  vips_image_set_int(anim, "loop", 0);
+  void* buf = nullptr;
+  size_t len = 0;
+  EXPECT_EQ(vips_gifsave_buffer(anim, &buf, &len, nullptr), 0) << vips_error_buffer();
+  g_object_unref(anim);
+  std::string out(static_cast<const char*>(buf), len);
+  g_free(buf);
+  return out;
 }
 
 }  // namespace shoebox::testing

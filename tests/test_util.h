@@ -60,6 +60,10 @@ void CopyFile(const std::filesystem::path& from, const std::filesystem::path& to
 // a library was not written, created in or touched.
 std::map<std::string, std::string> SnapshotTree(const std::filesystem::path& dir);
 
+// An animated GIF (written by libvips) whose frames are the given images, each cropped to a
+// size x size square, shown delay_ms each.
+std::string AnimatedGif(const std::vector<std::filesystem::path>& frames, int size, int delay_ms);
+
 // One section of a Lightroom .lrprev file as Lightroom Classic writes it (docs/formats.md):
 // the 32-byte big-endian header ("AgHg", header length 32, version 1, kind, data length,
 // padding to 16 bytes, the name NUL-padded to 8 bytes), the data, the padding.

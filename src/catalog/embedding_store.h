@@ -54,6 +54,22 @@ struct VectorSetVersion {
   void Add(int64_t asset_id);
 };
 
+// A later frame of an animation, embedded (its first frame is the asset's own vector).
+struct FrameVector {
+  int frame = 0;  // index in the animation
+  double at = 0;  // seconds from the start
+  std::vector<float> vector;
+};
+
+// Every frame vector of one model, row-major [asset_ids.size(), dim].
+struct FrameSet {
+  int64_t dim = 0;
+  std::vector<int64_t> asset_ids;
+  std::vector<int> frames;
+  std::vector<double> at;
+  std::vector<float> data;
+};
+
 struct EmbeddingCoverage {
   int64_t embedded = 0, failed = 0, pending = 0;
 };
@@ -81,6 +97,16 @@ class EmbeddingStore {
   Result<VectorSetVersion> Version(int64_t model_id);
   Result<std::optional<std::vector<float>>> Get(int64_t asset_id, int64_t model_id);
   Result<EmbeddingCoverage> Coverage(int64_t model_id);
+
+  // Animations (frame_store.cc): GIF and WebP assets with a vector for this model whose other
+  // frames have not been looked at, id > after, in id order, each with a present file.
+  Result<std::vector<PendingAsset>> PendingFrames(int64_t model_id, int64_t after, int64_t limit);
+  // Stores the frames kept for an asset (none: it does not move, or its frames look alike) and
+  // marks it looked at.
+  Status PutFrames(int64_t model_id, int64_t asset_id, const std::vector<FrameVector>& frames);
+  Result<FrameSet> LoadFrames(int64_t model_id);
+  // How many frame vectors the model has (a reader reloads them when it changes).
+  Result<int64_t> FrameCount(int64_t model_id);
 
  private:
   Database* db_;

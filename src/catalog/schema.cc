@@ -255,6 +255,21 @@ CREATE TABLE sidecars (
   own_gps_lat REAL, own_gps_lon REAL, own_gps_alt REAL
 );
 )sql",
+      // v9 -> v10: more than one vector per photo. An animated GIF or WebP (a meme that changes
+      // meaning mid-loop) is embedded at several frames besides its first (whose vector stays
+      // in `embeddings`); `embeddings.frames` says how many were kept (NULL: not looked at).
+      R"sql(
+ALTER TABLE embeddings ADD COLUMN frames INTEGER;
+CREATE TABLE frame_embeddings (
+  asset_id  INTEGER NOT NULL REFERENCES assets(id) ON DELETE CASCADE,
+  model_id  INTEGER NOT NULL REFERENCES models(id) ON DELETE CASCADE,
+  frame     INTEGER NOT NULL,          -- index in the animation (0, the first, is in embeddings)
+  at        REAL NOT NULL,             -- seconds from the start
+  vector    BLOB NOT NULL,             -- as embeddings.vector
+  PRIMARY KEY (asset_id, model_id, frame)
+) WITHOUT ROWID;
+CREATE INDEX frame_embeddings_model ON frame_embeddings(model_id);
+)sql",
   };
   return kMigrations;
 }

@@ -128,9 +128,12 @@ Result<EmbedOutcome> EmbedAndKeepIndexCurrent(Catalog* catalog, EmbeddingModel* 
   opt.stop = stop;
   auto r = EmbedMissing(*catalog, *model, &thumbs, opt);
   if (!r.ok()) return r.status();
+  auto frames = EmbedFrames(*catalog, *model, opt);
+  if (!frames.ok()) return frames.status();
   EmbedOutcome out;
   out.model = model->label();
   out.after = *r;
+  out.frames = *frames;
   EmbeddingStore store = catalog->Embeddings();
   auto rec = store.FindModel(model->fingerprint());
   if (!rec.ok()) return rec.status();

@@ -11,7 +11,8 @@
 //   4. thumbnails missing from the cache made again (thumbnail_repair.h);
 //      the words of photos OCR has not looked at yet read (text_recognition.h; new photos were
 //      read during the crawl), and the full-text index brought up to date;
-//   5. the embedding stage for every photo still without a vector, then the model's vector file
+//   5. the embedding stage for every photo still without a vector, and for the later frames of
+//      animations (embedder.h EmbedFrames), then the model's vector file
 //      and HNSW graph brought up to date (vectors/model_index.h KeepIndexCurrent), so that
 //      queries and the server find them fresh.
 // IndexOptions::stop ends the job early with kCancelled at the next file or step (what is done
@@ -64,6 +65,7 @@ struct EmbedOutcome {
   int64_t while_indexing = 0;  // embedded from the crawl's own decode
   double while_indexing_seconds = 0;
   EmbedReport after;                          // the embedding stage after the crawl
+  FrameReport frames;                         // animations' later frames
   std::optional<vectors::GraphReport> graph;  // when the graph was updated or built just now
   Status vector_file;  // why the vector file could not be brought up to date (queries still work)
   int64_t graph_vectors = 0;

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <unordered_map>
 
 namespace shoebox::search {
 
@@ -14,7 +15,44 @@ Result<std::unique_ptr<Searcher>> Searcher::Open(Catalog* catalog, const ModelRe
   std::unique_ptr<Searcher> s(new Searcher());
   s->catalog_ = catalog;
   s->index_ = std::move(*index);
+  auto frames = catalog->Embeddings().LoadFrames(model.id);
+  if (!frames.ok()) return frames.status();
+  s->frames_ = std::move(*frames);
   return s;
+}
+
+std::vector<Searcher::Ranked> Searcher::MergeFrames(const std::vector<vectors::Neighbor>& hits,
+                                                    const float* query,
+                                                    const vectors::LabelFilter& allow,
+                                                    int64_t n) const {
+  std::vector<Ranked> out;
+  out.reserve(hits.size());
+  for (const vectors::Neighbor& h : hits) out.push_back({h.label, h.score, std::nullopt});
+  if (frames_.asset_ids.empty()) return out;
+  // Each animation's best later frame among those the filter allows.
+  std::unordered_map<int64_t, std::pair<float, double>> best;
+  const int64_t dim = frames_.dim;
+  for (size_t i = 0; i < frames_.asset_ids.size(); ++i) {
+    const int64_t id = frames_.asset_ids[i];
+    if (!allow.Allows(id)) continue;
+    const float* v = frames_.data.data() + static_cast<int64_t>(i) * dim;
+    float s = 0;
+    for (int64_t k = 0; k < dim; ++k) s += query[k] * v[k];
+    auto it = best.find(id);
+    if (it == best.end() || s > it->second.first) best[id] = {s, frames_.at[i]};
+  }
+  for (Ranked& r : out) {
+    auto it = best.find(r.id);
+    if (it == best.end()) continue;
+    if (it->second.first > r.score) r = {r.id, it->second.first, it->second.second};
+    best.erase(it);
+  }
+  // Animations whose first frame did not make the page but a later one does.
+  for (const auto& [id, b] : best) out.push_back({id, b.first, b.second});
+  std::stable_sort(out.begin(), out.end(),
+                   [](const Ranked& a, const Ranked& b) { return a.score > b.score; });
+  if (static_cast<int64_t>(out.size()) > n) out.resize(static_cast<size_t>(n));
+  return out;
 }
 
 Result<std::vector<SearchHit>> Searcher::Search(const std::vector<float>& query,
@@ -62,15 +100,18 @@ Result<std::vector<SearchHit>> Searcher::Search(Catalog& catalog, const std::vec
   // Through the graph when the model has one and no filter applies; else the exact scan.
   auto hits = index_->Nearest(query.data(), o.n, allow);
   if (!hits.ok()) return hits.status();
+  std::vector<Ranked> ranked = MergeFrames(*hits, query.data(), allow, o.n);
   const auto t1 = std::chrono::steady_clock::now();
   std::vector<SearchHit> out;
-  for (const vectors::Neighbor& h : *hits) {
+  for (const Ranked& h : ranked) {
     if (h.score < floor) break;
-    auto row = catalog.FindByAssetId(h.label);
+    auto row = catalog.FindByAssetId(h.id);
     if (!row.ok()) return row.status();
     if (!*row) continue;  // collected since the vectors were loaded
-    out.push_back(
-        {h.label, (*row)->file.path, h.score, (*row)->asset.taken_at, (*row)->asset.has_thumbnail});
+    SearchHit hit{h.id, (*row)->file.path, h.score, (*row)->asset.taken_at,
+                  (*row)->asset.has_thumbnail};
+    hit.at = h.at;
+    out.push_back(std::move(hit));
   }
   if (o.sort_by_date)
     std::stable_sort(out.begin(), out.end(), [](const SearchHit& a, const SearchHit& b) {

@@ -42,6 +42,9 @@ struct SearchHit {
   std::vector<std::string> match;
   std::vector<std::string> words;
   std::optional<double> fused;
+  // Where in an animation it matched best (seconds from the start), when a later frame beat
+  // its first.
+  std::optional<double> at;
   // Whether score is a similarity: false for a photo found by its words alone (its score is
   // meaningless then; front ends show none).
   bool scored() const {
@@ -56,7 +59,9 @@ struct SearchTiming {
 
 // One model's vectors, searched: filters select assets first (SQL in the catalog), the model's
 // index (vectors/model_index.h: exact scan or HNSW graph, as its recipe says) ranks them, and
-// the catalog gives each hit its path and date.
+// the catalog gives each hit its path and date. An animation scores its best frame: the
+// later frames (EmbeddingStore::LoadFrames) are scanned beside the index, and a frame that
+// beats its first puts the animation where that frame ranks, with the frame's time.
 class Searcher {
  public:
   static Result<std::unique_ptr<Searcher>> Open(
@@ -84,8 +89,17 @@ class Searcher {
 
  private:
   Searcher() = default;
+  struct Ranked {
+    int64_t id;
+    float score;
+    std::optional<double> at;
+  };
+  // The index's hits with the animations' later frames merged in: the best n.
+  std::vector<Ranked> MergeFrames(const std::vector<vectors::Neighbor>& hits, const float* query,
+                                  const vectors::LabelFilter& allow, int64_t n) const;
   Catalog* catalog_ = nullptr;
   std::unique_ptr<vectors::ModelIndex> index_;
+  FrameSet frames_;  // animations' later frames (scanned exactly: a few per animation)
 };
 
 }  // namespace shoebox::search

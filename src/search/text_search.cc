@@ -189,6 +189,7 @@ Result<std::vector<SearchHit>> RunSearch(Catalog& catalog, const std::string& qu
       h.fused = *h.fused + add;
       h.score = s.score;
       h.probability = s.probability;
+      h.at = s.at;
       h.match.push_back("semantic");
     } else {
       s.fused = add;

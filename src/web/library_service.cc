@@ -59,6 +59,7 @@ Result<PhotoRow> PhotoById(Catalog& cat, int64_t id) {
 // Which vectors are loaded: changes whenever a batch of embeddings is committed or removed.
 struct VectorVersion {
   int64_t count = -1, id_sum = -1;
+  int64_t frames = -1;  // animations' later frames, embedded after their first
   bool operator==(const VectorVersion&) const = default;
 };
 
@@ -214,7 +215,13 @@ void LibraryService::State::Refresh(Catalog& cat) {
     vectors_error = v.status().message();
     return;
   }
-  const VectorVersion now{v->count, v->id_sum};
+  auto frames = store.FrameCount(rec->id);
+  if (!frames.ok()) {
+    std::lock_guard lock(mu);
+    vectors_error = frames.status().message();
+    return;
+  }
+  const VectorVersion now{v->count, v->id_sum, *frames};
   {
     std::lock_guard lock(mu);
     if (now == version && searcher) {
@@ -325,6 +332,7 @@ json LibraryService::State::HitJson(const search::SearchHit& h) {
             {"name", FileName(h.path)},
             {"path", h.path},
             {"thumb", h.has_thumbnail ? json("/thumb/" + std::to_string(h.id)) : json(nullptr)}};
+  if (h.at) j["at"] = *h.at;
   j["taken_at"] = h.taken_at ? json(*h.taken_at) : json(nullptr);
   if (model_ready && h.scored())  // where the model's family has one (SigLIP): query_service.h
     if (auto p = model->MatchProbability(h.score)) j["probability"] = *p;

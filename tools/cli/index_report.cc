@@ -80,6 +80,13 @@ void PrintEmbedSummary(const EmbedOutcome& e) {
         e.while_indexing > 0 ? "more " : "", e.model.c_str(), r.seconds,
         r.seconds > 0 ? static_cast<double>(r.embedded + r.failed) / r.seconds : 0.0,
         r.failed ? (", " + std::to_string(r.failed) + " could not be decoded").c_str() : "");
+  const FrameReport& f = e.frames;
+  if (f.animations > 0)
+    std::fprintf(
+        stderr, "animations: %lld looked at, %lld later frames embedded (%.1f s)%s\n",
+        L(f.animations), L(f.frames), f.seconds,
+        f.failed ? (", " + std::to_string(f.failed) + " unreadable (see `shoebox errors`)").c_str()
+                 : "");
 }
 
 nlohmann::json EmbedJson(const EmbedOutcome& e) {
@@ -88,6 +95,8 @@ nlohmann::json EmbedJson(const EmbedOutcome& e) {
           {"embedded_while_indexing", e.while_indexing},
           {"embed_failed", e.after.failed},
           {"embed_seconds", e.after.seconds + e.while_indexing_seconds},
+          {"animations", e.frames.animations},
+          {"frames_embedded", e.frames.frames},
           {"ann_index", e.graph ? nlohmann::json(DescribeAnn(*e.graph)) : nlohmann::json()}};
 }
 

@@ -109,6 +109,14 @@ function tile(item, opts) {
   left.textContent = formatDate(item.taken_at);
   const right = document.createElement('span');
   if (typeof item.score === 'number') right.textContent = item.score.toFixed(3);
+  // An animation found by a later frame: when that frame shows.
+  if (typeof item.at === 'number') {
+    const when = document.createElement('span');
+    when.className = 'why';
+    when.textContent = `at ${item.at.toFixed(1)} s`;
+    when.title = 'The best match is this far into the animation';
+    right.appendChild(when);
+  }
   // Found by the words in the photo (hybrid search): say which.
   if (item.match && item.match.includes('text')) {
     const why = document.createElement('span');
