@@ -42,10 +42,8 @@ Status EmbeddingStore::PutFrames(int64_t model_id, int64_t asset_id,
   auto mark =
       db_->Prepare("UPDATE embeddings SET frames = ?3 WHERE asset_id = ?1 AND model_id = ?2");
   if (!mark.ok()) return mark.status();
-  SHOEBOX_RETURN_IF_ERROR(mark->Bind(1, asset_id)
-                              .Bind(2, model_id)
-                              .Bind(3, static_cast<int64_t>(frames.size()))
-                              .Run());
+  SHOEBOX_RETURN_IF_ERROR(
+      mark->Bind(1, asset_id).Bind(2, model_id).Bind(3, static_cast<int64_t>(frames.size())).Run());
   return tx.Commit();
 }
 

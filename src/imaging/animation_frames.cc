@@ -42,7 +42,8 @@ Result<std::vector<AnimationFrame>> DecodeAnimationFrames(const uint8_t* data, s
   int count = 0;
   if (vips_image_get_typeof(header.im, "delay") &&
       vips_image_get_array_int(header.im, "delay", &delays, &count) == 0)
-    for (int i = 0; i < std::min(count, n); ++i) delay[i] = delays[i] > 10 ? delays[i] / 1000.0 : 0.1;
+    for (int i = 0; i < std::min(count, n); ++i)
+      delay[i] = delays[i] > 10 ? delays[i] / 1000.0 : 0.1;
   std::vector<double> start(static_cast<size_t>(n), 0);
   for (int i = 1; i < n; ++i) start[i] = start[i - 1] + delay[i - 1];
   for (int index : PickFrames(n, max_frames)) {

@@ -15,8 +15,8 @@
 namespace shoebox {
 
 struct AnimationFrame {
-  int index = 0;                  // in the animation, from 0
-  double at = 0;                  // seconds from the start, when the frame is shown
+  int index = 0;                   // in the animation, from 0
+  double at = 0;                   // seconds from the start, when the frame is shown
   std::vector<float> model_input;  // Preprocess(frame, config)
 };
 

@@ -29,7 +29,8 @@ PreprocessConfig ClipLike() {
 
 TEST(AnimationFrames, ACorpusGifGivesItsLaterFramesInOrderWithTheirTimes) {
   ASSERT_TRUE(InitImaging().ok());
-  auto bytes = ReadWholeFile(testing::CorpusPath() / "photos/gif/no_time_for_that_tiny.gif", 1 << 20);
+  auto bytes =
+      ReadWholeFile(testing::CorpusPath() / "photos/gif/no_time_for_that_tiny.gif", 1 << 20);
   ASSERT_TRUE(bytes.ok());
   auto frames = DecodeAnimationFrames(bytes->data(), bytes->size(), ClipLike(), 7);
   ASSERT_TRUE(frames.ok()) << frames.status().ToString();

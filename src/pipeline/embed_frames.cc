@@ -8,7 +8,7 @@
 namespace shoebox {
 namespace {
 
-constexpr float kSameFrame = 0.95f;            // cosine above which two frames say the same
+constexpr float kSameFrame = 0.95f;  // cosine above which two frames say the same
 constexpr uint64_t kMaxAnimationBytes = 256 << 20;
 
 float Dot(const float* a, const float* b, int64_t n) {
@@ -39,13 +39,10 @@ Result<FrameReport> EmbedFrames(Catalog& catalog, EmbeddingModel& model,
       after = a.asset_id;
       ++report.animations;
       auto bytes = ReadWholeFile(a.path, kMaxAnimationBytes);
-      Result<std::vector<AnimationFrame>> frames = bytes.ok()
-                                                       ? DecodeAnimationFrames(
-                                                             bytes->data(), bytes->size(),
-                                                             model.preprocess(),
-                                                             kMaxAnimationFrames - 1)
-                                                       : Result<std::vector<AnimationFrame>>(
-                                                             bytes.status());
+      Result<std::vector<AnimationFrame>> frames =
+          bytes.ok() ? DecodeAnimationFrames(bytes->data(), bytes->size(), model.preprocess(),
+                                             kMaxAnimationFrames - 1)
+                     : Result<std::vector<AnimationFrame>>(bytes.status());
       if (!frames.ok()) {
         ++report.failed;
         SHOEBOX_RETURN_IF_ERROR(catalog.RecordError(

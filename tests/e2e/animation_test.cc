@@ -44,7 +44,8 @@ TEST(Animation, AGifIsFoundByALaterFrameWithThatFramesTime) {
   EXPECT_NEAR(hits[0]["at"].get<double>(), 0.6, 1e-9);
   EXPECT_GT(hits[0]["score"].get<double>(), 0.9);
   int gifs = 0;
-  for (const auto& h : hits) gifs += fs::path(h["path"].get<std::string>()).filename() == "meme.gif";
+  for (const auto& h : hits)
+    gifs += fs::path(h["path"].get<std::string>()).filename() == "meme.gif";
   EXPECT_EQ(gifs, 1) << "one hit per animation";
 
   // Like the astronaut: its first frame, which needs no time.
