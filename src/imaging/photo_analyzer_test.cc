@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 #include <vips/vips.h>
+// vector.h needs vips.h first
+#include <vips/vector.h>
 
 #include "test_util.h"
 
@@ -33,6 +35,10 @@ class PhotoAnalyzerTest : public ::testing::Test {
 
   std::string bytes_;
 };
+
+TEST_F(PhotoAnalyzerTest, PhotosAreDecodedWithoutOrcVectorCodeThatCorruptsTheHeapUnderThreads) {
+  EXPECT_FALSE(vips_vector_isenabled());
+}
 
 TEST_F(PhotoAnalyzerTest, ReadsCameraMetadataAndMakesThumbnail) {
   auto p = Analyze("Canon_40D.jpg");
