@@ -7,6 +7,10 @@ import fs from 'node:fs';
 import path from 'node:path';
 
 const [url, artifacts, dropPhoto] = process.argv.slice(2);
+const origin = url.split('#')[0].replace(/\/$/, '/');
+// Where the README's screenshots are refreshed from (SHOEBOX_SCREENSHOTS=docs/screenshots).
+const shots = process.env.SHOEBOX_SCREENSHOTS || '';
+if (shots) fs.mkdirSync(shots, { recursive: true });
 fs.mkdirSync(artifacts, { recursive: true });
 const failures = [];
 const check = (cond, what) => {
@@ -103,7 +107,10 @@ try {
   await page.click('#d-similar');
   await page.waitForFunction((id) => location.hash === `#/similar/${id}`, stripId, { timeout: 5000 });
   await waitTiles(5);
-  check((await page.textContent('#title')) === 'Similar photos', 'search similar shows a similar grid');
+  await page.waitForFunction(() => document.getElementById('title').textContent.startsWith('Similar to '), null, { timeout: 5000 });
+  check(true, 'search similar shows a similar grid, titled with the photo it started from');
+  check((await page.getAttribute('#query-img', 'src')) === `/thumb/${stripId}` && await page.isVisible('#query-img'),
+    'the similar view shows the photo it started from');
   check(await page.evaluate((id) => ![...document.querySelectorAll('#grid .tile')].some((t) => t.dataset.id === id), stripId),
     'the photo itself is not among its similar photos');
 
@@ -121,6 +128,7 @@ try {
   await waitTiles(3);
   await waitPainted('image');
   check((await page.textContent('#title')).startsWith('Like '), 'dropping a photo searches by it');
+  check((await page.getAttribute('#query-img', 'src') || '').startsWith('blob:'), 'the dropped photo is shown beside the title');
   const dropTop = await page.textContent(`${tiles} >> nth=0 >> .info`);
   check(/0\.99\d|1\.000/.test(dropTop), `the dropped photo's own copy in the library comes first (${dropTop.trim()})`);
   await page.screenshot({ path: path.join(artifacts, 'dropped.png') });
@@ -208,6 +216,224 @@ try {
   const named = await page.$$eval('#d-meta a[href^="#/person/"]', (a) => a.map((x) => x.textContent));
   check(named.length === 2, `the photo's page names its people (${named.join(', ')})`);
   await page.keyboard.press('Escape');
+
+
+  // ---- Issue 18, point 3: image search without drag and drop (an upload button; phones).
+  await page.goto(`${origin}#/`);
+  await waitTiles(5);
+  await page.setInputFiles('#upload', dropPhoto);
+  await page.waitForFunction(() => location.hash === '#/image', null, { timeout: 5000 });
+  await waitPainted('image');
+  check((await page.textContent('#title')).startsWith('Like ') && (await page.$$(tiles)).length > 0, 'the upload button searches by the chosen photo');
+  await page.reload();
+  await page.waitForFunction(() => document.getElementById('title').textContent === 'Search by a photo', null, { timeout: 5000 });
+  check((await page.textContent('#message')).includes('choose it again'), '#/image after a reload asks for the photo again instead of showing Random');
+
+  // ---- Point 5: filters live in the URL, "To" includes its day, and they show when active.
+  const dated = await page.evaluate(async () => (await (await fetch('/api/browse?n=200')).json()).results.find((r) => r.taken_at));
+  const day = dated.taken_at.slice(0, 10);
+  await page.goto(`${origin}#/browse?after=${day}&to=${day}`);
+  await waitTiles(1);
+  await waitPainted('browse');
+  const dayDates = await page.$$eval(`${tiles} .info span:first-child`, (s) => s.map((x) => x.textContent));
+  check(dayDates.length > 0 && dayDates.every((d) => d.startsWith(day)), `From = To = ${day} finds that day's ${dayDates.length} photo(s)`);
+  check((await page.textContent('#filters-count')) === '2' && await page.isVisible('#filters-count'), 'the Filters button shows that 2 filters are on');
+  await page.reload();
+  await waitTiles(1);
+  check((await page.inputValue('#f-after')) === day && (await page.inputValue('#f-before')) === day &&
+    (await page.$$(tiles)).length === dayDates.length, 'a reload keeps the filters and their results');
+  await page.goto(`${origin}#/`);
+  await waitTiles(5);
+  await page.click('#filters-toggle');
+  await page.selectOption('#f-format', 'png');
+  await page.waitForFunction(() => location.hash.startsWith('#/browse?') && location.hash.includes('format=png'), null, { timeout: 5000 });
+  check((await page.textContent('#title')) === 'All photos', 'a filter chosen on Random opens Browse filtered, instead of being ignored');
+  await page.goBack();
+  await page.waitForFunction(() => document.getElementById('title').textContent === 'Random photos', null, { timeout: 5000 });
+  check((await page.inputValue('#f-format')) === '', 'Back returns to Random and clears the filter it had not');
+  await page.click('#filters-toggle');
+
+  // ---- Point 6: every photo has a URL; Back closes it; prev/next; download; camera once.
+  await page.goto(`${origin}#/search?q=a%20photo`);
+  await waitTiles(10);
+  const firstId = await page.getAttribute(`${tiles} >> nth=0`, 'data-id');
+  const secondId = await page.getAttribute(`${tiles} >> nth=1`, 'data-id');
+  await page.click(`${tiles} >> nth=0`);
+  await page.waitForFunction((id) => location.hash.endsWith(`photo=${id}`), firstId, { timeout: 5000 });
+  check(true, 'an open photo has its own URL');
+  await page.click('#d-next');
+  await page.waitForFunction((id) => document.getElementById('d-original').getAttribute('href') === `/original/${id}`, secondId, { timeout: 5000 });
+  check(true, 'the next button shows the next photo of the grid');
+  check(await page.isHidden('#d-next') === false && await page.isVisible('#d-prev'), 'prev and next buttons are there');
+  const [download] = await Promise.all([page.waitForEvent('download', { timeout: 10000 }), page.click('#d-download')]);
+  check(download.suggestedFilename() === (await page.textContent('#d-name')), `Download saves the original under its name (${download.suggestedFilename()})`);
+  await page.goBack();
+  await page.waitForSelector('#detail', { state: 'hidden', timeout: 5000 });
+  check(await page.evaluate(() => !location.hash.includes('photo=') && location.hash.startsWith('#/search?q=a%20photo')),
+    'Back closes the photo (stepping through photos adds no history)');
+  await page.goto(`${origin}#/search?q=a%20photo&photo=${secondId}`);
+  await page.waitForFunction((id) => document.getElementById('d-original').getAttribute('href') === `/original/${id}`, secondId, { timeout: 10000 });
+  check(await page.isVisible('#detail'), 'a photo\'s URL opens it after a reload');
+  await page.click('#d-close');
+  await page.waitForSelector('#detail', { state: 'hidden', timeout: 5000 });
+  const canon = await page.evaluate(async () => (await (await fetch('/api/browse?camera=canon&n=1')).json()).results[0]);
+  if (canon) {
+    await page.goto(`${origin}#/browse?camera=canon&photo=${canon.id}`);
+    await page.waitForFunction(() => document.getElementById('d-meta').textContent.includes('Camera'), null, { timeout: 10000 });
+    const camera = await page.$eval('#d-meta', (dl) => [...dl.querySelectorAll('dt')].find((d) => d.textContent === 'Camera').nextElementSibling.textContent);
+    check(!/^(\S+) \1/i.test(camera), `the camera's make is not repeated (${camera})`);
+    await page.keyboard.press('Escape');
+  } else {
+    check(false, 'the corpus has a Canon photo to check the camera line on');
+  }
+
+  // ---- Point 4: errors. A query that does not parse keeps the last results; a stopped
+  // server shows a banner and the page recovers by itself.
+  await page.goto(`${origin}#/search?q=beach`);
+  await waitTiles(5);
+  const beachCount = (await page.$$(tiles)).length;
+  const problemsBefore = problems.length;  // the errors this part causes on purpose
+  await page.click('#q');
+  await page.keyboard.press('End');
+  await page.keyboard.type(' -', { delay: 20 });
+  await page.waitForFunction(() => document.getElementById('subtitle').textContent.includes('showing the last results'), null, { timeout: 5000 });
+  check((await page.$$(tiles)).length === beachCount, `"beach -" keeps the last results (${await page.textContent('#subtitle')})`);
+  await page.route('**/api/**', (r) => r.abort('connectionrefused'));
+  await page.fill('#q', 'dog');
+  await page.press('#q', 'Enter');
+  await page.waitForSelector('#offline:not([hidden])', { timeout: 8000 });
+  check(true, 'a stopped server shows the offline banner');
+  await page.click(`${tiles} >> nth=0`);
+  await page.waitForSelector('#d-error:not([hidden])', { timeout: 5000 });
+  check(await page.isDisabled('#d-similar') && (await page.textContent('#d-name')) !== 'Failed to fetch',
+    'a photo opened while the server is away says so and its buttons are off');
+  await page.unroute('**/api/**');
+  await page.waitForSelector('#offline', { state: 'hidden', timeout: 10000 });
+  await page.waitForFunction(() => !document.getElementById('d-similar').disabled, null, { timeout: 10000 });
+  await page.keyboard.press('Escape');
+  await page.waitForFunction(() => document.getElementById('title').textContent === '“dog”' && document.querySelectorAll('#grid .tile').length > 0, null, { timeout: 10000 });
+  check(true, 'when the server is back the banner goes and the page loads what it missed');
+  const expected = /ERR_CONNECTION_REFUSED|request failed: .*\/api\/|status of 400/;
+  problems.splice(problemsBefore, problems.length - problemsBefore,
+    ...problems.slice(problemsBefore).filter((p) => !expected.test(p)));
+
+  // ---- Point 7: accessibility. Contrast of text in both themes, a dialog that keeps the
+  // focus, buttons announced as buttons, alt text that says what the photo shows.
+  const contrast = async () => page.evaluate(() => {
+    // rgb(r g b / a), rgba(…), or color(srgb r g b / a) with 0-1 channels (color-mix gives that)
+    const rgb = (c) => {
+      const n = (c.match(/[\d.]+/g) || []).map(Number);
+      if (c.startsWith('color(')) return n.map((v, i) => (i < 3 ? v * 255 : v));
+      return n;
+    };
+    const lum = ([r, g, b]) => [r, g, b].map((v) => { v /= 255; return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4; })
+      .reduce((a, v, i) => a + v * [0.2126, 0.7152, 0.0722][i], 0);
+    const bgOf = (el) => {
+      for (let e = el; e; e = e.parentElement) {
+        const c = rgb(getComputedStyle(e).backgroundColor);
+        if (c.length >= 3 && (c.length < 4 || c[3] > 0.5)) return c.slice(0, 3);
+      }
+      return [255, 255, 255];
+    };
+    const bad = [];
+    const seen = new Set();
+    for (const el of document.querySelectorAll('button, a, h1, .muted, .filters label, .count, .banner span, dt, dd, .keep')) {
+      if (!el.getClientRects().length || !el.textContent.trim() || getComputedStyle(el).visibility === 'hidden') continue;
+      if (el.closest('.tile')) continue;  // white on the photo's own dark gradient
+      const fg = lum(rgb(getComputedStyle(el).color).slice(0, 3));
+      const bg = lum(bgOf(el));
+      const ratio = (Math.max(fg, bg) + 0.05) / (Math.min(fg, bg) + 0.05);
+      const key = `${el.tagName}.${el.className}`;
+      if (ratio < 4.5 && !seen.has(key)) { seen.add(key); bad.push(`${key} "${el.textContent.trim().slice(0, 20)}" ${ratio.toFixed(2)}`); }
+    }
+    return bad;
+  });
+  for (const scheme of ['light', 'dark']) {
+    await page.emulateMedia({ colorScheme: scheme });
+    await page.goto(`${origin}#/browse?format=png`);
+    await waitTiles(1);
+    await page.click('#filters-toggle');
+    const low = await contrast();
+    check(low.length === 0, `${scheme} theme: all text has contrast >= 4.5:1 (${low.join('; ')})`);
+    await page.click(`${tiles} >> nth=0`);
+    await page.waitForFunction(() => document.getElementById('d-meta').children.length > 2, null, { timeout: 10000 });
+    const lowDetail = await contrast();
+    check(lowDetail.length === 0, `${scheme} theme: the photo view's text has contrast >= 4.5:1 (${lowDetail.join('; ')})`);
+    await page.keyboard.press('Escape');
+    await page.click('#filters-toggle');
+  }
+  await page.emulateMedia({ colorScheme: 'light' });
+  check(await page.evaluate(() => document.querySelectorAll('button[role=listitem], a[role=listitem], [role=list] > button').length === 0),
+    'photos and people are announced as buttons and links, not list items');
+  // Keyboard only: search, into the grid, open a photo, step with Tab inside it, close.
+  await page.goto(`${origin}#/`);
+  await waitTiles(5);
+  await page.keyboard.press('/');
+  await page.keyboard.type('walk into mordor');
+  await page.keyboard.press('Enter');
+  await page.waitForFunction(() => document.getElementById('title').textContent.includes('mordor') &&
+    document.getElementById('grid').getAttribute('aria-busy') === 'false' && document.querySelectorAll('#grid .tile').length > 0, null, { timeout: 10000 });
+  await page.keyboard.press('ArrowDown');
+  await page.keyboard.press('Enter');
+  await page.waitForSelector('#detail:not([hidden])', { timeout: 5000 });
+  await page.waitForFunction(() => !document.getElementById('d-similar').disabled, null, { timeout: 10000 });
+  let escaped = 0;
+  for (let i = 0; i < 30; i++) {
+    await page.keyboard.press(i % 7 === 6 ? 'Shift+Tab' : 'Tab');
+    if (!(await page.evaluate(() => document.getElementById('detail').contains(document.activeElement)))) escaped++;
+  }
+  check(escaped === 0, `Tab stays inside the open photo (${escaped} of 30 presses left it)`);
+  const alt = await page.getAttribute('#d-img', 'alt');
+  check(/MORDOR/i.test(alt), `the photo's alt text says what it shows (${alt.slice(0, 60)})`);
+  await page.keyboard.press('Escape');
+  await page.waitForSelector('#detail', { state: 'hidden', timeout: 5000 });
+  check(await page.evaluate(() => document.activeElement && document.activeElement.classList.contains('tile')),
+    'closing the photo puts the focus back on its tile');
+  await page.screenshot({ path: path.join(artifacts, 'keyboard.png') });
+
+  // ---- Point 9: a phone (390 x 844, touch): nothing wider than the screen, a full-width
+  // search box, no "/" hint, dates shown without hover, a close button off the photo.
+  const phone = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, colorScheme: 'light' });
+  const mobile = await phone.newPage();
+  mobile.on('pageerror', (e) => problems.push(`phone page error: ${e.message}`));
+  await mobile.goto(`${origin}#/search?q=a%20photo`);
+  await mobile.waitForFunction(() => document.querySelectorAll('#grid .tile img.loaded').length > 4, null, { timeout: 20000 });
+  const layout = await mobile.evaluate(() => ({
+    scroll: document.documentElement.scrollWidth,
+    search: document.getElementById('q').getBoundingClientRect().width,
+    hint: getComputedStyle(document.querySelector('.hint')).display,
+    info: getComputedStyle(document.querySelector('#grid .tile .info')).opacity,
+    upload: document.getElementById('upload-button').getBoundingClientRect().width,
+    filled: [...document.querySelectorAll('#grid .tile')].slice(0, 6).every((t) => {
+      const a = t.getBoundingClientRect();
+      const b = t.querySelector('img').getBoundingClientRect();
+      return Math.abs(a.width - b.width) < 1 && Math.abs(a.height - b.height) < 1 && a.width > 90;
+    }),
+    filtersShown: document.getElementById('filters-toggle').getBoundingClientRect().left >= 0,
+  }));
+  check(layout.filled, 'thumbnails fill their tiles, three to a row');
+  check(layout.filtersShown, 'the Filters button is on screen');
+  check(layout.scroll <= 390, `nothing is wider than the phone (${layout.scroll} px)`);
+  check(layout.search >= 300, `the search box is full width (${Math.round(layout.search)} px)`);
+  check(layout.hint === 'none' && layout.upload > 0, 'no "/" hint on a touch screen; the upload button is there');
+  check(layout.info === '1', 'date and score show without hover');
+  await mobile.screenshot({ path: path.join(artifacts, 'phone-search.png') });
+  await mobile.tap('#grid .tile >> nth=0');
+  await mobile.waitForFunction(() => document.getElementById('d-img').complete && document.getElementById('d-img').naturalWidth > 0, null, { timeout: 10000 });
+  const overlap = await mobile.evaluate(() => {
+    const a = document.getElementById('d-close').getBoundingClientRect();
+    const b = document.getElementById('d-img').getBoundingClientRect();
+    return !(a.right <= b.left || a.left >= b.right || a.bottom <= b.top || a.top >= b.bottom);
+  });
+  check(!overlap, 'the close button does not cover the photo on a phone');
+  await mobile.screenshot({ path: path.join(artifacts, 'phone-detail.png') });
+  if (shots) {
+    await mobile.screenshot({ path: path.join(shots, 'phone-detail.png') });
+    await mobile.click('#d-close');
+    await mobile.waitForSelector('#detail', { state: 'hidden', timeout: 5000 });
+    await mobile.screenshot({ path: path.join(shots, 'phone-search.png') });
+  }
+  await phone.close();
 
   // Dark theme follows the system.
   await page.emulateMedia({ colorScheme: 'dark' });

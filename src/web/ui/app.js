@@ -14,8 +14,19 @@ const els = {
   fAfter: $('f-after'), fBefore: $('f-before'), fFolder: $('f-folder'), fCamera: $('f-camera'),
   fFormat: $('f-format'), fDateSort: $('f-date-sort'), fClear: $('f-clear'),
   fAlbum: $('f-album'), fKeyword: $('f-keyword'), fRating: $('f-rating'), fFavorite: $('f-favorite'),
-  fOrder: $('f-order'),
+  fOrder: $('f-order'), filtersCount: $('filters-count'), offline: $('offline'), offlineRetry: $('offline-retry'),
+  upload: $('upload'), uploadButton: $('upload-button'), queryImg: $('query-img'), dPrev: $('d-prev'),
+  dNext: $('d-next'), dDownload: $('d-download'), dError: $('d-error'),
 };
+
+// The filters as they appear in the page's URL (#/browse?after=2019-01-01&to=2019-12-31…), with
+// the input that holds each. "to" is the last day shown (the API's "before" is exclusive).
+const FILTERS = [['after', els.fAfter], ['to', els.fBefore], ['folder', els.fFolder], ['camera', els.fCamera],
+  ['format', els.fFormat], ['album', els.fAlbum], ['keyword', els.fKeyword], ['rating', els.fRating],
+  ['favorite', els.fFavorite], ['bydate', els.fDateSort], ['order', els.fOrder]];
+const filterValue = (el) => el.type === 'checkbox' ? (el.checked ? '1' : '') : el.value.trim();
+// Browse order is how the list is sorted, not a narrowing: it does not count as a filter.
+const activeFilters = () => FILTERS.filter(([k, el]) => k !== 'order' && k !== 'bydate' && filterValue(el));
 
 // What the grid shows: {kind: 'random'|'browse'|'search'|'similar'|'image'|'dupes'|'people', q, id,
 // file, person (browse: only their photos)}
@@ -26,7 +37,12 @@ let hasMore = false;
 let loading = false;
 let generation = 0;     // bumps on every new view; late answers of an old one are dropped
 let detailId = null;
+let detailPushed = false;  // the open photo added a history entry (Back closes it)
 let uploadFile = null;
+let keptItems = null;   // a search's last results, shown until the next one answers
+let shownKey = null;    // the view on screen: its path and parameters, without the photo
+let needsReload = false;  // the view's first page failed while the server was away
+let resumeMore = false;   // a later page did
 
 // Measured for the browser test and for curious people: the last page's fetch → painted time.
 window.shoeboxMetrics = { lastPage: null };
@@ -39,7 +55,17 @@ function toast(text) {
 }
 
 async function api(path, options) {
-  const res = await fetch(path, Object.assign({ credentials: 'same-origin' }, options || {}));
+  let res;
+  try {
+    res = await fetch(path, Object.assign({ credentials: 'same-origin' }, options || {}));
+  } catch (e) {
+    // No answer at all (not an error status): the server is away. Say so once, in the banner.
+    setOffline(true);
+    const err = new Error('Cannot reach the shoebox server');
+    err.offline = true;
+    throw err;
+  }
+  setOffline(false);
   let body = null;
   try { body = await res.json(); } catch (e) { /* not JSON */ }
   if (!res.ok) {
@@ -51,10 +77,19 @@ async function api(path, options) {
   return body;
 }
 
+// The day after YYYY-MM-DD: the page's "To" day is included, the API's "before" is not.
+function nextDay(day) {
+  const t = new Date(`${day}T00:00:00Z`);
+  if (Number.isNaN(t.getTime())) return day;
+  t.setUTCDate(t.getUTCDate() + 1);
+  return t.toISOString().slice(0, 10);
+}
+
+// The API's parameters for the filters on screen.
 function filterParams() {
   const p = new URLSearchParams();
   if (els.fAfter.value) p.set('after', els.fAfter.value);
-  if (els.fBefore.value) p.set('before', els.fBefore.value);
+  if (els.fBefore.value) p.set('before', nextDay(els.fBefore.value));
   if (els.fFolder.value.trim()) p.set('folder', els.fFolder.value.trim());
   if (els.fCamera.value.trim()) p.set('camera', els.fCamera.value.trim());
   if (els.fFormat.value) p.set('format', els.fFormat.value);
@@ -78,13 +113,13 @@ function tile(item, opts) {
   const b = document.createElement('button');
   b.type = 'button';
   b.className = 'tile';
-  b.setAttribute('role', 'listitem');
   b.dataset.id = item.id;
-  const label = [item.name, item.taken_at ? formatDate(item.taken_at) : null].filter(Boolean).join(', ');
+  const said = item.words && item.words.length ? `its text says ${item.words.join(' ')}` : null;
+  const label = [item.name, item.taken_at ? formatDate(item.taken_at) : null, said].filter(Boolean).join(', ');
   b.setAttribute('aria-label', label || `photo ${item.id}`);
   b.title = item.name || '';
   const img = document.createElement('img');
-  img.alt = item.name || '';
+  img.alt = '';  // the button's label names the photo
   img.decoding = 'async';
   if (!(opts && opts.eager)) img.loading = 'lazy';
   img.addEventListener('load', () => img.classList.add('loaded'));
@@ -127,7 +162,7 @@ function tile(item, opts) {
   }
   info.append(left, right);
   b.appendChild(info);
-  b.addEventListener('click', () => openDetail(item.id, item.words || []));
+  b.addEventListener('click', () => showPhoto(item.id));
   return b;
 }
 
@@ -136,13 +171,16 @@ function setMessage(text) {
   els.message.hidden = !text;
 }
 
-function resetGrid() {
+// keep: leave the last results on screen until the new ones answer (a search being typed).
+function resetGrid(keep) {
   generation++;
+  keptItems = keep && items.length ? items : null;
   items = [];
   offset = 0;
   hasMore = false;
   loading = false;
-  els.grid.replaceChildren();
+  if (!keptItems) els.grid.replaceChildren();
+  els.grid.setAttribute('aria-busy', 'true');
   els.dupes.replaceChildren();
   els.dupes.hidden = true;
   els.people.replaceChildren();
@@ -152,6 +190,11 @@ function resetGrid() {
 }
 
 function highlightNav() {
+  const n = activeFilters().length;
+  els.filtersCount.hidden = !n;
+  els.filtersCount.textContent = n ? String(n) : '';
+  els.filtersToggle.classList.toggle('on', n > 0);
+  els.filtersToggle.setAttribute('aria-label', n ? `Filters (${n} active)` : 'Filters');
   $('nav-random').classList.toggle('active', view.kind === 'random');
   $('nav-browse').classList.toggle('active', view.kind === 'browse' && !view.person);
   $('nav-people').classList.toggle('active', view.kind === 'people' || !!view.person);
@@ -192,7 +235,9 @@ async function loadPage() {
     items.push(...fresh);
     offset += data.results.length;
     hasMore = !!data.has_more;
+    if (keptItems) { els.grid.replaceChildren(); keptItems = null; }
     els.grid.append(...nodes);
+    els.grid.setAttribute('aria-busy', 'false');
     if (view.kind === 'browse') {
       els.subtitle.textContent = `${items.length}${hasMore ? '+' : ''} photo${items.length === 1 ? '' : 's'}`;
     } else if (data.timing) {
@@ -219,7 +264,19 @@ async function loadPage() {
   } catch (e) {
     if (gen !== generation) return;
     hasMore = false;
-    if (e.status === 503) {
+    if (keptItems && (e.status === 400 || e.offline)) {
+      // A query being typed that does not parse yet ("beach -"), or no server: the last
+      // results stay, with the reason beside them.
+      items = keptItems;
+      keptItems = null;
+      els.grid.setAttribute('aria-busy', 'false');
+      els.subtitle.textContent = e.offline ? '' : `${e.message} · showing the last results`;
+      if (e.offline) needsReload = true;
+    } else if (e.offline) {
+      // Retried when the server answers again (setOffline): the whole view, or the next page.
+      if (offset > 0) resumeMore = true; else needsReload = true;
+      setMessage('');
+    } else if (e.status === 503) {
       setMessage('Getting ready: ' + e.message + '…');
       setTimeout(() => { if (gen === generation) loadPage(); }, 1000);
     } else {
@@ -229,6 +286,7 @@ async function loadPage() {
     if (gen === generation) {
       loading = false;
       els.spinner.hidden = true;
+      if (!keptItems) els.grid.setAttribute('aria-busy', 'false');
       // The sentinel may still be visible after a short page: keep filling the screen.
       if (hasMore && sentinelVisible()) loadPage();
     }
@@ -244,10 +302,21 @@ new IntersectionObserver((entries) => {
   if (entries.some((e) => e.isIntersecting) && hasMore && !loading) loadPage();
 }, { rootMargin: '600px' }).observe(els.sentinel);
 
+function setQueryImage(src, alt) {
+  if (els.queryImg.dataset.blob && els.queryImg.src !== src) URL.revokeObjectURL(els.queryImg.src);
+  els.queryImg.hidden = !src;
+  els.queryImg.alt = alt || '';
+  if (src) els.queryImg.src = src; else els.queryImg.removeAttribute('src');
+  els.queryImg.dataset.blob = src && src.startsWith('blob:') ? '1' : '';
+}
+
 function show(newView) {
+  // A search refined by typing keeps its last results on screen until the new ones come.
+  const refining = view.kind === 'search' && newView.kind === 'search';
   view = newView;
-  resetGrid();
+  resetGrid(refining);
   highlightNav();
+  setQueryImage(null);
   if (view.kind === 'random') {
     els.title.textContent = 'Random photos';
   } else if (view.kind === 'browse') {
@@ -255,9 +324,22 @@ function show(newView) {
   } else if (view.kind === 'search') {
     els.title.textContent = `“${view.q}”`;
   } else if (view.kind === 'similar') {
+    // The photo it started from, beside the title.
     els.title.textContent = 'Similar photos';
+    setQueryImage(`/thumb/${view.id}`, 'the photo searched by');
+    const gen = generation;
+    api(`/api/assets/${view.id}`).then((a) => {
+      if (gen === generation) els.title.textContent = `Similar to ${a.name}`;
+    }).catch(() => {});
   } else if (view.kind === 'image') {
     els.title.textContent = `Like ${view.file.name || 'the dropped photo'}`;
+    setQueryImage(URL.createObjectURL(view.file), `the photo searched by, ${view.file.name || ''}`);
+  } else if (view.kind === 'image-gone') {
+    els.title.textContent = 'Search by a photo';
+    els.subtitle.textContent = '';
+    setMessage('The photo you searched by is not kept (it never leaves this page): choose it again with ' +
+      'the camera button beside the search box, or drop or paste one here.');
+    return;
   } else if (view.kind === 'dupes') {
     els.title.textContent = 'Duplicates';
     return loadDupes();
@@ -269,69 +351,132 @@ function show(newView) {
   loadPage();
 }
 
-// Hash routes: #/ · #/browse · #/search?q=… · #/similar/ID · #/dupes · #/people ·
-// #/person/NAME (the upload view has no URL).
-function route() {
+// Every view has a URL: #/ · #/browse · #/search?q=… · #/similar/ID · #/image · #/dupes ·
+// #/people · #/person/NAME, with the filters (FILTERS) and the open photo (photo=ID) as
+// parameters, so that Back and Forward work, a reload restores the page and a link can be
+// shared on the same machine. (The photo searched by in #/image is never stored.)
+function parseHash() {
   const h = location.hash.replace(/^#/, '') || '/';
-  const [path, query] = h.split('?');
-  const params = new URLSearchParams(query || '');
-  if (path === '/search' && params.get('q')) {
-    els.q.value = params.get('q');
-    show({ kind: 'search', q: params.get('q') });
-  } else if (path.startsWith('/similar/')) {
-    show({ kind: 'similar', id: parseInt(path.slice(9), 10) });
-  } else if (path === '/dupes') {
-    show({ kind: 'dupes' });
-  } else if (path === '/people') {
-    show({ kind: 'people' });
-  } else if (path.startsWith('/person/')) {
-    els.q.value = '';
-    show({ kind: 'browse', person: decodeURIComponent(path.slice(8)) });
-  } else if (path === '/browse') {
-    els.q.value = '';
-    show({ kind: 'browse' });
-  } else if (path === '/image' && uploadFile) {
-    show({ kind: 'image', file: uploadFile });
+  const i = h.indexOf('?');
+  return { path: i < 0 ? h : h.slice(0, i), params: new URLSearchParams(i < 0 ? '' : h.slice(i + 1)) };
+}
+
+function buildHash(path, pairs) {
+  const q = pairs.filter(([, v]) => v !== undefined && v !== null && v !== '')
+    .map(([k, v]) => `${k}=${encodeURIComponent(v)}`).join('&');
+  return `#${path}${q ? `?${q}` : ''}`;
+}
+
+// path with the query words given and the filters on screen.
+function hashFor(path, q) {
+  const pairs = [['q', q]];
+  for (const [k, el] of FILTERS) {
+    const v = filterValue(el);
+    if (v && !(k === 'order' && v === 'newest')) pairs.push([k, v]);
+  }
+  return buildHash(path, pairs);
+}
+
+function go(hash, replace) {
+  if (location.hash === hash) return route();
+  if (replace) {
+    history.replaceState(null, '', hash);
+    route();
   } else {
-    if (path === '/') els.q.value = '';
-    show({ kind: 'random' });
+    location.hash = hash;  // hashchange routes
   }
 }
-window.addEventListener('hashchange', route);
+
+function setFiltersFrom(params) {
+  for (const [k, el] of FILTERS) {
+    const v = params.get(k) || '';
+    if (el.type === 'checkbox') el.checked = v === '1';
+    else if (el === els.fOrder) el.value = v || 'newest';
+    else el.value = v;
+  }
+  // A format not yet in the list (it is filled from /api/status): kept for when it is.
+  els.fFormat.dataset.want = params.get('format') || '';
+}
+
+function route() {
+  const { path, params } = parseHash();
+  const photo = parseInt(params.get('photo') || '', 10);
+  params.delete('photo');
+  const key = `${path}?${params}`;
+  if (key !== shownKey) {
+    shownKey = key;
+    setFiltersFrom(params);
+    const q = params.get('q') || '';
+    if (path === '/search' && q) {
+      els.q.value = q;
+      show({ kind: 'search', q });
+    } else if (path.startsWith('/similar/')) {
+      show({ kind: 'similar', id: parseInt(path.slice(9), 10) });
+    } else if (path === '/dupes') {
+      show({ kind: 'dupes' });
+    } else if (path === '/people') {
+      show({ kind: 'people' });
+    } else if (path.startsWith('/person/')) {
+      els.q.value = '';
+      show({ kind: 'browse', person: decodeURIComponent(path.slice(8)) });
+    } else if (path === '/browse') {
+      els.q.value = '';
+      show({ kind: 'browse' });
+    } else if (path === '/image') {
+      show(uploadFile ? { kind: 'image', file: uploadFile } : { kind: 'image-gone' });
+    } else {
+      if (path === '/') els.q.value = '';
+      show({ kind: 'random' });
+    }
+  }
+  if (photo > 0) {
+    if (detailId !== photo) openDetail(photo);
+  } else if (!els.detail.hidden) {
+    hideDetail();
+  }
+}
+window.addEventListener('hashchange', () => {
+  // Back or Forward onto a photo's URL: it was not opened by a click here.
+  if (!parseHash().params.get('photo')) detailPushed = false;
+  route();
+});
 
 let debounce = null;
+function searchNow() {
+  const q = els.q.value.trim();
+  // Typing refines one search: one history entry for it, not one per pause.
+  go(q ? hashFor('/search', q) : '#/', !!q && parseHash().path === '/search');
+}
 function scheduleSearch() {
   clearTimeout(debounce);
-  debounce = setTimeout(() => {
-    const q = els.q.value.trim();
-    const target = q ? `#/search?q=${encodeURIComponent(q)}` : '#/';
-    if (location.hash !== target) location.hash = target;
-  }, 250);
+  debounce = setTimeout(searchNow, 250);
 }
 els.q.addEventListener('input', scheduleSearch);
 els.form.addEventListener('submit', (e) => {
   e.preventDefault();
   clearTimeout(debounce);
-  const q = els.q.value.trim();
-  const target = q ? `#/search?q=${encodeURIComponent(q)}` : '#/';
-  if (location.hash === target) route(); else location.hash = target;
+  shownKey = null;  // Enter searches again even when nothing changed
+  searchNow();
 });
 
-// Filters apply to the current search or similar view.
+// Filters narrow the search, similar, image, browse and people views; on Random and
+// Duplicates, which they cannot narrow, a filter opens Browse instead of doing nothing.
 els.filtersToggle.addEventListener('click', () => {
   els.filters.hidden = !els.filters.hidden;
   els.filtersToggle.setAttribute('aria-expanded', String(!els.filters.hidden));
 });
-for (const el of [els.fAfter, els.fBefore, els.fFolder, els.fCamera, els.fFormat, els.fDateSort,
-                  els.fAlbum, els.fKeyword, els.fRating, els.fFavorite, els.fOrder]) {
-  el.addEventListener('change', () => { if (!['random', 'dupes', 'people'].includes(view.kind)) show(view); });
+function applyFilters() {
+  const { path, params } = parseHash();
+  const target = ['/', '/dupes', ''].includes(path) ? '/browse' : path;
+  go(hashFor(target, params.get('q')), false);
 }
+for (const [, el] of FILTERS) el.addEventListener('change', applyFilters);
 els.fClear.addEventListener('click', () => {
-  for (const el of [els.fAfter, els.fBefore, els.fFolder, els.fCamera, els.fFormat, els.fAlbum, els.fKeyword,
-                    els.fRating]) el.value = '';
-  els.fDateSort.checked = false;
-  els.fFavorite.checked = false;
-  if (!['random', 'dupes', 'people'].includes(view.kind)) show(view);
+  for (const [, el] of FILTERS) {
+    if (el.type === 'checkbox') el.checked = false;
+    else el.value = el === els.fOrder ? 'newest' : '';
+  }
+  applyFilters();
 });
 
 // Detail view.
@@ -374,32 +519,90 @@ function showBoxes(words, matched) {
   }
 }
 
-async function openDetail(id, matched = []) {
+// Opens a photo: its URL gets photo=ID, so Back closes it and the link reopens it. Within an
+// open photo (prev/next, "more like this") the entry is replaced: Back still closes.
+function showPhoto(id) {
+  const { path, params } = parseHash();
+  params.set('photo', id);
+  const replace = !els.detail.hidden;
+  if (!replace) detailPushed = true;
+  go(buildHash(path, [...params]), replace);
+}
+
+function closeDetail() {
+  if (els.detail.hidden) return;
+  if (detailPushed) {
+    detailPushed = false;
+    history.back();  // hashchange hides it
+    return;
+  }
+  const { path, params } = parseHash();
+  params.delete('photo');
+  go(buildHash(path, [...params]), true);
+}
+
+// The photos the arrows step through: the grid's, in order.
+function neighbour(step) {
+  const i = items.findIndex((x) => x.id === detailId);
+  const j = i + step;
+  return i >= 0 && j >= 0 && j < items.length ? items[j] : null;
+}
+
+function setDetailActions(enabled) {
+  for (const b of [els.dSimilar, els.dCopy]) b.disabled = !enabled;
+  for (const a of [els.dOriginal, els.dDownload]) {
+    if (!enabled) a.removeAttribute('href');
+    a.setAttribute('aria-disabled', String(!enabled));
+  }
+}
+
+async function openDetail(id) {
   detailId = id;
+  const hit = items.find((x) => x.id === id);
+  const matched = hit && hit.words ? hit.words : [];
+  const wasHidden = els.detail.hidden;
   els.detail.hidden = false;
   document.body.style.overflow = 'hidden';
   els.dImg.removeAttribute('src');
   els.dBoxes.replaceChildren();
   els.dName.textContent = '…';
+  els.dError.hidden = true;
   els.dMeta.replaceChildren();
   els.dStrip.replaceChildren();
   els.dDupes.replaceChildren();
-  els.dClose.focus();
+  els.dPrev.hidden = !neighbour(-1);
+  els.dNext.hidden = !neighbour(1);
+  setDetailActions(false);
+  if (wasHidden) els.dClose.focus();
   let a;
   try {
     a = await api(`/api/assets/${id}`);
   } catch (e) {
-    els.dName.textContent = e.message;
+    if (detailId !== id) return;
+    els.dName.textContent = `Photo ${id}`;
+    els.dError.textContent = e.offline ? 'Cannot reach the shoebox server: this photo opens when it is back.' : e.message;
+    els.dError.hidden = false;
+    if (e.offline) needsReload = true;
     return;
   }
   if (detailId !== id) return;
+  setDetailActions(true);
   els.dImg.src = a.original;
-  const said = a.text && a.text.ocr ? a.text.ocr.trim() : '';
-  els.dImg.alt = said ? `${a.name}: ${said.replace(/\s+/g, ' ')}` : a.name;
+  const said = a.text && a.text.ocr ? a.text.ocr.trim().replace(/\s+/g, ' ') : '';
+  // What the photo shows, as far as anyone wrote it down: its title or caption, else the words
+  // read in it, else its name.
+  const described = a.title || a.description;
+  els.dImg.alt = described ? `${a.name}: ${described}` : said ? `${a.name}, with the text: ${said}` : a.name;
   els.dImg.onerror = () => { if (a.thumb) els.dImg.src = a.thumb; els.dImg.onerror = null; };
   els.dName.textContent = a.name;
   els.dOriginal.href = a.original;
-  const cam = a.camera ? [a.camera.make, a.camera.model].filter(Boolean).join(' ') : '';
+  els.dDownload.href = a.original;
+  els.dDownload.setAttribute('download', a.name);
+  // Many cameras repeat the make in the model ("Canon" + "Canon EOS 350D").
+  const make = a.camera && a.camera.make ? a.camera.make.trim() : '';
+  const model = a.camera && a.camera.model ? a.camera.model.trim() : '';
+  const cam = make && model.toLowerCase().startsWith(make.toLowerCase().split(/\s/)[0]) ? model
+    : [make, model].filter(Boolean).join(' ');
   metaRow(els.dMeta, 'Date', a.taken_at ? formatDate(a.taken_at) + (a.taken_at.length > 19 ? ' ' + a.taken_at.slice(19) : '') : 'unknown');
   metaRow(els.dMeta, 'Camera', cam);
   metaRow(els.dMeta, 'Lens', a.lens);
@@ -450,15 +653,39 @@ async function openDetail(id, matched = []) {
       toast(a.folder);
     }
   };
-  els.dSimilar.onclick = () => { closeDetail(); location.hash = `#/similar/${id}`; };
+  els.dSimilar.onclick = () => {
+    detailPushed = false;
+    go(hashFor(`/similar/${id}`), false);
+  };
   const exact = a.duplicates.exact || [];
   const near = a.duplicates.near || [];
   if (exact.length || near.length) {
     const h = document.createElement('strong');
     h.textContent = 'Duplicates';
     const ul = document.createElement('ul');
-    for (const p of exact) { const li = document.createElement('li'); li.textContent = `same file: ${p}`; ul.appendChild(li); }
-    for (const n of near) { const li = document.createElement('li'); li.textContent = `near: ${n.path}`; ul.appendChild(li); }
+    for (const p of exact) {
+      // The same photo stored again: one photo, nothing to open; its path can be copied.
+      const li = document.createElement('li');
+      const b = document.createElement('button');
+      b.type = 'button';
+      b.className = 'linkish';
+      b.textContent = p;
+      b.title = 'Copy this path';
+      b.addEventListener('click', () => navigator.clipboard.writeText(p).then(() => toast('Path copied'), () => toast(p)));
+      li.append('same file: ', b);
+      ul.appendChild(li);
+    }
+    for (const n of near) {
+      const li = document.createElement('li');
+      const link = document.createElement('a');
+      link.textContent = n.path;
+      if (n.id) {
+        link.href = buildHash(parseHash().path, [...parseHash().params].filter(([k]) => k !== 'photo').concat([['photo', n.id]]));
+        link.addEventListener('click', (e) => { e.preventDefault(); showPhoto(n.id); });
+      }
+      li.append('near: ', link);
+      ul.appendChild(li);
+    }
     els.dDupes.append(h, ul);
   }
   try {
@@ -473,7 +700,7 @@ async function openDetail(id, matched = []) {
   }
 }
 
-function closeDetail() {
+function hideDetail() {
   detailId = null;
   els.detail.hidden = true;
   document.body.style.overflow = '';
@@ -482,6 +709,27 @@ function closeDetail() {
 }
 els.dClose.addEventListener('click', closeDetail);
 els.detail.addEventListener('click', (e) => { if (e.target === els.detail) closeDetail(); });
+els.dPrev.addEventListener('click', () => { const n = neighbour(-1); if (n) showPhoto(n.id); });
+els.dNext.addEventListener('click', () => { const n = neighbour(1); if (n) showPhoto(n.id); });
+// A dialog keeps the keyboard: Tab cycles through its own controls.
+els.detail.addEventListener('keydown', (e) => {
+  if (e.key !== 'Tab') return;
+  const focusable = [...els.detail.querySelectorAll('button, a[href], [tabindex]:not([tabindex="-1"])')]
+    .filter((x) => !x.disabled && x.getClientRects().length > 0);
+  if (!focusable.length) return;
+  const first = focusable[0];
+  const last = focusable[focusable.length - 1];
+  if (e.shiftKey && (document.activeElement === first || !els.detail.contains(document.activeElement))) {
+    e.preventDefault();
+    last.focus();
+  } else if (!e.shiftKey && (document.activeElement === last || !els.detail.contains(document.activeElement))) {
+    e.preventDefault();
+    first.focus();
+  }
+});
+document.addEventListener('focusin', (e) => {
+  if (!els.detail.hidden && !els.detail.contains(e.target)) els.dClose.focus();
+});
 
 // Duplicates page.
 async function loadDupes() {
@@ -499,7 +747,7 @@ async function loadDupes() {
     if (gen !== generation) return;
     setMessage('');
     const groups = [];
-    for (const g of data.near) groups.push({ title: `Near duplicates (similarity ≥ ${g.score.toFixed(2)})`, keep: g.keep, others: g.others });
+    for (const g of data.near) groups.push({ title: `Near duplicates (similarity ${g.score.toFixed(3)})`, keep: g.keep, others: g.others });
     for (const g of data.exact) groups.push({ title: 'Identical files', keep: g[0], others: g.slice(1) });
     els.subtitle.textContent = `${groups.length} groups · reported only, nothing is deleted`;
     if (!groups.length) setMessage('No duplicates found.');
@@ -534,7 +782,6 @@ async function loadDupes() {
 function faceCard(person) {
   const a = document.createElement('a');
   a.className = 'person';
-  a.setAttribute('role', 'listitem');
   a.href = `#/person/${encodeURIComponent(person.name)}`;
   a.setAttribute('aria-label', `${person.name}, ${person.photos} photo${person.photos === 1 ? '' : 's'}`);
   const face = document.createElement('span');
@@ -611,11 +858,20 @@ window.addEventListener('paste', (e) => {
   if (file) searchByFile(file);
 });
 function searchByFile(file) {
+  if (!file.type.startsWith('image/') && file.type !== '') return toast(`${file.name} is not an image`);
   if (file.size > 50 * 1024 * 1024) return toast('That file is over 50 MB');
   uploadFile = file;
   els.q.value = '';
-  if (location.hash === '#/image') route(); else location.hash = '#/image';
+  shownKey = null;  // a second photo searches again on the same URL
+  go(hashFor('/image'), parseHash().path === '/image');
 }
+// Choose a photo (on a phone: the library or the camera) to search by.
+els.uploadButton.addEventListener('click', () => els.upload.click());
+els.upload.addEventListener('change', () => {
+  const file = els.upload.files[0];
+  if (file) searchByFile(file);
+  els.upload.value = '';
+});
 
 // Keyboard: / focuses search, arrows move through the grid, Enter opens, Esc closes.
 function tiles() { return Array.from(els.grid.querySelectorAll('.tile')); }
@@ -639,9 +895,8 @@ document.addEventListener('keydown', (e) => {
   if (!els.detail.hidden) {
     // In the detail view, left/right step through the grid's photos.
     if (e.key === 'ArrowRight' || e.key === 'ArrowLeft') {
-      const i = items.findIndex((x) => x.id === detailId);
-      const j = i + (e.key === 'ArrowRight' ? 1 : -1);
-      if (i >= 0 && j >= 0 && j < items.length) { e.preventDefault(); openDetail(items[j].id, items[j].words || []); }
+      const n = neighbour(e.key === 'ArrowRight' ? 1 : -1);
+      if (n) { e.preventDefault(); showPhoto(n.id); }
     }
     return;
   }
@@ -676,6 +931,7 @@ async function pollStatus() {
         els.fFormat.appendChild(o);
       }
       formatsFilled = true;
+      if (els.fFormat.dataset.want) els.fFormat.value = els.fFormat.dataset.want;
     }
     const ix = s.indexing || {};
     const total = (ix.embedded || 0) + (ix.failed || 0) + (ix.pending || 0);
@@ -695,10 +951,31 @@ async function pollStatus() {
       els.progressText.textContent = s.model.error;
     }
   } catch (e) {
-    /* the server may be restarting; try again */
+    /* the server may be restarting: api() showed the banner; try again */
   }
-  setTimeout(pollStatus, document.hidden ? 10000 : 3000);
+  clearTimeout(pollStatus.timer);
+  pollStatus.timer = setTimeout(pollStatus, !els.offline.hidden ? 2000 : document.hidden ? 10000 : 3000);
 }
+
+// The banner while the server does not answer; when it does again, what failed meanwhile
+// loads by itself.
+function setOffline(away) {
+  if (away === !els.offline.hidden) return;
+  els.offline.hidden = !away;
+  if (away) return;
+  if (needsReload) {
+    needsReload = false;
+    resumeMore = false;
+    shownKey = null;
+    detailId = null;  // an open photo that failed loads again too
+    route();
+  } else if (resumeMore) {
+    resumeMore = false;
+    hasMore = true;
+    loadPage();
+  }
+}
+els.offlineRetry.addEventListener('click', () => pollStatus());
 
 route();
 pollStatus();
