@@ -39,6 +39,18 @@ Result<std::unique_ptr<EmbeddingModel>> EmbeddingModel::Load(const std::string& 
                                                              const ModelLoadOptions& options) {
   std::filesystem::path dir = name_or_dir;
   std::error_code ec;
+  // A path ("/data/clip", "./clip", "~/m"), not a model name or an org/name Hub id: pulling it
+  // would not help, so say that the folder is not there.
+  const bool path_like = name_or_dir.starts_with('/') || name_or_dir.starts_with('.') ||
+                         name_or_dir.starts_with('~') ||
+                         std::count(name_or_dir.begin(), name_or_dir.end(), '/') > 1;
+  if (path_like && !std::filesystem::is_directory(dir, ec))
+    return NotFound(
+        "model folder " + name_or_dir +
+        (std::filesystem::exists(dir, ec) ? " is a file, not a folder" : " does not exist") +
+        ": give the folder that holds the model's config.json, model.safetensors, "
+        "preprocessor_config.json and tokenizer files, or a model name for "
+        "`shoebox models pull` (`shoebox models list` shows them)");
   if (!std::filesystem::is_directory(dir, ec)) {
     std::string repo = ResolveRepo(name_or_dir);
     dir = ModelDir(repo);
@@ -50,6 +62,13 @@ Result<std::unique_ptr<EmbeddingModel>> EmbeddingModel::Load(const std::string& 
                       "preprocessor_config.json and the tokenizer files) in " +
                       dir.string());
   }
+  // A folder with part of a model (a half-copied download): what is missing, before reading.
+  for (const char* f : {"config.json", "preprocessor_config.json"})
+    if (!std::filesystem::exists(dir / f, ec))
+      return NotFound("model folder " + dir.string() + " has no " + f +
+                      ": a CLIP or SigLIP model needs config.json, model.safetensors, "
+                      "preprocessor_config.json and its tokenizer files from the model's "
+                      "Hugging Face repository (`shoebox models pull NAME` downloads them all)");
   SHOEBOX_RETURN_IF_ERROR(InitImaging());
   std::unique_ptr<EmbeddingModel> m(new EmbeddingModel());
   m->dir_ = dir;

@@ -88,5 +88,24 @@ TEST_F(SharedModelTest, QueriesAndBatchesFromTwoThreadsGiveWhatTheyGiveAlone) {
   indexer.join();
 }
 
+TEST_F(SharedModelTest, AModelFolderThatDoesNotExistIsNamedAsAFolderNotAsSomethingToPull) {
+  auto m = EmbeddingModel::Load((dir_ / "no-such-model").string());
+  ASSERT_FALSE(m.ok());
+  EXPECT_EQ(m.status().code(), StatusCode::kNotFound);
+  EXPECT_NE(m.status().message().find("does not exist"), std::string::npos) << m.status().message();
+  EXPECT_EQ(m.status().message().find("models pull " + dir_.path().string()), std::string::npos)
+      << "advises pulling a path: " << m.status().message();
+}
+
+TEST_F(SharedModelTest, AModelFolderMissingAFileSaysWhichAndHowToGetTheWholeModel) {
+  const fs::path model = TinyClip(dir_ / "partial");
+  fs::remove(model / "preprocessor_config.json");
+  auto m = EmbeddingModel::Load(model.string());
+  ASSERT_FALSE(m.ok());
+  EXPECT_NE(m.status().message().find("has no preprocessor_config.json"), std::string::npos)
+      << m.status().message();
+  EXPECT_EQ(m.status().message().find("gone since"), std::string::npos) << m.status().message();
+}
+
 }  // namespace
 }  // namespace shoebox

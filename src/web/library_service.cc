@@ -198,6 +198,8 @@ void LibraryService::State::Refresh(Catalog& cat) {
     if (!chosen.ok()) {
       std::lock_guard lock(mu);
       vectors_state = "none";
+      // Nothing to load a model for until vectors are made (not "loading" forever).
+      if (model_state == "loading" && !model) model_state = "none";
       if (data_version.ok()) current_at = *data_version;
       return;
     }
@@ -207,6 +209,8 @@ void LibraryService::State::Refresh(Catalog& cat) {
     if (model && model->fingerprint() == rec->fingerprint) {
       model_state = "ready";
       model_ready = true;
+    } else if (model_state == "none") {
+      model_state = "loading";  // vectors appeared (an index ran): now their model loads
     }
   }
   auto v = store.Version(rec->id);
@@ -436,8 +440,9 @@ LibraryService::~LibraryService() {
 
 Result<std::unique_ptr<LibraryService>> LibraryService::Open(const ServiceOptions& options) {
   SHOEBOX_RETURN_IF_ERROR(InitImaging());
-  // Fails now, clearly, when there is no catalog; everything slow happens in the background.
-  auto probe = Catalog::Open(options.catalog, false);
+  // First run: an empty catalog, so that the page can say how to fill it (a catalog that
+  // cannot be opened still fails now, clearly). Everything slow happens in the background.
+  auto probe = Catalog::Open(options.catalog, true);
   if (!probe.ok()) return probe.status();
   auto state = std::make_unique<State>();
   state->options = options;

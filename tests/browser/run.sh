@@ -62,7 +62,23 @@ for _ in $(seq 200); do
 done
 # A copy from outside the library of a library photo, dropped onto the page.
 cp "$corpus/photos/duplicates/coffee cropped.jpg" "$work/dropped.jpg"
-node "$deps/ui_test.mjs" "$url" "$artifacts" "$work/dropped.jpg"
+# A second server for the first-run checks: a home with no catalog and no model.
+first="$work/first-run"
+rm -rf "$first"
+mkdir -p "$first"
+flog="$work/first-run.log"
+HOME="$first" XDG_DATA_HOME="$first/data" XDG_CACHE_HOME="$first/cache" "$bin" serve --port 0 > "$flog" 2>&1 &
+first_server=$!
+trap 'kill $server $first_server 2>/dev/null; wait $server $first_server 2>/dev/null' EXIT
+first_url=""
+for _ in $(seq 100); do
+  first_url="$(grep -Eo 'http://127\.0\.0\.1:[0-9]+/' "$flog" | head -1 || true)"
+  [ -n "$first_url" ] && break
+  sleep 0.1
+done
+[ -n "$first_url" ] || { echo "the first-run server did not start:"; cat "$flog"; exit 1; }
+FIRST_RUN_URL="$first_url" FIRST_RUN_HOME="$first" SHOEBOX_BIN="$bin" TEXT_PHOTOS="$src/tests/data/text-photos" \
+  node "$deps/ui_test.mjs" "$url" "$artifacts" "$work/dropped.jpg"
 if [ $# -ge 3 ]; then
   port="$(echo "$url" | grep -Eo '[0-9]+/$' | tr -d /)"
   echo "load test: ${LOAD_CLIENTS:-50} clients, ${LOAD_SECONDS:-20} s, search + thumbnails"

@@ -5,6 +5,7 @@
 import { chromium } from 'playwright-core';
 import fs from 'node:fs';
 import path from 'node:path';
+import { execFileSync } from 'node:child_process';
 
 const [url, artifacts, dropPhoto] = process.argv.slice(2);
 const origin = url.split('#')[0].replace(/\/$/, '/');
@@ -30,7 +31,9 @@ page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
 page.on('console', (m) => { if (m.type() === 'error') problems.push(`console: ${m.text()}`); });
 page.on('requestfailed', (r) => problems.push(`request failed: ${r.url()}`));
 const external = [];
-page.on('request', (r) => { if (!r.url().startsWith(new URL(url).origin) && !r.url().startsWith('blob:') && !r.url().startsWith('data:')) external.push(r.url()); });
+// The two loopback servers (this library's, and the first-run one) and nothing else.
+const ours = [url, process.env.FIRST_RUN_URL].filter(Boolean).map((u) => new URL(u).origin);
+page.on('request', (r) => { if (!ours.some((o) => r.url().startsWith(o)) && !r.url().startsWith('blob:') && !r.url().startsWith('data:')) external.push(r.url()); });
 
 const tiles = '#grid .tile';
 const waitTiles = async (min = 1) => page.waitForFunction(
@@ -434,6 +437,43 @@ try {
     await mobile.screenshot({ path: path.join(shots, 'phone-search.png') });
   }
   await phone.close();
+
+  // ---- Point 1: first run and no model. A server started with no catalog shows how to
+  // begin (it used to exit); once photos are indexed without a model, the page says that
+  // words work now and how to get search by meaning, and the API no longer says "loading".
+  if (process.env.FIRST_RUN_URL) {
+    const first = process.env.FIRST_RUN_URL;
+    await page.goto(first);
+    await page.waitForSelector('#onboard:not([hidden]) [data-when="empty"]:not([hidden])', { timeout: 10000 });
+    check((await page.textContent('#onboard')).includes('shoebox index'), 'an empty library shows how to start');
+    check(await page.isHidden('#progress'), 'and no endless "loading" bar');
+    if (shots) await page.screenshot({ path: path.join(shots, 'first-run.png') });
+    await page.screenshot({ path: path.join(artifacts, 'first-run.png') });
+    const home = process.env.FIRST_RUN_HOME;
+    execFileSync(process.env.SHOEBOX_BIN, ['-q', 'index', process.env.TEXT_PHOTOS], {
+      env: { ...process.env, HOME: home, XDG_DATA_HOME: `${home}/data`, XDG_CACHE_HOME: `${home}/cache` },
+      stdio: 'inherit',
+    });
+    await page.waitForSelector('#onboard [data-when="no-model"]:not([hidden])', { timeout: 15000 });
+    check(true, 'photos without a model: the page says what works and how to add a model');
+    await waitTiles(3);
+    check(true, 'the photos indexed meanwhile appear without a reload');
+    const status = await page.evaluate(async () => (await fetch('/api/status')).json());
+    check(status.model.state === 'none' && status.vectors.state === 'none', `the API says there is no model to load (model: ${status.model.state})`);
+    await page.fill('#q', 'mordor');
+    await page.press('#q', 'Enter');
+    await waitPainted('search');
+    check((await page.textContent('#subtitle')).includes('words in the photos only') && (await page.$$(tiles)).length === 1,
+      'words search works meanwhile, and says so');
+    await page.screenshot({ path: path.join(artifacts, 'no-model.png') });
+    await page.click('#onboard-hide');
+    await page.reload();
+    await waitTiles(1);
+    await page.waitForTimeout(500);
+    check(await page.isHidden('#onboard'), 'the no-model note stays hidden once hidden');
+  } else {
+    check(false, 'FIRST_RUN_URL is set (tests/browser/run.sh starts a first-run server)');
+  }
 
   // Dark theme follows the system.
   await page.emulateMedia({ colorScheme: 'dark' });

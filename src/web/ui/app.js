@@ -250,7 +250,7 @@ async function loadPage() {
       els.subtitle.textContent = '';
     }
     if (!items.length) {
-      setMessage(view.kind === 'random' ? 'No photos yet: run `shoebox index FOLDER`.'
+      setMessage(view.kind === 'random' ? 'No photos yet.'
         : view.kind === 'browse' ? 'No photos match these filters.' : 'No matches. Try other words, or clear the filters.');
     }
     // Painted: every new image decoded (or failed).
@@ -933,6 +933,7 @@ async function pollStatus() {
       formatsFilled = true;
       if (els.fFormat.dataset.want) els.fFormat.value = els.fFormat.dataset.want;
     }
+    showOnboarding(s);
     const ix = s.indexing || {};
     const total = (ix.embedded || 0) + (ix.failed || 0) + (ix.pending || 0);
     // With no vectors there is no model to wait for (search answers from the words).
@@ -956,6 +957,23 @@ async function pollStatus() {
   clearTimeout(pollStatus.timer);
   pollStatus.timer = setTimeout(pollStatus, !els.offline.hidden ? 2000 : document.hidden ? 10000 : 3000);
 }
+
+// First run (no photos) and no model (words only): what works now and how to get the rest.
+function showOnboarding(s) {
+  const empty = !s.assets;
+  const noModel = !empty && s.vectors.state === 'none' && localStorage.getItem('shoebox.hideNoModel') !== '1';
+  const onboard = $('onboard');
+  onboard.hidden = !empty && !noModel;
+  onboard.querySelector('[data-when="empty"]').hidden = !empty;
+  onboard.querySelector('[data-when="no-model"]').hidden = !noModel;
+  // The page that was empty fills in as photos arrive.
+  if (onboard.dataset.wasEmpty === '1' && !empty && view.kind === 'random' && !items.length) show(view);
+  onboard.dataset.wasEmpty = empty ? '1' : '';
+}
+$('onboard-hide').addEventListener('click', () => {
+  localStorage.setItem('shoebox.hideNoModel', '1');
+  $('onboard').hidden = true;
+});
 
 // The banner while the server does not answer; when it does again, what failed meanwhile
 // loads by itself.
