@@ -43,18 +43,25 @@ unset SHOEBOX_DB
 # The corpus, and memes, screenshots and signs for the text-in-photos checks.
 "$bin" -q index --model "$home/model" "$corpus/photos" "$src/tests/data/text-photos"
 
+# The URL a `shoebox serve --port 0` writing to log $1 listens at, once it does (10 s at most).
+served_at() {
+  local u=""
+  for _ in $(seq 100); do
+    u="$(grep -Eo 'http://127\.0\.0\.1:[0-9]+/' "$1" | head -1 || true)"
+    [ -n "$u" ] && { echo "$u"; return 0; }
+    sleep 0.1
+  done
+  echo "the server did not start:" >&2
+  cat "$1" >&2
+  return 1
+}
+
 log="$work/serve.log"
 : > "$log"
 "$bin" serve --port 0 > "$log" 2>&1 &
 server=$!
 trap 'kill $server 2>/dev/null; wait $server 2>/dev/null' EXIT
-url=""
-for _ in $(seq 100); do
-  url="$(grep -Eo 'http://127\.0\.0\.1:[0-9]+/' "$log" | head -1 || true)"
-  [ -n "$url" ] && break
-  sleep 0.1
-done
-[ -n "$url" ] || { echo "server did not start:"; cat "$log"; exit 1; }
+url="$(served_at "$log")"
 # Ready when the vectors and the model are loaded.
 for _ in $(seq 200); do
   curl -fsS "${url}api/status" 2>/dev/null | grep -q '"model":{[^}]*"state":"ready"' && break
@@ -70,13 +77,7 @@ flog="$work/first-run.log"
 HOME="$first" XDG_DATA_HOME="$first/data" XDG_CACHE_HOME="$first/cache" "$bin" serve --port 0 > "$flog" 2>&1 &
 first_server=$!
 trap 'kill $server $first_server 2>/dev/null; wait $server $first_server 2>/dev/null' EXIT
-first_url=""
-for _ in $(seq 100); do
-  first_url="$(grep -Eo 'http://127\.0\.0\.1:[0-9]+/' "$flog" | head -1 || true)"
-  [ -n "$first_url" ] && break
-  sleep 0.1
-done
-[ -n "$first_url" ] || { echo "the first-run server did not start:"; cat "$flog"; exit 1; }
+first_url="$(served_at "$flog")"
 FIRST_RUN_URL="$first_url" FIRST_RUN_HOME="$first" SHOEBOX_BIN="$bin" TEXT_PHOTOS="$src/tests/data/text-photos" \
   node "$deps/ui_test.mjs" "$url" "$artifacts" "$work/dropped.jpg"
 if [ $# -ge 3 ]; then
