@@ -12,6 +12,11 @@ const origin = url.split('#')[0].replace(/\/$/, '/');
 // Where the README's screenshots are refreshed from (SHOEBOX_SCREENSHOTS=docs/screenshots).
 const shots = process.env.SHOEBOX_SCREENSHOTS || '';
 if (shots) fs.mkdirSync(shots, { recursive: true });
+// A view's screenshot: PNG in the artifacts; for the README, a JPEG of what is on screen.
+async function snap(p, name, options = {}) {
+  await p.screenshot({ path: path.join(artifacts, `${name}.png`), ...options });
+  if (shots) await p.screenshot({ path: path.join(shots, `${name}.jpg`), type: 'jpeg', quality: 75 });
+}
 fs.mkdirSync(artifacts, { recursive: true });
 const failures = [];
 const check = (cond, what) => {
@@ -67,7 +72,7 @@ try {
   const info = await page.textContent(`${tiles} >> nth=0 >> .info`);
   check(/0\.\d{3}|-?\d\.\d{3}/.test(info), `hover shows the score (${info.trim()})`);
   await page.waitForTimeout(400);  // the thumbnails' fade-in
-  await page.screenshot({ path: path.join(artifacts, 'search.png') });
+  await snap(page, 'search');
 
   // Keyboard: / focuses the search box, ArrowDown enters the grid, arrows move, Enter opens.
   await page.evaluate(() => document.activeElement.blur());  // (Esc in the box would clear the query)
@@ -155,7 +160,7 @@ try {
     return { inside: r.left >= img.left - 1 && r.right <= img.right + 1 && r.top >= img.top - 1 && r.bottom <= img.bottom + 1, w: r.width };
   }));
   check(boxes.length >= 3 && boxes.every((b) => b.inside && b.w > 4), `the matched words are boxed on the photo (${boxes.length} boxes)`);
-  await page.screenshot({ path: path.join(artifacts, 'text-detail.png') });
+  await snap(page, 'text-detail');
   await page.setViewportSize({ width: 390, height: 844 });
   await page.waitForTimeout(200);
   const phoneBoxes = await page.$$eval('#d-boxes span', (spans) => {
@@ -199,7 +204,7 @@ try {
   await page.waitForFunction(() => document.querySelectorAll('.dupe-group').length > 0, null, { timeout: 20000 });
   const groups = await page.$$eval('.dupe-group', (g) => g.length);
   check(groups >= 2, `duplicates page lists ${groups} groups`);
-  await page.screenshot({ path: path.join(artifacts, 'dupes.png'), fullPage: true });
+  await snap(page, 'dupes', { fullPage: true });
 
   // People page: the corpus portrait names Marie and Pierre Curie in its XMP face regions.
   await page.click('#nav-people');
@@ -209,7 +214,7 @@ try {
   await page.waitForFunction(() => [...document.querySelectorAll('#people .face img')].every((i) => i.classList.contains('loaded')), null, { timeout: 10000 });
   const crop = await page.$eval('#people .person .face img', (i) => ({ cropped: i.classList.contains('cropped'), w: i.getBoundingClientRect().width }));
   check(crop.cropped && crop.w > 120, `the cover is cropped to the face (image ${Math.round(crop.w)} px wide in a 120 px circle)`);
-  await page.screenshot({ path: path.join(artifacts, 'people.png') });
+  await snap(page, 'people');
   await page.click('#people .person >> text=Marie Curie');
   await page.waitForFunction(() => location.hash === '#/person/Marie%20Curie', null, { timeout: 5000 });
   await waitTiles(1);
@@ -392,7 +397,7 @@ try {
   await page.waitForSelector('#detail', { state: 'hidden', timeout: 5000 });
   check(await page.evaluate(() => document.activeElement && document.activeElement.classList.contains('tile')),
     'closing the photo puts the focus back on its tile');
-  await page.screenshot({ path: path.join(artifacts, 'keyboard.png') });
+  await snap(page, 'keyboard');
 
   // ---- Point 9: a phone (390 x 844, touch): nothing wider than the screen, a full-width
   // search box, no "/" hint, dates shown without hover, a close button off the photo.
@@ -431,10 +436,10 @@ try {
   check(!overlap, 'the close button does not cover the photo on a phone');
   await mobile.screenshot({ path: path.join(artifacts, 'phone-detail.png') });
   if (shots) {
-    await mobile.screenshot({ path: path.join(shots, 'phone-detail.png') });
+    await mobile.screenshot({ path: path.join(shots, 'phone-detail.jpg'), type: 'jpeg', quality: 75 });
     await mobile.click('#d-close');
     await mobile.waitForSelector('#detail', { state: 'hidden', timeout: 5000 });
-    await mobile.screenshot({ path: path.join(shots, 'phone-search.png') });
+    await mobile.screenshot({ path: path.join(shots, 'phone-search.jpg'), type: 'jpeg', quality: 75 });
   }
   await phone.close();
 
@@ -447,8 +452,7 @@ try {
     await page.waitForSelector('#onboard:not([hidden]) [data-when="empty"]:not([hidden])', { timeout: 10000 });
     check((await page.textContent('#onboard')).includes('shoebox index'), 'an empty library shows how to start');
     check(await page.isHidden('#progress'), 'and no endless "loading" bar');
-    if (shots) await page.screenshot({ path: path.join(shots, 'first-run.png') });
-    await page.screenshot({ path: path.join(artifacts, 'first-run.png') });
+    await snap(page, 'first-run');
     const home = process.env.FIRST_RUN_HOME;
     execFileSync(process.env.SHOEBOX_BIN, ['-q', 'index', process.env.TEXT_PHOTOS], {
       env: { ...process.env, HOME: home, XDG_DATA_HOME: `${home}/data`, XDG_CACHE_HOME: `${home}/cache` },
@@ -465,7 +469,7 @@ try {
     await waitPainted('search');
     check((await page.textContent('#subtitle')).includes('words in the photos only') && (await page.$$(tiles)).length === 1,
       'words search works meanwhile, and says so');
-    await page.screenshot({ path: path.join(artifacts, 'no-model.png') });
+    await snap(page, 'no-model');
     await page.click('#onboard-hide');
     await page.reload();
     await waitTiles(1);
@@ -483,7 +487,7 @@ try {
   const lum = bg.match(/\d+/g).slice(0, 3).map(Number).reduce((a, b) => a + b, 0);
   check(lum < 150, `dark theme when the system is dark (${bg})`);
   await page.waitForTimeout(400);
-  await page.screenshot({ path: path.join(artifacts, 'search-dark.png') });
+  await snap(page, 'search-dark');
 
   // Narrow screens get a usable grid.
   await page.setViewportSize({ width: 390, height: 800 });
