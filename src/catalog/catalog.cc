@@ -403,8 +403,8 @@ Result<LibraryInfo> Catalog::LibraryInfoFor(int64_t file_id) {
   info.stand_in = q->OptText(13);
   info.original_path = q->OptText(14);
   if (auto o = q->OptInt(15)) info.orientation = static_cast<int>(*o);
-  // One text column per row, for this file.
-  auto strings = [&](const char* sql, std::vector<std::string>* out) {
+  // One text column per row, for this file and the other present files of its photo.
+  auto strings = [&](const std::string& sql, std::vector<std::string>* out) {
     auto list = db_.Prepare(sql);
     if (!list.ok()) return list.status();
     list->Bind(1, file_id);
@@ -412,12 +412,17 @@ Result<LibraryInfo> Catalog::LibraryInfoFor(int64_t file_id) {
     while (list->Step(&s)) out->push_back(list->Text(0));
     return s;
   };
+  const std::string same_photo =
+      "(SELECT f.id FROM files f WHERE f.id = ?1 OR (f.status = 0 AND f.asset_id = (SELECT "
+      "asset_id FROM files WHERE id = ?1)))";
   SHOEBOX_RETURN_IF_ERROR(
-      strings("SELECT a.name FROM album_files af JOIN albums a ON a.id = af.album_id WHERE "
-              "af.file_id = ?1 ORDER BY a.name",
+      strings("SELECT DISTINCT a.name FROM album_files af JOIN albums a ON a.id = af.album_id "
+              "WHERE af.file_id IN " +
+                  same_photo + " ORDER BY a.name",
               &info.albums));
-  SHOEBOX_RETURN_IF_ERROR(
-      strings("SELECT keyword FROM keywords WHERE file_id = ?1 ORDER BY keyword", &info.keywords));
+  SHOEBOX_RETURN_IF_ERROR(strings(
+      "SELECT DISTINCT keyword FROM keywords WHERE file_id IN " + same_photo + " ORDER BY keyword",
+      &info.keywords));
   return info;
 }
 

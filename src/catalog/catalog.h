@@ -166,6 +166,15 @@ struct PersonFace {
 
 // A person and the present photos they are in (among those a filter allows), with a face to
 // show for them: the asset of their most recent photo with a box, else of their most recent.
+// An album, keyword or folder to browse: its name (a folder's path), how many present photos
+// have it, and the most recent of them with a thumbnail as its cover.
+struct CollectionSummary {
+  std::string name;
+  int64_t photos = 0;
+  int64_t cover_asset_id = 0;
+};
+enum class CollectionKind { kAlbum, kKeyword, kFolder };
+
 struct PersonSummary {
   std::string name;
   int64_t photos = 0;
@@ -293,6 +302,8 @@ class Catalog {
   // The asset with this id and one of its present files (any file if none is present).
   Result<std::optional<PhotoRow>> FindByAssetId(int64_t asset_id);
   Result<std::vector<ErrorRecord>> Errors();
+  // What the file's library says about it; albums and keywords are the photo's: those of every
+  // present file of its asset too (Takeout stores a photo again in each album's folder).
   Result<LibraryInfo> LibraryInfoFor(int64_t file_id);
   Result<std::vector<PhotoRow>> List(const ListFilter& filter);
 
@@ -355,6 +366,10 @@ class Catalog {
   Result<std::vector<PersonSummary>> People(const PhotoFilter& filter);
   // Forgets names no photo has any more.
   Status DropUnusedPeople();
+  // The albums (by name, across libraries), keywords (case folded) or folders of the present
+  // photos the filter allows: albums and folders by name, keywords most used first.
+  Result<std::vector<CollectionSummary>> Collections(CollectionKind kind,
+                                                     const PhotoFilter& filter);
 
   // Words (text_store.cc; the full-text query is in photo_queries.cc).
   // Records what OCR made of a photo (replacing an earlier record).

@@ -211,6 +211,61 @@ TEST(Catalog, ListFiltersByFolderFormatAndDate) {
   EXPECT_EQ(c.List(f)->size(), 1u);
 }
 
+TEST(Catalog, AlbumsKeywordsAndFoldersAreListedWithTheirCountsAndNewestPhotoAsCover) {
+  TempDir dir;
+  auto cat = Catalog::Open(dir / "c.db", true);
+  Catalog& c = **cat;
+  const int64_t src = *c.EnsureSource("folder", "/p", 1);
+  auto add = [&](const std::string& hash, const std::string& path, const std::string& taken) {
+    AssetRecord a = Asset(hash);
+    a.taken_at = taken;
+    const int64_t id = *c.InsertAsset(a, 1);
+    EXPECT_OK(c.UpsertFile(File(src, path, id, 1)));
+    return std::pair{id, c.FindByPath(path)->value().file.id};
+  };
+  auto [old_id, old_file] = add("1", "/p/2019/beach.jpg", "2019-07-01T10:00:00");
+  auto [new_id, new_file] = add("2", "/p/2021/beach.jpg", "2021-07-01T10:00:00");
+  auto [cat_id, cat_file] = add("3", "/p/2021/cat.jpg", "2020-01-01T10:00:00");
+  const int64_t summer = *c.EnsureAlbum(src, "Summer");
+  ASSERT_OK(c.AddToAlbum(summer, old_file));
+  ASSERT_OK(c.AddToAlbum(summer, new_file));
+  ASSERT_OK(c.AddToAlbum(*c.EnsureAlbum(src, "Pets"), cat_file));
+  ASSERT_OK(c.AddKeyword(old_file, "sea"));
+  ASSERT_OK(c.AddKeyword(new_file, "Sea"));
+  ASSERT_OK(c.AddKeyword(new_file, "sea"));
+  ASSERT_OK(c.AddKeyword(cat_file, "cat"));
+
+  auto albums = c.Collections(CollectionKind::kAlbum, {});
+  ASSERT_OK(albums.status());
+  ASSERT_EQ(albums->size(), 2u);
+  EXPECT_EQ((*albums)[0].name, "Pets");  // by name
+  EXPECT_EQ((*albums)[1].name, "Summer");
+  EXPECT_EQ((*albums)[1].photos, 2);
+  EXPECT_EQ((*albums)[1].cover_asset_id, new_id) << "the newest photo is the cover";
+
+  auto keywords = c.Collections(CollectionKind::kKeyword, {});
+  ASSERT_OK(keywords.status());
+  ASSERT_EQ(keywords->size(), 2u) << "Sea and sea are one keyword";
+  EXPECT_EQ((*keywords)[0].name, "sea");  // most used first, as most files spell it
+  EXPECT_EQ((*keywords)[0].photos, 2);
+
+  auto folders = c.Collections(CollectionKind::kFolder, {});
+  ASSERT_OK(folders.status());
+  ASSERT_EQ(folders->size(), 2u);
+  EXPECT_EQ((*folders)[0].name, "/p/2019");
+  EXPECT_EQ((*folders)[1].photos, 2);
+  EXPECT_EQ((*folders)[1].cover_asset_id, new_id);
+
+  PhotoFilter since2020;
+  since2020.after = "2020-06-01";
+  auto recent = c.Collections(CollectionKind::kAlbum, since2020);
+  ASSERT_OK(recent.status());
+  ASSERT_EQ(recent->size(), 1u) << "filters narrow the lists too";
+  EXPECT_EQ((*recent)[0].photos, 1);
+  (void)old_id;
+  (void)cat_id;
+}
+
 TEST(Catalog, WriterLockIsExclusive) {
   TempDir dir;
   auto first = WriterLock::Acquire(dir / "c.db", false);

@@ -308,4 +308,54 @@ Result<std::vector<PersonSummary>> Catalog::People(const PhotoFilter& f) {
   return out;
 }
 
+Result<std::vector<CollectionSummary>> Catalog::Collections(CollectionKind kind,
+                                                            const PhotoFilter& f) {
+  const FilterClauses c = BuildFilterClauses(f);
+  // Each allowed photo file with the collection it is in (one row per album / keyword).
+  std::string hits;
+  std::string order = "lower(c.name), c.name";
+  switch (kind) {
+    case CollectionKind::kAlbum:
+      hits =
+          "SELECT al.name AS name, x.asset_id, x.taken_at, x.thumb_state FROM allowed x JOIN "
+          "album_files "
+          "af ON "
+          "af.file_id = x.file_id JOIN albums al ON al.id = af.album_id";
+      break;
+    case CollectionKind::kKeyword:
+      // One spelling per keyword: the one most files use.
+      hits =
+          "SELECT (SELECT k2.keyword FROM keywords k2 WHERE lower(k2.keyword) = "
+          "lower(k.keyword) GROUP BY k2.keyword ORDER BY COUNT(*) DESC, k2.keyword LIMIT 1) AS "
+          "name, x.asset_id, x.taken_at, x.thumb_state FROM allowed x JOIN keywords k ON k.file_id "
+          "= "
+          "x.file_id";
+      order = "c.n DESC, lower(c.name)";
+      break;
+    case CollectionKind::kFolder:
+      hits = "SELECT x.folder AS name, x.asset_id, x.taken_at, x.thumb_state FROM allowed x";
+      order = "c.name";
+      break;
+  }
+  auto q = db_.Prepare(
+      "WITH allowed AS (SELECT DISTINCT a.id AS asset_id, a.taken_at, a.thumb_state, f.id AS "
+      "file_id, f.folder "
+      "FROM assets a JOIN files f ON f.asset_id = a.id AND f.status = 0 JOIN sources s ON s.id = "
+      "f.source_id WHERE 1" +
+      c.asset + c.file + "), hits AS (" + hits +
+      "), counts AS (SELECT name, COUNT(DISTINCT asset_id) AS n FROM hits GROUP BY name), "
+      "covers AS (SELECT name, asset_id, ROW_NUMBER() OVER (PARTITION BY name ORDER BY thumb_state "
+      "= 0, taken_at IS NULL, taken_at DESC, asset_id DESC) AS rn FROM hits) "
+      "SELECT c.name, c.n, v.asset_id FROM counts c JOIN covers v ON v.name = c.name AND v.rn = 1 "
+      "ORDER BY " +
+      order);
+  if (!q.ok()) return q.status();
+  BindFilter(*q, f);
+  std::vector<CollectionSummary> out;
+  Status st;
+  while (q->Step(&st)) out.push_back({q->Text(0), q->Int(1), q->Int(2)});
+  if (!st.ok()) return st;
+  return out;
+}
+
 }  // namespace shoebox

@@ -718,6 +718,24 @@ Result<json> LibraryService::People(const PageRequest& page) {
   return json{{"people", PeopleJson(*people)}};
 }
 
+Result<json> LibraryService::Collections(CollectionKind kind, const PageRequest& page) {
+  auto cat = s_->pool->Acquire();
+  if (!cat.ok()) return cat.status();
+  auto found = (*cat)->Collections(kind, page.options.filter);
+  if (!found.ok()) return found.status();
+  json list = json::array();
+  for (const CollectionSummary& c : *found)
+    list.push_back(
+        {{"name", c.name},
+         {"photos", c.photos},
+         {"cover",
+          {{"id", c.cover_asset_id}, {"thumb", "/thumb/" + std::to_string(c.cover_asset_id)}}}});
+  const char* key = kind == CollectionKind::kAlbum     ? "albums"
+                    : kind == CollectionKind::kKeyword ? "keywords"
+                                                       : "folders";
+  return json{{key, list}};
+}
+
 Result<json> LibraryService::Dupes() {
   VectorVersion v;
   {

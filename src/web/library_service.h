@@ -84,6 +84,9 @@ class LibraryService {
   Result<nlohmann::json> Dupes();
   // {"people": PeopleJson} among the photos the page's filters allow.
   Result<nlohmann::json> People(const PageRequest& page);
+  // {"albums" | "keywords" | "folders": [{"name", "photos", "cover": {"id", "thumb"}}]} among
+  // the photos the page's filters allow (Catalog::Collections' order).
+  Result<nlohmann::json> Collections(CollectionKind kind, const PageRequest& page);
   Result<nlohmann::json> LibraryStatus();  // counts, model, indexing progress
   Result<FileReply> Thumbnail(int64_t asset_id);
   // The original as the browser can show it: JPEG/PNG/GIF/WebP as stored, anything else

@@ -411,6 +411,15 @@ void WebServer::Routes() {
     if (!ParsePage(req, res, &page)) return;
     Reply(res, service_->People(page));
   });
+  for (const auto& [route, kind] : {std::pair{"/api/albums", CollectionKind::kAlbum},
+                                    std::pair{"/api/keywords", CollectionKind::kKeyword},
+                                    std::pair{"/api/folders", CollectionKind::kFolder}}) {
+    http_->Get(route, [this, kind](const Request& req, Response& res) {
+      PageRequest page;
+      if (!ParsePage(req, res, &page)) return;
+      Reply(res, service_->Collections(kind, page));
+    });
+  }
   http_->Get("/api/dupes",
              [this](const Request&, Response& res) { Reply(res, service_->Dupes()); });
   http_->Get("/api/status",

@@ -79,6 +79,7 @@ first_server=$!
 trap 'kill $server $first_server 2>/dev/null; wait $server $first_server 2>/dev/null' EXIT
 first_url="$(served_at "$flog")"
 FIRST_RUN_URL="$first_url" FIRST_RUN_HOME="$first" SHOEBOX_BIN="$bin" TEXT_PHOTOS="$src/tests/data/text-photos" \
+  TAKEOUT="$corpus/libraries/google-takeout/immich-go-gophers/Takeout" \
   node "$deps/ui_test.mjs" "$url" "$artifacts" "$work/dropped.jpg"
 if [ $# -ge 3 ]; then
   port="$(echo "$url" | grep -Eo '[0-9]+/$' | tr -d /)"

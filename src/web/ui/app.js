@@ -16,7 +16,8 @@ const els = {
   fAlbum: $('f-album'), fKeyword: $('f-keyword'), fRating: $('f-rating'), fFavorite: $('f-favorite'),
   fOrder: $('f-order'), filtersCount: $('filters-count'), offline: $('offline'), offlineRetry: $('offline-retry'),
   upload: $('upload'), uploadButton: $('upload-button'), queryImg: $('query-img'), dPrev: $('d-prev'),
-  dNext: $('d-next'), dDownload: $('d-download'), dError: $('d-error'),
+  dNext: $('d-next'), dDownload: $('d-download'), dError: $('d-error'), collections: $('collections'),
+  collectionTabs: $('collection-tabs'),
 };
 
 // The filters as they appear in the page's URL (#/browse?after=2019-01-01&to=2019-12-31…), with
@@ -43,6 +44,8 @@ let keptItems = null;   // a search's last results, shown until the next one ans
 let shownKey = null;    // the view on screen: its path and parameters, without the photo
 let needsReload = false;  // the view's first page failed while the server was away
 let resumeMore = false;   // a later page did
+let lastGroup = null;     // Browse: the date or folder heading the grid ends with
+let lastStatus = null;    // the last /api/status answer
 
 // Measured for the browser test and for curious people: the last page's fetch → painted time.
 window.shoeboxMetrics = { lastPage: null };
@@ -185,6 +188,10 @@ function resetGrid(keep) {
   els.dupes.hidden = true;
   els.people.replaceChildren();
   els.people.hidden = true;
+  els.collections.replaceChildren();
+  els.collections.hidden = true;
+  els.collectionTabs.hidden = true;
+  lastGroup = null;
   els.grid.hidden = false;
   setMessage('');
 }
@@ -198,11 +205,40 @@ function highlightNav() {
   $('nav-random').classList.toggle('active', view.kind === 'random');
   $('nav-browse').classList.toggle('active', view.kind === 'browse' && !view.person);
   $('nav-people').classList.toggle('active', view.kind === 'people' || !!view.person);
+  $('nav-albums').classList.toggle('active', view.kind === 'collections');
   $('nav-dupes').classList.toggle('active', view.kind === 'dupes');
 }
 
+// Browse's headings: the month (newest or oldest first) or the folder (by folder).
+const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September',
+  'October', 'November', 'December'];
+function groupOf(item) {
+  if (els.fOrder.value === 'path') {
+    const p = item.path || '';
+    return p.slice(0, p.lastIndexOf('/')) || '/';
+  }
+  const t = item.taken_at;
+  return t && /^\d{4}-\d{2}/.test(t) ? `${MONTHS[parseInt(t.slice(5, 7), 10) - 1]} ${t.slice(0, 4)}` : 'No date';
+}
+function withHeadings(results, nodes) {
+  if (view.kind !== 'browse') return nodes;
+  const out = [];
+  results.forEach((r, i) => {
+    const g = groupOf(r);
+    if (g !== lastGroup) {
+      const h = document.createElement('h2');
+      h.className = 'group-heading';
+      h.textContent = g;
+      out.push(h);
+      lastGroup = g;
+    }
+    out.push(nodes[i]);
+  });
+  return out;
+}
+
 async function loadPage() {
-  if (loading || view.kind === 'dupes' || view.kind === 'people') return;
+  if (loading || ['dupes', 'people', 'collections', 'image-gone'].includes(view.kind)) return;
   loading = true;
   els.spinner.hidden = false;
   const gen = generation;
@@ -236,7 +272,7 @@ async function loadPage() {
     offset += data.results.length;
     hasMore = !!data.has_more;
     if (keptItems) { els.grid.replaceChildren(); keptItems = null; }
-    els.grid.append(...nodes);
+    els.grid.append(...withHeadings(fresh, nodes));
     els.grid.setAttribute('aria-busy', 'false');
     if (view.kind === 'browse') {
       els.subtitle.textContent = `${items.length}${hasMore ? '+' : ''} photo${items.length === 1 ? '' : 's'}`;
@@ -346,6 +382,9 @@ function show(newView) {
   } else if (view.kind === 'people') {
     els.title.textContent = 'People';
     return loadPeople();
+  } else if (view.kind === 'collections') {
+    els.title.textContent = { albums: 'Albums', folders: 'Folders', keywords: 'Keywords' }[view.list];
+    return loadCollections();
   }
   els.subtitle.textContent = '';
   loadPage();
@@ -416,6 +455,8 @@ function route() {
       show({ kind: 'dupes' });
     } else if (path === '/people') {
       show({ kind: 'people' });
+    } else if (['/albums', '/folders', '/keywords'].includes(path)) {
+      show({ kind: 'collections', list: path.slice(1) });
     } else if (path.startsWith('/person/')) {
       els.q.value = '';
       show({ kind: 'browse', person: decodeURIComponent(path.slice(8)) });
@@ -688,6 +729,15 @@ async function openDetail(id) {
     }
     els.dDupes.append(h, ul);
   }
+  if (lastStatus && lastStatus.vectors.state === 'none') {
+    // Nothing to compare with yet: say so instead of asking.
+    els.dSimilar.disabled = true;
+    const s = document.createElement('span');
+    s.className = 'muted';
+    s.textContent = 'Finding similar photos needs a model (see the note at the top of the page).';
+    els.dStrip.replaceChildren(s);
+    return;
+  }
   try {
     const sim = await api(`/api/similar/${id}?n=16`);
     if (detailId !== id) return;
@@ -837,6 +887,60 @@ async function loadPeople() {
   }
 }
 
+// Albums, folders and keywords: each a card with its newest photo, opening Browse filtered by it.
+async function loadCollections() {
+  els.grid.hidden = true;
+  els.collections.hidden = false;
+  els.collectionTabs.hidden = false;
+  for (const a of els.collectionTabs.querySelectorAll('a')) {
+    a.classList.toggle('active', a.dataset.kind === view.list);
+    if (a.dataset.kind === view.list) a.setAttribute('aria-current', 'page'); else a.removeAttribute('aria-current');
+  }
+  els.spinner.hidden = false;
+  const gen = generation;
+  const filter = { albums: 'album', folders: 'folder', keywords: 'keyword' }[view.list];
+  try {
+    const data = await api(`/api/${view.list}?${filterParams()}`);
+    if (gen !== generation) return;
+    const list = data[view.list];
+    const noun = { albums: 'album', folders: 'folder', keywords: 'keyword' }[view.list];
+    els.subtitle.textContent = `${list.length} ${noun}${list.length === 1 ? '' : 's'}`;
+    if (!list.length) {
+      setMessage(view.list === 'folders' ? 'No photos yet.'
+        : `No ${view.list} yet: shoebox lists the ${view.list} of Apple Photos, Lightroom, Capture One and Google Takeout ` +
+          `libraries${view.list === 'keywords' ? ' and of XMP' : ''}.`);
+    }
+    els.collections.replaceChildren(...list.map((c) => {
+      const a = document.createElement('a');
+      a.className = 'collection';
+      // The folder's own name, its path beside it; albums and keywords by name.
+      const label = view.list === 'folders' ? c.name.slice(c.name.lastIndexOf('/') + 1) || c.name : c.name;
+      a.href = buildHash('/browse', [[filter, c.name]]);
+      a.setAttribute('aria-label', `${label}, ${c.photos} photo${c.photos === 1 ? '' : 's'}`);
+      a.title = c.name;
+      const img = document.createElement('img');
+      img.alt = '';
+      img.loading = 'lazy';
+      img.decoding = 'async';
+      img.src = c.cover.thumb;
+      img.addEventListener('load', () => img.classList.add('loaded'));
+      const name = document.createElement('span');
+      name.className = 'name';
+      name.textContent = label;
+      const count = document.createElement('span');
+      count.className = 'muted';
+      count.textContent = view.list === 'folders' ? `${c.photos} · ${c.name}` : `${c.photos} photo${c.photos === 1 ? '' : 's'}`;
+      a.append(img, name, count);
+      return a;
+    }));
+  } catch (e) {
+    if (gen === generation) setMessage(e.offline ? '' : e.message);
+    if (e.offline) needsReload = true;
+  } finally {
+    if (gen === generation) els.spinner.hidden = true;
+  }
+}
+
 // Drag and drop a photo (or paste one) to search by it.
 let dragDepth = 0;
 window.addEventListener('dragenter', (e) => {
@@ -923,6 +1027,7 @@ let formatsFilled = false;
 async function pollStatus() {
   try {
     const s = await api('/api/status');
+    lastStatus = s;
     if (!formatsFilled && s.formats) {
       for (const f of Object.keys(s.formats).sort()) {
         const o = document.createElement('option');
