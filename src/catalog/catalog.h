@@ -219,6 +219,8 @@ struct PresentFile {
   int64_t pixels = 0, bytes = 0;
   std::optional<std::string> taken_at;
   std::string hash;
+  int64_t source_id = 0;
+  std::string source_kind;  // "folder", "takeout", ...
 };
 
 enum class BrowseOrder { kNewest, kOldest, kPath };

@@ -184,13 +184,15 @@ Result<std::vector<AssetFile>> Catalog::FilesOfAsset(int64_t asset_id) {
 
 Result<std::vector<PresentFile>> Catalog::PresentFiles() {
   auto q = db_.Prepare(
-      "SELECT a.id, f.path, COALESCE(a.width * a.height, 0), a.size, a.taken_at, a.hash FROM "
-      "assets a JOIN files f ON f.asset_id = a.id AND f.status = 0 ORDER BY a.id, f.path");
+      "SELECT a.id, f.path, COALESCE(a.width * a.height, 0), a.size, a.taken_at, a.hash, "
+      "f.source_id, s.kind FROM assets a JOIN files f ON f.asset_id = a.id AND f.status = 0 JOIN "
+      "sources s ON s.id = f.source_id ORDER BY a.id, f.path");
   if (!q.ok()) return q.status();
   std::vector<PresentFile> out;
   Status st;
   while (q->Step(&st))
-    out.push_back({q->Int(0), q->Text(1), q->Int(2), q->Int(3), q->OptText(4), q->Text(5)});
+    out.push_back({q->Int(0), q->Text(1), q->Int(2), q->Int(3), q->OptText(4), q->Text(5),
+                   q->Int(6), q->Text(7)});
   if (!st.ok()) return st;
   return out;
 }

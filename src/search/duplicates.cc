@@ -15,6 +15,8 @@ namespace {
 
 struct AssetInfo {
   std::vector<std::string> paths;  // present files, sorted
+  // Distinct copies: a path, or one per Takeout export for all of its album copies.
+  std::vector<std::string> copies;
   int64_t pixels = 0, bytes = 0;
   std::optional<std::string> taken_at;
   std::string hash;
@@ -26,6 +28,12 @@ Result<std::map<int64_t, AssetInfo>> LoadAssets(Catalog* catalog) {
   std::map<int64_t, AssetInfo> out;
   for (PresentFile& f : *files) {
     AssetInfo& a = out[f.asset_id];
+    // A Takeout export stores a photo again in the folder of each album it is in: those
+    // copies are the library's way of listing albums, not duplicates to clean up.
+    std::string copy =
+        f.source_kind == "takeout" ? "takeout " + std::to_string(f.source_id) : f.path;
+    if (std::find(a.copies.begin(), a.copies.end(), copy) == a.copies.end())
+      a.copies.push_back(std::move(copy));
     a.paths.push_back(std::move(f.path));
     a.pixels = f.pixels;
     a.bytes = f.bytes;
@@ -100,7 +108,7 @@ Result<DuplicateReport> FindDuplicates(Catalog* catalog, const Searcher* searche
   SHOEBOX_RETURN_IF_ERROR(InitImaging());
   DuplicateReport report;
   for (const auto& [id, a] : *assets)
-    if (a.paths.size() > 1) report.exact.push_back(a.paths);
+    if (a.copies.size() > 1) report.exact.push_back(a.paths);
   if (!searcher) return report;
 
   const vectors::FlatIndex& index = searcher->index();

@@ -1,6 +1,7 @@
 // Duplicate photos, reported never deleted.
 //
-// Exact duplicates are one asset (same content hash) with several present files. Near
+// Exact duplicates are one asset (same content hash) with several present files (a Takeout
+// export's copies of a photo in its album folders count as one: they are how it lists albums). Near
 // duplicates (re-encoded, resized, slightly cropped or edited copies) are assets whose
 // embeddings have cosine >= threshold and whose difference hashes (dHash, 64 bits of the
 // thumbnail's horizontal gradients) differ in at most max_hash_distance bits: the embedding

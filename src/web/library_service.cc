@@ -398,6 +398,14 @@ void LibraryService::State::StartDupes() {
           j["thumb"] = (*row)->asset.has_thumbnail
                            ? json("/thumb/" + std::to_string(*(*row)->file.asset_id))
                            : json(nullptr);
+          // What choosing the keeper takes: resolution, size, capture time.
+          const AssetRecord& a = (*row)->asset;
+          if (a.width && a.height) {
+            j["width"] = *a.width;
+            j["height"] = *a.height;
+          }
+          j["size"] = (*row)->file.size;
+          j["taken_at"] = a.taken_at ? json(*a.taken_at) : json(nullptr);
         }
         return j;
       };

@@ -205,6 +205,17 @@ try {
   await page.waitForFunction(() => document.querySelectorAll('.dupe-group').length > 0, null, { timeout: 20000 });
   const groups = await page.$$eval('.dupe-group', (g) => g.length);
   check(groups >= 2, `duplicates page lists ${groups} groups`);
+  // Point 8: something to choose the keeper by, side by side, and what the copies take.
+  const dupeFacts = await page.$$eval('.dupe-group', (gs) => gs.map((g) => ({
+    title: g.querySelector('h3').textContent,
+    keep: g.querySelector('.keep') ? g.querySelector('.keep').textContent : '',
+    facts: [...g.querySelectorAll('.facts')].map((f) => f.textContent),
+  })));
+  check(dupeFacts.every((g) => g.keep.startsWith('keep') && g.facts.length >= 2 && g.facts.every((f) => /\d+ × \d+ · \d/.test(f))),
+    `each group shows resolution, size and date per copy and why one is kept (${JSON.stringify(dupeFacts[0])})`);
+  check(dupeFacts.filter((g) => g.title.startsWith('Near')).every((g) => /similarity 0\.\d{3}\)|similarity 1\.000\)/.test(g.title)),
+    'near groups show their similarity with 3 decimals (not "≥ 1.00")');
+  check((await page.textContent('#subtitle')).includes('in the copies'), 'the page says how much space the copies take');
   await snap(page, 'dupes', { fullPage: true });
 
   // People page: the corpus portrait names Marie and Pierre Curie in its XMP face regions.

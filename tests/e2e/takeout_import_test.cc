@@ -105,6 +105,13 @@ TEST(TakeoutImport, ExportsImportWithTheirSidecarsAlbumsAndFlags) {
   EXPECT_EQ(j["unchanged"], j["seen"]);
   r = cli.Run({"info", in_album, "--json"});
   EXPECT_EQ(r.Json()["albums"].size(), 1u) << "memberships are not duplicated";
+  // A photo's copy in its album folder is how Takeout lists the album, not a duplicate.
+  r = cli.Run({"dupes", "--json"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  for (const auto& group : r.Json()["exact"])
+    for (const auto& file : group)
+      EXPECT_EQ(file.dump().find("immich-go-gophers"), std::string::npos)
+          << "album copies reported as identical files: " << group;
 
   // Nothing in the export was written, created or touched.
   EXPECT_EQ(SnapshotTree(root), before);

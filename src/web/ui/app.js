@@ -781,6 +781,16 @@ document.addEventListener('focusin', (e) => {
   if (!els.detail.hidden && !els.detail.contains(e.target)) els.dClose.focus();
 });
 
+// Why the first photo of a near group is the one to keep (search/duplicates.h Better()).
+function keepReason(g) {
+  const k = g.keep;
+  const px = (f) => (f.width || 0) * (f.height || 0);
+  if (g.others.every((o) => px(k) > px(o))) return 'most pixels';
+  if (g.others.every((o) => px(k) >= px(o) && (k.size || 0) > (o.size || 0))) return 'largest file';
+  if (k.taken_at && g.others.every((o) => !o.taken_at || k.taken_at <= o.taken_at)) return 'earliest';
+  return 'shortest path';
+}
+
 // Duplicates page.
 async function loadDupes() {
   els.grid.hidden = true;
@@ -797,9 +807,11 @@ async function loadDupes() {
     if (gen !== generation) return;
     setMessage('');
     const groups = [];
-    for (const g of data.near) groups.push({ title: `Near duplicates (similarity ${g.score.toFixed(3)})`, keep: g.keep, others: g.others });
-    for (const g of data.exact) groups.push({ title: 'Identical files', keep: g[0], others: g.slice(1) });
-    els.subtitle.textContent = `${groups.length} groups · reported only, nothing is deleted`;
+    for (const g of data.near) groups.push({ title: `Near duplicates (similarity ${g.score.toFixed(3)})`, keep: g.keep, others: g.others, exact: false });
+    for (const g of data.exact) groups.push({ title: 'Identical files', keep: g[0], others: g.slice(1), exact: true });
+    // Space the others take: what keeping only the keeper would free (nothing is deleted here).
+    const spare = groups.reduce((sum, g) => sum + g.others.reduce((t, f) => t + (f.size || 0), 0), 0);
+    els.subtitle.textContent = `${groups.length} groups · ${humanSize(spare)} in the copies · reported only, nothing is deleted`;
     if (!groups.length) setMessage('No duplicates found.');
     for (const g of groups) {
       const box = document.createElement('section');
@@ -808,14 +820,26 @@ async function loadDupes() {
       h.textContent = g.title;
       const row = document.createElement('div');
       row.className = 'dupe-row';
+      const why = keepReason(g);
       for (const [i, f] of [g.keep, ...g.others].entries()) {
         const cell = document.createElement('div');
         cell.className = 'dupe-item';
         if (f.id) cell.appendChild(tile({ id: f.id, name: f.name, thumb: f.thumb }, { eager: true }));
+        // Side by side: what tells the copies apart.
+        const facts = document.createElement('div');
+        facts.className = 'facts';
+        facts.textContent = [f.width && f.height ? `${f.width} × ${f.height}` : null, f.size ? humanSize(f.size) : null,
+          f.taken_at ? formatDate(f.taken_at) : 'no date'].filter(Boolean).join(' · ');
         const p = document.createElement('div');
+        p.className = 'path';
         p.textContent = f.path;
-        if (i === 0) { p.classList.add('keep'); p.textContent = `keep: ${f.path}`; }
-        cell.appendChild(p);
+        if (i === 0) {
+          const k = document.createElement('div');
+          k.className = 'keep';
+          k.textContent = g.exact ? 'keep (first path)' : `keep: ${why}`;
+          cell.appendChild(k);
+        }
+        cell.append(facts, p);
         row.appendChild(cell);
       }
       box.append(h, row);
