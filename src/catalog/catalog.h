@@ -175,6 +175,13 @@ struct CollectionSummary {
 };
 enum class CollectionKind { kAlbum, kKeyword, kFolder };
 
+// How many present photos were taken in each month ("YYYY-MM", newest first), and how many
+// have no capture time: the timeline's scrubber.
+struct Timeline {
+  std::vector<std::pair<std::string, int64_t>> months;
+  int64_t undated = 0;
+};
+
 struct PersonSummary {
   std::string name;
   int64_t photos = 0;
@@ -372,6 +379,8 @@ class Catalog {
   // photos the filter allows: albums and folders by name, keywords most used first.
   Result<std::vector<CollectionSummary>> Collections(CollectionKind kind,
                                                      const PhotoFilter& filter);
+  // The months of the present photos the filter allows.
+  Result<Timeline> PhotoTimeline(const PhotoFilter& filter);
 
   // Words (text_store.cc; the full-text query is in photo_queries.cc).
   // Records what OCR made of a photo (replacing an earlier record).

@@ -211,7 +211,7 @@ TEST(Catalog, ListFiltersByFolderFormatAndDate) {
   EXPECT_EQ(c.List(f)->size(), 1u);
 }
 
-TEST(Catalog, AlbumsKeywordsAndFoldersAreListedWithTheirCountsAndNewestPhotoAsCover) {
+TEST(Catalog, AlbumsKeywordsFoldersAndMonthsAreListedWithTheirCounts) {
   TempDir dir;
   auto cat = Catalog::Open(dir / "c.db", true);
   Catalog& c = **cat;
@@ -264,6 +264,13 @@ TEST(Catalog, AlbumsKeywordsAndFoldersAreListedWithTheirCountsAndNewestPhotoAsCo
   EXPECT_EQ((*recent)[0].photos, 1);
   (void)old_id;
   (void)cat_id;
+
+  auto timeline = c.PhotoTimeline({});
+  ASSERT_OK(timeline.status());
+  ASSERT_EQ(timeline->months.size(), 3u);
+  EXPECT_EQ(timeline->months[0], (std::pair<std::string, int64_t>{"2021-07", 1}));  // newest first
+  EXPECT_EQ(timeline->months[2].first, "2019-07");
+  EXPECT_EQ(timeline->undated, 0);
 }
 
 TEST(Catalog, WriterLockIsExclusive) {

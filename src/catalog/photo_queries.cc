@@ -360,4 +360,26 @@ Result<std::vector<CollectionSummary>> Catalog::Collections(CollectionKind kind,
   return out;
 }
 
+Result<Timeline> Catalog::PhotoTimeline(const PhotoFilter& f) {
+  const FilterClauses c = BuildFilterClauses(f);
+  auto q = db_.Prepare(
+      "WITH allowed AS (SELECT DISTINCT a.id, a.taken_at FROM assets a JOIN files f ON "
+      "f.asset_id = a.id AND f.status = 0 JOIN sources s ON s.id = f.source_id WHERE 1" +
+      c.asset + c.file +
+      ") SELECT substr(taken_at, 1, 7) AS month, COUNT(*) FROM allowed GROUP BY month ORDER BY "
+      "month IS NULL, month DESC");
+  if (!q.ok()) return q.status();
+  BindFilter(*q, f);
+  Timeline out;
+  Status st;
+  while (q->Step(&st)) {
+    if (auto month = q->OptText(0))
+      out.months.emplace_back(*month, q->Int(1));
+    else
+      out.undated = q->Int(1);
+  }
+  if (!st.ok()) return st;
+  return out;
+}
+
 }  // namespace shoebox

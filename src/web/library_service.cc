@@ -744,6 +744,16 @@ Result<json> LibraryService::Collections(CollectionKind kind, const PageRequest&
   return json{{key, list}};
 }
 
+Result<json> LibraryService::Timeline(const PageRequest& page) {
+  auto cat = s_->pool->Acquire();
+  if (!cat.ok()) return cat.status();
+  auto t = (*cat)->PhotoTimeline(page.options.filter);
+  if (!t.ok()) return t.status();
+  json months = json::array();
+  for (const auto& [month, n] : t->months) months.push_back({{"month", month}, {"photos", n}});
+  return json{{"months", months}, {"undated", t->undated}};
+}
+
 Result<json> LibraryService::Dupes() {
   VectorVersion v;
   {

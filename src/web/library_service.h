@@ -87,6 +87,8 @@ class LibraryService {
   // {"albums" | "keywords" | "folders": [{"name", "photos", "cover": {"id", "thumb"}}]} among
   // the photos the page's filters allow (Catalog::Collections' order).
   Result<nlohmann::json> Collections(CollectionKind kind, const PageRequest& page);
+  // {"months": [{"month": "YYYY-MM", "photos"}], "undated"}: Catalog::PhotoTimeline.
+  Result<nlohmann::json> Timeline(const PageRequest& page);
   Result<nlohmann::json> LibraryStatus();  // counts, model, indexing progress
   Result<FileReply> Thumbnail(int64_t asset_id);
   // The original as the browser can show it: JPEG/PNG/GIF/WebP as stored, anything else

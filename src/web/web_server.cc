@@ -420,6 +420,11 @@ void WebServer::Routes() {
       Reply(res, service_->Collections(kind, page));
     });
   }
+  http_->Get("/api/timeline", [this](const Request& req, Response& res) {
+    PageRequest page;
+    if (!ParsePage(req, res, &page)) return;
+    Reply(res, service_->Timeline(page));
+  });
   http_->Get("/api/dupes",
              [this](const Request&, Response& res) { Reply(res, service_->Dupes()); });
   http_->Get("/api/status",

@@ -200,6 +200,22 @@ try {
   await page.screenshot({ path: path.join(artifacts, 'browse.png') });
   await page.click('#f-clear');
 
+  // Point 2: the timeline's scrubber jumps to a year.
+  await page.evaluate(() => { window.shoeboxMetrics.lastPage = null; });
+  await page.goto(`${origin}#/browse`);
+  await page.waitForSelector('#scrubber:not([hidden]) a', { timeout: 10000 });
+  const years = await page.$$eval('#scrubber a', (a) => a.map((x) => x.textContent));
+  check(years.length >= 2 && years.every((y) => /^\d{4}$/.test(y)), `the scrubber lists the years (${years.join(' ')})`);
+  const oldest = years[years.length - 1];
+  await page.evaluate(() => { window.shoeboxMetrics.lastPage = null; });
+  await page.click(`#scrubber a >> text=${oldest}`);
+  await page.waitForFunction((y) => location.hash.includes(`from=${y}`), oldest, { timeout: 5000 });
+  await waitPainted('browse');
+  const firstHeading = await page.textContent('#grid .group-heading');
+  check(firstHeading.endsWith(oldest), `a year on the scrubber jumps to it (${firstHeading})`);
+  check(await page.$eval(`#scrubber a[data-year="${oldest}"]`, (a) => a.classList.contains('active')), 'and marks it');
+  await snap(page, 'timeline');
+
   // Duplicates page.
   await page.click('#nav-dupes');
   await page.waitForFunction(() => document.querySelectorAll('.dupe-group').length > 0, null, { timeout: 20000 });

@@ -17,7 +17,7 @@ const els = {
   fOrder: $('f-order'), filtersCount: $('filters-count'), offline: $('offline'), offlineRetry: $('offline-retry'),
   upload: $('upload'), uploadButton: $('upload-button'), queryImg: $('query-img'), dPrev: $('d-prev'),
   dNext: $('d-next'), dDownload: $('d-download'), dError: $('d-error'), collections: $('collections'),
-  collectionTabs: $('collection-tabs'),
+  collectionTabs: $('collection-tabs'), scrubber: $('scrubber'),
 };
 
 // The filters as they appear in the page's URL (#/browse?after=2019-01-01&to=2019-12-31…), with
@@ -102,6 +102,15 @@ function filterParams() {
   if (els.fFavorite.checked) p.set('favorite', '1');
   if (els.fDateSort.checked) { p.set('sort', 'date'); p.set('cutoff', '1'); }
   if (view.person) p.set('person', view.person);
+  // The scrubber's jump: Browse starts at that year (newest first: the year and before it).
+  if (view.kind === 'browse' && view.from && els.fOrder.value !== 'path') {
+    const y = parseInt(view.from, 10);
+    if (els.fOrder.value === 'oldest') {
+      if (!p.get('after') || p.get('after') < `${y}`) p.set('after', `${y}`);
+    } else if (!p.get('before') || p.get('before') > `${y + 1}`) {
+      p.set('before', `${y + 1}`);
+    }
+  }
   return p;
 }
 
@@ -191,6 +200,7 @@ function resetGrid(keep) {
   els.collections.replaceChildren();
   els.collections.hidden = true;
   els.collectionTabs.hidden = true;
+  els.scrubber.hidden = true;
   lastGroup = null;
   els.grid.hidden = false;
   setMessage('');
@@ -357,6 +367,7 @@ function show(newView) {
     els.title.textContent = 'Random photos';
   } else if (view.kind === 'browse') {
     els.title.textContent = view.person || 'All photos';
+    if (els.fOrder.value !== 'path') loadScrubber();
   } else if (view.kind === 'search') {
     els.title.textContent = `“${view.q}”`;
   } else if (view.kind === 'similar') {
@@ -462,7 +473,7 @@ function route() {
       show({ kind: 'browse', person: decodeURIComponent(path.slice(8)) });
     } else if (path === '/browse') {
       els.q.value = '';
-      show({ kind: 'browse' });
+      show({ kind: 'browse', from: params.get('from') || '' });
     } else if (path === '/image') {
       show(uploadFile ? { kind: 'image', file: uploadFile } : { kind: 'image-gone' });
     } else {
@@ -910,6 +921,56 @@ async function loadPeople() {
     if (gen === generation) els.spinner.hidden = true;
   }
 }
+
+// The timeline's scrubber: the years of the photos Browse shows, each a jump to its start.
+async function loadScrubber() {
+  const gen = generation;
+  try {
+    const p = filterParams();
+    p.delete('before');  // every year, also those before a jump
+    p.delete('after');
+    if (els.fAfter.value) p.set('after', els.fAfter.value);
+    if (els.fBefore.value) p.set('before', nextDay(els.fBefore.value));
+    const t = await api(`/api/timeline?${p}`);
+    if (gen !== generation) return;
+    const years = new Map();
+    for (const m of t.months) years.set(m.month.slice(0, 4), (years.get(m.month.slice(0, 4)) || 0) + m.photos);
+    if (years.size < 2) return;  // nothing to jump between
+    const list = [...years.entries()];
+    if (els.fOrder.value === 'oldest') list.reverse();
+    els.scrubber.replaceChildren(...list.map(([year, n]) => {
+      const a = document.createElement('a');
+      a.textContent = year;
+      a.dataset.year = year;
+      a.title = `${n} photo${n === 1 ? '' : 's'} in ${year}`;
+      const { params } = parseHash();
+      params.delete('photo');
+      params.set('from', year);
+      a.href = buildHash('/browse', [...params]);
+      return a;
+    }));
+    els.scrubber.hidden = false;
+    markScrubber();
+  } catch (e) {
+    /* the scrubber is a convenience: Browse works without it */
+  }
+}
+// The year at the top of the screen, marked on the scrubber.
+function markScrubber() {
+  if (els.scrubber.hidden) return;
+  let year = view.from || null;
+  for (const h of els.grid.querySelectorAll('.group-heading')) {
+    if (h.getBoundingClientRect().top > 140) break;
+    year = h.textContent.slice(-4);
+  }
+  if (!year) { const first = els.grid.querySelector('.group-heading'); year = first ? first.textContent.slice(-4) : null; }
+  for (const a of els.scrubber.children) a.classList.toggle('active', a.dataset.year === year);
+}
+window.addEventListener('scroll', () => {
+  if (markScrubber.pending) return;
+  markScrubber.pending = true;
+  requestAnimationFrame(() => { markScrubber.pending = false; markScrubber(); });
+}, { passive: true });
 
 // Albums, folders and keywords: each a card with its newest photo, opening Browse filtered by it.
 async function loadCollections() {
