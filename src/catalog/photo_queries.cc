@@ -74,6 +74,15 @@ void BindFilter(Statement& q, const PhotoFilter& f) {
   if (f.person) q.Bind(10, *f.person);
 }
 
+// "WITH allowed AS (...)": the present photos the filter allows, one row per `columns` (over
+// a, f, s as in BuildFilterClauses).
+std::string AllowedPhotos(const FilterClauses& c, const std::string& columns) {
+  return "WITH allowed AS (SELECT DISTINCT " + columns +
+         " FROM assets a JOIN files f ON f.asset_id = a.id AND f.status = 0 JOIN sources s ON "
+         "s.id = f.source_id WHERE 1" +
+         c.asset + c.file + ")";
+}
+
 // `select` (e.g. "SELECT DISTINCT a.id") over the present photos the filter allows, joined
 // with their files (a, f, s), then `tail` (GROUP BY / ORDER BY / LIMIT).
 Result<Statement> PrepareFiltered(Database& db, const PhotoFilter& f, const std::string& select,
@@ -274,10 +283,8 @@ Result<std::vector<PersonSummary>> Catalog::People(const PhotoFilter& f) {
   // The photos the filter allows, who is in them, and per person the cover: the most recent
   // photo with a box around them, else the most recent.
   auto q = db_.Prepare(
-      "WITH allowed AS (SELECT DISTINCT a.id, a.taken_at FROM assets a JOIN files f ON "
-      "f.asset_id = a.id AND f.status = 0 JOIN sources s ON s.id = f.source_id WHERE 1" +
-      c.asset + c.file +
-      "), hits AS (SELECT fa.person_id, fa.asset_id, fa.x, fa.y, fa.w, fa.h, al.taken_at FROM "
+      AllowedPhotos(c, "a.id, a.taken_at") +
+      ", hits AS (SELECT fa.person_id, fa.asset_id, fa.x, fa.y, fa.w, fa.h, al.taken_at FROM "
       "faces fa JOIN allowed al ON al.id = fa.asset_id), "
       "counts AS (SELECT person_id, COUNT(DISTINCT asset_id) AS n FROM hits GROUP BY person_id), "
       "covers AS (SELECT person_id, asset_id, x, y, w, h, ROW_NUMBER() OVER (PARTITION BY "
@@ -340,11 +347,8 @@ Result<std::vector<CollectionSummary>> Catalog::Collections(CollectionKind kind,
       break;
   }
   auto q = db_.Prepare(
-      "WITH allowed AS (SELECT DISTINCT a.id AS asset_id, a.taken_at, a.thumb_state, f.id AS "
-      "file_id, f.folder "
-      "FROM assets a JOIN files f ON f.asset_id = a.id AND f.status = 0 JOIN sources s ON s.id = "
-      "f.source_id WHERE 1" +
-      c.asset + c.file + "), hits AS (" + hits +
+      AllowedPhotos(c, "a.id AS asset_id, a.taken_at, a.thumb_state, f.id AS file_id, f.folder") +
+      ", hits AS (" + hits +
       "), counts AS (SELECT name, COUNT(DISTINCT asset_id) AS n FROM hits GROUP BY name), "
       "covers AS (SELECT name, asset_id, ROW_NUMBER() OVER (PARTITION BY name ORDER BY thumb_state "
       "= 0, taken_at IS NULL, taken_at DESC, asset_id DESC) AS rn FROM hits) "
@@ -363,10 +367,8 @@ Result<std::vector<CollectionSummary>> Catalog::Collections(CollectionKind kind,
 Result<Timeline> Catalog::PhotoTimeline(const PhotoFilter& f) {
   const FilterClauses c = BuildFilterClauses(f);
   auto q = db_.Prepare(
-      "WITH allowed AS (SELECT DISTINCT a.id, a.taken_at FROM assets a JOIN files f ON "
-      "f.asset_id = a.id AND f.status = 0 JOIN sources s ON s.id = f.source_id WHERE 1" +
-      c.asset + c.file +
-      ") SELECT substr(taken_at, 1, 7) AS month, COUNT(*) FROM allowed GROUP BY month ORDER BY "
+      AllowedPhotos(c, "a.id, a.taken_at") +
+      " SELECT substr(taken_at, 1, 7) AS month, COUNT(*) FROM allowed GROUP BY month ORDER BY "
       "month IS NULL, month DESC");
   if (!q.ok()) return q.status();
   BindFilter(*q, f);
