@@ -401,10 +401,11 @@ function show(newView) {
   loadPage();
 }
 
-// Every view has a URL: #/ · #/browse · #/search?q=… · #/similar/ID · #/image · #/dupes ·
-// #/people · #/person/NAME, with the filters (FILTERS) and the open photo (photo=ID) as
-// parameters, so that Back and Forward work, a reload restores the page and a link can be
-// shared on the same machine. (The photo searched by in #/image is never stored.)
+// Every view has a URL: #/ · #/browse (from=YEAR: the scrubber's jump) · #/search?q=… ·
+// #/similar/ID · #/image · #/dupes · #/people · #/person/NAME · #/albums · #/folders ·
+// #/keywords, with the filters (FILTERS) and the open photo (photo=ID) as parameters, so that
+// Back and Forward work, a reload restores the page and a link can be shared on the same
+// machine. (The photo searched by in #/image is never stored.)
 function parseHash() {
   const h = location.hash.replace(/^#/, '') || '/';
   const i = h.indexOf('?');
