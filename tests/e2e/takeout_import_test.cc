@@ -108,7 +108,8 @@ TEST(TakeoutImport, ExportsImportWithTheirSidecarsAlbumsAndFlags) {
   // A photo's copy in its album folder is how Takeout lists the album, not a duplicate.
   r = cli.Run({"dupes", "--json"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
-  for (const auto& group : r.Json()["exact"])
+  const json dupes = r.Json();  // (a loop over r.Json()["exact"] would outlive the temporary)
+  for (const auto& group : dupes["exact"])
     for (const auto& file : group)
       EXPECT_EQ(file.dump().find("immich-go-gophers"), std::string::npos)
           << "album copies reported as identical files: " << group;
