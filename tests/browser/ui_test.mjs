@@ -495,9 +495,9 @@ try {
     check(status.model.state === 'none' && status.vectors.state === 'none', `the API says there is no model to load (model: ${status.model.state})`);
     await page.fill('#q', 'mordor');
     await page.press('#q', 'Enter');
-    await waitPainted('search');
-    check((await page.textContent('#subtitle')).includes('words in the photos only') && (await page.$$(tiles)).length === 1,
-      'words search works meanwhile, and says so');
+    const wordsOnly = await page.waitForFunction(() => document.getElementById('subtitle').textContent.includes('words in the photos only') &&
+      document.querySelectorAll('#grid .tile').length === 1, null, { timeout: 10000 }).then(() => true, () => false);
+    check(wordsOnly, `words search works meanwhile, and says so (${await page.textContent('#subtitle')}; ${(await page.$$(tiles)).length} photos)`);
     await snap(page, 'no-model');
     await page.click('#onboard-hide');
     await page.reload();
