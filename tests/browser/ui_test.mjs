@@ -283,8 +283,9 @@ try {
   await waitTiles(5);
   await page.click('#filters-toggle');
   await page.selectOption('#f-format', 'png');
-  await page.waitForFunction(() => location.hash.startsWith('#/browse?') && location.hash.includes('format=png'), null, { timeout: 5000 });
-  check((await page.textContent('#title')) === 'All photos', 'a filter chosen on Random opens Browse filtered, instead of being ignored');
+  const toBrowse = await page.waitForFunction(() => location.hash.startsWith('#/browse?') && location.hash.includes('format=png') &&
+    document.getElementById('title').textContent === 'All photos', null, { timeout: 5000 }).then(() => true, () => false);
+  check(toBrowse, 'a filter chosen on Random opens Browse filtered, instead of being ignored');
   await page.goBack();
   await page.waitForFunction(() => document.getElementById('title').textContent === 'Random photos', null, { timeout: 5000 });
   check((await page.inputValue('#f-format')) === '', 'Back returns to Random and clears the filter it had not');
