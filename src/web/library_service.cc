@@ -24,6 +24,7 @@
 #include "search/query.h"
 #include "search/query_service.h"
 #include "web/catalog_pool.h"
+#include "web/model_setup.h"
 
 namespace shoebox::web {
 namespace {
@@ -116,6 +117,7 @@ struct LibraryService::State {
   std::thread dupes_thread;
 
   std::thread loader;
+  std::unique_ptr<ModelSetup> setup;  // a model download started from the page
 
   std::mutex status_mu;
   std::optional<json> status_cache;
@@ -437,6 +439,7 @@ void LibraryService::State::StartDupes() {
 LibraryService::LibraryService(std::unique_ptr<State> state) : s_(std::move(state)) {}
 
 LibraryService::~LibraryService() {
+  s_->setup.reset();  // cancels a download or embedding in flight (what was committed stays)
   {
     std::lock_guard lock(s_->mu);
     s_->stop = true;
@@ -458,6 +461,7 @@ Result<std::unique_ptr<LibraryService>> LibraryService::Open(const ServiceOption
   state->thumbs = ThumbnailCache(options.thumbs);
   state->pool->Release(std::move(*probe));
   if (!options.load_model) state->model_state = "off";
+  state->setup = std::make_unique<ModelSetup>(options.catalog, options.load);
   std::unique_ptr<LibraryService> service(new LibraryService(std::move(state)));
   State* s = service->s_.get();
   s->loader = std::thread([s] { s->LoaderLoop(); });
@@ -754,6 +758,19 @@ Result<json> LibraryService::Timeline(const PageRequest& page) {
   return json{{"months", months}, {"undated", t->undated}};
 }
 
+Result<json> LibraryService::Problems(int64_t limit) {
+  auto cat = s_->pool->Acquire();
+  if (!cat.ok()) return cat.status();
+  auto errors = (*cat)->Errors();
+  if (!errors.ok()) return errors.status();
+  json list = json::array();
+  for (const auto& e : *errors) {
+    if (static_cast<int64_t>(list.size()) >= limit) break;
+    list.push_back({{"path", e.path}, {"reason", e.reason}, {"kind", e.kind}});
+  }
+  return json{{"problems", std::move(list)}, {"count", errors->size()}};
+}
+
 Result<json> LibraryService::Dupes() {
   VectorVersion v;
   {
@@ -785,14 +802,24 @@ Result<json> LibraryService::LibraryStatus() {
   return fresh;
 }
 
+Result<json> LibraryService::StartModelSetup(const std::string& model) {
+  auto started = s_->setup->Start(model);
+  if (started.ok()) {
+    std::lock_guard lock(s_->status_mu);
+    s_->status_cache.reset();  // the next poll shows the download at once
+  }
+  return started;
+}
+
 Result<json> LibraryService::ComputeStatus() {
   auto cat = s_->pool->Acquire();
   if (!cat.ok()) return cat.status();
   auto stats = (*cat)->Stats();
   if (!stats.ok()) return stats.status();
-  json j = {{"assets", stats->assets},   {"files", stats->files},
-            {"missing", stats->missing}, {"thumbnails", stats->thumbnails},
-            {"errors", stats->errors},   {"formats", stats->by_format}};
+  json j = {{"assets", stats->assets},    {"files", stats->files},
+            {"missing", stats->missing},  {"thumbnails", stats->thumbnails},
+            {"errors", stats->errors},    {"warnings", stats->warnings},
+            {"formats", stats->by_format}};
   std::optional<ModelRecord> rec;
   {
     std::lock_guard lock(s_->mu);
@@ -808,6 +835,7 @@ Result<json> LibraryService::ComputeStatus() {
     if (!s_->model_error.empty()) j["model"]["error"] = s_->model_error;
     j["indexing"] = {{"active", Clock::now() - s_->last_change < std::chrono::seconds(15)}};
   }
+  j["setup"] = s_->setup->Snapshot();
   if (auto text = (*cat)->TextCoverageOf(ocr::kOcrVersion); text.ok())
     j["text"] = TextCoverageJson(*text);
   if (rec) {
@@ -841,7 +869,7 @@ Result<FileReply> LibraryService::Thumbnail(int64_t asset_id) {
   return FileReply{nullptr, std::string(bytes->begin(), bytes->end()), "image/jpeg", hash};
 }
 
-Result<FileReply> LibraryService::Original(int64_t asset_id) {
+Result<FileReply> LibraryService::StoredOriginal(int64_t asset_id) {
   auto cat = s_->pool->Acquire();
   if (!cat.ok()) return cat.status();
   auto row = PhotoById(**cat, asset_id);
@@ -851,23 +879,39 @@ Result<FileReply> LibraryService::Original(int64_t asset_id) {
     return NotFound("every file of photo " + std::to_string(asset_id) + " is missing");
   auto original = OpenOriginal(**cat, *row);
   if (!original.ok()) return original.status();
-  if (auto mime = BrowserMime(asset.format)) {
-    if (!original->in_archive) return FileReply{std::move(original->opened), {}, *mime, asset.hash};
-    return FileReply{nullptr, std::string(original->bytes.begin(), original->bytes.end()), *mime,
-                     asset.hash};
-  }
+  FileReply reply;
+  if (original->in_archive)
+    reply.bytes.assign(original->bytes.begin(), original->bytes.end());
+  else
+    reply.file = std::move(original->opened);
+  reply.content_type = BrowserMime(asset.format).value_or("application/octet-stream");
+  reply.etag = asset.hash;
+  reply.path = file.path;
+  reply.mtime_ns = file.mtime_ns;
+  reply.format = asset.format;
+  return reply;
+}
+
+Result<FileReply> LibraryService::Original(int64_t asset_id) {
+  auto stored = StoredOriginal(asset_id);
+  if (!stored.ok() || BrowserMime(stored->format)) return stored;
   // HEIC, RAW, TIFF...: an upright JPEG the browser can show, long side up to 2560 px.
-  auto bytes = original->ReadAll();
-  if (!bytes.ok()) return bytes.status();
+  std::string bytes = std::move(stored->bytes);
+  if (stored->file) {
+    auto all = stored->file->ReadAll(uint64_t{2} << 30);
+    if (!all.ok()) return all.status();
+    bytes.assign(all->begin(), all->end());
+  }
   AnalyzeOptions opt;
   opt.thumbnail_size = 2560;
   opt.max_pixels = s_->options.max_pixels;
-  auto photo = AnalyzePhoto(bytes->data(), bytes->size(), file.path, opt);
-  if (!photo.ok()) return Corrupt(file.path + ": " + photo.status().message());
+  auto photo =
+      AnalyzePhoto(reinterpret_cast<const uint8_t*>(bytes.data()), bytes.size(), stored->path, opt);
+  if (!photo.ok()) return Corrupt(stored->path + ": " + photo.status().message());
   FileReply reply;
   reply.bytes.assign(photo->thumbnail_jpeg.begin(), photo->thumbnail_jpeg.end());
   reply.content_type = "image/jpeg";
-  reply.etag = asset.hash + "-jpeg";
+  reply.etag = stored->etag + "-jpeg";
   return reply;
 }
 

@@ -60,6 +60,9 @@ struct FileReply {
   std::string bytes;
   std::string content_type;
   std::string etag;  // strong validator without quotes
+  std::string path;  // the original's path, format and time (StoredOriginal)
+  std::string format;
+  int64_t mtime_ns = 0;
 };
 
 class LibraryService {
@@ -82,6 +85,10 @@ class LibraryService {
   // last), "oldest" or "path". {"results", "n", "offset", "has_more"}.
   Result<nlohmann::json> Browse(const PageRequest& page, const std::string& order);
   Result<nlohmann::json> Dupes();
+  // The files and folders indexing could not read, and the photos indexed with a warning, with
+  // the reason recorded for each (as `shoebox errors`): {"problems": [{"path", "reason",
+  // "kind"}] (the first `limit`, by path), "count"}.
+  Result<nlohmann::json> Problems(int64_t limit);
   // {"people": PeopleJson} among the photos the page's filters allow.
   Result<nlohmann::json> People(const PageRequest& page);
   // {"albums" | "keywords" | "folders": [{"name", "photos", "cover": {"id", "thumb"}}]} among
@@ -89,13 +96,19 @@ class LibraryService {
   Result<nlohmann::json> Collections(CollectionKind kind, const PageRequest& page);
   // {"months": [{"month": "YYYY-MM", "photos"}], "undated"}: Catalog::PhotoTimeline.
   Result<nlohmann::json> Timeline(const PageRequest& page);
-  Result<nlohmann::json> LibraryStatus();  // counts, model, indexing progress
+  Result<nlohmann::json> LibraryStatus();  // counts, model, indexing progress, "setup"
+  // Downloads a model named by its short name and embeds the library with it, in the
+  // background (web/model_setup.h); its progress is LibraryStatus()'s "setup".
+  Result<nlohmann::json> StartModelSetup(const std::string& model);
   Result<FileReply> Thumbnail(int64_t asset_id);
   // The original as the browser can show it: JPEG/PNG/GIF/WebP as stored, anything else
   // (HEIC, RAW, TIFF...) converted to an upright JPEG. Only the file the catalog knows is
   // read: same size and modification time, a regular file, inside its indexed folder (see
   // OpenUnchanged); otherwise kChanged (409) or kNotFound, never whatever is at the path now.
   Result<FileReply> Original(int64_t asset_id);
+  // The original's bytes exactly as stored (a HEIC stays a HEIC), under the same checks as
+  // Original, with its name and modification time: for "download as zip".
+  Result<FileReply> StoredOriginal(int64_t asset_id);
 
   // Blocks until the background load has finished (tests, benchmarks).
   void WaitUntilReady();

@@ -9,6 +9,7 @@
 
 #include "catalog/photo_json.h"
 #include "web/ui_assets.h"
+#include "web/zip_stream.h"
 
 namespace shoebox::web {
 namespace {
@@ -68,22 +69,28 @@ std::optional<int64_t> ParseInt(const std::string& s, int64_t lo, int64_t hi) {
   return v;
 }
 
+// The number parameter `name` into *out when given (else *out is left alone); false (and the
+// reply sent) when it is not a whole number from lo to hi.
+bool ParseNumber(const httplib::Request& req, httplib::Response& res, const char* name, int64_t lo,
+                 int64_t hi, int64_t* out) {
+  if (!req.has_param(name)) return true;
+  auto v = ParseInt(req.get_param_value(name), lo, hi);
+  if (!v) {
+    SendError(res, 400,
+              std::string("parameter ") + name + " must be a whole number from " +
+                  std::to_string(lo) + " to " + std::to_string(hi));
+    return false;
+  }
+  *out = *v;
+  return true;
+}
+
 // n, offset and the filters of /api/search and /api/similar; false (and the reply sent) when
 // a parameter is malformed.
 bool ParsePage(const httplib::Request& req, httplib::Response& res, PageRequest* page) {
-  auto num = [&](const char* name, int64_t lo, int64_t hi, int64_t* out) {
-    if (!req.has_param(name)) return true;
-    auto v = ParseInt(req.get_param_value(name), lo, hi);
-    if (!v) {
-      SendError(res, 400,
-                std::string("parameter ") + name + " must be a whole number from " +
-                    std::to_string(lo) + " to " + std::to_string(hi));
-      return false;
-    }
-    *out = *v;
-    return true;
-  };
-  if (!num("n", 1, 500, &page->n) || !num("offset", 0, 100000, &page->offset)) return false;
+  if (!ParseNumber(req, res, "n", 1, 500, &page->n) ||
+      !ParseNumber(req, res, "offset", 0, 100000, &page->offset))
+    return false;
   auto& f = page->options.filter;
   auto date = [&](const char* name, std::optional<std::string>* out) {
     if (!req.has_param(name) || req.get_param_value(name).empty()) return true;
@@ -391,12 +398,7 @@ void WebServer::Routes() {
   });
   http_->Get("/api/random", [this](const Request& req, Response& res) {
     int64_t n = 60;
-    if (req.has_param("n")) {
-      auto v = ParseInt(req.get_param_value("n"), 1, 500);
-      if (!v) return SendError(res, 400, "parameter n must be a whole number from 1 to 500");
-      n = *v;
-    }
-    Reply(res, service_->Random(n));
+    if (ParseNumber(req, res, "n", 1, 500, &n)) Reply(res, service_->Random(n));
   });
   http_->Get("/api/browse", [this](const Request& req, Response& res) {
     PageRequest page;
@@ -425,12 +427,61 @@ void WebServer::Routes() {
     if (!ParsePage(req, res, &page)) return;
     Reply(res, service_->Timeline(page));
   });
+  http_->Get("/api/problems", [this](const Request& req, Response& res) {
+    int64_t n = 1000;
+    if (ParseNumber(req, res, "n", 1, 10000, &n)) Reply(res, service_->Problems(n));
+  });
   http_->Get("/api/dupes",
              [this](const Request&, Response& res) { Reply(res, service_->Dupes()); });
+  http_->Post("/api/models/setup", [this](const Request& req, Response& res) {
+    const std::string model = req.get_param_value("model");
+    if (model.empty())
+      return SendError(res, 400, "parameter model (a short name, e.g. clip-vit-b32) is required");
+    Reply(res, service_->StartModelSetup(model));
+  });
   http_->Get("/api/status",
              [this](const Request&, Response& res) { Reply(res, service_->LibraryStatus()); });
   http_->Get(R"(/thumb/([^/]+))", [this, id_of](const Request& req, Response& res) {
     if (auto id = id_of(req, res)) SendFile(req, res, service_->Thumbnail(*id), true);
+  });
+  // Several photos' originals as one zip: ids=1,2,3 (at most kMaxZipPhotos). Written as it is
+  // made; a photo that cannot be read is left out and named, with why, in "NOT INCLUDED.txt".
+  http_->Get("/api/zip", [this](const Request& req, Response& res) {
+    constexpr size_t kMaxZipPhotos = 500;  // ids in a URL, under httplib's 8 KB limit
+    std::vector<int64_t> ids;
+    const std::string list = req.get_param_value("ids");
+    for (size_t at = 0; at <= list.size() && !list.empty();) {
+      const size_t comma = std::min(list.find(',', at), list.size());
+      auto id = ParseInt(list.substr(at, comma - at), 1, int64_t{1} << 53);
+      if (!id) return SendError(res, 400, "parameter ids is a list of photo ids: ids=12,40,41");
+      ids.push_back(*id);
+      at = comma + 1;
+    }
+    if (ids.empty()) return SendError(res, 400, "parameter ids (the photos to zip) is required");
+    if (ids.size() > kMaxZipPhotos)
+      return SendError(res, 400,
+                       "at most " + std::to_string(kMaxZipPhotos) + " photos go in one zip");
+    res.set_header("Content-Disposition", "attachment; filename=\"shoebox " +
+                                              std::to_string(ids.size()) + " photos.zip\"");
+    res.set_header("Cache-Control", "no-store");
+    res.set_chunked_content_provider(
+        "application/zip", [this, ids](size_t, httplib::DataSink& sink) {
+          ZipStream zip([&sink](const char* data, size_t size) { return sink.write(data, size); });
+          std::string skipped;
+          for (int64_t id : ids) {
+            auto original = service_->StoredOriginal(id);
+            Status st = original.ok() ? zip.Add(std::filesystem::path(original->path).filename(),
+                                                original->mtime_ns, original->file, original->bytes)
+                                      : original.status();
+            if (st.code() == StatusCode::kCancelled) return false;
+            if (!st.ok()) skipped += "photo " + std::to_string(id) + ": " + st.message() + "\n";
+          }
+          if (!skipped.empty() && !zip.Add("NOT INCLUDED.txt", 0, nullptr, skipped).ok())
+            return false;
+          if (!zip.Finish().ok()) return false;
+          sink.done();
+          return true;
+        });
   });
   http_->Get(R"(/original/([^/]+))", [this, id_of](const Request& req, Response& res) {
     if (auto id = id_of(req, res)) SendFile(req, res, service_->Original(*id), false);

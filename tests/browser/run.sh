@@ -69,17 +69,25 @@ for _ in $(seq 200); do
 done
 # A copy from outside the library of a library photo, dropped onto the page.
 cp "$corpus/photos/duplicates/coffee cropped.jpg" "$work/dropped.jpg"
-# A second server for the first-run checks: a home with no catalog and no model.
+# A second server for the first-run checks: a home with no catalog and no model, and a
+# stand-in for the Hugging Face Hub (loopback, slowed to ~4 MB/s so that the page's download
+# progress can be seen) that serves the tiny model as clip-vit-b32's repo.
 first="$work/first-run"
-rm -rf "$first"
-mkdir -p "$first"
+rm -rf "$first" "$work/hub"
+mkdir -p "$first" "$work/hub/openai/clip-vit-base-patch32"
+cp "$home/model/"* "$work/hub/openai/clip-vit-base-patch32/"
+MOCK_HUB_RATE=4000000 python3 -u "$src/tests/e2e/mock_hub.py" "$work/hub" > "$work/hub.port" &
+hub=$!
+trap 'kill $server $hub 2>/dev/null; wait $server $hub 2>/dev/null' EXIT
+for _ in $(seq 100); do [ -s "$work/hub.port" ] && break; sleep 0.1; done
 flog="$work/first-run.log"
-HOME="$first" XDG_DATA_HOME="$first/data" XDG_CACHE_HOME="$first/cache" "$bin" serve --port 0 > "$flog" 2>&1 &
+HOME="$first" XDG_DATA_HOME="$first/data" XDG_CACHE_HOME="$first/cache" \
+  SHOEBOX_HF_ENDPOINT="http://127.0.0.1:$(head -1 "$work/hub.port")" "$bin" serve --port 0 > "$flog" 2>&1 &
 first_server=$!
-trap 'kill $server $first_server 2>/dev/null; wait $server $first_server 2>/dev/null' EXIT
+trap 'kill $server $hub $first_server 2>/dev/null; wait $server $hub $first_server 2>/dev/null' EXIT
 first_url="$(served_at "$flog")"
 FIRST_RUN_URL="$first_url" FIRST_RUN_HOME="$first" SHOEBOX_BIN="$bin" TEXT_PHOTOS="$src/tests/data/text-photos" \
-  TAKEOUT="$corpus/libraries/google-takeout/immich-go-gophers/Takeout" \
+  TAKEOUT="$corpus/libraries/google-takeout/immich-go-gophers/Takeout" BAD_FILES="$corpus/bad" \
   node "$deps/ui_test.mjs" "$url" "$artifacts" "$work/dropped.jpg"
 if [ $# -ge 3 ]; then
   port="$(echo "$url" | grep -Eo '[0-9]+/$' | tr -d /)"

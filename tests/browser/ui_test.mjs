@@ -473,6 +473,55 @@ try {
   }
   await phone.close();
 
+  // ---- Selecting several photos: Select, a click each, Shift-click for a range, x on a
+  // focused photo; then copy their paths or download their originals as one zip. Esc ends it.
+  await page.goto(`${origin}#/browse`);
+  await waitPainted('browse');
+  await waitTiles(12);
+  check(await page.isVisible('#select-toggle'), 'the grid offers "Select"');
+  await page.click('#select-toggle');
+  check(await page.isVisible('#selbar') && (await page.$$eval(tiles, (t) => t.every((x) => x.getAttribute('aria-pressed') === 'false'))),
+    'selecting shows the selection bar, and every photo says it can be chosen');
+  await page.click(`${tiles} >> nth=0`);
+  await page.click(`${tiles} >> nth=2`);
+  check(await page.isHidden('#detail') && (await page.textContent('#sel-count')) === '2 selected', 'a click chooses a photo instead of opening it');
+  await page.click(`${tiles} >> nth=5`, { modifiers: ['Shift'] });
+  const chosen = await page.$$eval(tiles, (t) => t.map((x, i) => (x.getAttribute('aria-pressed') === 'true' ? i : -1)).filter((i) => i >= 0));
+  check(chosen.join() === '0,2,3,4,5', `Shift-click adds the range (${chosen.join()})`);
+  await page.focus(`${tiles} >> nth=7`);
+  await page.keyboard.press('x');
+  check((await page.textContent('#sel-count')) === '6 selected', 'x chooses the focused photo');
+  await page.evaluate(() => {
+    window.copied = [];
+    navigator.clipboard.writeText = async (t) => { window.copied.push(t); };
+  });
+  await page.click('#sel-copy');
+  const paths = (await page.evaluate(() => window.copied[0] || '')).split('\n');
+  check(paths.length === 6 && paths.every((x) => x.startsWith('/')), `"Copy paths" copies one path a line (${paths.length})`);
+  await page.click('#sel-folders');
+  const folders = (await page.evaluate(() => window.copied[1] || '')).split('\n');
+  check(folders.length >= 1 && folders.length <= 6 && new Set(folders).size === folders.length, `"Copy folder paths" copies each folder once (${folders.join(', ')})`);
+  const zipHref = await page.getAttribute('#sel-zip', 'href');
+  const zip = await page.evaluate(async (h) => {
+    const r = await fetch(h);
+    const b = new Uint8Array(await r.arrayBuffer());
+    return { ok: r.ok, type: r.headers.get('content-type'), pk: b[0] === 0x50 && b[1] === 0x4b, size: b.length };
+  }, zipHref);
+  check(zipHref.split('ids=')[1].split(',').length === 6 && zip.ok && zip.pk && zip.type === 'application/zip' && zip.size > 10000,
+    `"Download as zip" gets one zip of the 6 originals (${zip.size} bytes)`);
+  await snap(page, 'select');
+  await page.keyboard.press('Escape');
+  check(await page.isHidden('#selbar') && (await page.$$eval(tiles, (t) => t.every((x) => !x.hasAttribute('aria-pressed')))), 'Esc ends selecting');
+  await page.click(`${tiles} >> nth=1`, { modifiers: ['Control'] });
+  check(await page.isHidden('#detail') && (await page.textContent('#sel-count')) === '1 selected', 'Ctrl-click starts selecting with that photo');
+  await page.click('#sel-done');
+  await page.click(`${tiles} >> nth=1`);
+  await page.waitForSelector('#detail:not([hidden])', { timeout: 5000 });
+  await page.waitForFunction(() => { const i = document.getElementById('d-img'); return i.complete && i.naturalWidth > 0; }, null, { timeout: 10000 });
+  check(true, 'after "Done" a click opens the photo again');
+  await page.keyboard.press('Escape');
+  await page.waitForSelector('#detail', { state: 'hidden', timeout: 5000 });
+
   // ---- Point 1: first run and no model. A server started with no catalog shows how to
   // begin (it used to exit); once photos are indexed without a model, the page says that
   // words work now and how to get search by meaning, and the API no longer says "loading".
@@ -544,6 +593,53 @@ try {
     const folderHeadings = await page.$$eval('#grid .group-heading', (h) => h.map((x) => x.textContent));
     check(folderHeadings.length >= 2 && folderHeadings.every((h) => h.startsWith('/')), `by folder, the folders are named (${folderHeadings.length} headings)`);
     await snap(page, 'browse-by-folder');
+
+    // ---- Point 1, continued: a model downloaded from the page. The stand-in Hub serves the
+    // tiny model as clip-vit-b32's repo, slowly enough to watch the progress; then the server
+    // indexes the photos with it and search by meaning works, with no terminal.
+    await page.evaluate(() => localStorage.removeItem('shoebox.hideNoModel'));
+    await page.goto(`${first}#/`);
+    await page.waitForSelector('#setup:not([hidden])', { timeout: 10000 });
+    check(await page.$eval('#setup-model', (s) => s.value) === 'clip-vit-b32', 'the page offers a model to download, the fast one first');
+    await page.click('#setup-start');
+    const watched = await page.waitForFunction(() => /Downloading clip-vit-b32: [\d.]+ MB of 1\d MB \(\d+%\)/.test(document.getElementById('setup-text').textContent) &&
+      !document.getElementById('setup-track').hidden, null, { timeout: 10000 }).then(() => true, () => false);
+    check(watched, `the download shows its progress (${await page.textContent('#setup-text')})`);
+    check(await page.isDisabled('#setup-start'), 'and cannot be started twice');
+    await snap(page, 'model-download');
+    const ready = await page.waitForFunction(() => document.getElementById('setup-text').textContent.includes('clip-vit-b32 is ready'),
+      null, { timeout: 60000 }).then(() => true, () => false);
+    check(ready, `then the photos are indexed with it and the page says search by meaning is ready (${await page.textContent('#setup-text')})`);
+    const meaning = await page.evaluate(async () => {
+      const r = await fetch('/api/search?q=a%20photo&mode=semantic');
+      return r.ok && (await r.json()).results.length > 0;
+    });
+    check(meaning, 'and a search by meaning answers');
+    await snap(page, 'model-ready');
+    await page.waitForSelector('#setup-hide:not([hidden])', { timeout: 5000 });
+    await page.click('#setup-hide');
+    check(await page.isHidden('#onboard'), 'the outcome can be put away');
+
+    // ---- Point 6, the stored reason of an unreadable file: such a file has no photo to open,
+    // so the lists have a "Problems" tab with each file's path and the reason recorded.
+    check(await page.isHidden('#tab-problems'), 'no "Problems" tab while every file was read');
+    execFileSync(process.env.SHOEBOX_BIN, ['-q', 'index', '--no-ocr', process.env.BAD_FILES], {
+      env: { ...process.env, HOME: home, XDG_DATA_HOME: `${home}/data`, XDG_CACHE_HOME: `${home}/cache` },
+      stdio: 'inherit',
+    });
+    await page.goto(`${first}#/albums`);
+    await page.waitForSelector('#tab-problems:not([hidden])', { timeout: 15000 });
+    const problems = await page.evaluate(async () => (await fetch('/api/problems')).json());
+    await page.click('#tab-problems');
+    await page.waitForSelector('.problems li', { timeout: 10000 });
+    const rows = await page.$$eval('.problems li', (li) => li.map((x) => ({
+      path: x.querySelector('.path').textContent, reason: x.querySelector('.reason').textContent })));
+    const empty = rows.find((r) => r.path.endsWith('/empty.jpg'));
+    check(problems.count >= 5 && rows.length === problems.count && (await page.textContent('#problems-count')) === String(problems.count),
+      `the tab counts them and lists every one (${rows.length} of ${problems.count})`);
+    check(!!empty && empty.reason.length > 5, `each with its reason (empty.jpg: ${empty && empty.reason})`);
+    check((await page.evaluate(() => location.hash)) === '#/problems', 'the list has its own URL');
+    await snap(page, 'unreadable');
   } else {
     check(false, 'FIRST_RUN_URL is set (tests/browser/run.sh starts a first-run server)');
   }

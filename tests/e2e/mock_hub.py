@@ -9,11 +9,14 @@ Faults, by repo name:
   test/gated    -> 401 everywhere
   test/flaky    -> the first GET of each file sends half of it, then drops the connection
   test/corrupt  -> the API advertises a wrong sha256 for model.safetensors
+$MOCK_HUB_RATE (bytes a second), when set, slows every file down to that rate, so that a
+download's progress can be watched.
 Prints the port it listens on, then serves until killed. Stops by itself after 10 minutes.
 """
-import hashlib, http.server, json, os, sys, threading, urllib.parse
+import hashlib, http.server, json, os, sys, threading, time, urllib.parse
 
 ROOT = sys.argv[1]
+RATE = int(os.environ.get("MOCK_HUB_RATE", "0"))
 served_once = set()
 lock = threading.Lock()
 
@@ -82,7 +85,12 @@ class Handler(http.server.BaseHTTPRequestHandler):
             self.wfile.flush()
             self.close_connection = True
             return
-        self.wfile.write(body)
+        if not RATE:
+            return self.wfile.write(body)
+        step = 64 * 1024
+        for i in range(0, len(body), step):
+            self.wfile.write(body[i : i + step])
+            time.sleep(step / RATE)
 
 
 server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)

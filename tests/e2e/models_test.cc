@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cli_runner.h"
+#include "server_runner.h"
 #include "test_util.h"
 
 namespace shoebox::testing {
@@ -19,7 +20,9 @@ std::filesystem::path Golden() { return GoldenPath(); }
 class MockHub : public ::testing::Test {
  protected:
   void SetUp() override {
-    for (const char* repo : {"test/tiny", "test/flaky", "test/corrupt"}) {
+    // openai/clip-vit-base-patch32 is clip-vit-b32's repo: the page may ask for short names only.
+    for (const char* repo :
+         {"test/tiny", "test/flaky", "test/corrupt", "openai/clip-vit-base-patch32"}) {
       auto dir = tmp_ / "hub" / repo;
       std::filesystem::create_directories(dir);
       for (const char* f : {"config.json", "model.safetensors", "preprocessor_config.json"})
@@ -109,6 +112,61 @@ TEST_F(MockHub, ListsKnownModelsWithTheDefault) {
       EXPECT_EQ(m["repo"], "google/siglip-base-patch16-256-multilingual");
   }
   EXPECT_EQ(defaults, 1);
+}
+
+// A first-run user with photos catalogued but no model clicks "Download" on the page: the
+// server downloads it, embeds the library, and search by meaning works, with no terminal.
+TEST_F(MockHub, AModelDownloadedFromThePageEmbedsTheLibraryAndSearchByMeaningThenWorks) {
+  const auto photos = std::filesystem::canonical(CorpusPath() / "photos/orientation");
+  CliResult indexed = cli_.Run({"-q", "index", "--no-ocr", photos.string()});
+  ASSERT_EQ(indexed.exit_code, 0) << indexed.err;
+  Server server(cli_, tmp_ / "serve.log");
+  server.WaitListening();
+  auto c = server.Client();
+  auto status = [&] { return nlohmann::json::parse(c.Get("/api/status")->body); };
+  const auto before = status();
+  ASSERT_EQ(before["setup"]["state"], "idle");
+  ASSERT_EQ(before["model"]["state"], "none");
+  const int64_t assets = before["assets"];
+  ASSERT_GT(assets, 3);
+
+  auto unknown = c.Post("/api/models/setup?model=evil%2Frepo", "", "text/plain");
+  ASSERT_TRUE(unknown);
+  EXPECT_EQ(unknown->status, 400);
+  EXPECT_NE(unknown->body.find("clip-vit-b32"), std::string::npos) << unknown->body;
+  auto foreign = c.Post("/api/models/setup?model=clip-vit-b32", {{"Origin", "http://evil.test"}},
+                        "", "text/plain");
+  ASSERT_TRUE(foreign);
+  EXPECT_EQ(foreign->status, 403);
+
+  auto started = c.Post("/api/models/setup?model=clip-vit-b32", "", "text/plain");
+  ASSERT_TRUE(started);
+  ASSERT_EQ(started->status, 200) << started->body;
+  EXPECT_EQ(nlohmann::json::parse(started->body)["model"], "clip-vit-b32");
+  nlohmann::json s;
+  for (int i = 0; i < 600; ++i) {
+    s = status();
+    if (s["setup"]["state"] == "done" || s["setup"]["state"] == "failed") break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  ASSERT_EQ(s["setup"]["state"], "done") << s.dump() << server.log();
+  EXPECT_GT(s["setup"]["total"].get<uint64_t>(), 0u);
+  EXPECT_EQ(s["setup"]["done"], s["setup"]["total"]);
+  EXPECT_EQ(ReadFile(ModelDir("openai--clip-vit-base-patch32") / "model.safetensors"),
+            ReadFile(Golden() / "clip/tiny-b32/model.safetensors"));
+  bool listed = false;
+  for (const auto& m : s["setup"]["models"])
+    if (m["name"] == "clip-vit-b32") listed = m["downloaded"].get<bool>();
+  EXPECT_TRUE(listed);
+
+  server.WaitReady();  // the refresh found the vectors and loaded the model for queries
+  s = status();
+  EXPECT_EQ(s["vectors"]["count"].get<int64_t>() + s["indexing"]["failed"].get<int64_t>(), assets)
+      << s.dump();
+  auto hits = c.Get("/api/search?q=a%20photo&mode=semantic");
+  ASSERT_TRUE(hits);
+  ASSERT_EQ(hits->status, 200) << hits->body;
+  EXPECT_FALSE(nlohmann::json::parse(hits->body)["results"].empty());
 }
 
 }  // namespace

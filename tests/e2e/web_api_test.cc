@@ -1,16 +1,20 @@
 // The web server's JSON API, files and defences, end to end: the real `shoebox serve` over a
 // catalog indexed from the shared corpus with the tiny golden CLIP model, driven over HTTP.
 // Answers are checked against the CLI (same ranking), the catalog and the files themselves.
+#include <archive.h>
+#include <archive_entry.h>
 #include <gtest/gtest.h>
 #include <httplib.h>
 #include <netinet/in.h>
 #include <signal.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <cctype>
 #include <chrono>
+#include <map>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <set>
@@ -342,6 +346,53 @@ TEST(WebApi, ThumbnailsAreCachedJpegsWithValidators) {
   }
 }
 
+// Several selected photos download as one zip of their originals exactly as stored (a HEIC
+// stays a HEIC), under their own names and times; one that cannot be read is named with why.
+TEST(WebApi, SelectedPhotosDownloadAsOneZipOfTheirOriginals) {
+  auto c = Shared().server->Client();
+  const std::string jpeg = "Vacaciones 2019/Playa día 2.jpg", heic = "heif/cheers_1440x960.heic";
+  auto r = c.Get("/api/zip?ids=" + std::to_string(IdOf(jpeg)) + "," + std::to_string(IdOf(heic)) +
+                 ",77777777");
+  ASSERT_TRUE(r);
+  ASSERT_EQ(r->status, 200) << r->body;
+  EXPECT_EQ(r->get_header_value("Content-Type"), "application/zip");
+  EXPECT_NE(r->get_header_value("Content-Disposition").find("attachment"), std::string::npos);
+  std::map<std::string, std::string> members;
+  std::map<std::string, int64_t> times;
+  archive* a = archive_read_new();
+  archive_read_support_format_zip_seekable(a);
+  ASSERT_EQ(archive_read_open_memory(a, r->body.data(), r->body.size()), ARCHIVE_OK);
+  archive_entry* e = nullptr;
+  while (archive_read_next_header(a, &e) == ARCHIVE_OK) {
+    std::string data(static_cast<size_t>(archive_entry_size(e)), '\0');
+    if (!data.empty())
+      EXPECT_EQ(archive_read_data(a, data.data(), data.size()), ssize_t(data.size()));
+    members[archive_entry_pathname(e)] = data;
+    times[archive_entry_pathname(e)] = archive_entry_mtime(e);
+  }
+  archive_read_free(a);
+  ASSERT_EQ(members.size(), 3u);
+  EXPECT_EQ(members["Playa día 2.jpg"], ReadFile(Shared().photos / jpeg));
+  EXPECT_EQ(members["cheers_1440x960.heic"], ReadFile(Shared().photos / heic));
+  struct stat st {};
+  ASSERT_EQ(::stat((Shared().photos / jpeg).c_str(), &st), 0);
+  EXPECT_LE(std::abs(times["Playa día 2.jpg"] - st.st_mtime), 2);  // zip's DOS time: 2 s steps
+  EXPECT_NE(members["NOT INCLUDED.txt"].find("photo 77777777: no photo 77777777"),
+            std::string::npos)
+      << members["NOT INCLUDED.txt"];
+  // Two photos of one name keep both.
+  auto twice =
+      c.Get("/api/zip?ids=" + std::to_string(IdOf(jpeg)) + "," + std::to_string(IdOf(jpeg)));
+  ASSERT_TRUE(twice);
+  EXPECT_NE(twice->body.find("Playa día 2 (2).jpg"), std::string::npos);
+  Get("/api/zip", 400);
+  Get("/api/zip?ids=1,,2", 400);
+  Get("/api/zip?ids=../etc/passwd", 400);
+  std::string many = "/api/zip?ids=1";
+  for (int i = 0; i < 500; ++i) many += ",1";
+  Get(many, 400);
+}
+
 TEST(WebApi, OriginalsStreamAsStoredOrConvertedForTheBrowser) {
   auto c = Shared().server->Client();
   const auto jpeg = Shared().photos / "Vacaciones 2019/Playa día 2.jpg";
@@ -613,6 +664,37 @@ TEST(WebApi, ServingWhileIndexingShowsNewPhotosWithoutRestart) {
   EXPECT_EQ(status["vectors"]["count"], 4) << status;
   json page = json::parse(c.Get("/api/search?q=coffee&n=10")->body);
   EXPECT_EQ(page["results"].size(), 4u) << page;
+}
+
+// A file that could not be read has no photo to open: the page lists every such file with the
+// reason indexing recorded, the same list as `shoebox errors`.
+TEST(WebApi, UnreadableFilesAreListedWithTheReasonRecordedForEach) {
+  TempDir tmp;
+  Cli cli(tmp / "home");
+  const auto bad = std::filesystem::canonical(CorpusPath() / "bad");
+  ASSERT_EQ(cli.Run({"-q", "index", "--no-ocr", bad.string()}).exit_code, 0);
+  CliResult errors = cli.Run({"errors", "--json"});
+  ASSERT_EQ(errors.exit_code, 0) << errors.err;
+  const json expected = errors.Json();
+  ASSERT_GE(expected.size(), 5u);
+  Server s(cli, tmp / "serve.log");
+  s.WaitListening();
+  auto c = s.Client();
+  const json all = json::parse(c.Get("/api/problems")->body);
+  EXPECT_EQ(all["count"], expected.size());
+  ASSERT_EQ(all["problems"].size(), expected.size());
+  for (size_t i = 0; i < expected.size(); ++i) {
+    EXPECT_EQ(all["problems"][i]["path"], expected[i]["path"]);
+    EXPECT_EQ(all["problems"][i]["reason"], expected[i]["reason"]);
+    EXPECT_EQ(all["problems"][i]["kind"], expected[i]["kind"]);
+  }
+  const json status = json::parse(c.Get("/api/status")->body);
+  EXPECT_EQ(status["errors"].get<size_t>() + status["warnings"].get<size_t>(), expected.size());
+  EXPECT_GT(status["errors"], 0);
+  const json first = json::parse(c.Get("/api/problems?n=2")->body);
+  EXPECT_EQ(first["problems"].size(), 2u);
+  EXPECT_EQ(first["count"], expected.size());
+  EXPECT_EQ(c.Get("/api/problems?n=0")->status, 400);
 }
 
 }  // namespace

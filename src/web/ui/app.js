@@ -5,6 +5,8 @@
 const PAGE = 60;
 const $ = (id) => document.getElementById(id);
 const els = {
+  selectToggle: $('select-toggle'), selbar: $('selbar'), selCount: $('sel-count'), selCopy: $('sel-copy'),
+  selFolders: $('sel-folders'), selZip: $('sel-zip'),
   q: $('q'), form: $('search-form'), grid: $('grid'), title: $('title'), subtitle: $('subtitle'),
   message: $('message'), sentinel: $('sentinel'), spinner: $('spinner'), dupes: $('dupes'), people: $('people'),
   detail: $('detail'), dImg: $('d-img'), dBoxes: $('d-boxes'), dName: $('d-name'), dMeta: $('d-meta'), dStrip: $('d-strip'),
@@ -174,8 +176,69 @@ function tile(item, opts) {
   }
   info.append(left, right);
   b.appendChild(info);
-  b.addEventListener('click', () => showPhoto(item.id));
+  if (selecting) b.setAttribute('aria-pressed', String(selected.has(item.id)));
+  b.addEventListener('click', (e) => {
+    if (els.grid.contains(b) && (selecting || e.ctrlKey || e.metaKey || e.shiftKey)) {
+      toggleSelected(b, item, e.shiftKey);
+      return;
+    }
+    showPhoto(item.id);
+  });
   return b;
+}
+
+// Selecting several photos of the grid (copy their paths, download them as a zip). Nothing is
+// ever deleted or moved: the page has no way to.
+let selecting = false;
+const selected = new Map();  // id -> item, in the order chosen
+let lastToggled = null;      // the anchor of a Shift-click range
+const MAX_ZIP = 500;         // the server's limit for one zip
+function setSelecting(on) {
+  selecting = on;
+  if (!on) { selected.clear(); lastToggled = null; }
+  els.selectToggle.setAttribute('aria-pressed', String(on));
+  els.selectToggle.textContent = on ? 'Cancel' : 'Select';
+  for (const t of tiles()) {
+    if (on) t.setAttribute('aria-pressed', String(selected.has(Number(t.dataset.id))));
+    else t.removeAttribute('aria-pressed');
+  }
+  document.body.classList.toggle('selecting', on);
+  updateSelection();
+}
+function toggleSelected(tileEl, item, range) {
+  if (!selecting) setSelecting(true);
+  const ids = [item.id];
+  if (range && lastToggled !== null) {
+    // Shift-click: everything between the last photo chosen and this one, as that one is.
+    const a = items.findIndex((x) => x.id === lastToggled);
+    const b = items.findIndex((x) => x.id === item.id);
+    if (a >= 0 && b >= 0) ids.splice(0, 1, ...items.slice(Math.min(a, b), Math.max(a, b) + 1).map((x) => x.id));
+  }
+  const on = range && lastToggled !== null ? selected.has(lastToggled) || lastToggled === item.id : !selected.has(item.id);
+  for (const id of ids) {
+    const it = items.find((x) => x.id === id) || item;
+    if (on) selected.set(id, it); else selected.delete(id);
+    const t = els.grid.querySelector(`.tile[data-id="${id}"]`);
+    if (t) t.setAttribute('aria-pressed', String(on));
+  }
+  lastToggled = item.id;
+  updateSelection();
+}
+function updateSelection() {
+  const n = selected.size;
+  els.selbar.hidden = !selecting;
+  els.selCount.textContent = n ? `${n.toLocaleString()} selected` : 'Choose photos';
+  for (const b of [els.selCopy, els.selFolders]) b.disabled = !n;
+  const zipOk = n > 0 && n <= MAX_ZIP;
+  els.selZip.setAttribute('aria-disabled', String(!zipOk));
+  els.selZip.title = n > MAX_ZIP ? `At most ${MAX_ZIP} photos go in one zip` : 'The originals, as they are stored';
+  if (zipOk) els.selZip.href = `/api/zip?ids=${[...selected.keys()].join(',')}`;
+  else els.selZip.removeAttribute('href');
+}
+function copyLines(lines, what) {
+  const text = lines.join('\n');
+  navigator.clipboard.writeText(text).then(() => toast(`Copied ${lines.length} ${what}${lines.length === 1 ? '' : 's'}`),
+    () => toast('The browser did not allow copying'));
 }
 
 function setMessage(text) {
@@ -203,6 +266,7 @@ function resetGrid(keep) {
   els.scrubber.hidden = true;
   lastGroup = null;
   els.grid.hidden = false;
+  if (!keptItems) els.selectToggle.hidden = true;
   setMessage('');
 }
 
@@ -283,6 +347,7 @@ async function loadPage() {
     hasMore = !!data.has_more;
     if (keptItems) { els.grid.replaceChildren(); keptItems = null; }
     els.grid.append(...withHeadings(fresh, nodes));
+    els.selectToggle.hidden = !items.length;
     els.grid.setAttribute('aria-busy', 'false');
     if (view.kind === 'browse') {
       els.subtitle.textContent = `${items.length}${hasMore ? '+' : ''} photo${items.length === 1 ? '' : 's'}`;
@@ -360,6 +425,7 @@ function show(newView) {
   // A search refined by typing keeps its last results on screen until the new ones come.
   const refining = view.kind === 'search' && newView.kind === 'search';
   view = newView;
+  if (selecting) setSelecting(false);
   resetGrid(refining);
   highlightNav();
   setQueryImage(null);
@@ -394,7 +460,7 @@ function show(newView) {
     els.title.textContent = 'People';
     return loadPeople();
   } else if (view.kind === 'collections') {
-    els.title.textContent = { albums: 'Albums', folders: 'Folders', keywords: 'Keywords' }[view.list];
+    els.title.textContent = { albums: 'Albums', folders: 'Folders', keywords: 'Keywords', problems: 'Files with problems' }[view.list];
     return loadCollections();
   }
   els.subtitle.textContent = '';
@@ -467,7 +533,7 @@ function route() {
       show({ kind: 'dupes' });
     } else if (path === '/people') {
       show({ kind: 'people' });
-    } else if (['/albums', '/folders', '/keywords'].includes(path)) {
+    } else if (['/albums', '/folders', '/keywords', '/problems'].includes(path)) {
       show({ kind: 'collections', list: path.slice(1) });
     } else if (path.startsWith('/person/')) {
       els.q.value = '';
@@ -983,6 +1049,7 @@ async function loadCollections() {
     if (a.dataset.kind === view.list) a.setAttribute('aria-current', 'page'); else a.removeAttribute('aria-current');
   }
   els.spinner.hidden = false;
+  if (view.list === 'problems') return loadProblems();
   const gen = generation;
   const filter = { albums: 'album', folders: 'folder', keywords: 'keyword' }[view.list];
   try {
@@ -1027,6 +1094,47 @@ async function loadCollections() {
   }
 }
 
+// What indexing could not read, with the reason it recorded (`shoebox errors`): such files
+// have no photo in the grid, so this list is the only place the page can say why.
+const PROBLEM_KINDS = { file: 'not indexed', folder: 'folder not indexed', warning: 'indexed, with a warning' };
+async function loadProblems() {
+  const gen = generation;
+  els.collections.replaceChildren();
+  try {
+    const data = await api('/api/problems');
+    if (gen !== generation) return;
+    const unread = data.problems.filter((p) => p.kind !== 'warning');
+    const warned = data.problems.filter((p) => p.kind === 'warning');
+    const plural = (n, one, many) => `${n.toLocaleString()} ${n === 1 ? one : many}`;
+    els.subtitle.textContent = (data.count === data.problems.length ? '' : `the first ${data.problems.length} of ${data.count.toLocaleString()} (all: shoebox errors): `) +
+      [unread.length ? `${plural(unread.length, 'file was', 'files were')} not read` : '',
+        warned.length ? `${plural(warned.length, 'file was', 'files were')} read with a warning` : ''].filter(Boolean).join(', ');
+    if (!data.count) setMessage('Every file was read.');
+    const list = document.createElement('ul');
+    list.className = 'problems';
+    for (const p of [...unread, ...warned]) {
+      const li = document.createElement('li');
+      const where = document.createElement('div');
+      where.className = 'path';
+      where.textContent = p.path;
+      const why = document.createElement('div');
+      why.className = 'reason';
+      why.textContent = p.reason;
+      const kind = document.createElement('span');
+      kind.className = `kind ${p.kind}`;
+      kind.textContent = PROBLEM_KINDS[p.kind] || p.kind;
+      li.append(kind, where, why);
+      list.appendChild(li);
+    }
+    els.collections.replaceChildren(list);
+  } catch (e) {
+    if (gen === generation) setMessage(e.offline ? '' : e.message);
+    if (e.offline) needsReload = true;
+  } finally {
+    if (gen === generation) els.spinner.hidden = true;
+  }
+}
+
 // Drag and drop a photo (or paste one) to search by it.
 let dragDepth = 0;
 window.addEventListener('dragenter', (e) => {
@@ -1063,7 +1171,20 @@ els.upload.addEventListener('change', () => {
   els.upload.value = '';
 });
 
-// Keyboard: / focuses search, arrows move through the grid, Enter opens, Esc closes.
+els.selectToggle.addEventListener('click', () => setSelecting(!selecting));
+$('sel-done').addEventListener('click', () => setSelecting(false));
+$('sel-all').addEventListener('click', () => {
+  for (const it of items) selected.set(it.id, it);
+  setSelecting(true);
+});
+els.selCopy.addEventListener('click', () => copyLines([...selected.values()].map((x) => x.path), 'path'));
+els.selFolders.addEventListener('click', () => {
+  const folders = [...new Set([...selected.values()].map((x) => x.path.slice(0, x.path.lastIndexOf('/')) || '/'))];
+  copyLines(folders, 'folder path');
+});
+
+// Keyboard: / focuses search, arrows move through the grid, Enter opens, Esc closes,
+// x selects the focused photo.
 function tiles() { return Array.from(els.grid.querySelectorAll('.tile')); }
 function columns() {
   const t = tiles();
@@ -1081,6 +1202,7 @@ document.addEventListener('keydown', (e) => {
     if (!els.detail.hidden) { closeDetail(); e.preventDefault(); return; }
     if (e.target === els.q && els.q.value) { els.q.value = ''; scheduleSearch(); return; }
     if (typing) { e.target.blur(); return; }
+    if (selecting) { setSelecting(false); e.preventDefault(); return; }
   }
   if (!els.detail.hidden) {
     // In the detail view, left/right step through the grid's photos.
@@ -1098,6 +1220,13 @@ document.addEventListener('keydown', (e) => {
   const all = tiles();
   if (!all.length) return;
   const cur = all.indexOf(document.activeElement);
+  if ((e.key === 'x' || e.key === 'X') && cur >= 0 && !e.ctrlKey && !e.metaKey && !e.altKey) {
+    e.preventDefault();
+    const id = Number(all[cur].dataset.id);
+    const item = items.find((x) => x.id === id);
+    if (item) toggleSelected(all[cur], item, e.shiftKey);
+    return;
+  }
   const step = { ArrowRight: 1, ArrowLeft: -1, ArrowDown: columns(), ArrowUp: -columns() }[e.key];
   if (step !== undefined) {
     e.preventDefault();
@@ -1125,6 +1254,9 @@ async function pollStatus() {
       if (els.fFormat.dataset.want) els.fFormat.value = els.fFormat.dataset.want;
     }
     showOnboarding(s);
+    const problems = (s.errors || 0) + (s.warnings || 0);
+    $('tab-problems').hidden = !problems;
+    $('problems-count').textContent = problems ? problems.toLocaleString() : '';
     const ix = s.indexing || {};
     const total = (ix.embedded || 0) + (ix.failed || 0) + (ix.pending || 0);
     // With no vectors there is no model to wait for (search answers from the words).
@@ -1146,21 +1278,102 @@ async function pollStatus() {
     /* the server may be restarting: api() showed the banner; try again */
   }
   clearTimeout(pollStatus.timer);
-  pollStatus.timer = setTimeout(pollStatus, !els.offline.hidden ? 2000 : document.hidden ? 10000 : 3000);
+  const settingUp = lastStatus && lastStatus.setup && (lastStatus.setup.state === 'downloading' ||
+    lastStatus.setup.state === 'embedding' || (setupStarted && lastStatus.model.state !== 'ready'));
+  pollStatus.timer = setTimeout(pollStatus, !els.offline.hidden ? 2000 : document.hidden ? 10000 : settingUp ? 1000 : 3000);
 }
 
-// First run (no photos) and no model (words only): what works now and how to get the rest.
+// First run (no photos) and no model (words only): what works now and how to get the rest,
+// and a model download started from here (POST /api/models/setup; progress in s.setup).
+let setupStarted = false;  // this page started one: it stays in view until it ends
 function showOnboarding(s) {
   const empty = !s.assets;
+  const setup = s.setup || { state: 'idle', models: [] };
+  const running = setup.state === 'downloading' || setup.state === 'embedding';
   const noModel = !empty && s.vectors.state === 'none' && localStorage.getItem('shoebox.hideNoModel') !== '1';
+  const following = running || (setupStarted && setup.state !== 'idle');
   const onboard = $('onboard');
-  onboard.hidden = !empty && !noModel;
+  onboard.hidden = !empty && !noModel && !following;
+  showSetup(setup, empty || noModel || following, s);
   onboard.querySelector('[data-when="empty"]').hidden = !empty;
   onboard.querySelector('[data-when="no-model"]').hidden = !noModel;
   // The page that was empty fills in as photos arrive.
   if (onboard.dataset.wasEmpty === '1' && !empty && view.kind === 'random' && !items.length) show(view);
   onboard.dataset.wasEmpty = empty ? '1' : '';
 }
+function megabytes(bytes) { return `${Math.round(bytes / 1e6).toLocaleString()} MB`; }
+function showSetup(setup, visible, s) {
+  const box = $('setup');
+  box.hidden = !visible || !setup.models || !setup.models.length;
+  if (box.hidden) return;
+  const select = $('setup-model');
+  if (!select.options.length) {
+    for (const m of setup.models) {
+      const o = document.createElement('option');
+      o.value = m.name;
+      o.textContent = `${m.name}: ${m.note}${m.downloaded ? ' (downloaded)' : ''}`;
+      select.appendChild(o);
+    }
+    select.value = setup.model || 'clip-vit-b32';
+  }
+  const running = setup.state === 'downloading' || setup.state === 'embedding';
+  // Once done, only the outcome (the note above it has gone with the missing vectors).
+  const finished = setup.state === 'done' && setupStarted;
+  box.classList.toggle('alone', $('onboard').querySelectorAll('[data-when]:not([hidden])').length === 0);
+  $('setup-intro').hidden = finished;
+  $('setup-row').hidden = finished;
+  $('setup-hide').hidden = !finished;
+  const button = $('setup-start');
+  button.disabled = running;
+  button.textContent = setup.state === 'failed' ? 'Try again' : 'Download and index';
+  select.disabled = running;
+  const track = $('setup-track');
+  const fill = $('setup-fill');
+  const text = $('setup-text');
+  text.classList.toggle('error', setup.state === 'failed');
+  track.hidden = !running;
+  if (setup.state === 'downloading') {
+    const pct = setup.total ? Math.floor(100 * setup.done / setup.total) : 0;
+    fill.style.width = `${pct}%`;
+    text.textContent = setup.total
+      ? `Downloading ${setup.model}: ${megabytes(setup.done)} of ${megabytes(setup.total)} (${pct}%)`
+      : `Downloading ${setup.model}: asking the Hugging Face Hub for its files…`;
+  } else if (setup.state === 'embedding') {
+    const ix = s.indexing || {};
+    const total = (ix.embedded || 0) + (ix.failed || 0) + (ix.pending || 0);
+    const pct = total ? Math.floor(100 * ((ix.embedded || 0) + (ix.failed || 0)) / total) : 0;
+    fill.style.width = `${total ? pct : 5}%`;
+    text.textContent = total
+      ? `Indexing your photos with ${setup.model}: ${(ix.embedded || 0).toLocaleString()} of ${total.toLocaleString()} (${pct}%)`
+      : `Loading ${setup.model} to index your photos…`;
+  } else if (setup.state === 'done' && s.assets && s.model.state !== 'ready') {
+    text.textContent = `Your photos are indexed with ${setup.model}; loading it for searches…`;
+  } else if (setup.state === 'done') {
+    text.textContent = s.assets
+      ? `${setup.model} is ready: search finds your photos by what they show.`
+      : `${setup.model} is downloaded: photos you index from now on are searchable by what they show.`;
+  } else if (setup.state === 'failed') {
+    text.textContent = `Could not get ${setup.model}: ${setup.error}`;
+  } else {
+    text.textContent = '';
+  }
+}
+$('setup-hide').addEventListener('click', () => {
+  setupStarted = false;
+  if (lastStatus) showOnboarding(lastStatus);
+});
+$('setup-start').addEventListener('click', async () => {
+  const model = $('setup-model').value;
+  $('setup-start').disabled = true;
+  try {
+    await api(`/api/models/setup?model=${encodeURIComponent(model)}`, { method: 'POST' });
+    setupStarted = true;
+  } catch (e) {
+    $('setup-text').textContent = e.message;
+    $('setup-start').disabled = false;
+  }
+  pollStatus();
+});
 $('onboard-hide').addEventListener('click', () => {
   localStorage.setItem('shoebox.hideNoModel', '1');
   $('onboard').hidden = true;
