@@ -211,10 +211,30 @@ try {
   await page.click(`#scrubber a >> text=${oldest}`);
   await page.waitForFunction((y) => location.hash.includes(`from=${y}`), oldest, { timeout: 5000 });
   await waitPainted('browse');
+  // The photos above it load by themselves without moving the screen: the year's heading stays
+  // at the top of the screen while newer years appear above it.
+  await page.waitForFunction((y) => {
+    const hs = [...document.querySelectorAll('#grid .group-heading')];
+    return hs.length && hs[0].textContent.endsWith(y) && document.getElementById('top-sentinel').hidden;
+  }, years[0], { timeout: 10000 }).catch(() => {});
+  const onTop = await page.evaluate((y) => {
+    const h = [...document.querySelectorAll('#grid .group-heading')].find((x) => x.textContent.endsWith(y));
+    return h ? Math.round(h.getBoundingClientRect().top) : null;
+  }, oldest);
   const firstHeading = await page.textContent('#grid .group-heading');
-  check(firstHeading.endsWith(oldest), `a year on the scrubber jumps to it (${firstHeading})`);
+  check(onTop !== null && onTop >= 60 && onTop < 140, `a year on the scrubber jumps to it: its heading is at the top of the screen (${onTop} px)`);
+  check(firstHeading.endsWith(years[0]), `and scrolling up finds the newer years, loaded above it (${firstHeading})`);
   check(await page.$eval(`#scrubber a[data-year="${oldest}"]`, (a) => a.classList.contains('active')), 'and marks it');
   await snap(page, 'timeline');
+  // Going on down after a jump reaches the photos with no date, as Browse does.
+  const timeline = await page.evaluate(async () => (await fetch('/api/timeline')).json());
+  if (timeline.undated > 0) {
+    const reached = await page.waitForFunction(() => {
+      window.scrollTo(0, document.documentElement.scrollHeight);
+      return [...document.querySelectorAll('#grid .group-heading')].some((h) => h.textContent === 'No date');
+    }, null, { timeout: 10000, polling: 300 }).then(() => true, () => false);
+    check(reached, `after a jump the undated photos still follow the oldest (${timeline.undated})`);
+  }
 
   // Duplicates page.
   await page.click('#nav-dupes');
@@ -455,6 +475,18 @@ try {
   check(layout.search >= 300, `the search box is full width (${Math.round(layout.search)} px)`);
   check(layout.hint === 'none' && layout.upload > 0, 'no "/" hint on a touch screen; the upload button is there');
   check(layout.info === '1', 'date and score show without hover');
+  // The nav row is wider than the phone: it fades where more links continue, until scrolled.
+  const cue = async () => mobile.evaluate(() => {
+    const n = document.querySelector('.nav');
+    return { cls: n.className, mask: getComputedStyle(n).webkitMaskImage || getComputedStyle(n).maskImage, hidden: n.scrollWidth > n.clientWidth };
+  });
+  const before = await cue();
+  check(!before.hidden || (before.cls.includes('more-right') && before.mask.includes('gradient')), `the nav row fades at the right while links are past it (${before.cls})`);
+  await mobile.evaluate(() => { const n = document.querySelector('.nav'); n.scrollLeft = n.scrollWidth; });
+  await mobile.waitForFunction(() => !document.querySelector('.nav').classList.contains('more-right'), null, { timeout: 3000 }).catch(() => {});
+  const after = await cue();
+  check(!after.cls.includes('more-right') && (!before.hidden || after.cls.includes('more-left')), `scrolled to its end, the fade moves to the left (${after.cls})`);
+  await mobile.evaluate(() => { document.querySelector('.nav').scrollLeft = 0; });
   await mobile.screenshot({ path: path.join(artifacts, 'phone-search.png') });
   await mobile.tap('#grid .tile >> nth=0');
   await mobile.waitForFunction(() => document.getElementById('d-img').complete && document.getElementById('d-img').naturalWidth > 0, null, { timeout: 10000 });

@@ -8,7 +8,7 @@ const els = {
   selectToggle: $('select-toggle'), selbar: $('selbar'), selCount: $('sel-count'), selCopy: $('sel-copy'),
   selFolders: $('sel-folders'), selZip: $('sel-zip'),
   q: $('q'), form: $('search-form'), grid: $('grid'), title: $('title'), subtitle: $('subtitle'),
-  message: $('message'), sentinel: $('sentinel'), spinner: $('spinner'), dupes: $('dupes'), people: $('people'),
+  message: $('message'), sentinel: $('sentinel'), topSentinel: $('top-sentinel'), spinner: $('spinner'), dupes: $('dupes'), people: $('people'),
   detail: $('detail'), dImg: $('d-img'), dBoxes: $('d-boxes'), dName: $('d-name'), dMeta: $('d-meta'), dStrip: $('d-strip'),
   dDupes: $('d-dupes'), dSimilar: $('d-similar'), dCopy: $('d-copy'), dOriginal: $('d-original'), dClose: $('d-close'),
   filters: $('filters'), filtersToggle: $('filters-toggle'), progress: $('progress'),
@@ -47,6 +47,7 @@ let shownKey = null;    // the view on screen: its path and parameters, without 
 let needsReload = false;  // the view's first page failed while the server was away
 let resumeMore = false;   // a later page did
 let lastGroup = null;     // Browse: the date or folder heading the grid ends with
+let topOffset = 0;        // Browse after a jump: the photos above the first one shown
 let lastStatus = null;    // the last /api/status answer
 
 // Measured for the browser test and for curious people: the last page's fetch → painted time.
@@ -104,15 +105,6 @@ function filterParams() {
   if (els.fFavorite.checked) p.set('favorite', '1');
   if (els.fDateSort.checked) { p.set('sort', 'date'); p.set('cutoff', '1'); }
   if (view.person) p.set('person', view.person);
-  // The scrubber's jump: Browse starts at that year (newest first: the year and before it).
-  if (view.kind === 'browse' && view.from && els.fOrder.value !== 'path') {
-    const y = parseInt(view.from, 10);
-    if (els.fOrder.value === 'oldest') {
-      if (!p.get('after') || p.get('after') < `${y}`) p.set('after', `${y}`);
-    } else if (!p.get('before') || p.get('before') > `${y + 1}`) {
-      p.set('before', `${y + 1}`);
-    }
-  }
   return p;
 }
 
@@ -265,6 +257,8 @@ function resetGrid(keep) {
   els.collectionTabs.hidden = true;
   els.scrubber.hidden = true;
   lastGroup = null;
+  topOffset = 0;
+  els.topSentinel.hidden = true;
   els.grid.hidden = false;
   if (!keptItems) els.selectToggle.hidden = true;
   setMessage('');
@@ -294,21 +288,83 @@ function groupOf(item) {
   const t = item.taken_at;
   return t && /^\d{4}-\d{2}/.test(t) ? `${MONTHS[parseInt(t.slice(5, 7), 10) - 1]} ${t.slice(0, 4)}` : 'No date';
 }
+function heading(text) {
+  const h = document.createElement('h2');
+  h.className = 'group-heading';
+  h.textContent = text;
+  return h;
+}
 function withHeadings(results, nodes) {
   if (view.kind !== 'browse') return nodes;
   const out = [];
   results.forEach((r, i) => {
     const g = groupOf(r);
     if (g !== lastGroup) {
-      const h = document.createElement('h2');
-      h.className = 'group-heading';
-      h.textContent = g;
-      out.push(h);
+      out.push(heading(g));
       lastGroup = g;
     }
     out.push(nodes[i]);
   });
   return out;
+}
+
+// The scrubber's jump (from=YEAR): Browse opens at that year's place in the whole timeline,
+// so that scrolling up loads the newer photos and scrolling down goes on past the oldest
+// dated ones to the undated. Its offset: the photos before it in this order, from
+// /api/timeline's months (both orders put the undated last).
+async function jumpOffset() {
+  if (els.fOrder.value === 'path') return 0;
+  const t = await api(`/api/timeline?${filterParams()}`);
+  const newest = els.fOrder.value !== 'oldest';
+  let n = 0;
+  for (const m of t.months) {
+    const y = m.month.slice(0, 4);
+    if (newest ? y > view.from : y < view.from) n += m.photos;
+  }
+  return n;
+}
+// The page above the first photo shown, after a jump: prepended without moving what is on
+// screen (the page's height grows above it; the scroll position follows).
+async function loadAbove() {
+  if (loading || topOffset <= 0 || view.kind !== 'browse') return;
+  loading = true;
+  const gen = generation;
+  try {
+    const n = Math.min(PAGE, topOffset);
+    const p = filterParams();
+    p.set('order', els.fOrder.value);
+    p.set('n', n);
+    p.set('offset', topOffset - n);
+    const data = await api(`/api/browse?${p}`);
+    if (gen !== generation) return;
+    topOffset -= n;
+    const known = new Set(items.map((i) => i.id));
+    const fresh = data.results.filter((r) => !known.has(r.id));
+    const out = [];
+    let g = null;
+    for (const r of fresh) {
+      if (groupOf(r) !== g) { g = groupOf(r); out.push(heading(g)); }
+      out.push(tile(r, {}));
+    }
+    const first = els.grid.firstElementChild;
+    if (first && first.classList.contains('group-heading') && first.textContent === g) first.remove();
+    const height = document.documentElement.scrollHeight;
+    els.grid.prepend(...out);
+    window.scrollBy(0, document.documentElement.scrollHeight - height);
+    items.unshift(...fresh);
+  } catch (e) {
+    if (gen === generation && !e.offline) toast(e.message);
+  } finally {
+    if (gen === generation) {
+      loading = false;
+      els.topSentinel.hidden = topOffset <= 0;
+      if (topOffset > 0 && topSentinelVisible()) loadAbove();
+    }
+  }
+}
+function topSentinelVisible() {
+  const r = els.topSentinel.getBoundingClientRect();
+  return !els.topSentinel.hidden && r.bottom > -600;
 }
 
 async function loadPage() {
@@ -327,6 +383,12 @@ async function loadPage() {
       data.has_more = items.length + data.results.length < 3000 && data.results.length > 0;
     } else if (view.kind === 'browse') {
       // The catalog alone: works before any embedding, and without a model.
+      if (view.from && view.start === undefined) {
+        view.start = await jumpOffset();
+        if (gen !== generation) return;
+        offset = topOffset = view.start;
+        p.set('offset', offset);
+      }
       p.set('order', els.fOrder.value);
       data = await api(`/api/browse?${p}`);
     } else if (view.kind === 'search') {
@@ -348,6 +410,12 @@ async function loadPage() {
     if (keptItems) { els.grid.replaceChildren(); keptItems = null; }
     els.grid.append(...withHeadings(fresh, nodes));
     els.selectToggle.hidden = !items.length;
+    // A jump shows its year at the top of the screen (newer photos then load above it).
+    if (view.from && !view.placed && fresh.length) {
+      view.placed = true;
+      const first = els.grid.querySelector('.group-heading');
+      if (first) first.scrollIntoView({ block: 'start' });
+    }
     els.grid.setAttribute('aria-busy', 'false');
     if (view.kind === 'browse') {
       els.subtitle.textContent = `${items.length}${hasMore ? '+' : ''} photo${items.length === 1 ? '' : 's'}`;
@@ -400,6 +468,10 @@ async function loadPage() {
       if (!keptItems) els.grid.setAttribute('aria-busy', 'false');
       // The sentinel may still be visible after a short page: keep filling the screen.
       if (hasMore && sentinelVisible()) loadPage();
+      else if (topOffset > 0) {
+        els.topSentinel.hidden = false;
+        if (topSentinelVisible()) loadAbove();
+      }
     }
   }
 }
@@ -412,6 +484,9 @@ function sentinelVisible() {
 new IntersectionObserver((entries) => {
   if (entries.some((e) => e.isIntersecting) && hasMore && !loading) loadPage();
 }, { rootMargin: '600px' }).observe(els.sentinel);
+new IntersectionObserver((entries) => {
+  if (entries.some((e) => e.isIntersecting) && topOffset > 0 && !loading) loadAbove();
+}, { rootMargin: '600px' }).observe(els.topSentinel);
 
 function setQueryImage(src, alt) {
   if (els.queryImg.dataset.blob && els.queryImg.src !== src) URL.revokeObjectURL(els.queryImg.src);
@@ -1398,6 +1473,17 @@ function setOffline(away) {
   }
 }
 els.offlineRetry.addEventListener('click', () => pollStatus());
+
+// On a phone the nav row scrolls sideways: a fade says there is more past an edge.
+const nav = document.querySelector('.nav');
+function navCue() {
+  const more = nav.scrollWidth - nav.clientWidth;
+  nav.classList.toggle('more-right', more > 2 && nav.scrollLeft < more - 2);
+  nav.classList.toggle('more-left', more > 2 && nav.scrollLeft > 2);
+}
+nav.addEventListener('scroll', navCue, { passive: true });
+window.addEventListener('resize', navCue);
+navCue();
 
 route();
 pollStatus();
