@@ -41,6 +41,7 @@
 #include "imaging/photo_analyzer.h"
 #include "pipeline/thumbnail_cache.h"
 #include "random_clip.h"
+#include "sample_thumbnails.h"
 
 namespace {
 
@@ -77,24 +78,15 @@ double PssMb() { return ProcMb("/proc/self/smaps_rollup", "Pss:"); }
 // Real thumbnails of the sample photos, one per asset by hard link (content-addressed by the
 // asset's hash, as the index job leaves them).
 Status BuildCatalog(const fs::path& catalog, const fs::path& thumbs_dir, int64_t n) {
-  std::vector<std::vector<uint8_t>> jpegs;
-  for (const auto& e :
-       fs::recursive_directory_iterator(fs::path(SHOEBOX_SOURCE_DIR) / "tests/data")) {
-    if (e.path().extension() != ".jpg" || jpegs.size() >= 24) continue;
-    auto bytes = ReadWholeFile(e.path(), 64 << 20);
-    if (!bytes.ok()) continue;
-    auto photo =
-        AnalyzePhoto(bytes->data(), bytes->size(), e.path().filename().string(), AnalyzeOptions{});
-    if (photo.ok() && !photo->thumbnail_jpeg.empty()) jpegs.push_back(photo->thumbnail_jpeg);
-  }
-  if (jpegs.empty()) return NotFound("no sample photos under tests/data");
+  auto jpegs = bench::SampleThumbnails();
+  if (!jpegs.ok()) return jpegs.status();
   ThumbnailCache thumbs(thumbs_dir);
   auto cat = Catalog::Open(catalog, true);
   if (!cat.ok()) return cat.status();
   const int64_t now = 1'700'000'000;
   auto source = (*cat)->EnsureSource("folder", "/synthetic/Pictures", now);
   if (!source.ok()) return source.status();
-  std::vector<std::string> first_hash(jpegs.size());
+  std::vector<std::string> first_hash;
   for (int64_t start = 0; start < n; start += 5000) {
     Transaction tx = (*cat)->NewTransaction();
     SHOEBOX_RETURN_IF_ERROR(tx.Begin());
@@ -117,16 +109,7 @@ Status BuildCatalog(const fs::path& catalog, const fs::path& thumbs_dir, int64_t
       if (!id.ok()) return id.status();
       SHOEBOX_RETURN_IF_ERROR(
           (*cat)->UpsertFile(bench::SyntheticFile(*source, i, *id, a.size, now)));
-      const size_t k = static_cast<size_t>(i) % jpegs.size();
-      if (first_hash[k].empty()) {
-        SHOEBOX_RETURN_IF_ERROR(thumbs.Put(hash, jpegs[k]));
-        first_hash[k] = hash;
-      } else {
-        std::error_code ec;
-        fs::create_directories(thumbs.PathFor(hash).parent_path(), ec);
-        fs::create_hard_link(thumbs.PathFor(first_hash[k]), thumbs.PathFor(hash), ec);
-        if (ec) return Status(StatusCode::kIoError, "cannot link a thumbnail: " + ec.message());
-      }
+      SHOEBOX_RETURN_IF_ERROR(bench::PutSampleThumbnail(thumbs, hash, i, *jpegs, first_hash));
     }
     SHOEBOX_RETURN_IF_ERROR(tx.Commit());
   }

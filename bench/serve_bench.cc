@@ -7,7 +7,13 @@
 // has synthetic OCR text (5-40 words of a Zipf-distributed 20,000-word vocabulary, as memes and
 // screenshots would have), so that full-text (mode=text), semantic and hybrid queries are each
 // measured (issue 15: text p50 <= 20 ms; hybrid <= text + semantic + 5 ms).
+// With --browser DIR (a folder with node_modules/playwright-core, as tests/browser/run.sh leaves
+// in WORK/deps), every asset also gets a thumbnail (a few real ones, hard-linked under each
+// hash) and bench/web_timeline.mjs drives the page in Debian's Chromium (issue 18): the first
+// screen of the timeline, scrubber jumps, the page's memory after scrolling through the
+// years, and search to painted thumbnails.
 // Usage: serve_bench [--assets N] [--config JSON] [--tokenizer DIR] [--queries Q] [--work DIR]
+//                    [--browser DIR]
 #include <httplib.h>
 
 #include <algorithm>
@@ -29,6 +35,7 @@
 #include "catalog/catalog.h"
 #include "catalog/embedding_store.h"
 #include "catalog/text_store.h"
+#include "sample_thumbnails.h"
 #include "search/searcher.h"
 #include "vectors/synthetic.h"
 #include "web/library_service.h"
@@ -147,6 +154,23 @@ Status BuildCatalog(const std::filesystem::path& path, int64_t n, const ModelRec
   return indexed.ok() ? Status::Ok() : indexed.status();
 }
 
+// A thumbnail for every asset: a few real ones, hard-linked under each asset's hash.
+Status LinkThumbnails(const std::filesystem::path& dir, int64_t n) {
+  namespace fs = std::filesystem;
+  const fs::path done = dir / ("linked-" + std::to_string(n));
+  if (fs::exists(done)) return Status::Ok();
+  auto samples = bench::SampleThumbnails();
+  if (!samples.ok()) return samples.status();
+  ThumbnailCache thumbs(dir);
+  std::vector<std::string> first;
+  for (int64_t i = 0; i < n; ++i) {
+    char hash[33];
+    std::snprintf(hash, sizeof hash, "%032llx", static_cast<unsigned long long>(i + 1));
+    SHOEBOX_RETURN_IF_ERROR(bench::PutSampleThumbnail(thumbs, hash, i, *samples, first));
+  }
+  return WriteFileAtomic(done, "", 0);
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -157,6 +181,7 @@ int main(int argc, char** argv) {
   std::filesystem::path tokenizer =
       std::filesystem::path(SHOEBOX_SOURCE_DIR) / "tests/data/golden/clip/tokenizer";
   std::filesystem::path work = std::filesystem::temp_directory_path() / "shoebox-serve-bench";
+  std::filesystem::path browser;
   for (int i = 1; i + 1 < argc; i += 2) {
     const std::string k = argv[i];
     if (k == "--assets")
@@ -169,6 +194,8 @@ int main(int argc, char** argv) {
       tokenizer = argv[i + 1];
     else if (k == "--work")
       work = argv[i + 1];
+    else if (k == "--browser")
+      browser = argv[i + 1];
   }
   auto config_text = ReadWholeFile(config, 1 << 20);
   if (!config_text.ok()) return Fail(config_text.status());
@@ -213,6 +240,12 @@ int main(int argc, char** argv) {
     const auto t0 = Clock::now();
     if (Status st = vectors::UpdateVectorFile(cat->get(), **rec); !st.ok()) return Fail(st);
     std::fprintf(stderr, "vector file up to date in %.0f ms\n", Ms(t0, Clock::now()));
+  }
+
+  if (!browser.empty()) {
+    const auto t0 = Clock::now();
+    if (Status st = LinkThumbnails(work / "thumbs", assets); !st.ok()) return Fail(st);
+    std::fprintf(stderr, "thumbnails linked in %.1f s\n", Ms(t0, Clock::now()) / 1000);
   }
 
   const auto t_open = Clock::now();
@@ -376,9 +409,26 @@ int main(int argc, char** argv) {
   std::this_thread::sleep_for(std::chrono::seconds(10));
   const double idle_cpu_percent =
       (bench::CpuSeconds() - cpu0) / (Ms(idle0, Clock::now()) / 1000.0) * 100.0;
+  // The page itself, in Chromium.
+  json page = nullptr;
+  if (!browser.empty()) {
+    std::filesystem::copy_file(std::filesystem::path(SHOEBOX_SOURCE_DIR) / "bench/web_timeline.mjs",
+                               browser / "web_timeline.mjs",
+                               std::filesystem::copy_options::overwrite_existing);
+    const std::string cmd = "node '" + (browser / "web_timeline.mjs").string() + "' " +
+                            server.Url() + " > '" + (work / "page.json").string() + "'";
+    if (std::system(cmd.c_str()) != 0) {
+      std::fprintf(stderr, "web_timeline.mjs failed\n");
+      return 1;
+    }
+    auto text = ReadWholeFile(work / "page.json", 1 << 20);
+    if (!text.ok()) return Fail(text.status());
+    page = json::parse(std::string(text->begin(), text->end()));
+  }
   server.Stop();
   serving.join();
   json out = {{"assets", assets},
+              {"page", page},
               {"idle_cpu_percent_of_a_core", idle_cpu_percent},
               {"browse_first_page_ms", browse_first},
               {"browse_offset_100000_ms", browse_deep},

@@ -312,9 +312,20 @@ function withHeadings(results, nodes) {
 // so that scrolling up loads the newer photos and scrolling down goes on past the oldest
 // dated ones to the undated. Its offset: the photos before it in this order, from
 // /api/timeline's months (both orders put the undated last).
+let timelineCache = null;  // the scrubber's /api/timeline answer, by its query
+async function timelineFor(params) {
+  const key = params.toString();
+  if (!timelineCache || timelineCache.key !== key) timelineCache = { key, answer: api(`/api/timeline?${key}`) };
+  try {
+    return await timelineCache.answer;
+  } catch (e) {
+    timelineCache = null;
+    throw e;
+  }
+}
 async function jumpOffset() {
   if (els.fOrder.value === 'path') return 0;
-  const t = await api(`/api/timeline?${filterParams()}`);
+  const t = await timelineFor(filterParams());
   const newest = els.fOrder.value !== 'oldest';
   let n = 0;
   for (const m of t.months) {
@@ -352,6 +363,7 @@ async function loadAbove() {
     els.grid.prepend(...out);
     window.scrollBy(0, document.documentElement.scrollHeight - height);
     items.unshift(...fresh);
+    pruneBelow();
   } catch (e) {
     if (gen === generation && !e.offline) toast(e.message);
   } finally {
@@ -361,6 +373,48 @@ async function loadAbove() {
       if (topOffset > 0 && topSentinelVisible()) loadAbove();
     }
   }
+}
+// Browse keeps at most MAX_TILES photos in the page, so that scrolling through 200,000 holds
+// the memory of a few thousand: whole groups far off screen go (cut at a heading, so that no
+// row reflows), and come back through loadAbove / loadPage when scrolled to again.
+const MAX_TILES = 2400;
+const FAR = 4000;  // px beyond the screen that stay
+function headingsOf() { return Array.from(els.grid.querySelectorAll('.group-heading')); }
+// A tile taken out of the page lets go of its image at once (not when collected).
+function forget(el) {
+  const img = el.querySelector && el.querySelector('img');
+  if (img) img.removeAttribute('src');
+  el.remove();
+}
+function pruneAbove() {
+  if (view.kind !== 'browse' || items.length <= MAX_TILES) return;
+  const cut = headingsOf().filter((h) => h.getBoundingClientRect().top < -FAR).pop();
+  if (!cut || cut === els.grid.firstElementChild) return;
+  let removed = 0;
+  const height = document.documentElement.scrollHeight;
+  els.topSentinel.hidden = false;
+  while (els.grid.firstElementChild !== cut) {
+    if (els.grid.firstElementChild.classList.contains('tile')) removed++;
+    forget(els.grid.firstElementChild);
+  }
+  items.splice(0, removed);
+  topOffset += removed;
+  window.scrollBy(0, document.documentElement.scrollHeight - height);
+}
+function pruneBelow() {
+  if (view.kind !== 'browse' || items.length <= MAX_TILES) return;
+  const cut = headingsOf().find((h) => h.getBoundingClientRect().top > window.innerHeight + FAR);
+  if (!cut) return;
+  let removed = 0;
+  while (cut.nextSibling) {
+    if (cut.nextSibling.classList.contains('tile')) removed++;
+    forget(cut.nextSibling);
+  }
+  cut.remove();
+  items.splice(items.length - removed, removed);
+  offset -= removed;
+  hasMore = true;
+  lastGroup = items.length ? groupOf(items[items.length - 1]) : null;
 }
 function topSentinelVisible() {
   const r = els.topSentinel.getBoundingClientRect();
@@ -383,14 +437,27 @@ async function loadPage() {
       data.has_more = items.length + data.results.length < 3000 && data.results.length > 0;
     } else if (view.kind === 'browse') {
       // The catalog alone: works before any embedding, and without a model.
-      if (view.from && view.start === undefined) {
-        view.start = await jumpOffset();
-        if (gen !== generation) return;
-        offset = topOffset = view.start;
-        p.set('offset', offset);
-      }
       p.set('order', els.fOrder.value);
-      data = await api(`/api/browse?${p}`);
+      if (view.from && view.start === undefined && els.fOrder.value !== 'path') {
+        // The jump's first page by the date alone (an index range: fast anywhere in 200,000
+        // photos), beside its place in the listing; later pages go on from that place.
+        const q = new URLSearchParams(p);
+        q.set('offset', 0);
+        if (els.fOrder.value === 'oldest') {
+          if (!q.get('after') || q.get('after') < view.from) q.set('after', view.from);
+        } else {
+          const end = `${parseInt(view.from, 10) + 1}`;
+          if (!q.get('before') || q.get('before') > end) q.set('before', end);
+        }
+        const [start, page] = await Promise.all([jumpOffset(), api(`/api/browse?${q}`)]);
+        if (gen !== generation) return;
+        view.start = start;
+        offset = topOffset = start;
+        data = page;
+        data.has_more = true;  // the undated, after the oldest dated photo
+      } else {
+        data = await api(`/api/browse?${p}`);
+      }
     } else if (view.kind === 'search') {
       p.set('q', view.q);
       data = await api(`/api/search?${p}`);
@@ -411,14 +478,19 @@ async function loadPage() {
     els.grid.append(...withHeadings(fresh, nodes));
     els.selectToggle.hidden = !items.length;
     // A jump shows its year at the top of the screen (newer photos then load above it).
-    if (view.from && !view.placed && fresh.length) {
-      view.placed = true;
-      const first = els.grid.querySelector('.group-heading');
-      if (first) first.scrollIntoView({ block: 'start' });
+    // (Again after each page until the page is tall enough to put it there.)
+    const jumped = view.from && !view.placed && headingsOf().find((h) => h.textContent.endsWith(view.from));
+    if (jumped) {
+      jumped.scrollIntoView({ block: 'start' });
+      const margin = parseFloat(getComputedStyle(jumped).scrollMarginTop) || 0;
+      view.placed = Math.abs(jumped.getBoundingClientRect().top - margin) < 4;
     }
     els.grid.setAttribute('aria-busy', 'false');
     if (view.kind === 'browse') {
-      els.subtitle.textContent = `${items.length}${hasMore ? '+' : ''} photo${items.length === 1 ? '' : 's'}`;
+      // Counted from the top of the listing: a jump or a long scroll starts further down.
+      const upTo = topOffset + items.length;
+      window.shoeboxMetrics.browsed = upTo;
+      els.subtitle.textContent = `${upTo.toLocaleString()}${hasMore ? '+' : ''} photo${upTo === 1 ? '' : 's'}`;
     } else if (data.timing) {
       const t = data.timing;
       els.subtitle.textContent = `${items.length}${hasMore ? '+' : ''} photo${items.length === 1 && !hasMore ? '' : 's'} · ` +
@@ -439,7 +511,8 @@ async function loadPage() {
       img.addEventListener('error', r, { once: true });
     })));
     await new Promise((r) => requestAnimationFrame(() => r()));
-    window.shoeboxMetrics.lastPage = { count: nodes.length, ms: performance.now() - started, view: view.kind };
+    window.shoeboxMetrics.lastPage = { count: nodes.length, ms: performance.now() - started, view: view.kind, at: performance.now() };
+    pruneAbove();
   } catch (e) {
     if (gen !== generation) return;
     hasMore = false;
@@ -500,6 +573,7 @@ function show(newView) {
   // A search refined by typing keeps its last results on screen until the new ones come.
   const refining = view.kind === 'search' && newView.kind === 'search';
   view = newView;
+  timelineCache = null;  // a view asks again (photos may have been indexed since)
   if (selecting) setSelecting(false);
   resetGrid(refining);
   highlightNav();
@@ -1068,12 +1142,7 @@ async function loadPeople() {
 async function loadScrubber() {
   const gen = generation;
   try {
-    const p = filterParams();
-    p.delete('before');  // every year, also those before a jump
-    p.delete('after');
-    if (els.fAfter.value) p.set('after', els.fAfter.value);
-    if (els.fBefore.value) p.set('before', nextDay(els.fBefore.value));
-    const t = await api(`/api/timeline?${p}`);
+    const t = await timelineFor(filterParams());
     if (gen !== generation) return;
     const years = new Map();
     for (const m of t.months) years.set(m.month.slice(0, 4), (years.get(m.month.slice(0, 4)) || 0) + m.photos);
