@@ -236,6 +236,36 @@ try {
     check(reached, `after a jump the undated photos still follow the oldest (${timeline.undated})`);
   }
 
+  // A long scroll keeps a bounded number of photos in the page: groups far above go and come
+  // back when scrolled up to (the limits are lowered for this small library; what stays off
+  // screen is still more than the 600 px ahead that loads).
+  await page.evaluate(() => { localStorage.setItem('shoebox.test.maxTiles', '20'); localStorage.setItem('shoebox.test.far', '1500'); });
+  await page.goto('about:blank');  // a fresh load reads the limits (a reload would cut requests)
+  await page.goto(`${origin}#/browse?order=oldest`);
+  await waitPainted('browse');
+  const all = (await page.evaluate(async () => (await fetch('/api/browse?n=500')).json())).results.length;
+  // Scrolled a screen at a time, down to the end and back up to the top.
+  const scrollUntil = async (dy, done) => {
+    for (let i = 0; i < 60; i++) {
+      if (await page.evaluate(done)) return true;
+      await page.evaluate((d) => window.scrollBy(0, d), dy);
+      await page.waitForTimeout(150);
+    }
+    return page.evaluate(done);
+  };
+  const down = await scrollUntil(1200, () => !document.getElementById('top-sentinel').hidden &&
+    innerHeight + scrollY >= document.documentElement.scrollHeight - 80 && !!document.querySelector('#spinner[hidden]'));
+  const inPage = await page.$$eval(tiles, (t) => t.length);
+  const counted = await page.textContent('#subtitle');
+  check(down && inPage < all && counted === `${all} photos`, `scrolled to the end, the page holds ${inPage} of the ${all} photos and counts them all (${counted})`);
+  const up = await scrollUntil(-1200, () => document.getElementById('top-sentinel').hidden && scrollY === 0);
+  const firstYear = await page.textContent('#grid .group-heading');
+  check(up && firstYear.endsWith(years[years.length - 1]), `and scrolled back up, the first photos are there again (${firstYear})`);
+  await page.evaluate(() => { localStorage.removeItem('shoebox.test.maxTiles'); localStorage.removeItem('shoebox.test.far'); });
+  await page.goto('about:blank');
+  await page.goto(`${origin}#/browse`);
+  await waitPainted('browse');
+
   // Duplicates page.
   await page.click('#nav-dupes');
   await page.waitForFunction(() => document.querySelectorAll('.dupe-group').length > 0, null, { timeout: 20000 });

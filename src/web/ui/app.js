@@ -48,6 +48,7 @@ let needsReload = false;  // the view's first page failed while the server was a
 let resumeMore = false;   // a later page did
 let lastGroup = null;     // Browse: the date or folder heading the grid ends with
 let topOffset = 0;        // Browse after a jump: the photos above the first one shown
+let lastScrollY = 0;      // the scroll direction: only the user's own scrolling counts
 let lastStatus = null;    // the last /api/status answer
 
 // Measured for the browser test and for curious people: the last page's fetch → painted time.
@@ -336,9 +337,10 @@ async function jumpOffset() {
 }
 // The page above the first photo shown, after a jump: prepended without moving what is on
 // screen (the page's height grows above it; the scroll position follows).
+let loadingAbove = false;  // (a prune above would change topOffset under it)
 async function loadAbove() {
   if (loading || topOffset <= 0 || view.kind !== 'browse') return;
-  loading = true;
+  loading = loadingAbove = true;
   const gen = generation;
   try {
     const n = Math.min(PAGE, topOffset);
@@ -362,11 +364,13 @@ async function loadAbove() {
     const height = document.documentElement.scrollHeight;
     els.grid.prepend(...out);
     window.scrollBy(0, document.documentElement.scrollHeight - height);
+    lastScrollY = window.scrollY;
     items.unshift(...fresh);
     pruneBelow();
   } catch (e) {
     if (gen === generation && !e.offline) toast(e.message);
   } finally {
+    loadingAbove = false;
     if (gen === generation) {
       loading = false;
       els.topSentinel.hidden = topOffset <= 0;
@@ -377,8 +381,10 @@ async function loadAbove() {
 // Browse keeps at most MAX_TILES photos in the page, so that scrolling through 200,000 holds
 // the memory of a few thousand: whole groups far off screen go (cut at a heading, so that no
 // row reflows), and come back through loadAbove / loadPage when scrolled to again.
-const MAX_TILES = 2400;
-const FAR = 4000;  // px beyond the screen that stay
+// (The browser test lowers both through localStorage, to exercise this on a small library.)
+const MAX_TILES = Number(localStorage.getItem('shoebox.test.maxTiles')) || 2400;
+// px off screen that stay: more than the 600 px ahead that loads, or the two would take turns
+const FAR = Number(localStorage.getItem('shoebox.test.far')) || 4000;
 function headingsOf() { return Array.from(els.grid.querySelectorAll('.group-heading')); }
 // A tile taken out of the page lets go of its image at once (not when collected).
 function forget(el) {
@@ -400,6 +406,7 @@ function pruneAbove() {
   items.splice(0, removed);
   topOffset += removed;
   window.scrollBy(0, document.documentElement.scrollHeight - height);
+  lastScrollY = window.scrollY;
 }
 function pruneBelow() {
   if (view.kind !== 'browse' || items.length <= MAX_TILES) return;
@@ -1180,7 +1187,14 @@ function markScrubber() {
 window.addEventListener('scroll', () => {
   if (markScrubber.pending) return;
   markScrubber.pending = true;
-  requestAnimationFrame(() => { markScrubber.pending = false; markScrubber(); });
+  requestAnimationFrame(() => {
+    markScrubber.pending = false;
+    markScrubber();
+    // Scrolling down: what is far above may go (never while scrolling up towards it).
+    const down = window.scrollY > lastScrollY;
+    lastScrollY = window.scrollY;
+    if (down && !loadingAbove) pruneAbove();
+  });
 }, { passive: true });
 
 // Albums, folders and keywords: each a card with its newest photo, opening Browse filtered by it.
