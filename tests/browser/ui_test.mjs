@@ -34,7 +34,10 @@ const page = await context.newPage();
 const problems = [];
 page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
 page.on('console', (m) => { if (m.type() === 'error') problems.push(`console: ${m.text()}`); });
-page.on('requestfailed', (r) => problems.push(`request failed: ${r.url()}`));
+// (The icon is fetched late and at low priority: a navigation of the test's own may cut it.)
+page.on('requestfailed', (r) => {
+  if (!(r.url().endsWith('/favicon.svg') && /ABORTED/.test(r.failure()?.errorText || ''))) problems.push(`request failed: ${r.url()}`);
+});
 page.on('response', (r) => { if (r.status() >= 400) problems.push(`HTTP ${r.status()}: ${r.url()}`); });
 const external = [];
 // The two loopback servers (this library's, and the first-run one) and nothing else.
@@ -45,8 +48,10 @@ const tiles = '#grid .tile';
 const waitTiles = async (min = 1) => page.waitForFunction(
   ([sel, n]) => document.querySelectorAll(sel).length >= n, [tiles, min], { timeout: 20000 });
 const lastPage = async () => page.evaluate(() => window.shoeboxMetrics.lastPage);
+// Painted, and nothing else asked meanwhile (the scrubber's timeline follows the first screen).
 const waitPainted = async (view) => page.waitForFunction(
-  (v) => window.shoeboxMetrics.lastPage && window.shoeboxMetrics.lastPage.view === v, view, { timeout: 20000 });
+  (v) => window.shoeboxMetrics.lastPage && window.shoeboxMetrics.lastPage.view === v && window.shoeboxMetrics.pending === 0,
+  view, { timeout: 20000 });
 
 try {
   // Start page: random photos.

@@ -52,7 +52,7 @@ let lastScrollY = 0;      // the scroll direction: only the user's own scrolling
 let lastStatus = null;    // the last /api/status answer
 
 // Measured for the browser test and for curious people: the last page's fetch → painted time.
-window.shoeboxMetrics = { lastPage: null };
+window.shoeboxMetrics = { lastPage: null, pending: 0 };
 
 function toast(text) {
   els.toast.textContent = text;
@@ -62,6 +62,16 @@ function toast(text) {
 }
 
 async function api(path, options) {
+  // (Requests in flight besides the status poll: the browser test waits for none before a reload.)
+  const counted = !path.startsWith('/api/status');
+  if (counted) window.shoeboxMetrics.pending++;
+  try {
+    return await apiCall(path, options);
+  } finally {
+    if (counted) window.shoeboxMetrics.pending--;
+  }
+}
+async function apiCall(path, options) {
   let res;
   try {
     res = await fetch(path, Object.assign({ credentials: 'same-origin' }, options || {}));
@@ -520,6 +530,10 @@ async function loadPage() {
     await new Promise((r) => requestAnimationFrame(() => r()));
     window.shoeboxMetrics.lastPage = { count: nodes.length, ms: performance.now() - started, view: view.kind, at: performance.now() };
     pruneAbove();
+    // What can wait for the first screen: the scrubber's timeline (a count over the whole
+    // library), and the first status poll.
+    if (view.scrubber) { view.scrubber = false; loadScrubber(); }
+    firstPainted();
   } catch (e) {
     if (gen !== generation) return;
     hasMore = false;
@@ -589,7 +603,7 @@ function show(newView) {
     els.title.textContent = 'Random photos';
   } else if (view.kind === 'browse') {
     els.title.textContent = view.person || 'All photos';
-    if (els.fOrder.value !== 'path') loadScrubber();
+    view.scrubber = els.fOrder.value !== 'path';  // loaded once the first page is painted
   } else if (view.kind === 'search') {
     els.title.textContent = `“${view.q}”`;
   } else if (view.kind === 'similar') {
@@ -1568,5 +1582,12 @@ nav.addEventListener('scroll', navCue, { passive: true });
 window.addEventListener('resize', navCue);
 navCue();
 
+// The first status poll waits for the first screen (or a second and a half): at 200,000 photos
+// its counts would compete with the thumbnails for the CPU.
+let firstPainted = () => {
+  firstPainted = () => {};
+  clearTimeout(firstPoll);
+  pollStatus();
+};
+const firstPoll = setTimeout(() => firstPainted(), 1500);
 route();
-pollStatus();
