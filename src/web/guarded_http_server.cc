@@ -1,6 +1,8 @@
 #include "web/guarded_http_server.h"
 
 #include <netdb.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <poll.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -231,6 +233,11 @@ void GuardedHttpServer::Release(const std::string& address) {
 }
 
 bool GuardedHttpServer::process_and_close_socket(socket_t sock) {
+  // A reply goes out as two writes (head, then body). With Nagle's algorithm the body waits
+  // for the client's ACK of the head, which a keep-alive client delays by up to 40 ms: 60
+  // thumbnails over 6 connections took 500 ms instead of 30.
+  const int on = 1;
+  ::setsockopt(sock, IPPROTO_TCP, TCP_NODELAY, &on, sizeof on);
   const std::string address = PeerAddress(sock);
   bool ret = false;
   if (!Admit(address)) {

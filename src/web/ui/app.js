@@ -323,10 +323,13 @@ function withHeadings(results, nodes) {
 // so that scrolling up loads the newer photos and scrolling down goes on past the oldest
 // dated ones to the undated. Its offset: the photos before it in this order, from
 // /api/timeline's months (both orders put the undated last).
-let timelineCache = null;  // the scrubber's /api/timeline answer, by its query
+// The scrubber's /api/timeline answer, by its query, for 30 s (a jump reuses the one the
+// scrubber was drawn from; photos indexed meanwhile show after that).
+let timelineCache = null;
 async function timelineFor(params) {
   const key = params.toString();
-  if (!timelineCache || timelineCache.key !== key) timelineCache = { key, answer: api(`/api/timeline?${key}`) };
+  if (!timelineCache || timelineCache.key !== key || Date.now() - timelineCache.at > 30000)
+    timelineCache = { key, at: Date.now(), answer: api(`/api/timeline?${key}`) };
   try {
     return await timelineCache.answer;
   } catch (e) {
@@ -594,7 +597,6 @@ function show(newView) {
   // A search refined by typing keeps its last results on screen until the new ones come.
   const refining = view.kind === 'search' && newView.kind === 'search';
   view = newView;
-  timelineCache = null;  // a view asks again (photos may have been indexed since)
   if (selecting) setSelecting(false);
   resetGrid(refining);
   highlightNav();
