@@ -599,6 +599,11 @@ try {
     check((await page.textContent('#onboard')).includes('shoebox index'), 'an empty library shows how to start');
     check(await page.isHidden('#progress'), 'and no endless "loading" bar');
     await snap(page, 'first-run');
+    await page.setViewportSize({ width: 390, height: 844 });
+    const narrow = await page.evaluate(() => ({ page: document.documentElement.scrollWidth,
+      menu: Math.round(document.getElementById('setup-model').getBoundingClientRect().right) }));
+    check(narrow.page <= 390 && narrow.menu <= 390, `on a phone the first-run page and its model menu fit the screen (${narrow.page}, ${narrow.menu} px)`);
+    await page.setViewportSize({ width: 1440, height: 900 });
     const home = process.env.FIRST_RUN_HOME;
     execFileSync(process.env.SHOEBOX_BIN, ['-q', 'index', process.env.TEXT_PHOTOS], {
       env: { ...process.env, HOME: home, XDG_DATA_HOME: `${home}/data`, XDG_CACHE_HOME: `${home}/cache` },
