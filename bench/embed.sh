@@ -41,8 +41,13 @@ for config in "${configs[@]}"; do
   ours='['; pt='['; ort='['
   for round in $(seq "${ROUNDS:-1}"); do
     sep=$([ "$round" = 1 ] || echo ,)
-    o=$("${bench_env[@]}" build/release/bench/embed --config "$config" --threads "$threads" --seconds "$seconds" --int8)
-    echo "shoebox      $o"
+    # float32 (each product on the backend measured fastest), then int8 and bf16 beside it
+    # (bf16 says "unavailable on this CPU" without native bf16); one object per round.
+    o8=$("${bench_env[@]}" build/release/bench/embed --config "$config" --threads "$threads" --seconds "$seconds" --precision int8)
+    echo "shoebox      $o8"
+    o16=$("${bench_env[@]}" build/release/bench/embed --config "$config" --threads "$threads" --seconds "$seconds" --precision bf16)
+    echo "shoebox-bf16 $o16"
+    o=$(/usr/bin/python3 -c 'import json, sys; a = json.loads(sys.argv[1]); b = json.loads(sys.argv[2]); a.update({k: v for k, v in b.items() if "bf16" in k}); print(json.dumps(a))' "$o8" "$o16")
     p=$(cd bench/peers && "${torch_env[@]}" /usr/bin/python3 torch_embed.py "../../$config" "$threads" "$seconds")
     echo "pytorch      $p"
     r=$("${bench_env[@]}" NODE_PATH="$peers/node_modules" node bench/peers/ort_embed.js "$onnx" "$size" "$len" "$threads" "$seconds")
@@ -63,14 +68,14 @@ runs = [json.loads(a) for a in sys.argv[1:]]  # per engine: one result per round
 
 def median(results):
     keys = {k for r in results for k, v in r.items() if isinstance(v, (int, float)) and not isinstance(v, bool)}
-    pick = lambda k: min if k.startswith("int8_cosine") else statistics.median  # worst cosine of all rounds
+    pick = lambda k: min if "_cosine" in k else statistics.median  # worst cosine of all rounds
     return {k: pick(k)([r[k] for r in results if k in r]) for k in keys}
 
 
 ours, pt, ptbf, ort = (median(r) for r in runs)
 if len(runs[0]) > 1:
     print(f"(medians of {len(runs[0])} rounds)")
-for mode in ("", "_int8"):
+for mode in ("", "_int8", "_bf16"):
     for key in ("image_per_s_b1", "image_per_s_b8", "image_per_s_b32", "text_per_s_b1", "text_per_s_b32"):
         if key + mode not in ours:
             continue
@@ -79,7 +84,7 @@ for mode in ("", "_int8"):
             if key in peer:
                 cells.append(f"{name} {peer[key]:7.2f} (x{ours[key + mode] / peer[key]:.2f})")
         print("   ".join(cells))
-for key in ("int8_cosine_image_min", "int8_cosine_text_min"):
+for key in ("int8_cosine_image_min", "int8_cosine_text_min", "bf16_cosine_image_min", "bf16_cosine_text_min"):
     if key in ours:
         print(f"{key:21s} {ours[key]:.6f}")
 PY

@@ -10,6 +10,8 @@ PACKAGES=(
   libvips-dev libexiv2-dev libraw-dev libheif-dev libsqlite3-dev libxxhash-dev
   nlohmann-json3-dev libcli11-dev libopenblas-dev libicu-dev libsentencepiece-dev libcurl4-openssl-dev libssl-dev
   libhnswlib-dev libcpp-httplib-dev libarchive-dev
+  # the engine's second matrix backend (bf16 / int8 on AVX-512, VNNI, AMX)
+  libdnnl-dev
   # OCR: Tesseract and its English and Spanish data (other languages: tesseract-ocr-LANG)
   libtesseract-dev tesseract-ocr-eng tesseract-ocr-spa
   # the desktop app (Qt 6 Widgets); xvfb-run for its screenshot test

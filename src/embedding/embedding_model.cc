@@ -80,7 +80,9 @@ Result<std::unique_ptr<EmbeddingModel>> EmbeddingModel::Load(const std::string& 
   // Packed weights are cached per checkpoint and CPU kernel: later loads map them (ms).
   engine::LoadOptions load;
   load.pack_cache_dir = CacheDir() / "packed";
-  load.int8 = options.int8;
+  load.precision = options.precision;
+  // Each product's backend is measured once per machine and kept (tensor/product_tuner.h).
+  load.tuning_file = CacheDir() / "tuning.json";
   auto net = engine::LoadImageTextNetwork(dir, load);
   if (!net.ok()) return net.status();
   m->net_ = std::move(*net);
@@ -112,13 +114,13 @@ Result<std::shared_ptr<EmbeddingModel>> EmbeddingModel::LoadShared(
                         ? std::filesystem::weakly_canonical(name_or_dir, ec).string()
                         : name_or_dir;
   if (ec) key = name_or_dir;
-  key += options.int8 ? "\nint8" : "\nfloat32";
+  key += std::string("\n") + ops::PrecisionName(options.precision);
   std::lock_guard<std::mutex> lock(mu);
   if (auto held = loaded[key].lock()) return held;
   auto m = Load(name_or_dir, options);
   if (!m.ok()) return m.status();
   // Named another way (a short name, a repo id, the folder it resolves to): the same files.
-  const std::string same = (*m)->fingerprint() + (options.int8 ? "\nint8" : "\nfloat32");
+  const std::string same = (*m)->fingerprint() + "\n" + ops::PrecisionName(options.precision);
   if (auto held = loaded[same].lock()) {
     loaded[key] = held;
     return held;
@@ -146,7 +148,8 @@ Result<std::unique_ptr<EmbeddingModel>> EmbeddingModel::CreateRandom(
   std::unique_ptr<EmbeddingModel> m(new EmbeddingModel());
   auto net = engine::CreateRandomImageTextNetwork(config_json, label, 1);
   if (!net.ok()) return net.status();
-  if (options.int8) (void)(*net)->UseInt8();
+  if (options.precision != ops::Precision::kFloat32)
+    (void)(*net)->UsePrecision(options.precision, nullptr);
   m->net_ = std::move(*net);
   m->family_ = m->net_->family();
   m->label_ = label;

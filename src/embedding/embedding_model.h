@@ -32,10 +32,10 @@ namespace shoebox {
 // How a model is loaded: options, not environment variables (the CLI reads --precision and
 // $SHOEBOX_PRECISION and passes them on).
 struct ModelLoadOptions {
-  // The faster int8 mode (engine/tensor/int8_gemm.h): 1.1-1.4x the images/s at cosine >= 0.999
-  // to float32, so its vectors share the catalog with float32 ones (same fingerprint). Where
-  // the CPU has no int8 kernel it stays float32.
-  bool int8 = false;
+  // The layers' number format (engine/image_text_network.h: UsePrecision). bf16 and int8 are
+  // faster at cosine >= 0.999 to float32, so their vectors share the catalog with float32
+  // ones (same fingerprint). Where the CPU cannot run it the model stays float32.
+  ops::Precision precision = ops::Precision::kFloat32;
 };
 
 // The network runs one call at a time (a query service and a watcher in one process share one

@@ -39,7 +39,7 @@ TEST_F(SharedModelTest, AServiceAndAWatcherAskingForOneModelShareOneCopyOfItsWei
   ASSERT_OK(b.status());
   EXPECT_EQ(a->get(), b->get()) << "two copies of one model";
   ModelLoadOptions int8;
-  int8.int8 = true;
+  int8.precision = ops::Precision::kInt8;
   auto c = EmbeddingModel::LoadShared(model.string(), int8);
   ASSERT_OK(c.status());
   EXPECT_NE(a->get(), c->get()) << "another precision is another network";

@@ -10,6 +10,7 @@
 #include "engine/image_text_network.h"
 #include "engine/tensor/compute_pool.h"
 #include "engine/tensor/gemm.h"
+#include "engine/tensor/onednn_linear.h"
 #include "engine/tensor/ops.h"
 
 namespace shoebox::engine {
@@ -37,9 +38,16 @@ Result<nlohmann::json> RunEmbedBenchmark(const std::string& config_path,
   auto text = ReadWholeFile(config_path, 16 << 20);
   if (!text.ok()) return Status(text.status().code(), config_path + ": " + text.status().message());
   ops::ComputePool::Get().SetThreads(options.threads);
-  auto m = CreateRandomImageTextNetwork(std::string(text->begin(), text->end()), config_path, 1);
+  const std::string config(text->begin(), text->end());
+  auto m = CreateRandomImageTextNetwork(config, config_path, 1);
   if (!m.ok()) return m.status();
   ImageTextNetwork& net = **m;
+  // Timed afresh, as at a model's first load on a machine (no file: nothing kept).
+  ops::ProductTuner tuner("");
+  const auto tune_start = std::chrono::steady_clock::now();
+  (void)net.UsePrecision(ops::Precision::kFloat32, &tuner);
+  const double tuning_s =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - tune_start).count();
   const int64_t s = net.image_size(), len = net.text_length();
   std::vector<float> pixels(static_cast<size_t>(32 * 3 * s * s));
   std::mt19937 rng(7);
@@ -55,42 +63,51 @@ Result<nlohmann::json> RunEmbedBenchmark(const std::string& config_path,
     }
   for (int b = 0; b < 32; ++b) mask[static_cast<size_t>(b * len + 10)] = 1;
   const bool masked = net.text_uses_mask();
-  auto images = [&](int n) { (void)net.EncodeImages(pixels.data(), n); };
+  ImageTextNetwork* current = &net;
+  auto images = [&](int n) { (void)current->EncodeImages(pixels.data(), n); };
   auto texts = [&](int n) {
-    (void)net.EncodeTexts(ids.data(), masked ? mask.data() : nullptr, n, len);
+    (void)current->EncodeTexts(ids.data(), masked ? mask.data() : nullptr, n, len);
+    (void)current->EncodeTexts(ids.data(), masked ? mask.data() : nullptr, n, len);
   };
   double q = options.seconds;
   nlohmann::json j = {{"config", config_path},
                       {"family", net.family()},
                       {"threads", ops::ComputePool::Get().threads()},
                       {"kernel", ops::ActiveKernel()},
+                      {"onednn", ops::OnednnVersion() + " " + ops::OnednnIsa()},
+                      {"tuning_s", tuning_s},
+                      {"backend_float32", net.backends()},
                       {"image_per_s_b1", Rate(1, q, images)},
                       {"image_per_s_b8", Rate(8, q, images)},
                       {"image_per_s_b32", Rate(32, q, images)},
                       {"text_per_s_b1", Rate(1, q, texts)},
                       {"text_per_s_b32", Rate(32, q, texts)}};
-  if (options.int8) {
-    auto f32_images = net.EncodeImages(pixels.data(), 32);
-    auto f32_texts = net.EncodeTexts(ids.data(), masked ? mask.data() : nullptr, 32, len);
-    if (!net.UseInt8()) {
-      j["int8"] = "unavailable on this CPU";
-    } else {
-      j["image_per_s_b1_int8"] = Rate(1, q, images);
-      j["image_per_s_b8_int8"] = Rate(8, q, images);
-      j["image_per_s_b32_int8"] = Rate(32, q, images);
-      j["text_per_s_b1_int8"] = Rate(1, q, texts);
-      j["text_per_s_b32_int8"] = Rate(32, q, texts);
-      auto q_images = net.EncodeImages(pixels.data(), 32);
-      auto q_texts = net.EncodeTexts(ids.data(), masked ? mask.data() : nullptr, 32, len);
-      const int64_t dim = net.embed_dim();
-      if (f32_images.ok() && q_images.ok())
-        j["int8_cosine_image_min"] =
-            ops::WorstRowCosine(f32_images->data(), q_images->data(), 32, dim);
-      if (f32_texts.ok() && q_texts.ok())
-        j["int8_cosine_text_min"] =
-            ops::WorstRowCosine(f32_texts->data(), q_texts->data(), 32, dim);
-    }
+  if (options.precision == ops::Precision::kFloat32) return j;
+  const std::string mode = ops::PrecisionName(options.precision);
+  auto f32_images = net.EncodeImages(pixels.data(), 32);
+  auto f32_texts = net.EncodeTexts(ids.data(), masked ? mask.data() : nullptr, 32, len);
+  // The same weights (same seed), switched from float32 to the mode.
+  auto other = CreateRandomImageTextNetwork(config, config_path, 1);
+  if (!other.ok()) return other.status();
+  if (!(*other)->UsePrecision(options.precision, &tuner)) {
+    j[mode] = "unavailable on this CPU";
+    return j;
   }
+  current = other->get();
+  j["backend_" + mode] = current->backends();
+  j["image_per_s_b1_" + mode] = Rate(1, q, images);
+  j["image_per_s_b8_" + mode] = Rate(8, q, images);
+  j["image_per_s_b32_" + mode] = Rate(32, q, images);
+  j["text_per_s_b1_" + mode] = Rate(1, q, texts);
+  j["text_per_s_b32_" + mode] = Rate(32, q, texts);
+  auto q_images = current->EncodeImages(pixels.data(), 32);
+  auto q_texts = current->EncodeTexts(ids.data(), masked ? mask.data() : nullptr, 32, len);
+  const int64_t dim = net.embed_dim();
+  if (f32_images.ok() && q_images.ok())
+    j[mode + "_cosine_image_min"] =
+        ops::WorstRowCosine(f32_images->data(), q_images->data(), 32, dim);
+  if (f32_texts.ok() && q_texts.ok())
+    j[mode + "_cosine_text_min"] = ops::WorstRowCosine(f32_texts->data(), q_texts->data(), 32, dim);
   return j;
 }
 

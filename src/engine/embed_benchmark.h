@@ -8,18 +8,24 @@
 #include <string>
 
 #include "base/status.h"
+#include "engine/tensor/product_tuner.h"
 
 namespace shoebox::engine {
 
 struct EmbedBenchmarkOptions {
   int threads = 0;     // compute threads; 0 = one per core
   double seconds = 3;  // per measurement (after one warm-up call)
-  bool int8 = false;   // then the same in the int8 mode, and its worst cosine to float32
+  // Then the same in this precision, and its worst cosine to float32 (float32: nothing more).
+  ops::Precision precision = ops::Precision::kFloat32;
 };
 
-// One JSON object: config, family, threads, kernel, image_per_s_b1/_b8/_b32,
-// text_per_s_b1/_b32; with int8 also *_int8 and int8_cosine_image_min/_text_min over 32
-// images and 32 texts (or "int8": "unavailable on this CPU").
+// One JSON object: config, family, threads, kernel (our float32 kernel), onednn (version and
+// ISA), tuning_s (timing every product shape, as a first load does), backend_float32 (which
+// backend runs how many layer products per tower), image_per_s_b1/_b8/_b32,
+// text_per_s_b1/_b32 in float32, each product on the backend measured fastest. With a
+// precision MODE besides float32 also the same figures suffixed _MODE, backend_MODE, and
+// MODE_cosine_image_min/_text_min over 32 images and 32 texts (or "MODE": "unavailable on
+// this CPU").
 Result<nlohmann::json> RunEmbedBenchmark(const std::string& config_path,
                                          const EmbedBenchmarkOptions& options);
 

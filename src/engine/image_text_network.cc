@@ -57,7 +57,14 @@ Result<std::unique_ptr<ImageTextNetwork>> LoadImageTextNetwork(const std::filesy
   if (model.ok() && cache) (void)cache->Save();
   if (model.ok() && options.pack_cache_stats && cache)
     *options.pack_cache_stats = {cache->hits(), cache->misses(), cache->path()};
-  if (model.ok() && options.int8) (void)(*model)->UseInt8();
+  if (model.ok() && !options.tuning_file.empty()) {
+    ops::ProductTuner tuner(options.tuning_file);
+    if (!(*model)->UsePrecision(options.precision, &tuner))
+      (void)(*model)->UsePrecision(ops::Precision::kFloat32, &tuner);
+    (void)tuner.Save();  // failing to keep the choices costs only time next load
+  } else if (model.ok() && options.precision != ops::Precision::kFloat32) {
+    (void)(*model)->UsePrecision(options.precision, nullptr);
+  }
   return model;
 }
 

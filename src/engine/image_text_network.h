@@ -8,11 +8,13 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
 
 #include "base/status.h"
+#include "engine/tensor/product_tuner.h"
 
 namespace shoebox::engine {
 
@@ -31,12 +33,19 @@ class ImageTextNetwork {
   virtual int64_t pad_token_id() const = 0;
   virtual bool text_uses_mask() const = 0;
 
-  // The faster mode: both towers' encoder layers switch to int8 products (per-channel
-  // weights, per-token activations; cosine to float32 >= 0.999 on the golden models, see
-  // tensor/int8_gemm.h). False where the CPU has no int8 kernel: the model stays float32.
-  virtual bool UseInt8() = 0;
-  // "float32" or "int8".
+  // Switches both towers' encoder layers from float32 to p (bf16, int8: 1.5-4x the images/s
+  // where the CPU has the instructions; cosine to float32 >= 0.999 on the golden models),
+  // each product on the backend the tuner measures fastest for its shape
+  // (tensor/product_tuner.h; no tuner: our kernels where they run p). The image tower is
+  // tuned at a full batch's rows, the text tower at one query's. Also for p = float32, to
+  // pick its backends. False, the model unchanged, where p cannot run here (bf16 without
+  // native bf16 dot products) or after an earlier switch.
+  virtual bool UsePrecision(ops::Precision p, ops::ProductTuner* tuner) = 0;
+  // "float32", "bf16" or "int8".
   virtual std::string precision() const = 0;
+  // How many layer products of each tower run on each backend:
+  // {"image": {"onednn int8": 48}, "text": {"ours int8": 48}}.
+  virtual std::map<std::string, std::map<std::string, int>> backends() const = 0;
 
   // pixels: [n, 3, S, S] float32, already normalised by the preprocessor.
   // Returns [n, embed_dim] embeddings before L2 normalisation.
@@ -56,7 +65,11 @@ struct LoadOptions {
   // Where packed weights are cached between loads (engine/weights/pack_cache.h); empty: none.
   std::filesystem::path pack_cache_dir;
   PackCacheStats* pack_cache_stats = nullptr;  // filled after a load with a cache
-  bool int8 = false;  // UseInt8() after loading (stays float32 where the CPU cannot)
+  // UsePrecision(precision) after loading (stays float32 where the CPU cannot run it).
+  ops::Precision precision = ops::Precision::kFloat32;
+  // Where the product tuner keeps its choices; empty: no tuning, our kernels (reproducible
+  // to the bit from run to run, which tests rely on).
+  std::filesystem::path tuning_file;
 };
 
 // Reads config.json and model.safetensors from dir. Errors name the file and the problem

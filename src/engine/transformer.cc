@@ -125,7 +125,7 @@ std::vector<EncoderLayer> LoadEncoderLayers(WeightLoader& w, const std::string& 
       complete = complete && !b.empty();
       qkv_b.insert(qkv_b.end(), b.begin(), b.end());
     }
-    l.qkv_w = w.Packed(p + "self_attn.qkv_proj.weight", 3 * d, d, [&]() -> ops::PackedWeights {
+    l.qkv.w = w.Packed(p + "self_attn.qkv_proj.weight", 3 * d, d, [&]() -> ops::PackedWeights {
       std::vector<float> qkv;
       for (const char* name : {"q_proj", "k_proj", "v_proj"}) {
         auto wt = w.Get(p + "self_attn." + name + ".weight", {d, d});
@@ -135,13 +135,13 @@ std::vector<EncoderLayer> LoadEncoderLayers(WeightLoader& w, const std::string& 
       return ops::PackedWeights::Pack(qkv.data(), 3 * d, d);
     });
     if (complete) l.qkv_b = std::move(qkv_b);
-    l.o_w = GetPacked(w, p + "self_attn.out_proj.weight", d, d);
+    l.o.w = GetPacked(w, p + "self_attn.out_proj.weight", d, d);
     l.o_b = w.Get(p + "self_attn.out_proj.bias", {d});
     l.ln2_g = w.Get(p + "layer_norm2.weight", {d});
     l.ln2_b = w.Get(p + "layer_norm2.bias", {d});
-    l.fc1_w = GetPacked(w, p + "mlp.fc1.weight", m, d);
+    l.fc1.w = GetPacked(w, p + "mlp.fc1.weight", m, d);
     l.fc1_b = w.Get(p + "mlp.fc1.bias", {m});
-    l.fc2_w = GetPacked(w, p + "mlp.fc2.weight", d, m);
+    l.fc2.w = GetPacked(w, p + "mlp.fc2.weight", d, m);
     l.fc2_b = w.Get(p + "mlp.fc2.bias", {d});
   }
   return layers;
@@ -158,31 +158,83 @@ void Scratch::Reserve(int64_t rows, int64_t t, const TowerConfig& cfg) {
   grow(picked, rows * cfg.hidden);
 }
 
-bool QuantizeEncoderLayers(std::vector<EncoderLayer>& layers) {
-  if (!ops::Int8Available()) return false;
+std::string LayerMatrix::backend() const {
+  if (!d.empty()) return std::string("onednn ") + ops::OnednnTypeName(d.type());
+  if (!q.empty()) return "ours int8";
+  return "ours float32";
+}
+
+bool CanRunPrecision(ops::Precision p) { return !ops::ProductBackends(p).empty(); }
+
+bool SetLayerPrecision(std::vector<EncoderLayer>& layers, ops::Precision p, int64_t rows,
+                       ops::ProductTuner* tuner) {
+  const std::vector<std::string> backends = ops::ProductBackends(p);
+  if (backends.empty()) return false;
+  for (const EncoderLayer& l : layers)
+    for (const LayerMatrix* m : {&l.qkv, &l.o, &l.fc1, &l.fc2})
+      if (m->w.empty()) return false;  // already switched
+  const ops::OnednnType type = p == ops::Precision::kBf16   ? ops::OnednnType::kBf16
+                               : p == ops::Precision::kInt8 ? ops::OnednnType::kInt8
+                                                            : ops::OnednnType::kFloat32;
+  std::map<std::pair<int64_t, int64_t>, std::string> chosen;  // per (out, in)
   for (EncoderLayer& l : layers) {
-    for (auto [f, q] : {std::pair{&l.qkv_w, &l.qkv_q},
-                        {&l.o_w, &l.o_q},
-                        {&l.fc1_w, &l.fc1_q},
-                        {&l.fc2_w, &l.fc2_q}}) {
-      if (f->empty()) continue;  // already quantized
-      *q = ops::QuantizedWeights::Quantize(*f);
-      *f = ops::PackedWeights();
+    for (LayerMatrix* m : {&l.qkv, &l.o, &l.fc1, &l.fc2}) {
+      const std::pair<int64_t, int64_t> shape{m->w.out(), m->w.in()};
+      std::string& backend = chosen[shape];
+      if (backend.empty())
+        backend = tuner ? tuner->Choose(p, {rows, shape.first, shape.second}) : backends.front();
+      if (backend == "onednn") {
+        m->d = ops::OnednnWeights::Make(m->w, type);
+        if (!m->d.empty()) {
+          m->w = ops::PackedWeights();
+          continue;
+        }
+      }
+      // Ours (or oneDNN could not make it after all: ours where ours runs p).
+      if (p == ops::Precision::kInt8 && ops::Int8Available()) {
+        m->q = ops::QuantizedWeights::Quantize(m->w);
+        m->w = ops::PackedWeights();
+      }
     }
   }
   return true;
 }
 
+bool SetTowersPrecision(std::vector<EncoderLayer>& image, int64_t image_rows,
+                        std::vector<EncoderLayer>& text, int64_t text_rows, ops::Precision p,
+                        ops::ProductTuner* tuner) {
+  if (!CanRunPrecision(p)) return false;
+  for (const auto* tower : {&image, &text})
+    for (const EncoderLayer& l : *tower)
+      if (l.qkv.w.empty()) return false;  // switched before
+  return SetLayerPrecision(image, p, image_rows, tuner) &&
+         SetLayerPrecision(text, p, text_rows, tuner);
+}
+
+void CountBackends(const std::vector<EncoderLayer>& layers, std::map<std::string, int>* counts) {
+  for (const EncoderLayer& l : layers)
+    for (const LayerMatrix* m : {&l.qkv, &l.o, &l.fc1, &l.fc2}) ++(*counts)[m->backend()];
+}
+
+std::map<std::string, std::map<std::string, int>> TowersBackends(
+    const std::vector<EncoderLayer>& image, const std::vector<EncoderLayer>& text) {
+  std::map<std::string, std::map<std::string, int>> b;
+  CountBackends(image, &b["image"]);
+  CountBackends(text, &b["text"]);
+  return b;
+}
+
 namespace {
 
-// One of the layer's products, in whichever precision it holds.
-void Product(const float* x, int64_t rows, const ops::PackedWeights& f,
-             const ops::QuantizedWeights& q, const float* bias, float* y,
+// One of the layer's products, on whichever backend holds it.
+void Product(const float* x, int64_t rows, const LayerMatrix& m, const float* bias, float* y,
              const ops::LinearOptions& o = {}) {
-  if (!q.empty())
-    ops::Linear(x, rows, q, bias, y, o);
+  if (!m.d.empty())
+    ops::Linear(x, rows, m.d, bias, y, o);
+  else if (!m.q.empty())
+    ops::Linear(x, rows, m.q, bias, y, o);
   else
-    ops::Linear(x, rows, f, bias, y, o);
+    ops::Linear(x, rows, m.w, bias, y, o);
 }
 
 }  // namespace
@@ -192,7 +244,7 @@ void RunEncoderLayer(const EncoderLayer& l, const TowerConfig& cfg, float* x, in
   const int64_t d = cfg.hidden, rows = batch * t, heads = cfg.heads, hd = cfg.head_dim();
   s->Reserve(rows, t, cfg);
   ops::LayerNorm(x, rows, d, l.ln1_g.data(), l.ln1_b.data(), cfg.eps, s->norm.data());
-  Product(s->norm.data(), rows, l.qkv_w, l.qkv_q, l.qkv_b.data(), s->qkv.data());
+  Product(s->norm.data(), rows, l.qkv, l.qkv_b.data(), s->qkv.data());
   const float* qkv = s->qkv.data();
   float* attn = s->attn.data();
   ops::ParallelFor(batch * heads, [&](int64_t task) {
@@ -204,11 +256,10 @@ void RunEncoderLayer(const EncoderLayer& l, const TowerConfig& cfg, float* x, in
                    key_valid ? key_valid + b * t : nullptr, attn + b * t * d + h * hd, d,
                    scores.data());
   });
-  Product(attn, rows, l.o_w, l.o_q, l.o_b.data(), x, {.accumulate = true});
+  Product(attn, rows, l.o, l.o_b.data(), x, {.accumulate = true});
   ops::LayerNorm(x, rows, d, l.ln2_g.data(), l.ln2_b.data(), cfg.eps, s->norm.data());
-  Product(s->norm.data(), rows, l.fc1_w, l.fc1_q, l.fc1_b.data(), s->mlp.data(),
-          {.activation = cfg.act});
-  Product(s->mlp.data(), rows, l.fc2_w, l.fc2_q, l.fc2_b.data(), x, {.accumulate = true});
+  Product(s->norm.data(), rows, l.fc1, l.fc1_b.data(), s->mlp.data(), {.activation = cfg.act});
+  Product(s->mlp.data(), rows, l.fc2, l.fc2_b.data(), x, {.accumulate = true});
 }
 
 void RunEncoderLayerAt(const EncoderLayer& l, const TowerConfig& cfg, float* x, int64_t batch,
@@ -217,7 +268,7 @@ void RunEncoderLayerAt(const EncoderLayer& l, const TowerConfig& cfg, float* x, 
   const int64_t d = cfg.hidden, rows = batch * t, heads = cfg.heads, hd = cfg.head_dim();
   s->Reserve(rows, t, cfg);
   ops::LayerNorm(x, rows, d, l.ln1_g.data(), l.ln1_b.data(), cfg.eps, s->norm.data());
-  Product(s->norm.data(), rows, l.qkv_w, l.qkv_q, l.qkv_b.data(), s->qkv.data());
+  Product(s->norm.data(), rows, l.qkv, l.qkv_b.data(), s->qkv.data());
   const float* qkv = s->qkv.data();
   float* attn = s->attn.data();  // [batch, d]: one query per sequence
   ops::ParallelFor(batch * heads, [&](int64_t task) {
@@ -233,11 +284,10 @@ void RunEncoderLayerAt(const EncoderLayer& l, const TowerConfig& cfg, float* x, 
   float* picked = s->picked.data();  // [batch, d]: the rows of x that are read afterwards
   for (int64_t b = 0; b < batch; ++b)
     std::copy(x + (b * t + positions[b]) * d, x + (b * t + positions[b] + 1) * d, picked + b * d);
-  Product(attn, batch, l.o_w, l.o_q, l.o_b.data(), picked, {.accumulate = true});
+  Product(attn, batch, l.o, l.o_b.data(), picked, {.accumulate = true});
   ops::LayerNorm(picked, batch, d, l.ln2_g.data(), l.ln2_b.data(), cfg.eps, s->norm.data());
-  Product(s->norm.data(), batch, l.fc1_w, l.fc1_q, l.fc1_b.data(), s->mlp.data(),
-          {.activation = cfg.act});
-  Product(s->mlp.data(), batch, l.fc2_w, l.fc2_q, l.fc2_b.data(), picked, {.accumulate = true});
+  Product(s->norm.data(), batch, l.fc1, l.fc1_b.data(), s->mlp.data(), {.activation = cfg.act});
+  Product(s->mlp.data(), batch, l.fc2, l.fc2_b.data(), picked, {.accumulate = true});
   for (int64_t b = 0; b < batch; ++b)
     std::copy(picked + b * d, picked + (b + 1) * d, x + (b * t + positions[b]) * d);
 }

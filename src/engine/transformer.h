@@ -4,13 +4,16 @@
 
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <string>
 #include <vector>
 
 #include "base/status.h"
 #include "engine/tensor/gemm.h"
 #include "engine/tensor/int8_gemm.h"
+#include "engine/tensor/onednn_linear.h"
 #include "engine/tensor/ops.h"
+#include "engine/tensor/product_tuner.h"
 #include "engine/weights/pack_cache.h"
 #include "engine/weights/safetensors.h"
 
@@ -66,18 +69,40 @@ struct TowerConfig {
   int64_t head_dim() const { return hidden / heads; }
 };
 
-// Weights of one layer; q, k and v projections packed as one [3 hidden, hidden] product.
-// In the int8 mode the four matrices live in the *_q fields and the float32 ones are empty.
-struct EncoderLayer {
-  std::vector<float> ln1_g, ln1_b, qkv_b, o_b, ln2_g, ln2_b, fc1_b, fc2_b;
-  ops::PackedWeights qkv_w, o_w, fc1_w, fc2_w;
-  ops::QuantizedWeights qkv_q, o_q, fc1_q, fc2_q;
+// One of a layer's matrices, held by the backend that runs it: our float32 kernel (w), our
+// int8 kernel (q) or oneDNN in any precision (d). Exactly one is set.
+struct LayerMatrix {
+  ops::PackedWeights w;
+  ops::QuantizedWeights q;
+  ops::OnednnWeights d;
+  // "ours float32", "ours int8", "onednn bf16"...
+  std::string backend() const;
 };
 
-// Switches the layers' four matrix products to int8 (tensor/int8_gemm.h) and frees their
-// float32 copies. False, with the layers untouched, where the CPU has no int8 kernel.
-// Attention, LayerNorm and the towers' embeddings, heads and projections stay float32.
-bool QuantizeEncoderLayers(std::vector<EncoderLayer>& layers);
+// Weights of one layer; q, k and v projections packed as one [3 hidden, hidden] product.
+struct EncoderLayer {
+  std::vector<float> ln1_g, ln1_b, qkv_b, o_b, ln2_g, ln2_b, fc1_b, fc2_b;
+  LayerMatrix qkv, o, fc1, fc2;
+};
+
+// Whether a tower's layers can run in precision p on this CPU.
+bool CanRunPrecision(ops::Precision p);
+// Switches the layers' four matrix products from float32 to p, each matrix on the backend
+// the tuner picks for its shape at `rows` rows (no tuner: ours where ours runs p, else
+// oneDNN), and frees the float32 copies no longer used. False, with the layers untouched,
+// where p cannot run here. Attention, LayerNorm and the towers' embeddings, heads and
+// projections stay float32.
+bool SetLayerPrecision(std::vector<EncoderLayer>& layers, ops::Precision p, int64_t rows,
+                       ops::ProductTuner* tuner);
+// Both towers of a model at once, or neither (see ImageTextNetwork::UsePrecision).
+bool SetTowersPrecision(std::vector<EncoderLayer>& image, int64_t image_rows,
+                        std::vector<EncoderLayer>& text, int64_t text_rows, ops::Precision p,
+                        ops::ProductTuner* tuner);
+// How many of the layers' products run on each backend: {"onednn int8": 48, ...}.
+void CountBackends(const std::vector<EncoderLayer>& layers, std::map<std::string, int>* counts);
+// Both towers': {"image": {...}, "text": {...}} (ImageTextNetwork::backends).
+std::map<std::string, std::map<std::string, int>> TowersBackends(
+    const std::vector<EncoderLayer>& image, const std::vector<EncoderLayer>& text);
 
 // Loads [out, in] weights and packs them for the matrix-product kernel; empty on error
 // (recorded in the loader).

@@ -170,5 +170,39 @@ TEST(BenchEmbed, Int8ReportsItsRatesAndCosineToFloat32) {
   EXPECT_GE(j["int8_cosine_text_min"].get<double>(), 0.999);
 }
 
+// What an AVX-512 BF16 / VNNI machine is measured with (issue 19): every mode's rates, its
+// worst cosine to float32, and which backend and instruction set ran each tower's products.
+TEST(BenchEmbed, EveryPrecisionSaysItsRatesCosinesAndWhatRanIt) {
+  TempDir tmp;
+  Cli cli(tmp / "home");
+  for (const std::string mode : {"bf16", "int8", "float32"}) {
+    CliResult r =
+        cli.Run({"bench", "embed", "--config", (Golden() / "siglip/tiny-b16/config.json").string(),
+                 "--seconds", "0.05", "--threads", "2", "--json", "--precision", mode});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    auto j = r.Json();
+    EXPECT_TRUE(j["kernel"].is_string());
+    EXPECT_NE(j["onednn"].get<std::string>().find("oneDNN"), std::string::npos);
+    EXPECT_GT(j["backend_float32"]["image"].size(), 0u);
+    EXPECT_GT(j["image_per_s_b32"].get<double>(), 0);
+    if (mode == "float32") {
+      EXPECT_FALSE(j.contains("image_per_s_b32_float32")) << "float32 is measured once";
+      continue;
+    }
+    if (j.contains(mode)) {  // this CPU lacks it: said so, nothing made up
+      EXPECT_EQ(j[mode], "unavailable on this CPU");
+      EXPECT_FALSE(j.contains("image_per_s_b32_" + mode));
+      continue;
+    }
+    for (const std::string key : {"image_per_s_b32_", "text_per_s_b1_"})
+      EXPECT_GT(j[key + mode].get<double>(), 0) << key << mode;
+    EXPECT_GE(j[mode + "_cosine_image_min"].get<double>(), 0.999) << mode;
+    EXPECT_GE(j[mode + "_cosine_text_min"].get<double>(), 0.999) << mode;
+    for (const auto& [tower, counts] : j["backend_" + mode].items())
+      for (const auto& [backend, n] : counts.items())
+        EXPECT_NE(backend.find(mode), std::string::npos) << tower << ": " << backend;
+  }
+}
+
 }  // namespace
 }  // namespace shoebox::testing

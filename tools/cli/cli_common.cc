@@ -60,10 +60,8 @@ Result<ModelLoadOptions> ModelOptions(const GlobalOptions& g) {
   ModelLoadOptions o;
   const char* env = std::getenv("SHOEBOX_PRECISION");
   const std::string p = !g.precision.empty() ? g.precision : env ? env : "";
-  if (p == "int8")
-    o.int8 = true;
-  else if (!p.empty() && p != "float32")
-    return InvalidArgument("SHOEBOX_PRECISION is '" + p + "': use float32 or int8");
+  if (!p.empty() && !ops::ParsePrecision(p, &o.precision))
+    return InvalidArgument("SHOEBOX_PRECISION is '" + p + "': use float32, bf16 or int8");
   return o;
 }
 

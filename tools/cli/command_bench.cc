@@ -14,6 +14,7 @@ void RegisterBench(CLI::App& app, GlobalOptions& g, int& exit_code) {
     double seconds = 3;
     bool json = false;
     bool int8 = false;
+    std::string precision;
   };
   auto args = std::make_shared<Args>();
   CLI::App* bench = app.add_subcommand("bench", "Measure hot paths");
@@ -27,13 +28,17 @@ void RegisterBench(CLI::App& app, GlobalOptions& g, int& exit_code) {
   cmd->add_option("--threads", args->threads, "Compute threads (default: one per core)");
   cmd->add_option("--seconds", args->seconds, "Seconds per measurement")->capture_default_str();
   cmd->add_flag("--json", args->json, "Print one JSON object");
-  cmd->add_flag(
-      "--int8", args->int8,
-      "Then the same in the int8 mode (*_int8 figures), with its worst cosine to float32 over 32 "
-      "images and 32 texts");
+  cmd->add_option("--precision", args->precision,
+                  "Then the same in this mode (*_MODE figures), with its worst cosine to float32 "
+                  "over 32 images and 32 texts")
+      ->check(CLI::IsMember({"float32", "fp32", "bf16", "int8"}));
+  cmd->add_flag("--int8", args->int8, "The same as --precision int8");
   cmd->callback([&exit_code, args] {
+    ops::Precision precision = ops::Precision::kFloat32;
+    if (args->int8) precision = ops::Precision::kInt8;
+    if (!args->precision.empty()) (void)ops::ParsePrecision(args->precision, &precision);
     auto result = engine::RunEmbedBenchmark(
-        args->config, {.threads = args->threads, .seconds = args->seconds, .int8 = args->int8});
+        args->config, {.threads = args->threads, .seconds = args->seconds, .precision = precision});
     if (!result.ok()) {
       exit_code = Fail(result.status());
       return;

@@ -44,13 +44,20 @@ class ClipNetwork : public ImageTextNetwork {
   std::string family() const override { return "clip"; }
   int64_t pad_token_id() const override { return cfg_.text.eos_token_id; }
   bool text_uses_mask() const override { return true; }
-  bool UseInt8() override {
-    if (!QuantizeEncoderLayers(vision_layers_) || !QuantizeEncoderLayers(text_layers_))
+  bool UsePrecision(ops::Precision p, ops::ProductTuner* tuner) override {
+    if (switched_ || !SetTowersPrecision(
+                         vision_layers_,
+                         std::min<int64_t>(kMaxBatch * (cfg_.vision.num_patches() + 1), kTuneRows),
+                         text_layers_, cfg_.text.max_positions, p, tuner))
       return false;
-    int8_ = true;
+    precision_ = p;
+    switched_ = true;
     return true;
   }
-  std::string precision() const override { return int8_ ? "int8" : "float32"; }
+  std::string precision() const override { return ops::PrecisionName(precision_); }
+  std::map<std::string, std::map<std::string, int>> backends() const override {
+    return TowersBackends(vision_layers_, text_layers_);
+  }
   int64_t image_size() const override { return cfg_.vision.image_size; }
   int64_t embed_dim() const override { return cfg_.projection_dim; }
   int64_t text_length() const override { return cfg_.text.max_positions; }
@@ -166,7 +173,11 @@ class ClipNetwork : public ImageTextNetwork {
       token_emb_, text_pos_, final_ln_g_, final_ln_b_;
   ops::PackedWeights patch_w_, visual_proj_, text_proj_;
   std::vector<EncoderLayer> vision_layers_, text_layers_;
-  bool int8_ = false;
+  ops::Precision precision_ = ops::Precision::kFloat32;
+  bool switched_ = false;  // UsePrecision succeeded once
+  // Image products are tuned at a batch's rows, up to this many (more costs load time and
+  // does not change which backend wins).
+  static constexpr int64_t kTuneRows = 512;
   float logit_scale_ = 1.0f;
   // Images / texts per matrix product: large enough to amortise weight packing, small
   // enough that activations stay in a few tens of MB.

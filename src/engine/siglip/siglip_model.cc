@@ -73,13 +73,20 @@ class SiglipNetwork : public ImageTextNetwork {
   std::string family() const override { return "siglip"; }
   int64_t pad_token_id() const override { return 1; }  // SentencePiece's </s>, repeated
   bool text_uses_mask() const override { return false; }
-  bool UseInt8() override {
-    if (!QuantizeEncoderLayers(vision_layers_) || !QuantizeEncoderLayers(text_layers_))
+  bool UsePrecision(ops::Precision p, ops::ProductTuner* tuner) override {
+    if (switched_ ||
+        !SetTowersPrecision(vision_layers_,
+                            std::min<int64_t>(kMaxBatch * cfg_.vision.num_patches(), kTuneRows),
+                            text_layers_, cfg_.text.max_positions, p, tuner))
       return false;
-    int8_ = true;
+    precision_ = p;
+    switched_ = true;
     return true;
   }
-  std::string precision() const override { return int8_ ? "int8" : "float32"; }
+  std::string precision() const override { return ops::PrecisionName(precision_); }
+  std::map<std::string, std::map<std::string, int>> backends() const override {
+    return TowersBackends(vision_layers_, text_layers_);
+  }
   int64_t image_size() const override { return cfg_.vision.image_size; }
   int64_t embed_dim() const override { return cfg_.vision.tower.hidden; }
   int64_t text_length() const override { return cfg_.text.max_positions; }
@@ -181,7 +188,11 @@ class SiglipNetwork : public ImageTextNetwork {
   // Images / texts per matrix product (196 tokens each for base-patch16-224).
   static constexpr int64_t kMaxBatch = 16;
   std::vector<EncoderLayer> vision_layers_, text_layers_;
-  bool int8_ = false;
+  ops::Precision precision_ = ops::Precision::kFloat32;
+  bool switched_ = false;  // UsePrecision succeeded once
+  // Image products are tuned at a batch's rows, up to this many (more costs load time and
+  // does not change which backend wins).
+  static constexpr int64_t kTuneRows = 512;
   float logit_scale_ = 1.0f, logit_bias_ = 0.0f;
   std::vector<float> patches_, x_, kv_, pooled_, norm_, mlp_;
   Scratch scratch_;

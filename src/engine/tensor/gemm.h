@@ -62,7 +62,7 @@ class PackedWeights {
 
 struct LinearOptions {
   bool accumulate = false;               // y += x W^T + b (a residual connection)
-  std::optional<Activation> activation;  // applied after the bias, fused into the product
+  std::optional<Activation> activation;  // applied last: act(x W^T + b (+ y)), fused
   int64_t ldx = 0, ldy = 0;              // row strides; 0 = in / out
 };
 
