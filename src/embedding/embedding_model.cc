@@ -81,6 +81,7 @@ Result<std::unique_ptr<EmbeddingModel>> EmbeddingModel::Load(const std::string& 
   engine::LoadOptions load;
   load.pack_cache_dir = CacheDir() / "packed";
   load.precision = options.precision;
+  load.auto_precision = options.auto_precision;
   // Each product's backend is measured once per machine and kept (tensor/product_tuner.h).
   load.tuning_file = CacheDir() / "tuning.json";
   auto net = engine::LoadImageTextNetwork(dir, load);
@@ -114,13 +115,16 @@ Result<std::shared_ptr<EmbeddingModel>> EmbeddingModel::LoadShared(
                         ? std::filesystem::weakly_canonical(name_or_dir, ec).string()
                         : name_or_dir;
   if (ec) key = name_or_dir;
-  key += std::string("\n") + ops::PrecisionName(options.precision);
+  key +=
+      std::string("\n") + (options.auto_precision ? "auto" : ops::PrecisionName(options.precision));
   std::lock_guard<std::mutex> lock(mu);
   if (auto held = loaded[key].lock()) return held;
   auto m = Load(name_or_dir, options);
   if (!m.ok()) return m.status();
   // Named another way (a short name, a repo id, the folder it resolves to): the same files.
-  const std::string same = (*m)->fingerprint() + "\n" + ops::PrecisionName(options.precision);
+  const std::string same =
+      (*m)->fingerprint() + "\n" +
+      (options.auto_precision ? "auto" : ops::PrecisionName(options.precision));
   if (auto held = loaded[same].lock()) {
     loaded[key] = held;
     return held;

@@ -36,6 +36,9 @@ struct ModelLoadOptions {
   // faster at cosine >= 0.999 to float32, so their vectors share the catalog with float32
   // ones (same fingerprint). Where the CPU cannot run it the model stays float32.
   ops::Precision precision = ops::Precision::kFloat32;
+  // Instead: the fastest mode within cosine 0.999 of float32, measured at the model's first
+  // load on this machine and kept (engine::LoadOptions::auto_precision).
+  bool auto_precision = false;
 };
 
 // The network runs one call at a time (a query service and a watcher in one process share one
@@ -98,7 +101,9 @@ class EmbeddingModel {
   static constexpr int kPreprocessVersion = 2;
 
   int64_t dim() const { return net_->embed_dim(); }
-  std::string precision() const { return net_->precision(); }  // "float32" or "int8"
+  std::string precision() const { return net_->precision(); }  // "float32", "bf16", "int8"
+  // Which backend runs how many layer products per tower (ImageTextNetwork::backends).
+  std::map<std::string, std::map<std::string, int>> backends() const { return net_->backends(); }
   const std::string& family() const { return family_; }
   // A text-image score's calibrated "this text matches" probability, when the family has one
   // (SigLIP); nullopt otherwise (model_family.h).

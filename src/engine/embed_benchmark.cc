@@ -112,13 +112,16 @@ Result<nlohmann::json> RunEmbedBenchmark(const std::string& config_path,
 }
 
 Result<nlohmann::json> MeasureOneLoad(const std::filesystem::path& dir,
-                                      const std::filesystem::path& pack_cache_dir) {
+                                      const std::filesystem::path& pack_cache_dir,
+                                      const std::filesystem::path& tuning_file) {
   auto since = [](std::chrono::steady_clock::time_point t0) {
     return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   };
   PackCacheStats stats;
   LoadOptions o;
   if (!pack_cache_dir.empty()) o = {pack_cache_dir, &stats};
+  o.tuning_file = tuning_file;
+  o.auto_precision = !tuning_file.empty();
   auto t0 = std::chrono::steady_clock::now();
   auto m = LoadImageTextNetwork(dir, o);
   if (!m.ok()) return m.status();
@@ -126,7 +129,8 @@ Result<nlohmann::json> MeasureOneLoad(const std::filesystem::path& dir,
   ::getrusage(RUSAGE_SELF, &ru);
   nlohmann::json j = {{"s", since(t0)},
                       {"peak_rss_mb", static_cast<double>(ru.ru_maxrss) / 1024.0},
-                      {"cache_hits", stats.hits}};
+                      {"cache_hits", stats.hits},
+                      {"precision", (*m)->precision()}};
   const int64_t s = (*m)->image_size();
   std::vector<float> pixels(static_cast<size_t>(3 * s * s), 0.1f);
   t0 = std::chrono::steady_clock::now();

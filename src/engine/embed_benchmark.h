@@ -30,9 +30,11 @@ Result<nlohmann::json> RunEmbedBenchmark(const std::string& config_path,
                                          const EmbedBenchmarkOptions& options);
 
 // One load of the checkpoint in dir (with the packed-weights cache in pack_cache_dir, or none
-// when empty), then two images: {"s", "peak_rss_mb", "cache_hits", "first_image_s",
-// "second_image_s"}. `shoebox bench load` runs it in a fresh process per mode.
+// when empty; with tuning_file, in precision auto keeping its choices there), then two
+// images: {"s", "peak_rss_mb", "cache_hits", "first_image_s", "second_image_s",
+// "precision"}. `shoebox bench load` runs it in a fresh process per mode.
 Result<nlohmann::json> MeasureOneLoad(const std::filesystem::path& dir,
-                                      const std::filesystem::path& pack_cache_dir);
+                                      const std::filesystem::path& pack_cache_dir,
+                                      const std::filesystem::path& tuning_file = {});
 
 }  // namespace shoebox::engine

@@ -1,17 +1,23 @@
 #include "engine/image_text_network.h"
 
 #include <algorithm>
+#include <chrono>
 #include <cmath>
+#include <random>
 
 #include "base/file_io.h"
 #include "engine/model_config.h"
 #include "engine/model_family.h"
+#include "engine/tensor/ops.h"
+#include "engine/transformer.h"
 #include "engine/weights/torch_checkpoint.h"
 
 namespace shoebox::engine {
 
-Result<std::unique_ptr<ImageTextNetwork>> LoadImageTextNetwork(const std::filesystem::path& dir,
-                                                               const LoadOptions& options) {
+namespace {
+
+Result<std::unique_ptr<ImageTextNetwork>> LoadFloat32(const std::filesystem::path& dir,
+                                                      const LoadOptions& options) {
   auto config_path = dir / "config.json";
   auto text = ReadWholeFile(config_path, 16 << 20);
   if (!text.ok())
@@ -57,14 +63,134 @@ Result<std::unique_ptr<ImageTextNetwork>> LoadImageTextNetwork(const std::filesy
   if (model.ok() && cache) (void)cache->Save();
   if (model.ok() && options.pack_cache_stats && cache)
     *options.pack_cache_stats = {cache->hits(), cache->misses(), cache->path()};
-  if (model.ok() && !options.tuning_file.empty()) {
-    ops::ProductTuner tuner(options.tuning_file);
-    if (!(*model)->UsePrecision(options.precision, &tuner))
-      (void)(*model)->UsePrecision(ops::Precision::kFloat32, &tuner);
-    (void)tuner.Save();  // failing to keep the choices costs only time next load
-  } else if (model.ok() && options.precision != ops::Precision::kFloat32) {
-    (void)(*model)->UsePrecision(options.precision, nullptr);
+  return model;
+}
+
+// What `auto` compares the modes on: 8 images (smooth gradients under noise, like photos more
+// than pure noise) and 8 short token sequences, the same on every machine.
+struct Probe {
+  std::vector<float> pixels;
+  std::vector<int64_t> ids, mask;
+  int64_t n = 8, len = 0;
+};
+
+Probe MakeProbe(const ImageTextNetwork& net) {
+  Probe p;
+  const int64_t s = net.image_size();
+  p.len = net.text_length();
+  std::mt19937 rng(5);
+  std::normal_distribution<float> noise(0, 0.3f);
+  p.pixels.resize(static_cast<size_t>(p.n * 3 * s * s));
+  for (int64_t i = 0; i < p.n; ++i)
+    for (int64_t c = 0; c < 3; ++c)
+      for (int64_t y = 0; y < s; ++y)
+        for (int64_t x = 0; x < s; ++x)
+          p.pixels[((i * 3 + c) * s + y) * s + x] =
+              std::sin(0.02f * static_cast<float>((i + 1) * x + (c + 1) * y)) + noise(rng);
+  // Ids below the pad id (CLIP's EOS is its largest id), a few words, EOS, padding.
+  const int64_t pad = net.pad_token_id(), top = std::max<int64_t>(2, std::min<int64_t>(pad, 1000));
+  p.ids.assign(static_cast<size_t>(p.n * p.len), pad);
+  p.mask.assign(p.ids.size(), 0);
+  for (int64_t i = 0; i < p.n; ++i) {
+    const int64_t words = std::min<int64_t>(p.len - 1, 3 + i);
+    for (int64_t k = 0; k < words; ++k) {
+      p.ids[i * p.len + k] = 1 + (i * 37 + k * 11) % (top - 1);
+      p.mask[i * p.len + k] = 1;
+    }
+    p.mask[i * p.len + words] = 1;
   }
+  return p;
+}
+
+struct ProbeRun {
+  std::vector<float> images, texts;
+  double seconds = 0;
+};
+
+ProbeRun RunProbe(ImageTextNetwork& net, const Probe& p) {
+  ProbeRun r;
+  const int64_t* mask = net.text_uses_mask() ? p.mask.data() : nullptr;
+  (void)net.EncodeImages(p.pixels.data(), 1);  // warm-up: buffers sized, primitives made
+  const auto t0 = std::chrono::steady_clock::now();
+  auto images = net.EncodeImages(p.pixels.data(), p.n);
+  auto texts = net.EncodeTexts(p.ids.data(), mask, p.n, p.len);
+  r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  if (images.ok()) r.images = std::move(*images);
+  if (texts.ok()) r.texts = std::move(*texts);
+  return r;
+}
+
+// The checkpoint's identity for the kept `auto` choice: a changed file is measured again.
+std::string CheckpointKey(const std::filesystem::path& dir) {
+  std::string key = "auto " + dir.string();
+  std::error_code ec;
+  for (const char* f : {"model.safetensors", "model.safetensors.index.json", "pytorch_model.bin"}) {
+    const auto path = dir / f;
+    const auto size = std::filesystem::file_size(path, ec);
+    if (ec) continue;
+    const auto mtime = std::filesystem::last_write_time(path, ec).time_since_epoch().count();
+    key += " " + std::string(f) + ":" + std::to_string(size) + ":" + std::to_string(mtime);
+  }
+  return key;
+}
+
+// The fastest faithful mode (LoadOptions::auto_precision), its model switched to it.
+Result<std::unique_ptr<ImageTextNetwork>> LoadAuto(const std::filesystem::path& dir,
+                                                   const LoadOptions& options,
+                                                   ops::ProductTuner* tuner) {
+  auto model = LoadFloat32(dir, options);
+  if (!model.ok()) return model;
+  const std::string key = CheckpointKey(dir);
+  ops::Precision kept = ops::Precision::kFloat32;
+  if (ops::ParsePrecision(tuner->Kept(key), &kept) && (*model)->UsePrecision(kept, tuner))
+    return model;
+  (void)(*model)->UsePrecision(ops::Precision::kFloat32, tuner);
+  const Probe probe = MakeProbe(**model);
+  const ProbeRun reference = RunProbe(**model, probe);
+  ops::Precision best = ops::Precision::kFloat32;
+  double best_s = reference.seconds;
+  std::unique_ptr<ImageTextNetwork> best_model = std::move(*model);
+  const int64_t dim = best_model->embed_dim();
+  for (ops::Precision p : {ops::Precision::kBf16, ops::Precision::kInt8}) {
+    if (!CanRunPrecision(p) || reference.images.empty() || reference.texts.empty()) continue;
+    auto candidate = LoadFloat32(dir, options);  // mapped from the pack cache: milliseconds
+    if (!candidate.ok() || !(*candidate)->UsePrecision(p, tuner)) continue;
+    const ProbeRun run = RunProbe(**candidate, probe);
+    if (run.images.size() != reference.images.size() || run.texts.size() != reference.texts.size())
+      continue;
+    const double cosine =
+        std::min(ops::WorstRowCosine(reference.images.data(), run.images.data(), probe.n, dim),
+                 ops::WorstRowCosine(reference.texts.data(), run.texts.data(), probe.n, dim));
+    if (cosine >= 0.999 && run.seconds < best_s) {
+      best = p;
+      best_s = run.seconds;
+      best_model = std::move(*candidate);
+    }
+  }
+  tuner->Keep(key, ops::PrecisionName(best));
+  return best_model;
+}
+
+}  // namespace
+
+Result<std::unique_ptr<ImageTextNetwork>> LoadImageTextNetwork(const std::filesystem::path& dir,
+                                                               const LoadOptions& options) {
+  if (options.tuning_file.empty() && !options.auto_precision) {
+    auto model = LoadFloat32(dir, options);
+    if (model.ok() && options.precision != ops::Precision::kFloat32)
+      (void)(*model)->UsePrecision(options.precision, nullptr);
+    return model;
+  }
+  ops::ProductTuner tuner(options.tuning_file);
+  Result<std::unique_ptr<ImageTextNetwork>> model = NotFound("");
+  if (options.auto_precision) {
+    model = LoadAuto(dir, options, &tuner);
+  } else {
+    model = LoadFloat32(dir, options);
+    if (model.ok() && !(*model)->UsePrecision(options.precision, &tuner))
+      (void)(*model)->UsePrecision(ops::Precision::kFloat32, &tuner);
+  }
+  (void)tuner.Save();  // failing to keep the choices costs only time next load
   return model;
 }
 

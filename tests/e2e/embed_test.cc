@@ -117,6 +117,40 @@ TEST_P(EmbedCli, Int8PrecisionStaysWithinCosine0999OfTheReference) {
   EXPECT_NE(bad_env.err.find("SHOEBOX_PRECISION is 'fp8'"), std::string::npos) << bad_env.err;
 }
 
+// `models info` loads the model as indexing does (precision auto) and says what it picked
+// and what runs each tower's products; the pick is measured once and kept, and an explicit
+// --precision wins over it.
+TEST_P(EmbedCli, ModelsInfoSaysWhatAutoPickedAndWhatRunsEachTower) {
+  TempDir tmp;
+  Cli cli(tmp / "home");
+  auto dir = Snapshot(tmp, GetParam().model, GetParam().tokenizer);
+  CliResult first = cli.Run({"models", "info", dir.string(), "--json"});
+  ASSERT_EQ(first.exit_code, 0) << first.err;
+  auto j = first.Json();
+  const std::string picked = j["precision"];
+  EXPECT_TRUE(picked == "float32" || picked == "bf16" || picked == "int8") << picked;
+  for (const char* tower : {"image", "text"}) {
+    int products = 0;
+    for (const auto& [backend, n] : j["backends"][tower].items()) {
+      EXPECT_NE(backend.find(picked), std::string::npos) << tower << ": " << backend;
+      EXPECT_TRUE(backend.starts_with("ours ") || backend.starts_with("onednn ")) << backend;
+      products += n.get<int>();
+    }
+    EXPECT_EQ(products % 4, 0) << tower << ": four products a layer";
+    EXPECT_GT(products, 0) << tower;
+  }
+  EXPECT_NE(j["onednn"].get<std::string>().find("oneDNN"), std::string::npos);
+  ASSERT_TRUE(std::filesystem::exists(j["tuning"].get<std::string>()));
+  for (int again = 0; again < 2; ++again) {
+    CliResult later = cli.Run({"models", "info", dir.string(), "--json"});
+    ASSERT_EQ(later.exit_code, 0) << later.err;
+    EXPECT_EQ(later.Json()["precision"], picked) << "the kept choice";
+  }
+  CliResult f32 = cli.Run({"--precision", "float32", "models", "info", dir.string(), "--json"});
+  ASSERT_EQ(f32.exit_code, 0) << f32.err;
+  EXPECT_EQ(f32.Json()["precision"], "float32");
+}
+
 TEST(EmbedCliErrors, BadPhotoIsReportedAndTheRestEmbedded) {
   TempDir tmp;
   Cli cli(tmp / "home");

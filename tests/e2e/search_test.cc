@@ -80,7 +80,9 @@ Stored Load(const std::filesystem::path& catalog, const std::string& family) {
 
 std::vector<float> EmbedText(const Cli& cli, const std::filesystem::path& model,
                              const std::string& text) {
-  CliResult r = cli.Run({"embed", "--model", model.string(), "--text", text});
+  // In the precision search encodes queries in (auto, as it indexed), not embed's float32.
+  CliResult r =
+      cli.Run({"--precision", "auto", "embed", "--model", model.string(), "--text", text});
   EXPECT_EQ(r.exit_code, 0) << r.err;
   return r.Json()["embedding"].get<std::vector<float>>();
 }
@@ -125,7 +127,8 @@ TEST(SemanticIndex, StoredVectorsEqualAFreshEmbed) {
   }
   EXPECT_LE(from_thumbnail.size(), 3u);
   ASSERT_GT(s.set.ids.size(), 40u);
-  std::vector<std::string> args = {"embed", "--model", lib.clip.string()};
+  // Indexing ran in its default precision (auto: measured once, kept); so does this embed.
+  std::vector<std::string> args = {"--precision", "auto", "embed", "--model", lib.clip.string()};
   for (int64_t id : s.set.ids) {
     args.push_back("--image");
     args.push_back(s.paths.at(id));

@@ -56,18 +56,21 @@ Result<std::unique_ptr<Catalog>> OpenCatalog(const GlobalOptions& g, bool create
 
 namespace shoebox::cli {
 
-Result<ModelLoadOptions> ModelOptions(const GlobalOptions& g) {
+Result<ModelLoadOptions> ModelOptions(const GlobalOptions& g, ModelUse use) {
   ModelLoadOptions o;
   const char* env = std::getenv("SHOEBOX_PRECISION");
-  const std::string p = !g.precision.empty() ? g.precision : env ? env : "";
-  if (!p.empty() && !ops::ParsePrecision(p, &o.precision))
-    return InvalidArgument("SHOEBOX_PRECISION is '" + p + "': use float32, bf16 or int8");
+  std::string p = !g.precision.empty() ? g.precision : (env && *env) ? env : "";
+  if (p.empty()) p = use == ModelUse::kLibrary ? "auto" : "float32";
+  if (p == "auto")
+    o.auto_precision = true;
+  else if (!ops::ParsePrecision(p, &o.precision))
+    return InvalidArgument("SHOEBOX_PRECISION is '" + p + "': use auto, float32, bf16 or int8");
   return o;
 }
 
-Result<std::unique_ptr<EmbeddingModel>> LoadModel(const GlobalOptions& g,
+Result<std::unique_ptr<EmbeddingModel>> LoadModel(const GlobalOptions& g, ModelUse use,
                                                   const std::string& name_or_dir) {
-  auto options = ModelOptions(g);
+  auto options = ModelOptions(g, use);
   if (!options.ok()) return options.status();
   return EmbeddingModel::Load(name_or_dir, *options);
 }

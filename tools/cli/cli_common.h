@@ -16,14 +16,20 @@ namespace shoebox::cli {
 struct GlobalOptions {
   std::string db;  // --db, else $SHOEBOX_DB, else the XDG data dir
   bool quiet = false;
-  std::string precision;  // --precision, else $SHOEBOX_PRECISION, else float32
+  std::string precision;  // --precision, else $SHOEBOX_PRECISION, else ModelUse's default
 };
 
+// What a command runs its model for. The library's commands (index, search, similar, serve,
+// embed-missing, models info) default to precision auto, the fastest mode within cosine 0.999
+// of float32, so that a library's vectors and its queries come from the same arithmetic;
+// `embed`, which prints the vectors themselves, defaults to float32, the reference's numbers.
+enum class ModelUse { kLibrary, kPrintedVectors };
+
 // How models load for this run: --precision, else $SHOEBOX_PRECISION (an unknown value is an
-// error naming it).
-Result<ModelLoadOptions> ModelOptions(const GlobalOptions& g);
+// error naming it), else use's default.
+Result<ModelLoadOptions> ModelOptions(const GlobalOptions& g, ModelUse use);
 // EmbeddingModel::Load with those options.
-Result<std::unique_ptr<EmbeddingModel>> LoadModel(const GlobalOptions& g,
+Result<std::unique_ptr<EmbeddingModel>> LoadModel(const GlobalOptions& g, ModelUse use,
                                                   const std::string& name_or_dir);
 
 // Exit codes: 0 success (individual bad photos included), 1 fatal error, 2 bad usage,

@@ -1,6 +1,8 @@
 // `shoebox bench load --config C`: a real-sized random checkpoint in the config's shapes,
 // loaded in a fresh process each time: without the packed-weights cache, the first load that
-// writes it, and a load from it (engine/embed_benchmark.h MeasureOneLoad), each then one image.
+// writes it, and a load from it (engine/embed_benchmark.h MeasureOneLoad), each then one image;
+// then two loads from it in precision auto: the first on this machine (every product shape
+// and mode timed) and a later one (the kept choices read).
 #include <unistd.h>
 
 #include <cstdio>
@@ -29,8 +31,12 @@ void RegisterBenchLoad(CLI::App* bench, GlobalOptions&, int& exit_code) {
   cmd->callback([&exit_code, args] {
     if (!args->checkpoint.empty()) {  // the child: one load, one JSON line
       const std::filesystem::path dir = args->checkpoint;
+      // The last two: precision auto, as indexing loads, with no kept choices (the first
+      // load on a machine measures) and then with them.
+      const bool tuned = args->mode.starts_with("auto");
       auto j = engine::MeasureOneLoad(
-          dir, args->mode == "no-cache" ? std::filesystem::path() : dir.parent_path() / "packed");
+          dir, args->mode == "no-cache" ? std::filesystem::path() : dir.parent_path() / "packed",
+          tuned ? dir.parent_path() / "tuning.json" : std::filesystem::path());
       if (!j.ok()) {
         exit_code = Fail(j.status());
         return;
@@ -56,7 +62,8 @@ void RegisterBenchLoad(CLI::App* bench, GlobalOptions&, int& exit_code) {
         {"checkpoint_mb",
          static_cast<double>(std::filesystem::file_size(tmp / "model/model.safetensors")) /
              (1 << 20)}};
-    for (const char* mode : {"no-cache", "packing-into-cache", "from-cache"}) {
+    for (const char* mode :
+         {"no-cache", "packing-into-cache", "from-cache", "auto-measuring", "auto-measured"}) {
       std::error_code self_ec;
       const std::string self = std::filesystem::read_symlink("/proc/self/exe", self_ec).string();
       const std::string command = "'" + self + "' bench load --config '" + args->config +

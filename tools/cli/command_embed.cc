@@ -26,7 +26,7 @@ void RegisterEmbed(CLI::App& app, GlobalOptions& g, int& exit_code) {
       exit_code = Fail(InvalidArgument("give --image FILE... or --text TEXT..."));
       return;
     }
-    auto model = LoadModel(g, args->model);
+    auto model = LoadModel(g, ModelUse::kPrintedVectors, args->model);
     if (!model.ok()) {
       exit_code = Fail(model.status());
       return;

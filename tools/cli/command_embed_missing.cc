@@ -27,7 +27,7 @@ void RegisterEmbedMissing(CLI::App& app, GlobalOptions& g, int& exit_code) {
     const std::string name = !args->model.empty() ? args->model
                              : (env && *env)      ? env
                                                   : kDefaultModel;
-    auto model = LoadModel(g, name);
+    auto model = LoadModel(g, ModelUse::kLibrary, name);
     if (!model.ok()) {
       exit_code = Fail(model.status());
       return;

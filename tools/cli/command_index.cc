@@ -80,7 +80,7 @@ Result<PreparedJob> PrepareIndexJob(const GlobalOptions& g, const IndexArgs& arg
   o.text = job.text.get();
   if (!args.no_embed) {
     const char* env = std::getenv("SHOEBOX_MODEL");
-    auto options = ModelOptions(g);
+    auto options = ModelOptions(g, ModelUse::kLibrary);
     if (!options.ok()) return options.status();
     auto m = LoadIndexModel(!args.model.empty() ? args.model : env ? env : "", *options);
     if (!m.ok()) return m.status();

@@ -55,7 +55,7 @@ void RegisterSearch(CLI::App& app, GlobalOptions& g, int& exit_code) {
       auto loaded = [&]() -> Status {
         auto record = QueryModel(cat->get(), args->model);
         if (!record.ok()) return record.status();
-        auto options = ModelOptions(g);
+        auto options = ModelOptions(g, ModelUse::kLibrary);
         if (!options.ok()) return options.status();
         auto m = search::LoadQueryNetwork(*record, args->model, *options);
         if (!m.ok()) return m.status();

@@ -81,7 +81,7 @@ void RegisterServe(CLI::App& app, GlobalOptions& g, int& exit_code) {
     web::ServiceOptions so;
     so.catalog = CatalogPath(g);
     so.model = args->model;
-    auto load = ModelOptions(g);
+    auto load = ModelOptions(g, ModelUse::kLibrary);
     if (!load.ok()) {
       exit_code = Fail(load.status());
       return;

@@ -42,7 +42,7 @@ void RegisterSimilar(CLI::App& app, GlobalOptions& g, int& exit_code) {
       query = std::move(*v);
       args->options.exclude = photo->asset.id;
     } else {
-      auto options = ModelOptions(g);
+      auto options = ModelOptions(g, ModelUse::kLibrary);
       if (!options.ok()) return fail(options.status());
       auto model = search::LoadQueryNetwork(*record, args->model, *options);
       if (!model.ok()) return fail(model.status());

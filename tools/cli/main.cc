@@ -20,12 +20,11 @@ int main(int argc, char** argv) {
   app.add_option("--db", g.db,
                  "Catalog file (default: $SHOEBOX_DB or ~/.local/share/shoebox/catalog.db)");
   app.add_flag("-q,--quiet", g.quiet, "No progress output");
-  app.add_option(
-         "--precision", g.precision,
-         "Model arithmetic: float32 (default, or $SHOEBOX_PRECISION), bf16 (CPUs with AVX-512 "
-         "BF16 or AMX) or int8 (1.1-4x the images per second; both at cosine >= 0.999 to "
-         "float32)")
-      ->check(CLI::IsMember({"float32", "fp32", "bf16", "int8"}));
+  app.add_option("--precision", g.precision,
+                 "Model arithmetic (or $SHOEBOX_PRECISION): auto (the default: the fastest of the "
+                 "others within cosine 0.999 of float32, measured once per machine), float32 (the "
+                 "default of `embed`), bf16 (CPUs with AVX-512 BF16 or AMX) or int8")
+      ->check(CLI::IsMember({"auto", "float32", "fp32", "bf16", "int8"}));
   int exit_code = 0;
   RegisterIndex(app, g, exit_code);
   RegisterStatus(app, g, exit_code);

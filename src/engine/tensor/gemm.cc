@@ -172,6 +172,10 @@ std::optional<PackedWeights> PackedWeights::Borrow(std::shared_ptr<const void> o
 
 void Softmax(float* row, int64_t n) { Active()->softmax(row, n); }
 
+void ActivateWithActiveKernel(Activation act, float* x, int64_t n) {
+  Active()->activate(static_cast<int>(act), x, n);
+}
+
 void PackedWeights::UnpackRows(int64_t first, int64_t count, float* dst) const {
   const float* src = data_.get();
   const int64_t nr = table_->nr;

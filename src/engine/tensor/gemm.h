@@ -68,6 +68,9 @@ struct LinearOptions {
 
 // Softmax of one row in place, with the active kernel's instruction set; -inf (masked) -> 0.
 void Softmax(float* row, int64_t n);
+// The activation over x[0, n) in place, with the active kernel's instruction set (ops.h's
+// Activate is the portable build of the same formulas).
+void ActivateWithActiveKernel(Activation act, float* x, int64_t n);
 
 // y[rows, out] = act(x[rows, in] * W^T + bias) (bias may be null).
 void Linear(const float* x, int64_t rows, const PackedWeights& w, const float* bias, float* y,

@@ -360,7 +360,7 @@ void RunBlock(void* ctx, int64_t i) {
     for (int64_t c = 0; c < out; ++c)
       v[c] = static_cast<float>(s[c]) * xs * m.scales[c] + (j.bias ? j.bias[c] : 0.0f) +
              (j.accumulate ? y[c] : 0.0f);
-    if (j.act >= 0) Activate(static_cast<Activation>(j.act), v.data(), out);
+    if (j.act >= 0) ActivateWithActiveKernel(static_cast<Activation>(j.act), v.data(), out);
     std::copy(v.begin(), v.begin() + out, y);
   }
 }

@@ -170,6 +170,16 @@ std::string ProductTuner::Choose(Precision p, const ProductShape& shape) {
   return best;
 }
 
+std::string ProductTuner::Kept(const std::string& key) const {
+  auto it = choices_.find(key);
+  return it == choices_.end() ? "" : it->second;
+}
+
+void ProductTuner::Keep(const std::string& key, const std::string& value) {
+  choices_[key] = value;
+  dirty_ = true;
+}
+
 Status ProductTuner::Save() {
   if (file_.empty() || !dirty_) return Status::Ok();
   nlohmann::json j = {{"machine", machine_}, {"choices", choices_}};

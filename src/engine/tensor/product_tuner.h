@@ -10,7 +10,8 @@
 // parse, is ignored and rewritten. SHOEBOX_KERNEL=onednn forces oneDNN; the names of our
 // own kernels (avx512, avx2, generic) force ours.
 //
-// File: {"machine": "<key>", "choices": {"<precision> <rows>x<out>x<in>": "<backend>", ...}}.
+// File: {"machine": "<key>", "choices": {"<precision> <rows>x<out>x<in>": "<backend>", ...,
+// "<other key>": "<value>"}} (see Keep).
 #pragma once
 
 #include <cstdint>
@@ -54,6 +55,10 @@ class ProductTuner {
   // The backend for this shape: a forced one, a kept choice, or the fastest when timed now.
   // Empty when no backend can run p here.
   std::string Choose(Precision p, const ProductShape& shape);
+  // Other facts measured once per machine and kept in the same file (e.g. which precision a
+  // model's `auto` mode picked): the value kept under key, or "".
+  std::string Kept(const std::string& key) const;
+  void Keep(const std::string& key, const std::string& value);
   // Writes the file (atomically) when something new was measured.
   Status Save();
   int measured() const { return measured_; }  // shapes timed by this tuner
