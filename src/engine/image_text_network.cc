@@ -149,8 +149,11 @@ Result<std::unique_ptr<ImageTextNetwork>> LoadAuto(const std::filesystem::path& 
   const ProbeRun reference = RunProbe(**model, probe);
   ops::Precision best = ops::Precision::kFloat32;
   double best_s = reference.seconds;
-  std::unique_ptr<ImageTextNetwork> best_model = std::move(*model);
-  const int64_t dim = best_model->embed_dim();
+  const int64_t dim = (*model)->embed_dim();
+  // At most two models held at once: the best so far and the one being tried. float32 goes
+  // first (the largest); if it wins it is loaded again (its matrices come from the cache).
+  std::unique_ptr<ImageTextNetwork> best_model;
+  model = NotFound("");
   for (ops::Precision p : {ops::Precision::kBf16, ops::Precision::kInt8}) {
     if (!CanRunPrecision(p) || reference.images.empty() || reference.texts.empty()) continue;
     auto candidate = LoadFloat32(dir, options);  // mapped from the pack cache: milliseconds
@@ -168,7 +171,10 @@ Result<std::unique_ptr<ImageTextNetwork>> LoadAuto(const std::filesystem::path& 
     }
   }
   tuner->Keep(key, ops::PrecisionName(best));
-  return best_model;
+  if (best_model) return best_model;
+  auto f32 = LoadFloat32(dir, options);
+  if (f32.ok()) (void)(*f32)->UsePrecision(ops::Precision::kFloat32, tuner);
+  return f32;
 }
 
 }  // namespace

@@ -176,27 +176,34 @@ bool SetLayerPrecision(std::vector<EncoderLayer>& layers, ops::Precision p, int6
   const ops::OnednnType type = p == ops::Precision::kBf16   ? ops::OnednnType::kBf16
                                : p == ops::Precision::kInt8 ? ops::OnednnType::kInt8
                                                             : ops::OnednnType::kFloat32;
+  // Backends first (timing needs the whole machine), then the conversions, one matrix per
+  // compute-pool thread at a time (each is single-threaded: unpacking, rounding, reordering).
   std::map<std::pair<int64_t, int64_t>, std::string> chosen;  // per (out, in)
+  std::vector<std::pair<LayerMatrix*, const std::string*>> work;
   for (EncoderLayer& l : layers) {
     for (LayerMatrix* m : {&l.qkv, &l.o, &l.fc1, &l.fc2}) {
       const std::pair<int64_t, int64_t> shape{m->w.out(), m->w.in()};
       std::string& backend = chosen[shape];
       if (backend.empty())
         backend = tuner ? tuner->Choose(p, {rows, shape.first, shape.second}) : backends.front();
-      if (backend == "onednn") {
-        m->d = ops::OnednnWeights::Make(m->w, type);
-        if (!m->d.empty()) {
-          m->w = ops::PackedWeights();
-          continue;
-        }
-      }
-      // Ours (or oneDNN could not make it after all: ours where ours runs p).
-      if (p == ops::Precision::kInt8 && ops::Int8Available()) {
-        m->q = ops::QuantizedWeights::Quantize(m->w);
-        m->w = ops::PackedWeights();
-      }
+      work.emplace_back(m, &backend);
     }
   }
+  ops::ParallelFor(static_cast<int64_t>(work.size()), [&](int64_t i) {
+    LayerMatrix* m = work[static_cast<size_t>(i)].first;
+    if (*work[static_cast<size_t>(i)].second == "onednn") {
+      m->d = ops::OnednnWeights::Make(m->w, type);
+      if (!m->d.empty()) {
+        m->w = ops::PackedWeights();
+        return;
+      }
+    }
+    // Ours (or oneDNN could not make it after all: ours where ours runs p).
+    if (p == ops::Precision::kInt8 && ops::Int8Available()) {
+      m->q = ops::QuantizedWeights::Quantize(m->w);
+      m->w = ops::PackedWeights();
+    }
+  });
   return true;
 }
 

@@ -177,7 +177,7 @@ class ClipNetwork : public ImageTextNetwork {
   bool switched_ = false;  // UsePrecision succeeded once
   // Image products are tuned at a batch's rows, up to this many (more costs load time and
   // does not change which backend wins).
-  static constexpr int64_t kTuneRows = 512;
+  static constexpr int64_t kTuneRows = 256;
   float logit_scale_ = 1.0f;
   // Images / texts per matrix product: large enough to amortise weight packing, small
   // enough that activations stay in a few tens of MB.

@@ -192,7 +192,7 @@ class SiglipNetwork : public ImageTextNetwork {
   bool switched_ = false;  // UsePrecision succeeded once
   // Image products are tuned at a batch's rows, up to this many (more costs load time and
   // does not change which backend wins).
-  static constexpr int64_t kTuneRows = 512;
+  static constexpr int64_t kTuneRows = 256;
   float logit_scale_ = 1.0f, logit_bias_ = 0.0f;
   std::vector<float> patches_, x_, kv_, pooled_, norm_, mlp_;
   Scratch scratch_;

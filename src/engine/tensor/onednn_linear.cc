@@ -68,6 +68,10 @@ dnnl::algorithm Algorithm(Activation a, float* alpha) {
   return dnnl::algorithm::eltwise_gelu_erf;
 }
 
+// Rounds to the nearest integer, ties to even, in a form the compiler vectorises (lrintf is
+// a library call); exact for |v| <= 2^22, and the scaled values are within +-127.
+inline float RoundEven(float v) { return (v + 12582912.0f) - 12582912.0f; }
+
 uint16_t ToBf16(float f) {  // round to nearest even, as oneDNN and PyTorch do
   uint32_t b = std::bit_cast<uint32_t>(f);
   if ((b & 0x7fffffffu) > 0x7f800000u) return static_cast<uint16_t>((b >> 16) | 0x40);  // NaN
@@ -216,6 +220,7 @@ std::string OnednnWeights::Implementation(int64_t rows) const {
 
 OnednnWeights OnednnWeights::Make(const float* w, int64_t out, int64_t in, OnednnType type) {
   if (!OnednnSupports(type) || out <= 0 || in <= 0) return {};
+  omp_set_num_threads(1);  // the reorder on this thread alone: callers run Make in parallel
   try {
     auto m = std::make_shared<Matrix>();
     m->type = type, m->out = out, m->in = in;
@@ -230,7 +235,9 @@ OnednnWeights OnednnWeights::Make(const float* w, int64_t out, int64_t in, Onedn
     }
     // W[out, in] row-major is the [in, out] weights matrix with strides {1, in} (tag ba).
     memory user;
-    std::vector<int8_t> q;
+    // Reused between matrices: fresh pages for each of a model's 96 matrices were most of a
+    // load's switch to oneDNN (page faults, not arithmetic).
+    thread_local std::vector<int8_t> q;
     if (q8) {
       m->scales.resize(static_cast<size_t>(out));
       q.resize(static_cast<size_t>(out * in));
@@ -241,7 +248,7 @@ OnednnWeights OnednnWeights::Make(const float* w, int64_t out, int64_t in, Onedn
         const float inv = max_abs > 0 ? 127.0f / max_abs : 0.0f;
         m->scales[o] = max_abs > 0 ? max_abs / 127.0f : 1.0f;
         for (int64_t k = 0; k < in; ++k)
-          q[o * in + k] = static_cast<int8_t>(std::lrintf(row[k] * inv));
+          q[o * in + k] = static_cast<int8_t>(static_cast<int32_t>(RoundEven(row[k] * inv)));
       }
       user = memory(memory::desc({in, out}, Dt::s8, Tag::ba), Engine(), q.data());
     } else {  // the reorder converts float32 to bf16 where asked
@@ -264,7 +271,8 @@ OnednnWeights OnednnWeights::Make(const float* w, int64_t out, int64_t in, Onedn
 
 OnednnWeights OnednnWeights::Make(const PackedWeights& w, OnednnType type) {
   if (w.empty()) return {};
-  std::vector<float> plain(static_cast<size_t>(w.out() * w.in()));
+  thread_local std::vector<float> plain;  // reused, as Make's int8 buffer
+  plain.resize(static_cast<size_t>(w.out() * w.in()));
   w.Unpack(plain.data());
   return Make(plain.data(), w.out(), w.in(), type);
 }
@@ -283,10 +291,6 @@ struct Job {
   int act;
   std::shared_ptr<const OnednnWeights::Matrix::Primitive> full, last;  // block row counts
 };
-
-// Rounds to the nearest integer, ties to even, in a form the compiler vectorises (lrintf is
-// a library call); exact for |v| <= 2^22, and the scaled values are within +-127.
-inline float RoundEven(float v) { return (v + 12582912.0f) - 12582912.0f; }
 
 void RunBlock(void* ctx, int64_t i) {
   const Job& j = *static_cast<const Job*>(ctx);
