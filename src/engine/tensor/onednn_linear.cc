@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "engine/tensor/compute_pool.h"
+#include "engine/tensor/onednn_rows.h"
 
 // oneDNN's CPU runtime here is OpenMP (Debian builds it so); a thread's setting of the team
 // size is what its calls use.
@@ -68,15 +69,19 @@ dnnl::algorithm Algorithm(Activation a, float* alpha) {
   return dnnl::algorithm::eltwise_gelu_erf;
 }
 
-// Rounds to the nearest integer, ties to even, in a form the compiler vectorises (lrintf is
-// a library call); exact for |v| <= 2^22, and the scaled values are within +-127.
-inline float RoundEven(float v) { return (v + 12582912.0f) - 12582912.0f; }
-
-uint16_t ToBf16(float f) {  // round to nearest even, as oneDNN and PyTorch do
-  uint32_t b = std::bit_cast<uint32_t>(f);
-  if ((b & 0x7fffffffu) > 0x7f800000u) return static_cast<uint16_t>((b >> 16) | 0x40);  // NaN
-  b += 0x7fffu + ((b >> 16) & 1u);
-  return static_cast<uint16_t>(b >> 16);
+// The row loops in the best build this CPU runs.
+const internal::OnednnRowKernels& Rows() {
+  static const internal::OnednnRowKernels portable = {&RowsToBf16, &QuantizeRows, &FinishRows};
+  static const internal::OnednnRowKernels* rows = [] {
+#if defined(__x86_64__)
+    __builtin_cpu_init();
+    if (internal::Avx2OnednnRows() && __builtin_cpu_supports("avx2") &&
+        __builtin_cpu_supports("fma"))
+      return internal::Avx2OnednnRows();
+#endif
+    return &portable;
+  }();
+  return *rows;
 }
 
 }  // namespace
@@ -241,15 +246,8 @@ OnednnWeights OnednnWeights::Make(const float* w, int64_t out, int64_t in, Onedn
     if (q8) {
       m->scales.resize(static_cast<size_t>(out));
       q.resize(static_cast<size_t>(out * in));
-      for (int64_t o = 0; o < out; ++o) {
-        const float* row = w + o * in;
-        float max_abs = 0;
-        for (int64_t k = 0; k < in; ++k) max_abs = std::max(max_abs, std::fabs(row[k]));
-        const float inv = max_abs > 0 ? 127.0f / max_abs : 0.0f;
-        m->scales[o] = max_abs > 0 ? max_abs / 127.0f : 1.0f;
-        for (int64_t k = 0; k < in; ++k)
-          q[o * in + k] = static_cast<int8_t>(static_cast<int32_t>(RoundEven(row[k] * inv)));
-      }
+      // One scale per output channel: the same rounding as the activations' rows.
+      Rows().quantize(w, out, in, in, q.data(), m->scales.data());
       user = memory(memory::desc({in, out}, Dt::s8, Tag::ba), Engine(), q.data());
     } else {  // the reorder converts float32 to bf16 where asked
       user = memory(memory::desc({in, out}, Dt::f32, Tag::ba), Engine(), const_cast<float*>(w));
@@ -315,8 +313,7 @@ void RunBlock(void* ctx, int64_t i) {
   if (m.type == OnednnType::kBf16) {
     source.resize(static_cast<size_t>(n * in) * 2);
     auto* b = reinterpret_cast<uint16_t*>(source.data());
-    for (int64_t r = 0; r < n; ++r)
-      for (int64_t k = 0; k < in; ++k) b[r * in + k] = ToBf16(x[r * j.ldx + k]);
+    Rows().to_bf16(x, n, in, j.ldx, b);
     src = b;
   } else if (q8) {
     // The int8 mode's activations: one symmetric scale per row (int8_gemm.h).
@@ -324,15 +321,7 @@ void RunBlock(void* ctx, int64_t i) {
     sums.resize(static_cast<size_t>(n * out));
     x_scales.resize(static_cast<size_t>(n));
     auto* q = reinterpret_cast<int8_t*>(source.data());
-    for (int64_t r = 0; r < n; ++r) {
-      const float* row = x + r * j.ldx;
-      float max_abs = 0;
-      for (int64_t k = 0; k < in; ++k) max_abs = std::max(max_abs, std::fabs(row[k]));
-      const float inv = max_abs > 0 ? 127.0f / max_abs : 0.0f;
-      x_scales[r] = max_abs > 0 ? max_abs / 127.0f : 1.0f;
-      for (int64_t k = 0; k < in; ++k)
-        q[r * in + k] = static_cast<int8_t>(static_cast<int32_t>(RoundEven(row[k] * inv)));
-    }
+    Rows().quantize(x, n, in, j.ldx, q, x_scales.data());
     src = q;
     dst = sums.data();
   }
@@ -355,18 +344,13 @@ void RunBlock(void* ctx, int64_t i) {
   p->matmul.execute(Stream(), args);
   Stream().wait();
   if (!q8) return;
-  // Scales, bias, residual, then the activation (as the other kernels order them).
   v.resize(static_cast<size_t>(out));
-  for (int64_t r = 0; r < n; ++r) {
-    const int32_t* s = sums.data() + r * out;
-    float* y = j.y + (r0 + r) * j.ldy;
-    const float xs = x_scales[r];
-    for (int64_t c = 0; c < out; ++c)
-      v[c] = static_cast<float>(s[c]) * xs * m.scales[c] + (j.bias ? j.bias[c] : 0.0f) +
-             (j.accumulate ? y[c] : 0.0f);
-    if (j.act >= 0) ActivateWithActiveKernel(static_cast<Activation>(j.act), v.data(), out);
-    std::copy(v.begin(), v.begin() + out, y);
-  }
+  Rows().finish(
+      sums.data(), n, out, x_scales.data(), m.scales.data(), j.bias, j.accumulate, j.act,
+      [](int act, float* x, int64_t count) {
+        ActivateWithActiveKernel(static_cast<Activation>(act), x, count);
+      },
+      j.y + r0 * j.ldy, j.ldy, v.data());
 }
 
 }  // namespace
