@@ -43,6 +43,9 @@ class ImageTextNetwork {
   virtual bool UsePrecision(ops::Precision p, ops::ProductTuner* tuner) = 0;
   // "float32", "bf16" or "int8".
   virtual std::string precision() const = 0;
+  // A copy that shares the weight matrices with this one (UsePrecision on either replaces only
+  // its own; the small tensors are copied): to try several precisions from one load.
+  virtual std::unique_ptr<ImageTextNetwork> Clone() const = 0;
   // How many layer products of each tower run on each backend:
   // {"image": {"onednn int8": 48}, "text": {"ours int8": 48}}.
   virtual std::map<std::string, std::map<std::string, int>> backends() const = 0;

@@ -55,6 +55,9 @@ class ClipNetwork : public ImageTextNetwork {
     return true;
   }
   std::string precision() const override { return ops::PrecisionName(precision_); }
+  std::unique_ptr<ImageTextNetwork> Clone() const override {
+    return std::make_unique<ClipNetwork>(*this);
+  }
   std::map<std::string, std::map<std::string, int>> backends() const override {
     return TowersBackends(vision_layers_, text_layers_);
   }

@@ -84,6 +84,9 @@ class SiglipNetwork : public ImageTextNetwork {
     return true;
   }
   std::string precision() const override { return ops::PrecisionName(precision_); }
+  std::unique_ptr<ImageTextNetwork> Clone() const override {
+    return std::make_unique<SiglipNetwork>(*this);
+  }
   std::map<std::string, std::map<std::string, int>> backends() const override {
     return TowersBackends(vision_layers_, text_layers_);
   }
