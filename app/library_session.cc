@@ -21,9 +21,7 @@ Result<std::unique_ptr<LibrarySession>> LibrarySession::Open(SessionOptions opti
   web::ServiceOptions so;
   so.catalog = options.catalog;
   so.model = options.model;
-  // As the CLI and the web app load it: the fastest precision within cosine 0.999 of
-  // float32, measured once per machine; the watcher below shares this one model.
-  so.load.auto_precision = true;
+  so.load = options.load;  // the watcher below shares this one model
   auto service = web::LibraryService::Open(so);
   if (!service.ok()) return service.status();
   s->service_ = std::move(*service);
@@ -92,7 +90,7 @@ void LibrarySession::SetRoots(const QStringList& roots) {
     StartWatcher(list);
     if (model_ || model_tried_) return;
     model_tried_ = true;
-    auto m = LoadIndexModel(options_.model, {.auto_precision = true});
+    auto m = LoadIndexModel(options_.model, options_.load);
     if (!m.ok() || !m->model) {
       const std::string why = m.ok() ? m->without : m.status().message();
       QMetaObject::invokeMethod(

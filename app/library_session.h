@@ -32,6 +32,9 @@ struct SessionOptions {
   bool ocr = true;
   bool watch = true;  // false: no watcher (tests of the window alone)
   bool low_priority = true;
+  // How the model loads, for queries and the watcher alike (one shared model): as the CLI and
+  // the web app load it, in the fastest precision within cosine 0.999 of float32.
+  ModelLoadOptions load{.auto_precision = true};
 };
 
 class LibrarySession : public QObject, private watch::WatchListener {
