@@ -173,9 +173,7 @@ bool SetLayerPrecision(std::vector<EncoderLayer>& layers, ops::Precision p, int6
   for (const EncoderLayer& l : layers)
     for (const LayerMatrix* m : {&l.qkv, &l.o, &l.fc1, &l.fc2})
       if (m->w.empty()) return false;  // already switched
-  const ops::OnednnType type = p == ops::Precision::kBf16   ? ops::OnednnType::kBf16
-                               : p == ops::Precision::kInt8 ? ops::OnednnType::kInt8
-                                                            : ops::OnednnType::kFloat32;
+  const ops::OnednnType type = ops::OnednnTypeOf(p);
   // Backends first (timing needs the whole machine), then the conversions, one matrix per
   // compute-pool thread at a time (each is single-threaded: unpacking, rounding, reordering).
   std::map<std::pair<int64_t, int64_t>, std::string> chosen;  // per (out, in)

@@ -30,8 +30,8 @@
 
 namespace shoebox::ops {
 
-enum class OnednnType { kFloat32, kBf16, kInt8 };
-const char* OnednnTypeName(OnednnType type);  // "float32", "bf16", "int8"
+enum class OnednnType { kFloat32, kBf16, kInt8 };  // product_tuner.h: OnednnTypeOf
+const char* OnednnTypeName(OnednnType type);       // "float32", "bf16", "int8"
 
 // Whether this CPU (as capped by ONEDNN_MAX_CPU_ISA) runs the type natively.
 bool OnednnSupports(OnednnType type);

@@ -38,9 +38,7 @@ bool ParsePrecision(const std::string& name, Precision* out) {
   return true;
 }
 
-namespace {
-
-OnednnType Type(Precision p) {
+OnednnType OnednnTypeOf(Precision p) {
   switch (p) {
     case Precision::kFloat32:
       return OnednnType::kFloat32;
@@ -52,6 +50,8 @@ OnednnType Type(Precision p) {
   return OnednnType::kFloat32;
 }
 
+namespace {
+
 std::string Key(Precision p, const ProductShape& s) {
   return std::string(PrecisionName(p)) + " " + std::to_string(s.rows) + "x" +
          std::to_string(s.out) + "x" + std::to_string(s.in);
@@ -62,7 +62,7 @@ std::string Key(Precision p, const ProductShape& s) {
 std::vector<std::string> ProductBackends(Precision p) {
   std::vector<std::string> b;
   if (p == Precision::kFloat32 || (p == Precision::kInt8 && Int8Available())) b.push_back("ours");
-  if (OnednnSupports(Type(p))) b.push_back("onednn");
+  if (OnednnSupports(OnednnTypeOf(p))) b.push_back("onednn");
   return b;
 }
 
@@ -84,7 +84,7 @@ double TimeProduct(const std::string& backend, Precision p, const ProductShape& 
   QuantizedWeights q;
   OnednnWeights d;
   if (backend == "onednn") {
-    d = OnednnWeights::Make(w.data(), s.out, s.in, Type(p));
+    d = OnednnWeights::Make(w.data(), s.out, s.in, OnednnTypeOf(p));
     if (d.empty()) return -1;
     run = [&] { Linear(x.data(), s.rows, d, bias.data(), y.data()); };
   } else if (backend == "ours" && p == Precision::kFloat32) {

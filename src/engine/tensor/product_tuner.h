@@ -31,6 +31,10 @@ const char* PrecisionName(Precision p);  // "float32", "bf16", "int8"
 // Accepts those names and "fp32".
 bool ParsePrecision(const std::string& name, Precision* out);
 
+// The oneDNN number format that runs products of p.
+enum class OnednnType;
+OnednnType OnednnTypeOf(Precision p);
+
 struct ProductShape {
   int64_t rows = 0, out = 0, in = 0;
 };
