@@ -11,7 +11,9 @@ PACKAGES=(
   nlohmann-json3-dev libcli11-dev libopenblas-dev libicu-dev libsentencepiece-dev libcurl4-openssl-dev libssl-dev
   libhnswlib-dev libcpp-httplib-dev libarchive-dev
   # the engine's second matrix backend (bf16 / int8 on AVX-512, VNNI, AMX)
-  libdnnl-dev
+  libdnnl-dev ocl-icd-opencl-dev  # its CMake package asks for OpenCL (a Recommends only)
+  # videos: FFmpeg's demuxers, decoders and scaler; the ffmpeg command makes test clips
+  libavformat-dev libavcodec-dev libavutil-dev libswscale-dev ffmpeg
   # OCR: Tesseract and its English and Spanish data (other languages: tesseract-ocr-LANG)
   libtesseract-dev tesseract-ocr-eng tesseract-ocr-spa
   # the desktop app (Qt 6 Widgets); xvfb-run for its screenshot test

@@ -131,6 +131,24 @@ pid_t StartMockHub(const std::filesystem::path& root, std::string* endpoint) {
 
 namespace shoebox::testing {
 
+std::filesystem::path TestVideos() {
+  static TempDir* dir = [] {
+    auto* d = new TempDir();
+    auto quote = [](const std::string& s) {
+      std::string q = "'";
+      for (char c : s) q += c == '\'' ? std::string("'\\''") : std::string(1, c);
+      return q + "'";
+    };
+    const std::string cmd = quote(DataPath("make_videos.sh").string()) + " " +
+                            quote((d->path() / "videos").string()) + " " +
+                            quote((CorpusPath() / "photos").string());
+    EXPECT_EQ(std::system(cmd.c_str()), 0) << cmd;
+    std::atexit([] { delete dir; });
+    return d;
+  }();
+  return dir->path() / "videos";
+}
+
 std::string AnimatedGif(const std::vector<std::filesystem::path>& frames, int size, int delay_ms) {
   EXPECT_TRUE(InitImaging().ok());
   std::vector<VipsImage*> squares;

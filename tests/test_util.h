@@ -60,6 +60,10 @@ void CopyFile(const std::filesystem::path& from, const std::filesystem::path& to
 // a library was not written, created in or touched.
 std::map<std::string, std::string> SnapshotTree(const std::filesystem::path& dir);
 
+// The test videos of tests/data/make_videos.sh (ffmpeg), made once per test process into a
+// folder removed at exit; fails the test when ffmpeg could not make them.
+std::filesystem::path TestVideos();
+
 // An animated GIF (written by libvips) whose frames are the given images, each cropped to a
 // size x size square, shown delay_ms each.
 std::string AnimatedGif(const std::vector<std::filesystem::path>& frames, int size, int delay_ms);

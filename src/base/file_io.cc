@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
+#include <memory>
 #include <random>
 
 namespace shoebox {
@@ -196,8 +197,9 @@ Result<std::shared_ptr<OpenedFile>> OpenUnchanged(const std::filesystem::path& p
   return std::make_shared<OpenedFile>(fd, static_cast<uint64_t>(st.st_size));
 }
 
-std::string ContentHashHex(const uint8_t* data, size_t size) {
-  XXH128_hash_t h = XXH3_128bits(data, size);
+namespace {
+
+std::string HashHex(XXH128_hash_t h) {
   XXH128_canonical_t canon;
   XXH128_canonicalFromHash(&canon, h);
   static const char* kHex = "0123456789abcdef";
@@ -207,6 +209,29 @@ std::string ContentHashHex(const uint8_t* data, size_t size) {
     out[2 * i + 1] = kHex[canon.digest[i] & 15];
   }
   return out;
+}
+
+}  // namespace
+
+std::string ContentHashHex(const uint8_t* data, size_t size) {
+  return HashHex(XXH3_128bits(data, size));
+}
+
+Result<std::string> ContentHashHexOfFile(const OpenedFile& file) {
+  std::unique_ptr<XXH3_state_t, decltype(&XXH3_freeState)> state(XXH3_createState(),
+                                                                 XXH3_freeState);
+  if (!state || XXH3_128bits_reset(state.get()) != XXH_OK) return Internal("out of memory");
+  std::vector<uint8_t> buf(1 << 20);
+  uint64_t offset = 0;
+  while (offset < file.size()) {
+    const ssize_t got =
+        file.ReadAt(offset, buf.data(), std::min<uint64_t>(buf.size(), file.size() - offset));
+    if (got < 0) return IoError("read failed: " + ErrnoText(errno));
+    if (got == 0) return Changed("the file became shorter while it was read");
+    XXH3_128bits_update(state.get(), buf.data(), static_cast<size_t>(got));
+    offset += static_cast<uint64_t>(got);
+  }
+  return HashHex(XXH3_128bits_digest(state.get()));
 }
 
 }  // namespace shoebox

@@ -63,6 +63,8 @@ Status WriteFileAtomic(const std::filesystem::path& path, const void* data, size
 
 // The 128-bit XXH3 of data as 32 lowercase hex digits.
 std::string ContentHashHex(const uint8_t* data, size_t size);
+// The same hash of a whole opened file, read in pieces (a video need not fit in memory).
+Result<std::string> ContentHashHexOfFile(const OpenedFile& file);
 
 // errno as text, for messages.
 std::string ErrnoText(int err);

@@ -34,7 +34,7 @@ constexpr const char* kPhotoColumns =
     "WHERE s.id = f.source_id), 0)) ELSE f.last_seen END, a.id, a.hash, a.size, a.format, a.width, "
     "a.height, a.orientation, a.taken_at, "
     "a.tz_offset, a.make, a.model, a.lens, a.gps_lat, a.gps_lon, a.gps_alt, a.rating, "
-    "a.thumb_state, a.error, a.warning, f.missing_since";
+    "a.thumb_state, a.error, a.warning, f.missing_since, a.duration, a.codec, a.poster_at";
 
 PhotoRow ReadPhotoRow(const Statement& s) {
   PhotoRow r;
@@ -70,6 +70,11 @@ PhotoRow ReadPhotoRow(const Statement& s) {
     a.warning = s.OptText(27);
   }
   r.file.missing_since = s.OptInt(28);
+  if (!s.IsNull(9)) {
+    r.asset.duration = s.OptDouble(29);
+    r.asset.codec = s.OptText(30);
+    r.asset.poster_at = s.OptDouble(31);
+  }
   return r;
 }
 
@@ -197,7 +202,8 @@ Result<int64_t> Catalog::InsertAsset(const AssetRecord& a, int64_t now) {
   auto ins = db_.Prepare(
       "INSERT INTO assets(hash, size, format, width, height, orientation, taken_at, tz_offset, "
       "make, model, lens, gps_lat, gps_lon, gps_alt, rating, thumb_state, error, warning, "
-      "indexed_at) VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18,?19) "
+      "indexed_at, duration, codec, poster_at) "
+      "VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18,?19,?20,?21,?22) "
       "ON CONFLICT(hash) DO NOTHING");
   if (!ins.ok()) return ins.status();
   ins->Bind(1, a.hash).Bind(2, a.size).Bind(3, a.format).Bind(4, a.width).Bind(5, a.height);
@@ -205,6 +211,7 @@ Result<int64_t> Catalog::InsertAsset(const AssetRecord& a, int64_t now) {
   ins->Bind(10, a.model).Bind(11, a.lens).Bind(12, a.gps_lat).Bind(13, a.gps_lon);
   ins->Bind(14, a.gps_alt).Bind(15, a.rating).Bind(16, a.has_thumbnail ? 1 : 0);
   ins->Bind(17, a.error).Bind(18, a.warning).Bind(19, now);
+  ins->Bind(20, a.duration).Bind(21, a.codec).Bind(22, a.poster_at);
   SHOEBOX_RETURN_IF_ERROR(ins->Run());
   const bool inserted = db_.Changes() > 0;
   auto sel = db_.Prepare("SELECT id FROM assets WHERE hash = ?1");

@@ -54,6 +54,11 @@ struct AssetRecord {
   std::optional<std::string> error;    // why it could not be decoded
   std::optional<std::string> warning;  // decoded, but something was off (bad EXIF...)
   std::vector<FaceRecord> faces;       // named in the photo's own XMP (written by InsertAsset)
+  // Videos (IsVideoFormat's formats): length, codec, and when the poster frame (thumbnail and
+  // the asset's own vector) is, in seconds from the start. Absent for photos.
+  std::optional<double> duration;
+  std::optional<std::string> codec;
+  std::optional<double> poster_at;
 };
 
 struct FileRecord {
@@ -253,7 +258,7 @@ struct GcResult {
 
 class Catalog {
  public:
-  static constexpr int kSchemaVersion = 10;
+  static constexpr int kSchemaVersion = 11;
 
   // Opens the catalog at path, creating it (and its folder) when create is true, and
   // migrates an older schema. Fails with kUnsupported for a catalog written by a newer

@@ -12,7 +12,8 @@ Result<std::vector<PendingAsset>> EmbeddingStore::PendingFrames(int64_t model_id
       "SELECT a.id, MIN(f.path), a.hash FROM embeddings e JOIN assets a ON a.id = e.asset_id "
       "JOIN files f ON f.asset_id = a.id AND f.status = 0 "
       "WHERE e.model_id = ?1 AND e.vector IS NOT NULL AND e.frames IS NULL AND a.id > ?2 AND "
-      "a.format IN ('gif', 'webp') GROUP BY a.id ORDER BY a.id LIMIT ?3");
+      "a.format IN ('gif', 'webp', 'mp4', 'mov', '3gp', 'mkv', 'webm', 'avi') "
+      "GROUP BY a.id ORDER BY a.id LIMIT ?3");
   if (!q.ok()) return q.status();
   q->Bind(1, model_id).Bind(2, after).Bind(3, limit);
   std::vector<PendingAsset> out;

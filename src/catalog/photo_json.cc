@@ -62,6 +62,11 @@ nlohmann::json PhotoJson(const PhotoRow& row) {
   j["error"] = a.error ? json(*a.error) : json(nullptr);
   j["warning"] = a.warning ? json(*a.warning) : json(nullptr);
   j["thumbnail"] = a.has_thumbnail;
+  if (a.duration || a.codec) {
+    j["video"] = {{"duration", a.duration ? json(*a.duration) : json(nullptr)},
+                  {"codec", a.codec ? json(*a.codec) : json(nullptr)},
+                  {"poster_at", a.poster_at ? json(*a.poster_at) : json(nullptr)}};
+  }
   j["file_id"] = row.file.id;
   j["status"] = row.file.status == FileStatus::kPresent ? "present" : "missing";
   j["mtime_ns"] = row.file.mtime_ns;

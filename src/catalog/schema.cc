@@ -270,6 +270,14 @@ CREATE TABLE frame_embeddings (
 ) WITHOUT ROWID;
 CREATE INDEX frame_embeddings_model ON frame_embeddings(model_id);
 )sql",
+      // v10 -> v11: videos. Catalogued as assets like photos (format 'mp4', 'mov', ...); their
+      // poster frame is the thumbnail and the vector in `embeddings`, later frames go to
+      // frame_embeddings as an animation's do.
+      R"sql(
+ALTER TABLE assets ADD COLUMN duration REAL;   -- seconds; NULL for photos
+ALTER TABLE assets ADD COLUMN codec TEXT;      -- FFmpeg's name: 'h264', 'hevc', 'vp9'...
+ALTER TABLE assets ADD COLUMN poster_at REAL;  -- seconds from the start of the poster frame
+)sql",
   };
   return kMigrations;
 }

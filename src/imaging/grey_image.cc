@@ -56,9 +56,23 @@ Result<GreyImage> ToGrey(VipsImage* in, int max_long_side) {
 
 }  // namespace
 
+Result<GreyImage> DecodeVideoPosterGrey(const VideoBytes& bytes, ImageFormat format,
+                                        int max_long_side) {
+  if (max_long_side < 1) return InvalidArgument("max_long_side must be positive");
+  auto video = AnalyzeVideo(bytes, format, VideoOptions{}, 0);
+  if (!video.ok()) return video.status();
+  RgbImage& rgb = video->poster->rgb;
+  VipsRef im(vips_image_new_from_memory(rgb.pixels.data(), rgb.pixels.size(), rgb.width, rgb.height,
+                                        3, VIPS_FORMAT_UCHAR));
+  if (!im.im) return Corrupt("cannot read the video's poster frame");
+  return ToGrey(im.im, max_long_side);
+}
+
 Result<GreyImage> DecodeGrey(const uint8_t* data, size_t size, ImageFormat format,
                              int max_long_side) {
   if (max_long_side < 1) return InvalidArgument("max_long_side must be positive");
+  if (IsVideoFormat(format))
+    return DecodeVideoPosterGrey(VideoBytes::FromMemory(data, size), format, max_long_side);
   CountPhotoDecode();
   Result<ReducedImage> r = Status(Internal("not opened"));
   if (format == ImageFormat::kRaw) {

@@ -6,6 +6,7 @@
 
 #include "base/status.h"
 #include "imaging/image_format.h"
+#include "imaging/video.h"
 
 namespace shoebox {
 
@@ -20,7 +21,12 @@ struct GreyImage {
 // scaling while decoding, so a 24 MP photo is never decoded whole for a 2 MP result); never
 // enlarged. Alpha is flattened onto white. Lenient on damage (a truncated photo's rows that
 // did decode are still read). Errors: kCorrupt / kUnsupported with a short reason.
+// A video's words are its poster frame's (imaging/video.h).
 Result<GreyImage> DecodeGrey(const uint8_t* data, size_t size, ImageFormat format,
                              int max_long_side);
+
+// A video's poster frame, in grey, as DecodeGrey gives it, from any reader.
+Result<GreyImage> DecodeVideoPosterGrey(const VideoBytes& bytes, ImageFormat format,
+                                        int max_long_side);
 
 }  // namespace shoebox

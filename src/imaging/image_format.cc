@@ -47,7 +47,23 @@ ImageFormat SniffBmff(const uint8_t* d, size_t n) {
   if (heic) return ImageFormat::kHeic;
   if (avif) return ImageFormat::kAvif;
   if (heif) return ImageFormat::kHeic;
-  return ImageFormat::kUnknown;
+  // Everything else in an ftyp box is a movie, but for audio-only brands (iTunes music,
+  // audio books) and JPEG 2000's.
+  for (const char* audio : {"M4A ", "M4B ", "M4P ", "F4A ", "F4B ", "jp2 ", "jpx ", "jpm "})
+    if (brand_is(8, audio)) return ImageFormat::kUnknown;
+  if (brand_is(8, "qt  ")) return ImageFormat::kMov;
+  if (std::memcmp(d + 8, "3gp", 3) == 0 || std::memcmp(d + 8, "3g2", 3) == 0)
+    return ImageFormat::k3gp;
+  return ImageFormat::kMp4;
+}
+
+// Matroska / WebM: an EBML header whose DocType says which (within the first bytes, as every
+// muxer writes it first).
+ImageFormat SniffEbml(const uint8_t* d, size_t n) {
+  if (!StartsWith(d, n, "\x1A\x45\xDF\xA3", 4)) return ImageFormat::kUnknown;
+  for (size_t i = 4; i + 4 <= n; ++i)
+    if (std::memcmp(d + i, "webm", 4) == 0) return ImageFormat::kWebm;
+  return ImageFormat::kMkv;
 }
 
 }  // namespace
@@ -74,6 +90,18 @@ std::string_view FormatName(ImageFormat format) {
       return "jxl";
     case ImageFormat::kRaw:
       return "raw";
+    case ImageFormat::kMp4:
+      return "mp4";
+    case ImageFormat::kMov:
+      return "mov";
+    case ImageFormat::k3gp:
+      return "3gp";
+    case ImageFormat::kMkv:
+      return "mkv";
+    case ImageFormat::kWebm:
+      return "webm";
+    case ImageFormat::kAvi:
+      return "avi";
     case ImageFormat::kUnknown:
       break;
   }
@@ -84,7 +112,8 @@ ImageFormat FormatFromName(std::string_view name) {
   for (ImageFormat f :
        {ImageFormat::kJpeg, ImageFormat::kPng, ImageFormat::kWebp, ImageFormat::kGif,
         ImageFormat::kHeic, ImageFormat::kAvif, ImageFormat::kTiff, ImageFormat::kBmp,
-        ImageFormat::kJxl, ImageFormat::kRaw}) {
+        ImageFormat::kJxl, ImageFormat::kRaw, ImageFormat::kMp4, ImageFormat::kMov,
+        ImageFormat::k3gp, ImageFormat::kMkv, ImageFormat::kWebm, ImageFormat::kAvi}) {
     if (FormatName(f) == name) return f;
   }
   return ImageFormat::kUnknown;
@@ -95,6 +124,8 @@ ImageFormat SniffFormat(const uint8_t* d, size_t n, std::string_view file_name) 
   if (StartsWith(d, n, "\x89PNG\r\n\x1A\n", 8)) return ImageFormat::kPng;
   if (StartsWith(d, n, "GIF87a", 6) || StartsWith(d, n, "GIF89a", 6)) return ImageFormat::kGif;
   if (StartsWith(d, n, "RIFF", 4) && StartsWith(d, n, "WEBP", 4, 8)) return ImageFormat::kWebp;
+  if (StartsWith(d, n, "RIFF", 4) && StartsWith(d, n, "AVI ", 4, 8)) return ImageFormat::kAvi;
+  if (ImageFormat ebml = SniffEbml(d, n); ebml != ImageFormat::kUnknown) return ebml;
   if (StartsWith(d, n, "\xFF\x0A", 2) ||
       StartsWith(d, n, "\x00\x00\x00\x0CJXL \x0D\x0A\x87\x0A", 12))
     return ImageFormat::kJxl;
@@ -136,12 +167,12 @@ std::string DescribeNonImage(const uint8_t* d, size_t n) {
 
 bool IsKnownNonImageExtension(std::string_view file_name) {
   static constexpr std::array kSkip = {
-      "json",  "xmp",    "aae",      "txt",   "md",  "pdf",  "html", "htm", "xml",  "db",  "sqlite",
-      "mp4",   "mov",    "m4v",      "avi",   "mkv", "webm", "3gp",  "mts", "m2ts", "wmv", "mpg",
-      "mpeg",  "mp3",    "wav",      "m4a",   "aac", "flac", "ogg",  "zip", "gz",   "tar", "7z",
-      "rar",   "exe",    "dll",      "so",    "js",  "css",  "py",   "c",   "cc",   "h",   "ini",
-      "lrcat", "lrdata", "lrprev",   "plist", "thm", "xcf",  "psd",  "doc", "docx", "xls", "xlsx",
-      "csv",   "log",    "ds_store", "pp3",   "dop", "on1"};
+      "json", "xmp",    "aae",    "txt",    "md",    "pdf",      "html", "htm", "xml",
+      "db",   "sqlite", "mts",    "m2ts",   "wmv",   "mpg",      "mpeg", "mp3", "wav",
+      "m4a",  "aac",    "flac",   "ogg",    "zip",   "gz",       "tar",  "7z",  "rar",
+      "exe",  "dll",    "so",     "js",     "css",   "py",       "c",    "cc",  "h",
+      "ini",  "lrcat",  "lrdata", "lrprev", "plist", "thm",      "xcf",  "psd", "doc",
+      "docx", "xls",    "xlsx",   "csv",    "log",   "ds_store", "pp3",  "dop", "on1"};
   std::string ext = LowerExtension(file_name);
   if (ext.empty()) return false;
   for (const char* s : kSkip)
@@ -159,6 +190,29 @@ bool HasImageExtension(std::string_view file_name) {
   for (const char* s : kImage)
     if (ext == s) return true;
   return false;
+}
+
+bool HasVideoExtension(std::string_view file_name) {
+  static constexpr std::array kVideo = {"mp4", "m4v",  "mov", "qt", "3gp", "3g2",
+                                        "mkv", "webm", "avi", "mp", "mp~2"};
+  std::string ext = LowerExtension(file_name);
+  for (const char* s : kVideo)
+    if (ext == s) return true;
+  return false;
+}
+
+bool IsVideoFormat(ImageFormat format) {
+  switch (format) {
+    case ImageFormat::kMp4:
+    case ImageFormat::kMov:
+    case ImageFormat::k3gp:
+    case ImageFormat::kMkv:
+    case ImageFormat::kWebm:
+    case ImageFormat::kAvi:
+      return true;
+    default:
+      return false;
+  }
 }
 
 }  // namespace shoebox

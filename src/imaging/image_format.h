@@ -19,8 +19,19 @@ enum class ImageFormat {
   kTiff,
   kBmp,
   kJxl,
-  kRaw
+  kRaw,
+  // Videos (imaging/video.h). They are catalogued like photos: a poster frame stands in for
+  // the pixels wherever a photo's would be used.
+  kMp4,  // ISO-BMFF movies: MP4, M4V and anything not QuickTime or 3GPP
+  kMov,  // QuickTime (major brand "qt  ")
+  k3gp,  // 3GPP / 3GPP2
+  kMkv,
+  kWebm,
+  kAvi
 };
+
+// True for the video containers above.
+bool IsVideoFormat(ImageFormat format);
 
 // The lowercase name used in the catalog and JSON output ("jpeg", "heic", "raw"...).
 std::string_view FormatName(ImageFormat format);
@@ -38,10 +49,11 @@ ImageFormat SniffFormat(const uint8_t* data, size_t size, std::string_view file_
 // ("not an image: the file contains text").
 std::string DescribeNonImage(const uint8_t* data, size_t size);
 
-// True for extensions that are never photos (videos, sidecars, documents), letting the
+// True for extensions that are never photos or videos (sidecars, audio, documents), letting the
 // crawler skip them without opening them.
 bool IsKnownNonImageExtension(std::string_view file_name);
-// True for extensions photos commonly have, in any letter case.
+// True for extensions photos (or, for HasVideoExtension, videos) commonly have, any letter case.
 bool HasImageExtension(std::string_view file_name);
+bool HasVideoExtension(std::string_view file_name);
 
 }  // namespace shoebox

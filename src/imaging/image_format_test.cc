@@ -69,7 +69,12 @@ TEST(ImageFormat, ExtensionsInAnyLetterCase) {
   EXPECT_TRUE(HasImageExtension("a.b.cr3"));
   EXPECT_FALSE(HasImageExtension("clip.MOV"));
   EXPECT_TRUE(IsKnownNonImageExtension("IMG_0001.JPG.json"));
-  EXPECT_TRUE(IsKnownNonImageExtension("clip.MP4"));
+  EXPECT_FALSE(IsKnownNonImageExtension("clip.MP4")) << "videos are catalogued now";
+  EXPECT_TRUE(HasVideoExtension("clip.MP4"));
+  EXPECT_TRUE(HasVideoExtension("PXL_20240101_123456789.MP"));
+  EXPECT_FALSE(HasVideoExtension("photo.jpeg"));
+  EXPECT_TRUE(IsKnownNonImageExtension("song.mp3"));
+  EXPECT_TRUE(IsKnownNonImageExtension("tape.wmv")) << "containers we do not read stay skipped";
   EXPECT_FALSE(IsKnownNonImageExtension("noextension"));
   EXPECT_FALSE(IsKnownNonImageExtension("photo.jpeg"));
 }

@@ -9,6 +9,7 @@
 #include "imaging/image_format.h"
 #include "imaging/photo_metadata.h"
 #include "imaging/reduced_decode.h"
+#include "imaging/video.h"
 
 namespace shoebox {
 namespace {
@@ -202,6 +203,12 @@ Result<ModelImage> DecodeForModel(const uint8_t* data, size_t size, const Prepro
   if (format == ImageFormat::kUnknown) return Unsupported(DescribeNonImage(data, size));
   const int min_short = ModelMinShortSide(config);
   CountPhotoDecode();
+  if (IsVideoFormat(format)) {  // the poster frame, as the index took it
+    auto video =
+        AnalyzeVideo(VideoBytes::FromMemory(data, size), format, VideoOptions{}, 2 * min_short);
+    if (!video.ok()) return video.status();
+    return ModelImage{std::move(video->poster->rgb), "frame"};
+  }
   Result<ReducedImage> open = Status(Internal("not opened"));
   if (format == ImageFormat::kRaw) {
     auto preview = ExtractRawPreview(data, size);

@@ -428,12 +428,64 @@ void FillFromDecoderMetadata(VipsImage* im, PhotoMetadata* m) {
 
 }  // namespace
 
+Result<std::vector<uint8_t>> ThumbnailFromRgb(const RgbImage& rgb, int target) {
+  const int long_side = std::max(rgb.width, rgb.height);
+  if (long_side <= 0) return Corrupt("image has no pixels");
+  const double scale = std::min(1.0, static_cast<double>(target) / long_side);
+  const int tw = std::max(1, static_cast<int>(std::lround(rgb.width * scale)));
+  const int th = std::max(1, static_cast<int>(std::lround(rgb.height * scale)));
+  RgbImage small = ResizeBicubicLikePillow(rgb, tw, th);
+  std::vector<uint8_t> jpeg;
+  VipsRef thumb(vips_image_new_from_memory(small.pixels.data(), small.pixels.size(), tw, th, 3,
+                                           VIPS_FORMAT_UCHAR));
+  if (!thumb.im || !EncodeThumbnail(thumb.im, 0, &jpeg))
+    return Internal("thumbnail not encoded: " + TakeVipsError());
+  return jpeg;
+}
+
+Result<AnalyzedPhoto> AnalyzeVideoBytes(const VideoBytes& bytes, ImageFormat format,
+                                        const AnalyzeOptions& opt, AnalyzedPhoto* partial) {
+  AnalyzedPhoto photo;
+  photo.format = format;
+  VideoOptions vopt;
+  vopt.max_pixels = opt.max_pixels;
+  const int min_short = opt.model_input ? 2 * ModelMinShortSide(*opt.model_input) : 0;
+  const int poster_short = opt.make_thumbnail ? std::max(min_short, opt.thumbnail_size) : 1;
+  AnalyzedVideo got;
+  auto video = AnalyzeVideo(bytes, format, vopt, poster_short, &got);
+  if (video.ok()) got = std::move(*video);
+  photo.width = got.width;
+  photo.height = got.height;
+  photo.metadata = got.metadata;
+  photo.video = got.facts;
+  photo.warning = got.warning;
+  if (!video.ok()) {
+    if (partial) *partial = photo;
+    return video.status();
+  }
+  if (opt.make_thumbnail && got.poster) {
+    auto jpeg = ThumbnailFromRgb(got.poster->rgb, opt.thumbnail_size);
+    if (!jpeg.ok()) {
+      if (partial) *partial = photo;
+      return jpeg.status();
+    }
+    photo.thumbnail_jpeg = std::move(*jpeg);
+    if (opt.model_input) {
+      photo.model_input = Preprocess(got.poster->rgb, *opt.model_input);
+      photo.model_input_source = "frame";
+    }
+  }
+  return photo;
+}
+
 Result<AnalyzedPhoto> AnalyzePhoto(const uint8_t* data, size_t size, std::string_view file_name,
                                    const AnalyzeOptions& opt, AnalyzedPhoto* partial) {
   if (size == 0) return Corrupt("empty file (0 bytes)");
   AnalyzedPhoto photo;
   photo.format = SniffFormat(data, std::min(size, kSniffBytes), file_name);
   if (photo.format == ImageFormat::kUnknown) return Unsupported(DescribeNonImage(data, size));
+  if (IsVideoFormat(photo.format))
+    return AnalyzeVideoBytes(VideoBytes::FromMemory(data, size), photo.format, opt, partial);
   if (size < 16) return Corrupt("truncated: only " + std::to_string(size) + " bytes");
 
   switch (photo.format) {

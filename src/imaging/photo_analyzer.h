@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -12,6 +13,7 @@
 #include "imaging/image_format.h"
 #include "imaging/model_input.h"
 #include "imaging/photo_metadata.h"
+#include "imaging/video.h"
 
 namespace shoebox {
 
@@ -40,6 +42,9 @@ struct AnalyzedPhoto {
   std::string model_input_source;
   // Non-fatal trouble (damaged EXIF...). The photo is still usable.
   std::string warning;
+  // For a video: its duration, codec and the poster frame's time. The thumbnail and model
+  // input are the poster's; width and height the frames' as stored.
+  std::optional<VideoFacts> video;
 };
 
 // One-time global set-up (libvips, exiv2). Safe to call more than once.
@@ -51,5 +56,14 @@ Status InitImaging();
 // even when decoding fails, so a broken RAW still shows its camera and date.
 Result<AnalyzedPhoto> AnalyzePhoto(const uint8_t* data, size_t size, std::string_view file_name,
                                    const AnalyzeOptions& options, AnalyzedPhoto* partial = nullptr);
+
+// A video (IsVideoFormat) from any reader, so a large file need not be held in memory: as
+// AnalyzePhoto does for photos, with the poster frame (imaging/video.h) as its pixels.
+Result<AnalyzedPhoto> AnalyzeVideoBytes(const VideoBytes& bytes, ImageFormat format,
+                                        const AnalyzeOptions& options,
+                                        AnalyzedPhoto* partial = nullptr);
+
+// An upright RGB image as the catalog's thumbnail: long side `target` at most, sRGB JPEG.
+Result<std::vector<uint8_t>> ThumbnailFromRgb(const RgbImage& rgb, int target);
 
 }  // namespace shoebox

@@ -54,7 +54,7 @@ struct LibraryScan {
   std::string database;  // the database the facts were read from
   std::vector<LibraryAsset> assets;
   std::vector<LibraryProblem> problems;
-  int64_t skipped = 0;  // entries that are not photos (videos), left out on purpose
+  int64_t skipped = 0;  // entries left out on purpose (virtual copies, kinds we do not read)
 };
 
 }  // namespace shoebox

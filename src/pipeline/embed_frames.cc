@@ -3,6 +3,8 @@
 
 #include "base/file_io.h"
 #include "imaging/animation_frames.h"
+#include "imaging/image_format.h"
+#include "imaging/video.h"
 #include "pipeline/embedder.h"
 
 namespace shoebox {
@@ -15,6 +17,34 @@ float Dot(const float* a, const float* b, int64_t n) {
   float s = 0;
   for (int64_t i = 0; i < n; ++i) s += a[i] * b[i];
   return s;
+}
+
+// A video's frames after its poster (imaging/video.h), read through the file's descriptor;
+// frame numbers count the frames looked at, the poster being 0.
+Result<std::vector<AnimationFrame>> DecodeVideoFramesOf(const std::string& path,
+                                                        const PreprocessConfig& config) {
+  auto file = OpenRegularFile(path);
+  if (!file.ok()) return file.status();
+  VideoOptions vopt;
+  vopt.max_frames = kMaxAnimationFrames;
+  auto frames = DecodeVideoFrames(VideoBytes::FromFile(*file), vopt, 2 * ModelMinShortSide(config));
+  if (!frames.ok()) return frames.status();
+  std::vector<AnimationFrame> out;
+  int index = 0;
+  for (const VideoFrame& f : *frames) out.push_back({++index, f.at, Preprocess(f.rgb, config)});
+  return out;
+}
+
+// An animation's (GIF, WebP) or a video's frames after the first, for the model.
+Result<std::vector<AnimationFrame>> DecodeLaterFrames(const std::string& path,
+                                                      const PreprocessConfig& config) {
+  auto head = ReadFilePrefix(path, kSniffBytes);
+  if (!head.ok()) return head.status();
+  if (IsVideoFormat(SniffFormat(head->data(), head->size(), path)))
+    return DecodeVideoFramesOf(path, config);
+  auto bytes = ReadWholeFile(path, kMaxAnimationBytes);
+  if (!bytes.ok()) return bytes.status();
+  return DecodeAnimationFrames(bytes->data(), bytes->size(), config, kMaxAnimationFrames - 1);
 }
 
 }  // namespace
@@ -38,11 +68,7 @@ Result<FrameReport> EmbedFrames(Catalog& catalog, EmbeddingModel& model,
         return Cancelled("stopped before every animation's frames were embedded");
       after = a.asset_id;
       ++report.animations;
-      auto bytes = ReadWholeFile(a.path, kMaxAnimationBytes);
-      Result<std::vector<AnimationFrame>> frames =
-          bytes.ok() ? DecodeAnimationFrames(bytes->data(), bytes->size(), model.preprocess(),
-                                             kMaxAnimationFrames - 1)
-                     : Result<std::vector<AnimationFrame>>(bytes.status());
+      Result<std::vector<AnimationFrame>> frames = DecodeLaterFrames(a.path, model.preprocess());
       if (!frames.ok()) {
         ++report.failed;
         SHOEBOX_RETURN_IF_ERROR(catalog.RecordError(

@@ -71,16 +71,18 @@ Result<EmbedReport> EmbedMissing(Catalog& catalog, EmbeddingModel& model,
                                  const ThumbnailCache* thumbs, const EmbedOptions& options);
 
 struct FrameReport {
-  int64_t animations = 0;  // looked at
+  int64_t animations = 0;  // animations and videos looked at
   int64_t frames = 0;      // kept
   int64_t failed = 0;      // whose frames could not be decoded (recorded as warnings)
   double seconds = 0;
 };
 
-// At most this many frames of an animation are embedded, its first included.
+// At most this many frames of an animation or a video are embedded, its first (a video's
+// poster) included.
 constexpr int kMaxAnimationFrames = 8;
 
-// The later frames of animated GIFs and WebPs that already have a vector for this model
+// The later frames of animated GIFs and WebPs, and of videos (imaging/video.h: keyframes at the
+// middles of equal slices), that already have a vector for this model
 // (embed_frames.cc): up to kMaxAnimationFrames - 1 of them, spread over the animation, decoded
 // and embedded; a frame is kept unless it looks like one already kept (cosine >= 0.95 with the
 // first frame or a kept one), so a loop of near-identical frames adds nothing. Each animation

@@ -67,31 +67,30 @@ AssetRecord ToAsset(const std::string& hash, int64_t size, const AnalyzedPhoto& 
     a.faces.push_back({r.name, r.x, r.y, r.w, r.h});
   }
   if (!p.warning.empty()) a.warning = p.warning;
+  if (p.video) {
+    if (p.video->duration_s > 0) a.duration = p.video->duration_s;
+    if (!p.video->codec.empty()) a.codec = p.video->codec;
+    if (a.error == std::nullopt && p.thumbnail_jpeg.size() + p.model_input.size() > 0)
+      a.poster_at = p.video->poster_at;
+  }
   return a;
 }
 
-// Hash, link or decode one photo's bytes (format already sniffed) into *r.
-void ProcessBytes(const std::string& name, ImageFormat format, const std::vector<uint8_t>& bytes,
-                  const std::unordered_map<std::string, int64_t>& known_assets,
+// An analysed photo or video (or why it could not be) into *r: its asset, thumbnail saved.
+// `bytes` (the whole file, when in memory) is for the text reader.
+void TakeAnalysis(const std::string& hash, int64_t size, Result<AnalyzedPhoto> photo,
+                  const AnalyzedPhoto& partial, const std::vector<uint8_t>* bytes,
                   const ThumbnailCache& thumbs, const IndexOptions& opt, WorkResult* r) {
-  std::string hash = ContentHashHex(bytes.data(), bytes.size());
-  if (auto it = known_assets.find(hash); it != known_assets.end()) {
-    r->known_asset_id = it->second;  // moved, renamed or copied: nothing to decode
-    return;
-  }
-  AnalyzedPhoto partial;
-  partial.format = format;
-  auto photo = AnalyzePhoto(bytes.data(), bytes.size(), name, opt.analyze, &partial);
   if (!photo.ok()) {
-    AssetRecord a = ToAsset(hash, static_cast<int64_t>(bytes.size()), partial);
+    AssetRecord a = ToAsset(hash, size, partial);
     a.error = photo.status().message();
     r->asset = std::move(a);
     return;
   }
-  AssetRecord a = ToAsset(hash, static_cast<int64_t>(bytes.size()), *photo);
-  if (opt.text_reader)
+  AssetRecord a = ToAsset(hash, size, *photo);
+  if (opt.text_reader && bytes && !photo->video)
     r->text =
-        opt.text_reader->Read(bytes.data(), bytes.size(), photo->format, photo->thumbnail_jpeg);
+        opt.text_reader->Read(bytes->data(), bytes->size(), photo->format, photo->thumbnail_jpeg);
   r->model_input = std::move(photo->model_input);
   r->model_input_source = std::move(photo->model_input_source);
   if (!photo->thumbnail_jpeg.empty()) {
@@ -106,6 +105,51 @@ void ProcessBytes(const std::string& name, ImageFormat format, const std::vector
   r->asset = std::move(a);
 }
 
+// Hash, link or decode one photo's bytes (format already sniffed) into *r.
+void ProcessBytes(const std::string& name, ImageFormat format, const std::vector<uint8_t>& bytes,
+                  const std::unordered_map<std::string, int64_t>& known_assets,
+                  const ThumbnailCache& thumbs, const IndexOptions& opt, WorkResult* r) {
+  std::string hash = ContentHashHex(bytes.data(), bytes.size());
+  if (auto it = known_assets.find(hash); it != known_assets.end()) {
+    r->known_asset_id = it->second;  // moved, renamed or copied: nothing to decode
+    return;
+  }
+  AnalyzedPhoto partial;
+  partial.format = format;
+  auto photo = AnalyzePhoto(bytes.data(), bytes.size(), name, opt.analyze, &partial);
+  TakeAnalysis(hash, static_cast<int64_t>(bytes.size()), std::move(photo), partial, &bytes, thumbs,
+               opt, r);
+}
+
+// A video on disk: hashed and read through its descriptor in pieces, never held whole (a
+// 4 GB clip costs the worker 1 MB); the demuxer seeks to the few frames it decodes.
+void ProcessVideoFile(const WalkEntry& entry, ImageFormat format,
+                      const std::unordered_map<std::string, int64_t>& known_assets,
+                      const ThumbnailCache& thumbs, const IndexOptions& opt, WorkResult* r) {
+  auto file = OpenRegularFile(entry.path);
+  if (!file.ok()) {
+    if (file.status().code() == StatusCode::kNotFound)
+      r->vanished = true;
+    else
+      r->error = file.status().message();
+    return;
+  }
+  auto hash = ContentHashHexOfFile(**file);
+  if (!hash.ok()) {
+    r->error = hash.status().message();
+    return;
+  }
+  if (auto it = known_assets.find(*hash); it != known_assets.end()) {
+    r->known_asset_id = it->second;
+    return;
+  }
+  AnalyzedPhoto partial;
+  partial.format = format;
+  auto video = AnalyzeVideoBytes(VideoBytes::FromFile(*file), format, opt.analyze, &partial);
+  TakeAnalysis(*hash, static_cast<int64_t>((*file)->size()), std::move(video), partial, nullptr,
+               thumbs, opt, r);
+}
+
 // A file already read into memory (an archive member): sniffed here, then as above.
 WorkResult ProcessMemory(const WalkEntry& entry, const std::vector<uint8_t>& bytes,
                          const std::unordered_map<std::string, int64_t>& known_assets,
@@ -115,7 +159,7 @@ WorkResult ProcessMemory(const WalkEntry& entry, const std::vector<uint8_t>& byt
   const std::string name = BaseName(entry.path);
   ImageFormat format = SniffFormat(bytes.data(), std::min(bytes.size(), kSniffBytes), name);
   if (format == ImageFormat::kUnknown) {
-    if (HasImageExtension(name))
+    if (HasImageExtension(name) || HasVideoExtension(name))
       r.error = DescribeNonImage(bytes.data(), std::min(bytes.size(), kSniffBytes));
     else
       r.not_image = true;
@@ -142,10 +186,14 @@ WorkResult ProcessFile(const WalkEntry& entry,
   }
   ImageFormat format = SniffFormat(head->data(), head->size(), name);
   if (format == ImageFormat::kUnknown) {
-    if (HasImageExtension(name))
+    if (HasImageExtension(name) || HasVideoExtension(name))
       r.error = DescribeNonImage(head->data(), head->size());
     else
       r.not_image = true;
+    return r;
+  }
+  if (IsVideoFormat(format)) {
+    ProcessVideoFile(entry, format, known_assets, thumbs, opt, &r);
     return r;
   }
   // One buffer per worker, reused: a fresh 5 MB allocation per photo costs page faults.

@@ -3,6 +3,7 @@
 #include <chrono>
 #include <ctime>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <thread>
 
 #include "base/file_io.h"
@@ -19,6 +20,30 @@ int64_t Now() { return static_cast<int64_t>(std::time(nullptr)); }
 
 // Files above this are not re-read for OCR alone (a panorama's words are not worth 2 GB).
 constexpr uint64_t kMaxOcrFileBytes = uint64_t{512} << 20;
+
+// A video's words are its poster frame's: the poster, read through the file's descriptor (a
+// video is never read whole), handed to the stage as a photo. nullopt when `path` is no video.
+std::optional<AssetTextRecord> ReadVideoPoster(const std::string& path, OcrStage* stage) {
+  auto head = ReadFilePrefix(path, kSniffBytes);
+  if (!head.ok()) return std::nullopt;  // the photo path reads it again and says why
+  const ImageFormat format = SniffFormat(head->data(), head->size(), path);
+  if (!IsVideoFormat(format)) return std::nullopt;
+  auto failed = [](const Status& st) {
+    AssetTextRecord rec;
+    rec.version = ocr::kOcrVersion;
+    rec.state = TextState::kFailed;
+    rec.error = st.message();
+    rec.read_at = Now();
+    return rec;
+  };
+  auto file = OpenRegularFile(path);
+  if (!file.ok()) return failed(file.status());
+  auto video = AnalyzeVideo(VideoBytes::FromFile(*file), format, VideoOptions{}, 0);
+  if (!video.ok()) return failed(video.status());
+  auto jpeg = ThumbnailFromRgb(video->poster->rgb, 4096);
+  if (!jpeg.ok()) return failed(jpeg.status());
+  return stage->Read(jpeg->data(), jpeg->size(), ImageFormat::kJpeg, {});
+}
 
 }  // namespace
 
@@ -166,6 +191,10 @@ Result<TextReport> ReadMissingText(Catalog* catalog, OcrStage* stage) {
     for (size_t i = 0; i < todo->size(); ++i) {
       pool.Submit([&, i] {
         const OcrCandidate& c = (*todo)[i];
+        if (auto video = ReadVideoPoster(c.path, stage)) {
+          records[i] = std::move(*video);
+          return;
+        }
         auto bytes = ReadWholeFile(c.path, kMaxOcrFileBytes);
         if (!bytes.ok()) {
           records[i].state = TextState::kFailed;

@@ -110,7 +110,8 @@ Result<std::vector<SearchHit>> Searcher::Search(Catalog& catalog, const std::vec
     if (!*row) continue;  // collected since the vectors were loaded
     SearchHit hit{h.id, (*row)->file.path, h.score, (*row)->asset.taken_at,
                   (*row)->asset.has_thumbnail};
-    hit.at = h.at;
+    // A video's own vector is its poster frame's.
+    hit.at = h.at ? h.at : (*row)->asset.poster_at;
     out.push_back(std::move(hit));
   }
   if (o.sort_by_date)

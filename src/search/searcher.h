@@ -43,7 +43,8 @@ struct SearchHit {
   std::vector<std::string> words;
   std::optional<double> fused;
   // Where in an animation it matched best (seconds from the start), when a later frame beat
-  // its first.
+  // its first; for a video, always: the time of the frame that matched (its poster's or a
+  // later one's).
   std::optional<double> at;
   // Whether score is a similarity: false for a photo found by its words alone (its score is
   // meaningless then; front ends show none).

@@ -40,10 +40,15 @@ std::string FileName(const std::string& path) {
   return std::filesystem::path(path).filename().string();
 }
 
-// Formats every current browser shows as they are; the rest is converted to JPEG.
+// Formats every current browser shows as they are; the rest is converted to JPEG. Videos are
+// always sent as they are, in ranges (the player seeks): the page falls back to the poster
+// where the browser cannot play one (AVI, some Matroska codecs).
 std::optional<std::string> BrowserMime(const std::string& format) {
   static const std::unordered_map<std::string, std::string> kMime = {
-      {"jpeg", "image/jpeg"}, {"png", "image/png"}, {"gif", "image/gif"}, {"webp", "image/webp"}};
+      {"jpeg", "image/jpeg"},    {"png", "image/png"},   {"gif", "image/gif"},
+      {"webp", "image/webp"},    {"mp4", "video/mp4"},   {"mov", "video/quicktime"},
+      {"3gp", "video/3gpp"},     {"webm", "video/webm"}, {"mkv", "video/x-matroska"},
+      {"avi", "video/x-msvideo"}};
   auto it = kMime.find(format);
   if (it == kMime.end()) return std::nullopt;
   return it->second;

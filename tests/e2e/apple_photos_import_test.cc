@@ -202,6 +202,7 @@ fs::path BuildVenturaLibrary(const fs::path& dir) {
            bundle / "resources/derivatives/masters/C" / (std::string(kUuidC) + "_4_5005_c.jpeg"));
   CopyFile(photos / "phones/Samsung GT-I9000 (Galaxy S).jpg",
            bundle / "originals/D" / rows[3].file);
+  CopyFile(TestVideos() / "rotated.mov", bundle / "originals/F" / rows[5].file);
   return bundle;
 }
 
@@ -276,12 +277,26 @@ TEST(ApplePhotosImport, MiniatureVenturaLibraryCarriesEveryFact) {
   CliResult r = cli.Run({"import", "apple-photos", "--no-embed", "--json", bundle.string()});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   json j = r.Json();
-  EXPECT_EQ(j["library"]["assets"], 5);  // A, B, C (derivative), D, E (unreadable); F is a video
-  EXPECT_EQ(j["library"]["indexed"], 4);
+  EXPECT_EQ(j["library"]["assets"], 6);  // A, B, C (derivative), D, E (unreadable), F (a video)
+  EXPECT_EQ(j["library"]["indexed"], 5);
   EXPECT_EQ(j["library"]["offline"], 1);
   EXPECT_EQ(j["library"]["stand_ins"], 1);
   EXPECT_EQ(j["library"]["problems"], 1);
-  EXPECT_EQ(j["library"]["skipped"], 1);
+  EXPECT_EQ(j["library"]["skipped"], 0);
+  {
+    // A video of the library is catalogued with what Photos knows about it.
+    CliResult f =
+        cli.Run({"info", "--json",
+                 (bundle / "originals/F/F1B2C3D4-0000-4000-8000-00000000000F.mov").string()});
+    ASSERT_EQ(f.exit_code, 0) << f.err;
+    json v = f.Json();
+    EXPECT_EQ(v["format"], "mov");
+    EXPECT_EQ(v["original_filename"], "IMG_0006.MOV");
+    ASSERT_TRUE(v["video"].is_object()) << v;
+    EXPECT_NEAR(v["video"]["duration"].get<double>(), 2.0, 0.1);
+    EXPECT_EQ(v["video"]["codec"], "h264");
+    EXPECT_EQ(v["orientation"], 6);
+  }
   EXPECT_EQ(j["library"]["albums"], 2);
   EXPECT_EQ(j["library"]["keywords"], 2);
 
@@ -366,7 +381,7 @@ TEST(ApplePhotosImport, MiniatureVenturaLibraryCarriesEveryFact) {
   j = r.Json();
   EXPECT_EQ(j["added"], 0);
   EXPECT_EQ(j["unchanged"], j["seen"]);
-  EXPECT_EQ(j["seen"], 4);
+  EXPECT_EQ(j["seen"], 5);
   r = cli.Run(
       {"info", (bundle / "originals/A" / (std::string(kUuidA) + ".jpeg")).string(), "--json"});
   EXPECT_EQ(r.Json()["albums"], json::array({"Rome"}));
@@ -400,12 +415,14 @@ TEST(ApplePhotosImport, SearchFiltersByAlbumKeywordFavoriteAndLeavesOutTrashedAn
     return SearchFileNames(cli, "a photo", extra);
   };
   const std::string a = std::string(kUuidA) + ".jpeg", b = std::string(kUuidB) + ".png",
-                    c = std::string(kUuidC) + "_1_105_c.jpeg", d = std::string(kUuidD) + ".jpeg";
-  EXPECT_EQ(paths({}), (std::vector<std::string>{a, c})) << "the trashed and hidden are left out";
-  EXPECT_EQ(paths({"--include-hidden"}), (std::vector<std::string>{a, b, c}));
-  EXPECT_EQ(paths({"--include-trashed"}), (std::vector<std::string>{a, c, d}));
+                    c = std::string(kUuidC) + "_1_105_c.jpeg", d = std::string(kUuidD) + ".jpeg",
+                    f = "F1B2C3D4-0000-4000-8000-00000000000F.mov";  // a video
+  EXPECT_EQ(paths({}), (std::vector<std::string>{a, c, f}))
+      << "the trashed and hidden are left out";
+  EXPECT_EQ(paths({"--include-hidden"}), (std::vector<std::string>{a, b, c, f}));
+  EXPECT_EQ(paths({"--include-trashed"}), (std::vector<std::string>{a, c, d, f}));
   EXPECT_EQ(paths({"--include-trashed", "--include-hidden"}),
-            (std::vector<std::string>{a, b, c, d}));
+            (std::vector<std::string>{a, b, c, d, f}));
   EXPECT_EQ(paths({"--album", "Rome"}), (std::vector<std::string>{a}));
   EXPECT_EQ(paths({"--album", "Rome", "--include-trashed"}), (std::vector<std::string>{a, d}));
   EXPECT_EQ(paths({"--keyword", "travel"}), (std::vector<std::string>{a}));
@@ -413,7 +430,7 @@ TEST(ApplePhotosImport, SearchFiltersByAlbumKeywordFavoriteAndLeavesOutTrashedAn
   EXPECT_EQ(paths({"--person", "ada lovelace"}), (std::vector<std::string>{a}));
   EXPECT_TRUE(paths({"--person", "Grace"}).empty()) << "her photo is hidden";
   EXPECT_EQ(paths({"--person", "Grace", "--include-hidden"}), (std::vector<std::string>{b}));
-  EXPECT_EQ(paths({"--source", bundle.string()}), (std::vector<std::string>{a, c}));
+  EXPECT_EQ(paths({"--source", bundle.string()}), (std::vector<std::string>{a, c, f}));
 }
 
 TEST(ApplePhotosImport, MalformedLibrariesGetClearErrors) {

@@ -222,7 +222,8 @@ Result<LibraryScan> ReadPhotosLibrary(const std::string& bundle) {
   Derivatives derivatives(root);
   Status st;
   while (q->Step(&st)) {
-    if (q->OptInt(10).value_or(0) != 0) {  // ZKIND 1: video
+    const int64_t kind = q->OptInt(10).value_or(0);
+    if (kind != 0 && kind != 1) {  // 0 photo, 1 video (catalogued as videos are)
       ++scan.skipped;
       continue;
     }

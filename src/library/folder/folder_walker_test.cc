@@ -64,13 +64,14 @@ TEST(FolderWalker, NamesThePhotoLibrariesItDoesNotCrawl) {
                                             "Photos Library.photoslibrary", "Studio.cocatalog"}));
 }
 
-TEST(FolderWalker, SkipsKnownNonImagesUnopenedButKeepsUnknownExtensions) {
+TEST(FolderWalker, SkipsKnownNonImagesUnopenedButKeepsVideosAndUnknownExtensions) {
   TempDir d;
-  WriteFile(d / "clip.MP4", "x");
+  WriteFile(d / "song.MP3", "x");
   WriteFile(d / "IMG_1.jpg.json", "x");
+  WriteFile(d / "clip.MP4", "x");
   WriteFile(d / "no_extension", "x");
   auto r = WalkFolder(d.path().string(), {});
-  EXPECT_EQ(Names(*r, d.path().string()), std::vector<std::string>{"no_extension"});
+  EXPECT_EQ(Names(*r, d.path().string()), (std::vector<std::string>{"clip.MP4", "no_extension"}));
 }
 
 TEST(FolderWalker, AppliesExcludeGlobs) {

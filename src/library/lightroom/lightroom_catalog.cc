@@ -168,7 +168,7 @@ Result<CatalogContents> ReadCatalog(const std::string& catalog_path, bool force_
   Status st;
   while (q->Step(&st)) {
     const std::string format = q->OptText(7).value_or("");
-    if (!q->IsNull(8) || format == "VIDEO") {  // virtual copy of another image, or a video
+    if (!q->IsNull(8)) {  // a virtual copy of another image (videos are catalogued)
       ++out.skipped;
       continue;
     }

@@ -8,8 +8,8 @@
 // tried from the catalog's own folder. Per image: id_global (the external id), capture time
 // (local, Lightroom keeps no zone), rating, pick flag, colour label, caption, GPS, keywords,
 // plain collections (smart collections are rules, not memberships, and are not evaluated),
-// orientation. Virtual copies and videos are skipped. An original that is offline is indexed
-// through the best preview of `<catalog name> Previews.lrdata` (previews.db maps
+// orientation. Virtual copies are skipped; videos are catalogued like photos. An original that is
+// offline is indexed through the best preview of `<catalog name> Previews.lrdata` (previews.db maps
 // ImageCacheEntry.imageId = Adobe_images.id_local to the preview's uuid and digest), extracted
 // into shoebox's cache with the catalog's orientation and capture time written as EXIF.
 #pragma once
@@ -46,7 +46,7 @@ struct CatalogContents {
   std::string path;
   std::string version;  // Adobe_DBVersion, e.g. "0500006" (Lightroom 5)
   std::vector<CatalogImage> images;
-  int64_t skipped = 0;  // virtual copies and videos
+  int64_t skipped = 0;  // virtual copies
 };
 
 // Lightroom's orientation code (two letters naming where the image's corners went: "AB"

@@ -9,7 +9,7 @@ const els = {
   selFolders: $('sel-folders'), selZip: $('sel-zip'),
   q: $('q'), form: $('search-form'), grid: $('grid'), title: $('title'), subtitle: $('subtitle'),
   message: $('message'), sentinel: $('sentinel'), topSentinel: $('top-sentinel'), spinner: $('spinner'), dupes: $('dupes'), people: $('people'),
-  detail: $('detail'), dImg: $('d-img'), dBoxes: $('d-boxes'), dName: $('d-name'), dMeta: $('d-meta'), dStrip: $('d-strip'),
+  detail: $('detail'), dImg: $('d-img'), dVideo: $('d-video'), dBoxes: $('d-boxes'), dName: $('d-name'), dMeta: $('d-meta'), dStrip: $('d-strip'),
   dDupes: $('d-dupes'), dSimilar: $('d-similar'), dCopy: $('d-copy'), dOriginal: $('d-original'), dClose: $('d-close'),
   filters: $('filters'), filtersToggle: $('filters-toggle'), progress: $('progress'),
   progressText: $('progress-text'), progressFill: $('progress-fill'), drop: $('drop'), toast: $('toast'),
@@ -166,7 +166,7 @@ function tile(item, opts) {
     const when = document.createElement('span');
     when.className = 'why';
     when.textContent = `at ${item.at.toFixed(1)} s`;
-    when.title = 'The best match is this far into the animation';
+    when.title = 'The best match is this far into the video or animation';
     right.appendChild(when);
   }
   // Found by the words in the photo (hybrid search): say which.
@@ -855,6 +855,7 @@ async function openDetail(id) {
   els.detail.hidden = false;
   document.body.style.overflow = 'hidden';
   els.dImg.removeAttribute('src');
+  stopVideo();
   els.dBoxes.replaceChildren();
   els.dName.textContent = '…';
   els.dError.hidden = true;
@@ -878,7 +879,20 @@ async function openDetail(id) {
   }
   if (detailId !== id) return;
   setDetailActions(true);
-  els.dImg.src = a.original;
+  if (a.video) {
+    // Played from the frame that was found (the search hit's time), else from its poster.
+    const at = hit && typeof hit.at === 'number' ? hit.at : a.video.poster_at || 0;
+    els.dImg.hidden = true;
+    els.dVideo.hidden = false;
+    if (a.thumb) els.dVideo.poster = a.thumb;
+    els.dVideo.src = `${a.original}#t=${at.toFixed(2)}`;
+    // A container or codec the browser cannot play (AVI...): the poster instead.
+    els.dVideo.onerror = () => {
+      stopVideo();
+      if (a.thumb) els.dImg.src = a.thumb;
+    };
+  }
+  if (!a.video) els.dImg.src = a.original;
   const said = a.text && a.text.ocr ? a.text.ocr.trim().replace(/\s+/g, ' ') : '';
   // What the photo shows, as far as anyone wrote it down: its title or caption, else the words
   // read in it, else its name.
@@ -899,6 +913,7 @@ async function openDetail(id) {
   metaRow(els.dMeta, 'Lens', a.lens);
   if (a.gps) metaRow(els.dMeta, 'Place', `${a.gps.lat.toFixed(5)}, ${a.gps.lon.toFixed(5)}`);
   if (a.width && a.height) metaRow(els.dMeta, 'Pixels', `${a.width} × ${a.height}`);
+  if (a.video) metaRow(els.dMeta, 'Video', [a.video.duration ? formatDuration(a.video.duration) : '', a.video.codec].filter(Boolean).join(', '));
   metaRow(els.dMeta, 'Size', humanSize(a.size));
   metaRow(els.dMeta, 'Format', a.format);
   if (said) {
@@ -1000,8 +1015,29 @@ async function openDetail(id) {
   }
 }
 
+// The detail view's player, stopped and emptied (a closed dialog must not keep playing or
+// keep a range request open); the image shown again.
+function stopVideo() {
+  els.dVideo.onerror = null;
+  els.dVideo.pause();
+  els.dVideo.removeAttribute('src');
+  els.dVideo.removeAttribute('poster');
+  els.dVideo.load();
+  els.dVideo.hidden = true;
+  els.dImg.hidden = false;
+}
+
+// 75.4 -> "1:15", 3725 -> "1:02:05".
+function formatDuration(s) {
+  const t = Math.round(s);
+  const h = Math.floor(t / 3600), m = Math.floor((t % 3600) / 60), sec = t % 60;
+  const mm = h ? String(m).padStart(2, '0') : String(m);
+  return (h ? `${h}:` : '') + `${mm}:${String(sec).padStart(2, '0')}`;
+}
+
 function hideDetail() {
   detailId = null;
+  stopVideo();
   els.detail.hidden = true;
   document.body.style.overflow = '';
   const t = document.activeTile;

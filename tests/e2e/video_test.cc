@@ -1,0 +1,130 @@
+// Videos: a folder of clips is catalogued like photos (length, codec, place, time, rotation), a
+// poster thumbnail is made past the first frame, several keyframes are embedded, and a search
+// that matches a later moment returns the video once with that moment's time ("at"). Damaged,
+// index-less, audio-only and mislabelled files are errors naming the reason; nothing in the
+// library is written; an unchanged folder reads nothing again. The clips are made by
+// tests/data/make_videos.sh (ffmpeg) from two corpus photos.
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+
+#include "cli_runner.h"
+#include "test_util.h"
+
+namespace shoebox::testing {
+namespace {
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+std::string Name(const json& hit) {
+  return fs::path(hit["path"].get<std::string>()).filename().string();
+}
+
+TEST(Videos, AFolderOfClipsIsCataloguedEmbeddedAndFoundAtTheMomentThatMatches) {
+  TempDir tmp;
+  Cli cli(tmp / "home");
+  const fs::path model = GoldenSnapshot(tmp.path(), "clip/tiny-b32", "clip/tokenizer");
+  const fs::path library = tmp / "library";
+  fs::create_directories(library);
+  for (const char* clip : {"scenes.mp4", "rotated.mov", "clip.webm", "clip.mkv", "clip.avi",
+                           "damaged-tail.mp4", "no-moov.mp4", "not-a-video.mp4", "audio-only.mp4"})
+    CopyFile(TestVideos() / clip, library / clip);
+  const fs::path photos = CorpusPath() / "photos";
+  CopyFile(photos / "jpeg-variants/progressive Sony DSC-P12.jpg", library / "other.jpg");
+  const auto before = SnapshotTree(library);
+
+  CliResult r = cli.Run({"index", "--json", "--model", model.string(), library.string()});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  json j = r.Json();
+  EXPECT_EQ(j["added"], 9) << "every file but the text, which is no video at all";
+  EXPECT_EQ(j["errors"], 3) << "no-moov, not-a-video and audio-only";
+  // scenes.mp4 (and its damaged copy) are looked at again after their posters; the cameraman
+  // from 4 s on is a new picture, the astronaut at 3 s is not.
+  EXPECT_GE(j["animations"].get<int>(), 2);
+  EXPECT_GE(j["frames_embedded"].get<int>(), 1);
+
+  r = cli.Run({"info", "--json", (library / "scenes.mp4").string()});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  json v = r.Json();
+  EXPECT_EQ(v["format"], "mp4");
+  EXPECT_EQ(v["width"], 320);
+  EXPECT_EQ(v["height"], 240);
+  EXPECT_EQ(v["taken_at"], "2021-07-04T09:30:00+00:00");
+  EXPECT_NEAR(v["gps"]["lat"].get<double>(), 35.6586, 1e-6);
+  EXPECT_NEAR(v["gps"]["lon"].get<double>(), 139.7454, 1e-6);
+  EXPECT_EQ(v["thumbnail"], true);
+  ASSERT_TRUE(v["video"].is_object()) << v;
+  EXPECT_NEAR(v["video"]["duration"].get<double>(), 8.0, 0.1);
+  EXPECT_EQ(v["video"]["codec"], "h264");
+  EXPECT_DOUBLE_EQ(v["video"]["poster_at"].get<double>(), 1.0);
+
+  r = cli.Run({"info", "--json", (library / "rotated.mov").string()});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  v = r.Json();
+  EXPECT_EQ(v["format"], "mov");
+  EXPECT_EQ(v["orientation"], 6);
+  EXPECT_EQ(v["taken_at"], "2022-03-05T18:04:12+01:00");
+  EXPECT_EQ(v["camera"]["model"], "iPhone 12");
+  for (const char* name : {"clip.webm", "clip.mkv", "clip.avi", "damaged-tail.mp4"}) {
+    r = cli.Run({"info", "--json", (library / name).string()});
+    ASSERT_EQ(r.exit_code, 0) << name << r.err;
+    EXPECT_TRUE(r.Json()["error"].is_null()) << name << ": " << r.Json()["error"];
+    EXPECT_EQ(r.Json()["thumbnail"], true) << name;
+  }
+
+  json errors = cli.Run({"errors", "--json"}).Json();
+  std::map<std::string, std::string> reason;
+  for (const json& e : errors) reason[Name(e)] = e["reason"].get<std::string>();
+  EXPECT_NE(reason["no-moov.mp4"].find("not a readable video"), std::string::npos)
+      << reason["no-moov.mp4"];
+  EXPECT_NE(reason["audio-only.mp4"].find("no video stream"), std::string::npos)
+      << reason["audio-only.mp4"];
+  EXPECT_NE(reason["not-a-video.mp4"].find("not an image: the file contains text"),
+            std::string::npos)
+      << reason["not-a-video.mp4"];
+
+  // Like the cameraman: scenes.mp4 is found once, at a moment after its scene change (4 s).
+  const fs::path camera = photos / "png/camera grayscale.png";
+  r = cli.Run(
+      {"similar", "--file", camera.string(), "--json", "-n", "20", "--model", model.string()});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  json hits = r.Json();
+  int scenes = 0;
+  for (const json& h : hits) {
+    if (Name(h) != "scenes.mp4") continue;
+    ++scenes;
+    ASSERT_TRUE(h.contains("at")) << h;
+    EXPECT_GE(h["at"].get<double>(), 4.0) << h;
+  }
+  EXPECT_EQ(scenes, 1) << r.out;
+  // Like the astronaut: its poster, at 1 s.
+  const fs::path astronaut = photos / "png/astronaut.png";
+  r = cli.Run(
+      {"similar", "--file", astronaut.string(), "--json", "-n", "20", "--model", model.string()});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  bool found = false;
+  for (const json& h : r.Json()) {
+    if (Name(h) != "scenes.mp4") continue;
+    found = true;
+    ASSERT_TRUE(h.contains("at")) << h;
+    EXPECT_LT(h["at"].get<double>(), 4.0) << h;
+  }
+  EXPECT_TRUE(found) << r.out;
+
+  // ls filters by a video format like any other.
+  r = cli.Run({"ls", "--json", "--format", "mov"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  ASSERT_EQ(r.Json().size(), 1u) << r.out;
+
+  // Nothing changed: no video is hashed, decoded or embedded again.
+  r = cli.Run({"index", "--json", "--model", model.string(), library.string()});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.Json()["added"], 0);
+  EXPECT_EQ(r.Json()["unchanged"], 10);
+  EXPECT_EQ(r.Json()["animations"], 0);
+  EXPECT_EQ(before, SnapshotTree(library)) << "the library was written to";
+}
+
+}  // namespace
+}  // namespace shoebox::testing
