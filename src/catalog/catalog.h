@@ -243,6 +243,7 @@ struct BrowseRow {
   std::string path;
   std::optional<std::string> taken_at;
   bool has_thumbnail = false;
+  std::optional<double> duration;  // a video's length in seconds
 };
 
 struct BrowsePage {

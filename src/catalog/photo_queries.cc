@@ -102,15 +102,16 @@ Result<Statement> PrepareFiltered(Database& db, const PhotoFilter& f, const std:
 // (ORDER BY a.taken_at DESC uses assets_taken_at) and stops at the LIMIT: a first page of
 // 200,000 photos costs a few milliseconds instead of a sort of all of them.
 Result<Statement> PrepareFilteredAssets(Database& db, const PhotoFilter& f,
-                                        const std::string& columns, const std::string& tail) {
+                                        const std::string& columns, const std::string& tail,
+                                        const std::string& after_path = "") {
   const FilterClauses c = BuildFilterClauses(f);
   const std::string files =
       " FROM files f JOIN sources s ON s.id = f.source_id WHERE f.asset_id = a.id AND f.status = "
       "0" +
       c.file;
   auto q =
-      db.Prepare("SELECT " + columns + ", (SELECT MIN(f.path)" + files + ") FROM assets a WHERE 1" +
-                 c.asset + " AND EXISTS (SELECT 1" + files + ")" + tail);
+      db.Prepare("SELECT " + columns + ", (SELECT MIN(f.path)" + files + ")" + after_path +
+                 " FROM assets a WHERE 1" + c.asset + " AND EXISTS (SELECT 1" + files + ")" + tail);
   if (!q.ok()) return q.status();
   BindFilter(*q, f);
   return q;
@@ -160,10 +161,12 @@ Result<BrowsePage> Catalog::Browse(const PhotoFilter& f, BrowseOrder order, int6
   // Two plans. Filters on files (folder, album...) select few rows through their indexes:
   // join, then sort what matched. Otherwise walk the assets in the order asked (newest first
   // is the taken_at index backwards) and stop at the page.
-  auto q = HasFileConditions(f)
-               ? PrepareFiltered(db_, f, "SELECT a.id, a.taken_at, a.thumb_state, MIN(f.path)",
-                                 " GROUP BY a.id" + tail)
-               : PrepareFilteredAssets(db_, f, "a.id, a.taken_at, a.thumb_state", tail);
+  auto q =
+      HasFileConditions(f)
+          ? PrepareFiltered(db_, f,
+                            "SELECT a.id, a.taken_at, a.thumb_state, MIN(f.path), a.duration",
+                            " GROUP BY a.id" + tail)
+          : PrepareFilteredAssets(db_, f, "a.id, a.taken_at, a.thumb_state", tail, ", a.duration");
   if (!q.ok()) return q.status();
   q->Bind(20, n + 1).Bind(21, offset);  // one row more than the page tells whether more follow
   BrowsePage page;
@@ -173,7 +176,7 @@ Result<BrowsePage> Catalog::Browse(const PhotoFilter& f, BrowseOrder order, int6
       page.has_more = true;
       break;
     }
-    page.rows.push_back({q->Int(0), q->Text(3), q->OptText(1), q->Int(2) != 0});
+    page.rows.push_back({q->Int(0), q->Text(3), q->OptText(1), q->Int(2) != 0, q->OptDouble(4)});
   }
   if (!st.ok()) return st;
   return page;

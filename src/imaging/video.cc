@@ -186,8 +186,15 @@ class OpenVideo {
   // The keyframe at or before `at` seconds, decoded and scaled so its short side is at least
   // short_side (0: full size). nullopt when nothing decodes there.
   Result<std::optional<VideoFrame>> KeyframeAt(double at, int short_side) {
-    const int64_t ts = static_cast<int64_t>(at / av_q2d(st_->time_base)) +
-                       (st_->start_time != AV_NOPTS_VALUE ? st_->start_time : 0);
+    // In the stream's time base, kept representable whatever the file claims.
+    const double tb = av_q2d(st_->time_base);
+    const double units = tb > 0 ? std::clamp(at / tb, 0.0, 4e18) : 0.0;
+    const int64_t start = st_->start_time != AV_NOPTS_VALUE &&
+                                  st_->start_time > -(int64_t{1} << 60) &&
+                                  st_->start_time < (int64_t{1} << 60)
+                              ? st_->start_time
+                              : 0;
+    const int64_t ts = static_cast<int64_t>(units) + start;  // |start| < 2^60: no overflow
     int rc = av_seek_frame(fmt_, stream_, ts, AVSEEK_FLAG_BACKWARD);
     if (rc < 0 && at > 0) rc = av_seek_frame(fmt_, stream_, ts, AVSEEK_FLAG_ANY);
     avcodec_flush_buffers(codec_);
@@ -241,12 +248,19 @@ class OpenVideo {
   std::optional<VideoFrame> Convert(int short_side) {
     const int w = frame_->width, h = frame_->height;
     if (w <= 0 || h <= 0) return std::nullopt;
-    int ow = w, oh = h;
-    const int src_short = std::min(w, h);
+    // Pixels that are not square (DV, anamorphic, a scaled clip's 4:3 pixels) are shown
+    // stretched along one side, as browsers show them; so is the frame we hand on.
+    const AVRational sar = av_guess_sample_aspect_ratio(fmt_, st_, frame_);
+    double aspect = sar.num > 0 && sar.den > 0 ? av_q2d(sar) : 1.0;
+    if (!(aspect >= 0.25 && aspect <= 4)) aspect = 1;
+    const int dw = aspect > 1 ? std::max(1, static_cast<int>(std::lround(w * aspect))) : w;
+    const int dh = aspect < 1 ? std::max(1, static_cast<int>(std::lround(h / aspect))) : h;
+    int ow = dw, oh = dh;
+    const int src_short = std::min(dw, dh);
     if (short_side > 0 && src_short > short_side) {
       const double s = static_cast<double>(short_side) / src_short;
-      ow = std::max(1, static_cast<int>(std::lround(w * s)));
-      oh = std::max(1, static_cast<int>(std::lround(h * s)));
+      ow = std::max(1, static_cast<int>(std::lround(dw * s)));
+      oh = std::max(1, static_cast<int>(std::lround(dh * s)));
     }
     sws_ = sws_getCachedContext(sws_, w, h, static_cast<AVPixelFormat>(frame_->format), ow, oh,
                                 AV_PIX_FMT_RGB24, SWS_AREA | SWS_ACCURATE_RND, nullptr, nullptr,
@@ -258,8 +272,9 @@ class OpenVideo {
     VideoFrame f;
     int64_t pts = frame_->best_effort_timestamp;
     if (pts == AV_NOPTS_VALUE) pts = frame_->pts;
-    const int64_t start = st_->start_time != AV_NOPTS_VALUE ? st_->start_time : 0;
-    f.at = pts == AV_NOPTS_VALUE ? 0 : std::max(0.0, (pts - start) * av_q2d(st_->time_base));
+    const double start = st_->start_time != AV_NOPTS_VALUE ? st_->start_time : 0;
+    const double at = (static_cast<double>(pts) - start) * av_q2d(st_->time_base);
+    f.at = pts == AV_NOPTS_VALUE || !std::isfinite(at) ? 0 : std::max(0.0, at);
     f.rgb.width = ow;
     f.rgb.height = oh;
     f.rgb.pixels.resize(static_cast<size_t>(ow) * oh * 3);
@@ -386,8 +401,9 @@ VideoBytes VideoBytes::FromFile(std::shared_ptr<const OpenedFile> file) {
 
 std::vector<double> VideoFrameTimes(double duration_s, int max_frames) {
   if (max_frames <= 0) return {};
-  if (!(duration_s > 0)) return {0.0};
-  const int n = std::clamp(static_cast<int>(duration_s / kSecondsPerSlice), 1, max_frames);
+  if (!(duration_s > 0) || !std::isfinite(duration_s)) return {0.0};
+  const int n = static_cast<int>(
+      std::clamp(std::floor(duration_s / kSecondsPerSlice), 1.0, static_cast<double>(max_frames)));
   std::vector<double> t;
   for (int i = 0; i < n; ++i) t.push_back((i + 0.5) * duration_s / n);
   return t;

@@ -151,6 +151,11 @@ TEST(AnalyzeVideo, MatroskaWebmAndAviAreReadToo) {
   }
   EXPECT_EQ(AnalyzeVideo(Load("clip.webm").reader(), ImageFormat::kWebm, {}, 0)->facts.codec,
             "vp8");
+  // Stored 160x120 with 4:3 pixels (a square picture scaled): its poster is square, as a
+  // player shows it.
+  auto webm = AnalyzeVideo(Load("clip.webm").reader(), ImageFormat::kWebm, {}, 0);
+  EXPECT_EQ(webm->poster->rgb.width, 160);
+  EXPECT_EQ(webm->poster->rgb.height, 160);
   EXPECT_EQ(AnalyzeVideo(Load("clip.avi").reader(), ImageFormat::kAvi, {}, 0)->facts.codec,
             "mpeg4");
 }

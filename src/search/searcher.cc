@@ -112,6 +112,7 @@ Result<std::vector<SearchHit>> Searcher::Search(Catalog& catalog, const std::vec
                   (*row)->asset.has_thumbnail};
     // A video's own vector is its poster frame's.
     hit.at = h.at ? h.at : (*row)->asset.poster_at;
+    hit.duration = (*row)->asset.duration;
     out.push_back(std::move(hit));
   }
   if (o.sort_by_date)

@@ -46,6 +46,7 @@ struct SearchHit {
   // its first; for a video, always: the time of the frame that matched (its poster's or a
   // later one's).
   std::optional<double> at;
+  std::optional<double> duration;  // a video's length in seconds
   // Whether score is a similarity: false for a photo found by its words alone (its score is
   // meaningless then; front ends show none).
   bool scored() const {

@@ -127,6 +127,8 @@ Result<std::vector<SearchHit>> SearchByText(Catalog& catalog, const std::string&
     h.path = (*row)->file.path;
     h.taken_at = (*row)->asset.taken_at;
     h.has_thumbnail = (*row)->asset.has_thumbnail;
+    h.duration = (*row)->asset.duration;
+    h.at = (*row)->asset.poster_at;  // a video's words are its poster's
     h.match = {"text"};
     auto words = catalog.IndexedWordsOf(t.asset_id);
     if (!words.ok()) return words.status();

@@ -352,6 +352,7 @@ json LibraryService::State::HitJson(const search::SearchHit& h) {
             {"path", h.path},
             {"thumb", h.has_thumbnail ? json("/thumb/" + std::to_string(h.id)) : json(nullptr)}};
   if (h.at) j["at"] = *h.at;
+  if (h.duration) j["duration"] = *h.duration;
   j["taken_at"] = h.taken_at ? json(*h.taken_at) : json(nullptr);
   if (model_ready && h.scored())  // where the model's family has one (SigLIP): query_service.h
     if (auto p = model->MatchProbability(h.score)) j["probability"] = *p;
@@ -698,6 +699,7 @@ Result<json> LibraryService::Random(int64_t n) {
     if (!trashed.ok()) return trashed.status();
     if (*trashed) continue;
     search::SearchHit h{id, (*row)->file.path, 0.0f, (*row)->asset.taken_at, true};
+    h.duration = (*row)->asset.duration;
     json j = s_->HitJson(h);
     j.erase("score");
     j.erase("probability");
@@ -726,6 +728,7 @@ Result<json> LibraryService::Browse(const PageRequest& page, const std::string& 
   for (BrowseRow& r : rows->rows) {
     search::SearchHit h{r.asset_id, std::move(r.path), 0.0f, std::move(r.taken_at),
                         r.has_thumbnail};
+    h.duration = r.duration;
     json j = s_->HitJson(h);
     j.erase("score");
     j.erase("probability");

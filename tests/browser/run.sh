@@ -86,7 +86,22 @@ HOME="$first" XDG_DATA_HOME="$first/data" XDG_CACHE_HOME="$first/cache" \
 first_server=$!
 trap 'kill $server $hub $first_server 2>/dev/null; wait $server $hub $first_server 2>/dev/null' EXIT
 first_url="$(served_at "$flog")"
-FIRST_RUN_URL="$first_url" FIRST_RUN_HOME="$first" SHOEBOX_BIN="$bin" TEXT_PHOTOS="$src/tests/data/text-photos" \
+# A third server for the video checks: a library of three clips (tests/data/make_videos.sh),
+# kept apart so the corpus library's counts and rankings stay as they are.
+vhome="$work/video-home"
+rm -rf "$vhome" "$work/videos" "$work/video-clips"
+"$src/tests/data/make_videos.sh" "$work/video-clips" "$corpus/photos"
+mkdir -p "$work/videos"
+cp "$work/video-clips/scenes.mp4" "$work/video-clips/clip.webm" "$work/video-clips/clip.avi" "$work/videos/"
+vlog="$work/video.log"
+HOME="$vhome" XDG_DATA_HOME="$vhome/data" XDG_CACHE_HOME="$vhome/cache" \
+  "$bin" -q index --model "$home/model" "$work/videos"
+HOME="$vhome" XDG_DATA_HOME="$vhome/data" XDG_CACHE_HOME="$vhome/cache" \
+  "$bin" serve --port 0 > "$vlog" 2>&1 &
+video_server=$!
+trap 'kill $server $hub $first_server $video_server 2>/dev/null; wait $server $hub $first_server $video_server 2>/dev/null' EXIT
+video_url="$(served_at "$vlog")"
+VIDEO_URL="$video_url" FIRST_RUN_URL="$first_url" FIRST_RUN_HOME="$first" SHOEBOX_BIN="$bin" TEXT_PHOTOS="$src/tests/data/text-photos" \
   TAKEOUT="$corpus/libraries/google-takeout/immich-go-gophers/Takeout" BAD_FILES="$corpus/bad" \
   node "$deps/ui_test.mjs" "$url" "$artifacts" "$work/dropped.jpg"
 if [ $# -ge 3 ]; then

@@ -41,7 +41,7 @@ page.on('requestfailed', (r) => {
 page.on('response', (r) => { if (r.status() >= 400) problems.push(`HTTP ${r.status()}: ${r.url()}`); });
 const external = [];
 // The two loopback servers (this library's, and the first-run one) and nothing else.
-const ours = [url, process.env.FIRST_RUN_URL].filter(Boolean).map((u) => new URL(u).origin);
+const ours = [url, process.env.FIRST_RUN_URL, process.env.VIDEO_URL].filter(Boolean).map((u) => new URL(u).origin);
 page.on('request', (r) => { if (!ours.some((o) => r.url().startsWith(o)) && !r.url().startsWith('blob:') && !r.url().startsWith('data:')) external.push(r.url()); });
 
 const tiles = '#grid .tile';
@@ -714,6 +714,62 @@ try {
     await snap(page, 'unreadable');
   } else {
     check(false, 'FIRST_RUN_URL is set (tests/browser/run.sh starts a first-run server)');
+  }
+
+  // ---- Videos: a clip found by a later moment says when, and its page plays it from there
+  // (the server sends ranges); a file the browser cannot play (AVI) shows its poster instead.
+  if (process.env.VIDEO_URL) {
+    const video = process.env.VIDEO_URL.replace(/\/$/, '');
+    const problemsBefore = problems.length;
+    await page.goto(`${video}/#/browse`);
+    await waitTiles(3);
+    const ids = await page.evaluate(async () => {
+      const all = (await (await fetch('/api/browse?n=10')).json()).results;
+      return Object.fromEntries(all.map((x) => [x.name, x.id]));
+    });
+    check(ids['scenes.mp4'] && ids['clip.webm'] && ids['clip.avi'], `the three clips are listed (${JSON.stringify(ids)})`);
+    // Like the WebM clip (the cameraman): scenes.mp4 after its scene change, at 5 or 7 s.
+    await page.goto(`${video}/#/similar/${ids['clip.webm']}`);
+    await waitTiles(1);
+    const label = await page.textContent(`${tiles}[data-id="${ids['scenes.mp4']}"] .why`).catch(() => '');
+    check(/^at [4-7]\.\d s$/.test(label || ''), `the tile says when it matched (${label})`);
+    const badge = await page.textContent(`${tiles}[data-id="${ids['scenes.mp4']}"] .length`).catch(() => '');
+    check(badge === '▶ 0:08', `the tile says it is a video, and how long (${badge})`);
+    await snap(page, 'video-grid');
+    await page.click(`${tiles}[data-id="${ids['scenes.mp4']}"]`);
+    await page.waitForSelector('#d-video:not([hidden])', { timeout: 5000 });
+    const src = await page.getAttribute('#d-video', 'src');
+    check(/#t=[4-7]\.\d\d$/.test(src || ''), `the player starts at that moment (${src})`);
+    const played = await page.waitForFunction(() => document.getElementById('d-video').readyState >= 1, null, { timeout: 10000 })
+      .then(() => true, () => false);
+    const v = await page.evaluate(() => { const e = document.getElementById('d-video'); return { ready: e.readyState, error: e.error && e.error.code, time: e.currentTime, w: e.videoWidth }; });
+    check(played || v.error !== null, `Chromium loads the MP4's metadata, or says it cannot play it (${JSON.stringify(v)})`);
+    check(await page.isHidden('#d-img'), 'the still image is hidden while the player shows');
+    check((await page.textContent('#d-meta')).includes('0:08'), 'the page gives the length');
+    await snap(page, 'video');
+    await page.keyboard.press('Escape');
+    await page.waitForSelector('#detail', { state: 'hidden', timeout: 5000 });
+    check(await page.evaluate(() => !document.getElementById('d-video').getAttribute('src')), 'closing stops the player');
+    // The WebM plays here whatever Chromium's codecs (VP8 is always in).
+    await page.goto(`${video}/#/browse?photo=${ids['clip.webm']}`);
+    await page.waitForFunction(() => document.getElementById('d-video').readyState >= 1, null, { timeout: 10000 });
+    const webm = await page.evaluate(() => { const e = document.getElementById('d-video'); return { w: e.videoWidth, h: e.videoHeight, d: e.duration }; });
+    // (Stored 160x120 with 4:3 pixels: shown square, as the poster is.)
+    check(webm.w === 160 && webm.h === 160 && Math.abs(webm.d - 2) < 0.2, `the WebM plays in the page (${JSON.stringify(webm)})`);
+    await page.keyboard.press('Escape');
+    // AVI: no browser plays it; its poster stands in.
+    await page.goto(`${video}/#/browse?photo=${ids['clip.avi']}`);
+    await page.waitForFunction(() => { const i = document.getElementById('d-img'); return !i.hidden && i.complete && i.naturalWidth > 0; }, null, { timeout: 10000 })
+      .then(() => check(true, 'an AVI shows its poster'), () => check(false, 'an AVI shows its poster'));
+    await page.keyboard.press('Escape');
+    await page.goto(origin);
+    await waitTiles(1);
+    // A player stopped on close cancels its range request, and the icon of a page left at once
+    // is refused by the next: the browser's doing, not errors of the page.
+    const own = problems.splice(problemsBefore).filter((p) => !/\/original\/\d+$|favicon\.svg/.test(p));
+    problems.push(...own);
+  } else {
+    check(false, 'VIDEO_URL is set (tests/browser/run.sh starts a video library server)');
   }
 
   // Dark theme follows the system.

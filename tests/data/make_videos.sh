@@ -8,7 +8,8 @@
 #   rotated.mov       QuickTime, H.264, 240x160 stored, shown turned 90° clockwise (display
 #                     matrix, as an iPhone's portrait clip); Apple's local capture time with its
 #                     offset, make and model.
-#   clip.webm         VP8 in WebM, 2 s.      clip.mkv   H.264 in Matroska, 2 s.
+#   clip.webm         VP8 in WebM, 2 s, 160x120 stored with 4:3 pixels (the square cameraman
+#                     scaled): shown 160x160.        clip.mkv   H.264 in Matroska, 2 s.
 #   clip.avi          MPEG-4 Part 2 in AVI, 2 s.
 #   damaged-tail.mp4  scenes.mp4 cut at 60% (faststart, so the header survives; later frames
 #                     are gone).
@@ -31,7 +32,7 @@ if [ "$bench" = --bench ]; then
   exit 0
 fi
 
-scale="scale=320:240:force_original_aspect_ratio=disable,format=yuv420p"
+scale="scale=320:240,setsar=1,format=yuv420p"
 ff -loop 1 -framerate 25 -t 4 -i "$astronaut" -loop 1 -framerate 25 -t 4 -i "$camera" \
   -filter_complex "[0:v]$scale[a];[1:v]$scale[b];[a][b]concat=n=2:v=1[v]" -map "[v]" \
   -c:v libx264 -preset veryfast -g 25 -keyint_min 25 -sc_threshold 0 \
@@ -40,7 +41,7 @@ ff -loop 1 -framerate 25 -t 4 -i "$astronaut" -loop 1 -framerate 25 -t 4 -i "$ca
 
 # The display matrix is only written when remuxing; ffmpeg 5.1's "rotate=270" gives the matrix
 # an iPhone writes for a portrait clip ("rotation of -90.00 degrees": shown turned clockwise).
-ff -loop 1 -framerate 25 -t 2 -i "$astronaut" -vf "scale=240:160,format=yuv420p" \
+ff -loop 1 -framerate 25 -t 2 -i "$astronaut" -vf "scale=240:160,setsar=1,format=yuv420p" \
   -c:v libx264 -preset veryfast -g 25 -f mov "$out/.rotated-plain.mov"
 ff -i "$out/.rotated-plain.mov" -c copy -metadata:s:v:0 rotate=270 \
   -metadata "com.apple.quicktime.creationdate=2022-03-05T18:04:12+0100" \
@@ -50,9 +51,9 @@ rm -f "$out/.rotated-plain.mov"
 
 ff -loop 1 -framerate 25 -t 2 -i "$camera" -vf "scale=160:120,format=yuv420p" \
   -c:v libvpx -b:v 200k "$out/clip.webm"
-ff -loop 1 -framerate 25 -t 2 -i "$camera" -vf "scale=160:120,format=yuv420p" \
+ff -loop 1 -framerate 25 -t 2 -i "$camera" -vf "scale=160:120,setsar=1,format=yuv420p" \
   -c:v libx264 -preset veryfast "$out/clip.mkv"
-ff -loop 1 -framerate 25 -t 2 -i "$camera" -vf "scale=160:120,format=yuv420p" \
+ff -loop 1 -framerate 25 -t 2 -i "$camera" -vf "scale=160:120,setsar=1,format=yuv420p" \
   -c:v mpeg4 -q:v 5 "$out/clip.avi"
 
 size=$(stat -c %s "$out/scenes.mp4")

@@ -8,7 +8,9 @@
 
 #include <nlohmann/json.hpp>
 
+#include "catalog/catalog.h"
 #include "cli_runner.h"
+#include "server_runner.h"
 #include "test_util.h"
 
 namespace shoebox::testing {
@@ -21,15 +23,24 @@ std::string Name(const json& hit) {
   return fs::path(hit["path"].get<std::string>()).filename().string();
 }
 
+// A folder of these test clips, and the tiny golden model beside it.
+struct ClipLibrary {
+  fs::path model, library;
+};
+ClipLibrary MakeClipLibrary(const TempDir& tmp, const std::vector<std::string>& clips) {
+  ClipLibrary c{GoldenSnapshot(tmp.path(), "clip/tiny-b32", "clip/tokenizer"), tmp / "library"};
+  fs::create_directories(c.library);
+  for (const std::string& clip : clips) CopyFile(TestVideos() / clip, c.library / clip);
+  return c;
+}
+
 TEST(Videos, AFolderOfClipsIsCataloguedEmbeddedAndFoundAtTheMomentThatMatches) {
   TempDir tmp;
   Cli cli(tmp / "home");
-  const fs::path model = GoldenSnapshot(tmp.path(), "clip/tiny-b32", "clip/tokenizer");
-  const fs::path library = tmp / "library";
-  fs::create_directories(library);
-  for (const char* clip : {"scenes.mp4", "rotated.mov", "clip.webm", "clip.mkv", "clip.avi",
-                           "damaged-tail.mp4", "no-moov.mp4", "not-a-video.mp4", "audio-only.mp4"})
-    CopyFile(TestVideos() / clip, library / clip);
+  const ClipLibrary lib = MakeClipLibrary(
+      tmp, {"scenes.mp4", "rotated.mov", "clip.webm", "clip.mkv", "clip.avi", "damaged-tail.mp4",
+            "no-moov.mp4", "not-a-video.mp4", "audio-only.mp4"});
+  const fs::path &model = lib.model, &library = lib.library;
   const fs::path photos = CorpusPath() / "photos";
   CopyFile(photos / "jpeg-variants/progressive Sony DSC-P12.jpg", library / "other.jpg");
   const auto before = SnapshotTree(library);
@@ -124,6 +135,56 @@ TEST(Videos, AFolderOfClipsIsCataloguedEmbeddedAndFoundAtTheMomentThatMatches) {
   EXPECT_EQ(r.Json()["unchanged"], 10);
   EXPECT_EQ(r.Json()["animations"], 0);
   EXPECT_EQ(before, SnapshotTree(library)) << "the library was written to";
+}
+
+TEST(Videos, TheWebAppStreamsAVideoInRangesAndSaysWhereItMatched) {
+  TempDir tmp;
+  Cli cli(tmp / "home");
+  const ClipLibrary lib = MakeClipLibrary(tmp, {"scenes.mp4", "clip.mkv"});
+  const fs::path &model = lib.model, &library = lib.library;
+  CliResult r = cli.Run({"-q", "index", "--model", model.string(), library.string()});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  auto id_of = [&](const char* name) {
+    auto cat = Catalog::Open(cli.catalog(), false);
+    auto row = (*cat)->FindByPath((library / name).string());
+    EXPECT_TRUE(row.ok() && *row) << name;
+    return row.ok() && *row ? (*row)->asset.id : -1;
+  };
+  const int64_t scenes = id_of("scenes.mp4"), mkv = id_of("clip.mkv");
+  Server server(cli, tmp / "serve.log");
+  server.WaitReady();
+  auto c = server.Client();
+
+  auto res = c.Get("/api/assets/" + std::to_string(scenes));
+  ASSERT_TRUE(res && res->status == 200);
+  json a = json::parse(res->body);
+  ASSERT_TRUE(a["video"].is_object()) << a;
+  EXPECT_NEAR(a["video"]["duration"].get<double>(), 8.0, 0.1);
+  EXPECT_EQ(a["video"]["poster_at"], 1.0);
+
+  // The player asks for ranges; the file is sent as it is stored.
+  const std::string original = a["original"].get<std::string>();
+  const std::string bytes = ReadFile(library / "scenes.mp4");
+  res = c.Get(original, {{"Range", "bytes=100-199"}});
+  ASSERT_TRUE(res);
+  EXPECT_EQ(res->status, 206);
+  EXPECT_EQ(res->get_header_value("Content-Type"), "video/mp4");
+  EXPECT_EQ(res->body, bytes.substr(100, 100));
+  res = c.Get(original);
+  ASSERT_TRUE(res && res->status == 200);
+  EXPECT_EQ(res->body, bytes);
+  res = c.Get("/thumb/" + std::to_string(scenes));
+  ASSERT_TRUE(res && res->status == 200);
+  EXPECT_EQ(res->get_header_value("Content-Type"), "image/jpeg");
+
+  // More like the Matroska clip (the cameraman): scenes.mp4, at its second scene.
+  res = c.Get("/api/similar/" + std::to_string(mkv) + "?n=5");
+  ASSERT_TRUE(res && res->status == 200) << (res ? res->body : "");
+  json hits = json::parse(res->body)["results"];
+  ASSERT_EQ(hits.size(), 1u) << hits;
+  EXPECT_EQ(hits[0]["id"], scenes);
+  ASSERT_TRUE(hits[0].contains("at")) << hits[0];
+  EXPECT_GE(hits[0]["at"].get<double>(), 4.0);
 }
 
 }  // namespace

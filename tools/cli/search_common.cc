@@ -114,6 +114,7 @@ nlohmann::json HitsJson(const std::vector<search::SearchHit>& hits) {
         {"id", h.id}, {"path", h.path}, {"score", h.scored() ? nlohmann::json(h.score) : nullptr}};
     if (h.taken_at) j["taken_at"] = *h.taken_at;
     if (h.at) j["at"] = *h.at;
+    if (h.duration) j["duration"] = *h.duration;
     if (h.probability) j["probability"] = *h.probability;
     if (!h.match.empty()) j["match"] = h.match;
     if (!h.words.empty()) j["words"] = h.words;

@@ -132,7 +132,8 @@ function tile(item, opts) {
   b.className = 'tile';
   b.dataset.id = item.id;
   const said = item.words && item.words.length ? `its text says ${item.words.join(' ')}` : null;
-  const label = [item.name, item.taken_at ? formatDate(item.taken_at) : null, said].filter(Boolean).join(', ');
+  const length = typeof item.duration === 'number' ? formatDuration(item.duration) : null;
+  const label = [item.name, length ? `video, ${length}` : null, item.taken_at ? formatDate(item.taken_at) : null, said].filter(Boolean).join(', ');
   b.setAttribute('aria-label', label || `photo ${item.id}`);
   b.title = item.name || '';
   const img = document.createElement('img');
@@ -146,6 +147,14 @@ function tile(item, opts) {
     s.textContent = 'no preview';
     b.appendChild(s);
   });
+  if (length) {
+    // A video says so on its tile, with its length, as photo apps do.
+    const badge = document.createElement('span');
+    badge.className = 'length';
+    badge.textContent = `▶ ${length}`;
+    badge.setAttribute('aria-hidden', 'true');
+    b.appendChild(badge);
+  }
   if (item.thumb) {
     img.src = item.thumb;
     b.appendChild(img);
