@@ -34,7 +34,8 @@ constexpr const char* kPhotoColumns =
     "WHERE s.id = f.source_id), 0)) ELSE f.last_seen END, a.id, a.hash, a.size, a.format, a.width, "
     "a.height, a.orientation, a.taken_at, "
     "a.tz_offset, a.make, a.model, a.lens, a.gps_lat, a.gps_lon, a.gps_alt, a.rating, "
-    "a.thumb_state, a.error, a.warning, f.missing_since, a.duration, a.codec, a.poster_at";
+    "a.thumb_state, a.error, a.warning, f.missing_since, a.duration, a.codec, a.poster_at, "
+    "a.motion_offset, a.motion_length, a.motion_duration";
 
 PhotoRow ReadPhotoRow(const Statement& s) {
   PhotoRow r;
@@ -74,6 +75,9 @@ PhotoRow ReadPhotoRow(const Statement& s) {
     r.asset.duration = s.OptDouble(29);
     r.asset.codec = s.OptText(30);
     r.asset.poster_at = s.OptDouble(31);
+    r.asset.motion_offset = s.OptInt(32);
+    r.asset.motion_length = s.OptInt(33);
+    r.asset.motion_duration = s.OptDouble(34);
   }
   return r;
 }
@@ -202,8 +206,9 @@ Result<int64_t> Catalog::InsertAsset(const AssetRecord& a, int64_t now) {
   auto ins = db_.Prepare(
       "INSERT INTO assets(hash, size, format, width, height, orientation, taken_at, tz_offset, "
       "make, model, lens, gps_lat, gps_lon, gps_alt, rating, thumb_state, error, warning, "
-      "indexed_at, duration, codec, poster_at) "
-      "VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18,?19,?20,?21,?22) "
+      "indexed_at, duration, codec, poster_at, motion_offset, motion_length, motion_duration) "
+      "VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18,?19,?20,?21,?22,?23,"
+      "?24,?25) "
       "ON CONFLICT(hash) DO NOTHING");
   if (!ins.ok()) return ins.status();
   ins->Bind(1, a.hash).Bind(2, a.size).Bind(3, a.format).Bind(4, a.width).Bind(5, a.height);
@@ -212,6 +217,7 @@ Result<int64_t> Catalog::InsertAsset(const AssetRecord& a, int64_t now) {
   ins->Bind(14, a.gps_alt).Bind(15, a.rating).Bind(16, a.has_thumbnail ? 1 : 0);
   ins->Bind(17, a.error).Bind(18, a.warning).Bind(19, now);
   ins->Bind(20, a.duration).Bind(21, a.codec).Bind(22, a.poster_at);
+  ins->Bind(23, a.motion_offset).Bind(24, a.motion_length).Bind(25, a.motion_duration);
   SHOEBOX_RETURN_IF_ERROR(ins->Run());
   const bool inserted = db_.Changes() > 0;
   auto sel = db_.Prepare("SELECT id FROM assets WHERE hash = ?1");

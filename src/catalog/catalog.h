@@ -59,6 +59,9 @@ struct AssetRecord {
   std::optional<double> duration;
   std::optional<std::string> codec;
   std::optional<double> poster_at;
+  // A motion photo's appended video (bytes within the file) and its length in seconds.
+  std::optional<int64_t> motion_offset, motion_length;
+  std::optional<double> motion_duration;
 };
 
 struct FileRecord {

@@ -67,6 +67,10 @@ nlohmann::json PhotoJson(const PhotoRow& row) {
                   {"codec", a.codec ? json(*a.codec) : json(nullptr)},
                   {"poster_at", a.poster_at ? json(*a.poster_at) : json(nullptr)}};
   }
+  if (a.motion_offset && a.motion_length)
+    j["motion"] = {{"offset", *a.motion_offset},
+                   {"length", *a.motion_length},
+                   {"duration", a.motion_duration ? json(*a.motion_duration) : json(nullptr)}};
   j["file_id"] = row.file.id;
   j["status"] = row.file.status == FileStatus::kPresent ? "present" : "missing";
   j["mtime_ns"] = row.file.mtime_ns;

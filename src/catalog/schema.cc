@@ -272,11 +272,15 @@ CREATE INDEX frame_embeddings_model ON frame_embeddings(model_id);
 )sql",
       // v10 -> v11: videos. Catalogued as assets like photos (format 'mp4', 'mov', ...); their
       // poster frame is the thumbnail and the vector in `embeddings`, later frames go to
-      // frame_embeddings as an animation's do.
+      // frame_embeddings as an animation's do. Motion photos keep where their video is.
       R"sql(
 ALTER TABLE assets ADD COLUMN duration REAL;   -- seconds; NULL for photos
 ALTER TABLE assets ADD COLUMN codec TEXT;      -- FFmpeg's name: 'h264', 'hevc', 'vp9'...
 ALTER TABLE assets ADD COLUMN poster_at REAL;  -- seconds from the start of the poster frame
+-- A motion photo (Google, Samsung): the video appended to the still, as bytes of the file.
+ALTER TABLE assets ADD COLUMN motion_offset INTEGER;
+ALTER TABLE assets ADD COLUMN motion_length INTEGER;
+ALTER TABLE assets ADD COLUMN motion_duration REAL;
 )sql",
   };
   return kMigrations;

@@ -486,6 +486,7 @@ Result<AnalyzedPhoto> AnalyzePhoto(const uint8_t* data, size_t size, std::string
   if (photo.format == ImageFormat::kUnknown) return Unsupported(DescribeNonImage(data, size));
   if (IsVideoFormat(photo.format))
     return AnalyzeVideoBytes(VideoBytes::FromMemory(data, size), photo.format, opt, partial);
+  if (photo.format == ImageFormat::kJpeg) photo.motion = FindMotionPhotoVideo(data, size);
   if (size < 16) return Corrupt("truncated: only " + std::to_string(size) + " bytes");
 
   switch (photo.format) {

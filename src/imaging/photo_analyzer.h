@@ -12,6 +12,7 @@
 #include "base/status.h"
 #include "imaging/image_format.h"
 #include "imaging/model_input.h"
+#include "imaging/motion_photo.h"
 #include "imaging/photo_metadata.h"
 #include "imaging/video.h"
 
@@ -45,6 +46,8 @@ struct AnalyzedPhoto {
   // For a video: its duration, codec and the poster frame's time. The thumbnail and model
   // input are the poster's; width and height the frames' as stored.
   std::optional<VideoFacts> video;
+  // For a motion photo (imaging/motion_photo.h): where its appended video is.
+  std::optional<EmbeddedVideo> motion;
 };
 
 // One-time global set-up (libvips, exiv2). Safe to call more than once.

@@ -67,6 +67,11 @@ AssetRecord ToAsset(const std::string& hash, int64_t size, const AnalyzedPhoto& 
     a.faces.push_back({r.name, r.x, r.y, r.w, r.h});
   }
   if (!p.warning.empty()) a.warning = p.warning;
+  if (p.motion) {
+    a.motion_offset = static_cast<int64_t>(p.motion->offset);
+    a.motion_length = static_cast<int64_t>(p.motion->length);
+    a.motion_duration = p.motion->duration_s;
+  }
   if (p.video) {
     if (p.video->duration_s > 0) a.duration = p.video->duration_s;
     if (!p.video->codec.empty()) a.codec = p.video->codec;

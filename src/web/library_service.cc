@@ -637,6 +637,7 @@ Result<json> LibraryService::Asset(int64_t asset_id) {
   j["thumb"] =
       row->asset.has_thumbnail ? json("/thumb/" + std::to_string(asset_id)) : json(nullptr);
   j["original"] = "/original/" + std::to_string(asset_id);
+  if (j.contains("motion")) j["motion"]["src"] = "/motion/" + std::to_string(asset_id);
   json files = json::array();
   auto asset_files = (*cat)->FilesOfAsset(asset_id);
   if (!asset_files.ok()) return asset_files.status();
@@ -928,6 +929,31 @@ Result<FileReply> LibraryService::StoredOriginal(int64_t asset_id) {
   reply.path = file.path;
   reply.mtime_ns = file.mtime_ns;
   reply.format = asset.format;
+  return reply;
+}
+
+Result<FileReply> LibraryService::Motion(int64_t asset_id) {
+  auto stored = StoredOriginal(asset_id);
+  if (!stored.ok()) return stored.status();
+  auto cat = s_->pool->Acquire();
+  if (!cat.ok()) return cat.status();
+  auto row = PhotoById(**cat, asset_id);
+  if (!row.ok()) return row.status();
+  const AssetRecord& a = row->asset;
+  if (!a.motion_offset || !a.motion_length || *a.motion_offset < 0 || *a.motion_length <= 0 ||
+      static_cast<uint64_t>(*a.motion_offset + *a.motion_length) >
+          (stored->file ? stored->file->size() : stored->bytes.size()))
+    return NotFound("photo " + std::to_string(asset_id) + " has no motion part");
+  FileReply reply = std::move(*stored);
+  if (!reply.file) {
+    reply.bytes = reply.bytes.substr(static_cast<size_t>(*a.motion_offset),
+                                     static_cast<size_t>(*a.motion_length));
+  } else {
+    reply.offset = static_cast<uint64_t>(*a.motion_offset);
+    reply.length = static_cast<uint64_t>(*a.motion_length);
+  }
+  reply.content_type = "video/mp4";
+  reply.etag += "-motion";
   return reply;
 }
 

@@ -63,6 +63,8 @@ struct FileReply {
   std::string path;  // the original's path, format and time (StoredOriginal)
   std::string format;
   int64_t mtime_ns = 0;
+  // Only these bytes of `file` are the reply (a motion photo's video); length 0: all of it.
+  uint64_t offset = 0, length = 0;
 };
 
 class LibraryService {
@@ -109,6 +111,9 @@ class LibraryService {
   // The original's bytes exactly as stored (a HEIC stays a HEIC), under the same checks as
   // Original, with its name and modification time: for "download as zip".
   Result<FileReply> StoredOriginal(int64_t asset_id);
+  // A motion photo's video (the MP4 appended to its still), as video/mp4; kNotFound for a
+  // photo without one.
+  Result<FileReply> Motion(int64_t asset_id);
 
   // Blocks until the background load has finished (tests, benchmarks).
   void WaitUntilReady();

@@ -178,10 +178,11 @@ void SendFile(const httplib::Request& req, httplib::Response& res, const Result<
   }
   // Streamed from the descriptor that was checked: originals can be hundreds of megabytes.
   auto file = f.file;
+  const uint64_t base = f.offset, size = f.length ? f.length : file->size();
   res.set_content_provider(
-      file->size(), f.content_type, [file](size_t offset, size_t length, httplib::DataSink& sink) {
+      size, f.content_type, [file, base](size_t offset, size_t length, httplib::DataSink& sink) {
         char buf[64 * 1024];
-        const ssize_t got = file->ReadAt(offset, buf, std::min(length, sizeof buf));
+        const ssize_t got = file->ReadAt(base + offset, buf, std::min(length, sizeof buf));
         if (got <= 0) return false;
         return sink.write(buf, static_cast<size_t>(got));
       });
@@ -485,6 +486,10 @@ void WebServer::Routes() {
   });
   http_->Get(R"(/original/([^/]+))", [this, id_of](const Request& req, Response& res) {
     if (auto id = id_of(req, res)) SendFile(req, res, service_->Original(*id), false);
+  });
+  // A motion photo's video, the part of its original after the still.
+  http_->Get(R"(/motion/([^/]+))", [this, id_of](const Request& req, Response& res) {
+    if (auto id = id_of(req, res)) SendFile(req, res, service_->Motion(*id), false);
   });
 }
 

@@ -86,13 +86,14 @@ HOME="$first" XDG_DATA_HOME="$first/data" XDG_CACHE_HOME="$first/cache" \
 first_server=$!
 trap 'kill $server $hub $first_server 2>/dev/null; wait $server $hub $first_server 2>/dev/null' EXIT
 first_url="$(served_at "$flog")"
-# A third server for the video checks: a library of three clips (tests/data/make_videos.sh),
+# A third server for the video checks: three clips and a motion photo (tests/data/make_videos.sh),
 # kept apart so the corpus library's counts and rankings stay as they are.
 vhome="$work/video-home"
 rm -rf "$vhome" "$work/videos" "$work/video-clips"
 "$src/tests/data/make_videos.sh" "$work/video-clips" "$corpus/photos"
 mkdir -p "$work/videos"
-cp "$work/video-clips/scenes.mp4" "$work/video-clips/clip.webm" "$work/video-clips/clip.avi" "$work/videos/"
+cp "$work/video-clips/scenes.mp4" "$work/video-clips/clip.webm" "$work/video-clips/clip.avi" \
+  "$work/video-clips/motion.jpg" "$work/videos/"
 vlog="$work/video.log"
 HOME="$vhome" XDG_DATA_HOME="$vhome/data" XDG_CACHE_HOME="$vhome/cache" \
   "$bin" -q index --model "$home/model" "$work/videos"

@@ -727,7 +727,7 @@ try {
       const all = (await (await fetch('/api/browse?n=10')).json()).results;
       return Object.fromEntries(all.map((x) => [x.name, x.id]));
     });
-    check(ids['scenes.mp4'] && ids['clip.webm'] && ids['clip.avi'], `the three clips are listed (${JSON.stringify(ids)})`);
+    check(ids['scenes.mp4'] && ids['clip.webm'] && ids['clip.avi'] && ids['motion.jpg'], `the three clips and the motion photo are listed (${JSON.stringify(ids)})`);
     // Like the WebM clip (the cameraman): scenes.mp4 after its scene change, at 5 or 7 s.
     await page.goto(`${video}/#/similar/${ids['clip.webm']}`);
     await waitTiles(1);
@@ -756,6 +756,19 @@ try {
     const webm = await page.evaluate(() => { const e = document.getElementById('d-video'); return { w: e.videoWidth, h: e.videoHeight, d: e.duration }; });
     // (Stored 160x120 with 4:3 pixels: shown square, as the poster is.)
     check(webm.w === 160 && webm.h === 160 && Math.abs(webm.d - 2) < 0.2, `the WebM plays in the page (${JSON.stringify(webm)})`);
+    await page.keyboard.press('Escape');
+    // A motion photo: the still, and its seconds of video on request.
+    await page.goto(`${video}/#/browse?photo=${ids['motion.jpg']}`);
+    await page.waitForSelector('#d-motion:not([hidden])', { timeout: 10000 });
+    check(await page.isVisible('#d-img') && await page.isHidden('#d-video'), 'a motion photo opens on its still');
+    await page.click('#d-motion');
+    const moving = await page.waitForFunction(() => { const e = document.getElementById('d-video'); return e.readyState >= 2 && e.loop; }, null, { timeout: 10000 })
+      .then(() => true, () => false);
+    check(moving, 'its motion plays, looping, on request');
+    check((await page.getAttribute('#d-motion', 'aria-pressed')) === 'true', 'the button says it is playing');
+    await snap(page, 'motion-photo');
+    await page.click('#d-motion');
+    check(await page.isVisible('#d-img'), 'and the still comes back');
     await page.keyboard.press('Escape');
     // AVI: no browser plays it; its poster stands in.
     await page.goto(`${video}/#/browse?photo=${ids['clip.avi']}`);

@@ -15,6 +15,9 @@
 #                     are gone).
 #   no-moov.mp4       a clip written without faststart, cut in half: its index (moov) is lost.
 #   not-a-video.mp4   text with a video's name.
+#   motion.jpg        a Google-style motion photo: the astronaut as a JPEG still, then a 1.5 s
+#                     MP4 of the cameraman appended (motion-part.mp4 is that MP4 alone).
+#   motion-samsung.jpg the same as Samsung writes it: "MotionPhoto_Data", then the MP4.
 #   audio-only.mp4    AAC in MP4, no picture.
 #   long-1080p.mp4    (only with --bench) 1920x1080 H.264, 60 s, 30 fps, keyframe every 2 s.
 set -euo pipefail
@@ -67,4 +70,11 @@ head -c $((size / 2)) "$tmp" > "$out/no-moov.mp4"
 rm -f "$tmp"
 
 printf 'this is a shopping list, not a video\n' > "$out/not-a-video.mp4"
+
+ff -i "$astronaut" -vf "scale=320:320" -frames:v 1 -q:v 4 "$out/.still.jpg"
+ff -loop 1 -framerate 25 -t 1.5 -i "$camera" -vf "scale=160:160,setsar=1,format=yuv420p" \
+  -c:v libx264 -preset veryfast -movflags +faststart "$out/motion-part.mp4"
+cat "$out/.still.jpg" "$out/motion-part.mp4" > "$out/motion.jpg"
+{ cat "$out/.still.jpg"; printf 'MotionPhoto_Data'; cat "$out/motion-part.mp4"; } > "$out/motion-samsung.jpg"
+rm -f "$out/.still.jpg"
 ff -f lavfi -i "sine=frequency=440:duration=1" -c:a aac "$out/audio-only.mp4"

@@ -187,5 +187,44 @@ TEST(Videos, TheWebAppStreamsAVideoInRangesAndSaysWhereItMatched) {
   EXPECT_GE(hits[0]["at"].get<double>(), 4.0);
 }
 
+TEST(Videos, AMotionPhotoIsOnePhotoWhoseVideoPlaysFromItsPage) {
+  TempDir tmp;
+  Cli cli(tmp / "home");
+  const ClipLibrary lib = MakeClipLibrary(tmp, {"motion.jpg", "motion-samsung.jpg"});
+  CliResult r = cli.Run({"index", "--json", "--no-embed", lib.library.string()});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.Json()["added"], 2) << "each file is one photo, its video no second result";
+  const std::string part = ReadFile(TestVideos() / "motion-part.mp4");
+  r = cli.Run({"info", "--json", (lib.library / "motion.jpg").string()});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  json p = r.Json();
+  EXPECT_EQ(p["format"], "jpeg");
+  ASSERT_TRUE(p["motion"].is_object()) << p;
+  EXPECT_EQ(p["motion"]["length"], part.size());
+  EXPECT_NEAR(p["motion"]["duration"].get<double>(), 1.5, 0.1);
+  EXPECT_FALSE(p.contains("video"));
+
+  Server server(cli, tmp / "serve.log");
+  server.WaitListening();
+  auto c = server.Client();
+  auto res = c.Get("/api/assets/" + std::to_string(p["id"].get<int64_t>()));
+  ASSERT_TRUE(res && res->status == 200);
+  const std::string src = json::parse(res->body)["motion"]["src"].get<std::string>();
+  res = c.Get(src);
+  ASSERT_TRUE(res && res->status == 200);
+  EXPECT_EQ(res->get_header_value("Content-Type"), "video/mp4");
+  EXPECT_EQ(res->body, part) << "exactly the appended movie";
+  res = c.Get(src, {{"Range", "bytes=0-7"}});
+  ASSERT_TRUE(res);
+  EXPECT_EQ(res->status, 206);
+  EXPECT_EQ(res->body, part.substr(0, 8));
+  // A photo without one has none to give.
+  r = cli.Run({"info", "--json", (lib.library / "motion-samsung.jpg").string()});
+  ASSERT_TRUE(r.Json()["motion"].is_object());
+  res = c.Get("/motion/999999");
+  ASSERT_TRUE(res);
+  EXPECT_EQ(res->status, 404);
+}
+
 }  // namespace
 }  // namespace shoebox::testing

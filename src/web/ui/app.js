@@ -9,7 +9,7 @@ const els = {
   selFolders: $('sel-folders'), selZip: $('sel-zip'),
   q: $('q'), form: $('search-form'), grid: $('grid'), title: $('title'), subtitle: $('subtitle'),
   message: $('message'), sentinel: $('sentinel'), topSentinel: $('top-sentinel'), spinner: $('spinner'), dupes: $('dupes'), people: $('people'),
-  detail: $('detail'), dImg: $('d-img'), dVideo: $('d-video'), dBoxes: $('d-boxes'), dName: $('d-name'), dMeta: $('d-meta'), dStrip: $('d-strip'),
+  detail: $('detail'), dImg: $('d-img'), dVideo: $('d-video'), dMotion: $('d-motion'), dBoxes: $('d-boxes'), dName: $('d-name'), dMeta: $('d-meta'), dStrip: $('d-strip'),
   dDupes: $('d-dupes'), dSimilar: $('d-similar'), dCopy: $('d-copy'), dOriginal: $('d-original'), dClose: $('d-close'),
   filters: $('filters'), filtersToggle: $('filters-toggle'), progress: $('progress'),
   progressText: $('progress-text'), progressFill: $('progress-fill'), drop: $('drop'), toast: $('toast'),
@@ -865,6 +865,7 @@ async function openDetail(id) {
   document.body.style.overflow = 'hidden';
   els.dImg.removeAttribute('src');
   stopVideo();
+  els.dMotion.hidden = true;
   els.dBoxes.replaceChildren();
   els.dName.textContent = '…';
   els.dError.hidden = true;
@@ -902,6 +903,28 @@ async function openDetail(id) {
     };
   }
   if (!a.video) els.dImg.src = a.original;
+  if (a.motion && a.motion.src) {
+    // A motion photo: the still first; its few seconds of video on request, looping, muted.
+    els.dMotion.hidden = false;
+    els.dMotion.setAttribute('aria-pressed', 'false');
+    els.dMotion.textContent = '▶ Play motion';
+    els.dMotion.onclick = () => {
+      if (els.dMotion.getAttribute('aria-pressed') === 'true') {
+        stopVideo();
+        els.dMotion.setAttribute('aria-pressed', 'false');
+        els.dMotion.textContent = '▶ Play motion';
+        return;
+      }
+      els.dImg.hidden = true;
+      els.dVideo.hidden = false;
+      els.dVideo.muted = true;
+      els.dVideo.loop = true;
+      els.dVideo.src = a.motion.src;
+      els.dVideo.play().catch(() => {});
+      els.dMotion.setAttribute('aria-pressed', 'true');
+      els.dMotion.textContent = '■ Show the photo';
+    };
+  }
   const said = a.text && a.text.ocr ? a.text.ocr.trim().replace(/\s+/g, ' ') : '';
   // What the photo shows, as far as anyone wrote it down: its title or caption, else the words
   // read in it, else its name.
@@ -922,6 +945,7 @@ async function openDetail(id) {
   metaRow(els.dMeta, 'Lens', a.lens);
   if (a.gps) metaRow(els.dMeta, 'Place', `${a.gps.lat.toFixed(5)}, ${a.gps.lon.toFixed(5)}`);
   if (a.width && a.height) metaRow(els.dMeta, 'Pixels', `${a.width} × ${a.height}`);
+  if (a.motion) metaRow(els.dMeta, 'Motion', a.motion.duration ? `${formatDuration(a.motion.duration)} of video with the photo` : 'video with the photo');
   if (a.video) metaRow(els.dMeta, 'Video', [a.video.duration ? formatDuration(a.video.duration) : '', a.video.codec].filter(Boolean).join(', '));
   metaRow(els.dMeta, 'Size', humanSize(a.size));
   metaRow(els.dMeta, 'Format', a.format);
@@ -1032,6 +1056,8 @@ function stopVideo() {
   els.dVideo.removeAttribute('src');
   els.dVideo.removeAttribute('poster');
   els.dVideo.load();
+  els.dVideo.loop = false;
+  els.dVideo.muted = false;
   els.dVideo.hidden = true;
   els.dImg.hidden = false;
 }
