@@ -35,7 +35,7 @@ constexpr const char* kPhotoColumns =
     "a.height, a.orientation, a.taken_at, "
     "a.tz_offset, a.make, a.model, a.lens, a.gps_lat, a.gps_lon, a.gps_alt, a.rating, "
     "a.thumb_state, a.error, a.warning, f.missing_since, a.duration, a.codec, a.poster_at, "
-    "a.motion_offset, a.motion_length, a.motion_duration";
+    "a.motion_offset, a.motion_length, a.motion_duration, a.motion_file_id";
 
 PhotoRow ReadPhotoRow(const Statement& s) {
   PhotoRow r;
@@ -78,6 +78,7 @@ PhotoRow ReadPhotoRow(const Statement& s) {
     r.asset.motion_offset = s.OptInt(32);
     r.asset.motion_length = s.OptInt(33);
     r.asset.motion_duration = s.OptDouble(34);
+    r.asset.motion_file_id = s.OptInt(35);
   }
   return r;
 }
@@ -369,6 +370,13 @@ Result<std::optional<PhotoRow>> Catalog::FindByOriginalPath(const std::string& p
       "LEFT JOIN assets a ON a.id = f.asset_id WHERE li.original_path = ?1 "
       "ORDER BY f.status LIMIT 1";
   return FindOne(db_, kSql, path);
+}
+
+Result<std::optional<PhotoRow>> Catalog::FindByFileId(int64_t file_id) {
+  static const std::string kSql =
+      std::string("SELECT ") + kPhotoColumns +
+      " FROM files f LEFT JOIN assets a ON a.id = f.asset_id WHERE f.id = ?1";
+  return FindOne(db_, kSql, file_id);
 }
 
 Result<std::optional<PhotoRow>> Catalog::FindByPath(const std::string& path) {

@@ -29,7 +29,9 @@
 
 namespace shoebox {
 
-enum class FileStatus : int { kPresent = 0, kMissing = 1, kNotImage = 2 };
+// kMotionPart: present, but the motion part of a still beside it (an Apple Live Photo's MOV,
+// Takeout's PXL_*.MP): shown and served through the still, never a result of its own.
+enum class FileStatus : int { kPresent = 0, kMissing = 1, kNotImage = 2, kMotionPart = 3 };
 
 // A person in a photo: a name, and where in the photo when known (fractions of the photo as
 // shown: left, top, width, height).
@@ -59,9 +61,11 @@ struct AssetRecord {
   std::optional<double> duration;
   std::optional<std::string> codec;
   std::optional<double> poster_at;
-  // A motion photo's appended video (bytes within the file) and its length in seconds.
+  // A motion photo's appended video (bytes within the file) and its length in seconds; or
+  // the file beside it that is its motion part (a Live Photo's MOV: PairMotionParts).
   std::optional<int64_t> motion_offset, motion_length;
   std::optional<double> motion_duration;
+  std::optional<int64_t> motion_file_id;
 };
 
 struct FileRecord {
@@ -319,6 +323,15 @@ class Catalog {
   Result<std::optional<PhotoRow>> FindByOriginalPath(const std::string& path);
   // The asset with this id and one of its present files (any file if none is present).
   Result<std::optional<PhotoRow>> FindByAssetId(int64_t asset_id);
+  // The file with this id and its asset, whatever its status.
+  Result<std::optional<PhotoRow>> FindByFileId(int64_t file_id);
+
+  // Live Photos and Google's motion photos kept as two files (motion_store.cc): a short video
+  // (<= 6 s, MOV or MP4) beside a still of the same name (IMG_1234.MOV and IMG_1234.HEIC or
+  // .JPG, or -edited.JPG; Takeout's PXL_1.MP and PXL_1.MP.jpg, PXL_1.MP~2 and PXL_1.MP~2.jpg)
+  // becomes the still's motion part: the file is marked kMotionPart (out of every list and
+  // search) and the still's asset points to it. Returns how many videos were paired now.
+  Result<int64_t> PairMotionParts();
   Result<std::vector<ErrorRecord>> Errors();
   // What the file's library says about it; albums and keywords are the photo's: those of every
   // present file of its asset too (Takeout stores a photo again in each album's folder).

@@ -71,8 +71,13 @@ nlohmann::json PhotoJson(const PhotoRow& row) {
     j["motion"] = {{"offset", *a.motion_offset},
                    {"length", *a.motion_length},
                    {"duration", a.motion_duration ? json(*a.motion_duration) : json(nullptr)}};
+  else if (a.motion_file_id)
+    j["motion"] = {{"file_id", *a.motion_file_id},
+                   {"duration", a.motion_duration ? json(*a.motion_duration) : json(nullptr)}};
   j["file_id"] = row.file.id;
-  j["status"] = row.file.status == FileStatus::kPresent ? "present" : "missing";
+  j["status"] = row.file.status == FileStatus::kPresent      ? "present"
+                : row.file.status == FileStatus::kMotionPart ? "motion part"
+                                                             : "missing";
   j["mtime_ns"] = row.file.mtime_ns;
   j["first_seen"] = row.file.first_seen;
   j["last_seen"] = row.file.last_seen;

@@ -281,6 +281,8 @@ ALTER TABLE assets ADD COLUMN poster_at REAL;  -- seconds from the start of the 
 ALTER TABLE assets ADD COLUMN motion_offset INTEGER;
 ALTER TABLE assets ADD COLUMN motion_length INTEGER;
 ALTER TABLE assets ADD COLUMN motion_duration REAL;
+-- A Live Photo (two files): the file that is its motion part (files.status 3).
+ALTER TABLE assets ADD COLUMN motion_file_id INTEGER;
 )sql",
   };
   return kMigrations;

@@ -18,6 +18,7 @@ void AddReport(const IndexReport& from, IndexReport* r) {
   r->missing += from.missing;
   r->errors += from.errors;
   r->not_images += from.not_images;
+  r->motion_parts += from.motion_parts;
   r->folder_problems += from.folder_problems;
   r->embedded += from.embedded;
   r->text_read += from.text_read;
@@ -61,6 +62,10 @@ Status IndexRoot(Catalog* cat, const Importer& importer, const std::string& root
                          : IndexFolders(cat, {root}, thumbs, opt);
     if (!crawl.ok()) return crawl.status();
     AddReport(*crawl, &report->crawl);
+    // A Live Photo's MOV (or Takeout's PXL_1.MP) is its still's motion, not a second photo.
+    auto paired = cat->PairMotionParts();
+    if (!paired.ok()) return paired.status();
+    report->crawl.motion_parts += *paired;
     if (importer.kind == "folder" && !archive) {
       auto sidecars = ApplyXmpSidecars(cat, importer.kind, root, Now());
       if (!sidecars.ok()) return sidecars.status();

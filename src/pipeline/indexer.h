@@ -81,6 +81,8 @@ struct IndexReport {
   int64_t missing = 0;     // newly marked missing
   int64_t errors = 0;      // files that failed this run
   int64_t not_images = 0;  // files that turned out not to be photos
+  // Short videos found to be the motion part of a still beside them (Catalog::PairMotionParts).
+  int64_t motion_parts = 0;
   int64_t folder_problems = 0;
   int64_t embedded = 0;  // vectors made during the crawl (IndexOptions::embedder)
   // What IndexOptions::text_reader did with the new photos.

@@ -128,4 +128,19 @@ Result<std::vector<SearchHit>> Searcher::Search(Catalog& catalog, const std::vec
   return out;
 }
 
+std::optional<std::vector<float>> Searcher::VectorAt(int64_t asset_id, double at,
+                                                     double first_at) const {
+  auto best = VectorOf(asset_id);
+  if (!best) return best;
+  double distance = std::fabs(at - first_at);
+  const int64_t dim = frames_.dim;
+  for (size_t i = 0; i < frames_.asset_ids.size(); ++i) {
+    if (frames_.asset_ids[i] != asset_id || std::fabs(at - frames_.at[i]) >= distance) continue;
+    distance = std::fabs(at - frames_.at[i]);
+    const float* v = frames_.data.data() + static_cast<int64_t>(i) * dim;
+    best->assign(v, v + dim);
+  }
+  return best;
+}
+
 }  // namespace shoebox::search

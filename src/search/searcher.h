@@ -83,6 +83,10 @@ class Searcher {
   std::optional<std::vector<float>> VectorOf(int64_t asset_id) const {
     return index_->VectorOf(asset_id);
   }
+  // The vector of the frame of a video or animation shown nearest `at` seconds: its own
+  // vector (the poster, at `first_at`: a video's poster_at, an animation's 0) or a later
+  // frame's. nullopt when the asset has no vector.
+  std::optional<std::vector<float>> VectorAt(int64_t asset_id, double at, double first_at) const;
   const vectors::ModelIndex& vectors() const { return *index_; }
   vectors::ModelIndex& vectors() { return *index_; }
   const vectors::FlatIndex& index() const { return index_->flat(); }

@@ -54,6 +54,23 @@ std::optional<std::string> BrowserMime(const std::string& format) {
   return it->second;
 }
 
+// A catalogued file as it is stored (OpenOriginal's checks), with what the reply says of it.
+Result<FileReply> OpenReply(Catalog& cat, const PhotoRow& row, const char* default_mime) {
+  auto original = OpenOriginal(cat, row);
+  if (!original.ok()) return original.status();
+  FileReply reply;
+  if (original->in_archive)
+    reply.bytes.assign(original->bytes.begin(), original->bytes.end());
+  else
+    reply.file = std::move(original->opened);
+  reply.content_type = BrowserMime(row.asset.format).value_or(default_mime);
+  reply.etag = row.asset.hash;
+  reply.path = row.file.path;
+  reply.mtime_ns = row.file.mtime_ns;
+  reply.format = row.asset.format;
+  return reply;
+}
+
 // The photo with this catalog id, or NotFound saying so.
 Result<PhotoRow> PhotoById(Catalog& cat, int64_t id) {
   auto row = cat.FindByAssetId(id);
@@ -558,10 +575,20 @@ Result<json> LibraryService::SearchText(const std::string& text, const PageReque
   return out;
 }
 
-Result<json> LibraryService::Similar(int64_t asset_id, const PageRequest& page) {
+Result<json> LibraryService::Similar(int64_t asset_id, const PageRequest& page,
+                                     std::optional<double> at) {
   auto s = s_->CurrentSearcher();
   if (!s) return s_->NoSearcher();
-  auto v = s->VectorOf(asset_id);
+  std::optional<std::vector<float>> v;
+  if (at) {
+    auto cat = s_->pool->Acquire();
+    if (!cat.ok()) return cat.status();
+    auto row = PhotoById(**cat, asset_id);
+    if (!row.ok()) return row.status();
+    v = s->VectorAt(asset_id, *at, row->asset.poster_at.value_or(0));
+  } else {
+    v = s->VectorOf(asset_id);
+  }
   if (!v) {
     auto cat = s_->pool->Acquire();
     if (!cat.ok()) return cat.status();
@@ -637,7 +664,10 @@ Result<json> LibraryService::Asset(int64_t asset_id) {
   j["thumb"] =
       row->asset.has_thumbnail ? json("/thumb/" + std::to_string(asset_id)) : json(nullptr);
   j["original"] = "/original/" + std::to_string(asset_id);
-  if (j.contains("motion")) j["motion"]["src"] = "/motion/" + std::to_string(asset_id);
+  if (j.contains("motion")) {
+    j["motion"]["src"] = "/motion/" + std::to_string(asset_id);
+    j["motion"].erase("file_id");
+  }
   json files = json::array();
   auto asset_files = (*cat)->FilesOfAsset(asset_id);
   if (!asset_files.ok()) return asset_files.status();
@@ -914,32 +944,26 @@ Result<FileReply> LibraryService::StoredOriginal(int64_t asset_id) {
   if (!cat.ok()) return cat.status();
   auto row = PhotoById(**cat, asset_id);
   if (!row.ok()) return row.status();
-  const auto& [file, asset] = *row;
-  if (file.status != FileStatus::kPresent)
+  if (row->file.status != FileStatus::kPresent)
     return NotFound("every file of photo " + std::to_string(asset_id) + " is missing");
-  auto original = OpenOriginal(**cat, *row);
-  if (!original.ok()) return original.status();
-  FileReply reply;
-  if (original->in_archive)
-    reply.bytes.assign(original->bytes.begin(), original->bytes.end());
-  else
-    reply.file = std::move(original->opened);
-  reply.content_type = BrowserMime(asset.format).value_or("application/octet-stream");
-  reply.etag = asset.hash;
-  reply.path = file.path;
-  reply.mtime_ns = file.mtime_ns;
-  reply.format = asset.format;
-  return reply;
+  return OpenReply(**cat, *row, "application/octet-stream");
 }
 
 Result<FileReply> LibraryService::Motion(int64_t asset_id) {
-  auto stored = StoredOriginal(asset_id);
-  if (!stored.ok()) return stored.status();
   auto cat = s_->pool->Acquire();
   if (!cat.ok()) return cat.status();
   auto row = PhotoById(**cat, asset_id);
   if (!row.ok()) return row.status();
   const AssetRecord& a = row->asset;
+  if (a.motion_file_id) {  // a Live Photo's MOV beside it, under the same checks as originals
+    auto part = (*cat)->FindByFileId(*a.motion_file_id);
+    if (!part.ok()) return part.status();
+    if (!*part || !(*part)->file.asset_id)
+      return NotFound("the motion part of photo " + std::to_string(asset_id) + " is gone");
+    return OpenReply(**cat, **part, "video/mp4");
+  }
+  auto stored = StoredOriginal(asset_id);
+  if (!stored.ok()) return stored.status();
   if (!a.motion_offset || !a.motion_length || *a.motion_offset < 0 || *a.motion_length <= 0 ||
       static_cast<uint64_t>(*a.motion_offset + *a.motion_length) >
           (stored->file ? stored->file->size() : stored->bytes.size()))

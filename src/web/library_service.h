@@ -76,7 +76,9 @@ class LibraryService {
   // how (text_search.h); hybrid answers from the words alone while no model can (none
   // downloaded, or still loading), and says so in "note". Each result has "match" and "words".
   Result<nlohmann::json> SearchText(const std::string& query, const PageRequest& page);
-  Result<nlohmann::json> Similar(int64_t asset_id, const PageRequest& page);
+  // at: for a video or animation, like its frame shown nearest this many seconds.
+  Result<nlohmann::json> Similar(int64_t asset_id, const PageRequest& page,
+                                 std::optional<double> at = std::nullopt);
   // An image that need not be in the library: validated and embedded in memory, never stored.
   Result<nlohmann::json> SearchImage(const std::string& bytes, const std::string& file_name,
                                      const PageRequest& page);

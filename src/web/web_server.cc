@@ -374,7 +374,16 @@ void WebServer::Routes() {
     if (!id) return;
     PageRequest page;
     if (!ParsePage(req, res, &page)) return;
-    Reply(res, service_->Similar(*id, page));
+    std::optional<double> at;
+    if (req.has_param("at")) {
+      const std::string text = req.get_param_value("at");
+      char* end = nullptr;
+      const double t = std::strtod(text.c_str(), &end);
+      if (text.empty() || *end != '\0' || !std::isfinite(t) || t < 0)
+        return SendError(res, InvalidArgument("at must be seconds from the start, e.g. at=12.5"));
+      at = t;
+    }
+    Reply(res, service_->Similar(*id, page, at));
   });
   http_->Post("/api/search/image", [this](const Request& req, Response& res) {
     PageRequest page;

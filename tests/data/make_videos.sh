@@ -18,6 +18,10 @@
 #   motion.jpg        a Google-style motion photo: the astronaut as a JPEG still, then a 1.5 s
 #                     MP4 of the cameraman appended (motion-part.mp4 is that MP4 alone).
 #   motion-samsung.jpg the same as Samsung writes it: "MotionPhoto_Data", then the MP4.
+#   live/             motion kept as a second file: IMG_0001.JPG + IMG_0001.MOV (an Apple Live
+#                     Photo: 1.5 s QuickTime with Apple's content identifier), Takeout's
+#                     PXL_20240101_123456789.MP.jpg + PXL_20240101_123456789.MP (MP4), and
+#                     IMG_0002.JPG + IMG_0002.MOV whose 8 s clip is too long to be its motion.
 #   audio-only.mp4    AAC in MP4, no picture.
 #   long-1080p.mp4    (only with --bench) 1920x1080 H.264, 60 s, 30 fps, keyframe every 2 s.
 set -euo pipefail
@@ -76,5 +80,15 @@ ff -loop 1 -framerate 25 -t 1.5 -i "$camera" -vf "scale=160:160,setsar=1,format=
   -c:v libx264 -preset veryfast -movflags +faststart "$out/motion-part.mp4"
 cat "$out/.still.jpg" "$out/motion-part.mp4" > "$out/motion.jpg"
 { cat "$out/.still.jpg"; printf 'MotionPhoto_Data'; cat "$out/motion-part.mp4"; } > "$out/motion-samsung.jpg"
+
+mkdir -p "$out/live"
+cp "$out/.still.jpg" "$out/live/IMG_0001.JPG"
+ff -i "$out/motion-part.mp4" -c copy \
+  -metadata "com.apple.quicktime.content.identifier=6F2C7A3E-1B0D-4C1E-9A57-2E9A4C1B7D10" \
+  -movflags +use_metadata_tags -f mov "$out/live/IMG_0001.MOV"
+ff -i "$camera" -vf "scale=200:200" -frames:v 1 -q:v 4 "$out/live/PXL_20240101_123456789.MP.jpg"
+cp "$out/motion-part.mp4" "$out/live/PXL_20240101_123456789.MP"
+ff -i "$camera" -vf "scale=240:240" -frames:v 1 -q:v 4 "$out/live/IMG_0002.JPG"
+cp "$out/scenes.mp4" "$out/live/IMG_0002.MOV"
 rm -f "$out/.still.jpg"
 ff -f lavfi -i "sine=frequency=440:duration=1" -c:a aac "$out/audio-only.mp4"

@@ -7,6 +7,7 @@
 #include <gtest/gtest.h>
 
 #include <nlohmann/json.hpp>
+#include <set>
 
 #include "catalog/catalog.h"
 #include "cli_runner.h"
@@ -123,6 +124,25 @@ TEST(Videos, AFolderOfClipsIsCataloguedEmbeddedAndFoundAtTheMomentThatMatches) {
   }
   EXPECT_TRUE(found) << r.out;
 
+  // Like scenes.mp4 at 6 s (the cameraman) rather than at its astronaut poster: the clips of
+  // the cameraman come before rotated.mov (the astronaut), and the reverse at 0 s.
+  auto rank = [&](const std::vector<std::string>& extra, const std::string& name) {
+    std::vector<std::string> args = {
+        "similar",     (library / "scenes.mp4").string(), "--json", "-n", "20", "--model",
+        model.string()};
+    args.insert(args.end(), extra.begin(), extra.end());
+    CliResult s = cli.Run(args);
+    EXPECT_EQ(s.exit_code, 0) << s.err;
+    int i = 0;
+    for (const json& h : s.Json()) {
+      if (Name(h) == name) return i;
+      ++i;
+    }
+    return -1;
+  };
+  EXPECT_LT(rank({"--at", "6"}, "clip.mkv"), rank({"--at", "6"}, "rotated.mov"));
+  EXPECT_LT(rank({"--at", "0"}, "rotated.mov"), rank({"--at", "0"}, "clip.mkv"));
+
   // ls filters by a video format like any other.
   r = cli.Run({"ls", "--json", "--format", "mov"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
@@ -185,6 +205,16 @@ TEST(Videos, TheWebAppStreamsAVideoInRangesAndSaysWhereItMatched) {
   EXPECT_EQ(hits[0]["id"], scenes);
   ASSERT_TRUE(hits[0].contains("at")) << hits[0];
   EXPECT_GE(hits[0]["at"].get<double>(), 4.0);
+  // Like scenes.mp4 at 6 s: the cameraman of clip.mkv scores higher than like its poster.
+  auto score = [&](const std::string& q) {
+    auto s = c.Get("/api/similar/" + std::to_string(scenes) + q);
+    EXPECT_TRUE(s && s->status == 200) << (s ? s->body : "");
+    return s ? json::parse(s->body)["results"][0]["score"].get<double>() : 0.0;
+  };
+  EXPECT_GT(score("?at=6"), score(""));
+  res = c.Get("/api/similar/" + std::to_string(scenes) + "?at=soon");
+  ASSERT_TRUE(res);
+  EXPECT_EQ(res->status, 400);
 }
 
 TEST(Videos, AMotionPhotoIsOnePhotoWhoseVideoPlaysFromItsPage) {
@@ -224,6 +254,54 @@ TEST(Videos, AMotionPhotoIsOnePhotoWhoseVideoPlaysFromItsPage) {
   res = c.Get("/motion/999999");
   ASSERT_TRUE(res);
   EXPECT_EQ(res->status, 404);
+}
+
+TEST(Videos, ALivePhotosMovieBesideItsStillIsItsMotionNotASecondPhoto) {
+  TempDir tmp;
+  Cli cli(tmp / "home");
+  const fs::path library = tmp / "library";
+  fs::create_directories(library);
+  for (const auto& e : fs::directory_iterator(TestVideos() / "live"))
+    CopyFile(e.path(), library / e.path().filename());
+  CliResult r = cli.Run({"index", "--json", "--no-embed", library.string()});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.Json()["motion_parts"], 2) << "IMG_0001.MOV and PXL_...MP; IMG_0002.MOV runs 8 s";
+
+  // The lists show the stills, and the long clip, which is a video of its own.
+  r = cli.Run({"ls", "--json"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  std::set<std::string> names;
+  for (const json& p : r.Json()) names.insert(Name(p));
+  EXPECT_EQ(names, (std::set<std::string>{"IMG_0001.JPG", "PXL_20240101_123456789.MP.jpg",
+                                          "IMG_0002.JPG", "IMG_0002.MOV"}));
+  r = cli.Run({"info", "--json", (library / "IMG_0001.JPG").string()});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  json still = r.Json();
+  ASSERT_TRUE(still["motion"].is_object()) << still;
+  EXPECT_NEAR(still["motion"]["duration"].get<double>(), 1.5, 0.1);
+  r = cli.Run({"info", "--json", (library / "IMG_0001.MOV").string()});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.Json()["status"], "motion part");
+  r = cli.Run({"info", "--json", (library / "PXL_20240101_123456789.MP.jpg").string()});
+  EXPECT_TRUE(r.Json()["motion"].is_object()) << r.out;
+
+  // Its page plays the MOV, through the still.
+  Server server(cli, tmp / "serve.log");
+  server.WaitListening();
+  auto c = server.Client();
+  auto res = c.Get("/api/assets/" + std::to_string(still["id"].get<int64_t>()));
+  ASSERT_TRUE(res && res->status == 200);
+  const std::string src = json::parse(res->body)["motion"]["src"].get<std::string>();
+  res = c.Get(src);
+  ASSERT_TRUE(res && res->status == 200);
+  EXPECT_EQ(res->get_header_value("Content-Type"), "video/quicktime");
+  EXPECT_EQ(res->body, ReadFile(library / "IMG_0001.MOV"));
+
+  // Unchanged: nothing is read or paired again.
+  r = cli.Run({"index", "--json", "--no-embed", library.string()});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.Json()["added"], 0);
+  EXPECT_EQ(r.Json()["motion_parts"], 0);
 }
 
 }  // namespace

@@ -10,6 +10,7 @@ void RegisterSimilar(CLI::App& app, GlobalOptions& g, int& exit_code) {
     std::string photo, file, model, sort = "score";
     search::SearchOptions options;
     bool json = false;
+    std::optional<double> at;
   };
   auto args = std::make_shared<Args>();
   CLI::App* cmd = app.add_subcommand(
@@ -19,6 +20,9 @@ void RegisterSimilar(CLI::App& app, GlobalOptions& g, int& exit_code) {
                   "An image outside the library (embedded in memory, never stored)");
   cmd->add_option("--model", args->model,
                   "Model whose vectors to search (default: the catalog's latest)");
+  cmd->add_option("--at", args->at,
+                  "For a video or animation: like its frame at this many seconds (default: "
+                  "its poster or first frame)");
   AddSearchOptions(cmd, &args->options, &args->sort);
   cmd->add_flag("--json", args->json, "Print a JSON array");
   cmd->callback([&g, &exit_code, args] {
@@ -35,7 +39,9 @@ void RegisterSimilar(CLI::App& app, GlobalOptions& g, int& exit_code) {
     if (!args->photo.empty()) {
       auto photo = ResolvePhoto(cat->get(), args->photo);
       if (!photo.ok()) return fail(photo.status());
-      auto v = (*searcher)->VectorOf(photo->asset.id);
+      auto v = args->at ? (*searcher)->VectorAt(photo->asset.id, *args->at,
+                                                photo->asset.poster_at.value_or(0))
+                        : (*searcher)->VectorOf(photo->asset.id);
       if (!v)
         return fail(NotFound(args->photo + " has no vector for " + record->label +
                              " (see `shoebox errors`)"));

@@ -171,6 +171,7 @@ nlohmann::json IndexJson(const IndexJobReport& report) {
                       {"missing", r.missing},
                       {"errors", r.errors},
                       {"not_images", r.not_images},
+                      {"motion_parts", r.motion_parts},
                       {"folder_problems", r.folder_problems},
                       {"seconds", r.seconds},
                       {"catalog", report.catalog.string()}};

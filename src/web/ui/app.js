@@ -491,6 +491,7 @@ async function loadPage() {
       p.set('q', view.q);
       data = await api(`/api/search?${p}`);
     } else if (view.kind === 'similar') {
+      if (view.at !== null && view.at !== undefined) p.set('at', view.at.toFixed(2));
       data = await api(`/api/similar/${view.id}?${p}`);
     } else if (view.kind === 'image') {
       const form = new FormData();
@@ -709,7 +710,8 @@ function route() {
       els.q.value = q;
       show({ kind: 'search', q });
     } else if (path.startsWith('/similar/')) {
-      show({ kind: 'similar', id: parseInt(path.slice(9), 10) });
+      const at = parseFloat(params.get('at'));
+      show({ kind: 'similar', id: parseInt(path.slice(9), 10), at: Number.isFinite(at) ? at : null });
     } else if (path === '/dupes') {
       show({ kind: 'dupes' });
     } else if (path === '/people') {
@@ -994,7 +996,10 @@ async function openDetail(id) {
   };
   els.dSimilar.onclick = () => {
     detailPushed = false;
-    go(hashFor(`/similar/${id}`), false);
+    // A video: like the moment the player shows.
+    const playing = !els.dVideo.hidden && a.video;
+    const h = hashFor(`/similar/${id}`);
+    go(playing ? `${h}${h.includes('?') ? '&' : '?'}at=${els.dVideo.currentTime.toFixed(2)}` : h, false);
   };
   const exact = a.duplicates.exact || [];
   const near = a.duplicates.near || [];
