@@ -252,7 +252,9 @@ QWidget* MainWindow::MakeFilterBar() {
   keyword_->setPlaceholderText(tr("Keyword"));
   format_ = new QComboBox;
   format_->addItem(tr("Any format"), QString());
-  for (const char* f : {"jpeg", "heif", "png", "webp", "tiff", "raw", "gif", "avif"})
+  // The catalog's format names (imaging/image_format.h: HEIF files are "heic").
+  for (const char* f :
+       {"jpeg", "heic", "png", "webp", "tiff", "raw", "gif", "avif", "mp4", "mov", "mkv", "webm"})
     format_->addItem(QString(f).toUpper(), QString(f));
   source_ = new QComboBox;
   source_->addItem(tr("All sources"), QString());
