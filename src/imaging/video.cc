@@ -103,6 +103,7 @@ class OpenVideo {
     io_.deadline = Clock::now() + std::chrono::milliseconds(
                                       static_cast<int64_t>(std::max(0.0, opt.time_limit_s) * 1000));
     time_limit_s_ = opt.time_limit_s;
+    max_pixels_ = opt.max_pixels;
     auto* buf = static_cast<uint8_t*>(av_malloc(kIoBufferBytes));
     if (!buf) return Internal("out of memory");
     avio_ = avio_alloc_context(buf, kIoBufferBytes, 0, &io_, ReadPacket, nullptr, Seek);
@@ -248,6 +249,11 @@ class OpenVideo {
   std::optional<VideoFrame> Convert(int short_side) {
     const int w = frame_->width, h = frame_->height;
     if (w <= 0 || h <= 0) return std::nullopt;
+    // A stream may change size midway: each frame is held to the limit, not only the first.
+    if (static_cast<uint64_t>(w) * static_cast<uint64_t>(h) > max_pixels_) {
+      damage_ = "a frame over the pixel limit";
+      return std::nullopt;
+    }
     // Pixels that are not square (DV, anamorphic, a scaled clip's 4:3 pixels) are shown
     // stretched along one side, as browsers show them; so is the frame we hand on.
     const AVRational sar = av_guess_sample_aspect_ratio(fmt_, st_, frame_);
@@ -289,6 +295,7 @@ class OpenVideo {
 
   IoState io_;
   double time_limit_s_ = 0;
+  uint64_t max_pixels_ = 0;
   AVIOContext* avio_ = nullptr;
   AVFormatContext* fmt_ = nullptr;
   AVCodecContext* codec_ = nullptr;

@@ -82,7 +82,8 @@ AssetRecord ToAsset(const std::string& hash, int64_t size, const AnalyzedPhoto& 
 }
 
 // An analysed photo or video (or why it could not be) into *r: its asset, thumbnail saved.
-// `bytes` (the whole file, when in memory) is for the text reader.
+// `bytes` (the whole file, when in memory) is for the text reader; a video on disk has its
+// poster's words read after the crawl (text_recognition.cc), without holding the file.
 void TakeAnalysis(const std::string& hash, int64_t size, Result<AnalyzedPhoto> photo,
                   const AnalyzedPhoto& partial, const std::vector<uint8_t>* bytes,
                   const ThumbnailCache& thumbs, const IndexOptions& opt, WorkResult* r) {
@@ -93,7 +94,7 @@ void TakeAnalysis(const std::string& hash, int64_t size, Result<AnalyzedPhoto> p
     return;
   }
   AssetRecord a = ToAsset(hash, size, *photo);
-  if (opt.text_reader && bytes && !photo->video)
+  if (opt.text_reader && bytes)
     r->text =
         opt.text_reader->Read(bytes->data(), bytes->size(), photo->format, photo->thumbnail_jpeg);
   r->model_input = std::move(photo->model_input);

@@ -18,6 +18,8 @@
 #   motion.jpg        a Google-style motion photo: the astronaut as a JPEG still, then a 1.5 s
 #                     MP4 of the cameraman appended (motion-part.mp4 is that MP4 alone).
 #   motion-samsung.jpg the same as Samsung writes it: "MotionPhoto_Data", then the MP4.
+#   meme.mp4          4 s of tests/data/text-photos/meme-mordor.jpg ("ONE DOES NOT SIMPLY WALK
+#                     INTO MORDOR"): a video whose poster has words to read.
 #   live/             motion kept as a second file: IMG_0001.JPG + IMG_0001.MOV (an Apple Live
 #                     Photo: 1.5 s QuickTime with Apple's content identifier), Takeout's
 #                     PXL_20240101_123456789.MP.jpg + PXL_20240101_123456789.MP (MP4), and
@@ -74,6 +76,10 @@ head -c $((size / 2)) "$tmp" > "$out/no-moov.mp4"
 rm -f "$tmp"
 
 printf 'this is a shopping list, not a video\n' > "$out/not-a-video.mp4"
+
+ff -loop 1 -framerate 25 -t 4 -i "$(dirname "$0")/text-photos/meme-mordor.jpg" \
+  -vf "scale=640:-2,setsar=1,format=yuv420p" -c:v libx264 -preset veryfast -g 25 \
+  -movflags +faststart "$out/meme.mp4"
 
 ff -i "$astronaut" -vf "scale=320:320" -frames:v 1 -q:v 4 "$out/.still.jpg"
 ff -loop 1 -framerate 25 -t 1.5 -i "$camera" -vf "scale=160:160,setsar=1,format=yuv420p" \

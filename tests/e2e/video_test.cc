@@ -256,6 +256,21 @@ TEST(Videos, AMotionPhotoIsOnePhotoWhoseVideoPlaysFromItsPage) {
   EXPECT_EQ(res->status, 404);
 }
 
+TEST(Videos, TheWordsInAVideosPosterFindIt) {
+  TempDir tmp;
+  Cli cli(tmp / "home");
+  const ClipLibrary lib = MakeClipLibrary(tmp, {"meme.mp4", "scenes.mp4"});
+  CliResult r = cli.Run({"index", "--json", "--no-embed", lib.library.string()});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  r = cli.Run({"search", "walk into mordor", "--json"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  json hits = r.Json();
+  ASSERT_EQ(hits.size(), 1u) << r.out;
+  EXPECT_EQ(Name(hits[0]), "meme.mp4");
+  EXPECT_EQ(hits[0]["at"], 1.0) << "the poster, whose words were read";
+  EXPECT_NEAR(hits[0]["duration"].get<double>(), 4.0, 0.1);
+}
+
 TEST(Videos, ALivePhotosMovieBesideItsStillIsItsMotionNotASecondPhoto) {
   TempDir tmp;
   Cli cli(tmp / "home");
