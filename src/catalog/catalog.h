@@ -327,8 +327,9 @@ class Catalog {
   Result<std::optional<PhotoRow>> FindByFileId(int64_t file_id);
 
   // Live Photos and Google's motion photos kept as two files (motion_store.cc): a short video
-  // (<= 6 s, MOV or MP4) beside a still of the same name (IMG_1234.MOV and IMG_1234.HEIC or
-  // .JPG, or -edited.JPG; Takeout's PXL_1.MP and PXL_1.MP.jpg, PXL_1.MP~2 and PXL_1.MP~2.jpg)
+  // (<= 6 s, MOV or MP4) beside a still of the same name (IMG_1234.MOV or IMG_1234_HEVC.MOV
+  // and IMG_1234.HEIC or .JPG, or -edited.JPG; Takeout's PXL_1.MP and PXL_1.MP.jpg,
+  // PXL_1.MP~2 and PXL_1.MP~2.jpg)
   // becomes the still's motion part: the file is marked kMotionPart (out of every list and
   // search) and the still's asset points to it. Returns how many videos were paired now.
   Result<int64_t> PairMotionParts();

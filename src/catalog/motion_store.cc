@@ -16,7 +16,10 @@ std::vector<std::string> StillNames(const std::string& path) {
   const size_t slash = path.rfind('/');
   const size_t dot = path.rfind('.');
   if (dot != std::string::npos && (slash == std::string::npos || dot > slash)) {
-    const std::string stem = path.substr(0, dot);
+    std::string stem = path.substr(0, dot);
+    // iCloud downloaders name a HEIC's movie IMG_1234_HEVC.MOV (icloudpd's default).
+    if (stem.size() > 5 && stem.compare(stem.size() - 5, 5, "_HEVC") == 0)
+      stem.resize(stem.size() - 5);
     for (const char* ext : {".HEIC", ".heic", ".JPG", ".jpg", ".JPEG", ".jpeg", "-edited.jpg",
                             "-edited.JPG", "-edited.HEIC", "-edited.heic"})
       out.push_back(stem + ext);

@@ -22,7 +22,8 @@
 #                     INTO MORDOR"): a video whose poster has words to read.
 #   live/             motion kept as a second file: IMG_0001.JPG + IMG_0001.MOV (an Apple Live
 #                     Photo: 1.5 s QuickTime with Apple's content identifier), Takeout's
-#                     PXL_20240101_123456789.MP.jpg + PXL_20240101_123456789.MP (MP4), and
+#                     PXL_20240101_123456789.MP.jpg + PXL_20240101_123456789.MP (MP4), an
+#                     iCloud download's IMG_0003.JPG + IMG_0003_HEVC.MOV, and
 #                     IMG_0002.JPG + IMG_0002.MOV whose 8 s clip is too long to be its motion.
 #   audio-only.mp4    AAC in MP4, no picture.
 #   long-1080p.mp4    (only with --bench) 1920x1080 H.264, 60 s, 30 fps, keyframe every 2 s.
@@ -94,6 +95,10 @@ ff -i "$out/motion-part.mp4" -c copy \
   -movflags +use_metadata_tags -f mov "$out/live/IMG_0001.MOV"
 ff -i "$camera" -vf "scale=200:200" -frames:v 1 -q:v 4 "$out/live/PXL_20240101_123456789.MP.jpg"
 cp "$out/motion-part.mp4" "$out/live/PXL_20240101_123456789.MP"
+ff -i "$camera" -vf "scale=180:180" -frames:v 1 -q:v 4 "$out/live/IMG_0003.JPG"
+ff -i "$out/motion-part.mp4" -c copy \
+  -metadata "com.apple.quicktime.content.identifier=0A8E41C2-5D3B-4F7A-8C21-9B6E3D4F5A60" \
+  -movflags +use_metadata_tags -f mov "$out/live/IMG_0003_HEVC.MOV"
 ff -i "$camera" -vf "scale=240:240" -frames:v 1 -q:v 4 "$out/live/IMG_0002.JPG"
 cp "$out/scenes.mp4" "$out/live/IMG_0002.MOV"
 rm -f "$out/.still.jpg"

@@ -280,7 +280,8 @@ TEST(Videos, ALivePhotosMovieBesideItsStillIsItsMotionNotASecondPhoto) {
     CopyFile(e.path(), library / e.path().filename());
   CliResult r = cli.Run({"index", "--json", "--no-embed", library.string()});
   ASSERT_EQ(r.exit_code, 0) << r.err;
-  EXPECT_EQ(r.Json()["motion_parts"], 2) << "IMG_0001.MOV and PXL_...MP; IMG_0002.MOV runs 8 s";
+  EXPECT_EQ(r.Json()["motion_parts"], 3)
+      << "IMG_0001.MOV, IMG_0003_HEVC.MOV and PXL_...MP; IMG_0002.MOV runs 8 s";
 
   // The lists show the stills, and the long clip, which is a video of its own.
   r = cli.Run({"ls", "--json"});
@@ -288,7 +289,7 @@ TEST(Videos, ALivePhotosMovieBesideItsStillIsItsMotionNotASecondPhoto) {
   std::set<std::string> names;
   for (const json& p : r.Json()) names.insert(Name(p));
   EXPECT_EQ(names, (std::set<std::string>{"IMG_0001.JPG", "PXL_20240101_123456789.MP.jpg",
-                                          "IMG_0002.JPG", "IMG_0002.MOV"}));
+                                          "IMG_0002.JPG", "IMG_0002.MOV", "IMG_0003.JPG"}));
   r = cli.Run({"info", "--json", (library / "IMG_0001.JPG").string()});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   json still = r.Json();
