@@ -10,6 +10,7 @@
 #include <random>
 #include <sstream>
 
+#include "base/file_io.h"
 #include "imaging/photo_analyzer.h"
 
 namespace shoebox::testing {
@@ -132,21 +133,32 @@ pid_t StartMockHub(const std::filesystem::path& root, std::string* endpoint) {
 namespace shoebox::testing {
 
 std::filesystem::path TestVideos() {
-  static TempDir* dir = [] {
-    auto* d = new TempDir();
+  // Made once per version of the script and kept under $TMPDIR: ctest runs every test in a
+  // process of its own, and making the clips takes ~5 s. A finished folder is renamed into
+  // place whole, so a reader never sees half of one.
+  static const std::filesystem::path dir = [] {
+    const std::string script = ReadFile(DataPath("make_videos.sh"));
+    const std::filesystem::path tmp =
+        std::getenv("TMPDIR") ? std::getenv("TMPDIR") : std::filesystem::temp_directory_path();
+    const std::filesystem::path done =
+        tmp / ("shoebox-test-videos-" + std::to_string(::getuid()) + "-" +
+               ContentHashHex(reinterpret_cast<const uint8_t*>(script.data()), script.size()));
+    if (std::filesystem::is_directory(done)) return done;
+    const std::filesystem::path part = done.string() + ".part" + std::to_string(::getpid());
     auto quote = [](const std::string& s) {
       std::string q = "'";
       for (char c : s) q += c == '\'' ? std::string("'\\''") : std::string(1, c);
       return q + "'";
     };
     const std::string cmd = quote(DataPath("make_videos.sh").string()) + " " +
-                            quote((d->path() / "videos").string()) + " " +
-                            quote((CorpusPath() / "photos").string());
+                            quote(part.string()) + " " + quote((CorpusPath() / "photos").string());
     EXPECT_EQ(std::system(cmd.c_str()), 0) << cmd;
-    std::atexit([] { delete dir; });
-    return d;
+    std::error_code ec;
+    std::filesystem::rename(part, done, ec);
+    if (ec) std::filesystem::remove_all(part, ec);  // another process got there first
+    return done;
   }();
-  return dir->path() / "videos";
+  return dir;
 }
 
 std::string AnimatedGif(const std::vector<std::filesystem::path>& frames, int size, int delay_ms) {

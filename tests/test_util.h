@@ -60,8 +60,9 @@ void CopyFile(const std::filesystem::path& from, const std::filesystem::path& to
 // a library was not written, created in or touched.
 std::map<std::string, std::string> SnapshotTree(const std::filesystem::path& dir);
 
-// The test videos of tests/data/make_videos.sh (ffmpeg), made once per test process into a
-// folder removed at exit; fails the test when ffmpeg could not make them.
+// The test videos of tests/data/make_videos.sh (ffmpeg), made once per version of the script
+// into $TMPDIR/shoebox-test-videos-UID-HASH and reused; fails the test when ffmpeg could not
+// make them.
 std::filesystem::path TestVideos();
 
 // An animated GIF (written by libvips) whose frames are the given images, each cropped to a
